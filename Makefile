@@ -1,0 +1,28 @@
+# The verbs people type. The build itself is Meson + Ninja in build/.
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD ?= build
+
+.PHONY: all check demo install deps bench clean
+
+all: $(BUILD)/build.ninja
+	ninja -C $(BUILD)
+
+$(BUILD)/build.ninja:
+	@scripts/deps --check >/dev/null 2>&1 || scripts/deps
+	meson setup $(BUILD) --prefix=$(PREFIX)
+
+deps:
+	scripts/deps
+
+check:
+	BW_TALLY=$(BW_TALLY) scripts/check
+
+demo: all
+	scripts/demo
+
+install: all
+	DESTDIR=$(DESTDIR) meson install -C $(BUILD) --no-rebuild
+
+clean:
+	rm -rf build build-asan build-fuzz

@@ -1,0 +1,5 @@
+/* Every command, one file each under src/cli/. */
+#pragma once
+#include "cli/cli.h"
+
+BW_COMMAND(version);

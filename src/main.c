@@ -1,0 +1,183 @@
+/* bulwark: the command table and the global flags. Nothing else. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "util/cleanup.h"
+
+static const struct bw_command commands[] = {
+        { "version", cmd_version, "print version, commit, OCI spec and libseccomp versions", "version" },
+};
+
+const struct bw_command *bw_command_find(const char *name)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+                if (strcmp(commands[i].name, name) == 0)
+                        return &commands[i];
+        return NULL;
+}
+
+void bw_print_usage(const struct bw_command *c)
+{
+        printf("usage: bulwark [global options] %s\n\n%s\n", c->usage, c->summary);
+}
+
+bool bw_wants_help(int argc, char **argv)
+{
+        for (int i = 1; i < argc; i++) {
+                if (strcmp(argv[i], "--") == 0)
+                        return false;
+                if (strcmp(argv[i], "--help") == 0 || strcmp(argv[i], "-h") == 0)
+                        return true;
+        }
+        return false;
+}
+
+void bw_getopt_reset(void)
+{
+        optind = 0; /* 0 makes glibc re-initialise, including "+" handling */
+        opterr = 0;
+}
+
+int bw_error_bad_option(struct bw_error **err, const struct bw_command *c, int argc, char **argv)
+{
+        const char *arg = (optind > 0 && optind - 1 < argc) ? argv[optind - 1] : "?";
+        if (optopt && !strchr(arg, optopt))
+                return bw_error_usage(err, "%s: unknown or incomplete option '-%c'; usage: bulwark %s",
+                                      c->name, optopt, c->usage);
+        return bw_error_usage(err, "%s: unknown option or missing value in '%s'; usage: bulwark %s",
+                              c->name, arg, c->usage);
+}
+
+static void print_help(void)
+{
+        printf("bulwark: an OCI container runtime whose defaults stop container breakout\n\n"
+               "usage: bulwark [global options] COMMAND [options] [args]\n\ncommands:\n");
+        for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
+                printf("  %-14s %s\n", commands[i].name, commands[i].summary);
+        printf("\nglobal options:\n"
+               "  --root DIR            state directory (default " BW_DEFAULT_ROOT ")\n"
+               "  --log FILE            write logs to FILE instead of stderr\n"
+               "  --log-format FMT      text (default) or json\n"
+               "  --debug               log debug messages\n"
+               "  --systemd-cgroup      treat cgroupsPath as slice:prefix:name\n"
+               "  --profile NAME        restricted, baseline or privileged\n"
+               "  --policy-mode MODE    enforce, harden, warn or off\n"
+               "  --policy FILE         policy file (default /etc/bulwark/policy.json)\n"
+               "  --version, -v         print the version\n"
+               "  --help, -h            print this help; COMMAND --help for a command\n");
+}
+
+enum { OPT_ROOT = 256, OPT_LOG, OPT_LOG_FORMAT, OPT_DEBUG, OPT_SYSTEMD, OPT_ROOTLESS, OPT_CRIU,
+       OPT_PROFILE, OPT_MODE, OPT_POLICY };
+
+static int parse_globals(struct bw_globals *g, int argc, char **argv, struct bw_error **err)
+{
+        static const struct option opts[] = {
+                { "root", required_argument, NULL, OPT_ROOT },
+                { "log", required_argument, NULL, OPT_LOG },
+                { "log-format", required_argument, NULL, OPT_LOG_FORMAT },
+                { "debug", no_argument, NULL, OPT_DEBUG },
+                { "systemd-cgroup", no_argument, NULL, OPT_SYSTEMD },
+                { "rootless", required_argument, NULL, OPT_ROOTLESS },
+                { "criu", required_argument, NULL, OPT_CRIU },
+                { "profile", required_argument, NULL, OPT_PROFILE },
+                { "policy-mode", required_argument, NULL, OPT_MODE },
+                { "policy", required_argument, NULL, OPT_POLICY },
+                { "help", no_argument, NULL, 'h' },
+                { "version", no_argument, NULL, 'v' },
+                {},
+        };
+        bw_getopt_reset();
+        int c;
+        while ((c = getopt_long(argc, argv, "+hv", opts, NULL)) != -1) {
+                switch (c) {
+                case OPT_ROOT: g->root = optarg; break;
+                case OPT_LOG: g->log_path = optarg; break;
+                case OPT_LOG_FORMAT:
+                        if (strcmp(optarg, "text") == 0)
+                                g->log_format = BW_LOG_TEXT;
+                        else if (strcmp(optarg, "json") == 0)
+                                g->log_format = BW_LOG_JSON;
+                        else
+                                return bw_error_usage(err, "--log-format: unknown format '%s'; use text or json", optarg);
+                        break;
+                case OPT_DEBUG: g->debug = true; break;
+                case OPT_SYSTEMD: g->systemd_cgroup = true; break;
+                case OPT_ROOTLESS: g->rootless = optarg; break;
+                case OPT_CRIU: break; /* accepted for runc compatibility; no checkpointing */
+                case OPT_PROFILE: g->profile = optarg; break;
+                case OPT_MODE: g->policy_mode = optarg; break;
+                case OPT_POLICY: g->policy_file = optarg; break;
+                case 'h': print_help(); return 1;
+                case 'v': return 2;
+                default: {
+                        const char *arg = optind - 1 < argc ? argv[optind - 1] : "?";
+                        return bw_error_usage(err, "unknown global option '%s'; see bulwark --help", arg);
+                }
+                }
+        }
+        return 0;
+}
+
+int main(int argc, char **argv)
+{
+        struct bw_globals g = { .root = BW_DEFAULT_ROOT, .log_format = BW_LOG_TEXT };
+        _cleanup_error_ struct bw_error *err = NULL;
+        int r = parse_globals(&g, argc, argv, &err);
+        if (r < 0)
+                goto fail;
+        if (r == 1)
+                return 0;
+        if (r == 2)
+                return cmd_version(&g, 1, (char *[]){ "version", NULL }, &err) < 0 ? 1 : 0;
+
+        int first = optind;
+        if (first >= argc) {
+                print_help();
+                return BW_EXIT_USAGE;
+        }
+        const char *name = argv[first];
+        if (strcmp(name, "help") == 0) {
+                const struct bw_command *c = first + 1 < argc ? bw_command_find(argv[first + 1]) : NULL;
+                if (c)
+                        bw_print_usage(c);
+                else
+                        print_help();
+                return 0;
+        }
+        const struct bw_command *cmd = bw_command_find(name);
+        if (!cmd) {
+                bw_error_usage(&err, "unknown command '%s'; see bulwark --help for the list", name);
+                goto fail;
+        }
+        if (bw_log_open(g.log_path, g.log_format, g.debug) < 0) {
+                bw_error_set(&err, -errno, "opening log file %s", g.log_path);
+                goto fail;
+        }
+        int cargc = argc - first;
+        char **cargv = argv + first;
+        if (bw_wants_help(cargc, cargv)) {
+                bw_print_usage(cmd);
+                return 0;
+        }
+        bw_getopt_reset();
+        r = cmd->fn(&g, cargc, cargv, &err);
+        if (r >= 0) {
+                bw_log_close();
+                return r;
+        }
+fail:
+        if (!err)
+                bw_error_set(&err, r, "%s", argc > 0 ? argv[0] : "bulwark");
+        /* Errors go to stderr for the user, and to the log file when one is
+         * set, since engines show the log to their users. */
+        if (g.log_path)
+                bw_log(BW_LOG_ERROR, "%s", err->msg);
+        fprintf(stderr, "bulwark: %s\n", err->msg);
+        bw_log_close();
+        return err->status ? err->status : BW_EXIT_FAILURE;
+}

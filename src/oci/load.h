@@ -1,0 +1,18 @@
+/* config.json -> struct oci_config, with precise errors:
+ *   config.json:14:9: process.user.uid: expected a non-negative integer, found "root"
+ * Unknown properties are ignored, as the spec requires. */
+#pragma once
+#include <stddef.h>
+#include <jansson.h>
+
+#include "oci/spec.h"
+#include "util/error.h"
+
+/* Load and validate a file. name is what messages call it (e.g. the path). */
+int oci_config_load_file(const char *path, struct oci_config **out, struct bw_error **err);
+/* Load and validate bytes (the fuzzer's and the tests' entry point). */
+int oci_config_load_data(const char *data, size_t len, const char *name,
+                         struct oci_config **out, struct bw_error **err);
+/* Struct -> JSON: the round trip of the loader, and how a hardened config is
+ * written back out. */
+json_t *oci_config_dump(const struct oci_config *c);

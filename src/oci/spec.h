@@ -1,0 +1,237 @@
+/* The OCI runtime-spec 1.2 config (Linux), as typed structs.
+ *
+ * Conventions: strings are owned char * (NULL when absent); string lists are
+ * NULL-terminated char ** (NULL when absent, an empty vector when present but
+ * empty, because "maskedPaths": [] differs from no maskedPaths); optional
+ * numbers and booleans use the oci_opt_* wrappers; lists of structs are a
+ * pointer plus a count. Every struct is freed by oci_config_free(). */
+#pragma once
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+typedef struct { bool set; int64_t v; } oci_opt_i64;
+typedef struct { bool set; uint64_t v; } oci_opt_u64;
+typedef struct { bool set; uint32_t v; } oci_opt_u32;
+typedef struct { bool set; int32_t v; } oci_opt_i32;
+typedef struct { bool set; bool v; } oci_opt_bool;
+
+struct oci_kv { char *key; char *value; };
+struct oci_kv_list { struct oci_kv *v; size_t n; };
+
+struct oci_idmap { uint32_t container_id; uint32_t host_id; uint32_t size; };
+struct oci_idmap_list { struct oci_idmap *v; size_t n; bool present; };
+
+struct oci_root { char *path; bool readonly; };
+
+struct oci_mount {
+        char *destination;
+        char *type;
+        char *source;
+        char **options;
+        struct oci_idmap_list uid_mappings;
+        struct oci_idmap_list gid_mappings;
+};
+
+/* Capability sets as bit masks (bit n = capability n, as in linux/capability.h).
+ * present distinguishes a missing set from an empty one. */
+struct oci_capset { bool present; uint64_t mask; };
+struct oci_capabilities {
+        bool present;
+        struct oci_capset bounding, effective, inheritable, permitted, ambient;
+};
+
+struct oci_rlimit { char *type; int resource; /* RLIMIT_* */ uint64_t hard, soft; };
+
+struct oci_user {
+        uint32_t uid, gid;
+        oci_opt_u32 umask;
+        uint32_t *additional_gids;
+        size_t n_additional_gids;
+        char *username;
+};
+
+struct oci_io_priority { bool present; char *klass; int klass_value; /* IOPRIO_CLASS_* */ int32_t priority; };
+
+struct oci_scheduler {
+        bool present;
+        char *policy;
+        int policy_value; /* SCHED_* */
+        oci_opt_i32 nice, priority;
+        char **flags;
+        oci_opt_u64 runtime, deadline, period;
+};
+
+struct oci_process {
+        bool terminal;
+        struct { bool present; uint32_t height, width; } console_size;
+        struct oci_user user;
+        char **args;
+        char *command_line;
+        char **env;
+        char *cwd;
+        struct oci_capabilities capabilities;
+        struct oci_rlimit *rlimits;
+        size_t n_rlimits;
+        bool no_new_privileges;
+        oci_opt_i32 oom_score_adj;
+        char *apparmor_profile;
+        char *selinux_label;
+        struct oci_io_priority io_priority;
+        struct oci_scheduler scheduler;
+};
+
+struct oci_hook { char *path; char **args; char **env; oci_opt_i32 timeout; };
+struct oci_hook_list { struct oci_hook *v; size_t n; };
+struct oci_hooks {
+        struct oci_hook_list prestart, create_runtime, create_container,
+                start_container, poststart, poststop;
+};
+
+enum oci_ns_type {
+        OCI_NS_PID, OCI_NS_NETWORK, OCI_NS_MOUNT, OCI_NS_IPC, OCI_NS_UTS,
+        OCI_NS_USER, OCI_NS_CGROUP, OCI_NS_TIME, OCI_NS_COUNT
+};
+struct oci_namespace { enum oci_ns_type type; char *path; };
+
+struct oci_device {
+        char *path;
+        char type; /* 'c', 'b', 'u' or 'p' */
+        int64_t major, minor;
+        oci_opt_u32 file_mode, uid, gid;
+};
+
+struct oci_device_rule {
+        bool allow;
+        char type;       /* 'a', 'c' or 'b'; 'a' when absent */
+        oci_opt_i64 major, minor; /* absent means any (*) */
+        char *access;    /* subset of "rwm"; NULL means all */
+};
+
+struct oci_memory {
+        bool present;
+        oci_opt_i64 limit, reservation, swap, kernel, kernel_tcp;
+        oci_opt_u64 swappiness;
+        oci_opt_bool disable_oom_killer, use_hierarchy, check_before_update;
+};
+
+struct oci_cpu {
+        bool present;
+        oci_opt_u64 shares, period, realtime_period, burst;
+        oci_opt_i64 quota, realtime_runtime, idle;
+        char *cpus, *mems;
+};
+
+struct oci_weight_device { int64_t major, minor; oci_opt_u32 weight, leaf_weight; };
+struct oci_throttle_device { int64_t major, minor; uint64_t rate; };
+struct oci_throttle_list { struct oci_throttle_device *v; size_t n; };
+
+struct oci_blkio {
+        bool present;
+        oci_opt_u32 weight, leaf_weight;
+        struct oci_weight_device *weight_device;
+        size_t n_weight_device;
+        struct oci_throttle_list throttle_read_bps, throttle_write_bps,
+                throttle_read_iops, throttle_write_iops;
+};
+
+struct oci_hugepage_limit { char *page_size; uint64_t limit; };
+struct oci_net_priority { char *name; uint32_t priority; };
+struct oci_rdma_limit { char *device; oci_opt_u32 hca_handles, hca_objects; };
+
+struct oci_resources {
+        bool present;
+        struct oci_device_rule *devices;
+        size_t n_devices;
+        struct oci_memory memory;
+        struct oci_cpu cpu;
+        struct { bool present; oci_opt_i64 limit; } pids;
+        struct oci_blkio block_io;
+        struct oci_hugepage_limit *hugepage_limits;
+        size_t n_hugepage_limits;
+        struct { bool present; oci_opt_u32 class_id; struct oci_net_priority *priorities; size_t n_priorities; } network;
+        struct oci_rdma_limit *rdma;
+        size_t n_rdma;
+        struct oci_kv_list unified;
+};
+
+enum oci_seccomp_action {
+        OCI_SECCOMP_KILL, OCI_SECCOMP_KILL_PROCESS, OCI_SECCOMP_KILL_THREAD,
+        OCI_SECCOMP_TRAP, OCI_SECCOMP_ERRNO, OCI_SECCOMP_TRACE,
+        OCI_SECCOMP_ALLOW, OCI_SECCOMP_LOG, OCI_SECCOMP_NOTIFY,
+};
+enum oci_seccomp_op {
+        OCI_SECCOMP_NE, OCI_SECCOMP_LT, OCI_SECCOMP_LE, OCI_SECCOMP_EQ,
+        OCI_SECCOMP_GE, OCI_SECCOMP_GT, OCI_SECCOMP_MASKED_EQ,
+};
+struct oci_seccomp_arg { uint32_t index; uint64_t value, value_two; enum oci_seccomp_op op; };
+struct oci_seccomp_syscall {
+        char **names;
+        enum oci_seccomp_action action;
+        oci_opt_u32 errno_ret;
+        struct oci_seccomp_arg *args;
+        size_t n_args;
+};
+struct oci_seccomp {
+        enum oci_seccomp_action default_action;
+        oci_opt_u32 default_errno_ret;
+        char **architectures; /* "SCMP_ARCH_X86_64", ... */
+        char **flags;         /* "SECCOMP_FILTER_FLAG_LOG", ... */
+        char *listener_path;
+        char *listener_metadata;
+        struct oci_seccomp_syscall *syscalls;
+        size_t n_syscalls;
+};
+
+struct oci_personality { char *domain; char **flags; };
+struct oci_time_offset { bool present; int64_t secs; uint32_t nanosecs; };
+struct oci_intel_rdt {
+        char *clos_id, *l3_cache_schema, *mem_bw_schema;
+        bool enable_cmt, enable_mbm;
+};
+
+struct oci_linux {
+        struct oci_namespace *namespaces;
+        size_t n_namespaces;
+        struct oci_idmap_list uid_mappings, gid_mappings;
+        struct oci_device *devices;
+        size_t n_devices;
+        char *cgroups_path;
+        struct oci_resources resources;
+        struct oci_kv_list sysctl;
+        struct oci_seccomp *seccomp;          /* NULL: no seccomp section */
+        char *rootfs_propagation;
+        char **masked_paths;                  /* NULL: absent */
+        char **readonly_paths;                /* NULL: absent */
+        char *mount_label;
+        struct oci_personality *personality;  /* NULL: absent */
+        struct oci_time_offset time_monotonic, time_boottime;
+        struct oci_intel_rdt *intel_rdt;      /* NULL: absent */
+};
+
+struct oci_config {
+        char *oci_version;
+        struct oci_root root;
+        bool has_root;
+        struct oci_mount *mounts;
+        size_t n_mounts;
+        struct oci_process *process;          /* NULL: absent (allowed by the spec) */
+        char *hostname;
+        char *domainname;
+        struct oci_hooks hooks;
+        struct oci_kv_list annotations;
+        struct oci_linux *linux;              /* NULL: absent */
+};
+
+/* Names, for messages and for the dumper. */
+const char *oci_ns_type_name(enum oci_ns_type t);     /* "pid", "network", ... */
+int oci_ns_type_from_name(const char *name);          /* -1 when unknown */
+const char *oci_seccomp_action_name(enum oci_seccomp_action a); /* "SCMP_ACT_ALLOW" */
+int oci_seccomp_action_from_name(const char *name);
+const char *oci_seccomp_op_name(enum oci_seccomp_op o);         /* "SCMP_CMP_EQ" */
+int oci_seccomp_op_from_name(const char *name);
+
+/* The namespace of a type in the config, or NULL. */
+const struct oci_namespace *oci_config_namespace(const struct oci_config *c, enum oci_ns_type t);
+
+void oci_config_free(struct oci_config *c);
