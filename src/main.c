@@ -9,6 +9,9 @@
 #include "util/cleanup.h"
 
 static const struct bw_command commands[] = {
+        { "spec", cmd_spec, "write a hardened default config.json into a bundle",
+          "spec [--bundle DIR] [--rootless]" },
+        { "features", cmd_features, "print the OCI features document (what this runtime supports)", "features" },
         { "version", cmd_version, "print version, commit, OCI spec and libseccomp versions", "version" },
 };
 

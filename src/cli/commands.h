@@ -2,4 +2,6 @@
 #pragma once
 #include "cli/cli.h"
 
+BW_COMMAND(features);
+BW_COMMAND(spec);
 BW_COMMAND(version);
