@@ -12,6 +12,8 @@ static const struct bw_command commands[] = {
         { "spec", cmd_spec, "write a hardened default config.json into a bundle",
           "spec [--bundle DIR] [--rootless]" },
         { "features", cmd_features, "print the OCI features document (what this runtime supports)", "features" },
+        { "validate", cmd_validate, "check a config.json and report exactly what is wrong where",
+          "validate [--bundle DIR | FILE]" },
         { "version", cmd_version, "print version, commit, OCI spec and libseccomp versions", "version" },
 };
 

@@ -4,4 +4,5 @@
 
 BW_COMMAND(features);
 BW_COMMAND(spec);
+BW_COMMAND(validate);
 BW_COMMAND(version);

@@ -12,6 +12,7 @@
 #include "linux/mount_options.h"
 #include "linux/seccomp_probe.h"
 #include "oci/features.h"
+#include "oci/spec.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 #include "util/strv.h"
@@ -21,22 +22,6 @@
 
 static const char *const hooks[] = {
         "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop", NULL,
-};
-
-/* Every namespace type of runtime-spec 1.2, time included. */
-static const char *const namespaces[] = {
-        "cgroup", "ipc", "mount", "network", "pid", "time", "user", "uts", NULL,
-};
-
-static const char *const seccomp_actions[] = {
-        "SCMP_ACT_ALLOW", "SCMP_ACT_ERRNO", "SCMP_ACT_KILL", "SCMP_ACT_KILL_PROCESS",
-        "SCMP_ACT_KILL_THREAD", "SCMP_ACT_LOG", "SCMP_ACT_NOTIFY", "SCMP_ACT_TRACE",
-        "SCMP_ACT_TRAP", NULL,
-};
-
-static const char *const seccomp_operators[] = {
-        "SCMP_CMP_EQ", "SCMP_CMP_GE", "SCMP_CMP_GT", "SCMP_CMP_LE", "SCMP_CMP_LT",
-        "SCMP_CMP_MASKED_EQ", "SCMP_CMP_NE", NULL,
 };
 
 static json_t *strings(const char *const *v)
@@ -49,6 +34,24 @@ static json_t *strings(const char *const *v)
                 }
         return a;
 }
+
+/* A JSON array of the names name(0), name(1), ... until name() has none. */
+static json_t *enum_names(const char *(*name)(int))
+{
+        json_t *a = json_array();
+        for (int i = 0; a && name(i); i++)
+                if (json_array_append_new(a, json_string(name(i))) < 0) {
+                        json_decref(a);
+                        return NULL;
+                }
+        return a;
+}
+
+/* The loader's name tables are the list of what a config may say, so
+ * features reports exactly what validate accepts. */
+static const char *ns_name(int i) { return oci_ns_type_name((enum oci_ns_type)i); }
+static const char *action_name(int i) { return oci_seccomp_action_name((enum oci_seccomp_action)i); }
+static const char *op_name(int i) { return oci_seccomp_op_name((enum oci_seccomp_op)i); }
 
 static json_t *mount_options(void)
 {
@@ -64,14 +67,32 @@ static json_t *mount_options(void)
 static json_t *capabilities(void)
 {
         _cleanup_strv_ char **names = bw_cap_known_names();
-        return names ? strings((const char *const *)names) : NULL;
+        json_t *a = names ? json_array() : NULL;
+        for (size_t i = 0; a && names[i]; i++)
+                if (oci_cap_from_name(names[i]) >= 0 && json_array_append_new(a, json_string(names[i])) < 0) {
+                        json_decref(a);
+                        return NULL;
+                }
+        return a;
+}
+
+static json_t *seccomp_known_flags(void)
+{
+        json_t *a = json_array();
+        for (const char *const *n = bw_seccomp_flag_names; a && *n; n++)
+                if (oci_seccomp_flag_known(*n) && json_array_append_new(a, json_string(*n)) < 0) {
+                        json_decref(a);
+                        return NULL;
+                }
+        return a;
 }
 
 static json_t *seccomp_archs(void)
 {
         json_t *a = json_array();
         for (const char *const *n = bw_seccomp_arch_names; a && *n; n++)
-                if (bw_seccomp_arch_token(*n) != 0 && json_array_append_new(a, json_string(*n)) < 0) {
+                if (oci_seccomp_arch_known(*n) && bw_seccomp_arch_token(*n) != 0 &&
+                    json_array_append_new(a, json_string(*n)) < 0) {
                         json_decref(a);
                         return NULL;
                 }
@@ -82,7 +103,8 @@ static json_t *seccomp_supported_flags(void)
 {
         json_t *a = json_array();
         for (const char *const *n = bw_seccomp_flag_names; a && *n; n++)
-                if (bw_seccomp_flag_supported(*n) && json_array_append_new(a, json_string(*n)) < 0) {
+                if (oci_seccomp_flag_known(*n) && bw_seccomp_flag_supported(*n) &&
+                    json_array_append_new(a, json_string(*n)) < 0) {
                         json_decref(a);
                         return NULL;
                 }
@@ -93,10 +115,10 @@ static json_t *seccomp(void)
 {
         return json_pack("{s:b, s:o, s:o, s:o, s:o, s:o}",
                          "enabled", 1,
-                         "actions", strings(seccomp_actions),
-                         "operators", strings(seccomp_operators),
+                         "actions", enum_names(action_name),
+                         "operators", enum_names(op_name),
                          "archs", seccomp_archs(),
-                         "knownFlags", strings(bw_seccomp_flag_names),
+                         "knownFlags", seccomp_known_flags(),
                          "supportedFlags", seccomp_supported_flags());
 }
 
@@ -107,7 +129,7 @@ static json_t *linux_section(bool idmap)
          * them is refused rather than silently run without them. */
         return json_pack("{s:o, s:o, s:{s:b, s:b, s:b, s:b, s:b}, s:o, s:{s:b}, s:{s:b}, s:{s:b},"
                          " s:{s:{s:b}}}",
-                         "namespaces", strings(namespaces),
+                         "namespaces", enum_names(ns_name),
                          "capabilities", capabilities(),
                          "cgroup", "v1", 1, "v2", 1, "systemd", 0, "systemdUser", 0, "rdma", 0,
                          "seccomp", seccomp(),

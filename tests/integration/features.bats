@@ -132,3 +132,30 @@ features() {
   [ "$status" -eq 2 ]
   [[ $stderr == *"no arguments"* ]]
 }
+
+@test "features: every name it lists is one validate accepts in a config" {
+  dir=$(mktemp -d)
+  cd "$dir"
+  "$BULWARK" spec
+  features
+  # One config using every capability, namespace, seccomp action, operator,
+  # architecture and flag the features document reports.
+  jq --slurpfile f "$out" '
+    ($f[0].linux) as $l |
+    .process.capabilities.bounding = $l.capabilities |
+    .linux.namespaces = [$l.namespaces[] | {type: .}] |
+    .linux.seccomp = {
+      defaultAction: "SCMP_ACT_ERRNO",
+      architectures: $l.seccomp.archs,
+      flags: $l.seccomp.knownFlags,
+      listenerPath: "/run/listener.sock",
+      syscalls: [$l.seccomp.actions[] as $a | {names: ["getpid"], action: $a,
+                 args: [$l.seccomp.operators[] as $o | {index: 0, value: 1, op: $o}]}]
+    }' config.json >all.json
+  [ "$(jq '.process.capabilities.bounding | length' all.json)" -gt 30 ]
+  run --separate-stderr "$BULWARK" validate all.json
+  cd /
+  rm -rf "$dir"
+  echo "$stderr"
+  [ "$status" -eq 0 ]
+}

@@ -71,6 +71,21 @@ teardown() {
   [ "$(jq -r '[.mounts[] | select(.source | startswith("/"))] | length' config.json)" = 0 ]
 }
 
+@test "spec output passes validate, default and --rootless" {
+  "$BULWARK" spec
+  run --separate-stderr "$BULWARK" validate
+  [ "$status" -eq 0 ]
+  mkdir rootless
+  "$BULWARK" spec --rootless --bundle rootless
+  run --separate-stderr "$BULWARK" validate --bundle rootless
+  [ "$status" -eq 0 ]
+  # The same check fails once the config is broken, so it is not vacuous.
+  jq '.process.capabilities.bounding += ["CAP_BOGUS"]' config.json >broken.json
+  run --separate-stderr "$BULWARK" validate broken.json
+  [ "$status" -eq 1 ]
+  [[ $stderr == *CAP_BOGUS* ]]
+}
+
 @test "spec pretty-prints with two-space indentation and ends with a newline" {
   "$BULWARK" spec
   [ "$(sed -n 2p config.json)" = '  "ociVersion": "1.2.0",' ]

@@ -7,6 +7,7 @@
 #include <jansson.h>
 
 #include "oci/default.h"
+#include "oci/load.h"
 #include "tap.h"
 #include "util/cleanup.h"
 
@@ -159,6 +160,17 @@ static void check_common(json_t *c, const char *variant)
         tap_ok(no_bind, "no mount takes a host path as its source");
 }
 
+/* The config through the loader: what create will read. */
+static struct oci_config *load(json_t *c, const char *what)
+{
+        _cleanup_free_ char *text = json_dumps(c, JSON_INDENT(2));
+        _cleanup_error_ struct bw_error *err = NULL;
+        struct oci_config *cfg = NULL;
+        int r = text ? oci_config_load_data(text, strlen(text), "config.json", &cfg, &err) : -1;
+        tap_ok(r == 0, "the %s config loads and validates%s%s", what, err ? ": " : "", err ? err->msg : "");
+        return r == 0 ? cfg : NULL;
+}
+
 int main(void)
 {
         {
@@ -182,6 +194,21 @@ int main(void)
                 tap_ok(json_is_integer(pids) && json_integer_value(pids) > 0, "a pids limit");
                 _cleanup_json_ json_t *again = bw_default_spec(&opt);
                 tap_ok(json_equal(c, again), "the same options give the same config");
+                struct oci_config *cfg = load(c, "default");
+                if (cfg) {
+                        const struct oci_namespace *u = oci_config_namespace(cfg, OCI_NS_USER);
+                        tap_ok(u && !u->path, "loaded: a new user namespace");
+                        tap_ok(!cfg->linux->uid_mappings.present && !cfg->linux->gid_mappings.present,
+                               "loaded: no mappings");
+                        tap_ok(cfg->process->no_new_privileges && cfg->root.readonly,
+                               "loaded: noNewPrivileges and a read-only root");
+                        tap_ok(cfg->process->capabilities.bounding.mask ==
+                                       ((1ULL << CAP_AUDIT_WRITE) | (1ULL << CAP_KILL) | (1ULL << CAP_NET_BIND_SERVICE)),
+                               "loaded: the bounding set is AUDIT_WRITE, KILL, NET_BIND_SERVICE");
+                        tap_ok(cfg->process->capabilities.ambient.present && cfg->process->capabilities.ambient.mask == 0,
+                               "loaded: an empty ambient set");
+                        oci_config_free(cfg);
+                }
         }
         {
                 struct bw_spec_options opt = { .rootless = true, .uid = getuid(), .gid = getgid() };
@@ -199,6 +226,15 @@ int main(void)
                 tap_is_int(json_array_size(gm), 1, "one gid mapping");
                 tap_is_int(json_integer_value(json_object_get(json_array_get(gm, 0), "hostID")), getgid(), "gid: container root is getgid()");
                 tap_ok(!json_object_get(lx, "resources"), "no cgroup resources (they need root)");
+                struct oci_config *cfg = load(c, "rootless");
+                if (cfg) {
+                        tap_ok(cfg->linux->uid_mappings.n == 1 && cfg->linux->uid_mappings.v[0].host_id == getuid() &&
+                               cfg->linux->uid_mappings.v[0].container_id == 0 && cfg->linux->uid_mappings.v[0].size == 1,
+                               "loaded: uid 0 maps to getuid()");
+                        tap_ok(cfg->linux->gid_mappings.n == 1 && cfg->linux->gid_mappings.v[0].host_id == getgid(),
+                               "loaded: gid 0 maps to getgid()");
+                        oci_config_free(cfg);
+                }
         }
         {
                 struct bw_spec_options opt = { .rootless = true, .uid = 4000000000u, .gid = 12345 };
