@@ -125,8 +125,8 @@ static json_t *seccomp(void)
 static json_t *linux_section(bool idmap)
 {
         /* cgroup: both versions through cgroupfs; no systemd driver and no
-         * rdma controller. No LSMs and no Intel RDT: a config that asks for
-         * them is refused rather than silently run without them. */
+         * rdma controller. No AppArmor, SELinux or Intel RDT support is
+         * built in, so none is claimed. */
         return json_pack("{s:o, s:o, s:{s:b, s:b, s:b, s:b, s:b}, s:o, s:{s:b}, s:{s:b}, s:{s:b},"
                          " s:{s:{s:b}}}",
                          "namespaces", enum_names(ns_name),
