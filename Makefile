@@ -18,10 +18,15 @@ deps:
 check:
 	BW_TALLY=$(BW_TALLY) scripts/check
 
-demo: all
+demo:
+	@scripts/deps --check >/dev/null 2>&1 || scripts/deps
+	$(MAKE) all
 	scripts/demo
 
-install: all
+install:
+	@scripts/deps --check >/dev/null 2>&1 || scripts/deps
+	$(MAKE) all
+	meson configure $(BUILD) --prefix=$(PREFIX) >/dev/null
 	DESTDIR=$(DESTDIR) meson install -C $(BUILD) --no-rebuild
 
 clean:

@@ -12,6 +12,7 @@ static int neg(int code)
         return code < 0 ? code : -code;
 }
 
+__attribute__((format(printf, 5, 0)))
 static int vset(struct bw_error **err, int code, int status, int with_reason,
                 const char *fmt, va_list ap)
 {

@@ -29,7 +29,8 @@ int bw_error_usage(struct bw_error **err, const char *fmt, ...)
 /* Prefix context to an existing error; returns its code. */
 int bw_error_wrap(struct bw_error **err, const char *fmt, ...)
         __attribute__((format(printf, 2, 3)));
-int bw_error_vwrap(struct bw_error **err, const char *fmt, va_list ap);
+int bw_error_vwrap(struct bw_error **err, const char *fmt, va_list ap)
+        __attribute__((format(printf, 2, 0)));
 void bw_error_free(struct bw_error *e);
 /* The code of an error, or fallback when none was set. */
 int bw_error_code(const struct bw_error *e, int fallback);

@@ -8,6 +8,7 @@
 
 static int tap_n, tap_failed;
 
+__attribute__((format(printf, 2, 3)))
 static inline void tap_ok(int cond, const char *fmt, ...)
 {
         va_list ap;
@@ -21,6 +22,7 @@ static inline void tap_ok(int cond, const char *fmt, ...)
         fflush(stdout);
 }
 
+__attribute__((format(printf, 2, 3)))
 static inline void tap_skip(const char *why, const char *fmt, ...)
 {
         va_list ap;
