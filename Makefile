@@ -27,6 +27,7 @@ install:
 	@scripts/deps --check >/dev/null 2>&1 || scripts/deps
 	$(MAKE) all
 	meson configure $(BUILD) --prefix=$(PREFIX) >/dev/null
+	ninja -C $(BUILD) >/dev/null
 	DESTDIR=$(DESTDIR) meson install -C $(BUILD) --no-rebuild
 
 clean:
