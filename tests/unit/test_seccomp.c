@@ -979,6 +979,52 @@ static int agent_receive(int conn, char *buf, size_t size)
         return fd;
 }
 
+/* A listenerPath longer than sun_path is reached through its directory. */
+static void test_notify_long_path(void)
+{
+        char top[] = "/tmp/bw-seccomp-long-XXXXXX";
+        if (!mkdtemp(top)) {
+                tap_ok(false, "mkdtemp");
+                return;
+        }
+        char dir[256], path[300];
+        snprintf(dir, sizeof(dir), "%s/%s", top,
+                 "a-directory-name-long-enough-that-the-socket-path-does-not-fit-in-sun_path-which-holds-108-bytes");
+        snprintf(path, sizeof(path), "%s/agent.sock", dir);
+        mkdir(dir, 0700);
+        /* bind through the directory fd as well: the path itself is too long */
+        _cleanup_close_ int dfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        _cleanup_close_ int srv = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        struct sockaddr_un sa = { .sun_family = AF_UNIX };
+        snprintf(sa.sun_path, sizeof(sa.sun_path), "/proc/self/fd/%d/agent.sock", dfd);
+        if (strlen(path) < sizeof(sa.sun_path) || bind(srv, (struct sockaddr *)&sa, sizeof(sa)) < 0 || listen(srv, 1) < 0) {
+                tap_ok(false, "long-path agent socket (%zu bytes): %s", strlen(path), strerror(errno));
+                return;
+        }
+        int pipefd[2];
+        if (pipe2(pipefd, O_CLOEXEC) < 0)
+                return;
+        _cleanup_error_ struct bw_error *err = NULL;
+        _cleanup_free_ char *state = bw_seccomp_process_state(1, NULL, NULL);
+        int r = bw_seccomp_notify_send(pipefd[0], path, state, &err);
+        char buf[1024] = "";
+        struct pollfd p = { srv, POLLIN, 0 };
+        _cleanup_close_ int conn = r == 0 && poll(&p, 1, 5000) == 1 ? accept4(srv, NULL, NULL, SOCK_CLOEXEC) : -1;
+        int fd = conn >= 0 ? agent_receive(conn, buf, sizeof(buf)) : -1;
+        struct stat a, b;
+        tap_ok(r == 0 && fd >= 0 && fstat(fd, &a) == 0 && fstat(pipefd[0], &b) == 0 && a.st_ino == b.st_ino &&
+                       strstr(buf, "\"seccompFd\""),
+               "a %zu-byte listenerPath (longer than sun_path) is reached, and the very fd arrives (%s)", strlen(path),
+               err ? err->msg : "ok");
+        if (fd >= 0)
+                close(fd);
+        close(pipefd[0]);
+        close(pipefd[1]);
+        unlink(path);
+        rmdir(dir);
+        rmdir(top);
+}
+
 static void test_notify(void)
 {
         char dir[] = "/tmp/bw-seccomp-notify-XXXXXX";
@@ -1070,6 +1116,8 @@ static void test_notify(void)
         unlink(path);
         rmdir(dir);
 
+        test_notify_long_path();
+
         _cleanup_error_ struct bw_error *err = NULL;
         int r = bw_seccomp_notify_send(0, "/nonexistent-bulwark/agent.sock", "{\"fds\":[]}", &err);
         tap_ok(r < 0 && err && strstr(err->msg, "[\"seccompFd\"]"), "a state whose fds is not [\"seccompFd\"] is refused");
@@ -1113,7 +1161,7 @@ static int count_files(const char *dir)
         _cleanup_closedir_ DIR *d = opendir(dir);
         int n = 0;
         for (struct dirent *e; d && (e = readdir(d));)
-                n += e->d_name[0] != '.';
+                n += strcmp(e->d_name, ".") != 0 && strcmp(e->d_name, "..") != 0;
         return n;
 }
 
@@ -1151,6 +1199,10 @@ static void test_cache(void)
          * program differs (the format is documented in seccomp_cache.c). */
         size_t len = 0;
         _cleanup_free_ char *orig = slurp(path, &len);
+        if (!orig || len < 24) {
+                tap_ok(false, "reading the cache file %s", path);
+                return;
+        }
         uint32_t key_len, n_insns;
         memcpy(&key_len, orig + 8, 4);
         memcpy(&n_insns, orig + 12, 4);
