@@ -545,28 +545,6 @@ static bool kernel_accepts(unsigned int flags)
         return r < 0 && errno == EFAULT;
 }
 
-const char *const *bw_seccomp_known_flags(void)
-{
-        static const char *const names[ARRAY_SIZE(known_flags) + 1] = {
-                "SECCOMP_FILTER_FLAG_TSYNC", "SECCOMP_FILTER_FLAG_LOG", "SECCOMP_FILTER_FLAG_SPEC_ALLOW",
-                "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", NULL,
-        };
-        return names;
-}
-
-bool bw_seccomp_flag_supported(const char *name)
-{
-        for (size_t i = 0; i < ARRAY_SIZE(known_flags); i++) {
-                if (strcmp(name, known_flags[i].name) != 0)
-                        continue;
-                unsigned int f = known_flags[i].flag;
-                if (f == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV)
-                        f |= SECCOMP_FILTER_FLAG_NEW_LISTENER;
-                return kernel_accepts(f);
-        }
-        return false;
-}
-
 /* The syscalls the runtime's init needs after loading the filter to hand
  * the listener over: notifying on them would hang the container's start. */
 static const char *const notify_forbidden[] = { "write", "sendmsg" };

@@ -64,11 +64,5 @@ void bw_seccomp_filter_clear(struct bw_seccomp_filter *f);
  * the boundary above which the filter answers ENOSYS. */
 long bw_seccomp_last_syscall(const struct oci_seccomp *s, uint32_t scmp_arch);
 
-/* The linux.seccomp.flags bulwark knows (NULL-terminated), and whether the
- * running kernel accepts one: what `features` reports as knownFlags and
- * supportedFlags. */
-const char *const *bw_seccomp_known_flags(void);
-bool bw_seccomp_flag_supported(const char *name);
-
 /* "SCMP_ARCH_X86_64" -> SCMP_ARCH_X86_64; 0 when unknown to libseccomp. */
 uint32_t bw_seccomp_arch_from_name(const char *name);

@@ -324,19 +324,6 @@ static void test_flags(void)
         oci_seccomp_free(s);
 }
 
-static void test_known_flags(void)
-{
-        const char *const *known = bw_seccomp_known_flags();
-        size_t n = 0;
-        bool all_supported = true;
-        for (; known[n]; n++)
-                all_supported = all_supported && bw_seccomp_flag_supported(known[n]);
-        tap_ok(n == 4 && strcmp(known[3], "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV") == 0, "four flags are known");
-        /* Linux 6.x has all four (WAIT_KILLABLE_RECV since 5.19). */
-        tap_ok(all_supported, "this kernel supports every known flag");
-        tap_ok(!bw_seccomp_flag_supported("SECCOMP_FILTER_FLAG_BOGUS"), "an unknown flag is not supported");
-}
-
 static void expect_refusal(struct oci_seccomp *s, const char *needle, const char *what)
 {
         _cleanup_free_ char *m = compile_error(s);
@@ -445,7 +432,6 @@ int main(void)
         test_architectures();
 #endif
         test_flags();
-        test_known_flags();
         test_refusals();
         test_enosys_defaults();
         return tap_done();
