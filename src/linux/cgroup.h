@@ -98,6 +98,7 @@ struct bw_cg_stats {
                 bool present;
                 uint64_t usage, max_usage, limit, failcnt, oom_kills;
                 uint64_t swap_usage, swap_limit; /* mem+swap in v1 terms; 0 when unknown */
+                uint64_t swap_failcnt;           /* times mem+swap (v1) or swap (v2) hit its limit */
                 bool under_oom;
         } memory;
         struct { bool present; uint64_t current, limit; /* UINT64_MAX: no limit */ } pids;

@@ -366,6 +366,7 @@ void cg_v1_stats(struct bw_cgroup *cg, struct bw_cg_stats *st)
                 st->memory.under_oom = under != 0;
                 cg_read_u64(d, "memory.memsw.usage_in_bytes", &st->memory.swap_usage);
                 cg_read_u64(d, "memory.memsw.limit_in_bytes", &st->memory.swap_limit);
+                cg_read_u64(d, "memory.memsw.failcnt", &st->memory.swap_failcnt);
         }
         if ((d = V1(BW_CGC_PIDS))) {
                 st->pids.present = cg_read_u64(d, "pids.current", &st->pids.current) == 0;

@@ -368,6 +368,7 @@ void cg_v2_stats(struct bw_cgroup *cg, struct bw_cg_stats *st)
                         st->memory.swap_usage = st->memory.usage + swap;
                         st->memory.swap_limit = sum_limit(st->memory.limit, swap_max);
                 }
+                cg_read_keyed(d, "memory.swap.events", "max", &st->memory.swap_failcnt);
         }
         if ((d = V2(BW_CGC_PIDS))) {
                 st->pids.present = cg_read_u64(d, "pids.current", &st->pids.current) == 0;
