@@ -15,12 +15,6 @@
 #include "util/cleanup.h"
 #include "util/log.h"
 
-static void sleep_ms(long ms)
-{
-        struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
-        nanosleep(&ts, NULL);
-}
-
 void bw_cgroup_free(struct bw_cgroup *cg)
 {
         if (!cg)
@@ -392,18 +386,26 @@ static int signal_each(struct bw_cgroup *cg, int sig, size_t *count, struct bw_e
 
 int bw_cgroup_kill(struct bw_cgroup *cg, int sig, struct bw_error **err)
 {
-        const char *v2 = bw_cgroup_v2_dir(cg);
-        if (sig == SIGKILL && v2 && cg_has(v2, "cgroup.kill"))
-                return cg_write(v2, "cgroup.kill", "1", err);
-        /* Freeze so that no process forks a child we would miss; a frozen
-         * task takes its signal when thawed. */
         bool was_frozen = false, froze = false;
         _cleanup_error_ struct bw_error *ferr = NULL;
-        if (bw_cgroup_frozen(cg, &was_frozen, &ferr) == 0 && !was_frozen)
-                froze = bw_cgroup_freeze(cg, true, &ferr) == 0;
-        size_t count = 0;
-        int r = signal_each(cg, sig, &count, err);
-        if (froze) {
+        if (bw_cgroup_frozen(cg, &was_frozen, &ferr) < 0)
+                was_frozen = false;
+        const char *v2 = bw_cgroup_v2_dir(cg);
+        int r;
+        if (sig == SIGKILL && v2 && cg_has(v2, "cgroup.kill")) {
+                r = cg_write(v2, "cgroup.kill", "1", err);
+        } else {
+                /* Freeze so that no process forks a child we would miss; a
+                 * frozen task takes its signal when thawed. */
+                if (!was_frozen)
+                        froze = bw_cgroup_freeze(cg, true, &ferr) == 0;
+                size_t count = 0;
+                r = signal_each(cg, sig, &count, err);
+        }
+        /* Thaw what we froze; and a paused container being killed must be
+         * thawed too, or a v1-frozen task never gets to die. Other signals
+         * to a paused container wait for resume, as with runc. */
+        if (froze || (was_frozen && sig == SIGKILL)) {
                 _cleanup_error_ struct bw_error *terr = NULL;
                 if (bw_cgroup_freeze(cg, false, &terr) < 0)
                         bw_warn("%s", terr->msg);
@@ -442,7 +444,7 @@ int bw_cgroup_destroy(struct bw_cgroup *cg, struct bw_error **err)
                         r = remove_tree(cg->dirs[i]);
                         if (r != -EBUSY)
                                 break;
-                        sleep_ms(10);
+                        cg_nap_ms(10);
                 }
                 if (r < 0)
                         return bw_error_set(err, r, "removing cgroup %s%s", cg->dirs[i],

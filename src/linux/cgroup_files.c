@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 
 #include "linux/cgroup_internal.h"
 #include "util/cleanup.h"
@@ -142,4 +143,10 @@ int cg_read_keyed(const char *dir, const char *file, const char *key, uint64_t *
                 line = nl ? nl + 1 : NULL;
         }
         return -ENOENT;
+}
+
+void cg_nap_ms(long ms)
+{
+        struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
+        nanosleep(&ts, NULL);
 }

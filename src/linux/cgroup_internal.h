@@ -27,6 +27,9 @@ int cg_read_u64(const char *dir, const char *file, uint64_t *v);
 /* The value of "key N" in a flat keyed file (memory.stat, cpu.stat, ...). */
 int cg_read_keyed(const char *dir, const char *file, const char *key, uint64_t *v);
 
+/* Polling waits (freezer states, EBUSY on rmdir). */
+void cg_nap_ms(long ms);
+
 /* Devices: the rule list reduced to a default plus exceptions, the way the
  * v1 kernel controller keeps it (runc's emulator does the same). */
 enum { CG_DEV_M = 1, CG_DEV_R = 2, CG_DEV_W = 4 }; /* = BPF_DEVCG_ACC_* */

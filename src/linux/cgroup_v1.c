@@ -30,15 +30,12 @@ static int write_u64(const char *dir, const char *file, oci_opt_u64 v, struct bw
 static int memory_limits(const char *dir, const struct oci_memory *m, struct bw_error **err)
 {
         bool memsw = cg_has(dir, "memory.memsw.limit_in_bytes");
-        if (m->swap.set && !memsw) {
-                if (m->swap.v == -1)
-                        return write_i64(dir, "memory.limit_in_bytes", m->limit, err);
-                return bw_error_msg(err, -EOPNOTSUPP,
-                                    "memory.swap is set but this kernel has no swap accounting "
-                                    "(memory.memsw.limit_in_bytes is missing); boot with swapaccount=1 "
-                                    "or remove memory.swap");
-        }
-        if (!m->swap.set)
+        /* Without swap accounting the memory limit still holds; only swap
+         * use cannot be capped (runc and Docker go on the same way). */
+        if (m->swap.set && !memsw && m->swap.v != -1)
+                bw_warn("memory.swap is ignored: this kernel has no swap accounting "
+                        "(memory.memsw.limit_in_bytes is missing; boot with swapaccount=1 to enable it)");
+        if (!m->swap.set || !memsw)
                 return write_i64(dir, "memory.limit_in_bytes", m->limit, err);
         uint64_t cur = 0;
         int r = cg_read_u64(dir, "memory.memsw.limit_in_bytes", &cur);
@@ -307,12 +304,6 @@ int cg_v1_set(struct bw_cgroup *cg, const struct oci_resources *res, struct bw_e
         return r;
 }
 
-static void sleep_ms(long ms)
-{
-        struct timespec ts = { .tv_sec = 0, .tv_nsec = ms * 1000000L };
-        nanosleep(&ts, NULL);
-}
-
 static bool state_is(const char *dir, const char *want)
 {
         _cleanup_free_ char *s = NULL;
@@ -331,7 +322,7 @@ int cg_v1_freeze(const char *dir, bool frozen, struct bw_error **err)
                         return r;
                 if (state_is(dir, want))
                         return 0;
-                sleep_ms(i < 10 ? 1 : 10);
+                cg_nap_ms(i < 10 ? 1 : 10);
         }
         if (frozen)
                 cg_write(dir, "freezer.state", "THAWED", NULL);

@@ -40,11 +40,6 @@ static int swap_max(const char *dir, const struct oci_memory *m, struct bw_error
                 return 0;
         if (m->swap.v == -1)
                 return cg_has(dir, "memory.swap.max") ? cg_write(dir, "memory.swap.max", "max", err) : 0;
-        if (!cg_has(dir, "memory.swap.max"))
-                return bw_error_msg(err, -EOPNOTSUPP,
-                                    "memory.swap is set but this kernel has no swap accounting "
-                                    "(%s/memory.swap.max is missing); enable swap accounting or remove memory.swap",
-                                    dir);
         int64_t limit = -1;
         if (m->limit.set) {
                 limit = m->limit.v;
@@ -63,6 +58,12 @@ static int swap_max(const char *dir, const struct oci_memory *m, struct bw_error
                                     "memory.swap (%" PRId64 ") is below memory.limit (%" PRId64 "); in OCI, swap "
                                     "is memory plus swap, so it must be at least the limit",
                                     m->swap.v, limit);
+        if (!cg_has(dir, "memory.swap.max")) {
+                /* The memory limit still holds; only swap use cannot be capped. */
+                bw_warn("memory.swap is ignored: this kernel has no swap accounting (%s/memory.swap.max is missing)",
+                        dir);
+                return 0;
+        }
         return cg_writef(dir, "memory.swap.max", err, "%" PRId64, m->swap.v - limit);
 }
 
@@ -312,12 +313,6 @@ int cg_v2_enable_controllers(const char *dir)
         return n;
 }
 
-static void sleep_ms(long ms)
-{
-        struct timespec ts = { .tv_sec = 0, .tv_nsec = ms * 1000000L };
-        nanosleep(&ts, NULL);
-}
-
 int cg_v2_freeze(const char *dir, bool frozen, struct bw_error **err)
 {
         int r = cg_write(dir, "cgroup.freeze", frozen ? "1" : "0", err);
@@ -329,7 +324,7 @@ int cg_v2_freeze(const char *dir, bool frozen, struct bw_error **err)
                 uint64_t v = 2;
                 if (cg_read_keyed(dir, "cgroup.events", "frozen", &v) == 0 && v == (frozen ? 1 : 0))
                         return 0;
-                sleep_ms(i < 10 ? 1 : 10);
+                cg_nap_ms(i < 10 ? 1 : 10);
         }
         if (frozen)
                 cg_write(dir, "cgroup.freeze", "0", NULL);

@@ -222,6 +222,16 @@ static void test_limits(struct bw_cgroup *cg)
         set(cg, &res, "back to null only");
 }
 
+static bool wait_ms(pid_t pid, int *status, int ms)
+{
+        for (int i = 0; i < ms / 5; i++) {
+                if (waitpid(pid, status, WNOHANG) == pid)
+                        return true;
+                cg_sleep_ms(5);
+        }
+        return false;
+}
+
 static void test_process(struct bw_cgroup *cg, const char *path)
 {
         volatile unsigned long *counter = mmap(NULL, 4096, PROT_READ | PROT_WRITE, MAP_SHARED | MAP_ANONYMOUS, -1, 0);
@@ -261,10 +271,14 @@ static void test_process(struct bw_cgroup *cg, const char *path)
         tap_ok(st.pids.present && st.pids.current == 1 && st.pids.limit == 8, "pids stats");
         tap_ok(st.cpu.present && st.cpu.usage_ns > 0, "cpu usage %llu ns", (unsigned long long)st.cpu.usage_ns);
 
-        tap_is_int(bw_cgroup_kill(cg, SIGKILL, &err), 0, "kill all");
+        /* Kill it while paused: the kill must thaw it or it never dies. */
+        tap_is_int(bw_cgroup_freeze(cg, true, &err), 0, "pause again");
+        tap_is_int(bw_cgroup_kill(cg, SIGKILL, &err), 0, "kill all while paused");
         int status = 0;
-        waitpid(pid, &status, 0);
-        tap_ok(WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL, "child died of SIGKILL");
+        tap_ok(wait_ms(pid, &status, 3000) && WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL,
+               "the paused child died of SIGKILL");
+        bw_cgroup_frozen(cg, &frozen, &err);
+        tap_ok(!frozen, "the killed container's cgroup is thawed");
 
         /* SIGTERM takes the freeze-and-signal path and must reach the
          * grandchild too (we are its subreaper). */
