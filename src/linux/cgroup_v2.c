@@ -7,7 +7,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #include "linux/cgroup_internal.h"
 #include "util/cleanup.h"
