@@ -3,6 +3,7 @@
  * under the cgroup's limits. */
 #pragma once
 #include <errno.h>
+#include <stdbool.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -86,6 +87,25 @@ static inline int cg_try_devices(void *arg)
         return rc;
 }
 
+/* A child that opens each path with its flags and exits with a bit set
+ * for every attempt that did not go as expected (0: all as expected). A
+ * refusal must be EPERM, the device cgroup's answer. */
+struct cg_open_try { const char *path; int flags; bool ok; };
+static inline int cg_try_opens(void *arg)
+{
+        const struct cg_open_try *t = arg;
+        int bad = 0;
+        for (int i = 0; t[i].path; i++) {
+                int fd = open(t[i].path, t[i].flags | O_CLOEXEC);
+                bool ok = fd >= 0;
+                if (fd >= 0)
+                        close(fd);
+                if (ok != t[i].ok || (!ok && errno != EPERM))
+                        bad |= 1 << i;
+        }
+        return bad;
+}
+
 /* Spin, counting in shared memory, until killed. */
 static inline int cg_spin(void *arg)
 {
@@ -121,3 +141,34 @@ static inline int cg_proc_in(pid_t pid, const char *path, int *lines)
         fclose(f);
         return ok;
 }
+
+/* Rule shapes both device back ends must enforce alike: an allow default
+ * with a deny exception, a wildcard minor, access bits. */
+#define CG_N(x) { true, (x) }
+struct cg_device_case {
+        const char *name;
+        struct oci_device_rule rules[3];
+        size_t n;
+        struct cg_open_try tries[4];
+};
+static const struct cg_device_case cg_device_cases[] = {
+        { "allow default, deny /dev/zero",
+          { { .allow = false, .type = 'c', .major = CG_N(1), .minor = CG_N(5), .access = "rwm" } }, 1,
+          { { "/dev/null", O_RDWR, true }, { "/dev/zero", O_RDONLY, false }, { "/dev/full", O_RDONLY, true } } },
+        { "deny all, allow c 1:* (null, zero, full; not tty)",
+          { { .allow = false, .type = 'a', .access = "rwm" },
+            { .allow = true, .type = 'c', .major = CG_N(1), .access = "rwm" } }, 2,
+          { { "/dev/null", O_RDWR, true }, { "/dev/zero", O_RDONLY, true }, { "/dev/tty", O_RDWR, false } } },
+        { "deny all, /dev/zero read-only",
+          { { .allow = false, .type = 'a', .access = "rwm" },
+            { .allow = true, .type = 'c', .major = CG_N(1), .minor = CG_N(5), .access = "r" } }, 2,
+          { { "/dev/zero", O_RDONLY, true }, { "/dev/zero", O_RDWR, false }, { "/dev/zero", O_WRONLY, false } } },
+        { "allow default, deny writes to /dev/null only",
+          { { .allow = false, .type = 'c', .major = CG_N(1), .minor = CG_N(3), .access = "w" } }, 1,
+          { { "/dev/null", O_RDONLY, true }, { "/dev/null", O_WRONLY, false }, { "/dev/null", O_RDWR, false } } },
+        { "deny all, allow null and zero (not full)",
+          { { .allow = false, .type = 'a', .access = "rwm" },
+            { .allow = true, .type = 'c', .major = CG_N(1), .minor = CG_N(3), .access = "rwm" },
+            { .allow = true, .type = 'c', .major = CG_N(1), .minor = CG_N(5), .access = "rwm" } }, 3,
+          { { "/dev/null", O_RDWR, true }, { "/dev/zero", O_RDONLY, true }, { "/dev/full", O_RDONLY, false } } },
+};

@@ -315,6 +315,22 @@ static void test_process(struct bw_cgroup *cg, const char *path)
         tap_ok(forks >= 1 && forks <= 7, "pids.max 8 stops a fork loop with EAGAIN after %d forks", forks);
 }
 
+/* The same rule shapes as the eBPF test, through v1 devices.allow/deny
+ * (cases in cg_child.h); each case starts from the previous one's state. */
+static void test_device_cases(struct bw_cgroup *cg)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(cg_device_cases); i++) {
+                const struct cg_device_case *c = &cg_device_cases[i];
+                struct oci_resources res = { .present = true, .devices = (struct oci_device_rule *)c->rules,
+                                             .n_devices = c->n };
+                if (set(cg, &res, c->name) < 0)
+                        continue;
+                int st = cg_run_in(cg, cg_try_opens, (void *)c->tries);
+                tap_ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s: enforced in the cgroup (mismatch mask %d)",
+                       c->name, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+        }
+}
+
 static void test_oom(void)
 {
         struct bw_error *err = NULL;
@@ -409,6 +425,7 @@ int main(void)
         tap_ok(all_there(cg), "a directory in every hierarchy (%zu)", sys->n);
         test_limits(cg);
         test_process(cg, path);
+        test_device_cases(cg);
         tap_is_int(bw_cgroup_destroy(cg, &err), 0, "destroy");
         if (err)
                 printf("# %s\n", err->msg);

@@ -283,6 +283,21 @@ static void test_clone_into(struct bw_cgroup *cg, const char *path)
         tap_ok(pid > 0 && WIFEXITED(st) && WEXITSTATUS(st) == 0, "clone3(CLONE_INTO_CGROUP) starts the child in it");
 }
 
+/* More rule shapes through the real eBPF program (cases in cg_child.h). */
+static void test_device_cases(struct bw_cgroup *cg)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(cg_device_cases); i++) {
+                const struct cg_device_case *c = &cg_device_cases[i];
+                struct oci_resources res = { .present = true, .devices = (struct oci_device_rule *)c->rules,
+                                             .n_devices = c->n };
+                if (set(cg, &res, NULL, c->name) < 0)
+                        continue;
+                int st = cg_run_in(cg, cg_try_opens, (void *)c->tries);
+                tap_ok(WIFEXITED(st) && WEXITSTATUS(st) == 0, "%s: enforced in the cgroup (mismatch mask %d)",
+                       c->name, WIFEXITED(st) ? WEXITSTATUS(st) : -1);
+        }
+}
+
 static void test_real(void)
 {
         const char *mnt = v2_mount();
@@ -334,6 +349,7 @@ static void test_real(void)
                        WIFEXITED(st) ? WEXITSTATUS(st) : -1);
         }
 
+        test_device_cases(real_cg);
         test_clone_into(real_cg, path);
 
         /* Freeze a spinning child: its counter stops, then moves again. */
