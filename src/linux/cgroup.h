@@ -7,7 +7,19 @@
  * the same id + cgroupsPath rebuild it after a crash for delete --force.
  * Relative cgroupsPaths resolve against the caller's own cgroups (as runc),
  * so a delete must run from the same cgroup as the create, or the lifecycle
- * should store bw_cgroup_dir() of each hierarchy. */
+ * should store bw_cgroup_dir() of each hierarchy.
+ *
+ * The lifecycle's order:
+ *   create:  bw_cg_system_detect, bw_cgroup_new, bw_cgroup_create,
+ *            bw_cgroup_set(&config->linux->resources), then clone3 into
+ *            bw_cgroup_clone_fd() when it is >= 0, and bw_cgroup_add_pid(init)
+ *            in every case (it is idempotent for the cgroup2 directory).
+ *   exec:    bw_cgroup_add_pid(pid) before the process runs user code.
+ *   pause/resume: bw_cgroup_freeze(true/false); state: bw_cgroup_frozen.
+ *   update:  bw_cgroup_set with the partial resources (only what is set is
+ *            written). ps: bw_cgroup_pids. events --stats: bw_cgroup_stats.
+ *   kill --all / delete --force: bw_cgroup_kill(SIGKILL), then
+ *            bw_cgroup_destroy (also from a handle rebuilt after a crash). */
 #pragma once
 #include <stdbool.h>
 #include <stddef.h>
