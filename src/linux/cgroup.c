@@ -39,14 +39,6 @@ static bool systemd_form(const char *p)
         return colons == 2;
 }
 
-static bool has_dotdot(const char *p)
-{
-        for (const char *c = p; (c = strstr(c, "..")); c += 2)
-                if ((c == p || c[-1] == '/') && (c[2] == '\0' || c[2] == '/'))
-                        return true;
-        return false;
-}
-
 static int check_path(const char *id, const char *path, bool systemd, struct bw_error **err)
 {
         static const char fix[] =
@@ -59,25 +51,13 @@ static int check_path(const char *id, const char *path, bool systemd, struct bw_
                                     path, fix);
         if (systemd)
                 return bw_error_msg(err, -EINVAL, "--systemd-cgroup was given: %s", fix);
-        if (path && has_dotdot(path))
+        if (path && cg_has_dotdot(path))
                 return bw_error_msg(err, -EINVAL,
                                     "cgroupsPath \"%s\" contains a \"..\" component; give a path without it",
                                     path);
         if ((!path || !*path) && (!id || !*id || strchr(id, '/') || strcmp(id, "..") == 0 || strcmp(id, ".") == 0))
                 return bw_error_msg(err, -EINVAL, "container id \"%s\" cannot name a cgroup", id ? id : "");
         return 0;
-}
-
-/* Collapse repeated slashes and drop a trailing one. */
-static void squash(char *p)
-{
-        char *w = p;
-        for (char *r = p; *r; r++)
-                if (!(r[0] == '/' && w > p && w[-1] == '/'))
-                        *w++ = *r;
-        if (w > p + 1 && w[-1] == '/')
-                w--;
-        *w = '\0';
 }
 
 /* The caller's cgroup as seen below the mount point. */
@@ -113,6 +93,15 @@ int bw_cgroup_new(const struct bw_cg_system *sys, const char *id, const char *cg
         }
         for (size_t i = 0; i < sys->n; i++) {
                 const struct bw_cg_hierarchy *h = &sys->h[i];
+                /* Outside our cgroup namespace /proc/self/cgroup shows
+                 * "/../..": there is no directory to put a relative path in. */
+                if (relative && cg_has_dotdot(below_mount(h))) {
+                        bw_cgroup_free(cg);
+                        return bw_error_msg(err, -EINVAL,
+                                            "relative cgroupsPath \"%s\": the caller's cgroup %s in %s is outside "
+                                            "what is mounted (another cgroup namespace); use an absolute cgroupsPath",
+                                            cgroups_path, h->own, h->mount);
+                }
                 if (relative)
                         n = asprintf(&cg->dirs[i], "%s/%s/%s", h->mount, below_mount(h), cg->path);
                 else
@@ -122,7 +111,7 @@ int bw_cgroup_new(const struct bw_cg_system *sys, const char *id, const char *cg
                         bw_cgroup_free(cg);
                         return bw_error_set(err, -ENOMEM, "cgroup of %s", id);
                 }
-                squash(cg->dirs[i]);
+                cg_squash_slashes(cg->dirs[i]);
                 if (strcmp(cg->dirs[i], h->mount) == 0) {
                         bw_cgroup_free(cg);
                         return bw_error_msg(err, -EINVAL,

@@ -65,6 +65,9 @@ int bw_cg_system_detect(struct bw_cg_system **out, struct bw_error **err);
 /* Same, from given files (tests feed fake ones). */
 int bw_cg_system_load(const char *mountinfo, const char *proc_cgroup,
                       struct bw_cg_system **out, struct bw_error **err);
+/* Same, from their text (name is what messages call the mountinfo). */
+int bw_cg_system_parse(const char *mountinfo, const char *proc_cgroup, const char *name,
+                       struct bw_cg_system **out, struct bw_error **err);
 /* A unified layout rooted at any directory, the caller's cgroup being its
  * root: how tests drive the v2 code against a fake tree. */
 int bw_cg_system_unified_at(const char *root, struct bw_cg_system **out, struct bw_error **err);

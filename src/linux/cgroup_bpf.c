@@ -64,8 +64,8 @@ static size_t emit_exception(struct bpf_insn *p, const struct cg_dev_exc *e, boo
 
 int cg_bpf_devices_program(const struct cg_dev_set *set, struct bpf_insn **insns, size_t *n)
 {
-        /* 5 to unpack the request, at most 9 per exception, 2 at the end. */
-        struct bpf_insn *p = calloc(5 + 9 * set->n + 2, sizeof(*p));
+        /* 6 to unpack the request, at most 8 per exception, 2 at the end. */
+        struct bpf_insn *p = calloc(6 + 8 * set->n + 2, sizeof(*p));
         if (!p)
                 return -ENOMEM;
         size_t k = 0;

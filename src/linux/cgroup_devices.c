@@ -119,13 +119,20 @@ int cg_dev_set_from_rules(const struct oci_device_rule *rules, size_t n, struct 
         return 0;
 }
 
+/* A device number or "*" (-1); anything else gives -2. */
 static int64_t parse_num(const char *s, char **end)
 {
         if (*s == '*') {
                 *end = (char *)s + 1;
                 return -1;
         }
-        return strtoll(s, end, 10);
+        if (*s < '0' || *s > '9') {
+                *end = (char *)s;
+                return -2;
+        }
+        errno = 0;
+        long long v = strtoll(s, end, 10);
+        return errno || v > UINT32_MAX ? -2 : v;
 }
 
 int cg_dev_set_from_list(const char *text, struct cg_dev_set *out, bool *known)
@@ -136,6 +143,10 @@ int cg_dev_set_from_list(const char *text, struct cg_dev_set *out, bool *known)
         if (!copy)
                 return -ENOMEM;
         for (char *save = NULL, *l = strtok_r(copy, "\n", &save); l; l = strtok_r(NULL, "\n", &save)) {
+                if ((l[0] != 'a' && l[0] != 'b' && l[0] != 'c') || l[1] != ' ') {
+                        cg_dev_set_clear(out);
+                        return -EINVAL;
+                }
                 char *p = l + 2, *end = NULL;
                 if (l[0] == 'a') {
                         /* Allow-all mode: the kernel lists only "a *:* rwm" and hides
@@ -147,13 +158,19 @@ int cg_dev_set_from_list(const char *text, struct cg_dev_set *out, bool *known)
                 }
                 struct cg_dev_exc e = { .type = l[0] };
                 e.major = parse_num(p, &end);
-                if (*end != ':')
+                if (*end != ':' || e.major < -1) {
+                        cg_dev_set_clear(out);
                         return -EINVAL;
+                }
                 e.minor = parse_num(end + 1, &end);
-                if (*end != ' ' || parse_access(end + 1, &e.access) < 0)
+                if (*end != ' ' || e.minor < -1 || parse_access(end + 1, &e.access) < 0 || !e.access) {
+                        cg_dev_set_clear(out);
                         return -EINVAL;
-                if (apply(out, true, &e) < 0)
+                }
+                if (apply(out, true, &e) < 0) {
+                        cg_dev_set_clear(out);
                         return -ENOMEM;
+                }
         }
         return 0;
 }

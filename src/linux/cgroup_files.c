@@ -150,3 +150,22 @@ void cg_nap_ms(long ms)
         struct timespec ts = { .tv_sec = ms / 1000, .tv_nsec = (ms % 1000) * 1000000L };
         nanosleep(&ts, NULL);
 }
+
+bool cg_has_dotdot(const char *p)
+{
+        for (const char *c = p; (c = strstr(c, "..")); c += 2)
+                if ((c == p || c[-1] == '/') && (c[2] == '\0' || c[2] == '/'))
+                        return true;
+        return false;
+}
+
+void cg_squash_slashes(char *p)
+{
+        char *w = p;
+        for (char *r = p; *r; r++)
+                if (!(r[0] == '/' && w > p && w[-1] == '/'))
+                        *w++ = *r;
+        if (w > p + 1 && w[-1] == '/')
+                w--;
+        *w = '\0';
+}

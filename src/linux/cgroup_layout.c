@@ -207,6 +207,13 @@ static int parse_mount_line(struct bw_cg_system *s, char *line, const char *proc
                 return 0;
         unescape(f[3]);
         unescape(f[4]);
+        /* The kernel prints canonical absolute paths; anything else is not
+         * a mount we could use. */
+        if (f[4][0] != '/' || cg_has_dotdot(f[4]))
+                return 0;
+        cg_squash_slashes(f[4]);
+        if (strcmp(f[4], "/") == 0)
+                return 0;
         unsigned ctrls = v2 ? v2_ctrls(f[4]) : v1_ctrls(superopts);
         if (!v2 && !ctrls)
                 return 0; /* a named hierarchy (name=systemd): nothing to limit there */
@@ -220,6 +227,34 @@ static int parse_mount_line(struct bw_cg_system *s, char *line, const char *proc
         return add_hierarchy(s, f[4], f[3], own, v2, ctrls);
 }
 
+int bw_cg_system_parse(const char *mountinfo, const char *proc_cgroup, const char *name,
+                       struct bw_cg_system **out, struct bw_error **err)
+{
+        _cleanup_free_ char *mi = strdup(mountinfo);
+        struct bw_cg_system *s = calloc(1, sizeof(*s));
+        if (!s || !mi) {
+                free(s);
+                return bw_error_set(err, -ENOMEM, "detecting cgroups");
+        }
+        for (char *save = NULL, *line = strtok_r(mi, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                int r = parse_mount_line(s, line, proc_cgroup);
+                if (r < 0) {
+                        bw_cg_system_free(s);
+                        return bw_error_set(err, r, "parsing %s", name);
+                }
+        }
+        if (s->n == 0) {
+                bw_cg_system_free(s);
+                return bw_error_msg(err, -ENOENT,
+                                    "no cgroup hierarchy is mounted (%s lists neither cgroup nor cgroup2); "
+                                    "mount cgroup2 on /sys/fs/cgroup or the v1 controllers under it",
+                                    name);
+        }
+        compute_where(s);
+        *out = s;
+        return 0;
+}
+
 int bw_cg_system_load(const char *mountinfo, const char *proc_cgroup, struct bw_cg_system **out,
                       struct bw_error **err)
 {
@@ -230,26 +265,7 @@ int bw_cg_system_load(const char *mountinfo, const char *proc_cgroup, struct bw_
         r = read_text(proc_cgroup, &pc);
         if (r < 0)
                 return bw_error_set(err, r, "reading %s", proc_cgroup);
-        struct bw_cg_system *s = calloc(1, sizeof(*s));
-        if (!s)
-                return bw_error_set(err, -ENOMEM, "detecting cgroups");
-        for (char *save = NULL, *line = strtok_r(mi, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-                r = parse_mount_line(s, line, pc);
-                if (r < 0) {
-                        bw_cg_system_free(s);
-                        return bw_error_set(err, r, "parsing %s", mountinfo);
-                }
-        }
-        if (s->n == 0) {
-                bw_cg_system_free(s);
-                return bw_error_msg(err, -ENOENT,
-                                    "no cgroup hierarchy is mounted (%s lists neither cgroup nor cgroup2); "
-                                    "mount cgroup2 on /sys/fs/cgroup or the v1 controllers under it",
-                                    mountinfo);
-        }
-        compute_where(s);
-        *out = s;
-        return 0;
+        return bw_cg_system_parse(mi, pc, mountinfo, out, err);
 }
 
 int bw_cg_system_detect(struct bw_cg_system **out, struct bw_error **err)

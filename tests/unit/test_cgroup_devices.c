@@ -126,5 +126,22 @@ int main(void)
                 tap_ok(p[12].code == (BPF_ALU | BPF_MOV | BPF_K) && p[12].imm == 1, "a match on a deny default allows");
                 free(p);
         }
+        {
+                /* Deny everything: no exceptions, just the unpacking and the
+                 * default (the fuzzer found the buffer one short here). */
+                struct cg_dev_set s = { .default_allow = false };
+                struct bpf_insn *p = NULL;
+                size_t n = 0;
+                tap_is_int(cg_bpf_devices_program(&s, &p, &n), 0, "an empty set builds");
+                tap_ok(n == 8 && p[6].imm == 0 && p[7].code == (BPF_JMP | BPF_EXIT), "deny-all program: unpack, r0 = 0, exit");
+                free(p);
+        }
+        {
+                struct cg_dev_set s;
+                bool known;
+                tap_is_int(cg_dev_set_from_list("c", &s, &known), -EINVAL, "a truncated devices.list line is refused");
+                tap_is_int(cg_dev_set_from_list("x 1:3 rwm\n", &s, &known), -EINVAL, "an unknown type is refused");
+                tap_is_int(cg_dev_set_from_list("c -5:3 rwm\n", &s, &known), -EINVAL, "a negative number is refused");
+        }
         return tap_done();
 }
