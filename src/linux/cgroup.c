@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -239,10 +240,61 @@ static bool wants(const struct oci_resources *r, enum bw_cg_ctrl c)
         }
 }
 
-int bw_cgroup_set(struct bw_cgroup *cg, const struct oci_resources *res, struct bw_error **err)
+static void zero_is_unset_i64(oci_opt_i64 *v)
 {
-        if (!res || !res->present)
+        if (v->set && v->v == 0)
+                v->set = false;
+}
+
+static void zero_is_unset_u64(oci_opt_u64 *v)
+{
+        if (v->set && v->v == 0)
+                v->set = false;
+}
+
+/* runc reads 0 as "not set" for these (Docker and Kubernetes send 0 for
+ * "no limit"); writing it would mean cpu.shares 2 or a 0-byte memory
+ * limit. */
+static struct oci_resources normalized(const struct oci_resources *in)
+{
+        struct oci_resources r = *in;
+        zero_is_unset_i64(&r.memory.limit);
+        zero_is_unset_i64(&r.memory.reservation);
+        zero_is_unset_i64(&r.memory.swap);
+        zero_is_unset_u64(&r.cpu.shares);
+        zero_is_unset_i64(&r.cpu.quota);
+        zero_is_unset_u64(&r.cpu.period);
+        zero_is_unset_i64(&r.cpu.realtime_runtime);
+        zero_is_unset_u64(&r.cpu.realtime_period);
+        if (r.block_io.weight.set && r.block_io.weight.v == 0)
+                r.block_io.weight.set = false;
+        if (r.block_io.leaf_weight.set && r.block_io.leaf_weight.v == 0)
+                r.block_io.leaf_weight.set = false;
+        return r;
+}
+
+/* checkBeforeUpdate: refuse a memory limit below what is already used
+ * rather than have the kernel reclaim or OOM-kill to get there. */
+static int check_memory_update(struct bw_cgroup *cg, const struct oci_memory *m, struct bw_error **err)
+{
+        if (!m->check_before_update.set || !m->check_before_update.v || !m->limit.set || m->limit.v < 0)
                 return 0;
+        struct bw_cg_stats st = { 0 };
+        bw_cgroup_stats(cg, &st, NULL);
+        if (st.memory.present && st.memory.usage > (uint64_t)m->limit.v)
+                return bw_error_msg(err, -EBUSY,
+                                    "memory.limit %" PRId64 " is below the %" PRIu64 " bytes the container "
+                                    "already uses (checkBeforeUpdate is set); free memory first or give a higher limit",
+                                    m->limit.v, st.memory.usage);
+        return 0;
+}
+
+int bw_cgroup_set(struct bw_cgroup *cg, const struct oci_resources *in, struct bw_error **err)
+{
+        if (!in || !in->present)
+                return 0;
+        struct oci_resources norm = normalized(in);
+        const struct oci_resources *res = &norm;
         /* A limit asked for and not enforced is worse than a refusal. */
         for (int c = 0; c < BW_CGC__N; c++)
                 if (wants(res, c) && cg->sys->where[c] < 0)
@@ -251,7 +303,9 @@ int bw_cgroup_set(struct bw_cgroup *cg, const struct oci_resources *res, struct 
                                             "(neither mounted as cgroup v1 nor listed in cgroup2's "
                                             "cgroup.controllers); enable it or remove those limits",
                                             bw_cg_ctrl_name(c, false), bw_cg_ctrl_name(c, false));
-        int r = cg_v1_set(cg, res, err);
+        int r = check_memory_update(cg, &res->memory, err);
+        if (r >= 0)
+                r = cg_v1_set(cg, res, err);
         if (r >= 0)
                 r = cg_v2_set(cg, res, err);
         if (r < 0)

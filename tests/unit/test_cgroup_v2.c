@@ -183,6 +183,22 @@ static void test_fake(void)
         struct oci_resources h1 = { .present = true, .hugepage_limits = huge1g, .n_hugepage_limits = 1 };
         set(cg, &h1, "page size \"1GB\" is not supported", "an unknown page size is named");
 
+        /* Zero means "not set" (runc's reading), not a 0-byte limit. */
+        put("bulwark/ctr/memory.max", "777\n");
+        put("bulwark/ctr/cpu.weight", "555\n");
+        struct oci_resources zero = { .present = true, .memory = { .present = true, .limit = SET(0) },
+                                      .cpu = { .present = true, .shares = SET(0) } };
+        set(cg, &zero, NULL, "zero memory limit and shares");
+        is_file(d, "memory.max", "777");
+        is_file(d, "cpu.weight", "555");
+        struct oci_resources check = { .present = true,
+                                       .memory = { .present = true, .limit = SET(1000), .check_before_update = SET(true) } };
+        set(cg, &check, "already uses", "checkBeforeUpdate refuses a limit below the usage (1234)");
+        is_file(d, "memory.max", "777");
+        check.memory.limit.v = 4096;
+        set(cg, &check, NULL, "checkBeforeUpdate allows a limit above the usage");
+        is_file(d, "memory.max", "4096");
+
         tap_is_int(bw_cgroup_freeze(cg, true, &err), 0, "freeze: cgroup.freeze, then cgroup.events says frozen");
         is_file(d, "cgroup.freeze", "1");
         bool frozen = false;
