@@ -52,9 +52,9 @@ static int check_path(const char *id, const char *path, bool systemd, struct bw_
                                     path, fix);
         if (systemd)
                 return bw_error_msg(err, -EINVAL, "--systemd-cgroup was given: %s", fix);
-        if (path && cg_has_dotdot(path))
+        if (path && cg_has_dot_component(path))
                 return bw_error_msg(err, -EINVAL,
-                                    "cgroupsPath \"%s\" contains a \"..\" component; give a path without it",
+                                    "cgroupsPath \"%s\" contains a \".\" or \"..\" component; give a path without them",
                                     path);
         if ((!path || !*path) && (!id || !*id || strchr(id, '/') || strcmp(id, "..") == 0 || strcmp(id, ".") == 0))
                 return bw_error_msg(err, -EINVAL, "container id \"%s\" cannot name a cgroup", id ? id : "");
@@ -96,7 +96,7 @@ int bw_cgroup_new(const struct bw_cg_system *sys, const char *id, const char *cg
                 const struct bw_cg_hierarchy *h = &sys->h[i];
                 /* Outside our cgroup namespace /proc/self/cgroup shows
                  * "/../..": there is no directory to put a relative path in. */
-                if (relative && cg_has_dotdot(below_mount(h))) {
+                if (relative && cg_has_dot_component(below_mount(h))) {
                         bw_cgroup_free(cg);
                         return bw_error_msg(err, -EINVAL,
                                             "relative cgroupsPath \"%s\": the caller's cgroup %s in %s is outside "

@@ -151,11 +151,15 @@ void cg_nap_ms(long ms)
         nanosleep(&ts, NULL);
 }
 
-bool cg_has_dotdot(const char *p)
+bool cg_has_dot_component(const char *p)
 {
-        for (const char *c = p; (c = strstr(c, "..")); c += 2)
-                if ((c == p || c[-1] == '/') && (c[2] == '\0' || c[2] == '/'))
+        for (const char *c = p; (c = strchr(c, '.')); c++) {
+                if (c != p && c[-1] != '/')
+                        continue;
+                size_t k = c[1] == '.' ? 2 : 1;
+                if (c[k] == '\0' || c[k] == '/')
                         return true;
+        }
         return false;
 }
 

@@ -27,8 +27,8 @@ int cg_read_u64(const char *dir, const char *file, uint64_t *v);
 /* The value of "key N" in a flat keyed file (memory.stat, cpu.stat, ...). */
 int cg_read_keyed(const char *dir, const char *file, const char *key, uint64_t *v);
 
-/* Does a path have a ".." component? */
-bool cg_has_dotdot(const char *path);
+/* Does a path have a "." or ".." component? */
+bool cg_has_dot_component(const char *path);
 
 /* Collapse repeated slashes and drop a trailing one, in place. */
 void cg_squash_slashes(char *path);

@@ -209,7 +209,7 @@ static int parse_mount_line(struct bw_cg_system *s, char *line, const char *proc
         unescape(f[4]);
         /* The kernel prints canonical absolute paths; anything else is not
          * a mount we could use. */
-        if (f[4][0] != '/' || cg_has_dotdot(f[4]))
+        if (f[4][0] != '/' || cg_has_dot_component(f[4]))
                 return 0;
         cg_squash_slashes(f[4]);
         if (strcmp(f[4], "/") == 0)

@@ -184,12 +184,17 @@ static void test_bad_paths(void)
         }
         {
                 _cleanup_error_ struct bw_error *err = NULL;
+                tap_is_int(bw_cgroup_new(s, "ctr", ".", false, &cg, &err), -EINVAL,
+                           "\".\" (the caller's own cgroup) refused");
+        }
+        {
+                _cleanup_error_ struct bw_error *err = NULL;
                 tap_is_int(bw_cgroup_new(s, "../x", "", false, &cg, &err), -EINVAL,
                            "an id with a slash cannot make the default path");
         }
         {
                 _cleanup_error_ struct bw_error *err = NULL;
-                tap_is_int(bw_cgroup_new(s, "ctr", "/a/b..c", false, &cg, &err), 0, "\"b..c\" is a plain name");
+                tap_is_int(bw_cgroup_new(s, "ctr", "/a/b..c/.d", false, &cg, &err), 0, "\"b..c\" and \".d\" are plain names");
                 bw_cgroup_free(cg);
         }
         bw_cg_system_free(s);
