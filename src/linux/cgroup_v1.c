@@ -26,9 +26,15 @@ static int write_u64(const char *dir, const char *file, oci_opt_u64 v, struct bw
 
 /* memory.memsw.limit_in_bytes (memory + swap) must never be below
  * memory.limit_in_bytes: raise memsw before the limit, lower it after. */
-static int memory_limits(const char *dir, const struct oci_memory *m, struct bw_error **err)
+static int memory_limits(const char *dir, const struct oci_memory *want, struct bw_error **err)
 {
         bool memsw = cg_has(dir, "memory.memsw.limit_in_bytes");
+        struct oci_memory copy = *want;
+        const struct oci_memory *m = &copy;
+        /* An unlimited memory limit cannot sit under a finite memsw one:
+         * lift both, as runc does. */
+        if (copy.limit.set && copy.limit.v == -1 && !copy.swap.set && memsw)
+                copy.swap = (oci_opt_i64){ true, -1 };
         /* Without swap accounting the memory limit still holds; only swap
          * use cannot be capped (runc and Docker go on the same way). */
         if (m->swap.set && !memsw && m->swap.v != -1)

@@ -211,6 +211,14 @@ static void test_limits(struct bw_cgroup *cg)
         is_file(mem, "memory.limit_in_bytes", "25165824");
         is_file(mem, "memory.memsw.limit_in_bytes", "25165824");
 
+        struct oci_resources unlimited = { .present = true, .memory = { .present = true, .limit = SET(-1) } };
+        set(cg, &unlimited, "memory limit -1 under a finite memsw limit");
+        uint64_t lim = 0, sw = 0;
+        cg_read_u64(mem, "memory.limit_in_bytes", &lim);
+        cg_read_u64(mem, "memory.memsw.limit_in_bytes", &sw);
+        tap_ok(lim > (1ull << 50) && sw > (1ull << 50), "both unlimited now");
+        set(cg, &down, "and back down");
+
         /* A device update keeps /dev/null allowed throughout and adds /dev/zero. */
         struct oci_resources dev2 = { .present = true, .devices = rules, .n_devices = 3 };
         set(cg, &dev2, "device update");
