@@ -77,7 +77,14 @@ char *rd_path(const struct oci_reader *r)
 static char *where(const struct oci_reader *r, size_t n)
 {
         char *s = NULL;
-        long off = oci_json_locate(r->data, r->len, r->seg, n < ARRAY_SIZE(r->seg) ? n : ARRAY_SIZE(r->seg));
+        /* A value that is absent (a missing field) is reported where its
+         * nearest present ancestor starts. */
+        long off = -1;
+        for (size_t k = n < ARRAY_SIZE(r->seg) ? n : ARRAY_SIZE(r->seg); r->data && off < 0; k--) {
+                off = oci_json_locate(r->data, r->len, r->seg, k);
+                if (k == 0)
+                        break;
+        }
         int rc;
         if (off >= 0) {
                 int line, col;
