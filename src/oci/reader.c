@@ -96,6 +96,7 @@ static char *where(const struct oci_reader *r, size_t n)
         return rc < 0 ? NULL : s;
 }
 
+__attribute__((format(printf, 3, 0)))
 static int verror_at(struct oci_reader *r, size_t at_depth, const char *fmt, va_list ap)
 {
         _cleanup_free_ char *pos = where(r, at_depth);
