@@ -2,6 +2,7 @@
  * and the top-level sections (root, mounts, hooks, annotations). process and
  * linux have files of their own; cross-field checks live in validate.c. */
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -181,11 +182,9 @@ int oci_config_load_data(const char *data, size_t len, const char *name, struct 
                          struct bw_error **err)
 {
         struct oci_reader r = { .data = data, .len = len, .name = name ? name : "config.json", .err = err };
-        int k = oci_prescan(&r);
-        if (k < 0)
-                return k;
         _cleanup_json_ json_t *top = NULL;
-        if ((k = parse(&r, &top)) < 0)
+        int k = oci_prescan(&r);
+        if (k < 0 || (k = parse(&r, &top)) < 0)
                 return k;
         _cleanup_(config_freep) struct oci_config *c = calloc(1, sizeof(*c));
         if (!c)
@@ -226,28 +225,66 @@ static int read_all(int fd, const char *path, char **buf, size_t *len, struct bw
         return 0;
 }
 
-int oci_config_load_file(const char *path, struct oci_config **out, struct bw_error **err)
+/* The bytes of a config or process file; directories are refused by name. */
+static int read_file(const char *path, const char *what, const char *hint, char **buf, size_t *len,
+                     struct bw_error **err)
 {
         _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
-                return bw_error_set(err, -errno, "opening config %s", path);
+                return bw_error_set(err, -errno, "opening %s %s", what, path);
         struct stat st;
         if (fstat(fd, &st) < 0)
-                return bw_error_set(err, -errno, "checking config %s", path);
+                return bw_error_set(err, -errno, "checking %s %s", what, path);
         if (S_ISDIR(st.st_mode))
-                return bw_error_msg(err, -EISDIR,
-                                    "%s: expected a JSON file, found a directory (for a bundle, pass --bundle %s)",
-                                    path, path);
+                return bw_error_msg(err, -EISDIR, "%s: expected a JSON file, found a directory%s", path, hint);
+        return read_all(fd, path, buf, len, err);
+}
+
+int oci_config_load_file(const char *path, struct oci_config **out, struct bw_error **err)
+{
         _cleanup_free_ char *buf = NULL;
+        _cleanup_free_ char *hint = NULL;
+        if (asprintf(&hint, " (for a bundle, pass --bundle %s)", path) < 0)
+                hint = NULL;
         size_t len = 0;
-        int k = read_all(fd, path, &buf, &len, err);
+        int k = read_file(path, "config", hint ? hint : "", &buf, &len, err);
         if (k < 0)
                 return k;
         return oci_config_load_data(buf, len, path, out, err);
 }
 
+static void process_freep(struct oci_process **p) { oci_process_free(*p); }
+
+int oci_process_load_data(const char *data, size_t len, const char *name, struct oci_process **out,
+                          struct bw_error **err)
+{
+        struct oci_reader r = { .data = data, .len = len, .name = name ? name : "process.json", .err = err };
+        _cleanup_json_ json_t *top = NULL;
+        int k = oci_prescan(&r);
+        if (k < 0 || (k = parse(&r, &top)) < 0)
+                return k;
+        _cleanup_(process_freep) struct oci_process *p = calloc(1, sizeof(*p));
+        if (!p)
+                return bw_error_set(err, -ENOMEM, "loading %s", r.name);
+        if ((k = oci_load_process(&r, top, p)) < 0 || (k = oci_validate_process(&r, p)) < 0)
+                return k;
+        *out = take_ptr(p);
+        return 0;
+}
+
+int oci_process_load_file(const char *path, struct oci_process **out, struct bw_error **err)
+{
+        _cleanup_free_ char *buf = NULL;
+        size_t len = 0;
+        int k = read_file(path, "process file", "", &buf, &len, err);
+        if (k < 0)
+                return k;
+        return oci_process_load_data(buf, len, path, out, err);
+}
+
 int oci_config_validate(const struct oci_config *c, struct bw_error **err)
 {
         struct oci_reader r = { .name = "config", .err = err };
-        return oci_validate(&r, c);
+        int k = oci_validate_shape(&r, c);
+        return k < 0 ? k : oci_validate(&r, c);
 }

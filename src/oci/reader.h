@@ -111,3 +111,7 @@ int oci_load_seccomp(struct oci_reader *r, json_t *v, struct oci_seccomp *s);
 json_t *oci_dump_resources(const struct oci_resources *res);
 /* validate.c: the checks that span fields, with paths rebuilt from indices. */
 int oci_validate(struct oci_reader *r, const struct oci_config *c);
+int oci_validate_process(struct oci_reader *r, const struct oci_process *p);
+/* validate_shape.c: what the typed readers guarantee for JSON, checked on a
+ * config built in memory. */
+int oci_validate_shape(struct oci_reader *r, const struct oci_config *c);

@@ -598,6 +598,65 @@ static void test_validate_in_memory(void)
                    "in-memory errors name the path without a position");
 }
 
+static void test_validate_shape(void)
+{
+        char *args[] = { "sh", NULL };
+        struct oci_process p = { .cwd = "tmp", .args = args };
+        struct oci_config c = { .oci_version = "1.2.0", .process = &p };
+        _cleanup_error_ struct bw_error *err = NULL;
+        tap_is_int(oci_config_validate(&c, &err), -EINVAL, "in memory: a relative cwd is refused");
+        tap_is_str(err ? err->msg : NULL, "config: process.cwd: expected an absolute path, found \"tmp\"",
+                   "in memory: relative cwd message");
+        p.cwd = "/";
+        char *masked[] = { "/proc/kcore", "sys", NULL };
+        struct oci_linux l = { .masked_paths = masked };
+        c.linux = &l;
+        _cleanup_error_ struct bw_error *e2 = NULL;
+        tap_is_int(oci_config_validate(&c, &e2), -EINVAL, "in memory: a relative masked path is refused");
+        tap_is_str(e2 ? e2->msg : NULL, "config: linux.maskedPaths[1]: expected an absolute path, found \"sys\"",
+                   "in memory: relative masked path message");
+        masked[1] = NULL;
+        _cleanup_error_ struct bw_error *e3 = NULL;
+        tap_is_int(oci_config_validate(&c, &e3), 0, "in memory: a sound config passes");
+}
+
+static void test_process_file(void)
+{
+        const char *good = "{\"cwd\":\"/\",\"args\":[\"ls\"],\"user\":{\"uid\":5,\"gid\":6},\"env\":[\"A=b\"]}";
+        _cleanup_error_ struct bw_error *err = NULL;
+        struct oci_process *p = NULL;
+        tap_is_int(oci_process_load_data(good, strlen(good), "process.json", &p, &err), 0, "a process.json loads");
+        tap_ok(p && p->user.uid == 5 && p->user.gid == 6 && strcmp(p->args[0], "ls") == 0, "its fields are read");
+        oci_process_free(p);
+        p = NULL;
+        const char *bad = "{\"cwd\":\"/\",\"args\":[\"ls\"],\n \"user\":{\"uid\":-5,\"gid\":6}}";
+        _cleanup_error_ struct bw_error *e2 = NULL;
+        tap_is_int(oci_process_load_data(bad, strlen(bad), "process.json", &p, &e2), -EINVAL, "a bad process.json is refused");
+        tap_is_str(e2 ? e2->msg : NULL, "process.json:2:16: user.uid: expected an integer from 0 to 4294967295, found -5",
+                   "its paths start at the file's top");
+        const char *dup = "{\"cwd\":\"/\",\"args\":[\"ls\"],\"user\":{\"uid\":0,\"gid\":0},\"rlimits\":["
+                          "{\"type\":\"RLIMIT_AS\",\"hard\":1,\"soft\":1},{\"type\":\"RLIMIT_AS\",\"hard\":1,\"soft\":1}]}";
+        _cleanup_error_ struct bw_error *e3 = NULL;
+        tap_is_int(oci_process_load_data(dup, strlen(dup), "p.json", &p, &e3), -EINVAL, "process.json: duplicate rlimit");
+        tap_is_str(e3 ? e3->msg : NULL,
+                   "p.json:1:109: rlimits[1].type: expected each rlimit type once, found \"RLIMIT_AS\" again (first at rlimits[0])",
+                   "process.json: duplicate rlimit message");
+}
+
+/* Keys written with escapes are still found in the source. */
+static void test_escaped_keys(void)
+{
+        const char *in = "{\"ociVersion\":\"1.2.0\",\"linux\":{\"namespaces\":[{\"type\":\"network\"}],"
+                         "\"sysctl\":{\"net.ipv4.a\":\"1\",\"k\\u0065rnel.core_pattern\":\"x\"}}}";
+        _cleanup_error_ struct bw_error *err = NULL;
+        struct oci_config *c = NULL;
+        tap_is_int(oci_config_load_data(in, strlen(in), "t.json", &c, &err), -EINVAL, "escaped sysctl key refused");
+        tap_is_str(err ? err->msg : NULL,
+                   "t.json:1:120: linux.sysctl[\"kernel.core_pattern\"]: expected a sysctl a namespace isolates (net.*, "
+                   "kernel.shm*, kernel.msg*, kernel.sem, fs.mqueue.*, kernel.hostname, kernel.domainname), found one "
+                   "that would change the host", "an escaped key is located in the source");
+}
+
 static void test_names(void)
 {
         tap_is_int(oci_cap_from_name("CAP_SYS_ADMIN"), CAP_SYS_ADMIN, "CAP_SYS_ADMIN by name");
@@ -625,6 +684,9 @@ int main(void)
         test_depth();
         test_lenient();
         test_validate_in_memory();
+        test_validate_shape();
+        test_process_file();
+        test_escaped_keys();
         test_names();
         return tap_done();
 }
