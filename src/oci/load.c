@@ -22,17 +22,30 @@
 
 static void config_freep(struct oci_config **c) { oci_config_free(*c); }
 
+/* SemVer with major version 1, the only one there is: "1.2.0", "1.0.2-dev". */
+static bool semver_1(const char *s)
+{
+        if (strncmp(s, "1.", 2) != 0)
+                return false;
+        s += 2;
+        for (int part = 0; part < 2; part++) {
+                size_t n = strspn(s, "0123456789");
+                if (n == 0)
+                        return false;
+                s += n;
+                if (part == 0 && *s++ != '.')
+                        return false;
+        }
+        return *s == '\0' || *s == '-' || *s == '+';
+}
+
 static int load_version(struct oci_reader *r, json_t *top, struct oci_config *c)
 {
         int k = rd_require(r, top, "ociVersion", "a version string such as \"1.2.0\"");
         if (k < 0)
                 return k;
         json_t *v = rd_enter(r, top, "ociVersion");
-        /* SemVer with major version 1: the only one there is. */
-        const char *s = json_is_string(v) ? json_string_value(v) : "";
-        unsigned maj, min, patch;
-        int n = 0;
-        if (sscanf(s, "%u.%u.%u%n", &maj, &min, &patch, &n) != 3 || maj != 1 || (s[n] && s[n] != '-' && s[n] != '+'))
+        if (!semver_1(json_is_string(v) ? json_string_value(v) : ""))
                 k = rd_expected(r, v, "a version 1.MINOR.PATCH such as \"1.2.0\"");
         else
                 k = rd_string(r, v, &c->oci_version);

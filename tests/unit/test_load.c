@@ -290,6 +290,40 @@ static void test_full(void)
         tap_is_str(t2, t1, "dump(load(dump)) == dump");
 }
 
+/* Configs as runc, crun, containerd (`ctr oci spec`, plus args) and Docker
+ * write them load, and round-trip. */
+static void test_engines(void)
+{
+        static const char *const files[] = { "engine-runc.json", "engine-runc-rootless.json", "engine-crun.json",
+                                             "engine-containerd.json", "engine-docker.json" };
+        for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+                char path[512];
+                snprintf(path, sizeof(path), "%s/%s", BW_TEST_DATA, files[i]);
+                _cleanup_error_ struct bw_error *err = NULL;
+                _cleanup_config_ struct oci_config *c = NULL;
+                int r = oci_config_load_file(path, &c, &err);
+                tap_ok(r == 0, "%s loads", files[i]);
+                if (r < 0) {
+                        printf("# %s\n", err->msg);
+                        continue;
+                }
+                _cleanup_free_ char *t1 = dump_text(c);
+                _cleanup_config_ struct oci_config *c2 = NULL;
+                _cleanup_error_ struct bw_error *e2 = NULL;
+                r = t1 ? oci_config_load_data(t1, strlen(t1), "dump.json", &c2, &e2) : -ENOMEM;
+                _cleanup_free_ char *t2 = r == 0 ? dump_text(c2) : NULL;
+                tap_is_str(t2, t1, files[i]);
+        }
+        _cleanup_error_ struct bw_error *err = NULL;
+        _cleanup_config_ struct oci_config *d = NULL;
+        oci_config_load_file(BW_TEST_DATA "/engine-docker.json", &d, &err);
+        tap_ok(d && d->process->rlimits[0].hard == UINT64_MAX && d->process->rlimits[0].soft == UINT64_MAX,
+               "docker: unlimited nofile is RLIM_INFINITY");
+        tap_ok(d && d->linux->seccomp->syscalls[1].args[0].value == 2114060288 &&
+               d->linux->seccomp->syscalls[2].errno_ret.v == 38, "docker: seccomp clone mask and clone3 ENOSYS");
+        tap_ok(d && d->process->capabilities.bounding.mask & BIT(CAP_NET_RAW), "docker: NET_RAW in the bounding set");
+}
+
 static void test_file(void)
 {
         _cleanup_error_ struct bw_error *err = NULL;
@@ -679,6 +713,7 @@ int main(void)
 {
         test_full();
         test_file();
+        test_engines();
         test_big_numbers();
         test_bad_inputs();
         test_depth();
