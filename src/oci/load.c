@@ -123,23 +123,6 @@ static int load_hooks(struct oci_reader *r, json_t *v, struct oci_hooks *h)
         return k;
 }
 
-/* Allocate *out and load the object v into it with fn. */
-#define LOAD_SECTION(r, top, key, out, fn)                                       \
-        ({                                                                       \
-                int _k = 0;                                                      \
-                json_t *_v = rd_enter(r, top, key);                              \
-                if (_v) {                                                        \
-                        _k = rd_object(r, _v);                                   \
-                        if (_k == 0) {                                           \
-                                (out) = calloc(1, sizeof(*(out)));               \
-                                _k = (out) ? fn(r, _v, (out))                    \
-                                           : bw_error_set((r)->err, -ENOMEM, "loading %s", (r)->name); \
-                        }                                                        \
-                        rd_pop(r);                                               \
-                }                                                                \
-                _k;                                                              \
-        })
-
 static int load_config(struct oci_reader *r, json_t *top, struct oci_config *c)
 {
         int k;
@@ -154,11 +137,11 @@ static int load_config(struct oci_reader *r, json_t *top, struct oci_config *c)
         }
         if ((k = rd_field_struct_array(r, top, "mounts", sizeof(*c->mounts), (void **)&c->mounts, &c->n_mounts,
                                        load_mount)) < 0 ||
-            (k = LOAD_SECTION(r, top, "process", c->process, oci_load_process)) < 0 ||
+            (k = RD_ALLOC_WITH(r, top, "process", oci_load_process, c->process)) < 0 ||
             (k = rd_field_string(r, top, "hostname", &c->hostname)) < 0 ||
             (k = rd_field_string(r, top, "domainname", &c->domainname)) < 0 ||
             (k = rd_field_kv(r, top, "annotations", &c->annotations)) < 0 ||
-            (k = LOAD_SECTION(r, top, "linux", c->linux, oci_load_linux)) < 0)
+            (k = RD_ALLOC_WITH(r, top, "linux", oci_load_linux, c->linux)) < 0)
                 return k;
         v = rd_enter(r, top, "hooks");
         if (v) {
