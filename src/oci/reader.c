@@ -287,6 +287,7 @@ static int integer_of(const struct oci_reader *r, const json_t *v, bool *neg, ui
         if (overflow)
                 return -ERANGE;
         *mag = m;
+        *neg = *neg && m != 0; /* -0 is 0, as jansson reads it */
         return 0;
 }
 
