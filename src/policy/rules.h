@@ -44,6 +44,8 @@ struct bw_finding {
 struct bw_findings {
         struct bw_finding *v;
         size_t n, cap;
+        const char *profile;     /* set by bw_policy_evaluate: the profile applied */
+        size_t n_violations;     /* likewise: findings that count against it */
 };
 
 /* The table, in id order. */
