@@ -3,3 +3,4 @@
 #include "cli/cli.h"
 
 BW_COMMAND(version);
+BW_COMMAND(audit);

@@ -2,6 +2,7 @@
  * config and appends a finding per offending item. Pure functions of the
  * config: nothing here touches the kernel or the host. */
 #include <errno.h>
+#include <fnmatch.h>
 #include <inttypes.h>
 #include <linux/capability.h>
 #include <stdio.h>
@@ -383,20 +384,34 @@ static const char *const sensitive_paths[] = {
         "/root", NULL,
 };
 
-/* Named Docker volumes live under /var/lib/docker/volumes/NAME/_data: a
- * volume, not the engine's state. */
-static bool is_docker_volume(const char *src)
+/* Engines bind per-container files from their own state directories:
+ * Docker's resolv.conf/hosts/hostname/shm and named volumes, kubelet's pod
+ * volumes, CRI's sandbox files, Podman's userdata. Those belong to the
+ * container, not to the host. */
+static const char *const engine_owned[] = {
+        "/var/lib/docker/containers/*/*", "/var/lib/docker/*.*/containers/*/*",
+        "/var/lib/docker/volumes/*/_data", "/var/lib/docker/*.*/volumes/*/_data",
+        "/var/lib/kubelet/pods/*/*",
+        "/var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes/*/*",
+        "/run/containerd/io.containerd.grpc.v1.cri/sandboxes/*/*",
+        "/var/run/containerd/io.containerd.grpc.v1.cri/sandboxes/*/*",
+        "/run/containers/storage/overlay-containers/*/userdata/*",
+        NULL,
+};
+
+static bool is_engine_owned(const char *src)
 {
-        static const char pre[] = "/var/lib/docker/volumes/";
-        if (strncmp(src, pre, sizeof(pre) - 1) != 0)
+        if (strstr(src, "/../") || (strlen(src) >= 3 && strcmp(src + strlen(src) - 3, "/..") == 0))
                 return false;
-        const char *slash = strchr(src + sizeof(pre) - 1, '/');
-        return slash && bw_path_under(slash, "/_data");
+        for (size_t i = 0; engine_owned[i]; i++)
+                if (fnmatch(engine_owned[i], src, FNM_PATHNAME | FNM_LEADING_DIR) == 0)
+                        return true;
+        return false;
 }
 
 const char *bw_sensitive_source(const struct oci_mount *m)
 {
-        if (!bw_mount_is_bind(m) || !m->source || bw_is_engine_socket(m->source) || is_docker_volume(m->source))
+        if (!bw_mount_is_bind(m) || !m->source || bw_is_engine_socket(m->source) || is_engine_owned(m->source))
                 return NULL;
         for (size_t i = 0; sensitive_paths[i]; i++)
                 if (bw_path_under(m->source, sensitive_paths[i]))
