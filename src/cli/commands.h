@@ -2,5 +2,6 @@
 #pragma once
 #include "cli/cli.h"
 
+BW_COMMAND(validate);
 BW_COMMAND(version);
 BW_COMMAND(audit);
