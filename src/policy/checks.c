@@ -185,9 +185,14 @@ int bw_check_privileged(const struct bw_rule *r, const struct oci_config *c, str
         bool caps = has_all_caps(c), masks = masks_removed(c), devs = devices_open_to_all(c) != NULL;
         if (caps + masks + devs < 2)
                 return 0;
-        return bw_findings_add(out, r, NULL, "%s%s%s", caps ? "every capability; " : "",
-                               masks ? "no masked paths; " : "",
-                               devs ? "device cgroup open to host devices" : "");
+        const char *parts[3] = { caps ? "every capability" : NULL, masks ? "no masked paths" : NULL,
+                                 devs ? "device cgroup open to host devices" : NULL };
+        char detail[128] = "";
+        for (size_t i = 0; i < 3; i++)
+                if (parts[i])
+                        snprintf(detail + strlen(detail), sizeof(detail) - strlen(detail), "%s%s",
+                                 detail[0] ? "; " : "", parts[i]);
+        return bw_findings_add(out, r, "Privileged|maskedPaths", "%s", detail);
 }
 
 /* --- users and user namespaces ------------------------------------------ */
