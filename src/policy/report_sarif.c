@@ -6,6 +6,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "policy/profile.h"
 #include "policy/report.h"
 #include "util/version.h"
 
@@ -42,6 +43,12 @@ static json_t *rule(const struct bw_rule *r)
                               "tags", "security", "container-breakout", bw_severity_name(r->severity));
         free(text);
         free(md);
+        /* Which profiles forbid it: what create refuses or hardens. */
+        json_t *profiles = json_array();
+        for (int p = 0; p < BW_PROFILE_COUNT; p++)
+                if (bw_profile_forbids((enum bw_profile)p, r))
+                        json_array_append_new(profiles, json_string(bw_profile_name((enum bw_profile)p)));
+        json_object_set_new(json_object_get(o, "properties"), "profiles", profiles);
         return o;
 }
 

@@ -82,8 +82,9 @@ uint64_t bw_config_caps(const struct oci_config *c)
 
 const struct bw_rule bw_rules[] = {
         { "BW001", "privileged", BW_SEV_CRITICAL, "Privileged container",
-          "The container has (nearly) every capability, unmasked /proc and /sys, or every host device: "
-          "root inside is root on the host, with many one-step escapes (mount a host disk, load a module).",
+          "The container has at least two of: every capability, no masked /proc and /sys paths, access to "
+          "every host device. Root inside is then root on the host, with many one-step escapes (mount a host "
+          "disk, load a module).",
           "Do not use docker run --privileged (Kubernetes: securityContext.privileged: false); grant the "
           "single capability or device the workload needs instead.",
           CIS "5.4; Pod Security Standards baseline: Privileged Containers", bw_check_privileged, -1 },

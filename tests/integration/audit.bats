@@ -241,3 +241,9 @@ PY
   jq -e '.targets[0].findings | map(.rule) | index("BW001")' <<<"$output"
   jq -e '.targets[1].findings == []' <<<"$output"
 }
+
+@test "docs/policy.md's rule reference matches the rule table" {
+  top=$BATS_TEST_DIRNAME/../..
+  diff -u <(sed -n '/<!-- rules:begin -->/,/<!-- rules:end -->/p' "$top/docs/policy.md" | sed '1d;$d') \
+          <("$top/scripts/gen-rule-doc" "$BULWARK")
+}
