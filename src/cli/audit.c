@@ -260,7 +260,7 @@ BW_COMMAND(audit)
                 return bw_error_usage(err, "audit: nothing to audit; give config.json files, bundle directories, "
                                       "docker inspect output, - for stdin, or --docker");
         struct audit a = { 0 };
-        int r = bw_policy_resolve(g->policy_file, profile, NULL, &a.policy, err);
+        int r = bw_policy_resolve(g->policy_file, profile, g->policy_mode, &a.policy, err);
         if (r < 0)
                 return r;
         if (docker)

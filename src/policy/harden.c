@@ -250,8 +250,13 @@ int bw_harden(struct oci_config *c, const struct bw_policy *p, struct bw_harden_
                         r = note(&res->remaining, &before.v[i], "refused: ", why);
         }
         if (r == 0 && res->remaining) {
+                for (size_t i = 0; r == 0 && i < before.n; i++)
+                        if (before.v[i].violation && !refusal(before.v[i].rule->id))
+                                r = note(&res->remaining, &before.v[i], "", "not changed: the config is refused as a whole");
                 res->findings = before;
-                return (int)bw_strv_len(res->remaining);
+                if (r < 0)
+                        return bw_error_set(err, r, "hardening the configuration");
+                return n;
         }
         for (size_t i = 0; r >= 0 && i < before.n; i++) {
                 const char *what = NULL;

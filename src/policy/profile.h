@@ -63,8 +63,9 @@ int bw_policy_profile_for(const struct bw_policy *p, const struct oci_config *c,
                           enum bw_profile *out, struct bw_error **err);
 
 /* The decision: run every rule over c, mark each finding that violates the
- * applicable profile (and is not waived), sort worst first. out->profile
- * names the profile applied. Returns the number of violations, or a
+ * applicable profile (and is not waived), sort worst first. out must be
+ * empty (one evaluation per findings list); out->profile names the profile
+ * applied. Returns the number of violations, or a
  * negative code with *err set. */
 int bw_policy_evaluate(const struct oci_config *c, const struct bw_policy *p,
                        struct bw_findings *out, struct bw_error **err);
