@@ -3,7 +3,6 @@
  * found Y. */
 #include <errno.h>
 #include <inttypes.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -96,6 +95,7 @@ static char *where(const struct oci_reader *r, size_t n)
         return rc < 0 ? NULL : s;
 }
 
+__attribute__((format(printf, 3, 0)))
 static int verror_at(struct oci_reader *r, size_t at_depth, const char *fmt, va_list ap)
 {
         _cleanup_free_ char *pos = where(r, at_depth);
@@ -261,11 +261,13 @@ static int integer_of(const struct oci_reader *r, const json_t *v, bool *neg, ui
         size_t n = 0;
         const char *t = number_text(r, &n);
         if (!t) {
+                /* no source text: trust the double only where it is exact */
                 double d = json_real_value(v);
-                if (d != floor(d) || fabs(d) > 9007199254740992.0)
+                if (!(d >= -9007199254740992.0 && d <= 9007199254740992.0) || d != (double)(int64_t)d)
                         return -EDOM;
-                *neg = d < 0;
-                *mag = (uint64_t)fabs(d);
+                int64_t i = (int64_t)d;
+                *neg = i < 0;
+                *mag = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
                 return 0;
         }
         size_t i = 0;
