@@ -74,6 +74,36 @@ int64_t bw_host_uid(const struct oci_config *c, uint32_t uid)
 
 /* --- capabilities ------------------------------------------------------- */
 
+static const char *const set_names[] = { "bounding", "effective", "permitted", "inheritable", "ambient" };
+
+/* The JSON pointer of the first capability set that holds cap. */
+static void cap_pointer(const struct oci_config *c, int cap, char *buf, size_t len)
+{
+        const struct oci_capabilities *k = &c->process->capabilities;
+        const struct oci_capset *sets[] = { &k->bounding, &k->effective, &k->permitted, &k->inheritable, &k->ambient };
+        snprintf(buf, len, "/process/capabilities");
+        for (size_t i = 0; i < ARRAY_SIZE(sets); i++)
+                if (sets[i]->mask & (1ULL << cap)) {
+                        snprintf(buf, len, "/process/capabilities/%s", set_names[i]);
+                        return;
+                }
+}
+
+/* JSON pointer escaping of a key (RFC 6901): ~ is ~0, / is ~1. */
+static void pointer_key(char *buf, size_t len, const char *prefix, const char *key)
+{
+        size_t n = (size_t)snprintf(buf, len, "%s/", prefix);
+        for (const char *k = key; *k && n + 3 < len; k++) {
+                if (*k == '~' || *k == '/') {
+                        buf[n++] = '~';
+                        buf[n++] = *k == '~' ? '0' : '1';
+                } else {
+                        buf[n++] = *k;
+                }
+        }
+        buf[n < len ? n : len - 1] = 0;
+}
+
 int bw_check_cap(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         if (!(bw_config_caps(c) & (1ULL << r->cap)))
@@ -92,7 +122,9 @@ int bw_check_cap(const struct bw_rule *r, const struct oci_config *c, struct bw_
                         strcat(where, sets[i].name);
                 }
         const char *name = bw_cap_name(r->cap);
-        return bw_findings_add(out, r, name + 4, "%s in %s", name, where);
+        char ptr[64];
+        cap_pointer(c, r->cap, ptr, sizeof(ptr));
+        return bw_findings_add_at(out, r, ptr, name + 4, "%s in %s", name, where);
 }
 
 /* Restricted allows only these (DESIGN.md); the others either have their
@@ -116,7 +148,9 @@ int bw_check_other_caps(const struct bw_rule *r, const struct oci_config *c, str
                 if (known)
                         continue;
                 const char *name = bw_cap_name(cap);
-                int ret = bw_findings_add(out, r, name + 4, "%s", name);
+                char ptr[64];
+                cap_pointer(c, cap, ptr, sizeof(ptr));
+                int ret = bw_findings_add_at(out, r, ptr, name + 4, "%s", name);
                 if (ret < 0)
                         return ret;
         }
@@ -127,7 +161,7 @@ int bw_check_ptrace_hostpid(const struct bw_rule *r, const struct oci_config *c,
 {
         if (!(bw_config_caps(c) & (1ULL << CAP_SYS_PTRACE)) || bw_has_ns(c, OCI_NS_PID))
                 return 0;
-        return bw_findings_add(out, r, "SYS_PTRACE", "CAP_SYS_PTRACE with the host's pid namespace");
+        return bw_findings_add_at(out, r, "/linux/namespaces", "SYS_PTRACE", "CAP_SYS_PTRACE with the host's pid namespace");
 }
 
 /* --- privileged --------------------------------------------------------- */
@@ -192,7 +226,7 @@ int bw_check_privileged(const struct bw_rule *r, const struct oci_config *c, str
                 if (parts[i])
                         snprintf(detail + strlen(detail), sizeof(detail) - strlen(detail), "%s%s",
                                  detail[0] ? "; " : "", parts[i]);
-        return bw_findings_add(out, r, "Privileged|maskedPaths", "%s", detail);
+        return bw_findings_add_at(out, r, "/process/capabilities", "Privileged|maskedPaths", "%s", detail);
 }
 
 /* --- users and user namespaces ------------------------------------------ */
@@ -201,7 +235,7 @@ int bw_check_no_userns(const struct bw_rule *r, const struct oci_config *c, stru
 {
         if (bw_has_ns(c, OCI_NS_USER))
                 return 0;
-        return bw_findings_add(out, r, "\"namespaces\"|UsernsMode", "no user namespace in linux.namespaces");
+        return bw_findings_add_at(out, r, "/linux/namespaces", "UsernsMode", "no user namespace in linux.namespaces");
 }
 
 static int host_root_in(const struct bw_rule *r, const struct oci_idmap_list *l, const char *what,
@@ -209,7 +243,9 @@ static int host_root_in(const struct bw_rule *r, const struct oci_idmap_list *l,
 {
         for (size_t i = 0; i < l->n; i++)
                 if (l->v[i].host_id == 0 && l->v[i].size > 0) {
-                        int ret = bw_findings_add(out, r, what, "%s maps container %" PRIu32 " to host 0 (size %" PRIu32 ")",
+                        char ptr[64];
+                        snprintf(ptr, sizeof(ptr), "/linux/%s/%zu", what, i);
+                        int ret = bw_findings_add_at(out, r, ptr, NULL, "%s maps container %" PRIu32 " to host 0 (size %" PRIu32 ")",
                                                   what, l->v[i].container_id, l->v[i].size);
                         if (ret < 0)
                                 return ret;
@@ -231,7 +267,7 @@ int bw_check_host_root_process(const struct bw_rule *r, const struct oci_config 
 {
         if (!c->process || bw_host_uid(c, c->process->user.uid) != 0)
                 return 0;
-        return bw_findings_add(out, r, "\"uid\"|\"User\"", "process.user.uid %" PRIu32 " is uid 0 on the host%s",
+        return bw_findings_add_at(out, r, "/process/user/uid", "\"User\"", "process.user.uid %" PRIu32 " is uid 0 on the host%s",
                                c->process->user.uid,
                                bw_has_ns(c, OCI_NS_USER) ? " (mapped by uidMappings)" : " (no user namespace)");
 }
@@ -242,7 +278,7 @@ int bw_check_seccomp_absent(const struct bw_rule *r, const struct oci_config *c,
 {
         if (c->linux && c->linux->seccomp)
                 return 0;
-        return bw_findings_add(out, r, "seccomp", "no linux.seccomp section: every system call is allowed");
+        return bw_findings_add_at(out, r, "/linux/seccomp", "seccomp", "no linux.seccomp section: every system call is allowed");
 }
 
 static bool action_lets_through(enum oci_seccomp_action a)
@@ -266,7 +302,7 @@ int bw_check_seccomp_unconfined(const struct bw_rule *r, const struct oci_config
 {
         if (!c->linux || !c->linux->seccomp || !seccomp_unconfined(c->linux->seccomp))
                 return 0;
-        return bw_findings_add(out, r, "defaultAction", "defaultAction %s and no rule blocks anything",
+        return bw_findings_add_at(out, r, "/linux/seccomp/defaultAction", NULL, "defaultAction %s and no rule blocks anything",
                                oci_seccomp_action_name(c->linux->seccomp->default_action));
 }
 
@@ -320,14 +356,16 @@ int bw_check_seccomp_breakout(const struct bw_rule *r, const struct oci_config *
         }
         if (!first)
                 return 0;
-        return bw_findings_add(out, r, first, "allows %s", list);
+        char needle[64];
+        snprintf(needle, sizeof(needle), "\"%s\"", first);
+        return bw_findings_add_at(out, r, "/linux/seccomp/syscalls", needle, "allows %s", list);
 }
 
 int bw_check_no_new_privs(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         if (!c->process || c->process->no_new_privileges)
                 return 0;
-        return bw_findings_add(out, r, "noNewPrivileges|no-new-privileges", "process.noNewPrivileges is false");
+        return bw_findings_add_at(out, r, "/process/noNewPrivileges", "no-new-privileges", "process.noNewPrivileges is false");
 }
 
 /* --- namespaces --------------------------------------------------------- */
@@ -335,7 +373,7 @@ int bw_check_no_new_privs(const struct bw_rule *r, const struct oci_config *c, s
 static const struct { int type; const char *needle; } ns_rules[] = {
         [0] = { OCI_NS_PID, "PidMode" }, [1] = { OCI_NS_NETWORK, "NetworkMode" },
         [2] = { OCI_NS_IPC, "IpcMode" }, [3] = { OCI_NS_UTS, "UTSMode" },
-        [4] = { OCI_NS_CGROUP, "CgroupnsMode" }, [5] = { OCI_NS_MOUNT, "\"namespaces\"" },
+        [4] = { OCI_NS_CGROUP, "CgroupnsMode" }, [5] = { OCI_NS_MOUNT, NULL },
 };
 
 /* r->cap carries the namespace type for these rules. */
@@ -344,11 +382,11 @@ int bw_check_host_ns(const struct bw_rule *r, const struct oci_config *c, struct
         enum oci_ns_type t = (enum oci_ns_type)r->cap;
         if (bw_has_ns(c, t))
                 return 0;
-        const char *needle = "\"namespaces\"";
+        const char *needle = NULL;
         for (size_t i = 0; i < ARRAY_SIZE(ns_rules); i++)
                 if (ns_rules[i].type == (int)t)
                         needle = ns_rules[i].needle;
-        return bw_findings_add(out, r, needle, "no %s namespace: the container shares the host's",
+        return bw_findings_add_at(out, r, "/linux/namespaces", needle, "no %s namespace: the container shares the host's",
                                oci_ns_type_name(t));
 }
 
@@ -374,7 +412,9 @@ int bw_check_engine_socket(const struct bw_rule *r, const struct oci_config *c, 
                 const struct oci_mount *m = &c->mounts[i];
                 if (!bw_mount_is_bind(m) || !bw_is_engine_socket(m->source))
                         continue;
-                int ret = bw_findings_add(out, r, m->source, "%s mounted at %s%s", m->source,
+                char ptr[64];
+                snprintf(ptr, sizeof(ptr), "/mounts/%zu/source", i);
+                int ret = bw_findings_add_at(out, r, ptr, m->source, "%s mounted at %s%s", m->source,
                                           m->destination ? m->destination : "?",
                                           bw_mount_is_ro(m) ? " (read-only, which does not stop connect())" : "");
                 if (ret < 0)
@@ -431,7 +471,9 @@ static int sensitive_mounts(const struct bw_rule *r, const struct oci_config *c,
                 const struct oci_mount *m = &c->mounts[i];
                 if (!bw_sensitive_source(m) || bw_mount_is_ro(m) != want_ro)
                         continue;
-                int ret = bw_findings_add(out, r, m->source, "%s mounted at %s%s", m->source,
+                char ptr[64];
+                snprintf(ptr, sizeof(ptr), "/mounts/%zu/source", i);
+                int ret = bw_findings_add_at(out, r, ptr, m->source, "%s mounted at %s%s", m->source,
                                           m->destination ? m->destination : "?", want_ro ? " read-only" : " writable");
                 if (ret < 0)
                         return ret;
@@ -472,7 +514,9 @@ static int device_check(const struct bw_rule *r, const struct oci_config *c, boo
                 const struct oci_device *d = &c->linux->devices[i];
                 if ((d->type == 'b') != block || d->type == 'p' || (!block && is_default_device(d)))
                         continue;
-                int ret = bw_findings_add(out, r, d->path, "%s (%c %" PRId64 ":%" PRId64 ")",
+                char ptr[64];
+                snprintf(ptr, sizeof(ptr), "/linux/devices/%zu", i);
+                int ret = bw_findings_add_at(out, r, ptr, d->path, "%s (%c %" PRId64 ":%" PRId64 ")",
                                           d->path ? d->path : "?", d->type, d->major, d->minor);
                 if (ret < 0)
                         return ret;
@@ -495,7 +539,7 @@ int bw_check_device_cgroup(const struct bw_rule *r, const struct oci_config *c, 
         const char *what = devices_open_to_all(c);
         if (!what)
                 return 0;
-        return bw_findings_add(out, r, "\"devices\"|Privileged", "linux.resources.devices allows %s", what);
+        return bw_findings_add_at(out, r, "/linux/resources/devices", "Privileged|DeviceCgroupRules", "linux.resources.devices allows %s", what);
 }
 
 /* --- /proc and /sys ----------------------------------------------------- */
@@ -521,7 +565,9 @@ static int missing_paths(const struct bw_rule *r, char **have,
         }
         if (!list[0])
                 return 0;
-        return bw_findings_add(out, r, field, "%s lacks %s", field, list);
+        char ptr[64];
+        snprintf(ptr, sizeof(ptr), "/linux/%s", field);
+        return bw_findings_add_at(out, r, ptr, field[0] == 'm' ? "MaskedPaths" : "ReadonlyPaths", "%s lacks %s", field, list);
 }
 
 int bw_check_masked(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
@@ -539,11 +585,14 @@ int bw_check_readonly(const struct bw_rule *r, const struct oci_config *c, struc
 int bw_check_proc_sys(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         if (!c->linux || !bw_strv_contains(c->linux->readonly_paths, "/proc/sys"))
-                return bw_findings_add(out, r, "readonlyPaths", "/proc/sys is not in readonlyPaths");
+                return bw_findings_add_at(out, r, "/linux/readonlyPaths", "ReadonlyPaths", "/proc/sys is not in readonlyPaths");
         for (size_t i = 0; i < c->n_mounts; i++) {
                 const struct oci_mount *m = &c->mounts[i];
-                if (bw_path_under(m->destination, "/proc/sys") && !bw_mount_is_ro(m))
-                        return bw_findings_add(out, r, m->destination, "writable mount at %s", m->destination);
+                if (bw_path_under(m->destination, "/proc/sys") && !bw_mount_is_ro(m)) {
+                        char ptr[64];
+                        snprintf(ptr, sizeof(ptr), "/mounts/%zu", i);
+                        return bw_findings_add_at(out, r, ptr, NULL, "writable mount at %s", m->destination);
+                }
         }
         return 0;
 }
@@ -554,7 +603,9 @@ int bw_check_sysfs_rw(const struct bw_rule *r, const struct oci_config *c, struc
                 const struct oci_mount *m = &c->mounts[i];
                 if (!m->type || strcmp(m->type, "sysfs") != 0 || bw_mount_is_ro(m))
                         continue;
-                int ret = bw_findings_add(out, r, "sysfs", "sysfs at %s without \"ro\"",
+                char ptr[64];
+                snprintf(ptr, sizeof(ptr), "/mounts/%zu", i);
+                int ret = bw_findings_add_at(out, r, ptr, NULL, "sysfs at %s without \"ro\"",
                                           m->destination ? m->destination : "?");
                 if (ret < 0)
                         return ret;
@@ -586,7 +637,9 @@ int bw_check_sysctl(const struct bw_rule *r, const struct oci_config *c, struct 
                 const struct oci_kv *kv = &c->linux->sysctl.v[i];
                 if (bw_sysctl_safe(c, kv->key))
                         continue;
-                int ret = bw_findings_add(out, r, kv->key, "%s=%s", kv->key, kv->value ? kv->value : "");
+                char ptr[256];
+                pointer_key(ptr, sizeof(ptr), "/linux/sysctl", kv->key);
+                int ret = bw_findings_add_at(out, r, ptr, kv->key, "%s=%s", kv->key, kv->value ? kv->value : "");
                 if (ret < 0)
                         return ret;
         }
@@ -603,7 +656,7 @@ static bool is_shared(const char *p)
 int bw_check_propagation(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         if (c->linux && is_shared(c->linux->rootfs_propagation)) {
-                int ret = bw_findings_add(out, r, "rootfsPropagation", "rootfsPropagation %s",
+                int ret = bw_findings_add_at(out, r, "/linux/rootfsPropagation", NULL, "rootfsPropagation %s",
                                           c->linux->rootfs_propagation);
                 if (ret < 0)
                         return ret;
@@ -613,7 +666,9 @@ int bw_check_propagation(const struct bw_rule *r, const struct oci_config *c, st
                 for (size_t j = 0; m->options && m->options[j]; j++) {
                         if (!is_shared(m->options[j]))
                                 continue;
-                        int ret = bw_findings_add(out, r, m->options[j], "mount at %s is %s",
+                        char ptr[64];
+                        snprintf(ptr, sizeof(ptr), "/mounts/%zu/options/%zu", i, j);
+                        int ret = bw_findings_add_at(out, r, ptr, m->options[j], "mount at %s is %s",
                                                   m->destination ? m->destination : "?", m->options[j]);
                         if (ret < 0)
                                 return ret;
@@ -626,21 +681,21 @@ int bw_check_rootfs_rw(const struct bw_rule *r, const struct oci_config *c, stru
 {
         if (!c->has_root || c->root.readonly)
                 return 0;
-        return bw_findings_add(out, r, "\"root\"|ReadonlyRootfs", "root.readonly is false");
+        return bw_findings_add_at(out, r, "/root/readonly", "ReadonlyRootfs", "root.readonly is false");
 }
 
 int bw_check_pids_limit(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         if (c->linux && c->linux->resources.pids.limit.set && c->linux->resources.pids.limit.v > 0)
                 return 0;
-        return bw_findings_add(out, r, "\"pids\"|PidsLimit", "no linux.resources.pids.limit");
+        return bw_findings_add_at(out, r, "/linux/resources/pids/limit", "PidsLimit", "no linux.resources.pids.limit");
 }
 
 int bw_check_memory_limit(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         if (c->linux && c->linux->resources.memory.limit.set && c->linux->resources.memory.limit.v > 0)
                 return 0;
-        return bw_findings_add(out, r, "\"memory\"|\"Memory\"", "no linux.resources.memory.limit");
+        return bw_findings_add_at(out, r, "/linux/resources/memory/limit", "\"Memory\"", "no linux.resources.memory.limit");
 }
 
 /* --- hooks and annotations ---------------------------------------------- */
@@ -655,7 +710,9 @@ int bw_check_hooks(const struct bw_rule *r, const struct oci_config *c, struct b
         for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
                 for (size_t j = 0; j < lists[i].l->n; j++) {
                         const char *p = lists[i].l->v[j].path;
-                        int ret = bw_findings_add(out, r, p, "%s hook %s", lists[i].name, p ? p : "?");
+                        char ptr[64];
+                        snprintf(ptr, sizeof(ptr), "/hooks/%s/%zu", lists[i].name, j);
+                        int ret = bw_findings_add_at(out, r, ptr, NULL, "%s hook %s", lists[i].name, p ? p : "?");
                         if (ret < 0)
                                 return ret;
                 }
@@ -675,7 +732,9 @@ int bw_check_annotations(const struct bw_rule *r, const struct oci_config *c, st
                 for (size_t j = 0; behaviour_prefixes[j]; j++) {
                         if (strncmp(kv->key, behaviour_prefixes[j], strlen(behaviour_prefixes[j])) != 0)
                                 continue;
-                        int ret = bw_findings_add(out, r, kv->key, "%s=%s", kv->key, kv->value ? kv->value : "");
+                        char ptr[256];
+                        pointer_key(ptr, sizeof(ptr), "/annotations", kv->key);
+                        int ret = bw_findings_add_at(out, r, ptr, NULL, "%s=%s", kv->key, kv->value ? kv->value : "");
                         if (ret < 0)
                                 return ret;
                         break;

@@ -15,9 +15,12 @@ struct bw_report_target {
         struct bw_findings findings;
 };
 
-/* The 1-based line of the first line containing one of needle's
- * '|'-separated alternatives, or 0. */
-int bw_report_locate(const char *text, const char *needle);
+/* Where a finding is in the input text: the value at its JSON pointer
+ * (climbing to the nearest parent that exists), then the first of its
+ * needle's '|'-separated alternatives from there on; without a pointer
+ * match, the first needle anywhere. 1-based line and column; false when
+ * nothing matches. */
+bool bw_report_locate(const char *text, const struct bw_finding *f, int *line, int *col);
 
 /* Does a target have a violation at or above sev? */
 bool bw_report_fails(const struct bw_report_target *t, size_t n, enum bw_severity sev);

@@ -69,9 +69,9 @@ static json_t *result(const struct bw_report_target *t, const struct bw_finding 
         snprintf(fp, sizeof(fp), "%016" PRIx64,
                  fnv(fnv(fnv(0xcbf29ce484222325ULL, f->rule->id), t->name), f->detail));
         json_t *phys = json_pack("{s:{s:s}}", "artifactLocation", "uri", t->uri);
-        int line = bw_report_locate(t->text, f->needle);
-        if (phys && line)
-                json_object_set_new(phys, "region", json_pack("{s:i}", "startLine", line));
+        int line, col;
+        if (phys && bw_report_locate(t->text, f, &line, &col))
+                json_object_set_new(phys, "region", json_pack("{s:i, s:i}", "startLine", line, "startColumn", col));
         json_t *o = json_pack("{s:s, s:I, s:s, s:{s:s}, s:[{s:o}], s:{s:s}, s:{s:s, s:b}}", "ruleId", f->rule->id,
                               "ruleIndex", (json_int_t)(f->rule - bw_rules), "level", level(f->rule->severity),
                               "message", "text", msg, "locations", "physicalLocation", phys,

@@ -369,7 +369,8 @@ int bw_rules_check(const struct oci_config *c, struct bw_findings *out)
         return 0;
 }
 
-int bw_findings_add(struct bw_findings *out, const struct bw_rule *r, const char *needle, const char *fmt, ...)
+static int vadd(struct bw_findings *out, const struct bw_rule *r, const char *pointer, const char *needle,
+                const char *fmt, va_list ap)
 {
         if (out->n == out->cap) {
                 size_t ncap = out->cap ? out->cap * 2 : 16;
@@ -379,20 +380,36 @@ int bw_findings_add(struct bw_findings *out, const struct bw_rule *r, const char
                 out->v = v;
                 out->cap = ncap;
         }
-        va_list ap;
-        va_start(ap, fmt);
-        char *detail = NULL;
-        int n = vasprintf(&detail, fmt, ap);
-        va_end(ap);
-        if (n < 0)
+        struct bw_finding f = { .rule = r };
+        if (vasprintf(&f.detail, fmt, ap) < 0)
                 return -ENOMEM;
-        char *nd = needle ? strdup(needle) : NULL;
-        if (needle && !nd) {
-                free(detail);
+        f.needle = needle ? strdup(needle) : NULL;
+        f.pointer = pointer ? strdup(pointer) : NULL;
+        if ((needle && !f.needle) || (pointer && !f.pointer)) {
+                free(f.detail), free(f.needle), free(f.pointer);
                 return -ENOMEM;
         }
-        out->v[out->n++] = (struct bw_finding){ .rule = r, .detail = detail, .needle = nd };
+        out->v[out->n++] = f;
         return 0;
+}
+
+int bw_findings_add(struct bw_findings *out, const struct bw_rule *r, const char *needle, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        int ret = vadd(out, r, NULL, needle, fmt, ap);
+        va_end(ap);
+        return ret;
+}
+
+int bw_findings_add_at(struct bw_findings *out, const struct bw_rule *r, const char *pointer, const char *needle,
+                       const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        int ret = vadd(out, r, pointer, needle, fmt, ap);
+        va_end(ap);
+        return ret;
 }
 
 void bw_findings_clear(struct bw_findings *f)
@@ -400,6 +417,7 @@ void bw_findings_clear(struct bw_findings *f)
         for (size_t i = 0; i < f->n; i++) {
                 free(f->v[i].detail);
                 free(f->v[i].needle);
+                free(f->v[i].pointer);
         }
         free(f->v);
         *f = (struct bw_findings){ 0 };

@@ -36,7 +36,9 @@ struct bw_rule {
 struct bw_finding {
         const struct bw_rule *rule;
         char *detail;            /* what exactly: "CAP_SYS_ADMIN in bounding, permitted" */
-        char *needle;            /* text that locates it in the input ("SYS_ADMIN"), or NULL */
+        char *pointer;           /* JSON pointer into config.json ("/mounts/3"), or NULL */
+        char *needle;            /* text that locates it ("SYS_ADMIN"), searched from the
+                                  * pointer's value, or in the whole input; or NULL */
         bool violation;          /* set by the policy: counts against the profile */
         bool excepted;           /* set by the policy: waived by a policy-file exception */
 };
@@ -59,6 +61,9 @@ int bw_rules_check(const struct oci_config *c, struct bw_findings *out);
 /* Append a finding (detail printf-style); 0 or -ENOMEM. */
 int bw_findings_add(struct bw_findings *out, const struct bw_rule *r, const char *needle,
                     const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* Same, with where it is in config.json as a JSON pointer (RFC 6901). */
+int bw_findings_add_at(struct bw_findings *out, const struct bw_rule *r, const char *pointer,
+                       const char *needle, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
 void bw_findings_clear(struct bw_findings *f);
 /* Stable order for reports: severity (worst first), then id, then detail. */
 void bw_findings_sort(struct bw_findings *f);
