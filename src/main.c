@@ -11,6 +11,9 @@
 static const struct bw_command commands[] = {
         { "audit", cmd_audit, "report breakout risks in configs, docker inspect output or live Docker containers",
           "audit [--format text|json|sarif] [--profile P] [--fail-on SEVERITY] [--docker [ID...]] [FILE|DIR|-]..." },
+        { "spec", cmd_spec, "write a hardened default config.json into a bundle",
+          "spec [--bundle DIR] [--rootless]" },
+        { "features", cmd_features, "print the OCI features document (what this runtime supports)", "features" },
         { "validate", cmd_validate, "check a config.json and report exactly what is wrong where",
           "validate [--bundle DIR | FILE]" },
         { "version", cmd_version, "print version, commit, OCI spec and libseccomp versions", "version" },

@@ -2,6 +2,8 @@
 #pragma once
 #include "cli/cli.h"
 
+BW_COMMAND(features);
+BW_COMMAND(spec);
 BW_COMMAND(validate);
 BW_COMMAND(version);
 BW_COMMAND(audit);
