@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "oci/default.h"
 #include "policy/checks.h"
 #include "policy/harden.h"
 #include "util/cleanup.h"
@@ -122,21 +123,18 @@ static int add_device_rule(struct oci_resources *res, bool allow, char type, int
         return 0;
 }
 
-/* Deny everything, then allow what runc and bulwark give every container
- * and the devices the config itself lists (the last matching rule wins). */
+/* Deny everything, then allow what `bulwark spec` allows every container
+ * (oci/default.h) and the devices the config itself lists (the last
+ * matching rule wins). */
 static int deny_all_devices(struct oci_config *c)
 {
         struct oci_linux *l = ensure_linux(c);
         if (!l)
                 return -ENOMEM;
-        static const struct { char t; int64_t maj, min; } defaults[] = {
-                { 'c', 1, 3 }, { 'c', 1, 5 }, { 'c', 1, 7 }, { 'c', 1, 8 }, { 'c', 1, 9 },
-                { 'c', 5, 0 }, { 'c', 5, 1 }, { 'c', 5, 2 }, { 'c', 136, -1 },
-        };
         l->resources.present = true;
         int r = add_device_rule(&l->resources, false, 'a', -1, -1, "rwm");
-        for (size_t i = 0; r == 0 && i < ARRAY_SIZE(defaults); i++)
-                r = add_device_rule(&l->resources, true, defaults[i].t, defaults[i].maj, defaults[i].min, "rwm");
+        for (const struct bw_device_allow *d = bw_default_device_allows; r == 0 && d->type; d++)
+                r = add_device_rule(&l->resources, true, d->type, d->major, d->minor, d->access);
         for (size_t i = 0; r == 0 && i < l->n_devices; i++)
                 r = add_device_rule(&l->resources, true, l->devices[i].type == 'b' ? 'b' : 'c',
                                     l->devices[i].major, l->devices[i].minor, "rwm");
@@ -201,14 +199,11 @@ static int fix(struct oci_config *c, const struct bw_finding *f, const char **wh
                 ret = deny_all_devices(c);
                 *what = "made the device cgroup deny all but the default devices and linux.devices";
         } else if (strcmp(id, "BW090") == 0) {
-                ret = ensure_linux(c) ? add_paths(&c->linux->masked_paths, bw_required_masked) : -ENOMEM;
-                *what = "restored the masked paths";
+                ret = ensure_linux(c) ? add_paths(&c->linux->masked_paths, bw_default_masked_paths) : -ENOMEM;
+                *what = "restored the default masked paths";
         } else if (strcmp(id, "BW091") == 0 || (strcmp(id, "BW092") == 0 && strstr(f->detail, "readonlyPaths"))) {
-                static const char *const proc_sys[] = { "/proc/sys", NULL };
-                ret = ensure_linux(c) ? add_paths(&c->linux->readonly_paths,
-                                                  strcmp(id, "BW091") == 0 ? bw_required_readonly : proc_sys)
-                                      : -ENOMEM;
-                *what = "restored the read-only paths";
+                ret = ensure_linux(c) ? add_paths(&c->linux->readonly_paths, bw_default_readonly_paths) : -ENOMEM;
+                *what = "restored the default read-only paths";
         } else if (strcmp(id, "BW093") == 0) {
                 ret = ro_sysfs(c);
                 *what = "mounted sysfs read-only";
@@ -218,7 +213,7 @@ static int fix(struct oci_config *c, const struct bw_finding *f, const char **wh
                         return -ENOMEM;
                 l->resources.present = true;
                 l->resources.pids.present = true;
-                l->resources.pids.limit = (oci_opt_i64){ true, BW_DEFAULT_PIDS_LIMIT };
+                l->resources.pids.limit = (oci_opt_i64){ true, BW_HARDEN_PIDS_LIMIT };
                 *what = "set linux.resources.pids.limit to 4096";
         } else {
                 return 0;

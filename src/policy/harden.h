@@ -9,7 +9,9 @@ struct bw_harden_result {
         struct bw_findings findings; /* the evaluation after hardening */
 };
 
-#define BW_DEFAULT_PIDS_LIMIT 4096
+/* Higher than `bulwark spec`'s default: engine configs run ordinary
+ * images, where every thread of a JVM or a worker pool counts. */
+#define BW_HARDEN_PIDS_LIMIT 4096
 
 /* Evaluate c against the policy; when something is refused outright
  * (privileged, engine sockets, host namespaces, sensitive mounts, host

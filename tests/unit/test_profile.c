@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "oci/default.h"
 #include "policy/harden.h"
 #include "policy/profile.h"
 #include "rules_fixture.h"
@@ -214,7 +215,7 @@ static void harden(void)
         const struct oci_namespace *u = oci_config_namespace(c, OCI_NS_USER);
         tap_ok(u && !u->path && c->linux->uid_mappings.n == 0, "a user namespace without mappings is added");
         tap_ok(c->process->no_new_privileges, "noNewPrivileges is set");
-        tap_ok(c->linux->resources.pids.limit.set && c->linux->resources.pids.limit.v == BW_DEFAULT_PIDS_LIMIT,
+        tap_ok(c->linux->resources.pids.limit.set && c->linux->resources.pids.limit.v == BW_HARDEN_PIDS_LIMIT,
                "a pids limit is set");
         tap_ok(listed(res.changes, "BW018 ") && listed(res.changes, "BW040 ") && listed(res.changes, "BW053 ") &&
                listed(res.changes, "BW102 ") && !res.remaining, "each change is recorded, nothing remains");
@@ -286,8 +287,60 @@ static void harden(void)
         oci_config_free(c);
 }
 
+/* The rules and oci/default.h (what `bulwark spec` writes) agree. */
+static void defaults_agree(void)
+{
+        struct bw_policy p = policy(BW_PROFILE_RESTRICTED);
+        for (int cap = 0; cap <= BW_CAP_LAST; cap++) {
+                char patch[256];
+                snprintf(patch, sizeof(patch), "{\"process\": {\"capabilities\": {\"bounding\": [\"%s\"]}}}", bw_cap_name(cap));
+                struct oci_config *c = config_with(patch);
+                int n = -1;
+                _cleanup_free_ char *v = c ? violations(c, &p, &n) : NULL;
+                bool allowed = bw_strv_contains((char **)bw_restricted_capabilities, bw_cap_name(cap));
+                tap_ok(c && (n == 0) == allowed, "restricted %s %s (default.h agrees)%s%s",
+                       allowed ? "allows" : "forbids", bw_cap_name(cap), v && v[0] ? ": " : "", v ? v : "");
+                oci_config_free(c);
+        }
+        /* spec's lists satisfy the path and device rules */
+        _cleanup_json_ json_t *patch = json_pack("{s:{s:o, s:o, s:[]}}", "linux", "maskedPaths",
+                                                 json_array(), "readonlyPaths", json_array(), "devices");
+        json_t *l = json_object_get(patch, "linux");
+        for (size_t i = 0; bw_default_masked_paths[i]; i++)
+                json_array_append_new(json_object_get(l, "maskedPaths"), json_string(bw_default_masked_paths[i]));
+        for (size_t i = 0; bw_default_readonly_paths[i]; i++)
+                json_array_append_new(json_object_get(l, "readonlyPaths"), json_string(bw_default_readonly_paths[i]));
+        for (const struct bw_default_device *d = bw_default_devices; d->path; d++)
+                json_array_append_new(json_object_get(l, "devices"),
+                                      json_pack("{s:s, s:s#, s:I, s:I}", "path", d->path, "type", &d->type, 1,
+                                                "major", (json_int_t)d->major, "minor", (json_int_t)d->minor));
+        _cleanup_free_ char *ps = json_dumps(patch, 0);
+        struct oci_config *c = config_with(ps);
+        struct bw_findings f = { 0 };
+        tap_ok(c && bw_rules_check(c, &f) == 0 && f.n == 0,
+               "spec's masked paths, read-only paths and devices fire no rule");
+        for (size_t i = 0; i < f.n; i++)
+                printf("#   %s %s\n", f.v[i].rule->id, f.v[i].detail);
+        bw_findings_clear(&f);
+        oci_config_free(c);
+
+        /* The config `bulwark spec` writes: only the missing seccomp filter
+         * (no built-in default profile yet) stands between it and restricted. */
+        struct bw_spec_options o = { 0 };
+        _cleanup_json_ json_t *spec = bw_default_spec(&o);
+        _cleanup_free_ char *text = spec ? json_dumps(spec, 0) : NULL;
+        _cleanup_error_ struct bw_error *err = NULL;
+        c = NULL;
+        int r = text ? oci_config_load_data(text, strlen(text), "spec", &c, &err) : -1;
+        int n = -1;
+        _cleanup_free_ char *v = r == 0 ? violations(c, &p, &n) : NULL;
+        tap_is_str(v, "BW050", "bulwark spec's config violates restricted only by lacking seccomp");
+        oci_config_free(c);
+}
+
 int main(void)
 {
+        defaults_agree();
         profiles();
         exceptions_and_annotations();
         policy_file();
