@@ -3,12 +3,14 @@
  * config.json: a typo in a security policy must not pass silently. */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "policy/locate.h"
 #include "policy/profile.h"
 #include "util/cleanup.h"
 
@@ -25,8 +27,33 @@ void bw_policy_free(struct bw_policy *p)
         *p = (struct bw_policy){ 0 };
 }
 
-static int only_keys(json_t *o, const char *const *keys, const char *name, const char *where,
-                     struct bw_error **err)
+/* What an error needs to say where it is: "policy.json:4:17: ". */
+struct pf {
+        const char *name, *data;
+        size_t len;
+        struct bw_error **err;
+};
+
+__attribute__((format(printf, 3, 4)))
+static int perr(const struct pf *f, const char *pointer, const char *fmt, ...)
+{
+        char pos[32] = "";
+        long off = bw_locate_pointer(f->data, f->len, pointer);
+        if (off >= 0) {
+                int line, col;
+                bw_locate_position(f->data, f->len, (size_t)off, &line, &col);
+                snprintf(pos, sizeof(pos), ":%d:%d", line, col);
+        }
+        va_list ap;
+        va_start(ap, fmt);
+        _cleanup_free_ char *msg = NULL;
+        int n = vasprintf(&msg, fmt, ap);
+        va_end(ap);
+        return bw_error_msg(f->err, -EINVAL, "%s%s: %s", f->name, pos, n < 0 ? "invalid policy file" : msg);
+}
+
+/* where: "exceptions[0]" for messages; ptr: "/exceptions/0" for positions. */
+static int only_keys(const struct pf *f, json_t *o, const char *const *keys, const char *where, const char *ptr)
 {
         const char *k;
         json_t *v;
@@ -34,82 +61,86 @@ static int only_keys(json_t *o, const char *const *keys, const char *name, const
                 bool ok = false;
                 for (size_t i = 0; keys[i]; i++)
                         ok |= strcmp(k, keys[i]) == 0;
-                if (!ok)
-                        return bw_error_msg(err, -EINVAL, "%s: %s%s\"%s\": unknown key", name, where,
-                                            where[0] ? "." : "", k);
+                if (!ok) {
+                        char p[256];
+                        snprintf(p, sizeof(p), "%s/%s", ptr, k);
+                        return perr(f, p, "%s%s\"%s\": unknown key", where, where[0] ? "." : "", k);
+                }
         }
         return 0;
 }
 
-static int get_string(json_t *o, const char *key, const char *name, const char *where, const char **out,
-                      struct bw_error **err)
+static int get_string(const struct pf *f, json_t *o, const char *key, const char *where, const char *ptr,
+                      const char **out)
 {
         json_t *v = json_object_get(o, key);
         *out = NULL;
         if (!v)
                 return 0;
-        if (!json_is_string(v))
-                return bw_error_msg(err, -EINVAL, "%s: %s%s%s: expected a string", name, where,
-                                    where[0] ? "." : "", key);
+        if (!json_is_string(v)) {
+                char p[256];
+                snprintf(p, sizeof(p), "%s/%s", ptr, key);
+                return perr(f, p, "%s%s%s: expected a string", where, where[0] ? "." : "", key);
+        }
         *out = json_string_value(v);
         return 0;
 }
 
-static int parse_exception(json_t *e, size_t i, const char *name, struct bw_exception *out,
-                           struct bw_error **err)
+static int parse_exception(const struct pf *f, json_t *e, size_t i, struct bw_exception *out)
 {
-        char where[64];
+        char where[64], ptr[64], rptr[80];
         snprintf(where, sizeof(where), "exceptions[%zu]", i);
+        snprintf(ptr, sizeof(ptr), "/exceptions/%zu", i);
+        snprintf(rptr, sizeof(rptr), "%s/rule", ptr);
         if (!json_is_object(e))
-                return bw_error_msg(err, -EINVAL, "%s: %s: expected an object like "
-                                    "{\"rule\": \"BW019\", \"reason\": \"...\"}", name, where);
+                return perr(f, ptr, "%s: expected an object like {\"rule\": \"BW019\", \"reason\": \"...\"}", where);
         static const char *const keys[] = { "rule", "match", "reason", NULL };
         const char *rule, *match, *reason;
         int r;
-        if ((r = only_keys(e, keys, name, where, err)) < 0 ||
-            (r = get_string(e, "rule", name, where, &rule, err)) < 0 ||
-            (r = get_string(e, "match", name, where, &match, err)) < 0 ||
-            (r = get_string(e, "reason", name, where, &reason, err)) < 0)
+        if ((r = only_keys(f, e, keys, where, ptr)) < 0 || (r = get_string(f, e, "rule", where, ptr, &rule)) < 0 ||
+            (r = get_string(f, e, "match", where, ptr, &match)) < 0 ||
+            (r = get_string(f, e, "reason", where, ptr, &reason)) < 0)
                 return r;
         if (!rule)
-                return bw_error_msg(err, -EINVAL, "%s: %s: \"rule\" is required (a rule id such as BW019)", name, where);
+                return perr(f, ptr, "%s: \"rule\" is required (a rule id such as BW019)", where);
         if (!bw_rule_find(rule))
-                return bw_error_msg(err, -EINVAL, "%s: %s.rule: unknown rule '%s'; see docs/policy.md for the ids",
-                                    name, where, rule);
+                return perr(f, rptr, "%s.rule: unknown rule '%s'; see docs/policy.md for the ids", where, rule);
         out->rule = strdup(rule);
         out->match = match ? strdup(match) : NULL;
         out->reason = reason ? strdup(reason) : NULL;
         if (!out->rule || (match && !out->match) || (reason && !out->reason))
-                return bw_error_set(err, -ENOMEM, "%s", name);
+                return bw_error_set(f->err, -ENOMEM, "%s", f->name);
         return 0;
 }
 
-static int parse_annotation(json_t *a, const char *name, struct bw_policy *p, struct bw_error **err)
+static int parse_annotation(const struct pf *f, json_t *a, struct bw_policy *p)
 {
         if (!json_is_object(a))
-                return bw_error_msg(err, -EINVAL, "%s: annotation: expected an object like "
-                                    "{\"key\": \"" BW_DEFAULT_ANNOTATION "\", \"profiles\": [\"restricted\"]}", name);
+                return perr(f, "/annotation", "annotation: expected an object like "
+                            "{\"key\": \"" BW_DEFAULT_ANNOTATION "\", \"profiles\": [\"restricted\"]}");
         static const char *const keys[] = { "key", "profiles", NULL };
         const char *key;
         int r;
-        if ((r = only_keys(a, keys, name, "annotation", err)) < 0 ||
-            (r = get_string(a, "key", name, "annotation", &key, err)) < 0)
+        if ((r = only_keys(f, a, keys, "annotation", "/annotation")) < 0 ||
+            (r = get_string(f, a, "key", "annotation", "/annotation", &key)) < 0)
                 return r;
         json_t *profiles = json_object_get(a, "profiles");
         if (!json_is_array(profiles) || json_array_size(profiles) == 0)
-                return bw_error_msg(err, -EINVAL, "%s: annotation.profiles: expected a non-empty list of the "
-                                    "profiles the annotation may choose", name);
+                return perr(f, profiles ? "/annotation/profiles" : "/annotation",
+                            "annotation.profiles: expected a non-empty list of the profiles the annotation may choose");
         size_t i;
         json_t *v;
         json_array_foreach(profiles, i, v) {
                 int prof = json_is_string(v) ? bw_profile_from_name(json_string_value(v)) : -1;
-                if (prof < 0)
-                        return bw_error_msg(err, -EINVAL, "%s: annotation.profiles[%zu]: expected restricted, "
-                                            "baseline or privileged", name, i);
+                if (prof < 0) {
+                        char ptr[64];
+                        snprintf(ptr, sizeof(ptr), "/annotation/profiles/%zu", i);
+                        return perr(f, ptr, "annotation.profiles[%zu]: expected restricted, baseline or privileged", i);
+                }
                 p->annotation_profiles |= 1u << prof;
         }
         p->annotation = strdup(key ? key : BW_DEFAULT_ANNOTATION);
-        return p->annotation ? 0 : bw_error_set(err, -ENOMEM, "%s", name);
+        return p->annotation ? 0 : bw_error_set(f->err, -ENOMEM, "%s", f->name);
 }
 
 int bw_policy_parse(const char *data, size_t len, const char *name, struct bw_policy *p, struct bw_error **err)
@@ -118,20 +149,20 @@ int bw_policy_parse(const char *data, size_t len, const char *name, struct bw_po
         _cleanup_json_ json_t *root = json_loadb(data, len, JSON_REJECT_DUPLICATES, &je);
         if (!root)
                 return bw_error_msg(err, -EINVAL, "%s:%d:%d: %s", name, je.line, je.column, je.text);
+        const struct pf f = { name, data, len, err };
         if (!json_is_object(root))
-                return bw_error_msg(err, -EINVAL, "%s: expected a JSON object", name);
+                return perr(&f, "", "expected a JSON object");
         static const char *const keys[] = { "profile", "mode", "exceptions", "annotation", "$comment", NULL };
         const char *profile, *mode;
         int r;
-        if ((r = only_keys(root, keys, name, "", err)) < 0 ||
-            (r = get_string(root, "profile", name, "", &profile, err)) < 0 ||
-            (r = get_string(root, "mode", name, "", &mode, err)) < 0)
+        if ((r = only_keys(&f, root, keys, "", "")) < 0 || (r = get_string(&f, root, "profile", "", "", &profile)) < 0 ||
+            (r = get_string(&f, root, "mode", "", "", &mode)) < 0)
                 return r;
         if (profile) {
                 int v = bw_profile_from_name(profile);
                 if (v < 0)
-                        return bw_error_msg(err, -EINVAL, "%s: profile: unknown profile '%s'; use restricted, "
-                                            "baseline or privileged", name, profile);
+                        return perr(&f, "/profile", "profile: unknown profile '%s'; use restricted, baseline or privileged",
+                                    profile);
                 p->profile = (enum bw_profile)v;
                 free(p->source);
                 if (asprintf(&p->source, "policy file %s", name) < 0)
@@ -140,28 +171,27 @@ int bw_policy_parse(const char *data, size_t len, const char *name, struct bw_po
         if (mode) {
                 int v = bw_mode_from_name(mode);
                 if (v < 0)
-                        return bw_error_msg(err, -EINVAL, "%s: mode: unknown mode '%s'; use enforce, harden, "
-                                            "warn or off", name, mode);
+                        return perr(&f, "/mode", "mode: unknown mode '%s'; use enforce, harden, warn or off", mode);
                 p->mode = (enum bw_mode)v;
         }
         json_t *ex = json_object_get(root, "exceptions");
         if (ex) {
                 if (!json_is_array(ex))
-                        return bw_error_msg(err, -EINVAL, "%s: exceptions: expected a list", name);
+                        return perr(&f, "/exceptions", "exceptions: expected a list");
                 p->exceptions = calloc(json_array_size(ex) ? json_array_size(ex) : 1, sizeof(*p->exceptions));
                 if (!p->exceptions)
                         return bw_error_set(err, -ENOMEM, "%s", name);
                 size_t i;
                 json_t *e;
                 json_array_foreach(ex, i, e) {
-                        r = parse_exception(e, i, name, &p->exceptions[i], err);
+                        r = parse_exception(&f, e, i, &p->exceptions[i]);
                         p->n_exceptions = i + 1; /* so bw_policy_free frees what was filled */
                         if (r < 0)
                                 return r;
                 }
         }
         json_t *an = json_object_get(root, "annotation");
-        if (an && (r = parse_annotation(an, name, p, err)) < 0)
+        if (an && (r = parse_annotation(&f, an, p)) < 0)
                 return r;
         return 0;
 }

@@ -2,41 +2,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The loader's JSON path scanner (src/oci/json_locate.c) turns a pointer
- * into the offset of its value in the source text. */
-#include "oci/reader.h"
+#include "policy/locate.h"
 #include "policy/report.h"
 #include "util/cleanup.h"
-
-/* "/mounts/3/source" -> segments, keys decoded (~1 is /, ~0 is ~) in buf.
- * Returns the count, or -1 when the pointer is too deep. */
-static int parse_pointer(const char *pointer, char *buf, struct oci_seg *segs, int max)
-{
-        int n = 0;
-        strcpy(buf, pointer);
-        if (buf[0] != '/')
-                return 0;
-        for (char *p = buf + 1;;) {
-                char *end = strchr(p, '/');
-                if (end)
-                        *end = 0;
-                char *w = p;
-                for (char *r = p; *r; r++) {
-                        if (r[0] == '~' && (r[1] == '0' || r[1] == '1'))
-                                *w++ = *++r == '0' ? '~' : '/';
-                        else
-                                *w++ = *r;
-                }
-                *w = 0;
-                if (n == max)
-                        return -1;
-                bool index = p[0] && strspn(p, "0123456789") == strlen(p);
-                segs[n++] = index ? (struct oci_seg){ .index = strtoul(p, NULL, 10) } : (struct oci_seg){ .key = p };
-                if (!end)
-                        return n;
-                p = end + 1;
-        }
-}
 
 static const char *find_needle(const char *text, const char *needle)
 {
@@ -59,14 +27,14 @@ bool bw_report_locate(const char *text, const struct bw_finding *f, int *line, i
                 return false;
         size_t len = strlen(text);
         const char *at = NULL;
-        if (f->pointer && strlen(f->pointer) < 1024) {
-                char buf[1024];
-                struct oci_seg segs[32];
-                int n = parse_pointer(f->pointer, buf, segs, 32);
-                for (; n > 0 && !at; n--) {
-                        long off = oci_json_locate(text, len, segs, (size_t)n);
+        if (f->pointer) {
+                /* the pointer, or its nearest parent that exists */
+                _cleanup_free_ char *ptr = strdup(f->pointer);
+                for (char *slash; ptr && ptr[0] && !at; *slash = 0) {
+                        long off = bw_locate_pointer(text, len, ptr);
                         if (off >= 0)
                                 at = text + off;
+                        slash = strrchr(ptr, '/');
                 }
                 if (at) {
                         const char *hit = find_needle(at, f->needle);
@@ -78,7 +46,7 @@ bool bw_report_locate(const char *text, const struct bw_finding *f, int *line, i
                 at = find_needle(text, f->needle);
         if (!at)
                 return false;
-        oci_json_position(text, len, (size_t)(at - text), line, col);
+        bw_locate_position(text, len, (size_t)(at - text), line, col);
         return true;
 }
 

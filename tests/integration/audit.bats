@@ -165,7 +165,7 @@ JSON
   echo '{"profile": "baseline", "exeptions": []}' >"$BATS_TEST_TMPDIR/typo.json"
   run "$BULWARK" --policy "$BATS_TEST_TMPDIR/typo.json" audit docker/clean.json
   [ "$status" -eq 1 ]
-  [[ "$output" == *"typo.json: \"exeptions\": unknown key"* ]]
+  [[ "$output" == *"typo.json:1:38: \"exeptions\": unknown key"* ]]
 }
 
 @test "audit: bad input names the file and position, exit 2" {

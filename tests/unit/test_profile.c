@@ -142,17 +142,19 @@ static void policy_file(void)
 
         static const struct { const char *text, *want; } bad[] = {
                 { "{\"profile\": \"baseline\",\n  \"mode\": }", "policy.json:2:11: " },
-                { "{\"profle\": \"baseline\"}", "policy.json: \"profle\": unknown key" },
-                { "{\"profile\": \"strict\"}", "policy.json: profile: unknown profile 'strict'" },
-                { "{\"mode\": 1}", "policy.json: mode: expected a string" },
-                { "{\"mode\": \"audit\"}", "policy.json: mode: unknown mode 'audit'" },
-                { "{\"exceptions\": [{\"rule\": \"BW999\"}]}", "policy.json: exceptions[0].rule: unknown rule 'BW999'" },
-                { "{\"exceptions\": [{\"rule\": \"BW019\", \"why\": \"x\"}]}", "policy.json: exceptions[0].\"why\": unknown key" },
-                { "{\"exceptions\": [{\"reason\": \"x\"}]}", "policy.json: exceptions[0]: \"rule\" is required" },
-                { "{\"exceptions\": {}}", "policy.json: exceptions: expected a list" },
-                { "{\"annotation\": {\"profiles\": []}}", "policy.json: annotation.profiles: expected a non-empty list" },
-                { "{\"annotation\": {\"profiles\": [\"root\"]}}", "policy.json: annotation.profiles[0]: expected restricted" },
-                { "[]", "policy.json: expected a JSON object" },
+                { "{\"profle\": \"baseline\"}", "policy.json:1:12: \"profle\": unknown key" },
+                { "{\"profile\": \"strict\"}", "policy.json:1:13: profile: unknown profile 'strict'" },
+                { "{\"mode\": 1}", "policy.json:1:10: mode: expected a string" },
+                { "{\"mode\": \"audit\"}", "policy.json:1:10: mode: unknown mode 'audit'" },
+                { "{\"exceptions\": [{\"rule\": \"BW999\"}]}", "policy.json:1:26: exceptions[0].rule: unknown rule 'BW999'" },
+                { "{\"exceptions\": [{\"rule\": \"BW019\", \"why\": \"x\"}]}", "policy.json:1:42: exceptions[0].\"why\": unknown key" },
+                { "{\"exceptions\": [{\"reason\": \"x\"}]}", "policy.json:1:17: exceptions[0]: \"rule\" is required" },
+                { "{\"exceptions\": {}}", "policy.json:1:16: exceptions: expected a list" },
+                { "{\"annotation\": {\"profiles\": []}}", "policy.json:1:29: annotation.profiles: expected a non-empty list" },
+                { "{\"annotation\": {\"profiles\": [\"root\"]}}", "policy.json:1:30: annotation.profiles[0]: expected restricted" },
+                { "[]", "policy.json:1:1: expected a JSON object" },
+                { "{\n  \"profile\": \"baseline\",\n  \"exceptions\": [\n    {\"rule\": \"BW019\"},\n    {\"rule\": \"BW1\"}\n  ]\n}",
+                  "policy.json:5:14: exceptions[1].rule: unknown rule 'BW1'" },
         };
         for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
                 r = parse(bad[i].text, &p, &msg);
