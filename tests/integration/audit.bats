@@ -150,8 +150,13 @@ PY
   jq -e '[.targets[].name] == ["bundle/config.json", "priv (a1f0c2d3e4b5)", "clean (f6f0c2d3e4b5)"]' <<<"$output"
 }
 
-@test "audit: text output has no colour when not on a terminal" {
+@test "audit: text output has colour on a terminal only, and never with NO_COLOR" {
   run "$BULWARK" audit oci/risky.json
+  [[ "$output" != *$'\033'* ]]
+  command -v script >/dev/null || skip "script(1) is not installed"
+  run script -qec "'$BULWARK' audit oci/risky.json" /dev/null
+  [[ "$output" == *$'\033[1;31mCRITICAL'* ]]
+  NO_COLOR=1 run script -qec "'$BULWARK' audit oci/risky.json" /dev/null
   [[ "$output" != *$'\033'* ]]
 }
 
