@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "oci/default.h"
+#include "policy/enforce.h"
 #include "policy/harden.h"
 #include "policy/profile.h"
 #include "rules_fixture.h"
@@ -340,8 +341,43 @@ static void defaults_agree(void)
         oci_config_free(c);
 }
 
+/* The modes, as create will apply them. */
+static void modes(void)
+{
+        struct oci_config *c = config_with(docker_default);
+        struct bw_policy p = policy(BW_PROFILE_BASELINE);
+        p.mode = BW_MODE_ENFORCE;
+        _cleanup_error_ struct bw_error *err = NULL;
+        int r = bw_policy_apply(c, &p, &err);
+        tap_ok(r == -EPERM && err && err->status == BW_EXIT_FAILURE && strstr(err->msg, "profile baseline from the default, mode enforce") &&
+               strstr(err->msg, "6 violations") && strstr(err->msg, "BW018 [medium] CAP_MKNOD granted: CAP_MKNOD in bounding") &&
+               strstr(err->msg, "fix: Drop it: docker run --cap-drop MKNOD"),
+               "enforce refuses, listing every violation with its fix");
+        tap_ok(has_cap(c, CAP_MKNOD), "enforce changes nothing");
+        bw_error_free(err);
+        err = NULL;
+
+        p.mode = BW_MODE_WARN;
+        tap_ok(bw_policy_apply(c, &p, &err) == 0 && has_cap(c, CAP_MKNOD), "warn allows and changes nothing");
+        p.mode = BW_MODE_OFF;
+        tap_ok(bw_policy_apply(c, &p, &err) == 0, "off allows");
+        p.mode = BW_MODE_HARDEN;
+        tap_ok(bw_policy_apply(c, &p, &err) == 0 && !has_cap(c, CAP_MKNOD) && c->process->no_new_privileges,
+               "harden rewrites and allows");
+        oci_config_free(c);
+
+        c = config_with("{\"mounts\": [{\"destination\": \"/var/run/docker.sock\", \"type\": \"bind\","
+                        " \"source\": \"/var/run/docker.sock\", \"options\": [\"rbind\", \"rw\"]}]}");
+        r = bw_policy_apply(c, &p, &err);
+        tap_ok(r == -EPERM && err && strstr(err->msg, "BW070 [critical] Container engine socket mounted") &&
+               strstr(err->msg, "/var/run/docker.sock mounted at /var/run/docker.sock"),
+               "harden refuses a writable docker.sock with a message the docker user sees");
+        oci_config_free(c);
+}
+
 int main(void)
 {
+        modes();
         defaults_agree();
         profiles();
         exceptions_and_annotations();
