@@ -60,8 +60,8 @@ static int add_target(struct audit *a, const struct oci_config *c, char *name, c
         if (!name || !uri)
                 return bw_error_set(err, -ENOMEM, "auditing");
         int r = bw_policy_evaluate(c, &a->policy, &t->findings, err);
-        if (r < 0)
-                return bw_error_wrap(err, "%s", name);
+        if (r < 0) /* e.g. an annotation asking for a profile the policy does not allow */
+                return bad_input(err, bw_error_wrap(err, "%s", name));
         return 0;
 }
 
@@ -172,9 +172,13 @@ static int audit_docker_id(struct audit *a, const char *sock, const char *id, st
                 return r == -ENOENT ? bad_input(err, r) : r;
         json_error_t je;
         _cleanup_json_ json_t *root = json_loadb(body, len, 0, &je);
-        if (!root)
-                return bw_error_msg(err, -EPROTO, "Docker engine at %s: GET %s: %d:%d: %s", sock, api, je.line,
-                                    je.column, je.text);
+        if (!root) {
+                r = bw_error_msg(err, -EPROTO, "Docker engine at %s: GET %s: %d:%d: %s", sock, api, je.line,
+                                 je.column, je.text);
+                if (*err)
+                        (*err)->status = BW_EXIT_UNREACHABLE;
+                return r;
+        }
         return add_docker(a, root, uri, uri, NULL, err);
 }
 
@@ -195,8 +199,12 @@ static int audit_docker(struct audit *a, char **ids, int n, struct bw_error **er
         if ((r = bw_docker_get(sock, "/containers/json", &body, &len, err)) < 0)
                 return r;
         _cleanup_json_ json_t *list = json_loadb(body, len, 0, NULL);
-        if (!json_is_array(list))
-                return bw_error_msg(err, -EPROTO, "Docker engine at %s: GET /containers/json: expected a list", sock);
+        if (!json_is_array(list)) {
+                r = bw_error_msg(err, -EPROTO, "Docker engine at %s: GET /containers/json: expected a list", sock);
+                if (*err)
+                        (*err)->status = BW_EXIT_UNREACHABLE;
+                return r;
+        }
         size_t i;
         json_t *v;
         json_array_foreach(list, i, v) {

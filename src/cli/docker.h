@@ -7,6 +7,9 @@
 
 #include "util/error.h"
 
+/* audit's exit status when the engine cannot be reached or fails. */
+#define BW_EXIT_UNREACHABLE 3
+
 /* An object that looks like `docker inspect` output (Id plus HostConfig). */
 bool bw_docker_is_inspect(json_t *o);
 

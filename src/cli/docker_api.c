@@ -13,7 +13,6 @@
 #include "cli/docker.h"
 #include "util/cleanup.h"
 
-#define BW_EXIT_UNREACHABLE 3
 #define MAX_RESPONSE (256u << 20)
 #define TIMEOUT_MS 30000
 
@@ -35,7 +34,8 @@ static int unreachable(struct bw_error **err, int code, const char *sock)
 {
         int r = bw_error_set(err, code, "cannot reach the Docker engine at %s (set DOCKER_HOST=unix://PATH "
                              "or start dockerd)", sock);
-        (*err)->status = BW_EXIT_UNREACHABLE;
+        if (*err)
+                (*err)->status = BW_EXIT_UNREACHABLE;
         return r;
 }
 
@@ -159,6 +159,10 @@ int bw_docker_get(const char *sock, const char *path, char **body, size_t *len, 
                 int ret = bw_error_msg(err, status == 404 ? -ENOENT : -EIO, "Docker engine at %s: GET %s: HTTP %d%s%s",
                                        sock, path, status, m ? ": " : "", m ? m : "");
                 json_decref(j);
+                /* 404 is the caller's business (a wrong id); anything else
+                 * is the engine failing us. */
+                if (status != 404 && *err)
+                        (*err)->status = BW_EXIT_UNREACHABLE;
                 return ret;
         }
         char *copy = malloc(blen + 1);

@@ -223,7 +223,7 @@ for f in ("privileged", "clean"):
     fixtures[obj["Id"]] = obj
 s = socket.socket(socket.AF_UNIX)
 s.bind(sock); s.listen(8)
-for _ in range(3):
+while True:
     c, _ = s.accept()
     req = b""
     while b"\r\n\r\n" not in req:
@@ -231,14 +231,25 @@ for _ in range(3):
     path = req.split(b" ")[1].decode()
     if path == "/containers/json":
         body = json.dumps([{"Id": i} for i in fixtures]).encode()
-    else:
+    elif path.split("/")[2] in fixtures:
         body = json.dumps(fixtures[path.split("/")[2]]).encode()
+    else:
+        name = path.split("/")[2]
+        body = json.dumps({"message": "No such container: " + name}).encode()
+        status = b"404 Not Found" if name != "boom" else b"500 Internal Server Error"
+        c.sendall(b"HTTP/1.1 " + status + b"\r\nContent-Type: application/json\r\nContent-Length: %d\r\n\r\n" % len(body) + body)
+        c.close()
+        continue
     chunks = b"".join(b"%x\r\n%s\r\n" % (len(body[i:i+700]), body[i:i+700]) for i in range(0, len(body), 700))
     c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks + b"0\r\n\r\n")
     c.close()
 PY
   server=$!
   for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
+  DOCKER_HOST=unix://$sock run -0 "$BULWARK" audit --docker f6f0c2d3e4b5a6978812345678901234567890abcdef1234567890abcdef0006
+  DOCKER_HOST=unix://$sock run -2 "$BULWARK" audit --docker nope
+  [[ "$output" == *"GET /containers/nope/json: HTTP 404: No such container: nope"* ]]
+  DOCKER_HOST=unix://$sock run -3 "$BULWARK" audit --docker boom
   DOCKER_HOST=unix://$sock run "$BULWARK" audit --format json --docker
   kill "$server" 2>/dev/null || true
   [ "$status" -eq 1 ]
