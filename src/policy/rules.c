@@ -121,7 +121,7 @@ const struct bw_rule bw_rules[] = {
         CAP_RULE("BW018", "cap-mknod", MKNOD, BW_SEV_MEDIUM, "CAP_MKNOD granted",
                  "MKNOD creates device nodes; where the device cgroup or a mount lets it open them, the "
                  "container reads host disks directly.",
-                 CIS "5.3; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.3; Pod Security Standards restricted: Capabilities"),
         CAP_RULE("BW019", "cap-net-raw", NET_RAW, BW_SEV_MEDIUM, "CAP_NET_RAW granted",
                  "NET_RAW opens raw and packet sockets: spoofing and sniffing on the container's network, and "
                  "kernel packet-socket bugs reachable from the container.",
@@ -155,7 +155,7 @@ const struct bw_rule bw_rules[] = {
         CAP_RULE("BW028", "cap-setfcap", SETFCAP, BW_SEV_LOW, "CAP_SETFCAP granted",
                  "SETFCAP writes file capabilities; without a user namespace a binary it marks regains "
                  "capabilities on exec, and it lets a nested user namespace map uid 0.",
-                 CIS "5.3"),
+                 CIS "5.3; Pod Security Standards restricted: Capabilities"),
         { "BW029", "ptrace-host-pid", BW_SEV_CRITICAL, "CAP_SYS_PTRACE with the host's pid namespace",
           "With the host's processes visible and SYS_PTRACE, the container can attach to a host process "
           "and run code as it, outside the container.",
@@ -303,7 +303,7 @@ const struct bw_rule bw_rules[] = {
           "A writable /sys exposes host-wide kernel and device settings (uevent helpers, device power, "
           "module parameters).",
           "Do not use docker run --privileged; config.json: add \"ro\" to the options of the sysfs mount.",
-          CIS "5.4", bw_check_sysfs_rw, -1 },
+          NULL, bw_check_sysfs_rw, -1 },
         { "BW094", "unsafe-sysctl", BW_SEV_HIGH, "Sysctl outside the namespaced-safe set",
           "A sysctl that the kernel does not namespace (or whose namespace the container shares with the "
           "host) changes the host kernel for everyone.",
