@@ -9,6 +9,8 @@
 #include "util/cleanup.h"
 
 static const struct bw_command commands[] = {
+        { "audit", cmd_audit, "report breakout risks in configs, docker inspect output or live Docker containers",
+          "audit [--format text|json|sarif] [--profile P] [--fail-on SEVERITY] [--docker [ID...]] [FILE|DIR|-]..." },
         { "spec", cmd_spec, "write a hardened default config.json into a bundle",
           "spec [--bundle DIR] [--rootless]" },
         { "features", cmd_features, "print the OCI features document (what this runtime supports)", "features" },

@@ -6,3 +6,4 @@ BW_COMMAND(features);
 BW_COMMAND(spec);
 BW_COMMAND(validate);
 BW_COMMAND(version);
+BW_COMMAND(audit);
