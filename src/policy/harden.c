@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "oci/default.h"
+#include "oci/seccomp_default.h"
 #include "policy/checks.h"
 #include "policy/harden.h"
 #include "util/cleanup.h"
@@ -157,6 +158,23 @@ static int ro_sysfs(struct oci_config *c)
         return 0;
 }
 
+/* No filter, an unconfined one, or one that lets breakout syscalls through:
+ * all get the built-in profile, Docker's allowlist made stricter. Only the
+ * capabilities the container keeps unlock the few syscalls gated on them. */
+static int install_default_seccomp(struct oci_config *c)
+{
+        struct oci_linux *l = ensure_linux(c);
+        if (!l)
+                return -ENOMEM;
+        uint64_t caps = c->process ? c->process->capabilities.bounding.mask : 0;
+        struct oci_seccomp *s = oci_seccomp_default(caps);
+        if (!s)
+                return -ENOMEM;
+        oci_seccomp_free(l->seccomp);
+        l->seccomp = s;
+        return 0;
+}
+
 /* Apply the fix for one violation. Returns 1 when changed (what in *what),
  * 0 when this rule has no safe fix, negative on allocation failure. */
 static int fix(struct oci_config *c, const struct bw_finding *f, const char **what)
@@ -190,6 +208,9 @@ static int fix(struct oci_config *c, const struct bw_finding *f, const char **wh
         } else if (strcmp(id, "BW064") == 0) {
                 ret = add_ns(c, OCI_NS_CGROUP);
                 *what = "added a cgroup namespace";
+        } else if (strcmp(id, "BW050") == 0 || strcmp(id, "BW051") == 0 || strcmp(id, "BW052") == 0) {
+                ret = install_default_seccomp(c);
+                *what = "installed bulwark's default seccomp profile (docs/seccomp.md)";
         } else if (strcmp(id, "BW053") == 0) {
                 if (!c->process)
                         return 0;
@@ -223,9 +244,7 @@ static int fix(struct oci_config *c, const struct bw_finding *f, const char **wh
 
 static const char *unfixable_why(const struct bw_finding *f)
 {
-        const char *id = f->rule->id;
-        if (strcmp(id, "BW050") == 0 || strcmp(id, "BW051") == 0 || strcmp(id, "BW052") == 0)
-                return "not changed: bulwark has no built-in default seccomp profile to add yet";
+        (void)f;
         return "not changed: no safe automatic fix";
 }
 
