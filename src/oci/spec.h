@@ -6,6 +6,9 @@
  * numbers and booleans use the oci_opt_* wrappers; lists of structs are a
  * pointer plus a count. Every struct is freed by oci_config_free(). */
 #pragma once
+/* GNU C predefines `linux` as 1, which would turn the member c->linux into
+ * c->1: drop that legacy macro (use __linux__ to test for Linux). */
+#undef linux
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
