@@ -9,6 +9,8 @@
 #include "util/cleanup.h"
 
 static const struct bw_command commands[] = {
+        { "validate", cmd_validate, "check a config.json and report exactly what is wrong where",
+          "validate [--bundle DIR | FILE]" },
         { "version", cmd_version, "print version, commit, OCI spec and libseccomp versions", "version" },
 };
 

@@ -2,4 +2,5 @@
 #pragma once
 #include "cli/cli.h"
 
+BW_COMMAND(validate);
 BW_COMMAND(version);

@@ -13,6 +13,10 @@ int oci_config_load_file(const char *path, struct oci_config **out, struct bw_er
 /* Load and validate bytes (the fuzzer's and the tests' entry point). */
 int oci_config_load_data(const char *data, size_t len, const char *name,
                          struct oci_config **out, struct bw_error **err);
+/* The semantic checks of the loader (absolute paths, duplicate namespaces,
+ * overlapping mappings, namespaced sysctls ...) on a config built in memory,
+ * e.g. by `spec` or the hardener. Messages name JSON paths without positions. */
+int oci_config_validate(const struct oci_config *c, struct bw_error **err);
 /* Struct -> JSON: the round trip of the loader, and how a hardened config is
  * written back out. */
 json_t *oci_config_dump(const struct oci_config *c);

@@ -234,6 +234,22 @@ int oci_seccomp_action_from_name(const char *name);
 const char *oci_seccomp_op_name(enum oci_seccomp_op o);         /* "SCMP_CMP_EQ" */
 int oci_seccomp_op_from_name(const char *name);
 
+/* Capabilities by name ("CAP_CHOWN"), through libcap so new kernels'
+ * capabilities are known as soon as libcap knows them. */
+int oci_cap_from_name(const char *name);              /* -1 when unknown */
+char *oci_cap_name(unsigned cap);                     /* malloc'd "CAP_CHOWN", NULL on failure */
+/* "RLIMIT_NOFILE" <-> RLIMIT_NOFILE. */
+int oci_rlimit_from_name(const char *name);           /* -1 when unknown */
+const char *oci_rlimit_name(int resource);            /* NULL when unknown */
+/* "SCMP_ARCH_X86_64" ..., "SECCOMP_FILTER_FLAG_LOG" ..., the spec's lists. */
+bool oci_seccomp_arch_known(const char *name);
+bool oci_seccomp_flag_known(const char *name);
+/* "IOPRIO_CLASS_RT" -> IOPRIO_CLASS_RT (1), -1 when unknown. */
+int oci_ioprio_class_from_name(const char *name);
+/* "SCHED_FIFO" -> SCHED_FIFO (1), -1 when unknown; flags "SCHED_FLAG_*". */
+int oci_sched_policy_from_name(const char *name);
+bool oci_sched_flag_known(const char *name);
+
 /* The namespace of a type in the config, or NULL. */
 const struct oci_namespace *oci_config_namespace(const struct oci_config *c, enum oci_ns_type t);
 
