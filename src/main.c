@@ -9,6 +9,16 @@
 #include "util/cleanup.h"
 
 static const struct bw_command commands[] = {
+        { "create", cmd_create, "create a container; its init waits for start",
+          "create [--bundle DIR] [--pid-file FILE] [--console-socket SOCK] [--no-pivot] [--no-new-keyring] [--preserve-fds N] ID" },
+        { "start", cmd_start, "start the process of a created container", "start ID" },
+        { "run", cmd_run, "create and start a container, wait for it, delete it",
+          "run [--bundle DIR] [--detach] [--keep] [--pid-file FILE] [--console-socket SOCK] [--no-pivot] [--no-new-keyring] [--preserve-fds N] ID" },
+        { "state", cmd_state, "print a container's OCI state as JSON", "state ID" },
+        { "kill", cmd_kill, "send a signal to a container's init (or --all its processes)", "kill [--all] ID [SIGNAL]" },
+        { "delete", cmd_delete, "delete a stopped (or with --force any) container", "delete [--force] ID" },
+        { "list", cmd_list, "list containers", "list [--format table|json] [--quiet]" },
+        { "ps", cmd_ps, "list a container's processes", "ps [--format table|json] ID" },
         { "validate", cmd_validate, "check a config.json and report exactly what is wrong where",
           "validate [--bundle DIR | FILE]" },
         { "version", cmd_version, "print version, commit, OCI spec and libseccomp versions", "version" },

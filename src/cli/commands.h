@@ -2,5 +2,13 @@
 #pragma once
 #include "cli/cli.h"
 
+BW_COMMAND(create);
+BW_COMMAND(delete);
+BW_COMMAND(kill);
+BW_COMMAND(list);
+BW_COMMAND(ps);
+BW_COMMAND(run);
+BW_COMMAND(start);
+BW_COMMAND(state);
 BW_COMMAND(validate);
 BW_COMMAND(version);

@@ -2,6 +2,9 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 #include <sys/mman.h>
 #include <sys/sendfile.h>
 #include <sys/stat.h>
@@ -22,7 +25,58 @@ bool bw_selfclone_is_sealed(void)
         return seals >= 0 && (seals & SEALS) == SEALS;
 }
 
-int bw_selfclone_reexec(char **argv, struct bw_error **err)
+static char **read_cmdline(void)
+{
+        FILE *f = fopen("/proc/self/cmdline", "re");
+        if (!f)
+                return NULL;
+        char *buf = NULL;
+        size_t cap = 0, len = 0;
+        char chunk[4096];
+        size_t n;
+        while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
+                if (len + n + 1 > cap) {
+                        cap = (len + n + 1) * 2;
+                        char *nb = realloc(buf, cap);
+                        if (!nb) {
+                                free(buf);
+                                fclose(f);
+                                return NULL;
+                        }
+                        buf = nb;
+                }
+                memcpy(buf + len, chunk, n);
+                len += n;
+        }
+        fclose(f);
+        if (!buf)
+                return NULL;
+        buf[len] = '\0';
+        size_t count = 0;
+        for (size_t i = 0; i < len; i++)
+                if (buf[i] == '\0')
+                        count++;
+        /* One block: the pointers, then the strings (freed by execve or never). */
+        char **argv = malloc((count + 1) * sizeof(char *));
+        if (!argv) {
+                free(buf);
+                return NULL;
+        }
+        size_t k = 0;
+        for (size_t i = 0; i < len && k < count; i += strlen(buf + i) + 1)
+                argv[k++] = buf + i;
+        argv[k] = NULL;
+        return argv;
+}
+
+int bw_selfclone_ensure(struct bw_error **err)
+{
+        if (bw_selfclone_is_sealed())
+                return 0;
+        return bw_selfclone_reexec(err);
+}
+
+int bw_selfclone_reexec(struct bw_error **err)
 {
         _cleanup_close_ int self = open("/proc/self/exe", O_RDONLY | O_CLOEXEC);
         if (self < 0)
@@ -43,6 +97,12 @@ int bw_selfclone_reexec(char **argv, struct bw_error **err)
         }
         if (fcntl(mfd, F_ADD_SEALS, SEALS) < 0)
                 return bw_error_set(err, -errno, "sealing the memfd copy of bulwark");
+        char **argv = read_cmdline();
+        if (!argv)
+                return bw_error_set(err, -errno, "reading /proc/self/cmdline");
         fexecve(mfd, argv, environ);
-        return bw_error_set(err, -errno, "re-executing bulwark from its sealed copy");
+        int r = -errno;
+        free(argv[0]);
+        free(argv);
+        return bw_error_set(err, r, "re-executing bulwark from its sealed copy");
 }

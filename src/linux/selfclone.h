@@ -9,6 +9,9 @@
 
 /* True when /proc/self/exe is a sealed memfd. */
 bool bw_selfclone_is_sealed(void);
-/* When not sealed yet: copy /proc/self/exe into a memfd, seal it against
- * every change, and fexecve it with argv. Returns only on failure. */
-int bw_selfclone_reexec(char **argv, struct bw_error **err);
+/* Copy /proc/self/exe into a memfd, seal it against every change, and
+ * fexecve it with our own command line (from /proc/self/cmdline). Returns
+ * only on failure. */
+int bw_selfclone_reexec(struct bw_error **err);
+/* Re-execute from the sealed copy unless already running from one. */
+int bw_selfclone_ensure(struct bw_error **err);

@@ -233,6 +233,8 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
         _cleanup_close_ int console = -1;
         if (o->console_socket && (console = bw_unix_connect(o->console_socket, err)) < 0)
                 return console;
+        if (!o->console_socket && o->console_fd >= 0 && (console = fcntl(o->console_fd, F_DUPFD_CLOEXEC, 3)) < 0)
+                return bw_error_set(err, -errno, "duplicating the console socket");
         int sp[2];
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
                 return bw_error_set(err, -errno, "creating the init socket");

@@ -14,6 +14,7 @@ struct bw_create_opts {
         const char *bundle;          /* NULL: the current directory */
         const char *pid_file;
         const char *console_socket;
+        int console_fd;              /* instead of console_socket: a connected socket, or -1 */
         bool no_pivot;
         bool no_new_keyring;
         int preserve_fds;
