@@ -58,7 +58,7 @@ bw() {
 # Run a container in the foreground with "$@" as its process.
 run_in() {
   config_edit --argjson a "$(jq -cn '$ARGS.positional' --args -- "$@")" '.process.args = $a'
-  run bw run --bundle "$BUNDLE" "t$$-$BATS_TEST_NUMBER"
+  bw run --bundle "$BUNDLE" "t$$-$BATS_TEST_NUMBER"
 }
 
 # Create a detached container whose output goes to $BUNDLE/out.log.
