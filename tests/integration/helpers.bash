@@ -23,7 +23,7 @@ write_config() {
   local bundle=$1; shift
   local args
   args=$(jq -cn '$ARGS.positional' --args -- "$@")
-  (cd "$bundle" && runc spec >/dev/null && mv config.json config.runc.json)
+  (cd "$bundle" && rm -f config.json && runc spec >/dev/null && mv config.json config.runc.json)
   jq --argjson args "$args" '.process.terminal = false | .process.args = $args' \
     "$bundle/config.runc.json" >"$bundle/config.json"
   rm -f "$bundle/config.runc.json"
@@ -38,6 +38,7 @@ config_edit() {
 setup_bundle() {
   BW_ROOT=$(mktemp -d /tmp/bulwark-test-root.XXXXXX)
   BUNDLE=$(mktemp -d /tmp/bulwark-test-bundle.XXXXXX)
+  chmod 755 "$BUNDLE" # mapped ids in a user namespace must reach the rootfs
   make_rootfs "$BUNDLE/rootfs"
   write_config "$BUNDLE" sh -c 'echo hello'
 }
