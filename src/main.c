@@ -18,6 +18,8 @@ static const struct bw_command commands[] = {
         { "kill", cmd_kill, "send a signal to a container's init (or --all its processes)", "kill [--all] ID [SIGNAL]" },
         { "delete", cmd_delete, "delete a stopped (or with --force any) container", "delete [--force] ID" },
         { "list", cmd_list, "list containers", "list [--format table|json] [--quiet]" },
+        { "exec", cmd_exec, "run a new process inside a running container",
+          "exec [--process FILE] [--detach] [--pid-file FILE] [--tty] [--console-socket SOCK] [--cwd DIR] [--env K=V]... [--user UID[:GID]] [--cap CAP]... [--no-new-privs] [--preserve-fds N] ID [COMMAND [ARG...]]" },
         { "ps", cmd_ps, "list a container's processes", "ps [--format table|json] ID" },
         { "validate", cmd_validate, "check a config.json and report exactly what is wrong where",
           "validate [--bundle DIR | FILE]" },

@@ -4,6 +4,7 @@
 
 BW_COMMAND(create);
 BW_COMMAND(delete);
+BW_COMMAND(exec);
 BW_COMMAND(kill);
 BW_COMMAND(list);
 BW_COMMAND(ps);

@@ -159,14 +159,13 @@ static char *hook_state(const struct bw_init_ctx *ctx, pid_t pid, enum bw_status
 /* Everything between start and execve, in the order that keeps each step
  * possible: limits and ids while we are still root, capabilities after the
  * uid change, fds and signals last. */
-static int final_steps(const struct bw_init_ctx *ctx, struct bw_error **err)
+int bw_process_final_steps(const struct oci_process *p, const struct oci_personality *persona,
+                           int preserve_fds, struct bw_error **err)
 {
-        const struct oci_process *p = ctx->config->process;
-        const struct oci_linux *l = ctx->config->linux;
         int r = bw_process_set_rlimits(p->rlimits, p->n_rlimits, err);
         if (r < 0)
                 return r;
-        if (l && (r = bw_process_set_personality(l->personality, err)) < 0)
+        if (persona && (r = bw_process_set_personality(persona, err)) < 0)
                 return r;
         r = bw_process_chdir(p->cwd, err);
         if (r < 0)
@@ -189,7 +188,7 @@ static int final_steps(const struct bw_init_ctx *ctx, struct bw_error **err)
                 return bw_error_set(err, -errno, "setting no_new_privs");
         /* CVE-2024-21626: nothing of ours beyond stdio and --preserve-fds
          * survives the execve. */
-        if ((r = bw_process_cloexec_from(3 + ctx->preserve_fds, err)) < 0)
+        if ((r = bw_process_cloexec_from(3 + preserve_fds, err)) < 0)
                 return r;
         /* Seccomp (its own issue) is loaded here, last, so that it need
          * not allow anything the steps above use. */
@@ -274,7 +273,7 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
                         fail(ctx, err, true);
         }
         const struct oci_process *p = c->process;
-        if (final_steps(ctx, &err) < 0)
+        if (bw_process_final_steps(p, c->linux ? c->linux->personality : NULL, ctx->preserve_fds, &err) < 0)
                 fail(ctx, err, true);
         /* Looked up after chdir and the uid change: relative names resolve
          * from process.cwd, and only what the user may run is found. */

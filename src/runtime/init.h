@@ -3,6 +3,7 @@
 #include <stdbool.h>
 
 #include "oci/spec.h"
+#include "util/error.h"
 
 struct bw_init_ctx {
         const struct oci_config *config;
@@ -19,3 +20,8 @@ struct bw_init_ctx {
 };
 
 _Noreturn void bw_init_run(const struct bw_init_ctx *ctx);
+
+/* From rlimits to close-on-exec of our fds: what every process entering
+ * the container does last before execve (init and exec). */
+int bw_process_final_steps(const struct oci_process *p, const struct oci_personality *persona,
+                           int preserve_fds, struct bw_error **err);
