@@ -28,31 +28,10 @@ static void config_freep(struct oci_config **c)
                 oci_config_free(*c);
 }
 
-/* --process FILE holds only a process object: the loader reads it as the
- * process of a minimal config, so it gets the same checks and messages. */
-static int load_process_file(const char *path, struct oci_config **out, struct bw_error **err)
+static void process_freep(struct oci_process **p)
 {
-        _cleanup_fclose_ FILE *f = fopen(path, "re");
-        if (!f)
-                return bw_error_set(err, -errno, "opening --process file %s", path);
-        /* The file's text goes in unchanged after a one-line prefix, so the
-         * loader's line numbers are the file's. */
-        char *text = NULL;
-        size_t len = 0;
-        _cleanup_fclose_ FILE *m = open_memstream(&text, &len);
-        if (!m)
-                return -ENOMEM;
-        fputs("{\"process\":", m);
-        char buf[8192];
-        size_t n;
-        while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-                fwrite(buf, 1, n, m);
-        fputs("\n,\"ociVersion\":\"1.2.0\",\"root\":{\"path\":\"rootfs\"}}", m);
-        fclose(take_ptr(m));
-        _cleanup_free_ char *owned = text;
-        if (!text)
-                return -ENOMEM;
-        return oci_config_load_data(text, len, path, out, err);
+        if (*p)
+                oci_process_free(*p);
 }
 
 static int parse_user(const char *s, struct oci_user *u, struct bw_error **err)
@@ -224,13 +203,13 @@ int bw_exec_start(const struct bw_exec_opts *o, pid_t *pid_out, struct bw_error 
                 if ((r = oci_config_load_file(cfg, &c, err)) < 0)
                         return bw_error_wrap(err, "container %s's saved config", o->id);
         }
-        _cleanup_(config_freep) struct oci_config *pc = NULL;
+        _cleanup_(process_freep) struct oci_process *pf = NULL;
         struct oci_process *p = c->process;
         if (o->process_file) {
-                int r = load_process_file(o->process_file, &pc, err);
+                int r = oci_process_load_file(o->process_file, &pf, err);
                 if (r < 0)
                         return r;
-                p = pc->process;
+                p = pf;
         }
         int r = override(p, o, err);
         if (r < 0)

@@ -64,7 +64,7 @@ JSON
   echo '{"args": "not-a-list"}' >"$BUNDLE/bad.json"
   run bw exec --process "$BUNDLE/bad.json" ex
   [ "$status" -ne 0 ]
-  [[ $output == *process* ]]
+  [[ $output == *bad.json:1:* ]]
 }
 
 @test "exec --detach --pid-file leaves the process running in the container" {
