@@ -136,11 +136,34 @@ static int join_for_children(const struct oci_config *c, struct bw_error **err)
         return 0;
 }
 
+/* A new time namespace gets its offsets before any process enters it:
+ * unshare it for our children, write the offsets, and let the clone put
+ * init into it. */
+static int new_time_ns(const struct oci_config *c, struct bw_error **err)
+{
+        const struct oci_namespace *ns = oci_config_namespace(c, OCI_NS_TIME);
+        if (!ns || ns->path)
+                return 0;
+        if (unshare((int)bw_ns_clone_flag(OCI_NS_TIME)) < 0)
+                return bw_error_set(err, -errno, "creating a time namespace");
+        const struct oci_time_offset *mono = &c->linux->time_monotonic, *boot = &c->linux->time_boottime;
+        if (!mono->present && !boot->present)
+                return 0;
+        char text[128];
+        snprintf(text, sizeof(text), "monotonic %lld %u\nboottime %lld %u\n",
+                 (long long)(mono->present ? mono->secs : 0), mono->present ? mono->nanosecs : 0,
+                 (long long)(boot->present ? boot->secs : 0), boot->present ? boot->nanosecs : 0);
+        _cleanup_close_ int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write(fd, text, strlen(text)) < 0)
+                return bw_error_set(err, -errno, "writing the time namespace offsets (linux.timeOffsets)");
+        return 0;
+}
+
 static uint64_t clone_flags(const struct oci_config *c)
 {
         uint64_t f = 0;
         for (size_t i = 0; c->linux && i < c->linux->n_namespaces; i++)
-                if (!c->linux->namespaces[i].path)
+                if (!c->linux->namespaces[i].path && c->linux->namespaces[i].type != OCI_NS_TIME)
                         f |= bw_ns_clone_flag(c->linux->namespaces[i].type);
         return f;
 }
@@ -239,7 +262,7 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
                 return bw_error_set(err, -errno, "creating the init socket");
         _cleanup_close_ int mine = sp[0], theirs = sp[1];
-        if ((r = join_for_children(c, err)) < 0)
+        if ((r = join_for_children(c, err)) < 0 || (r = new_time_ns(c, err)) < 0)
                 return r;
         const struct oci_namespace *userns = oci_config_namespace(c, OCI_NS_USER);
         pid_t pid = bw_clone_ns(clone_flags(c), err);

@@ -247,8 +247,12 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
                 fail(ctx, err, false);
         if (inside_settings(ctx, &err) < 0)
                 fail(ctx, err, false);
-        if (!ctx->no_new_keyring && bw_process_new_keyring(NULL, &err) < 0)
-                fail(ctx, err, false);
+        if (!ctx->no_new_keyring) {
+                char name[64];
+                snprintf(name, sizeof(name), "_ses.%.50s", ctx->id);
+                if (bw_process_new_keyring(name, &err) < 0)
+                        fail(ctx, err, false);
+        }
         if (setup_terminal(ctx, &err) < 0)
                 fail(ctx, err, false);
         if (ctx->console_fd >= 0)

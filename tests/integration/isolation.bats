@@ -219,3 +219,22 @@ teardown() { teardown_bundle; }
   [ "$status" -ne 0 ]
   [[ $output == *"rootfsPropagation"* ]]
 }
+
+@test "a new time namespace with the config's offsets" {
+  config_edit '.linux.namespaces += [{"type": "time"}] | .linux.timeOffsets = {"boottime": {"secs": 1000000}}'
+  run run_in sh -c 'cut -d. -f1 /proc/uptime; readlink /proc/self/ns/time'
+  [ "$status" -eq 0 ]
+  local host_up
+  host_up=$(cut -d. -f1 /proc/uptime)
+  [ "${lines[0]}" -ge $((host_up + 1000000 - 5)) ]
+  [ "${lines[1]}" != "$(readlink /proc/self/ns/time)" ]
+}
+
+@test "a fresh session keyring per container, none with --no-new-keyring" {
+  [ -r /proc/keys ] || skip "no /proc/keys on this kernel"
+  config_edit '.process.args = ["sleep", "100"]'
+  bw create --bundle "$BUNDLE" "kr$$" </dev/null >/dev/null 2>&1
+  grep -q " _ses.kr$$: " /proc/keys
+  bw create --no-new-keyring --bundle "$BUNDLE" "nokr$$" </dev/null >/dev/null 2>&1
+  ! grep -q " _ses.nokr$$: " /proc/keys
+}
