@@ -13,6 +13,7 @@
 #include "cli/create_opts.h"
 #include "cli/supervise.h"
 #include "linux/selfclone.h"
+#include "util/log.h"
 #include "linux/terminal.h"
 #include "util/cleanup.h"
 
@@ -24,6 +25,9 @@ BW_COMMAND(run)
                 return r;
         if ((r = bw_selfclone_ensure(err)) < 0)
                 return r;
+        if (bw_selfclone_cost_ns() >= 0)
+                bw_debug("running from a sealed copy of bulwark; copying and re-executing took %lld us",
+                         bw_selfclone_cost_ns() / 1000);
         c.opts.root = g->root;
         /* Block what we forward before init exists, so none is lost; init
          * restores its own mask before execve. */
