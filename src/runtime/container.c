@@ -120,6 +120,9 @@ static int check_config(const struct oci_config *c, struct bw_error **err)
                 return bw_error_msg(err, -EINVAL, "config.json: process.args is missing or empty; say what the container runs");
         if (!c->has_root || !c->root.path)
                 return bw_error_msg(err, -EINVAL, "config.json: root.path is missing; name the bundle's rootfs directory");
+        const struct oci_namespace *user = oci_config_namespace(c, OCI_NS_USER);
+        if (user && !user->path && (!c->linux->uid_mappings.n || !c->linux->gid_mappings.n))
+                return bw_error_msg(err, -EINVAL, "config.json: a new user namespace needs linux.uidMappings and linux.gidMappings; add a mapping of container id 0 (e.g. {\"containerID\": 0, \"hostID\": 100000, \"size\": 65536})");
         return 0;
 }
 
