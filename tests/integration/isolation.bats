@@ -238,3 +238,30 @@ teardown() { teardown_bundle; }
   bw create --no-new-keyring --bundle "$BUNDLE" "nokr$$" </dev/null >/dev/null 2>&1
   ! grep -q " _ses.nokr$$: " /proc/keys
 }
+
+@test "an unprivileged caller's mappings go through newuidmap/newgidmap" {
+  command -v newuidmap >/dev/null || skip "uidmap is not installed"
+  local user=bwrootless
+  id "$user" >/dev/null 2>&1 || useradd --no-create-home --shell /usr/sbin/nologin "$user"
+  local range
+  range=$(awk -F: -v u="$user" '$1 == u {print $2; exit}' /etc/subuid)
+  [ -n "$range" ] || skip "no /etc/subuid range for $user"
+  grep -q "^$user:$range:" /etc/subgid || skip "no matching /etc/subgid range for $user"
+  (cd "$BUNDLE" && rm -f config.json && runc spec --rootless >/dev/null)
+  config_edit --argjson r "$range" '.process.terminal = false | .process.args = ["sh", "-c", "id -u; cat /proc/self/uid_map"]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": $r, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": $r, "size": 65536}]'
+  local bin=$BUNDLE/bulwark-copy
+  cp "$BULWARK" "$bin"
+  chmod -R a+rX "$BUNDLE"
+  mkdir -p "$BUNDLE/state-rootless" && chown "$user" "$BUNDLE/state-rootless"
+  run su -s /bin/sh "$user" -c "$bin --root $BUNDLE/state-rootless run --bundle $BUNDLE rl"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 0 ]
+  [[ ${lines[1]} =~ ^\ +0\ +$range\ +65536$ ]]
+  # A range the user does not own is refused by newuidmap, with our hint.
+  config_edit '.linux.uidMappings[0].hostID = 1 | .linux.gidMappings[0].hostID = 1'
+  run su -s /bin/sh "$user" -c "$bin --root $BUNDLE/state-rootless run --bundle $BUNDLE rl2"
+  [ "$status" -ne 0 ]
+  [[ $output == *"/etc/subuid"* ]]
+}

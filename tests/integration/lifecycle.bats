@@ -223,3 +223,30 @@ teardown() { teardown_bundle; }
   [ "$status" -eq 127 ]
   [[ $output == *"/no/such/binary"* ]]
 }
+
+@test "a create killed mid-way leaves no process, and delete --force removes the rest" {
+  config_edit '.process.args = ["sleep", "100"] | .hooks = {createRuntime: [{path: "/bin/sleep", args: ["sleep", "30"]}]}'
+  "$BULWARK" --root "$BW_ROOT" create --bundle "$BUNDLE" killed </dev/null >/dev/null 2>&1 &
+  local creator=$!
+  for _ in $(seq 50); do pgrep -P $creator >/dev/null && break; sleep 0.1; done
+  # init is the creator's child that is not the hook
+  local init hook
+  for _ in $(seq 50); do
+    hook=$(pgrep -P $creator -x sleep || true)
+    [ -n "$hook" ] && break
+    sleep 0.1
+  done
+  init=$(pgrep -P $creator | while read -r p; do [ "$p" != "$hook" ] && echo "$p"; done | head -1)
+  [ -n "$init" ] && [ -n "$hook" ]
+  kill -KILL $creator
+  wait $creator || true
+  # init sees its parent's end of the socket close and exits.
+  for _ in $(seq 50); do [ -e /proc/$init ] && [ "$(awk '{print $3}' /proc/$init/stat)" != Z ] || break; sleep 0.1; done
+  [ ! -e /proc/$init ] || [ "$(awk '{print $3}' /proc/$init/stat)" = Z ]
+  run bw state killed
+  [ "$status" -ne 0 ]
+  [[ $output == *"delete --force"* ]]
+  bw delete --force killed
+  [ ! -e "$BW_ROOT/killed" ]
+  kill "$hook" 2>/dev/null || true
+}
