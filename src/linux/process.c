@@ -34,11 +34,16 @@ int bw_process_set_rlimits(const struct oci_rlimit *r, size_t n, struct bw_error
         return 0;
 }
 
-int bw_process_set_oom_score_adj(int v, struct bw_error **err)
+int bw_process_set_oom_score_adj(pid_t pid, int v, struct bw_error **err)
 {
-        _cleanup_close_ int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+        char path[64];
+        if (pid > 0)
+                snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
+        else
+                snprintf(path, sizeof(path), "/proc/self/oom_score_adj");
+        _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
         if (fd < 0)
-                return bw_error_set(err, -errno, "opening /proc/self/oom_score_adj");
+                return bw_error_set(err, -errno, "opening %s", path);
         char buf[16];
         int len = snprintf(buf, sizeof(buf), "%d", v);
         if (write(fd, buf, (size_t)len) != len)

@@ -20,6 +20,7 @@
 #include "linux/idmap.h"
 #include "linux/namespaces.h"
 #include "linux/proc.h"
+#include "linux/process.h"
 #include "linux/terminal.h"
 #include "oci/load.h"
 #include "runtime/hooks.h"
@@ -198,6 +199,13 @@ static int parent_steps(const struct bw_create_opts *o, const struct oci_config 
 {
         if (c->linux && oci_config_namespace(c, OCI_NS_USER) && !oci_config_namespace(c, OCI_NS_USER)->path) {
                 int r = bw_idmap_write(pid, &c->linux->uid_mappings, &c->linux->gid_mappings, err);
+                if (r < 0)
+                        return r;
+        }
+        /* From the host side: lowering it needs a capability the init has
+         * not got inside a user namespace. */
+        if (c->process && c->process->oom_score_adj.set) {
+                int r = bw_process_set_oom_score_adj(pid, c->process->oom_score_adj.v, err);
                 if (r < 0)
                         return r;
         }

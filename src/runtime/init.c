@@ -229,9 +229,6 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
                 fail(ctx, err, false);
         }
         close(root_fd);
-        if (c->process && c->process->oom_score_adj.set &&
-            bw_process_set_oom_score_adj(c->process->oom_score_adj.v, &err) < 0)
-                fail(ctx, err, false);
         bool hooks = c->hooks.prestart.n || c->hooks.create_runtime.n;
         if (hooks) {
                 if (bw_sync_send(ctx->sync_fd, BW_SYNC_HOOKS, 0, NULL, &err) < 0 ||

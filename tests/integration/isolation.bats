@@ -136,6 +136,16 @@ teardown() { teardown_bundle; }
   ! grep -qE 'sda|vda|kmsg|mem$' <<<"$output"
 }
 
+@test "oomScoreAdj in a user namespace" {
+  # (Lowering it needs CAP_SYS_RESOURCE, which this machine's root lacks.)
+  config_edit '.process.oomScoreAdj = 300 | .linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
+  run run_in cat /proc/self/oom_score_adj
+  [ "$status" -eq 0 ]
+  [ "$output" = 300 ]
+}
+
 @test "devices in a user namespace are bind mounts of the host's nodes" {
   config_edit '.linux.namespaces += [{"type": "user"}]
     | .linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
