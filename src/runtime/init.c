@@ -167,6 +167,10 @@ int bw_process_final_steps(const struct oci_process *p, const struct oci_persona
                 return r;
         if (persona && (r = bw_process_set_personality(persona, err)) < 0)
                 return r;
+        /* While still privileged: a realtime policy or class needs it. */
+        if ((r = bw_process_set_scheduler(&p->scheduler, err)) < 0 ||
+            (r = bw_process_set_io_priority(&p->io_priority, err)) < 0)
+                return r;
         r = bw_process_chdir(p->cwd, err);
         if (r < 0)
                 return r;

@@ -275,3 +275,13 @@ teardown() { teardown_bundle; }
   [ "$status" -ne 0 ]
   [[ $output == *"/etc/subuid"* ]]
 }
+
+@test "ioPriority and scheduler" {
+  config_edit '.process.ioPriority = {"class": "IOPRIO_CLASS_BE", "priority": 6}
+    | .process.scheduler = {"policy": "SCHED_BATCH", "nice": 5}'
+  run run_in sh -c 'ionice -p $$; grep -E "^policy" /proc/self/sched | tr -d " "; nice'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "best-effort: prio 6" ]
+  [ "${lines[1]}" = "policy:3" ]
+  [ "${lines[2]}" = 5 ]
+}
