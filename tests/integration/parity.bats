@@ -18,10 +18,12 @@ teardown() {
 
 # What the container sees: ids, caps, no_new_privs, seccomp, hostname,
 # limits, /dev, and each mount point with ro/rw. The cgroup tree's layout
-# is the cgroup issue's and is left out.
+# is the cgroup issue's and is left out, and so are host submounts of an
+# rbind of /sys (e.g. tracefs): runc makes only the top of an "rbind,ro"
+# read-only, bulwark the whole tree (checked below).
 PROBE='id; hostname; grep -E "^(Cap|NoNewPrivs|Seccomp:)" /proc/self/status; ulimit -n; ulimit -u
 ls -l /dev | awk "NR > 1 {print \$1, \$5, \$6, \$NF}"
-awk "{split(\$6, o, \",\"); print \$5, o[1]}" /proc/self/mountinfo | grep -v "^/sys/fs/cgroup" | sort
+awk "{split(\$6, o, \",\"); print \$5, o[1]}" /proc/self/mountinfo | grep -Ev "^/sys/(fs/cgroup|kernel)" | sort
 echo $$; exit 7'
 
 @test "runc spec: bulwark and runc show the same container" {
@@ -53,4 +55,13 @@ echo $$; exit 7'
   run bw run --bundle "$BUNDLE" parity
   [ "$status" -eq "$runc_status" ]
   diff <(echo "$runc_out") <(echo "$output")
+}
+
+@test "rbind,ro is read-only all the way down (stricter than runc)" {
+  (cd "$BUNDLE" && rm -f config.json && runc spec --rootless >/dev/null)
+  config_edit '.process.terminal = false | .process.args = ["sh", "-c", "awk \"\\$5 ~ /^\\\\/sys\\\\// {split(\\$6, o, \\\",\\\"); print \\$5, o[1]}\" /proc/self/mountinfo"]'
+  run bw run --bundle "$BUNDLE" rbro
+  [ "$status" -eq 0 ]
+  [ -n "$output" ]
+  ! grep -q ' rw$' <<<"$output"
 }
