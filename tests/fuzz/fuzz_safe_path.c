@@ -16,10 +16,18 @@
 static char base[] = "/tmp/bw-fuzz-root.XXXXXX";
 static int root_fd = -1;
 
+static void cleanup(void)
+{
+        char cmd[600];
+        snprintf(cmd, sizeof(cmd), "rm -rf '%s'", base);
+        if (system(cmd) != 0) { /* best effort */ }
+}
+
 static void setup(void)
 {
         if (!mkdtemp(base))
                 abort();
+        atexit(cleanup);
         static const char *const dirs[] = { "etc", "a", "a/b", "a/b/c", "proc", NULL };
         for (size_t i = 0; dirs[i]; i++) {
                 char p[512];
