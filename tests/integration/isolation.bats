@@ -285,3 +285,16 @@ teardown() { teardown_bundle; }
   [ "${lines[1]}" = "policy:3" ]
   [ "${lines[2]}" = 5 ]
 }
+
+@test "the article's demonstrations: root in the container cannot mknod or read another user's 0600 file" {
+  mkdir -p "$BUNDLE/vol"
+  echo secret >"$BUNDLE/vol/private"
+  chown 1234:1234 "$BUNDLE/vol/private"
+  chmod 600 "$BUNDLE/vol/private"
+  config_edit --arg v "$BUNDLE/vol" '.mounts += [{"destination": "/vol", "type": "bind", "source": $v, "options": ["rbind"]}]'
+  run run_in sh -c 'id -u; mknod /dev/shm/sda b 8 0 && echo MKNOD-OK; cat /vol/private && echo READ-OK; chown 0 /vol/private && echo CHOWN-OK; true'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 0 ]
+  ! grep -q -- '-OK' <<<"$output"
+  [ "$(stat -c %u "$BUNDLE/vol/private")" = 1234 ]
+}
