@@ -172,6 +172,39 @@ static uint64_t clone_flags(const struct oci_config *c)
         return f;
 }
 
+/* Two-stage init, child side: join the user namespace, become its root,
+ * make the other namespaces (now owned by it), and fork the real init,
+ * which is pid 1 when there is a new pid namespace. Returns in that init;
+ * this stage reports its pid to the parent and exits. */
+static void stage_one(const struct oci_config *c, int sync_fd)
+{
+        _cleanup_error_ struct bw_error *err = NULL;
+        const struct oci_namespace *user = oci_config_namespace(c, OCI_NS_USER);
+        if (bw_ns_join_path(OCI_NS_USER, user->path, &err) < 0)
+                goto fail;
+        if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
+                bw_error_set(&err, -errno, "becoming root of the user namespace %s (is container id 0 mapped?)", user->path);
+                goto fail;
+        }
+        if (unshare((int)clone_flags(c)) < 0) {
+                bw_error_set(&err, -errno, "creating namespaces inside the user namespace %s", user->path);
+                goto fail;
+        }
+        pid_t init = fork();
+        if (init < 0) {
+                bw_error_set(&err, -errno, "forking the container's init");
+                goto fail;
+        }
+        if (init == 0)
+                return;
+        /* fork() from here, outside the new pid namespace, returns init's
+         * host pid. */
+        _exit(bw_sync_send(sync_fd, BW_SYNC_PID, (int)init, NULL, NULL) < 0 ? 1 : 0);
+fail:
+        bw_sync_send(sync_fd, BW_SYNC_ERROR, err ? err->code : -EIO, err ? err->msg : "stage one failed", NULL);
+        _exit(1);
+}
+
 struct created {
         struct bw_store_entry entry;
         pid_t pid;
@@ -276,22 +309,39 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
         if ((r = join_for_children(c, err)) < 0 || (r = new_time_ns(c, err)) < 0)
                 return r;
         const struct oci_namespace *userns = oci_config_namespace(c, OCI_NS_USER);
-        pid_t pid = bw_clone_ns(clone_flags(c), err);
+        /* Joining a user namespace by path: the new namespaces must belong
+         * to it, so they are made after joining it (two stages, below). */
+        bool two_stage = userns && userns->path && clone_flags(c);
+        pid_t pid = bw_clone_ns(two_stage ? 0 : clone_flags(c), err);
         if (pid < 0)
                 return pid;
         if (pid == 0) {
                 close(cr.entry.dir_fd); /* the lock stays with the parent */
                 close(mine);
+                if (two_stage)
+                        stage_one(c, theirs);
                 struct bw_init_ctx ctx = {
                         .config = c, .id = o->id, .bundle = bundle, .rootfs = rootfs,
                         .sync_fd = theirs, .fifo_fd = fifo, .console_fd = console,
-                        .new_userns = userns && !userns->path, .no_pivot = o->no_pivot,
+                        .new_userns = userns && !userns->path, .user_joined = two_stage,
+                        .no_pivot = o->no_pivot,
                         .no_new_keyring = o->no_new_keyring, .preserve_fds = o->preserve_fds,
                 };
                 bw_init_run(&ctx);
         }
         cr.pid = pid;
         close(take_fd(theirs));
+        if (two_stage) {
+                /* Stage one reports init's pid and exits. */
+                struct bw_sync_msg m;
+                r = bw_sync_expect(mine, BW_SYNC_PID, &m, err);
+                while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+                        ;
+                cr.pid = 0;
+                if (r < 0)
+                        return bw_error_wrap(err, "creating container %s", o->id);
+                pid = cr.pid = m.value;
+        }
         if ((r = parent_steps(o, c, bundle, pid, mine, err)) < 0)
                 return r;
 

@@ -298,3 +298,22 @@ teardown() { teardown_bundle; }
   ! grep -q -- '-OK' <<<"$output"
   [ "$(stat -c %u "$BUNDLE/vol/private")" = 1234 ]
 }
+
+@test "joining another container's user namespace by path" {
+  config_edit '.linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+    | .process.args = ["sleep", "100"]'
+  bw create --bundle "$BUNDLE" owner </dev/null >/dev/null 2>&1
+  local pid
+  pid=$(bw state owner | jq -r .pid)
+  config_edit --arg p "/proc/$pid/ns/user" '.linux.namespaces = [.linux.namespaces[] | if .type == "user" then .path = $p else . end]
+    | del(.linux.uidMappings, .linux.gidMappings)
+    | .process.args = ["sh", "-c", "id -u; readlink /proc/self/ns/user; cat /proc/self/uid_map; echo $$; exit 3"]'
+  run bw run --bundle "$BUNDLE" joiner
+  [ "$status" -eq 3 ]
+  [ "${lines[3]}" = 1 ]
+  [ "${lines[0]}" = 0 ]
+  [ "${lines[1]}" = "$(readlink /proc/$pid/ns/user)" ]
+  [[ ${lines[2]} =~ ^\ +0\ +200000\ +65536$ ]]
+}
