@@ -133,9 +133,9 @@ teardown() { teardown_bundle; }
 }
 
 @test "kill takes signal names and numbers; --all reaches every process" {
-  config_edit '.process.args = ["sh", "-c", "trap \"echo term; exit 3\" TERM; sleep 100 & while :; do sleep 0.05; done"]'
-  create_bg k sh -c 'trap "echo got-term; exit 3" TERM; sleep 100 & while :; do sleep 0.05; done'
+  create_bg k sh -c 'trap "echo got-term; exit 3" TERM; echo ready; sleep 100 & while :; do sleep 0.05; done'
   bw start k
+  for _ in $(seq 50); do grep -q ready "$BUNDLE/out.log" && break; sleep 0.1; done
   run bw kill k NOSUCHSIG
   [ "$status" -eq 2 ]
   bw kill k SIGTERM
