@@ -275,7 +275,8 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
         while (n < 0 && errno == EINTR);
         if (n != 1)
                 _exit(1);
-        close(ctx->fifo_fd);
+        /* The fifo stays open (close-on-exec): start watches it to know
+         * when the process has been executed. */
 
         if (c->hooks.start_container.n) {
                 _cleanup_free_ char *st = hook_state(ctx, host_pid, BW_STATUS_CREATED);
