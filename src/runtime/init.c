@@ -283,7 +283,11 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
                 if (bw_hooks_run(&c->hooks.start_container, "startContainer", st ? st : "{}", &err) < 0)
                         fail(ctx, err, true);
         }
-        const struct oci_process *p = c->process;
+        struct oci_process *p = c->process;
+        if (bw_process_default_home(&p->env, p->user.uid) < 0) {
+                bw_error_set(&err, -ENOMEM, "setting HOME");
+                fail(ctx, err, true);
+        }
         if (bw_process_final_steps(p, c->linux ? c->linux->personality : NULL, ctx->preserve_fds, &err) < 0)
                 fail(ctx, err, true);
         /* Looked up after chdir and the uid change: relative names resolve

@@ -21,7 +21,7 @@ teardown() {
 # is the cgroup issue's and is left out, and so are host submounts of an
 # rbind of /sys (e.g. tracefs): runc makes only the top of an "rbind,ro"
 # read-only, bulwark the whole tree (checked below).
-PROBE='id; hostname; grep -E "^(Cap|NoNewPrivs|Seccomp:)" /proc/self/status; ulimit -n; ulimit -u
+PROBE='id; hostname; env | sort; umask; pwd; grep -E "^(Cap|NoNewPrivs|Seccomp:)" /proc/self/status; ulimit -n; ulimit -u
 ls -l /dev | awk "NR > 1 {print \$1, \$5, \$6, \$NF}"
 awk "{split(\$6, o, \",\"); print \$5, o[1]}" /proc/self/mountinfo | grep -Ev "^/sys/(fs/cgroup|kernel)" | sort
 echo $$; exit 7'
