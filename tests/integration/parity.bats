@@ -65,3 +65,18 @@ echo $$; exit 7'
   [ -n "$output" ]
   ! grep -q ' rw$' <<<"$output"
 }
+
+@test "exec: the same process view as runc exec" {
+  config_edit '.process.args = ["sleep", "100"]'
+  runc --root "$RUNC_ROOT" create -b "$BUNDLE" parity </dev/null >/dev/null 2>&1
+  runc --root "$RUNC_ROOT" start parity
+  bw create --bundle "$BUNDLE" parity </dev/null >/dev/null 2>&1
+  bw start parity
+  local probe='id; env | sort; pwd; grep -E "^(Cap|NoNewPrivs)" /proc/self/status; ls /proc/$$/ns >/dev/null; exit 9'
+  run runc --root "$RUNC_ROOT" exec --user 1000:1000 --env FOO=bar --cwd /tmp parity sh -c "$probe"
+  local runc_status=$status runc_out=$output
+  run bw exec --user 1000:1000 --env FOO=bar --cwd /tmp parity sh -c "$probe"
+  [ "$runc_status" -eq 9 ]
+  [ "$status" -eq 9 ]
+  diff <(echo "$runc_out") <(echo "$output")
+}
