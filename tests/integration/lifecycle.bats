@@ -178,7 +178,9 @@ teardown() { teardown_bundle; }
   bw start l2
   run bw list
   [ "$status" -eq 0 ]
-  [[ ${lines[0]} == ID* ]]
+  [[ ${lines[0]} == ID*PID*STATUS*BUNDLE*CREATED*OWNER ]]
+  [[ $output == *l1*created*root* ]]
+  [ "$(bw list --format json | jq -r ".[0].owner")" = root ]
   [[ $output == *l1*created* ]]
   [[ $output == *l2*running* ]]
   [ "$(bw list --format json | jq -r 'map(.id) | join(",")')" = "l1,l2" ]
