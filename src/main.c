@@ -9,6 +9,18 @@
 #include "util/cleanup.h"
 
 static const struct bw_command commands[] = {
+        { "create", cmd_create, "create a container; its init waits for start",
+          "create [--bundle DIR] [--pid-file FILE] [--console-socket SOCK] [--no-pivot] [--no-new-keyring] [--preserve-fds N] ID" },
+        { "start", cmd_start, "start the process of a created container", "start ID" },
+        { "run", cmd_run, "create and start a container, wait for it, delete it",
+          "run [--bundle DIR] [--detach] [--keep] [--pid-file FILE] [--console-socket SOCK] [--no-pivot] [--no-new-keyring] [--preserve-fds N] ID" },
+        { "state", cmd_state, "print a container's OCI state as JSON", "state ID" },
+        { "kill", cmd_kill, "send a signal to a container's init (or --all its processes)", "kill [--all] ID [SIGNAL]" },
+        { "delete", cmd_delete, "delete a stopped (or with --force any) container", "delete [--force] ID" },
+        { "list", cmd_list, "list containers", "list [--format table|json] [--quiet]" },
+        { "exec", cmd_exec, "run a new process inside a running container",
+          "exec [--process FILE] [--detach] [--pid-file FILE] [--tty] [--console-socket SOCK] [--cwd DIR] [--env K=V]... [--user UID[:GID]] [--cap CAP]... [--no-new-privs] [--preserve-fds N] ID [COMMAND [ARG...]]" },
+        { "ps", cmd_ps, "list a container's processes", "ps [--format table|json] ID [-- PS-OPTIONS]" },
         { "audit", cmd_audit, "report breakout risks in configs, docker inspect output or live Docker containers",
           "audit [--format text|json|sarif] [--profile P] [--fail-on SEVERITY] [--docker [ID...]] [FILE|DIR|-]..." },
         { "spec", cmd_spec, "write a hardened default config.json into a bundle",
