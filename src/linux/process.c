@@ -1,0 +1,197 @@
+#include "linux/process.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <linux/close_range.h>
+#include <linux/magic.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/personality.h>
+#include <sys/resource.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+
+#ifndef KEYCTL_JOIN_SESSION_KEYRING
+#define KEYCTL_JOIN_SESSION_KEYRING 1
+#endif
+
+int bw_process_set_rlimits(const struct oci_rlimit *r, size_t n, struct bw_error **err)
+{
+        for (size_t i = 0; i < n; i++) {
+                struct rlimit l = { .rlim_cur = r[i].soft, .rlim_max = r[i].hard };
+                if (setrlimit(r[i].resource, &l) < 0)
+                        return bw_error_set(err, -errno, "setting rlimit %s to soft %llu hard %llu",
+                                            r[i].type ? r[i].type : "?", (unsigned long long)r[i].soft,
+                                            (unsigned long long)r[i].hard);
+        }
+        return 0;
+}
+
+int bw_process_set_oom_score_adj(int v, struct bw_error **err)
+{
+        _cleanup_close_ int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+        if (fd < 0)
+                return bw_error_set(err, -errno, "opening /proc/self/oom_score_adj");
+        char buf[16];
+        int len = snprintf(buf, sizeof(buf), "%d", v);
+        if (write(fd, buf, (size_t)len) != len)
+                return bw_error_set(err, -errno, "setting oomScoreAdj to %d", v);
+        return 0;
+}
+
+int bw_process_set_personality(const struct oci_personality *p, struct bw_error **err)
+{
+        if (!p || !p->domain)
+                return 0;
+        unsigned long persona;
+        if (strcmp(p->domain, "LINUX") == 0)
+                persona = PER_LINUX;
+        else if (strcmp(p->domain, "LINUX32") == 0)
+                persona = PER_LINUX32;
+        else
+                return bw_error_msg(err, -EINVAL, "personality domain %s is not supported; use LINUX or LINUX32", p->domain);
+        if (personality(persona) < 0)
+                return bw_error_set(err, -errno, "setting personality %s", p->domain);
+        return 0;
+}
+
+int bw_process_set_user(const struct oci_user *u, struct bw_error **err)
+{
+        gid_t *gids = NULL;
+        if (u->n_additional_gids)
+                gids = (gid_t *)u->additional_gids;
+        /* setgroups is denied in a user namespace whose gid_map was written
+         * unprivileged; then only an empty list is possible anyway. */
+        if (setgroups(u->n_additional_gids, gids) < 0 && !(errno == EPERM && u->n_additional_gids == 0))
+                return bw_error_set(err, -errno, "setting additional groups");
+        if (setresgid(u->gid, u->gid, u->gid) < 0)
+                return bw_error_set(err, -errno, "setting gid %u (is it mapped in the user namespace?)", u->gid);
+        if (setresuid(u->uid, u->uid, u->uid) < 0)
+                return bw_error_set(err, -errno, "setting uid %u (is it mapped in the user namespace?)", u->uid);
+        return 0;
+}
+
+int bw_process_set_names(const char *hostname, const char *domainname, struct bw_error **err)
+{
+        if (hostname && sethostname(hostname, strlen(hostname)) < 0)
+                return bw_error_set(err, -errno, "setting hostname %s (a new uts namespace is needed)", hostname);
+        if (domainname && setdomainname(domainname, strlen(domainname)) < 0)
+                return bw_error_set(err, -errno, "setting domainname %s (a new uts namespace is needed)", domainname);
+        return 0;
+}
+
+int bw_process_set_sysctl(const char *key, const char *value, struct bw_error **err)
+{
+        if (!*key || strstr(key, "..") || key[0] == '.' || key[0] == '/')
+                return bw_error_msg(err, -EINVAL, "sysctl %s: not a valid name", key);
+        _cleanup_free_ char *path = NULL;
+        if (asprintf(&path, "/proc/sys/%s", key) < 0)
+                return -ENOMEM;
+        for (char *c = path + strlen("/proc/sys/"); *c; c++)
+                if (*c == '.')
+                        *c = '/';
+        _cleanup_close_ int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return bw_error_set(err, -errno, "opening sysctl %s (%s)", key, path);
+        struct statfs s;
+        if (fstatfs(fd, &s) < 0)
+                return bw_error_set(err, -errno, "checking %s", path);
+        if (s.f_type != PROC_SUPER_MAGIC)
+                return bw_error_msg(err, -EPERM, "sysctl %s: %s is not on procfs; refusing to write it", key, path);
+        size_t len = strlen(value);
+        if (write(fd, value, len) != (ssize_t)len)
+                return bw_error_set(err, -errno, "writing sysctl %s=%s", key, value);
+        return 0;
+}
+
+int bw_process_new_keyring(const char *name, struct bw_error **err)
+{
+        if (syscall(SYS_keyctl, KEYCTL_JOIN_SESSION_KEYRING, name) < 0) {
+                if (errno == ENOSYS || errno == EACCES || errno == EPERM)
+                        return 0;
+                return bw_error_set(err, -errno, "creating a session keyring (use --no-new-keyring to skip it)");
+        }
+        return 0;
+}
+
+int bw_process_cloexec_from(int first, struct bw_error **err)
+{
+        if (syscall(SYS_close_range, (unsigned)first, ~0U, CLOSE_RANGE_CLOEXEC) == 0)
+                return 0;
+        /* Old kernels: walk our fds. */
+        _cleanup_closedir_ DIR *d = opendir("/proc/self/fd");
+        if (!d)
+                return bw_error_set(err, -errno, "listing open fds to close them");
+        struct dirent *e;
+        while ((e = readdir(d))) {
+                int fd = atoi(e->d_name);
+                if (fd >= first && fd != dirfd(d))
+                        fcntl(fd, F_SETFD, FD_CLOEXEC);
+        }
+        return 0;
+}
+
+int bw_process_chdir(const char *cwd, struct bw_error **err)
+{
+        const char *dir = cwd && *cwd ? cwd : "/";
+        if (dir[0] != '/')
+                return bw_error_msg(err, -EINVAL, "process.cwd %s must be an absolute path", dir);
+        if (chdir(dir) < 0)
+                return bw_error_set(err, -errno, "changing to the working directory %s", dir);
+        char buf[4096];
+        if (!getcwd(buf, sizeof(buf)))
+                return bw_error_set(err, -errno, "checking the working directory %s", dir);
+        if (buf[0] != '/')
+                return bw_error_msg(err, -EPERM, "working directory %s is outside the container", dir);
+        return 0;
+}
+
+char *bw_process_find_exec(const char *file, char *const *env)
+{
+        if (!file || !*file) {
+                errno = ENOENT;
+                return NULL;
+        }
+        if (strchr(file, '/'))
+                return strdup(file);
+        const char *path = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+        for (size_t i = 0; env && env[i]; i++)
+                if (strncmp(env[i], "PATH=", 5) == 0)
+                        path = env[i] + 5;
+        int last_err = ENOENT;
+        const char *p = path;
+        while (p) {
+                const char *colon = strchr(p, ':');
+                size_t len = colon ? (size_t)(colon - p) : strlen(p);
+                char *cand = NULL;
+                if (asprintf(&cand, "%.*s/%s", (int)len, len ? p : ".", file) < 0)
+                        return NULL;
+                struct stat st;
+                if (stat(cand, &st) == 0 && S_ISREG(st.st_mode)) {
+                        if (access(cand, X_OK) == 0)
+                                return cand;
+                        last_err = EACCES;
+                }
+                free(cand);
+                p = colon ? colon + 1 : NULL;
+        }
+        errno = last_err;
+        return NULL;
+}
+
+void bw_process_reset_signals(void)
+{
+        for (int s = 1; s < NSIG; s++)
+                if (s != SIGKILL && s != SIGSTOP)
+                        signal(s, SIG_DFL);
+        sigset_t all;
+        sigemptyset(&all);
+        sigprocmask(SIG_SETMASK, &all, NULL);
+}
