@@ -7,7 +7,7 @@
 #
 #   bench/bench.sh                  everything (as root)
 #   ONLY="bare userns" bench/bench.sh   only these variants
-# Variants: bare userns seccomp limits defaults phases batch rss
+# Variants: bare statedisk userns seccomp limits defaults phases batch rss
 # Knobs: BULWARK (binary, default build/bulwark), RUNS (40), WARMUP (5),
 # BATCH_RUNS (5), RSS_RUNS (15), BENCH_DIR (/tmp/bulwark-bench).
 # Output: the table on stdout, and in $BENCH_DIR/out/: one hyperfine JSON
@@ -22,7 +22,7 @@ WARMUP=${WARMUP:-5}
 BATCH_RUNS=${BATCH_RUNS:-5}
 RSS_RUNS=${RSS_RUNS:-15}
 WORK=${BENCH_DIR:-/tmp/bulwark-bench}
-ONLY=${ONLY:-bare userns seccomp limits defaults phases batch rss}
+ONLY=${ONLY:-bare statedisk userns seccomp limits defaults phases batch rss}
 OUT=$WORK/out
 ROOTFS=$WORK/rootfs
 MAP_HOST=${MAP_HOST:-100000} # host id of container root in the userns variants
@@ -124,7 +124,7 @@ make_bundles() {
   jq --arg r "$ROOTFS" '.process.args = ["/bin/true"] | .root.path = $r' "$WORK/b-bwdefaults/config.json" >"$WORK/t.json" &&
     mv "$WORK/t.json" "$WORK/b-bwdefaults/config.json"
   bwdefaults_note=""
-  if ! "$BULWARK" --root "$WORK/state-bulwark" run --bundle "$WORK/b-bwdefaults" bwdefaults-check >"$WORK/bwdefaults.err" 2>&1; then
+  if ! $(rt bulwark) run --bundle "$WORK/b-bwdefaults" bwdefaults-check >"$WORK/bwdefaults.err" 2>&1; then
     bwdefaults_note="the bulwark spec config did not run as written ($(tail -n1 "$WORK/bwdefaults.err")); explicit uid/gid mappings ($MAP_HOST, 65536) added"
     note "defaults: $bwdefaults_note"
     jq --argjson h "$MAP_HOST" "$maps" "$WORK/b-bwdefaults/config.json" >"$WORK/t.json" &&
@@ -154,11 +154,24 @@ build_helpers() {
 
 # --- runtimes --------------------------------------------------------------
 
-rt() { # rt LABEL: the command line of a runtime, with its own state root
+# State roots live on a tmpfs, as /run does on most hosts (not on this
+# one: the statedisk variant shows what a disk costs).
+STATE=$WORK/state
+setup_state() {
+  mkdir -p "$STATE" "$WORK/disk-state"
+  if ! mountpoint -q "$STATE"; then
+    mount -t tmpfs -o mode=755,size=64m bench-state "$STATE" || { note "cannot mount a tmpfs at $STATE"; return 1; }
+  fi
+  note "state roots on a tmpfs at $STATE (statedisk: on $(df --output=fstype "$WORK/disk-state" | tail -n1) at $WORK/disk-state)"
+}
+
+rt() { # rt LABEL [STATE_DIR]: the command line of a runtime, with its own state root
+  local s=${2:-$STATE}
   case $1 in
-    bulwark) echo "$BULWARK --root $WORK/state-bulwark" ;;
-    crun) echo "crun --root $WORK/state-crun" ;;
-    runc) echo "runc --root $WORK/state-runc" ;;
+    bulwark) echo "$BULWARK --root $s/bulwark" ;;
+    crun) echo "crun --root $s/crun" ;;
+    crun-nocg) echo "crun --cgroup-manager=disabled --root $s/crun" ;;
+    runc) echo "runc --root $s/runc" ;;
   esac
 }
 
@@ -218,7 +231,7 @@ expected() {
 check_applied() {
   local variant=$1 label=$2 bundle=$3 as=${4:-$1} got want missing=()
   got=$(probe "$label" "$bundle")
-  printf '%-9s %-8s %s\n' "$variant" "$label" "$got" >>"$OUT/probes.txt"
+  printf '%-12s %-9s %s\n' "$variant" "$label" "$got" >>"$OUT/probes.txt"
   for want in $(expected "$as"); do
     [[ " $got " == *" $want "* ]] || missing+=("$want")
   done
@@ -280,8 +293,21 @@ variant_run() {
 
 bench_bare() {
   variant_run bare
+  # crun without cgroups: what it costs to do only what bulwark (lifecycle) does.
+  check_applied bare crun-nocg "$WORK/b-bare"
+  add crun-nocg "$(rt crun-nocg) run --bundle $WORK/b-bare hf-crun-nocg"
   add floor "unshare --pid --fork --mount --ipc --uts --net chroot $ROOTFS /bin/true"
   run_hf bare
+}
+
+# The bare variant with the state roots on this machine's disk.
+bench_statedisk() {
+  local label
+  for label in bulwark crun runc; do
+    check_applied statedisk "$label" "$WORK/b-bare" bare
+    add "$label" "$(rt "$label" "$WORK/disk-state") run --bundle $WORK/b-bare hf-$label"
+  done
+  run_hf statedisk
 }
 
 bench_userns() { variant_run userns; run_hf userns; }
@@ -399,6 +425,7 @@ md_table() {
       while ((getline l < flags) > 0) { split(l, f, "\t"); flag[f[1] SUBSEP f[2]] = 1 }
       d["bare"] = "`run /bin/true`, bare namespaces"
       d["userns"] = "+ user namespace"
+      d["statedisk"] = "bare, state root on this disk (ext4) instead of tmpfs"
       d["seccomp"] = "+ seccomp (Docker-like default)"
       d["limits"] = "+ memory and pids limits"
       d["defaults"] = "restricted defaults (bulwark spec; the same written out for crun, runc)"
@@ -425,6 +452,8 @@ md_table() {
       for (i = 1; i <= k; i++) {
         v = order[i]
         printf "| %s | %s | %s | %s | %s | %s |\n", (v in d) ? d[v] : v, fmt(v, "bulwark"), fmt(v, "crun"), fmt(v, "runc"), ratio(v, "bulwark"), ratio(v, "runc")
+        if ((v SUBSEP "crun-nocg") in val)
+          printf "| the same, against crun without cgroups (`crun --cgroup-manager=disabled`; bulwark makes none yet) | %s | %s | | %.2f | |\n", fmt(v, "bulwark"), fmt(v, "crun-nocg"), val[v SUBSEP "bulwark"] / val[v SUBSEP "crun-nocg"]
         if ((v SUBSEP "floor") in val)
           printf "| floor: `unshare` same namespaces + chroot + /bin/true | %s | | | %s | |\n", fmt(v, "floor"), ratio(v, "floor")
         if ((v SUBSEP "crun-bare") in val)
@@ -448,11 +477,12 @@ main() {
   note "machine: $(nproc) CPUs, Linux $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
   note "bulwark $("$BULWARK" --version 2>/dev/null | head -n1), $(crun --version | head -n1), $(runc --version | head -n1), $(hyperfine --version)"
   setup_cgroups
+  setup_state || exit 1
   build_helpers || exit 1
   make_rootfs
   make_bundles || { note "making the bundles failed"; exit 1; }
   local v
-  for v in bare userns seccomp limits defaults phases batch rss; do
+  for v in bare statedisk userns seccomp limits defaults phases batch rss; do
     want "$v" && "bench_$v"
   done
   [[ -s $OUT/probes.txt ]] && { echo; echo "what each runtime applied ($OUT/probes.txt):"; sed 's/^/    /' "$OUT/probes.txt"; }
