@@ -1,0 +1,130 @@
+/* Micro-measurements behind bench/PROFILE.md: what single steps of a
+ * container start cost on this machine, each the median of N tries.
+ *   micro BINARY STATE_FILE [N]
+ * - the self-protection as done now: memfd_create + copy of BINARY + seals
+ * - the cheaper view: open_tree(BINARY, OPEN_TREE_CLONE) made read-only
+ *   with mount_setattr, then an O_PATH open of it (what execveat would use)
+ * - reading STATE_FILE one byte per read(2) (jansson's json_loadfd) against
+ *   one read(2) of the whole file */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/mount.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/sendfile.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
+#include <unistd.h>
+
+static double now_us(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_MONOTONIC, &ts);
+        return (double)ts.tv_sec * 1e6 + (double)ts.tv_nsec / 1e3;
+}
+
+static int cmp(const void *a, const void *b)
+{
+        double x = *(const double *)a, y = *(const double *)b;
+        return (x > y) - (x < y);
+}
+
+static double median(double *v, int n)
+{
+        qsort(v, (size_t)n, sizeof(*v), cmp);
+        return n % 2 ? v[n / 2] : (v[n / 2 - 1] + v[n / 2]) / 2;
+}
+
+static int memfd_copy(const char *bin)
+{
+        int self = open(bin, O_RDONLY | O_CLOEXEC);
+        struct stat st;
+        if (self < 0 || fstat(self, &st) < 0)
+                return -1;
+        int m = memfd_create("bulwark", MFD_CLOEXEC | MFD_ALLOW_SEALING);
+        off_t off = 0;
+        while (m >= 0 && off < st.st_size)
+                if (sendfile(m, self, &off, (size_t)(st.st_size - off)) <= 0)
+                        break;
+        if (m >= 0)
+                fcntl(m, F_ADD_SEALS, F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_WRITE);
+        close(self);
+        return m;
+}
+
+static int ro_view(const char *bin)
+{
+        int t = (int)syscall(SYS_open_tree, AT_FDCWD, bin, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
+        if (t < 0)
+                return -1;
+        struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY | MOUNT_ATTR_NOSUID | MOUNT_ATTR_NODEV };
+        if (syscall(SYS_mount_setattr, t, "", AT_EMPTY_PATH, &a, sizeof(a)) < 0) {
+                close(t);
+                return -1;
+        }
+        return t; /* an O_PATH fd of the file on a read-only detached mount */
+}
+
+int main(int argc, char **argv)
+{
+        if (argc < 3) {
+                fprintf(stderr, "usage: micro BINARY STATE_FILE [N]\n");
+                return 2;
+        }
+        int n = argc > 3 ? atoi(argv[3]) : 50;
+        if (n < 1 || n > 100000)
+                n = 50;
+        double *t = calloc((size_t)n, sizeof(double));
+        struct stat st;
+        stat(argv[1], &st);
+
+        for (int i = 0; i < n; i++) {
+                double a = now_us();
+                int fd = memfd_copy(argv[1]);
+                t[i] = now_us() - a;
+                if (fd < 0)
+                        return 1;
+                close(fd);
+        }
+        printf("memfd copy of the binary (%lld bytes)     %7.1f us\n", (long long)st.st_size, median(t, n));
+
+        for (int i = 0; i < n; i++) {
+                double a = now_us();
+                int fd = ro_view(argv[1]);
+                t[i] = now_us() - a;
+                if (fd < 0) {
+                        printf("read-only open_tree view: failed (%s)\n", strerror(errno));
+                        break;
+                }
+                close(fd);
+                if (i == n - 1)
+                        printf("read-only open_tree view of the binary   %7.1f us\n", median(t, n));
+        }
+
+        char buf[65536];
+        stat(argv[2], &st);
+        for (int i = 0; i < n; i++) {
+                int fd = open(argv[2], O_RDONLY | O_CLOEXEC);
+                double a = now_us();
+                char c;
+                while (read(fd, &c, 1) == 1)
+                        ;
+                t[i] = now_us() - a;
+                close(fd);
+        }
+        printf("state file, 1 byte per read (%lld reads)   %7.1f us\n", (long long)st.st_size + 1, median(t, n));
+        for (int i = 0; i < n; i++) {
+                int fd = open(argv[2], O_RDONLY | O_CLOEXEC);
+                double a = now_us();
+                while (read(fd, buf, sizeof(buf)) > 0)
+                        ;
+                t[i] = now_us() - a;
+                close(fd);
+        }
+        printf("state file, whole-file reads             %7.1f us\n", median(t, n));
+        free(t);
+        return 0;
+}
