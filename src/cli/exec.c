@@ -11,6 +11,7 @@
 #include "cli/commands.h"
 #include "cli/supervise.h"
 #include "linux/selfclone.h"
+#include "util/log.h"
 #include "linux/terminal.h"
 #include "runtime/exec.h"
 #include "runtime/store.h"
@@ -80,6 +81,9 @@ BW_COMMAND(exec)
         /* The exec'd process starts as a fork of us: run from a sealed copy. */
         if ((r = bw_selfclone_ensure(err)) < 0)
                 return r;
+        if (bw_selfclone_cost_ns() >= 0)
+                bw_debug("running from a sealed copy of bulwark; copying and re-executing took %lld us",
+                         bw_selfclone_cost_ns() / 1000);
         o.root = g->root;
         _cleanup_close_ int sock = -1, ours = -1;
         if (o.tty && console) {

@@ -3,6 +3,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
@@ -13,6 +14,7 @@
 #include "cli/create_opts.h"
 #include "cli/supervise.h"
 #include "linux/selfclone.h"
+#include "util/log.h"
 #include "linux/terminal.h"
 #include "util/cleanup.h"
 
@@ -24,7 +26,13 @@ BW_COMMAND(run)
                 return r;
         if ((r = bw_selfclone_ensure(err)) < 0)
                 return r;
+        if (bw_selfclone_cost_ns() >= 0)
+                bw_debug("running from a sealed copy of bulwark; copying and re-executing took %lld us",
+                         bw_selfclone_cost_ns() / 1000);
         c.opts.root = g->root;
+        /* When init is forked by an intermediate process (a user namespace
+         * joined by path), it must still become our child to be waited for. */
+        prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);
         /* Block what we forward before init exists, so none is lost; init
          * restores its own mask before execve. */
         sigset_t set, old;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <poll.h>
 #include <stdbool.h>
+#include <sys/ioctl.h>
 #include <sys/signalfd.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -46,8 +47,17 @@ static void copy_once(int from, int to, bool *open_)
 
 /* Wait for init: forward signals, reap it, and (with a pty) copy between
  * our stdio and the pty master. */
+static void copy_winsize(int master)
+{
+        struct winsize ws;
+        if (ioctl(0, TIOCGWINSZ, &ws) == 0)
+                ioctl(master, TIOCSWINSZ, &ws);
+}
+
 int bw_supervise(pid_t pid, int master, struct bw_error **err)
 {
+        if (master >= 0)
+                copy_winsize(master);
         sigset_t set;
         bw_forwarded_signals(&set);
         _cleanup_close_ int sfd = signalfd(-1, &set, SFD_CLOEXEC);
@@ -72,6 +82,12 @@ int bw_supervise(pid_t pid, int master, struct bw_error **err)
                 struct signalfd_siginfo si;
                 if (read(sfd, &si, sizeof(si)) != sizeof(si))
                         continue;
+                if (si.ssi_signo == SIGWINCH && master >= 0) {
+                        /* With a pty, a resize is the terminal's business:
+                         * the kernel signals the container's foreground group. */
+                        copy_winsize(master);
+                        continue;
+                }
                 if (si.ssi_signo != SIGCHLD) {
                         kill(pid, (int)si.ssi_signo);
                         continue;

@@ -6,6 +6,7 @@
 #include <linux/close_range.h>
 #include <linux/magic.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,15 +35,76 @@ int bw_process_set_rlimits(const struct oci_rlimit *r, size_t n, struct bw_error
         return 0;
 }
 
-int bw_process_set_oom_score_adj(int v, struct bw_error **err)
+int bw_process_set_oom_score_adj(pid_t pid, int v, struct bw_error **err)
 {
-        _cleanup_close_ int fd = open("/proc/self/oom_score_adj", O_WRONLY | O_CLOEXEC);
+        char path[64];
+        if (pid > 0)
+                snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
+        else
+                snprintf(path, sizeof(path), "/proc/self/oom_score_adj");
+        _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
         if (fd < 0)
-                return bw_error_set(err, -errno, "opening /proc/self/oom_score_adj");
+                return bw_error_set(err, -errno, "opening %s", path);
         char buf[16];
         int len = snprintf(buf, sizeof(buf), "%d", v);
         if (write(fd, buf, (size_t)len) != len)
                 return bw_error_set(err, -errno, "setting oomScoreAdj to %d", v);
+        return 0;
+}
+
+int bw_process_set_io_priority(const struct oci_io_priority *io, struct bw_error **err)
+{
+        if (!io->present)
+                return 0;
+        enum { IOPRIO_WHO_PROCESS = 1, IOPRIO_CLASS_SHIFT = 13 };
+        int prio = (io->klass_value << IOPRIO_CLASS_SHIFT) | (io->priority & 0xff);
+        if (syscall(SYS_ioprio_set, IOPRIO_WHO_PROCESS, 0, prio) < 0)
+                return bw_error_set(err, -errno, "setting ioPriority %s %d", io->klass ? io->klass : "?", io->priority);
+        return 0;
+}
+
+struct bw_sched_attr {
+        uint32_t size, sched_policy;
+        uint64_t sched_flags;
+        int32_t sched_nice;
+        uint32_t sched_priority;
+        uint64_t sched_runtime, sched_deadline, sched_period;
+};
+
+static const struct {
+        const char *name;
+        uint64_t flag;
+} sched_flags[] = {
+        { "SCHED_FLAG_RESET_ON_FORK", 0x01 }, { "SCHED_FLAG_RECLAIM", 0x02 },
+        { "SCHED_FLAG_DL_OVERRUN", 0x04 },    { "SCHED_FLAG_KEEP_POLICY", 0x08 },
+        { "SCHED_FLAG_KEEP_PARAMS", 0x10 },   { "SCHED_FLAG_UTIL_CLAMP_MIN", 0x20 },
+        { "SCHED_FLAG_UTIL_CLAMP_MAX", 0x40 },
+};
+
+int bw_process_set_scheduler(const struct oci_scheduler *s, struct bw_error **err)
+{
+        if (!s->present)
+                return 0;
+        struct bw_sched_attr a = {
+                .size = sizeof(a), .sched_policy = (uint32_t)s->policy_value,
+                .sched_nice = s->nice.set ? s->nice.v : 0,
+                .sched_priority = s->priority.set ? (uint32_t)s->priority.v : 0,
+                .sched_runtime = s->runtime.set ? s->runtime.v : 0,
+                .sched_deadline = s->deadline.set ? s->deadline.v : 0,
+                .sched_period = s->period.set ? s->period.v : 0,
+        };
+        for (size_t i = 0; s->flags && s->flags[i]; i++) {
+                bool known = false;
+                for (size_t k = 0; k < ARRAY_SIZE(sched_flags); k++)
+                        if (strcmp(s->flags[i], sched_flags[k].name) == 0) {
+                                a.sched_flags |= sched_flags[k].flag;
+                                known = true;
+                        }
+                if (!known)
+                        return bw_error_msg(err, -EINVAL, "process.scheduler.flags: unknown flag %s", s->flags[i]);
+        }
+        if (syscall(SYS_sched_setattr, 0, &a, 0) < 0)
+                return bw_error_set(err, -errno, "setting the scheduler policy %s", s->policy ? s->policy : "?");
         return 0;
 }
 

@@ -10,7 +10,12 @@
 #include "util/error.h"
 
 int bw_process_set_rlimits(const struct oci_rlimit *r, size_t n, struct bw_error **err);
-int bw_process_set_oom_score_adj(int v, struct bw_error **err);
+/* Write /proc/PID/oom_score_adj (0: ourselves). */
+int bw_process_set_oom_score_adj(pid_t pid, int v, struct bw_error **err);
+/* process.ioPriority: ioprio_set on ourselves. */
+int bw_process_set_io_priority(const struct oci_io_priority *io, struct bw_error **err);
+/* process.scheduler: sched_setattr on ourselves. */
+int bw_process_set_scheduler(const struct oci_scheduler *s, struct bw_error **err);
 int bw_process_set_personality(const struct oci_personality *p, struct bw_error **err);
 /* setgroups (additional gids), setresgid, setresuid. */
 int bw_process_set_user(const struct oci_user *u, struct bw_error **err);

@@ -40,6 +40,8 @@ static int reopen(int path_fd, int flags)
  * the root, a relative one is spliced into what is left to walk. */
 static int walk_in_root(int root_fd, const char *path, int flags, int resolve)
 {
+        if (!*path)
+                return -ENOENT; /* as open("") */
         char *todo = strdup(path);
         if (!todo)
                 return -ENOMEM;

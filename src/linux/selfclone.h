@@ -15,3 +15,6 @@ bool bw_selfclone_is_sealed(void);
 int bw_selfclone_reexec(struct bw_error **err);
 /* Re-execute from the sealed copy unless already running from one. */
 int bw_selfclone_ensure(struct bw_error **err);
+/* How long the copy and re-exec took in this process (ns), -1 if it did
+ * not happen here. For `--debug` and bench/. */
+long long bw_selfclone_cost_ns(void);

@@ -20,6 +20,7 @@
 #include "linux/idmap.h"
 #include "linux/namespaces.h"
 #include "linux/proc.h"
+#include "linux/process.h"
 #include "linux/terminal.h"
 #include "oci/load.h"
 #include "runtime/hooks.h"
@@ -120,6 +121,9 @@ static int check_config(const struct oci_config *c, struct bw_error **err)
                 return bw_error_msg(err, -EINVAL, "config.json: process.args is missing or empty; say what the container runs");
         if (!c->has_root || !c->root.path)
                 return bw_error_msg(err, -EINVAL, "config.json: root.path is missing; name the bundle's rootfs directory");
+        const struct oci_namespace *user = oci_config_namespace(c, OCI_NS_USER);
+        if (user && !user->path && (!c->linux->uid_mappings.n || !c->linux->gid_mappings.n))
+                return bw_error_msg(err, -EINVAL, "config.json: a new user namespace needs linux.uidMappings and linux.gidMappings; add a mapping of container id 0 (e.g. {\"containerID\": 0, \"hostID\": 100000, \"size\": 65536})");
         return 0;
 }
 
@@ -136,13 +140,69 @@ static int join_for_children(const struct oci_config *c, struct bw_error **err)
         return 0;
 }
 
+/* A new time namespace gets its offsets before any process enters it:
+ * unshare it for our children, write the offsets, and let the clone put
+ * init into it. */
+static int new_time_ns(const struct oci_config *c, struct bw_error **err)
+{
+        const struct oci_namespace *ns = oci_config_namespace(c, OCI_NS_TIME);
+        if (!ns || ns->path)
+                return 0;
+        if (unshare((int)bw_ns_clone_flag(OCI_NS_TIME)) < 0)
+                return bw_error_set(err, -errno, "creating a time namespace");
+        const struct oci_time_offset *mono = &c->linux->time_monotonic, *boot = &c->linux->time_boottime;
+        if (!mono->present && !boot->present)
+                return 0;
+        char text[128];
+        snprintf(text, sizeof(text), "monotonic %lld %u\nboottime %lld %u\n",
+                 (long long)(mono->present ? mono->secs : 0), mono->present ? mono->nanosecs : 0,
+                 (long long)(boot->present ? boot->secs : 0), boot->present ? boot->nanosecs : 0);
+        _cleanup_close_ int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write(fd, text, strlen(text)) < 0)
+                return bw_error_set(err, -errno, "writing the time namespace offsets (linux.timeOffsets)");
+        return 0;
+}
+
 static uint64_t clone_flags(const struct oci_config *c)
 {
         uint64_t f = 0;
         for (size_t i = 0; c->linux && i < c->linux->n_namespaces; i++)
-                if (!c->linux->namespaces[i].path)
+                if (!c->linux->namespaces[i].path && c->linux->namespaces[i].type != OCI_NS_TIME)
                         f |= bw_ns_clone_flag(c->linux->namespaces[i].type);
         return f;
+}
+
+/* Two-stage init, child side: join the user namespace, become its root,
+ * make the other namespaces (now owned by it), and fork the real init,
+ * which is pid 1 when there is a new pid namespace. Returns in that init;
+ * this stage reports its pid to the parent and exits. */
+static void stage_one(const struct oci_config *c, int sync_fd)
+{
+        _cleanup_error_ struct bw_error *err = NULL;
+        const struct oci_namespace *user = oci_config_namespace(c, OCI_NS_USER);
+        if (bw_ns_join_path(OCI_NS_USER, user->path, &err) < 0)
+                goto fail;
+        if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
+                bw_error_set(&err, -errno, "becoming root of the user namespace %s (is container id 0 mapped?)", user->path);
+                goto fail;
+        }
+        if (unshare((int)clone_flags(c)) < 0) {
+                bw_error_set(&err, -errno, "creating namespaces inside the user namespace %s", user->path);
+                goto fail;
+        }
+        pid_t init = fork();
+        if (init < 0) {
+                bw_error_set(&err, -errno, "forking the container's init");
+                goto fail;
+        }
+        if (init == 0)
+                return;
+        /* fork() from here, outside the new pid namespace, returns init's
+         * host pid. */
+        _exit(bw_sync_send(sync_fd, BW_SYNC_PID, (int)init, NULL, NULL) < 0 ? 1 : 0);
+fail:
+        bw_sync_send(sync_fd, BW_SYNC_ERROR, err ? err->code : -EIO, err ? err->msg : "stage one failed", NULL);
+        _exit(1);
 }
 
 struct created {
@@ -172,6 +232,13 @@ static int parent_steps(const struct bw_create_opts *o, const struct oci_config 
 {
         if (c->linux && oci_config_namespace(c, OCI_NS_USER) && !oci_config_namespace(c, OCI_NS_USER)->path) {
                 int r = bw_idmap_write(pid, &c->linux->uid_mappings, &c->linux->gid_mappings, err);
+                if (r < 0)
+                        return r;
+        }
+        /* From the host side: lowering it needs a capability the init has
+         * not got inside a user namespace. */
+        if (c->process && c->process->oom_score_adj.set) {
+                int r = bw_process_set_oom_score_adj(pid, c->process->oom_score_adj.v, err);
                 if (r < 0)
                         return r;
         }
@@ -239,25 +306,42 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
                 return bw_error_set(err, -errno, "creating the init socket");
         _cleanup_close_ int mine = sp[0], theirs = sp[1];
-        if ((r = join_for_children(c, err)) < 0)
+        if ((r = join_for_children(c, err)) < 0 || (r = new_time_ns(c, err)) < 0)
                 return r;
         const struct oci_namespace *userns = oci_config_namespace(c, OCI_NS_USER);
-        pid_t pid = bw_clone_ns(clone_flags(c), err);
+        /* Joining a user namespace by path: the new namespaces must belong
+         * to it, so they are made after joining it (two stages, below). */
+        bool two_stage = userns && userns->path && clone_flags(c);
+        pid_t pid = bw_clone_ns(two_stage ? 0 : clone_flags(c), err);
         if (pid < 0)
                 return pid;
         if (pid == 0) {
                 close(cr.entry.dir_fd); /* the lock stays with the parent */
                 close(mine);
+                if (two_stage)
+                        stage_one(c, theirs);
                 struct bw_init_ctx ctx = {
                         .config = c, .id = o->id, .bundle = bundle, .rootfs = rootfs,
                         .sync_fd = theirs, .fifo_fd = fifo, .console_fd = console,
-                        .new_userns = userns && !userns->path, .no_pivot = o->no_pivot,
+                        .new_userns = userns && !userns->path, .user_joined = two_stage,
+                        .no_pivot = o->no_pivot,
                         .no_new_keyring = o->no_new_keyring, .preserve_fds = o->preserve_fds,
                 };
                 bw_init_run(&ctx);
         }
         cr.pid = pid;
         close(take_fd(theirs));
+        if (two_stage) {
+                /* Stage one reports init's pid and exits. */
+                struct bw_sync_msg m;
+                r = bw_sync_expect(mine, BW_SYNC_PID, &m, err);
+                while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+                        ;
+                cr.pid = 0;
+                if (r < 0)
+                        return bw_error_wrap(err, "creating container %s", o->id);
+                pid = cr.pid = m.value;
+        }
         if ((r = parent_steps(o, c, bundle, pid, mine, err)) < 0)
                 return r;
 

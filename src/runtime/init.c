@@ -44,13 +44,18 @@ static bool has_new_ns(const struct oci_config *c, enum oci_ns_type t)
         return ns && !ns->path;
 }
 
-static int join_namespaces(const struct oci_config *c, struct bw_error **err)
+static int join_namespaces(const struct oci_config *c, bool user_joined, struct bw_error **err)
 {
         /* The user namespace first: the others may belong to it. The pid and
          * time namespaces were joined by the parent (they apply to children). */
         const struct oci_namespace *user = oci_config_namespace(c, OCI_NS_USER);
-        if (user && user->path && bw_ns_join_path(OCI_NS_USER, user->path, err) < 0)
-                return -EPERM;
+        if (user && user->path && !user_joined) {
+                if (bw_ns_join_path(OCI_NS_USER, user->path, err) < 0)
+                        return -EPERM;
+                /* Our host ids mean nothing in there: become its root. */
+                if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+                        return bw_error_set(err, -errno, "becoming root of the user namespace %s (is container id 0 mapped?)", user->path);
+        }
         for (size_t i = 0; c->linux && i < c->linux->n_namespaces; i++) {
                 const struct oci_namespace *ns = &c->linux->namespaces[i];
                 if (!ns->path || ns->type == OCI_NS_USER || ns->type == OCI_NS_PID || ns->type == OCI_NS_TIME)
@@ -167,6 +172,10 @@ int bw_process_final_steps(const struct oci_process *p, const struct oci_persona
                 return r;
         if (persona && (r = bw_process_set_personality(persona, err)) < 0)
                 return r;
+        /* While still privileged: a realtime policy or class needs it. */
+        if ((r = bw_process_set_scheduler(&p->scheduler, err)) < 0 ||
+            (r = bw_process_set_io_priority(&p->io_priority, err)) < 0)
+                return r;
         r = bw_process_chdir(p->cwd, err);
         if (r < 0)
                 return r;
@@ -217,7 +226,7 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
                         fail(ctx, err, false);
                 }
         }
-        if (join_namespaces(c, &err) < 0)
+        if (join_namespaces(c, ctx->user_joined, &err) < 0)
                 fail(ctx, err, false);
         if (!oci_config_namespace(c, OCI_NS_MOUNT)) {
                 bw_error_msg(&err, -EINVAL, "the config has no mount namespace; add {\"type\": \"mount\"} to linux.namespaces");
@@ -229,9 +238,6 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
                 fail(ctx, err, false);
         }
         close(root_fd);
-        if (c->process && c->process->oom_score_adj.set &&
-            bw_process_set_oom_score_adj(c->process->oom_score_adj.v, &err) < 0)
-                fail(ctx, err, false);
         bool hooks = c->hooks.prestart.n || c->hooks.create_runtime.n;
         if (hooks) {
                 if (bw_sync_send(ctx->sync_fd, BW_SYNC_HOOKS, 0, NULL, &err) < 0 ||
@@ -247,8 +253,12 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
                 fail(ctx, err, false);
         if (inside_settings(ctx, &err) < 0)
                 fail(ctx, err, false);
-        if (!ctx->no_new_keyring && bw_process_new_keyring(NULL, &err) < 0)
-                fail(ctx, err, false);
+        if (!ctx->no_new_keyring) {
+                char name[64];
+                snprintf(name, sizeof(name), "_ses.%.50s", ctx->id);
+                if (bw_process_new_keyring(name, &err) < 0)
+                        fail(ctx, err, false);
+        }
         if (setup_terminal(ctx, &err) < 0)
                 fail(ctx, err, false);
         if (ctx->console_fd >= 0)

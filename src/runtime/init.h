@@ -14,6 +14,7 @@ struct bw_init_ctx {
         int fifo_fd;                 /* exec fifo, read to wait for start */
         int console_fd;              /* connected --console-socket, or -1 */
         bool new_userns;
+        bool user_joined;            /* the user namespace was joined before init was forked */
         bool no_pivot;
         bool no_new_keyring;
         int preserve_fds;

@@ -11,6 +11,7 @@ enum bw_sync_type {
         BW_SYNC_HOOKS_DONE,    /* parent -> init */
         BW_SYNC_PARKED,        /* init -> parent: waiting for start */
         BW_SYNC_ERROR,         /* either way: text says what failed */
+        BW_SYNC_PID,           /* two-stage init -> parent: value is init's host pid */
 };
 
 struct bw_sync_msg {

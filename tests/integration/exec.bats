@@ -137,3 +137,18 @@ JSON
   [ "$status" -eq 4 ]
   [[ $output == */dev/pts/0* ]]
 }
+
+@test "exec into a container with a user namespace runs as its mapped root" {
+  config_edit '.linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
+  bw create --bundle "$BUNDLE" exu >/dev/null 2>&1 </dev/null
+  bw start exu
+  bw exec --detach --pid-file "$BUNDLE/u.pid" exu sleep 100 </dev/null >/dev/null 2>&1
+  local p
+  p=$(cat "$BUNDLE/u.pid")
+  [ "$(awk '/^Uid:/ {print $2}' /proc/$p/status)" = 200000 ]
+  [ "$(readlink /proc/$p/ns/user)" = "$(readlink /proc/$(bw state exu | jq -r .pid)/ns/user)" ]
+  run bw exec --user 1000 exu id -u
+  [ "$output" = 1000 ]
+}

@@ -136,6 +136,16 @@ teardown() { teardown_bundle; }
   ! grep -qE 'sda|vda|kmsg|mem$' <<<"$output"
 }
 
+@test "oomScoreAdj in a user namespace" {
+  # (Lowering it needs CAP_SYS_RESOURCE, which this machine's root lacks.)
+  config_edit '.process.oomScoreAdj = 300 | .linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
+  run run_in cat /proc/self/oom_score_adj
+  [ "$status" -eq 0 ]
+  [ "$output" = 300 ]
+}
+
 @test "devices in a user namespace are bind mounts of the host's nodes" {
   config_edit '.linux.namespaces += [{"type": "user"}]
     | .linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
@@ -218,4 +228,92 @@ teardown() { teardown_bundle; }
   run run_in true
   [ "$status" -ne 0 ]
   [[ $output == *"rootfsPropagation"* ]]
+}
+
+@test "a new time namespace with the config's offsets" {
+  config_edit '.linux.namespaces += [{"type": "time"}] | .linux.timeOffsets = {"boottime": {"secs": 1000000}}'
+  run run_in sh -c 'cut -d. -f1 /proc/uptime; readlink /proc/self/ns/time'
+  [ "$status" -eq 0 ]
+  local host_up
+  host_up=$(cut -d. -f1 /proc/uptime)
+  [ "${lines[0]}" -ge $((host_up + 1000000 - 5)) ]
+  [ "${lines[1]}" != "$(readlink /proc/self/ns/time)" ]
+}
+
+@test "a fresh session keyring per container, none with --no-new-keyring" {
+  [ -r /proc/keys ] || skip "no /proc/keys on this kernel"
+  config_edit '.process.args = ["sleep", "100"]'
+  bw create --bundle "$BUNDLE" "kr$$" </dev/null >/dev/null 2>&1
+  grep -q " _ses.kr$$: " /proc/keys
+  bw create --no-new-keyring --bundle "$BUNDLE" "nokr$$" </dev/null >/dev/null 2>&1
+  ! grep -q " _ses.nokr$$: " /proc/keys
+}
+
+@test "an unprivileged caller's mappings go through newuidmap/newgidmap" {
+  command -v newuidmap >/dev/null || skip "uidmap is not installed"
+  local user=bwrootless
+  id "$user" >/dev/null 2>&1 || useradd --no-create-home --shell /usr/sbin/nologin "$user"
+  local range
+  range=$(awk -F: -v u="$user" '$1 == u {print $2; exit}' /etc/subuid)
+  [ -n "$range" ] || skip "no /etc/subuid range for $user"
+  grep -q "^$user:$range:" /etc/subgid || skip "no matching /etc/subgid range for $user"
+  (cd "$BUNDLE" && rm -f config.json && runc spec --rootless >/dev/null)
+  config_edit --argjson r "$range" '.process.terminal = false | .process.args = ["sh", "-c", "id -u; cat /proc/self/uid_map"]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": $r, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": $r, "size": 65536}]'
+  local bin=$BUNDLE/bulwark-copy
+  cp "$BULWARK" "$bin"
+  chmod -R a+rX "$BUNDLE"
+  mkdir -p "$BUNDLE/state-rootless" && chown "$user" "$BUNDLE/state-rootless"
+  run su -s /bin/sh "$user" -c "$bin --root $BUNDLE/state-rootless run --bundle $BUNDLE rl"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 0 ]
+  [[ ${lines[1]} =~ ^\ +0\ +$range\ +65536$ ]]
+  # A range the user does not own is refused by newuidmap, with our hint.
+  config_edit '.linux.uidMappings[0].hostID = 1 | .linux.gidMappings[0].hostID = 1'
+  run su -s /bin/sh "$user" -c "$bin --root $BUNDLE/state-rootless run --bundle $BUNDLE rl2"
+  [ "$status" -ne 0 ]
+  [[ $output == *"/etc/subuid"* ]]
+}
+
+@test "ioPriority and scheduler" {
+  config_edit '.process.ioPriority = {"class": "IOPRIO_CLASS_BE", "priority": 6}
+    | .process.scheduler = {"policy": "SCHED_BATCH", "nice": 5}'
+  run run_in sh -c 'ionice -p $$; grep -E "^policy" /proc/self/sched | tr -d " "; cut -d" " -f19 /proc/self/stat'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "best-effort: prio 6" ]
+  [ "${lines[1]}" = "policy:3" ]
+  [ "${lines[2]}" = 5 ]
+}
+
+@test "the article's demonstrations: root in the container cannot mknod or read another user's 0600 file" {
+  mkdir -p "$BUNDLE/vol"
+  echo secret >"$BUNDLE/vol/private"
+  chown 1234:1234 "$BUNDLE/vol/private"
+  chmod 600 "$BUNDLE/vol/private"
+  config_edit --arg v "$BUNDLE/vol" '.mounts += [{"destination": "/vol", "type": "bind", "source": $v, "options": ["rbind"]}]'
+  run run_in sh -c 'id -u; mknod /dev/shm/sda b 8 0 && echo MKNOD-OK; cat /vol/private && echo READ-OK; chown 0 /vol/private && echo CHOWN-OK; true'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 0 ]
+  ! grep -q -- '-OK' <<<"$output"
+  [ "$(stat -c %u "$BUNDLE/vol/private")" = 1234 ]
+}
+
+@test "joining another container's user namespace by path" {
+  config_edit '.linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+    | .process.args = ["sleep", "100"]'
+  bw create --bundle "$BUNDLE" owner </dev/null >/dev/null 2>&1
+  local pid
+  pid=$(bw state owner | jq -r .pid)
+  config_edit --arg p "/proc/$pid/ns/user" '.linux.namespaces = [.linux.namespaces[] | if .type == "user" then .path = $p else . end]
+    | del(.linux.uidMappings, .linux.gidMappings)
+    | .process.args = ["sh", "-c", "id -u; readlink /proc/self/ns/user; cat /proc/self/uid_map; echo $$; exit 3"]'
+  run bw run --bundle "$BUNDLE" joiner
+  [ "$status" -eq 3 ]
+  [ "${lines[3]}" = 1 ]
+  [ "${lines[0]}" = 0 ]
+  [ "${lines[1]}" = "$(readlink /proc/$pid/ns/user)" ]
+  [[ ${lines[2]} =~ ^\ +0\ +200000\ +65536$ ]]
 }

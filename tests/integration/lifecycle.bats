@@ -133,9 +133,9 @@ teardown() { teardown_bundle; }
 }
 
 @test "kill takes signal names and numbers; --all reaches every process" {
-  config_edit '.process.args = ["sh", "-c", "trap \"echo term; exit 3\" TERM; sleep 100 & while :; do sleep 0.05; done"]'
-  create_bg k sh -c 'trap "echo got-term; exit 3" TERM; sleep 100 & while :; do sleep 0.05; done'
+  create_bg k sh -c 'trap "echo got-term; exit 3" TERM; echo ready; sleep 100 & while :; do sleep 0.05; done'
   bw start k
+  for _ in $(seq 50); do grep -q ready "$BUNDLE/out.log" && break; sleep 0.1; done
   run bw kill k NOSUCHSIG
   [ "$status" -eq 2 ]
   bw kill k SIGTERM
@@ -222,4 +222,31 @@ teardown() { teardown_bundle; }
   run -127 run_in /no/such/binary
   [ "$status" -eq 127 ]
   [[ $output == *"/no/such/binary"* ]]
+}
+
+@test "a create killed mid-way leaves no process, and delete --force removes the rest" {
+  config_edit '.process.args = ["sleep", "100"] | .hooks = {createRuntime: [{path: "/bin/sleep", args: ["sleep", "30"]}]}'
+  "$BULWARK" --root "$BW_ROOT" create --bundle "$BUNDLE" killed </dev/null >/dev/null 2>&1 &
+  local creator=$!
+  for _ in $(seq 50); do pgrep -P $creator >/dev/null && break; sleep 0.1; done
+  # init is the creator's child that is not the hook
+  local init hook
+  for _ in $(seq 50); do
+    hook=$(pgrep -P $creator -x sleep || true)
+    [ -n "$hook" ] && break
+    sleep 0.1
+  done
+  init=$(pgrep -P $creator | while read -r p; do [ "$p" != "$hook" ] && echo "$p"; done | head -1)
+  [ -n "$init" ] && [ -n "$hook" ]
+  kill -KILL $creator
+  wait $creator || true
+  # init sees its parent's end of the socket close and exits.
+  for _ in $(seq 50); do [ -e /proc/$init ] && [ "$(awk '{print $3}' /proc/$init/stat)" != Z ] || break; sleep 0.1; done
+  [ ! -e /proc/$init ] || [ "$(awk '{print $3}' /proc/$init/stat)" = Z ]
+  run bw state killed
+  [ "$status" -ne 0 ]
+  [[ $output == *"delete --force"* ]]
+  bw delete --force killed
+  [ ! -e "$BW_ROOT/killed" ]
+  kill "$hook" 2>/dev/null || true
 }

@@ -369,6 +369,25 @@ static void test_big_numbers(void)
         tap_is_int(oci_config_load_data(t1, strlen(t1), "dump.json", &c2, &e2), 0, "their dump loads");
         tap_ok(c2 && c2->process->rlimits[0].hard == UINT64_MAX && c2->process->rlimits[0].soft == UINT64_C(9223372036854775808),
                "and round-trips exactly");
+
+        /* With one huge number in the file every number is read from the
+         * text: fractions and ranges are still caught, and shown as written. */
+        static const struct { const char *uid, *msg; } cases[] = {
+                { "1.0", "big.json:1:97: process.user.uid: expected a non-negative integer, found 1.0" },
+                { "4294967296", "big.json:1:97: process.user.uid: expected an integer from 0 to 4294967295, found 4294967296" },
+                { "-7", "big.json:1:97: process.user.uid: expected an integer from 0 to 4294967295, found -7" },
+                { "1e3", "big.json:1:97: process.user.uid: expected a non-negative integer, found 1e3" },
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+                char buf[512];
+                snprintf(buf, sizeof(buf), "{\"ociVersion\":\"1.2.0\",\"x\":18446744073709551616,\"process\":"
+                         "{\"cwd\":\"/\",\"args\":[\"sh\"],\"user\":{\"uid\":%s,\"gid\":0}}}", cases[i].uid);
+                _cleanup_error_ struct bw_error *e = NULL;
+                struct oci_config *x = NULL;
+                tap_ok(oci_config_load_data(buf, strlen(buf), "big.json", &x, &e) == -EINVAL, "big-number mode: uid %s refused",
+                       cases[i].uid);
+                tap_is_str(e ? e->msg : NULL, cases[i].msg, cases[i].msg);
+        }
 }
 
 struct bad {
