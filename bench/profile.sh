@@ -10,7 +10,8 @@
 #   5. seccomp: compile, cache hit, load (bench/seccomp-cost.c)
 #   6. single steps: the memfd copy against a read-only view, byte reads
 #      (bench/micro.c)
-# Knobs: BULWARK, BENCH_DIR, RUNS (40), PERF_RUNS (20).
+# Knobs: BULWARK, BENCH_DIR, RUNS (40), PERF_RUNS (20), STEPS (the
+# functions below to run: split counts syscall_time instructions seccomp micro).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -58,7 +59,7 @@ split() {
   for i in "${!n[@]}"; do
     args+=(-n "${n[$i]}" "${c[$i]}")
     # only create leaves a container behind
-    [[ ${n[$i]} == create ]] && args+=(--prepare "$BW delete --force $id") || args+=(--prepare true)
+    [[ ${n[$i]} == create ]] && args+=(--prepare "bash -c '$BW delete --force $id >/dev/null 2>/dev/null; true'") || args+=(--prepare true)
   done
   hyperfine -N -i --style basic --warmup 5 --runs "$RUNS" --export-json "$P/split.json" "${args[@]}" >"$P/split.txt" 2>&1
   $BW delete --force "$id" >/dev/null 2>&1
@@ -153,9 +154,6 @@ micro() {
   "$WORK/micro" "$BULWARK" "$STATE/state-sample.json" 200 | sed 's/^/  /'
 }
 
-split
-counts
-syscall_time
-instructions
-seccomp
-micro
+for step in ${STEPS:-split counts syscall_time instructions seccomp micro}; do
+  "$step"
+done
