@@ -9,6 +9,7 @@
 #   ONLY="bare userns" bench/bench.sh   only these variants
 # Variants: bare statedisk userns seccomp limits defaults phases batch rss
 # Knobs: BULWARK (binary, default build/bulwark), RUNS (40), WARMUP (5),
+# ROUNDS (5: the runtimes take turns this many times within the invocation),
 # BATCH_RUNS (5), RSS_RUNS (15), BENCH_DIR (/tmp/bulwark-bench).
 # Output: the table on stdout, and in $BENCH_DIR/out/: one hyperfine JSON
 # per variant, rows.tsv, table.md (README-ready), probes.txt.
@@ -19,6 +20,7 @@ top=$(dirname "$here")
 BULWARK=${BULWARK:-$top/build/bulwark}
 RUNS=${RUNS:-40}
 WARMUP=${WARMUP:-5}
+ROUNDS=${ROUNDS:-5}
 BATCH_RUNS=${BATCH_RUNS:-5}
 RSS_RUNS=${RSS_RUNS:-15}
 WORK=${BENCH_DIR:-/tmp/bulwark-bench}
@@ -217,6 +219,7 @@ probe() {
 # variant expects a cgroup of the container's own: crun and runc always make
 # one (in each v1 hierarchy here), and that is part of what they are timed on.
 expected() {
+  [[ $1 == nocg ]] && return # crun --cgroup-manager=disabled: no cgroup, by design
   echo "own_cgroup=yes"
   case $1 in
     userns) echo "uid_map=0:$MAP_HOST:65536" ;;
@@ -247,37 +250,61 @@ check_applied() {
 names=() cmds=() preps=()
 add() { names+=("$1"); cmds+=("$2"); preps+=("${3:-}"); }
 
-# run_hf VARIANT [hyperfine options...]: the commands added so far, in one
-# invocation. Each is tried once first; one that fails is left out and said.
+# run_hf VARIANT [--warmup N] [--runs N] [hyperfine options...]: the
+# commands added so far, in one hyperfine invocation. Each is tried once
+# first; one that fails is left out and said. The commands take turns:
+# the list is repeated ROUNDS times with RUNS/ROUNDS runs each, so a change
+# in the machine's load mid-way (other jobs here) falls on every runtime
+# alike; each runtime's median is over all its runs.
 run_hf() {
   local variant=$1
   shift
-  local args=() i ok_names=() has_prep=0 warmup=$WARMUP runs=$RUNS
+  local args=() i r ok=() warmup=$WARMUP runs=$RUNS rounds=$ROUNDS
   while [[ ${1:-} == --warmup || ${1:-} == --runs ]]; do
     [[ $1 == --warmup ]] && warmup=$2 || runs=$2
     shift 2
   done
   for i in "${!cmds[@]}"; do
-    if [[ -n ${preps[$i]} ]]; then
-      has_prep=1
-      bash -c "${preps[$i]}" >/dev/null 2>&1
-    fi
+    [[ -n ${preps[$i]} ]] && bash -c "${preps[$i]}" >/dev/null 2>&1
     if ! bash -c "${cmds[$i]}" >"$WORK/try.out" 2>&1; then
       note "$variant: ${names[$i]} failed, left out: $(tail -n1 "$WORK/try.out")"
       printf '%s\t%s\t%s\n' "$variant" "${names[$i]}" "failed: $(tail -n1 "$WORK/try.out")" >>"$OUT/flags.tsv"
       continue
     fi
-    ok_names+=("${names[$i]}")
-    args+=(-n "${names[$i]}" "${cmds[$i]}")
-    ((has_prep)) && args+=(--prepare "bash -c '${preps[$i]}'")
+    ok+=("$i")
   done
+  ((${#ok[@]})) || { names=() cmds=() preps=(); return 0; }
+  ((rounds > runs)) && rounds=$runs
+  local per=$(((runs + rounds - 1) / rounds)) wu=$(((warmup + rounds - 1) / rounds))
+  for ((r = 1; r <= rounds; r++)); do
+    for i in "${ok[@]}"; do
+      args+=(-n "${names[$i]}@$r" "${cmds[$i]}")
+      # one --prepare per command, or none at all
+      [[ -n ${preps[0]} ]] && args+=(--prepare "bash -c '${preps[$i]}'")
+    done
+  done
+  local shown=()
+  for i in "${ok[@]}"; do shown+=("${names[$i]}"); done
   names=() cmds=() preps=()
-  ((${#ok_names[@]})) || return 0
-  note "$variant: hyperfine over ${ok_names[*]}"
-  hyperfine -N --style basic --warmup "$warmup" --runs "$runs" "$@" \
-    --export-json "$OUT/$variant.json" "${args[@]}" | sed 's/^/    /'
-  jq -r --arg v "$variant" '.results[] | [$v, .command, .median, .stddev, .min] | @tsv' \
-    "$OUT/$variant.json" >>"$OUT/rows.tsv"
+  note "$variant: hyperfine over ${shown[*]}, $rounds rounds of $per runs each (log: $OUT/$variant.txt)"
+  hyperfine -N --style basic --warmup "$wu" --runs "$per" "$@" \
+    --export-json "$OUT/$variant.json" "${args[@]}" >"$OUT/$variant.txt" 2>&1 ||
+    { note "$variant: hyperfine failed: $(tail -n1 "$OUT/$variant.txt")"; return 0; }
+  jq -r --arg v "$variant" '
+    .results | group_by(.command | sub("@[0-9]+$"; "")) | .[]
+    | (.[0].command | sub("@[0-9]+$"; "")) as $n
+    | ([.[].times[]] | sort) as $t | ($t | length) as $k | ($t | add / $k) as $m
+    | [$v, $n,
+       (if $k % 2 == 1 then $t[($k - 1) / 2] else ($t[$k / 2 - 1] + $t[$k / 2]) / 2 end),
+       ([$t[] | (. - $m) * (. - $m)] | add / $k | sqrt), $t[0], $k] | @tsv' \
+    "$OUT/$variant.json" >"$OUT/$variant.tsv"
+  # keep the order the commands were given in
+  for n in "${shown[@]}"; do
+    awk -F'\t' -v n="$n" '$2 == n' "$OUT/$variant.tsv"
+  done >>"$OUT/rows.tsv"
+  for n in "${shown[@]}"; do
+    awk -F'\t' -v n="$n" '$2 == n {printf "    %-10s median %8.2f ms  sd %6.2f  min %7.2f  (%d runs)\n", $2, $3 * 1000, $4 * 1000, $5 * 1000, $6}' "$OUT/$variant.tsv"
+  done
 }
 
 # The three runtimes run the same bundle; plus the variant's extras.
@@ -294,7 +321,7 @@ variant_run() {
 bench_bare() {
   variant_run bare
   # crun without cgroups: what it costs to do only what bulwark (lifecycle) does.
-  check_applied bare crun-nocg "$WORK/b-bare"
+  check_applied bare crun-nocg "$WORK/b-bare" nocg
   add crun-nocg "$(rt crun-nocg) run --bundle $WORK/b-bare hf-crun-nocg"
   add floor "unshare --pid --fork --mount --ipc --uts --net chroot $ROOTFS /bin/true"
   run_hf bare
@@ -362,11 +389,11 @@ bench_batch() {
   for label in bulwark crun runc; do
     add "$label" "bash $here/many.sh seq 100 $WORK/b-bare $(rt "$label")"
   done
-  run_hf seq100 --warmup 1 --runs "$BATCH_RUNS"
+  ROUNDS=$BATCH_RUNS run_hf seq100 --warmup 1 --runs "$BATCH_RUNS"
   for label in bulwark crun runc; do
     add "$label" "bash $here/many.sh par 20 $WORK/b-bare $(rt "$label")"
   done
-  run_hf par20 --warmup 1 --runs "$BATCH_RUNS"
+  ROUNDS=$BATCH_RUNS run_hf par20 --warmup 1 --runs "$BATCH_RUNS"
 }
 
 # Peak RSS of the runtime process (max over it and the children it waited
