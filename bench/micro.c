@@ -5,7 +5,10 @@
  * - the cheaper view: open_tree(BINARY, OPEN_TREE_CLONE) made read-only
  *   with mount_setattr, then an O_PATH open of it (what execveat would use)
  * - reading STATE_FILE one byte per read(2) (jansson's json_loadfd) against
- *   one read(2) of the whole file */
+ *   one read(2) of the whole file
+ * - fork + exec of `BINARY --version` and wait: from its path, from a fresh
+ *   sealed memfd copy, from a fresh read-only open_tree view (what a
+ *   re-exec costs each way, the copy or view included) */
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/mount.h>
@@ -16,6 +19,7 @@
 #include <sys/sendfile.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -66,6 +70,40 @@ static int ro_view(const char *bin)
                 return -1;
         }
         return t; /* an O_PATH fd of the file on a read-only detached mount */
+}
+
+enum how { BY_PATH, BY_MEMFD, BY_VIEW };
+
+/* fork, exec BINARY --version (stdout to /dev/null), wait; -1 on failure */
+static double exec_once(const char *bin, enum how how)
+{
+        double a = now_us();
+        int fd = -1;
+        if (how == BY_MEMFD)
+                fd = memfd_copy(bin);
+        else if (how == BY_VIEW)
+                fd = ro_view(bin);
+        if (how != BY_PATH && fd < 0)
+                return -1;
+        pid_t pid = fork();
+        if (pid == 0) {
+                int null = open("/dev/null", O_WRONLY);
+                dup2(null, 1);
+                char *argv[] = { (char *)bin, "--version", NULL };
+                extern char **environ;
+                if (how == BY_PATH)
+                        execve(bin, argv, environ);
+                else
+                        syscall(SYS_execveat, fd, "", argv, environ, AT_EMPTY_PATH);
+                _exit(127);
+        }
+        int st = 0;
+        waitpid(pid, &st, 0);
+        if (fd >= 0)
+                close(fd);
+        if (!WIFEXITED(st) || WEXITSTATUS(st) != 0)
+                return -1;
+        return now_us() - a;
 }
 
 int main(int argc, char **argv)
@@ -125,6 +163,20 @@ int main(int argc, char **argv)
                 close(fd);
         }
         printf("state file, whole-file reads             %7.1f us\n", median(t, n));
+
+        static const char *const hows[] = { "its path", "a fresh sealed memfd copy", "a fresh read-only open_tree view" };
+        for (int h = BY_PATH; h <= BY_VIEW; h++) {
+                int k = 0;
+                for (int i = 0; i < n; i++) {
+                        double d = exec_once(argv[1], (enum how)h);
+                        if (d >= 0)
+                                t[k++] = d;
+                }
+                if (k)
+                        printf("fork + exec --version + wait, from %-33s %7.1f us\n", hows[h], median(t, k));
+                else
+                        printf("fork + exec from %s: failed\n", hows[h]);
+        }
         free(t);
         return 0;
 }
