@@ -488,7 +488,27 @@ md_table() {
       }
       print "| `docker run --rm` end to end | not measured: needs the engines issue | | | | |"
       print ""
-      print "\\* the runtime did not apply all of the row'\''s settings (see probes.txt): not comparable."
+      print "\\* the runtime did not apply all of the row'\''s settings (checked from the host, see probes.txt), so the row is not a like-for-like comparison:"
+      close(flags)
+      while ((getline l < flags) > 0) {
+        split(l, f, "\t"); sub(/^not applied: /, "", f[3])
+        if (f[3] ~ /^failed/) { printf "- %s, %s: %s\n", f[2], f[1], f[3]; continue }
+        m = split(f[3], items, " ")
+        for (j = 1; j <= m; j++) {
+          key = f[2] SUBSEP items[j]
+          if (!(key in rowsof)) { order2[++k2] = key; rowsof[key] = f[1] } else rowsof[key] = rowsof[key] ", " f[1]
+        }
+      }
+      for (j = 1; j <= k2; j++) {
+        split(order2[j], lk, SUBSEP)
+        w = lk[2]
+        if (w == "own_cgroup=yes") w = "no cgroup of its own"
+        else if (w == "seccomp=2") w = "no seccomp filter"
+        else if (w == "pids.max=1024") w = "no pids limit"
+        else if (w == "memory.limit=268435456") w = "no memory limit"
+        else if (w ~ /^uid_map=/) w = "no user namespace mapping (" w ")"
+        printf "- %s: %s (rows: %s)\n", lk[1], w, rowsof[order2[j]]
+      }
     }' "$OUT/rows.tsv"
 }
 
