@@ -180,7 +180,8 @@ rt() { # rt LABEL [STATE_DIR]: the command line of a runtime, with its own state
 # What a runtime really applied for a bundle: run `sleep` in it and look at
 # the process from the host. Prints key=value pairs.
 probe() {
-  local label=$1 bundle=$2 r id=probe-$label-$$
+  local label=$1 bundle=$2 r id
+  id=probe-$label-$$
   r=$(rt "$label")
   local pb=$WORK/probe-bundle
   rm -rf "$pb" && mkdir -p "$pb"

@@ -116,6 +116,17 @@ instructions() {
     valgrind --tool=callgrind --callgrind-out-file="$P/callgrind-$what.out" "$BULWARK" "${args[@]}" >/dev/null 2>"$P/callgrind-$what.log"
     printf '  bulwark %-9s %12s instructions\n' "$what" "$(awk '/Collected :/ {print $NF}' "$P/callgrind-$what.log")"
   done
+  # start and delete of a container made by create (they do not re-exec)
+  $BW delete --force prof-c >/dev/null 2>&1
+  if $BW create --bundle "$B" prof-c >/dev/null 2>&1; then
+    valgrind --tool=callgrind --callgrind-out-file="$P/callgrind-start.out" $BW start prof-c 2>"$P/callgrind-start.log"
+    local i
+    for i in $(seq 100); do [[ $($BW state prof-c 2>/dev/null | jq -r .status) == stopped ]] && break; sleep 0.01; done
+    valgrind --tool=callgrind --callgrind-out-file="$P/callgrind-delete.out" $BW delete prof-c 2>"$P/callgrind-delete.log"
+    for what in start delete; do
+      printf '  bulwark %-9s %12s instructions\n' "$what" "$(awk '/Collected :/ {print $NF}' "$P/callgrind-$what.log")"
+    done
+  fi
   # run: valgrind 3.19 cannot execveat a memfd nor emulate open_tree/openat2,
   # so bulwark runs from a sealed copy made beforehand (no re-exec) and the
   # container's init fails at its first open_tree: this counts the parent's
