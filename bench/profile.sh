@@ -10,8 +10,10 @@
 #   5. seccomp: compile, cache hit, load (bench/seccomp-cost.c)
 #   6. single steps: the memfd copy against a read-only view, byte reads
 #      (bench/micro.c)
+#   7. that the read-only view stops the CVE-2019-5736 write (roview-check.c)
 # Knobs: BULWARK, BENCH_DIR, RUNS (40), PERF_RUNS (20), STEPS (the
-# functions below to run: split counts syscall_time instructions seccomp micro).
+# functions below to run: split counts syscall_time instructions seccomp micro
+# roview).
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -165,6 +167,15 @@ micro() {
   "$WORK/micro" "$BULWARK" "$STATE/state-sample.json" 200 | sed 's/^/  /'
 }
 
-for step in ${STEPS:-split counts syscall_time instructions seccomp micro}; do
+# --- 7. the read-only view against CVE-2019-5736 ---------------------------------
+roview() {
+  echo
+  echo "== 7. a read-only open_tree view of the binary refuses the CVE-2019-5736 write (bench/roview-check.c)"
+  gcc -O2 -D_GNU_SOURCE -o "$WORK/roview-check" "$here/roview-check.c" || return
+  printf '  read-only view: %s\n' "$("$WORK/roview-check")"
+  printf '  writable view (the control): %s\n' "$("$WORK/roview-check" rw)"
+}
+
+for step in ${STEPS:-split counts syscall_time instructions seccomp micro roview}; do
   "$step"
 done
