@@ -33,7 +33,7 @@ install:
 # The lifecycle benchmark against crun and runc (root; prints, never fails on
 # a number; not part of check). bench/bench.sh documents its knobs.
 bench: all
-	bench/bench.sh
+	BUILD_DIR=$(abspath $(BUILD)) bench/bench.sh
 
 clean:
 	rm -rf build build-asan build-fuzz

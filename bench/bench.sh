@@ -8,7 +8,7 @@
 #   bench/bench.sh                  everything (as root)
 #   ONLY="bare userns" bench/bench.sh   only these variants
 # Variants: bare statedisk userns seccomp limits defaults phases batch rss
-# Knobs: BULWARK (binary, default build/bulwark), RUNS (40), WARMUP (5),
+# Knobs: BUILD_DIR (build), BULWARK (binary, default $BUILD_DIR/bulwark), RUNS (40), WARMUP (5),
 # ROUNDS (5: the runtimes take turns this many times within the invocation),
 # BATCH_RUNS (5), RSS_RUNS (15), BENCH_DIR (/tmp/bulwark-bench).
 # Output: the table on stdout, and in $BENCH_DIR/out/: one hyperfine JSON
@@ -17,7 +17,8 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
-BULWARK=${BULWARK:-$top/build/bulwark}
+BUILD_DIR=${BUILD_DIR:-$top/build}
+BULWARK=${BULWARK:-$BUILD_DIR/bulwark}
 RUNS=${RUNS:-40}
 WARMUP=${WARMUP:-5}
 ROUNDS=${ROUNDS:-5}
@@ -146,7 +147,7 @@ make_bundles() {
 
 build_helpers() {
   [[ -x $BULWARK ]] || { note "no bulwark binary at $BULWARK (run make first)"; return 1; }
-  local lib=$top/build/libbulwark.a
+  local lib=$BUILD_DIR/libbulwark.a
   [[ -f $lib ]] || { note "no $lib (run make first)"; return 1; }
   # shellcheck disable=SC2046
   gcc -O2 -D_GNU_SOURCE -I"$top/src" -o "$WORK/seccomp-dump" "$here/seccomp-dump.c" "$lib" \

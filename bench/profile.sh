@@ -18,7 +18,8 @@ set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 top=$(dirname "$here")
-BULWARK=${BULWARK:-$top/build/bulwark}
+BUILD_DIR=${BUILD_DIR:-$top/build}
+BULWARK=${BULWARK:-$BUILD_DIR/bulwark}
 WORK=${BENCH_DIR:-/tmp/bulwark-bench}
 RUNS=${RUNS:-40}
 PERF_RUNS=${PERF_RUNS:-20}
@@ -148,7 +149,7 @@ instructions() {
 seccomp() {
   echo
   echo "== 5. seccomp: bulwark's built-in profile (bench/seccomp-cost.c)"
-  local lib=$top/build/libbulwark.a
+  local lib=$BUILD_DIR/libbulwark.a
   # shellcheck disable=SC2046
   gcc -O2 -D_GNU_SOURCE -I"$top/src" -o "$WORK/seccomp-cost" "$here/seccomp-cost.c" "$lib" \
     $(pkg-config --libs jansson libseccomp libcap) || return
