@@ -30,5 +30,10 @@ install:
 	ninja -C $(BUILD) >/dev/null
 	DESTDIR=$(DESTDIR) meson install -C $(BUILD) --no-rebuild
 
+# The lifecycle benchmark against crun and runc (root; prints, never fails on
+# a number; not part of check). bench/bench.sh documents its knobs.
+bench: all
+	BUILD_DIR=$(abspath $(BUILD)) bench/bench.sh
+
 clean:
 	rm -rf build build-asan build-fuzz
