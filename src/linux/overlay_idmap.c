@@ -229,15 +229,38 @@ static int own_dir(const char *path, uid_t uid, gid_t gid, int *out, struct bw_e
         return 0;
 }
 
-static int add_layers(int fs_fd, char **paths, const char *key, int userns_fd, bool *by_path, struct bw_error **err)
+/* The idmapped views must stay open until the superblock is made:
+ * closing the last fd of a detached mount dissolves it, and overlayfs
+ * refuses a layer that is no longer mounted ("failed to clone lowerpath"). */
+struct views {
+        int fd[512];
+        size_t n;
+};
+
+static void views_close(struct views *v)
+{
+        for (size_t i = 0; i < v->n; i++)
+                close(v->fd[i]);
+        v->n = 0;
+}
+
+static int add_layers(int fs_fd, char **paths, const char *key, int userns_fd, struct views *v, bool *by_path,
+                      struct bw_error **err)
 {
         for (char **p = paths; p && *p; p++) {
-                _cleanup_close_ int m = bw_idmap_mount_clone(AT_FDCWD, *p, userns_fd, false, err);
-                if (m < 0)
-                        return bw_error_wrap(err, "overlay layer");
-                if (add_layer(fs_fd, key, m, by_path, err) < 0)
-                        return bw_error_wrap(err, "adding layer %s", *p);
-                /* overlayfs holds the layer now; our fd can go */
+                if (v->n == ARRAY_SIZE(v->fd))
+                        return bw_error_msg(err, -E2BIG, "the overlay has more than %zu layers", ARRAY_SIZE(v->fd));
+                int m = bw_idmap_mount_clone(AT_FDCWD, *p, userns_fd, false, err);
+                if (m < 0) {
+                        bw_error_wrap(err, "overlay layer");
+                        return m;
+                }
+                v->fd[v->n++] = m;
+                int r = add_layer(fs_fd, key, m, by_path, err);
+                if (r < 0) {
+                        bw_error_wrap(err, "adding layer %s", *p);
+                        return r;
+                }
         }
         return 0;
 }
@@ -256,9 +279,12 @@ int bw_overlay_idmapped(const struct bw_overlay_layers *l, int userns_fd, uid_t 
         if (fsconfig(fs, FSCONFIG_SET_STRING, "source", "bulwark-overlay", 0) < 0)
                 return config_fail(fs, -errno, "source", err);
         bool by_path = false;
-        if (add_layers(fs, l->lower, "lowerdir+", userns_fd, &by_path, err) < 0 ||
-            add_layers(fs, l->data, "datadir+", userns_fd, &by_path, err) < 0)
-                return bw_error_wrap(err, "rebuilding the overlay rootfs");
+        __attribute__((cleanup(views_close))) struct views views = { .n = 0 };
+        if ((r = add_layers(fs, l->lower, "lowerdir+", userns_fd, &views, &by_path, err)) < 0 ||
+            (r = add_layers(fs, l->data, "datadir+", userns_fd, &views, &by_path, err)) < 0) {
+                bw_error_wrap(err, "rebuilding the overlay rootfs");
+                return r;
+        }
         if (upper >= 0 && (add_layer(fs, "upperdir", upper, &by_path, err) < 0 ||
                            add_layer(fs, "workdir", work, &by_path, err) < 0))
                 return bw_error_wrap(err, "rebuilding the overlay rootfs (upper layer %s)", l->upper);
