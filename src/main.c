@@ -9,6 +9,8 @@
 #include "util/cleanup.h"
 
 static const struct bw_command commands[] = {
+        { "setup", cmd_setup, "create the bulwark user and its subordinate id ranges (as root; idempotent)",
+          "setup [--ids N]" },
         { "spec", cmd_spec, "write a hardened default config.json into a bundle",
           "spec [--bundle DIR] [--rootless]" },
         { "features", cmd_features, "print the OCI features document (what this runtime supports)", "features" },

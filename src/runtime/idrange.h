@@ -29,7 +29,7 @@ struct bw_subids { struct bw_subid *v; size_t n; };
 void bw_subids_free(struct bw_subids *s);
 
 /* The ranges of a user, named in the first field by name or by uid
- * (uid (uid_t)-1: by name only). Blank lines and '#' comments are skipped;
+ * (uid (uid_t)-1: by name only; user NULL and uid -1: every line's). Blank lines and '#' comments are skipped;
  * a malformed line for this user is an error naming what:LINE. */
 int bw_subids_parse(const char *text, const char *what, const char *user, uid_t uid, struct bw_subids *out,
                     struct bw_error **err);

@@ -44,6 +44,8 @@ static int parse_u32(const char *s, uint32_t *out)
 
 static bool names_user(const char *field, const char *user, uid_t uid)
 {
+        if (!user && uid == (uid_t)-1)
+                return true; /* every line */
         if (user && strcmp(field, user) == 0)
                 return true;
         uint32_t n;
