@@ -136,14 +136,22 @@ int bw_overlay_parse_options(const char *superopts, struct bw_overlay_layers *ou
                 return bw_error_msg(err, -EINVAL, "overlay options \"%s\" have upperdir without workdir or the reverse",
                                     superopts);
         }
-        for (char **v = out->lower; *v; v++)
-                if (**v != '/') {
-                        int r = bw_error_msg(err, -EINVAL,
-                                             "overlay lower layer \"%s\" is a relative path (the mounter's working "
-                                             "directory is unknown); mount the rootfs with absolute layer paths", *v);
-                        bw_overlay_layers_free(out);
-                        return r;
-                }
+        const char *rel = NULL;
+        for (char **v = out->lower; *v && !rel; v++)
+                if (**v != '/')
+                        rel = *v;
+        for (char **v = out->data; v && *v && !rel; v++)
+                if (**v != '/')
+                        rel = *v;
+        if (!rel && out->upper && (*out->upper != '/' || *out->work != '/'))
+                rel = *out->upper != '/' ? out->upper : out->work;
+        if (rel) {
+                int r = bw_error_msg(err, -EINVAL,
+                                     "overlay layer \"%s\" is not an absolute path (the mounter's working "
+                                     "directory is unknown); mount the rootfs with absolute layer paths", rel);
+                bw_overlay_layers_free(out);
+                return r;
+        }
         return 0;
 }
 
