@@ -34,9 +34,11 @@ BW_COMMAND(validate)
                 return bw_error_usage(err, "validate: give either --bundle DIR or FILE, not both; usage: bulwark %s",
                                       bw_command_find("validate")->usage);
         _cleanup_free_ char *path = NULL;
+        const char *dir = bundle ? bundle : ".";
+        const char *sep = *dir && dir[strlen(dir) - 1] == '/' ? "" : "/";
         if (rest == 1)
                 path = strdup(argv[optind]);
-        else if (asprintf(&path, "%s/config.json", bundle ? bundle : ".") < 0)
+        else if (asprintf(&path, "%s%sconfig.json", dir, sep) < 0)
                 path = NULL;
         if (!path)
                 return bw_error_set(err, -ENOMEM, "validate");

@@ -24,7 +24,7 @@ static void free_mount(struct oci_mount *m)
         free(m->gid_mappings.v);
 }
 
-static void free_process(struct oci_process *p)
+void oci_process_free(struct oci_process *p)
 {
         if (!p)
                 return;
@@ -138,7 +138,7 @@ void oci_config_free(struct oci_config *c)
         for (size_t i = 0; i < c->n_mounts; i++)
                 free_mount(&c->mounts[i]);
         free(c->mounts);
-        free_process(c->process);
+        oci_process_free(c->process);
         free(c->hostname);
         free(c->domainname);
         free_hooks(&c->hooks.prestart);

@@ -2,6 +2,7 @@
  * and the top-level sections (root, mounts, hooks, annotations). process and
  * linux have files of their own; cross-field checks live in validate.c. */
 #include <errno.h>
+#include <stdio.h>
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,17 +22,30 @@
 
 static void config_freep(struct oci_config **c) { oci_config_free(*c); }
 
+/* SemVer with major version 1, the only one there is: "1.2.0", "1.0.2-dev". */
+static bool semver_1(const char *s)
+{
+        if (strncmp(s, "1.", 2) != 0)
+                return false;
+        s += 2;
+        for (int part = 0; part < 2; part++) {
+                size_t n = strspn(s, "0123456789");
+                if (n == 0)
+                        return false;
+                s += n;
+                if (part == 0 && *s++ != '.')
+                        return false;
+        }
+        return *s == '\0' || *s == '-' || *s == '+';
+}
+
 static int load_version(struct oci_reader *r, json_t *top, struct oci_config *c)
 {
         int k = rd_require(r, top, "ociVersion", "a version string such as \"1.2.0\"");
         if (k < 0)
                 return k;
         json_t *v = rd_enter(r, top, "ociVersion");
-        /* SemVer with major version 1: the only one there is. */
-        const char *s = json_is_string(v) ? json_string_value(v) : "";
-        unsigned maj, min, patch;
-        int n = 0;
-        if (sscanf(s, "%u.%u.%u%n", &maj, &min, &patch, &n) != 3 || maj != 1 || (s[n] && s[n] != '-' && s[n] != '+'))
+        if (!semver_1(json_is_string(v) ? json_string_value(v) : ""))
                 k = rd_expected(r, v, "a version 1.MINOR.PATCH such as \"1.2.0\"");
         else
                 k = rd_string(r, v, &c->oci_version);
@@ -109,23 +123,6 @@ static int load_hooks(struct oci_reader *r, json_t *v, struct oci_hooks *h)
         return k;
 }
 
-/* Allocate *out and load the object v into it with fn. */
-#define LOAD_SECTION(r, top, key, out, fn)                                       \
-        ({                                                                       \
-                int _k = 0;                                                      \
-                json_t *_v = rd_enter(r, top, key);                              \
-                if (_v) {                                                        \
-                        _k = rd_object(r, _v);                                   \
-                        if (_k == 0) {                                           \
-                                (out) = calloc(1, sizeof(*(out)));               \
-                                _k = (out) ? fn(r, _v, (out))                    \
-                                           : bw_error_set((r)->err, -ENOMEM, "loading %s", (r)->name); \
-                        }                                                        \
-                        rd_pop(r);                                               \
-                }                                                                \
-                _k;                                                              \
-        })
-
 static int load_config(struct oci_reader *r, json_t *top, struct oci_config *c)
 {
         int k;
@@ -140,11 +137,11 @@ static int load_config(struct oci_reader *r, json_t *top, struct oci_config *c)
         }
         if ((k = rd_field_struct_array(r, top, "mounts", sizeof(*c->mounts), (void **)&c->mounts, &c->n_mounts,
                                        load_mount)) < 0 ||
-            (k = LOAD_SECTION(r, top, "process", c->process, oci_load_process)) < 0 ||
+            (k = RD_ALLOC_WITH(r, top, "process", oci_load_process, c->process)) < 0 ||
             (k = rd_field_string(r, top, "hostname", &c->hostname)) < 0 ||
             (k = rd_field_string(r, top, "domainname", &c->domainname)) < 0 ||
             (k = rd_field_kv(r, top, "annotations", &c->annotations)) < 0 ||
-            (k = LOAD_SECTION(r, top, "linux", c->linux, oci_load_linux)) < 0)
+            (k = RD_ALLOC_WITH(r, top, "linux", oci_load_linux, c->linux)) < 0)
                 return k;
         v = rd_enter(r, top, "hooks");
         if (v) {
@@ -181,11 +178,9 @@ int oci_config_load_data(const char *data, size_t len, const char *name, struct 
                          struct bw_error **err)
 {
         struct oci_reader r = { .data = data, .len = len, .name = name ? name : "config.json", .err = err };
-        int k = oci_prescan(&r);
-        if (k < 0)
-                return k;
         _cleanup_json_ json_t *top = NULL;
-        if ((k = parse(&r, &top)) < 0)
+        int k = oci_prescan(&r);
+        if (k < 0 || (k = parse(&r, &top)) < 0)
                 return k;
         _cleanup_(config_freep) struct oci_config *c = calloc(1, sizeof(*c));
         if (!c)
@@ -226,28 +221,66 @@ static int read_all(int fd, const char *path, char **buf, size_t *len, struct bw
         return 0;
 }
 
-int oci_config_load_file(const char *path, struct oci_config **out, struct bw_error **err)
+/* The bytes of a config or process file; directories are refused by name. */
+static int read_file(const char *path, const char *what, const char *hint, char **buf, size_t *len,
+                     struct bw_error **err)
 {
         _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
         if (fd < 0)
-                return bw_error_set(err, -errno, "opening config %s", path);
+                return bw_error_set(err, -errno, "opening %s %s", what, path);
         struct stat st;
         if (fstat(fd, &st) < 0)
-                return bw_error_set(err, -errno, "checking config %s", path);
+                return bw_error_set(err, -errno, "checking %s %s", what, path);
         if (S_ISDIR(st.st_mode))
-                return bw_error_msg(err, -EISDIR,
-                                    "%s: expected a JSON file, found a directory (for a bundle, pass --bundle %s)",
-                                    path, path);
+                return bw_error_msg(err, -EISDIR, "%s: expected a JSON file, found a directory%s", path, hint);
+        return read_all(fd, path, buf, len, err);
+}
+
+int oci_config_load_file(const char *path, struct oci_config **out, struct bw_error **err)
+{
         _cleanup_free_ char *buf = NULL;
+        _cleanup_free_ char *hint = NULL;
+        if (asprintf(&hint, " (for a bundle, pass --bundle %s)", path) < 0)
+                hint = NULL;
         size_t len = 0;
-        int k = read_all(fd, path, &buf, &len, err);
+        int k = read_file(path, "config", hint ? hint : "", &buf, &len, err);
         if (k < 0)
                 return k;
         return oci_config_load_data(buf, len, path, out, err);
 }
 
+static void process_freep(struct oci_process **p) { oci_process_free(*p); }
+
+int oci_process_load_data(const char *data, size_t len, const char *name, struct oci_process **out,
+                          struct bw_error **err)
+{
+        struct oci_reader r = { .data = data, .len = len, .name = name ? name : "process.json", .err = err };
+        _cleanup_json_ json_t *top = NULL;
+        int k = oci_prescan(&r);
+        if (k < 0 || (k = parse(&r, &top)) < 0)
+                return k;
+        _cleanup_(process_freep) struct oci_process *p = calloc(1, sizeof(*p));
+        if (!p)
+                return bw_error_set(err, -ENOMEM, "loading %s", r.name);
+        if ((k = oci_load_process(&r, top, p)) < 0 || (k = oci_validate_process(&r, p)) < 0)
+                return k;
+        *out = take_ptr(p);
+        return 0;
+}
+
+int oci_process_load_file(const char *path, struct oci_process **out, struct bw_error **err)
+{
+        _cleanup_free_ char *buf = NULL;
+        size_t len = 0;
+        int k = read_file(path, "process file", "", &buf, &len, err);
+        if (k < 0)
+                return k;
+        return oci_process_load_data(buf, len, path, out, err);
+}
+
 int oci_config_validate(const struct oci_config *c, struct bw_error **err)
 {
         struct oci_reader r = { .name = "config", .err = err };
-        return oci_validate(&r, c);
+        int k = oci_validate_shape(&r, c);
+        return k < 0 ? k : oci_validate(&r, c);
 }

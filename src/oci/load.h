@@ -13,6 +13,12 @@ int oci_config_load_file(const char *path, struct oci_config **out, struct bw_er
 /* Load and validate bytes (the fuzzer's and the tests' entry point). */
 int oci_config_load_data(const char *data, size_t len, const char *name,
                          struct oci_config **out, struct bw_error **err);
+/* A process on its own (runc's `exec --process process.json`): the same
+ * rules and messages as the config's "process" section, with paths relative
+ * to the file's top ("user.uid"). */
+int oci_process_load_file(const char *path, struct oci_process **out, struct bw_error **err);
+int oci_process_load_data(const char *data, size_t len, const char *name,
+                          struct oci_process **out, struct bw_error **err);
 /* The semantic checks of the loader (absolute paths, duplicate namespaces,
  * overlapping mappings, namespaced sysctls ...) on a config built in memory,
  * e.g. by `spec` or the hardener. Messages name JSON paths without positions. */

@@ -152,34 +152,6 @@ static int load_abs_paths(struct oci_reader *r, json_t *v, char ***out)
         return k;
 }
 
-/* Allocate *out and read the object at key into it with fn. */
-#define SUBSTRUCT(r, v, key, out, fn)                                            \
-        ({                                                                       \
-                int _k = 0;                                                      \
-                json_t *_s = rd_enter(r, v, key);                                \
-                if (_s) {                                                        \
-                        _k = rd_object(r, _s);                                   \
-                        if (_k == 0) {                                           \
-                                (out) = calloc(1, sizeof(*(out)));               \
-                                _k = (out) ? fn(r, _s, (out))                    \
-                                           : bw_error_set((r)->err, -ENOMEM, "loading %s", (r)->name); \
-                        }                                                        \
-                        rd_pop(r);                                               \
-                }                                                                \
-                _k;                                                              \
-        })
-
-#define FIELD_WITH(r, v, key, fn, out)                   \
-        ({                                               \
-                int _k = 0;                              \
-                json_t *_s = rd_enter(r, v, key);        \
-                if (_s) {                                \
-                        _k = fn(r, _s, out);             \
-                        rd_pop(r);                       \
-                }                                        \
-                _k;                                      \
-        })
-
 static int load_resources_field(struct oci_reader *r, json_t *v, struct oci_resources *res)
 {
         int k = rd_object(r, v);
@@ -197,16 +169,16 @@ int oci_load_linux(struct oci_reader *r, json_t *v, struct oci_linux *l)
             (k = rd_field_struct_array(r, v, "devices", sizeof(*l->devices), (void **)&l->devices, &l->n_devices,
                                        load_device)) < 0 ||
             (k = rd_field_string(r, v, "cgroupsPath", &l->cgroups_path)) < 0 ||
-            (k = FIELD_WITH(r, v, "resources", load_resources_field, &l->resources)) < 0 ||
+            (k = RD_WITH(r, v, "resources", load_resources_field, &l->resources)) < 0 ||
             (k = rd_field_kv(r, v, "sysctl", &l->sysctl)) < 0 ||
-            (k = SUBSTRUCT(r, v, "seccomp", l->seccomp, oci_load_seccomp)) < 0 ||
-            (k = FIELD_WITH(r, v, "rootfsPropagation", load_propagation, &l->rootfs_propagation)) < 0 ||
-            (k = FIELD_WITH(r, v, "maskedPaths", load_abs_paths, &l->masked_paths)) < 0 ||
-            (k = FIELD_WITH(r, v, "readonlyPaths", load_abs_paths, &l->readonly_paths)) < 0 ||
+            (k = RD_ALLOC_WITH(r, v, "seccomp", oci_load_seccomp, l->seccomp)) < 0 ||
+            (k = RD_WITH(r, v, "rootfsPropagation", load_propagation, &l->rootfs_propagation)) < 0 ||
+            (k = RD_WITH(r, v, "maskedPaths", load_abs_paths, &l->masked_paths)) < 0 ||
+            (k = RD_WITH(r, v, "readonlyPaths", load_abs_paths, &l->readonly_paths)) < 0 ||
             (k = rd_field_string(r, v, "mountLabel", &l->mount_label)) < 0 ||
-            (k = SUBSTRUCT(r, v, "personality", l->personality, load_personality)) < 0 ||
-            (k = FIELD_WITH(r, v, "timeOffsets", load_time_offsets, l)) < 0 ||
-            (k = SUBSTRUCT(r, v, "intelRdt", l->intel_rdt, load_intel_rdt)) < 0)
+            (k = RD_ALLOC_WITH(r, v, "personality", load_personality, l->personality)) < 0 ||
+            (k = RD_WITH(r, v, "timeOffsets", load_time_offsets, l)) < 0 ||
+            (k = RD_ALLOC_WITH(r, v, "intelRdt", load_intel_rdt, l->intel_rdt)) < 0)
                 return k;
         return 0;
 }

@@ -198,18 +198,6 @@ static int load_scheduler(struct oci_reader *r, json_t *v, struct oci_scheduler 
         return k;
 }
 
-/* Read the optional object field key with fn. */
-#define SUBOBJECT(r, v, key, fn, out)                    \
-        ({                                               \
-                int _k = 0;                              \
-                json_t *_s = rd_enter(r, v, key);        \
-                if (_s) {                                \
-                        _k = fn(r, _s, out);             \
-                        rd_pop(r);                       \
-                }                                        \
-                _k;                                      \
-        })
-
 static int load_args(struct oci_reader *r, json_t *v, struct oci_process *p)
 {
         if (!json_object_get(v, "commandLine")) {
@@ -232,22 +220,22 @@ int oci_load_process(struct oci_reader *r, json_t *v, struct oci_process *p)
 {
         int k;
         if ((k = rd_field_bool(r, v, "terminal", &p->terminal)) < 0 ||
-            (k = SUBOBJECT(r, v, "consoleSize", load_console_size, p)) < 0 ||
+            (k = RD_WITH(r, v, "consoleSize", load_console_size, p)) < 0 ||
             (k = rd_require(r, v, "user", "an object with uid and gid")) < 0 ||
-            (k = SUBOBJECT(r, v, "user", load_user, &p->user)) < 0 ||
+            (k = RD_WITH(r, v, "user", load_user, &p->user)) < 0 ||
             (k = rd_field_string(r, v, "commandLine", &p->command_line)) < 0 ||
             (k = load_args(r, v, p)) < 0 ||
             (k = rd_field_strv(r, v, "env", &p->env)) < 0 ||
             (k = rd_require(r, v, "cwd", "an absolute path")) < 0 ||
             (k = rd_field_abs_path(r, v, "cwd", &p->cwd)) < 0 ||
-            (k = SUBOBJECT(r, v, "capabilities", load_capabilities, &p->capabilities)) < 0 ||
+            (k = RD_WITH(r, v, "capabilities", load_capabilities, &p->capabilities)) < 0 ||
             (k = rd_field_struct_array(r, v, "rlimits", sizeof(*p->rlimits), (void **)&p->rlimits, &p->n_rlimits,
                                        load_rlimit)) < 0 ||
             (k = rd_field_bool(r, v, "noNewPrivileges", &p->no_new_privileges)) < 0 ||
             (k = rd_field_string(r, v, "apparmorProfile", &p->apparmor_profile)) < 0 ||
             (k = rd_field_string(r, v, "selinuxLabel", &p->selinux_label)) < 0 ||
-            (k = SUBOBJECT(r, v, "ioPriority", load_io_priority, &p->io_priority)) < 0 ||
-            (k = SUBOBJECT(r, v, "scheduler", load_scheduler, &p->scheduler)) < 0)
+            (k = RD_WITH(r, v, "ioPriority", load_io_priority, &p->io_priority)) < 0 ||
+            (k = RD_WITH(r, v, "scheduler", load_scheduler, &p->scheduler)) < 0)
                 return k;
         json_t *o = rd_enter(r, v, "oomScoreAdj");
         if (o) {

@@ -6,17 +6,6 @@
 #include "oci/reader.h"
 #include "util/cleanup.h"
 
-#define FIELD_WITH(r, v, key, fn, out)                   \
-        ({                                               \
-                int _k = 0;                              \
-                json_t *_s = rd_enter(r, v, key);        \
-                if (_s) {                                \
-                        _k = fn(r, _s, out);             \
-                        rd_pop(r);                       \
-                }                                        \
-                _k;                                      \
-        })
-
 static int load_device_rule(struct oci_reader *r, json_t *v, void *elem)
 {
         struct oci_device_rule *d = elem;
@@ -227,14 +216,14 @@ int oci_load_resources(struct oci_reader *r, json_t *v, struct oci_resources *re
         int k;
         if ((k = rd_field_struct_array(r, v, "devices", sizeof(*res->devices), (void **)&res->devices,
                                        &res->n_devices, load_device_rule)) < 0 ||
-            (k = FIELD_WITH(r, v, "memory", load_memory, &res->memory)) < 0 ||
-            (k = FIELD_WITH(r, v, "cpu", load_cpu, &res->cpu)) < 0 ||
-            (k = FIELD_WITH(r, v, "pids", load_pids, res)) < 0 ||
-            (k = FIELD_WITH(r, v, "blockIO", load_block_io, &res->block_io)) < 0 ||
+            (k = RD_WITH(r, v, "memory", load_memory, &res->memory)) < 0 ||
+            (k = RD_WITH(r, v, "cpu", load_cpu, &res->cpu)) < 0 ||
+            (k = RD_WITH(r, v, "pids", load_pids, res)) < 0 ||
+            (k = RD_WITH(r, v, "blockIO", load_block_io, &res->block_io)) < 0 ||
             (k = rd_field_struct_array(r, v, "hugepageLimits", sizeof(*res->hugepage_limits),
                                        (void **)&res->hugepage_limits, &res->n_hugepage_limits, load_hugepage)) < 0 ||
-            (k = FIELD_WITH(r, v, "network", load_network, res)) < 0 ||
-            (k = FIELD_WITH(r, v, "rdma", load_rdma, res)) < 0 ||
+            (k = RD_WITH(r, v, "network", load_network, res)) < 0 ||
+            (k = RD_WITH(r, v, "rdma", load_rdma, res)) < 0 ||
             (k = rd_field_kv(r, v, "unified", &res->unified)) < 0)
                 return k;
         return 0;

@@ -3,7 +3,6 @@
  * found Y. */
 #include <errno.h>
 #include <inttypes.h>
-#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -77,7 +76,14 @@ char *rd_path(const struct oci_reader *r)
 static char *where(const struct oci_reader *r, size_t n)
 {
         char *s = NULL;
-        long off = oci_json_locate(r->data, r->len, r->seg, n < ARRAY_SIZE(r->seg) ? n : ARRAY_SIZE(r->seg));
+        /* A value that is absent (a missing field) is reported where its
+         * nearest present ancestor starts. */
+        long off = -1;
+        for (size_t k = n < ARRAY_SIZE(r->seg) ? n : ARRAY_SIZE(r->seg); r->data && off < 0; k--) {
+                off = oci_json_locate(r->data, r->len, r->seg, k);
+                if (k == 0)
+                        break;
+        }
         int rc;
         if (off >= 0) {
                 int line, col;
@@ -89,6 +95,7 @@ static char *where(const struct oci_reader *r, size_t n)
         return rc < 0 ? NULL : s;
 }
 
+__attribute__((format(printf, 3, 0)))
 static int verror_at(struct oci_reader *r, size_t at_depth, const char *fmt, va_list ap)
 {
         _cleanup_free_ char *pos = where(r, at_depth);
@@ -254,11 +261,13 @@ static int integer_of(const struct oci_reader *r, const json_t *v, bool *neg, ui
         size_t n = 0;
         const char *t = number_text(r, &n);
         if (!t) {
+                /* no source text: trust the double only where it is exact */
                 double d = json_real_value(v);
-                if (d != floor(d) || fabs(d) > 9007199254740992.0)
+                if (!(d >= -9007199254740992.0 && d <= 9007199254740992.0) || d != (double)(int64_t)d)
                         return -EDOM;
-                *neg = d < 0;
-                *mag = (uint64_t)fabs(d);
+                int64_t i = (int64_t)d;
+                *neg = i < 0;
+                *mag = i < 0 ? (uint64_t)0 - (uint64_t)i : (uint64_t)i;
                 return 0;
         }
         size_t i = 0;
@@ -278,6 +287,7 @@ static int integer_of(const struct oci_reader *r, const json_t *v, bool *neg, ui
         if (overflow)
                 return -ERANGE;
         *mag = m;
+        *neg = *neg && m != 0; /* -0 is 0, as jansson reads it */
         return 0;
 }
 

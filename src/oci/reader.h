@@ -102,6 +102,36 @@ int rd_field_kv(struct oci_reader *r, json_t *obj, const char *key, struct oci_k
 /* uidMappings / gidMappings. */
 int rd_field_idmaps(struct oci_reader *r, json_t *obj, const char *key, struct oci_idmap_list *out);
 
+/* Read the optional field key of v with fn(r, value, out); 0 when absent. */
+#define RD_WITH(r, v, key, fn, out)                      \
+        ({                                               \
+                int _k = 0;                              \
+                json_t *_s = rd_enter(r, v, key);        \
+                if (_s) {                                \
+                        _k = fn(r, _s, out);             \
+                        rd_pop(r);                       \
+                }                                        \
+                _k;                                      \
+        })
+
+/* The same for an optional object that the config holds by pointer:
+ * allocate *out (owned by the config at once) and fill it with fn. */
+#define RD_ALLOC_WITH(r, v, key, fn, out)                                        \
+        ({                                                                       \
+                int _k = 0;                                                      \
+                json_t *_s = rd_enter(r, v, key);                                \
+                if (_s) {                                                        \
+                        _k = rd_object(r, _s);                                   \
+                        if (_k == 0) {                                           \
+                                (out) = calloc(1, sizeof(*(out)));               \
+                                _k = (out) ? fn(r, _s, (out))                    \
+                                           : bw_error_set((r)->err, -ENOMEM, "loading %s", (r)->name); \
+                        }                                                        \
+                        rd_pop(r);                                               \
+                }                                                                \
+                _k;                                                              \
+        })
+
 /* The sections of the config, one file each. */
 int oci_load_process(struct oci_reader *r, json_t *v, struct oci_process *p);
 int oci_load_linux(struct oci_reader *r, json_t *v, struct oci_linux *l);
@@ -111,3 +141,7 @@ int oci_load_seccomp(struct oci_reader *r, json_t *v, struct oci_seccomp *s);
 json_t *oci_dump_resources(const struct oci_resources *res);
 /* validate.c: the checks that span fields, with paths rebuilt from indices. */
 int oci_validate(struct oci_reader *r, const struct oci_config *c);
+int oci_validate_process(struct oci_reader *r, const struct oci_process *p);
+/* validate_shape.c: what the typed readers guarantee for JSON, checked on a
+ * config built in memory. */
+int oci_validate_shape(struct oci_reader *r, const struct oci_config *c);

@@ -254,3 +254,4 @@ bool oci_sched_flag_known(const char *name);
 const struct oci_namespace *oci_config_namespace(const struct oci_config *c, enum oci_ns_type t);
 
 void oci_config_free(struct oci_config *c);
+void oci_process_free(struct oci_process *p);

@@ -191,22 +191,37 @@ static int check_needs_ns(struct oci_reader *r, const struct oci_config *c, bool
         return k;
 }
 
-static int check_rlimits(struct oci_reader *r, const struct oci_process *p)
+/* The process at the reader's current path (the config's "process", or the
+ * top of an exec process.json). */
+int oci_validate_process(struct oci_reader *r, const struct oci_process *p)
 {
         for (size_t i = 0; p && i < p->n_rlimits; i++)
                 for (size_t j = 0; j < i; j++) {
                         if (p->rlimits[i].resource != p->rlimits[j].resource)
                                 continue;
                         size_t d = r->depth;
-                        push_keys(r, "process", "rlimits");
+                        rd_push_key(r, "rlimits");
+                        rd_push_index(r, j);
+                        _cleanup_free_ char *first = rd_path(r);
+                        rd_pop(r);
                         rd_push_index(r, i);
                         rd_push_key(r, "type");
-                        int k = rd_error(r, "expected each rlimit type once, found \"%s\" again (first at process.rlimits[%zu])",
-                                         p->rlimits[i].type ? p->rlimits[i].type : "?", j);
+                        int k = rd_error(r, "expected each rlimit type once, found \"%s\" again (first at %s)",
+                                         p->rlimits[i].type ? p->rlimits[i].type : "?", first ? first : "?");
                         r->depth = d;
                         return k;
                 }
         return 0;
+}
+
+static int check_process(struct oci_reader *r, const struct oci_process *p)
+{
+        if (!p)
+                return 0;
+        rd_push_key(r, "process");
+        int k = oci_validate_process(r, p);
+        rd_pop(r);
+        return k;
 }
 
 static bool takes_errno(enum oci_seccomp_action a)
@@ -249,7 +264,7 @@ static int check_seccomp(struct oci_reader *r, const struct oci_seccomp *s)
 int oci_validate(struct oci_reader *r, const struct oci_config *c)
 {
         int k;
-        if ((k = check_mount_mappings(r, c)) < 0 || (k = check_rlimits(r, c->process)) < 0)
+        if ((k = check_mount_mappings(r, c)) < 0 || (k = check_process(r, c->process)) < 0)
                 return k;
         if ((k = check_needs_ns(r, c, c->hostname && *c->hostname, OCI_NS_UTS, "hostname", NULL)) < 0 ||
             (k = check_needs_ns(r, c, c->domainname && *c->domainname, OCI_NS_UTS, "domainname", NULL)) < 0)
