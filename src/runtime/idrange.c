@@ -1,5 +1,5 @@
-/* The id range store: <root>/.idranges/range-UID-GID.json, one file per
- * allocation, written atomically, under an flock on <root>/.idranges/lock.
+/* The id range store: STORE/range-UID-GID.json, one file per allocation,
+ * written atomically, under an flock on STORE/lock.
  * The file name carries the range, so even an unreadable file keeps its
  * range taken. See idrange.h. */
 #include "runtime/idrange.h"
@@ -81,20 +81,51 @@ static bool default_alive(const char *root, const char *owner)
         return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
-static bool alive(const struct bw_idrange_config *c, const char *owner)
+static bool alive(const struct bw_idrange_config *c, const struct bw_idrange_alloc *a)
 {
-        return owner && (c->owner_alive ? c->owner_alive : default_alive)(c->root, owner);
+        return a->owner && a->owner_root && (c->owner_alive ? c->owner_alive : default_alive)(a->owner_root, a->owner);
+}
+
+static bool is_mine(const struct bw_idrange_config *c, const struct bw_idrange_alloc *a, const char *owner)
+{
+        return a->owner && a->owner_root && strcmp(a->owner, owner) == 0 && strcmp(a->owner_root, c->root) == 0;
+}
+
+static void disown(struct bw_idrange_alloc *a)
+{
+        free(a->owner);
+        free(a->owner_root);
+        a->owner = a->owner_root = NULL;
 }
 
 void bw_idrange_allocs_free(struct bw_idrange_allocs *a)
 {
         for (size_t i = 0; i < a->n; i++) {
                 free(a->v[i].owner);
+                free(a->v[i].owner_root);
                 free(a->v[i].file);
                 bw_rootfs_key_clear(&a->v[i].key);
         }
         free(a->v);
         *a = (struct bw_idrange_allocs){ 0 };
+}
+
+static int mkdir_parents(const char *path)
+{
+        _cleanup_free_ char *p = strdup(path);
+        if (!p)
+                return -ENOMEM;
+        for (char *s = p + 1;; s++) {
+                if (*s && *s != '/')
+                        continue;
+                char c = *s;
+                *s = '\0';
+                if (mkdir(p, c ? 0755 : 0700) < 0 && errno != EEXIST)
+                        return -errno;
+                if (!c)
+                        return 0;
+                *s = c;
+        }
 }
 
 /* A locked store: the directory fd and the lock's fd. */
@@ -114,12 +145,10 @@ static void store_close(struct store *s)
 static int store_open(const struct bw_idrange_config *c, struct store *s, struct bw_error **err)
 {
         *s = (struct store){ -1, -1 };
-        if (mkdir(c->root, 0700) < 0 && errno != EEXIST)
-                return bw_error_set(err, -errno, "creating the state root %s", c->root);
-        char path[4096];
-        snprintf(path, sizeof(path), "%s/" BW_IDRANGE_DIR, c->root);
-        if (mkdir(path, 0700) < 0 && errno != EEXIST)
-                return bw_error_set(err, -errno, "creating the id range store %s", path);
+        const char *path = c->store ? c->store : BW_IDRANGE_STORE;
+        int r = mkdir_parents(path);
+        if (r < 0)
+                return bw_error_set(err, r, "creating the id range store %s", path);
         s->dir = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (s->dir < 0)
                 return bw_error_set(err, -errno, "opening the id range store %s", path);
@@ -160,6 +189,8 @@ static void read_alloc(int dir, struct bw_idrange_alloc *a)
         }
         a->range = r;
         const char *owner = json_string_value(json_object_get(j, "owner"));
+        const char *oroot = json_string_value(json_object_get(j, "root"));
+        a->owner_root = oroot ? strdup(oroot) : NULL;
         const char *path = json_string_value(json_object_get(j, "rootfs"));
         a->owner = owner ? strdup(owner) : NULL;
         a->key.path = path ? strdup(path) : NULL;
@@ -221,10 +252,11 @@ static char *file_name(const struct bw_idrange *r)
  * crash leaves the old file or the new one, never half of one. */
 static int write_alloc(int dir, const struct bw_idrange_alloc *a, struct bw_error **err)
 {
-        _cleanup_json_ json_t *j = json_pack("{s:I, s:I, s:I, s:o, s:o, s:I, s:I, s:I, s:I}",
+        _cleanup_json_ json_t *j = json_pack("{s:I, s:I, s:I, s:o, s:o, s:o, s:I, s:I, s:I, s:I}",
                                              "uid", (json_int_t)a->range.uid, "gid", (json_int_t)a->range.gid,
                                              "size", (json_int_t)a->range.size,
                                              "owner", a->owner ? json_string(a->owner) : json_null(),
+                                             "root", a->owner_root ? json_string(a->owner_root) : json_null(),
                                              "rootfs", a->key.path ? json_string(a->key.path) : json_null(),
                                              "dev", (json_int_t)a->key.dev, "ino", (json_int_t)a->key.ino,
                                              "btime", (json_int_t)a->key.btime, "used", (json_int_t)a->used);
@@ -324,10 +356,11 @@ static int read_ranges(const struct bw_idrange_config *c, struct bw_subids *su, 
         return 0;
 }
 
-static int take(int dir, struct bw_idrange_alloc *a, const char *owner, const struct bw_rootfs_key *key,
-                struct bw_idrange *out, struct bw_error **err)
+static int take(const struct bw_idrange_config *c, int dir, struct bw_idrange_alloc *a, const char *owner,
+                const struct bw_rootfs_key *key, struct bw_idrange *out, struct bw_error **err)
 {
-        struct bw_idrange_alloc n = { .range = a->range, .owner = (char *)owner, .used = (int64_t)time(NULL) };
+        struct bw_idrange_alloc n = { .range = a->range, .owner = (char *)owner, .owner_root = (char *)c->root,
+                                      .used = (int64_t)time(NULL) };
         n.key = *key;
         int r = write_alloc(dir, &n, err);
         if (r < 0)
@@ -348,9 +381,8 @@ static int acquire_locked(const struct bw_idrange_config *c, int dir, struct bw_
          * rootfs (a create that died, an id reused) lets go of it. */
         for (size_t i = 0; i < all->n; i++) {
                 struct bw_idrange_alloc *a = &all->v[i];
-                if (!a->corrupt && a->owner && strcmp(a->owner, owner) == 0 && !key_same(&a->key, key)) {
-                        free(a->owner);
-                        a->owner = NULL;
+                if (!a->corrupt && is_mine(c, a, owner) && !key_same(&a->key, key)) {
+                        disown(a);
                         if ((r = write_alloc(dir, a, err)) < 0)
                                 return r;
                 }
@@ -359,13 +391,13 @@ static int acquire_locked(const struct bw_idrange_config *c, int dir, struct bw_
         for (size_t i = 0; i < all->n; i++) {
                 struct bw_idrange_alloc *a = &all->v[i];
                 if (!a->corrupt && key_same(&a->key, key) &&
-                    (!a->owner || strcmp(a->owner, owner) == 0 || !alive(c, a->owner)))
-                        return take(dir, a, owner, key, out, err);
+                    (!a->owner || is_mine(c, a, owner) || !alive(c, a)))
+                        return take(c, dir, a, owner, key, out, err);
         }
         /* 2. Reclaim what belongs to no container and no rootfs. */
         for (size_t i = 0; i < all->n; i++) {
                 struct bw_idrange_alloc *a = &all->v[i];
-                if (!a->corrupt && !alive(c, a->owner) && rootfs_gone(&a->key)) {
+                if (!a->corrupt && !alive(c, a) && rootfs_gone(&a->key)) {
                         if ((r = remove_alloc(dir, a, err)) < 0)
                                 return r;
                         dropped[i] = true;
@@ -377,7 +409,7 @@ static int acquire_locked(const struct bw_idrange_config *c, int dir, struct bw_
                 uint32_t uid, gid;
                 if (nth_slot(su, i, &uid) && nth_slot(sg, i, &gid) && slot_free(all, uid, gid, dropped)) {
                         struct bw_idrange_alloc a = { .range = { uid, gid, BW_IDRANGE_SIZE } };
-                        return take(dir, &a, owner, key, out, err);
+                        return take(c, dir, &a, owner, key, out, err);
                 }
         }
         /* 4. Full: the least recently used range no container holds. Its
@@ -385,13 +417,13 @@ static int acquire_locked(const struct bw_idrange_config *c, int dir, struct bw_
         struct bw_idrange_alloc *lru = NULL;
         for (size_t i = 0; i < all->n; i++) {
                 struct bw_idrange_alloc *a = &all->v[i];
-                if (!dropped[i] && !a->corrupt && !alive(c, a->owner) && (!lru || a->used < lru->used))
+                if (!dropped[i] && !a->corrupt && !alive(c, a) && (!lru || a->used < lru->used))
                         lru = a;
         }
         if (lru) {
                 bw_warn("every id range is taken; reusing %s, last used by rootfs %s", lru->file,
                         lru->key.path ? lru->key.path : "(unknown)");
-                return take(dir, lru, owner, key, out, err);
+                return take(c, dir, lru, owner, key, out, err);
         }
         const char *user = c->user ? c->user : BW_IDRANGE_USER;
         return bw_error_msg(err, -ENOSPC,
@@ -428,12 +460,11 @@ int bw_idrange_release(const struct bw_idrange_config *c, const char *owner, str
                 struct bw_idrange_alloc *a = &all.v[i];
                 if (a->corrupt)
                         continue;
-                bool mine = a->owner && strcmp(a->owner, owner) == 0;
-                if ((mine || !alive(c, a->owner)) && rootfs_gone(&a->key)) {
+                bool mine = is_mine(c, a, owner);
+                if ((mine || !alive(c, a)) && rootfs_gone(&a->key)) {
                         r = remove_alloc(s.dir, a, err);
                 } else if (mine) {
-                        free(a->owner);
-                        a->owner = NULL;
+                        disown(a);
                         r = write_alloc(s.dir, a, err);
                 }
         }

@@ -2,8 +2,11 @@
  * and gids, carved from the subordinate ranges of the user `bulwark` in
  * /etc/subuid and /etc/subgid (`bulwark setup` creates both).
  *
- * Allocations live under the state root, in <root>/.idranges/, one file per
- * range, written atomically under an flock'ed lock file: concurrent creates
+ * Allocations live in one store for every state root (/var/lib/bulwark/
+ * idranges: Docker, containerd and podman each use a --root of their own,
+ * and their containers must not share ranges either), one file per range
+ * naming its container by state root and id, written atomically under an
+ * flock'ed lock file: concurrent creates
  * never share a range, and a bulwark killed at any point leaves either the
  * old file or the new one (the lock dies with it). An allocation is keyed
  * by the container's rootfs (for an overlay, its upper layer, which holds
@@ -21,7 +24,7 @@
 
 #define BW_IDRANGE_SIZE 65536u
 #define BW_IDRANGE_USER "bulwark"
-#define BW_IDRANGE_DIR ".idranges"
+#define BW_IDRANGE_STORE "/var/lib/bulwark/idranges"
 
 /* One line of /etc/subuid or /etc/subgid. */
 struct bw_subid { uint32_t start, count; };
@@ -50,11 +53,13 @@ int bw_rootfs_key_of_dir(const char *dir, struct bw_rootfs_key *out, struct bw_e
 struct bw_idrange { uint32_t uid, gid, size; };
 
 struct bw_idrange_config {
-        const char *root;     /* the state root (--root) */
+        const char *root;     /* the caller's state root (--root): owners are <root>/<id> */
+        const char *store;    /* NULL: BW_IDRANGE_STORE */
         const char *subuid;   /* NULL: /etc/subuid */
         const char *subgid;   /* NULL: /etc/subgid */
         const char *user;     /* NULL: "bulwark" */
-        /* Does the container still exist? NULL: <root>/<owner>/ exists. */
+        /* Does the container still exist? NULL: <root>/<owner>/ exists
+         * (root: the state root the owner was created under). */
         bool (*owner_alive)(const char *root, const char *owner);
 };
 
@@ -70,7 +75,8 @@ int bw_idrange_release(const struct bw_idrange_config *c, const char *owner, str
 /* What the store holds (for tests and diagnostics). */
 struct bw_idrange_alloc {
         struct bw_idrange range;
-        char *owner;           /* NULL: no container holds it now */
+        char *owner;           /* container id; NULL: no container holds it now */
+        char *owner_root;      /* its state root */
         struct bw_rootfs_key key;
         int64_t used;          /* when last acquired (seconds since the epoch) */
         char *file;            /* its file name in the store */

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -55,11 +56,14 @@ int bw_userns_auto_assign(const char *root, const char *id, struct oci_config *c
                 set_lists(c, &u, &g);
                 return 0;
         }
+        char abs_root[PATH_MAX];
+        if (!realpath(root, abs_root))
+                return bw_error_set(err, -errno, "resolving the state root %s", root);
         struct bw_rootfs_key key;
         int r = bw_rootfs_key_of(rootfs, &key, err);
         if (r < 0)
                 return bw_error_wrap(err, "identifying the rootfs for its id range");
-        struct bw_idrange_config cfg = { .root = root };
+        struct bw_idrange_config cfg = { .root = abs_root };
         r = bw_idrange_acquire(&cfg, id, &key, &plan->range, err);
         bw_rootfs_key_clear(&key);
         if (r < 0)
@@ -86,11 +90,10 @@ void bw_userns_plan_done(struct bw_userns_plan *plan)
 
 int bw_userns_auto_release(const char *root, const char *id, struct bw_error **err)
 {
-        char path[4096];
-        snprintf(path, sizeof(path), "%s/" BW_IDRANGE_DIR, root);
-        if (access(path, F_OK) < 0)
-                return 0; /* no range was ever allocated under this root */
-        struct bw_idrange_config cfg = { .root = root };
+        char abs_root[PATH_MAX];
+        if (access(BW_IDRANGE_STORE, F_OK) < 0 || !realpath(root, abs_root))
+                return 0; /* no range was ever allocated (or no such root) */
+        struct bw_idrange_config cfg = { .root = abs_root };
         int r = bw_idrange_release(&cfg, id, err);
         if (r < 0)
                 bw_error_wrap(err, "freeing the id range of container %s", id);

@@ -170,6 +170,41 @@ static void test_lifecycle(void)
         rmdir(r5);
 }
 
+/* Docker, containerd and podman use state roots of their own: one store
+ * serves them all, and the same id under two roots is two containers. */
+static void test_two_roots(void)
+{
+        char root2[700], r1[700], r2[700], o2[800];
+        snprintf(root2, sizeof(root2), "%s/state2", scratch_dir);
+        mkdir(root2, 0700);
+        mk_rootfs("root-a", r1, sizeof(r1));
+        mk_rootfs("root-b", r2, sizeof(r2));
+        mk_owner("same");
+        snprintf(o2, sizeof(o2), "%s/same", root2);
+        mkdir(o2, 0700);
+        struct bw_idrange a, b;
+        tap_is_int(acquire("same", r1, &a, NULL), 0, "container 'same' under the first root");
+        struct bw_idrange_config c2 = cfg;
+        c2.root = root2;
+        struct bw_rootfs_key k;
+        bw_rootfs_key_of(r2, &k, NULL);
+        tap_is_int(bw_idrange_acquire(&c2, "same", &k, &b, NULL), 0, "container 'same' under a second root");
+        tap_ok(disjoint(&a, &b), "they get disjoint ranges (%u vs %u)", a.uid, b.uid);
+        tap_is_int(bw_idrange_release(&c2, "same", NULL), 0, "the second lets go");
+        struct bw_idrange again;
+        tap_is_int(acquire("same", r1, &again, NULL), 0, "the first asks again");
+        tap_is_int(again.uid, a.uid, "and still holds its own range");
+        bw_rootfs_key_clear(&k);
+        bw_idrange_release(&cfg, "same", NULL);
+        rm_owner("same");
+        rmdir(o2);
+        rmdir(root2);
+        rmdir(r1);
+        rmdir(r2);
+        bw_idrange_release(&cfg, "sweep", NULL);
+        tap_is_int(n_allocs(), 0, "both freed with their rootfs");
+}
+
 static void test_full(void)
 {
         /* 5 slots: fill them with live containers */
@@ -259,7 +294,7 @@ static void test_crash(void)
 {
         /* An allocator killed while holding the lock, mid-write. */
         char store[700], lock[720], tmp[760];
-        snprintf(store, sizeof(store), "%s/" BW_IDRANGE_DIR, root);
+        snprintf(store, sizeof(store), "%s/store", scratch_dir);
         snprintf(lock, sizeof(lock), "%s/lock", store);
         snprintf(tmp, sizeof(tmp), "%s/.tmp-99999-range-1000000-2000000.json", store);
         fflush(NULL);
@@ -376,8 +411,11 @@ int main(void)
         mkdir(root, 0700);
         write_text(subuid, "# test\nother:100000:65536\nbulwark:1000000:327680\n");
         write_text(subgid, "bulwark:2000000:196608\n\nbulwark:3000000:131072\n");
-        cfg = (struct bw_idrange_config){ .root = root, .subuid = subuid, .subgid = subgid };
+        char store[600];
+        snprintf(store, sizeof(store), "%s/store", scratch_dir);
+        cfg = (struct bw_idrange_config){ .root = root, .store = store, .subuid = subuid, .subgid = subgid };
         test_lifecycle();
+        test_two_roots();
         test_full();
         test_concurrent();
         test_crash();
