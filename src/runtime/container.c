@@ -300,7 +300,7 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
         /* A user namespace without mappings gets a range of its own (after
          * the state directory exists: it is what marks the range in use). */
         _cleanup_(bw_userns_plan_done) struct bw_userns_plan plan = { 0 };
-        if ((r = bw_userns_auto_assign(o->root, o->id, c, rootfs, &plan, err)) < 0)
+        if ((r = bw_userns_auto_assign(o->root, o->id, c, bundle, rootfs, &plan, err)) < 0)
                 return r;
         if (mkfifoat(cr.entry.dir_fd, BW_EXEC_FIFO, 0600) < 0)
                 return bw_error_set(err, -errno, "creating %s/" BW_EXEC_FIFO, cr.entry.path);

@@ -27,6 +27,21 @@ static const struct oci_namespace *userns_of(const struct oci_config *c)
         return NULL;
 }
 
+static bool has_option(const struct oci_mount *m, const char *o)
+{
+        return bw_strv_contains(m->options, o);
+}
+
+static bool is_bind(const struct oci_mount *m)
+{
+        return (m->type && strcmp(m->type, "bind") == 0) || has_option(m, "bind") || has_option(m, "rbind");
+}
+
+static bool wants_idmap(const struct oci_mount *m)
+{
+        return m->uid_mappings.n || m->gid_mappings.n || has_option(m, "idmap") || has_option(m, "ridmap");
+}
+
 bool bw_userns_auto_wanted(const struct oci_config *c)
 {
         const struct oci_namespace *ns = userns_of(c);
@@ -41,16 +56,95 @@ static void set_lists(struct oci_config *c, struct oci_idmap_list *u, struct oci
         c->linux->gid_mappings = *g;
 }
 
-int bw_userns_auto_assign(const char *root, const char *id, struct oci_config *c, const char *rootfs,
-                          struct bw_userns_plan *plan, struct bw_error **err)
+static bool same_maps(const struct oci_idmap_list *a, const struct oci_idmap_list *b)
+{
+        return a->n == b->n && (a->n == 0 || memcmp(a->v, b->v, a->n * sizeof(*a->v)) == 0);
+}
+
+/* How a bind's source is seen: -1 unmapped, 0 through the container's
+ * mappings, i + 1 through mount i's own. */
+static int bind_class(const struct oci_config *c, size_t i, bool automatic)
+{
+        const struct oci_mount *m = &c->mounts[i];
+        if (m->uid_mappings.n || m->gid_mappings.n) {
+                for (size_t k = 0; k < i; k++)
+                        if (same_maps(&c->mounts[k].uid_mappings, &m->uid_mappings) &&
+                            same_maps(&c->mounts[k].gid_mappings, &m->gid_mappings))
+                                return (int)k + 1;
+                return (int)i + 1;
+        }
+        return wants_idmap(m) || automatic ? 0 : -1;
+}
+
+static char *bind_source(const char *bundle, const char *source)
+{
+        char *joined = NULL;
+        if (source[0] == '/' ? !(joined = strdup(source)) : asprintf(&joined, "%s/%s", bundle, source) < 0)
+                return NULL;
+        char *real = realpath(joined, NULL);
+        if (!real)
+                return joined;
+        free(joined);
+        return real;
+}
+
+static bool nested(const char *a, const char *b)
+{
+        size_t la = strlen(a), lb = strlen(b), n = la < lb ? la : lb;
+        if (strncmp(a, b, n) != 0)
+                return false;
+        const char *longer = la < lb ? b : a;
+        return la == lb || longer[n] == '/' || n == 1;
+}
+
+/* A source is idmapped by covering it, inside the container's mount
+ * namespace, with its idmapped view: so one source (or a source inside
+ * another) cannot be seen through two different mappings in one container. */
+static int check_bind_classes(const struct oci_config *c, const char *bundle, bool automatic, struct bw_error **err)
+{
+        for (size_t i = 0; i < c->n_mounts; i++) {
+                if (!is_bind(&c->mounts[i]) || !c->mounts[i].source)
+                        continue;
+                _cleanup_free_ char *a = bind_source(bundle, c->mounts[i].source);
+                for (size_t k = i + 1; a && k < c->n_mounts; k++) {
+                        if (!is_bind(&c->mounts[k]) || !c->mounts[k].source)
+                                continue;
+                        int ca = bind_class(c, i, automatic), cb = bind_class(c, k, automatic);
+                        if (ca == cb)
+                                continue;
+                        _cleanup_free_ char *b = bind_source(bundle, c->mounts[k].source);
+                        if (b && nested(a, b))
+                                return bw_error_msg(err, -EINVAL,
+                                                    "bind mounts %s and %s share source %s but ask for different id "
+                                                    "mappings (idmap, ridmap or uidMappings); bulwark gives one source "
+                                                    "one view per container: use the same mappings for both",
+                                                    c->mounts[i].destination, c->mounts[k].destination,
+                                                    strlen(a) < strlen(b) ? a : b);
+                }
+        }
+        return 0;
+}
+
+int bw_userns_auto_assign(const char *root, const char *id, struct oci_config *c, const char *bundle,
+                          const char *rootfs, struct bw_userns_plan *plan, struct bw_error **err)
 {
         *plan = (struct bw_userns_plan){ .root = root, .id = id };
+        const struct oci_namespace *ns = userns_of(c);
+        for (size_t i = 0; (!ns || ns->path) && i < c->n_mounts; i++)
+                if (wants_idmap(&c->mounts[i]))
+                        return bw_error_msg(err, -EINVAL,
+                                            "mount %s asks to be idmapped (idmap, ridmap or its own uidMappings) but the "
+                                            "container has no user namespace of its own; add {\"type\": \"user\"} to "
+                                            "linux.namespaces", c->mounts[i].destination ? c->mounts[i].destination : "?");
         if (!bw_userns_auto_wanted(c))
-                return 0;
+                return ns && !ns->path ? check_bind_classes(c, bundle, false, err) : 0;
         plan->automatic = true;
+        int r = check_bind_classes(c, bundle, geteuid() == 0, err);
+        if (r < 0)
+                return r;
         struct oci_idmap_list u, g;
         if (geteuid() != 0) {
-                int r = bw_idrange_rootless(NULL, NULL, getuid(), getgid(), &u, &g, err);
+                r = bw_idrange_rootless(NULL, NULL, getuid(), getgid(), &u, &g, err);
                 if (r < 0)
                         return bw_error_wrap(err, "choosing the container's id mappings");
                 set_lists(c, &u, &g);
@@ -60,7 +154,7 @@ int bw_userns_auto_assign(const char *root, const char *id, struct oci_config *c
         if (!realpath(root, abs_root))
                 return bw_error_set(err, -errno, "resolving the state root %s", root);
         struct bw_rootfs_key key;
-        int r = bw_rootfs_key_of(rootfs, &key, err);
+        r = bw_rootfs_key_of(rootfs, &key, err);
         if (r < 0)
                 return bw_error_wrap(err, "identifying the rootfs for its id range");
         struct bw_idrange_config cfg = { .root = abs_root };
@@ -140,14 +234,45 @@ static int views_add(struct views *vs, const char *path, int fd)
         return 0;
 }
 
-static bool has_option(const struct oci_mount *m, const char *o)
+static bool any_mount_idmap(const struct oci_config *c)
 {
-        return bw_strv_contains(m->options, o);
+        for (size_t i = 0; i < c->n_mounts; i++)
+                if (wants_idmap(&c->mounts[i]))
+                        return true;
+        return false;
 }
 
-static bool is_bind(const struct oci_mount *m)
+static char *map_text(const struct oci_idmap_list *l)
 {
-        return (m->type && strcmp(m->type, "bind") == 0) || has_option(m, "bind") || has_option(m, "rbind");
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        if (!f)
+                return NULL;
+        for (size_t i = 0; i < l->n; i++)
+                fprintf(f, "%u %u %u\n", l->v[i].container_id, l->v[i].host_id, l->v[i].size);
+        if (fclose(f) != 0) {
+                free(buf);
+                return NULL;
+        }
+        return buf;
+}
+
+/* A mount's own mappings, as a user namespace to idmap with. */
+static int mount_userns(const struct oci_mount *m, struct bw_error **err)
+{
+        if (!m->uid_mappings.n || !m->gid_mappings.n)
+                return bw_error_msg(err, -EINVAL, "mount %s has %s but no %s; give both or neither",
+                                    m->destination ? m->destination : "?",
+                                    m->uid_mappings.n ? "uidMappings" : "gidMappings",
+                                    m->uid_mappings.n ? "gidMappings" : "uidMappings");
+        _cleanup_free_ char *u = map_text(&m->uid_mappings), *g = map_text(&m->gid_mappings);
+        if (!u || !g)
+                return bw_error_set(err, -ENOMEM, "formatting the mappings of mount %s", m->destination);
+        int fd = bw_userns_fd_new(u, g, err);
+        if (fd < 0)
+                bw_error_wrap(err, "the uidMappings/gidMappings of mount %s", m->destination ? m->destination : "?");
+        return fd;
 }
 
 static bool unmapped_allowed(const struct oci_config *c, const char *dest)
@@ -185,13 +310,22 @@ static int rootfs_view(const struct bw_userns_plan *p, const char *rootfs, int u
         return views_add(vs, rootfs, fd) < 0 ? bw_error_set(err, -ENOMEM, "idmapping the rootfs") : 0;
 }
 
-static int bind_views(const struct oci_config *c, const char *bundle, int userns, struct views *vs,
-                      struct bw_error **err)
+/* Bind sources get an idmapped view: with the mount's own mappings when it
+ * has some (honoured as given), else with the container's (an automatic
+ * range maps every bind; explicit maps only those marked idmap/ridmap). */
+static int bind_views(const struct bw_userns_plan *p, const struct oci_config *c, const char *bundle, int userns,
+                      struct views *vs, struct bw_error **err)
 {
         for (size_t i = 0; i < c->n_mounts; i++) {
                 const struct oci_mount *m = &c->mounts[i];
-                if (!is_bind(m) || !m->source || m->uid_mappings.n || m->gid_mappings.n)
-                        continue; /* mounts with their own mappings are honoured as given */
+                if (!wants_idmap(m) && !(p->idmap_mounts && is_bind(m)))
+                        continue;
+                if (!is_bind(m) || !m->source)
+                        return bw_error_msg(err, -EOPNOTSUPP, "mount %s: idmap and ridmap are supported on bind mounts only",
+                                            m->destination ? m->destination : "?");
+                _cleanup_close_ int own = -1;
+                if ((m->uid_mappings.n || m->gid_mappings.n) && (own = mount_userns(m, err)) < 0)
+                        return own;
                 _cleanup_free_ char *src = NULL;
                 if (m->source[0] == '/' ? !(src = strdup(m->source)) : asprintf(&src, "%s/%s", bundle, m->source) < 0)
                         return bw_error_set(err, -ENOMEM, "idmapping bind mounts");
@@ -201,8 +335,9 @@ static int bind_views(const struct oci_config *c, const char *bundle, int userns
                 if (dup)
                         continue;
                 _cleanup_error_ struct bw_error *e = NULL;
-                int fd = bw_idmap_mount_clone(AT_FDCWD, src, userns, has_option(m, "rbind"), &e);
-                if (fd < 0 && unmapped_allowed(c, m->destination ? m->destination : "")) {
+                bool recursive = has_option(m, "rbind") || has_option(m, "ridmap");
+                int fd = bw_idmap_mount_clone(AT_FDCWD, src, own >= 0 ? own : userns, recursive, &e);
+                if (fd < 0 && !wants_idmap(m) && unmapped_allowed(c, m->destination ? m->destination : "")) {
                         bw_warn("bind mount %s stays unmapped (annotation " BW_ANNOTATION_UNMAPPED "): %s",
                                 m->destination, e->msg);
                         continue;
@@ -250,7 +385,8 @@ static int helper(const struct bw_userns_plan *p, const struct oci_config *c, co
         int r;
         /* The rootfs goes last: a bind source that contains it (the
          * bundle, say) must not cover its view. */
-        if ((r = bind_views(c, bundle, userns, &vs, err)) < 0 || (r = rootfs_view(p, rootfs, userns, &vs, err)) < 0)
+        if ((r = bind_views(p, c, bundle, userns, &vs, err)) < 0 ||
+            (p->idmap_mounts && (r = rootfs_view(p, rootfs, userns, &vs, err)) < 0))
                 return r;
         return attach_views(init, &vs, err);
 }
@@ -258,7 +394,7 @@ static int helper(const struct bw_userns_plan *p, const struct oci_config *c, co
 int bw_userns_auto_mounts(const struct bw_userns_plan *p, const struct oci_config *c, const char *bundle,
                           const char *rootfs, pid_t init, struct bw_error **err)
 {
-        if (!p->idmap_mounts)
+        if (!p->idmap_mounts && !any_mount_idmap(c))
                 return 0;
         /* A helper: entering init's mount namespace is for good. */
         int pipefd[2];

@@ -30,9 +30,11 @@ bool bw_userns_auto_wanted(const struct oci_config *c);
 
 /* Fill c's mappings when wanted: as root a range of the bulwark user's ids
  * keyed by the rootfs (the container's state directory must exist, so the
- * range's owner is alive); otherwise the caller's own subordinate ids. */
-int bw_userns_auto_assign(const char *root, const char *id, struct oci_config *c, const char *rootfs,
-                          struct bw_userns_plan *plan, struct bw_error **err);
+ * range's owner is alive); otherwise the caller's own subordinate ids.
+ * Also refuses what idmapped bind sources cannot give: one source seen
+ * through two different mappings. */
+int bw_userns_auto_assign(const char *root, const char *id, struct oci_config *c, const char *bundle,
+                          const char *rootfs, struct bw_userns_plan *plan, struct bw_error **err);
 
 /* Cleanup for a plan: a create that failed lets its range go. */
 void bw_userns_plan_done(struct bw_userns_plan *plan);

@@ -76,6 +76,11 @@ wait_for() {
   [ "$(sed -n 3p "$BUNDLE/out.log")" = 0:0 ]
   read -r cid hid size < <(sed -n 4p "$BUNDLE/out.log")
   [ "$cid" = 0 ] && [ "$hid" = "$base" ] && [ "$size" = 65536 ]
+  # a process exec'd into it is container root too, and the host sees the range
+  [ "$(bw exec u1 id -u)" = 0 ]
+  bw exec --detach u1 sleep 29
+  for i in $(seq 50); do pgrep -f 'sleep 29' >/dev/null && break; sleep 0.1; done
+  [ "$(ps -o uid= -p "$(pgrep -f 'sleep 29')" | tr -d ' ')" = "$base" ]
   # the range belongs to the bulwark user's subordinate ids
   read -r start count < <(awk -F: '$1 == "bulwark" { print $2, $3; exit }' /etc/subuid)
   (( base >= start && base + 65536 <= start + count ))
@@ -271,4 +276,45 @@ EOS
   [ "$status" -eq 0 ]
   [ "$output" = installed ]
   [ "$(cat "$BUNDLE/rootfs/etc/app.conf")" = installed ]
+}
+
+@test "userns: per-mount idmap options and mappings are honoured with explicit container mappings" {
+  config_edit '.linux.uidMappings = [{"containerID": 0, "hostID": 3000000, "size": 65536}] | .linux.gidMappings = [{"containerID": 0, "hostID": 3000000, "size": 65536}]'
+  chown -R 3000000:3000000 "$BUNDLE/rootfs"
+  mkdir "$VOL"/{plain,mapped,own}
+  for d in plain mapped own; do echo x >"$VOL/$d/f"; done
+  config_edit --arg v "$VOL" '.mounts += [
+    {"destination": "/plain", "type": "bind", "source": ($v + "/plain"), "options": ["rbind"]},
+    {"destination": "/mapped", "type": "bind", "source": ($v + "/mapped"), "options": ["rbind", "idmap"]},
+    {"destination": "/own", "type": "bind", "source": ($v + "/own"), "options": ["rbind", "ridmap"],
+     "uidMappings": [{"containerID": 0, "hostID": 3001000, "size": 65536}],
+     "gidMappings": [{"containerID": 0, "hostID": 3002000, "size": 65536}]}]'
+  run run_in sh -c 'stat -c %u:%g /plain/f /mapped/f /own/f'
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 65534:65534 ] # unmapped, as the config asked
+  [ "${lines[1]}" = 0:0 ]         # the container's mappings
+  [ "${lines[2]}" = 1000:2000 ]   # the mount's own mappings
+}
+
+@test "userns: one source asked for with two different mappings is refused, naming both mounts" {
+  config_edit '.linux.uidMappings = [{"containerID": 0, "hostID": 3000000, "size": 65536}] | .linux.gidMappings = [{"containerID": 0, "hostID": 3000000, "size": 65536}]'
+  mkdir "$VOL/sub"
+  config_edit --arg v "$VOL" '.mounts += [
+    {"destination": "/plain", "type": "bind", "source": $v, "options": ["rbind"]},
+    {"destination": "/mapped", "type": "bind", "source": ($v + "/sub"), "options": ["rbind", "idmap"]}]'
+  run run_in true
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ $output == *"/plain and /mapped share source $VOL"* ]]
+}
+
+@test "userns: an idmap mount without a user namespace of the container's own is refused, saying why" {
+  config_edit '.linux.namespaces |= map(select(.type != "user"))'
+  config_edit --arg v "$VOL" '.mounts += [{"destination": "/m", "type": "bind", "source": $v, "options": ["rbind", "idmap"]}]'
+  run run_in true
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ $output == *"/m asks to be idmapped"* ]]
+  [[ $output == *'{"type": "user"}'* ]]
 }
