@@ -15,6 +15,8 @@
 #include "util/cleanup.h"
 #include "util/strv.h"
 
+int bw_overlay_route;
+
 void bw_overlay_layers_free(struct bw_overlay_layers *l)
 {
         bw_strv_free(l->lower);
@@ -205,23 +207,72 @@ static int config_fail(int fs_fd, int code, const char *what, struct bw_error **
         return bw_error_set(err, code, "overlayfs refused %s", what);
 }
 
-/* Add one layer by fd where the kernel takes fds (6.13+), else by a
- * /proc/self/fd path, which works for detached mounts too. */
-static int add_layer(int fs_fd, const char *key, int layer_fd, bool *by_path, struct bw_error **err)
+/* How layers reach overlayfs: by fd (6.13+), by /proc/self/fd path with
+ * lowerdir+ (6.8+), or by those paths in one legacy lowerdir list. The
+ * paths work for detached mounts too. The first layer finds the route. */
+struct route {
+        int how;              /* BW_OVL_ROUTE_* */
+        char **lower, **data; /* the legacy list, built up */
+};
+
+static void route_free(struct route *r)
 {
-        if (!*by_path) {
+        bw_strv_free(r->lower);
+        bw_strv_free(r->data);
+}
+
+static void drain_log(int fs_fd)
+{
+        char drain[1024];
+        context_log(fs_fd, drain, sizeof(drain));
+}
+
+static int add_layer(int fs_fd, const char *key, int layer_fd, struct route *rt, struct bw_error **err)
+{
+        if (rt->how == BW_OVL_ROUTE_FD) {
                 if (fsconfig(fs_fd, FSCONFIG_SET_FD, key, NULL, layer_fd) == 0)
                         return 0;
                 if (errno != EINVAL)
                         return config_fail(fs_fd, -errno, key, err);
-                *by_path = true;
-                char drain[1024];
-                context_log(fs_fd, drain, sizeof(drain));
+                rt->how = BW_OVL_ROUTE_PATH;
+                drain_log(fs_fd);
         }
         char p[64];
         snprintf(p, sizeof(p), "/proc/self/fd/%d", layer_fd);
-        if (fsconfig(fs_fd, FSCONFIG_SET_STRING, key, p, 0) < 0)
-                return config_fail(fs_fd, -errno, key, err);
+        bool layer = strcmp(key, "lowerdir+") == 0 || strcmp(key, "datadir+") == 0;
+        if (rt->how == BW_OVL_ROUTE_PATH || !layer) {
+                if (fsconfig(fs_fd, FSCONFIG_SET_STRING, key, p, 0) == 0)
+                        return 0;
+                if (errno != EINVAL || !layer)
+                        return config_fail(fs_fd, -errno, key, err);
+                rt->how = BW_OVL_ROUTE_LEGACY;
+                drain_log(fs_fd);
+        }
+        if (bw_strv_push(strcmp(key, "datadir+") == 0 ? &rt->data : &rt->lower, p) < 0)
+                return bw_error_set(err, -ENOMEM, "listing overlay layers");
+        return 0;
+}
+
+/* The legacy route: "lowerdir=A:B::DATA1:DATA2" in one go. */
+static int add_legacy_list(int fs_fd, const struct route *rt, struct bw_error **err)
+{
+        if (rt->how != BW_OVL_ROUTE_LEGACY)
+                return 0;
+        char *list = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&list, &len);
+        if (!f)
+                return bw_error_set(err, -ENOMEM, "listing overlay layers");
+        for (char **p = rt->lower; p && *p; p++)
+                fprintf(f, "%s%s", p == rt->lower ? "" : ":", *p);
+        for (char **p = rt->data; p && *p; p++)
+                fprintf(f, "%s%s", p == rt->data ? "::" : ":", *p);
+        fclose(f);
+        _cleanup_free_ char *text = list;
+        if (!text)
+                return bw_error_set(err, -ENOMEM, "listing overlay layers");
+        if (fsconfig(fs_fd, FSCONFIG_SET_STRING, "lowerdir", text, 0) < 0)
+                return config_fail(fs_fd, -errno, "lowerdir", err);
         return 0;
 }
 
@@ -252,7 +303,7 @@ static void views_close(struct views *v)
         v->n = 0;
 }
 
-static int add_layers(int fs_fd, char **paths, const char *key, int userns_fd, struct views *v, bool *by_path,
+static int add_layers(int fs_fd, char **paths, const char *key, int userns_fd, struct views *v, struct route *rt,
                       struct bw_error **err)
 {
         for (char **p = paths; p && *p; p++) {
@@ -264,7 +315,7 @@ static int add_layers(int fs_fd, char **paths, const char *key, int userns_fd, s
                         return m;
                 }
                 v->fd[v->n++] = m;
-                int r = add_layer(fs_fd, key, m, by_path, err);
+                int r = add_layer(fs_fd, key, m, rt, err);
                 if (r < 0) {
                         bw_error_wrap(err, "adding layer %s", *p);
                         return r;
@@ -286,16 +337,19 @@ int bw_overlay_idmapped(const struct bw_overlay_layers *l, int userns_fd, uid_t 
                 return bw_error_set(err, -errno, "fsopen(overlay): is the overlay module loaded?");
         if (fsconfig(fs, FSCONFIG_SET_STRING, "source", "bulwark-overlay", 0) < 0)
                 return config_fail(fs, -errno, "source", err);
-        bool by_path = false;
+        __attribute__((cleanup(route_free))) struct route rt = { .how = bw_overlay_route };
         __attribute__((cleanup(views_close))) struct views views = { .n = 0 };
-        if ((r = add_layers(fs, l->lower, "lowerdir+", userns_fd, &views, &by_path, err)) < 0 ||
-            (r = add_layers(fs, l->data, "datadir+", userns_fd, &views, &by_path, err)) < 0) {
+        if ((r = add_layers(fs, l->lower, "lowerdir+", userns_fd, &views, &rt, err)) < 0 ||
+            (r = add_layers(fs, l->data, "datadir+", userns_fd, &views, &rt, err)) < 0 ||
+            (r = add_legacy_list(fs, &rt, err)) < 0) {
                 bw_error_wrap(err, "rebuilding the overlay rootfs");
                 return r;
         }
-        if (upper >= 0 && (add_layer(fs, "upperdir", upper, &by_path, err) < 0 ||
-                           add_layer(fs, "workdir", work, &by_path, err) < 0))
-                return bw_error_wrap(err, "rebuilding the overlay rootfs (upper layer %s)", l->upper);
+        if (upper >= 0 && ((r = add_layer(fs, "upperdir", upper, &rt, err)) < 0 ||
+                           (r = add_layer(fs, "workdir", work, &rt, err)) < 0)) {
+                bw_error_wrap(err, "rebuilding the overlay rootfs (upper layer %s)", l->upper);
+                return r;
+        }
         if (fsconfig(fs, FSCONFIG_SET_STRING, "index", "off", 0) < 0)
                 return config_fail(fs, -errno, "index=off", err);
         for (char **o = l->options; o && *o; o++) {

@@ -6,6 +6,7 @@
  * read; copy-ups and new files land in the upper layer owned by the
  * container's range. */
 #pragma once
+#include <stdbool.h>
 #include <sys/types.h>
 
 #include "util/error.h"
@@ -34,3 +35,13 @@ int bw_overlay_of_path(const char *path, struct bw_overlay_layers *out, struct b
  * directories are chowned to root_uid:root_gid first. */
 int bw_overlay_idmapped(const struct bw_overlay_layers *l, int userns_fd, uid_t root_uid, gid_t root_gid,
                         struct bw_error **err);
+
+/* How layers are handed to overlayfs; the rebuild starts with
+ * bw_overlay_route and falls back in this order. Tests set it to take the
+ * routes of older kernels. */
+enum {
+        BW_OVL_ROUTE_FD,     /* lowerdir+ with FSCONFIG_SET_FD (6.13+) */
+        BW_OVL_ROUTE_PATH,   /* lowerdir+ with /proc/self/fd paths (6.8+) */
+        BW_OVL_ROUTE_LEGACY, /* one lowerdir list of those paths */
+};
+extern int bw_overlay_route;

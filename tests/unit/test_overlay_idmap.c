@@ -163,6 +163,28 @@ static void test_docker_like(void)
                "the image layers are unchanged (owners, modes, contents)");
         tap_is_int(st_of(sp("l1/etc/passwd")).st_size, 11, "the lower passwd keeps its size");
         umount2(sp("rebuilt"), MNT_DETACH);
+
+        /* The routes of older kernels: lowerdir+ paths, one lowerdir list. */
+        static const char *const names[] = { "fd", "lowerdir+ with /proc/self/fd paths", "a legacy lowerdir list" };
+        for (int how = BW_OVL_ROUTE_PATH; how <= BW_OVL_ROUTE_LEGACY; how++) {
+                bw_overlay_route = how;
+                struct bw_overlay_layers again = { 0 };
+                bw_error_free(take_ptr(err));
+                int m2 = bw_overlay_of_path(sp("merged"), &again, &err) == 1
+                                 ? bw_overlay_idmapped(&again, userns, BASE, BASE, &err) : -1;
+                bw_overlay_route = BW_OVL_ROUTE_FD;
+                bw_overlay_layers_free(&again);
+                tap_ok(m2 >= 0, "rebuilt with %s%s%s", names[how], err ? ": " : "", err ? err->msg : "");
+                if (m2 < 0)
+                        continue;
+                tap_ok(move_mount(m2, "", AT_FDCWD, sp("rebuilt"), MOVE_MOUNT_F_EMPTY_PATH) == 0, "attached");
+                tap_is_int(st_of(sp("rebuilt/etc/hostname")).st_uid, BASE, "an image file shows as the range's root");
+                tap_is_int(st_of(sp("rebuilt/etc/passwd")).st_uid, BASE, "the top layer's passwd is the copied-up one");
+                tap_is_int(st_of(sp("rebuilt/etc/new")).st_uid, BASE, "the upper layer's files are there");
+                tap_ok(access(sp("rebuilt/deleteme"), F_OK) < 0, "and its whiteouts");
+                umount2(sp("rebuilt"), MNT_DETACH);
+                close(m2);
+        }
         umount2(sp("merged"), MNT_DETACH);
 }
 
