@@ -318,3 +318,20 @@ EOS
   [[ $output == *"/m asks to be idmapped"* ]]
   [[ $output == *'{"type": "user"}'* ]]
 }
+
+@test "userns: not root, the caller's own subordinate ids (newuidmap) or the caller alone" {
+  user=$(awk -F: '$1 != "bulwark" && $1 !~ /^#/ { print $1; exit }' /etc/subuid)
+  [ -n "$user" ] && id "$user" >/dev/null 2>&1 || skip "no unprivileged user with subordinate ids"
+  command -v newuidmap >/dev/null || skip "no newuidmap"
+  uid=$(id -u "$user")
+  read -r start < <(awk -F: -v u="$user" -v n="$uid" '($1 == u || $1 == n) { print $2; exit }' /etc/subuid)
+  chown -R "$user" "$BUNDLE" "$VOL"
+  config_edit '.process.args = ["sh", "-c", "id -u; cat /proc/self/uid_map"] | del(.linux.resources)'
+  run su "$user" -s /bin/sh -c "'$BULWARK' --root '$VOL/state' run --bundle '$BUNDLE' rl"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 0 ]
+  [ "$(echo "${lines[1]}" | awk '{print $1, $2, $3}')" = "0 $uid 1" ]
+  [ "$(echo "${lines[2]}" | awk '{print $1, $2}')" = "1 $start" ]
+  [[ $output != *warning* ]]
+}
