@@ -241,6 +241,17 @@ EOS
   [ -z "$(ls "$BW_ROOT")" ] # nothing left behind
 }
 
+@test "userns: a mount listed in org.bulwark.unmapped-mounts may stay unmapped, with a warning" {
+  config_edit '.annotations["org.bulwark.unmapped-mounts"] = "/other,/hostproc"
+    | .mounts += [{"destination": "/hostproc", "type": "bind", "source": "/proc/sys", "options": ["rbind", "ro"]}]'
+  run run_in sh -c 'stat -c %u /hostproc/kernel/hostname; id -u'
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"stays unmapped"* ]]
+  [[ $output == *65534* ]] # host root's files, seen unmapped
+  [ "${lines[-1]}" = 0 ]
+}
+
 # The article's examples, attempted by container root under bulwark's defaults.
 
 @test "article: mknod of a block device fails" {
