@@ -25,7 +25,7 @@ static const struct bw_command commands[] = {
         { "list", cmd_list, "list containers", "list [--format table|json] [--quiet]" },
         { "exec", cmd_exec, "run a new process inside a running container",
           "exec [--process FILE] [--detach] [--pid-file FILE] [--tty] [--console-socket SOCK] [--cwd DIR] [--env K=V]... [--user UID[:GID]] [--cap CAP]... [--no-new-privs] [--preserve-fds N] ID [COMMAND [ARG...]]" },
-        { "ps", cmd_ps, "list a container's processes", "ps [--format table|json] ID" },
+        { "ps", cmd_ps, "list a container's processes", "ps [--format table|json] ID [-- PS-OPTIONS]" },
         { "validate", cmd_validate, "check a config.json and report exactly what is wrong where",
           "validate [--bundle DIR | FILE]" },
         { "version", cmd_version, "print version, commit, OCI spec and libseccomp versions", "version" },

@@ -1,4 +1,6 @@
 #include <getopt.h>
+#include <pwd.h>
+#include <sys/stat.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -17,8 +19,20 @@ static json_t *entry_json(const char *root, const char *id)
         if (bw_state_read(&e, &s, NULL) < 0)
                 return NULL;
         json_t *j = bw_state_oci_json(&s, bw_state_status(&e, &s));
-        if (j)
-                json_object_set_new(j, "created", json_string(s.created ? s.created : ""));
+        if (!j)
+                return NULL;
+        json_object_set_new(j, "created", json_string(s.created ? s.created : ""));
+        /* Who made it: the owner of its state directory, as runc shows. */
+        struct stat st;
+        char owner[32] = "?";
+        if (fstat(e.dir_fd, &st) == 0) {
+                struct passwd *pw = getpwuid(st.st_uid);
+                if (pw)
+                        snprintf(owner, sizeof(owner), "%s", pw->pw_name);
+                else
+                        snprintf(owner, sizeof(owner), "#%u", (unsigned)st.st_uid);
+        }
+        json_object_set_new(j, "owner", json_string(owner));
         return j;
 }
 
@@ -55,7 +69,7 @@ BW_COMMAND(list)
                 return 0;
         }
         if (!quiet)
-                printf("%-24s %-8s %-10s %-40s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED");
+                printf("%-24s %-8s %-10s %-40s %-31s %s\n", "ID", "PID", "STATUS", "BUNDLE", "CREATED", "OWNER");
         size_t i;
         json_t *j;
         json_array_foreach(all, i, j) {
@@ -63,11 +77,12 @@ BW_COMMAND(list)
                         printf("%s\n", json_string_value(json_object_get(j, "id")));
                         continue;
                 }
-                printf("%-24s %-8lld %-10s %-40s %s\n", json_string_value(json_object_get(j, "id")),
+                printf("%-24s %-8lld %-10s %-40s %-31s %s\n", json_string_value(json_object_get(j, "id")),
                        (long long)json_integer_value(json_object_get(j, "pid")),
                        json_string_value(json_object_get(j, "status")),
                        json_string_value(json_object_get(j, "bundle")),
-                       json_string_value(json_object_get(j, "created")));
+                       json_string_value(json_object_get(j, "created")),
+                       json_string_value(json_object_get(j, "owner")));
         }
         return 0;
 }

@@ -1,4 +1,9 @@
+#include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
+#include <stdlib.h>
+#include <sys/wait.h>
+#include <unistd.h>
 #include <jansson.h>
 #include <stdio.h>
 #include <string.h>
@@ -6,20 +11,63 @@
 #include "cli/commands.h"
 #include "runtime/container.h"
 #include "util/cleanup.h"
+#include "util/strv.h"
 
-static void print_cmdline(pid_t pid)
+static bool listed(const pid_t *pids, size_t n, long pid)
 {
-        char path[64], buf[4096];
-        snprintf(path, sizeof(path), "/proc/%d/cmdline", (int)pid);
-        FILE *f = fopen(path, "re");
-        size_t n = f ? fread(buf, 1, sizeof(buf) - 1, f) : 0;
-        if (f)
-                fclose(f);
-        for (size_t i = 0; i + 1 < n; i++)
-                if (buf[i] == '\0')
-                        buf[i] = ' ';
-        buf[n] = '\0';
-        printf("%s", buf);
+        for (size_t i = 0; i < n; i++)
+                if (pids[i] == pid)
+                        return true;
+        return false;
+}
+
+/* As runc: run ps(1) with the given options (default -ef) and keep the
+ * header and the container's rows, found by the PID column. */
+static int ps_table(const pid_t *pids, size_t n, char **ps_args, struct bw_error **err)
+{
+        _cleanup_strv_ char **argv = NULL;
+        bw_strv_push(&argv, "ps");
+        if (!ps_args || !ps_args[0])
+                bw_strv_push(&argv, "-ef");
+        for (size_t i = 0; ps_args && ps_args[i]; i++)
+                bw_strv_push(&argv, ps_args[i]);
+        int fds[2];
+        if (!argv || pipe2(fds, O_CLOEXEC) < 0)
+                return bw_error_set(err, -errno, "running ps");
+        pid_t child = fork();
+        if (child < 0)
+                return bw_error_set(err, -errno, "running ps");
+        if (child == 0) {
+                dup2(fds[1], 1);
+                execvp("ps", argv);
+                _exit(127);
+        }
+        close(fds[1]);
+        _cleanup_fclose_ FILE *f = fdopen(fds[0], "re");
+        char *line = NULL;
+        size_t cap = 0;
+        int pid_col = -1;
+        while (f && getline(&line, &cap, f) > 0) {
+                char *copy = strdup(line), *save = NULL;
+                int col = 0;
+                long value = -1;
+                for (char *t = strtok_r(copy, " \t\n", &save); t; t = strtok_r(NULL, " \t\n", &save), col++) {
+                        if (pid_col < 0 && strcmp(t, "PID") == 0)
+                                pid_col = col;
+                        else if (col == pid_col)
+                                value = strtol(t, NULL, 10);
+                }
+                free(copy);
+                if (pid_col >= 0 && (value < 0 || listed(pids, n, value)))
+                        fputs(line, stdout);
+        }
+        free(line);
+        int status;
+        while (waitpid(child, &status, 0) < 0 && errno == EINTR)
+                ;
+        if (pid_col < 0 || !WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                return bw_error_msg(err, -EINVAL, "ps failed or printed no PID column; check the ps options");
+        return 0;
 }
 
 BW_COMMAND(ps)
@@ -27,7 +75,7 @@ BW_COMMAND(ps)
         static const struct option opts[] = { { "format", required_argument, NULL, 'f' }, {} };
         bool json = false;
         int c;
-        while ((c = getopt_long(argc, argv, "f:", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "+f:", opts, NULL)) != -1) {
                 if (c == 'f' && (strcmp(optarg, "json") == 0 || strcmp(optarg, "table") == 0))
                         json = strcmp(optarg, "json") == 0;
                 else if (c == 'f')
@@ -35,7 +83,7 @@ BW_COMMAND(ps)
                 else
                         return bw_error_bad_option(err, bw_command_find("ps"), argc, argv);
         }
-        if (argc - optind != 1)
+        if (argc - optind < 1)
                 return bw_error_usage(err, "usage: bulwark %s", bw_command_find("ps")->usage);
         const char *id = argv[optind];
         _cleanup_(bw_store_entry_close) struct bw_store_entry e = { .dir_fd = -1 };
@@ -55,11 +103,8 @@ BW_COMMAND(ps)
                 printf("]\n");
                 return 0;
         }
-        printf("%-8s %s\n", "PID", "CMD");
-        for (size_t i = 0; i < n; i++) {
-                printf("%-8d ", (int)pids[i]);
-                print_cmdline(pids[i]);
-                putchar('\n');
-        }
-        return 0;
+        char **ps_args = argv + optind + 1;
+        if (ps_args[0] && strcmp(ps_args[0], "--") == 0)
+                ps_args++;
+        return ps_table(pids, n, ps_args, err) < 0 ? -1 : 0;
 }

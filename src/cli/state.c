@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <jansson.h>
 #include <stdio.h>
 
@@ -17,11 +18,11 @@ BW_COMMAND(state)
                 return -1;
         _cleanup_json_ json_t *j = bw_state_oci_json(&s, bw_state_status(&e, &s));
         if (!j)
-                return bw_error_msg(err, -12, "building the state of %s", argv[1]);
+                return bw_error_msg(err, -ENOMEM, "building the state of %s", argv[1]);
         json_object_set_new(j, "rootfs", json_string(s.rootfs));
         json_object_set_new(j, "created", json_string(s.created));
         if (json_dumpf(j, stdout, JSON_INDENT(2)) < 0)
-                return bw_error_set(err, -5, "printing the state");
+                return bw_error_set(err, -EIO, "printing the state");
         putchar('\n');
         return 0;
 }

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <pwd.h>
 #include <linux/close_range.h>
 #include <linux/magic.h>
 #include <signal.h>
@@ -18,6 +19,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/strv.h"
 
 #ifndef KEYCTL_JOIN_SESSION_KEYRING
 #define KEYCTL_JOIN_SESSION_KEYRING 1
@@ -246,6 +248,30 @@ char *bw_process_find_exec(const char *file, char *const *env)
         }
         errno = last_err;
         return NULL;
+}
+
+int bw_process_default_home(char ***env, uid_t uid)
+{
+        for (size_t i = 0; *env && (*env)[i]; i++)
+                if (strncmp((*env)[i], "HOME=", 5) == 0)
+                        return 0;
+        const char *home = "/";
+        char buf[4096];
+        struct passwd pw, *found = NULL;
+        /* fgetpwent reads the file itself: no NSS module of the host is
+         * loaded into a process that is about to run the container. */
+        _cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
+        while (f && fgetpwent_r(f, &pw, buf, sizeof(buf), &found) == 0) {
+                if (found && found->pw_uid == uid) {
+                        if (found->pw_dir && *found->pw_dir)
+                                home = found->pw_dir;
+                        break;
+                }
+        }
+        char *entry = NULL;
+        if (asprintf(&entry, "HOME=%s", home) < 0)
+                return -ENOMEM;
+        return bw_strv_consume(env, entry);
 }
 
 void bw_process_reset_signals(void)

@@ -35,5 +35,8 @@ int bw_process_chdir(const char *cwd, struct bw_error **err);
 /* Find args[0] on PATH from env (no PATH: the usual default). Returns a
  * malloc'd path or NULL with errno set. */
 char *bw_process_find_exec(const char *file, char *const *env);
+/* Add HOME to env when missing: uid's home in the container's /etc/passwd,
+ * else "/" (as runc does). Run after pivot_root. */
+int bw_process_default_home(char ***env, uid_t uid);
 /* Reset signal dispositions and the mask to defaults, as a fresh process has. */
 void bw_process_reset_signals(void);

@@ -407,6 +407,15 @@ int bw_container_start(const char *root, const char *id, struct bw_error **err)
         _cleanup_config_ struct oci_config *c = NULL;
         if (load_saved_config(&e, &c, err) < 0)
                 return bw_error_wrap(err, "container %s started, but its saved config", id);
+        /* The container is running now: let state, kill and startContainer
+         * hooks that ask for its state in while we wait. */
+        bw_store_entry_close(&e);
+        /* init keeps its (close-on-exec) end open until execve: when the
+         * fifo has no reader left, the process has started, or init died.
+         * Only then do poststart hooks run. */
+        struct pollfd pf = { .fd = fifo, .events = 0 };
+        while (poll(&pf, 1, -1) < 0 && errno == EINTR)
+                ;
         if (c->hooks.poststart.n) {
                 _cleanup_free_ char *text = bw_state_json_text(id, s.bundle, &c->annotations, s.pid, BW_STATUS_RUNNING);
                 warn_hooks(&c->hooks.poststart, "poststart", text ? text : "{}");

@@ -159,6 +159,10 @@ static _Noreturn void child(const struct bw_exec_opts *o, const struct oci_confi
                 close(slave);
                 close(o->console_fd);
         }
+        if (bw_process_default_home(&p->env, p->user.uid) < 0) {
+                bw_error_set(&err, -ENOMEM, "setting HOME");
+                goto fail;
+        }
         if (bw_process_final_steps(p, c->linux ? c->linux->personality : NULL, o->preserve_fds, &err) < 0)
                 goto fail;
         {

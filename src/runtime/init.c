@@ -275,14 +275,19 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
         while (n < 0 && errno == EINTR);
         if (n != 1)
                 _exit(1);
-        close(ctx->fifo_fd);
+        /* The fifo stays open (close-on-exec): start watches it to know
+         * when the process has been executed. */
 
         if (c->hooks.start_container.n) {
                 _cleanup_free_ char *st = hook_state(ctx, host_pid, BW_STATUS_CREATED);
                 if (bw_hooks_run(&c->hooks.start_container, "startContainer", st ? st : "{}", &err) < 0)
                         fail(ctx, err, true);
         }
-        const struct oci_process *p = c->process;
+        struct oci_process *p = c->process;
+        if (bw_process_default_home(&p->env, p->user.uid) < 0) {
+                bw_error_set(&err, -ENOMEM, "setting HOME");
+                fail(ctx, err, true);
+        }
         if (bw_process_final_steps(p, c->linux ? c->linux->personality : NULL, ctx->preserve_fds, &err) < 0)
                 fail(ctx, err, true);
         /* Looked up after chdir and the uid change: relative names resolve

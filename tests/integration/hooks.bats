@@ -90,3 +90,18 @@ host_hook() {
   [[ $output == *"poststop-broke"* ]]
   [ ! -e "$BW_ROOT/ps" ]
 }
+
+@test "a poststart hook can ask the runtime for the container's state" {
+  # start must not hold the container's lock while the process starts or its hooks run.
+  local hook=$BUNDLE/statehook.sh
+  cat >"$hook" <<HOOK
+#!/bin/sh
+exec "$BULWARK" --root "$BW_ROOT" state sh1 >"$BUNDLE/shared/state.json" 2>&1
+HOOK
+  chmod +x "$hook"
+  config_edit --arg h "$hook" '.hooks = {poststart: [{path: $h, timeout: 5}]} | .process.args = ["sleep", "100"]'
+  bw create --bundle "$BUNDLE" sh1 </dev/null >/dev/null 2>&1
+  run timeout 20 "$BULWARK" --root "$BW_ROOT" start sh1
+  [ "$status" -eq 0 ]
+  [ "$(jq -r .status "$BUNDLE/shared/state.json")" = running ]
+}

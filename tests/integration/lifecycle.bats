@@ -133,9 +133,9 @@ teardown() { teardown_bundle; }
 }
 
 @test "kill takes signal names and numbers; --all reaches every process" {
-  config_edit '.process.args = ["sh", "-c", "trap \"echo term; exit 3\" TERM; sleep 100 & while :; do sleep 0.05; done"]'
-  create_bg k sh -c 'trap "echo got-term; exit 3" TERM; sleep 100 & while :; do sleep 0.05; done'
+  create_bg k sh -c 'trap "echo got-term; exit 3" TERM; echo ready; sleep 100 & while :; do sleep 0.05; done'
   bw start k
+  for _ in $(seq 50); do grep -q ready "$BUNDLE/out.log" && break; sleep 0.1; done
   run bw kill k NOSUCHSIG
   [ "$status" -eq 2 ]
   bw kill k SIGTERM
@@ -161,8 +161,15 @@ teardown() { teardown_bundle; }
   for _ in $(seq 50); do bw ps p | grep -q 'sleep 100' && break; sleep 0.1; done
   run bw ps p
   [ "$status" -eq 0 ]
+  [[ ${lines[0]} == UID*PID*CMD* ]]
   [[ $output == *"sleep 100"* ]]
+  # only the container's processes: the header and two rows
+  [ "${#lines[@]}" -eq 3 ]
   [ "$(bw ps --format json p | jq '.[0]')" = "$(bw state p | jq .pid)" ]
+  run bw ps p -- -o pid,comm
+  [ "$status" -eq 0 ]
+  [[ ${lines[0]} == *PID*COMMAND* ]]
+  [ "$(printf '%s\n' "${lines[@]:1}" | awk '{print $2}' | sort | tr '\n' ' ')" = "sh sleep " ]
 }
 
 @test "list shows containers in table and json" {
@@ -171,7 +178,9 @@ teardown() { teardown_bundle; }
   bw start l2
   run bw list
   [ "$status" -eq 0 ]
-  [[ ${lines[0]} == ID* ]]
+  [[ ${lines[0]} == ID*PID*STATUS*BUNDLE*CREATED*OWNER ]]
+  [[ $output == *l1*created*root* ]]
+  [ "$(bw list --format json | jq -r ".[0].owner")" = root ]
   [[ $output == *l1*created* ]]
   [[ $output == *l2*running* ]]
   [ "$(bw list --format json | jq -r 'map(.id) | join(",")')" = "l1,l2" ]

@@ -21,7 +21,7 @@ teardown() {
 # is the cgroup issue's and is left out, and so are host submounts of an
 # rbind of /sys (e.g. tracefs): runc makes only the top of an "rbind,ro"
 # read-only, bulwark the whole tree (checked below).
-PROBE='id; hostname; grep -E "^(Cap|NoNewPrivs|Seccomp:)" /proc/self/status; ulimit -n; ulimit -u
+PROBE='id; hostname; env | sort; umask; pwd; grep -E "^(Cap|NoNewPrivs|Seccomp:)" /proc/self/status; ulimit -n; ulimit -u
 ls -l /dev | awk "NR > 1 {print \$1, \$5, \$6, \$NF}"
 awk "{split(\$6, o, \",\"); print \$5, o[1]}" /proc/self/mountinfo | grep -Ev "^/sys/(fs/cgroup|kernel)" | sort
 echo $$; exit 7'
@@ -64,4 +64,19 @@ echo $$; exit 7'
   [ "$status" -eq 0 ]
   [ -n "$output" ]
   ! grep -q ' rw$' <<<"$output"
+}
+
+@test "exec: the same process view as runc exec" {
+  config_edit '.process.args = ["sleep", "100"]'
+  runc --root "$RUNC_ROOT" create -b "$BUNDLE" parity </dev/null >/dev/null 2>&1
+  runc --root "$RUNC_ROOT" start parity
+  bw create --bundle "$BUNDLE" parity </dev/null >/dev/null 2>&1
+  bw start parity
+  local probe='id; env | sort; pwd; grep -E "^(Cap|NoNewPrivs)" /proc/self/status; ls /proc/$$/ns >/dev/null; exit 9'
+  run runc --root "$RUNC_ROOT" exec --user 1000:1000 --env FOO=bar --cwd /tmp parity sh -c "$probe"
+  local runc_status=$status runc_out=$output
+  run bw exec --user 1000:1000 --env FOO=bar --cwd /tmp parity sh -c "$probe"
+  [ "$runc_status" -eq 9 ]
+  [ "$status" -eq 9 ]
+  diff <(echo "$runc_out") <(echo "$output")
 }

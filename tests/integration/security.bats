@@ -27,10 +27,14 @@ teardown() {
 }
 
 @test "--preserve-fds passes exactly N extra fds" {
-  config_edit '.process.args = ["sh", "-c", "ls /proc/$$/fd | tr \"\\n\" \" \""]'
-  run bw run --preserve-fds 2 --bundle "$BUNDLE" pfd 3</etc/hostname 4</etc/hostname 5</etc/hostname
-  [ "$status" -eq 0 ]
-  [ "$output" = "0 1 2 3 4 " ]
+  config_edit '.process.args = ["sleep", "100"]'
+  bw create --preserve-fds 2 --bundle "$BUNDLE" pfd 3</etc/hostname 4</etc/hostname 5</etc/hostname </dev/null >/dev/null 2>&1
+  bw start pfd
+  local pid
+  pid=$(bw state pfd | jq -r .pid)
+  for _ in $(seq 50); do [ "$(readlink /proc/$pid/exe)" = /bin/busybox ] && break; sleep 0.1; done
+  [ "$(ls /proc/$pid/fd | sort -n | tr '\n' ' ')" = "0 1 2 3 4 " ]
+  [ "$(readlink /proc/$pid/fd/3)" = /etc/hostname ]
 }
 
 @test "CVE-2024-21626: a cwd outside the rootfs cannot be reached" {
