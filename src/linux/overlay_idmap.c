@@ -114,7 +114,7 @@ static int parse_one(char *opt, struct bw_overlay_layers *out, struct bw_error *
         return r < 0 ? bw_error_set(err, r, "parsing overlay options") : 0;
 }
 
-int bw_overlay_parse_options(const char *superopts, struct bw_overlay_layers *out, struct bw_error **err)
+static int parse_layers(const char *superopts, struct bw_overlay_layers *out, struct bw_error **err)
 {
         *out = (struct bw_overlay_layers){ 0 };
         _cleanup_free_ char *copy = strdup(superopts);
@@ -138,6 +138,12 @@ int bw_overlay_parse_options(const char *superopts, struct bw_overlay_layers *ou
                 return bw_error_msg(err, -EINVAL, "overlay options \"%s\" have upperdir without workdir or the reverse",
                                     superopts);
         }
+        return 0;
+}
+
+/* The first layer path that is not absolute, or NULL. */
+static const char *relative_layer(const struct bw_overlay_layers *out)
+{
         const char *rel = NULL;
         for (char **v = out->lower; *v && !rel; v++)
                 if (**v != '/')
@@ -147,13 +153,76 @@ int bw_overlay_parse_options(const char *superopts, struct bw_overlay_layers *ou
                         rel = *v;
         if (!rel && out->upper && (*out->upper != '/' || *out->work != '/'))
                 rel = *out->upper != '/' ? out->upper : out->work;
-        if (rel) {
-                int r = bw_error_msg(err, -EINVAL,
-                                     "overlay layer \"%s\" is not an absolute path (the mounter's working "
-                                     "directory is unknown); mount the rootfs with absolute layer paths", rel);
-                bw_overlay_layers_free(out);
+        return rel;
+}
+
+static int refuse_relative(struct bw_overlay_layers *out, const char *rel, const char *tried, struct bw_error **err)
+{
+        int r = bw_error_msg(err, -EINVAL,
+                             "overlay layer \"%s\" is not an absolute path (the mounter's working directory is "
+                             "unknown%s%s); mount the rootfs with absolute layer paths",
+                             rel, tried ? ", and it is not under " : "", tried ? tried : "");
+        bw_overlay_layers_free(out);
+        return r;
+}
+
+int bw_overlay_parse_options(const char *superopts, struct bw_overlay_layers *out, struct bw_error **err)
+{
+        int r = parse_layers(superopts, out, err);
+        if (r < 0)
                 return r;
+        const char *rel = relative_layer(out);
+        return rel ? refuse_relative(out, rel, NULL, err) : 0;
+}
+
+static int rebase(char **p, const char *base)
+{
+        if (!*p || **p == '/')
+                return 0;
+        char *n = NULL;
+        if (asprintf(&n, "%s/%s", base, *p) < 0)
+                return -ENOMEM;
+        struct stat st;
+        if (stat(n, &st) < 0) {
+                free(n);
+                return -ENOENT;
         }
+        free(*p);
+        *p = n;
+        return 0;
+}
+
+/* Docker's overlay2 driver names layers relative to its root (l/ABC,
+ * ID/diff) when absolute paths would not fit in a page, mounting from
+ * that directory; its mount point is ROOT/ID/merged. Accept the names
+ * only when every one of them exists there. */
+static int rebase_docker(struct bw_overlay_layers *l, const char *mountpoint, struct bw_error **err)
+{
+        const char *first = relative_layer(l);
+        if (!first)
+                return 0;
+        _cleanup_free_ char *rel = strdup(first), *base = strdup(mountpoint);
+        if (!rel)
+                return bw_error_set(err, -ENOMEM, "reading overlay layers");
+        if (!base)
+                return bw_error_set(err, -ENOMEM, "reading overlay layers");
+        for (int up = 0; up < 2; up++) {
+                char *slash = strrchr(base, '/');
+                if (!slash || slash == base)
+                        return refuse_relative(l, rel, NULL, err);
+                *slash = '\0';
+        }
+        int r = 0;
+        for (char **v = l->lower; r == 0 && v && *v; v++)
+                r = rebase(v, base);
+        for (char **v = l->data; r == 0 && v && *v; v++)
+                r = rebase(v, base);
+        if (r == 0)
+                r = rebase(&l->upper, base);
+        if (r == 0)
+                r = rebase(&l->work, base);
+        if (r < 0)
+                return refuse_relative(l, rel, base, err);
         return 0;
 }
 
@@ -172,7 +241,9 @@ int bw_overlay_of_path(const char *path, struct bw_overlay_layers *out, struct b
         struct stat a, b;
         if (strcmp(mi.fstype, "overlay") == 0 && strcmp(mi.root, "/") == 0 && stat(mi.mountpoint, &a) == 0 &&
             fstat(fd, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
-                r = bw_overlay_parse_options(mi.superopts, out, err);
+                r = parse_layers(mi.superopts, out, err);
+                if (r == 0)
+                        r = rebase_docker(out, mi.mountpoint, err);
                 if (r < 0)
                         bw_error_wrap(err, "reading the layers of the overlay at %s", path);
                 else

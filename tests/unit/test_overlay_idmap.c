@@ -242,6 +242,37 @@ static void test_awkward_paths(void)
                 close(fs);
 }
 
+/* Docker's overlay2 with many layers: names relative to its root, mounted
+ * from there, on ROOT/ID/merged. */
+static void test_docker_relative(void)
+{
+        const char *dirs[] = { "d2", "d2/la", "d2/la/diff", "d2/lb", "d2/lb/diff", "d2/l", "d2/id", "d2/id/diff",
+                               "d2/id/work", "d2/id/merged", "elsewhere" };
+        for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
+                put_dir(sp("%s", dirs[i]), 0, 0, 0755);
+        int ok = symlink("../la/diff", sp("d2/l/A")) == 0 && symlink("../lb/diff", sp("d2/l/B")) == 0;
+        char cwd[4096];
+        ok = ok && getcwd(cwd, sizeof(cwd)) && chdir(sp("d2")) == 0;
+        ok = ok && mount("overlay", "id/merged", "overlay", 0, "lowerdir=l/A:l/B,upperdir=id/diff,workdir=id/work") == 0;
+        ok = ok && mount("overlay", sp("elsewhere"), "overlay", MS_RDONLY, "lowerdir=l/A:l/B") == 0;
+        if (chdir(cwd) < 0)
+                ok = 0;
+        tap_ok(ok, "overlays mounted with layer names relative to Docker's root");
+        struct bw_overlay_layers l = { 0 };
+        _cleanup_error_ struct bw_error *err = NULL;
+        int r = bw_overlay_of_path(sp("d2/id/merged"), &l, &err);
+        tap_ok(r == 1 && bw_strv_len(l.lower) == 2 && strcmp(l.lower[0], sp("d2/l/A")) == 0 &&
+               strcmp(l.upper, sp("d2/id/diff")) == 0 && strcmp(l.work, sp("d2/id/work")) == 0,
+               "read back as paths under ROOT (the mount point's grandparent)%s%s", err ? ": " : "", err ? err->msg : "");
+        bw_overlay_layers_free(&l);
+        bw_error_free(take_ptr(err));
+        r = bw_overlay_of_path(sp("elsewhere"), &l, &err);
+        tap_ok(r < 0 && err && strstr(err->msg, "l/A") && strstr(err->msg, "not an absolute path"),
+               "refused where the names do not resolve: %s", err ? err->msg : "accepted");
+        umount2(sp("d2/id/merged"), MNT_DETACH);
+        umount2(sp("elsewhere"), MNT_DETACH);
+}
+
 static void test_parse(void)
 {
         struct bw_overlay_layers l = { 0 };
@@ -282,5 +313,6 @@ int main(void)
         }
         test_docker_like();
         test_awkward_paths();
+        test_docker_relative();
         return tap_done();
 }
