@@ -106,13 +106,17 @@ wait_for() {
 @test "userns: volume round trip (host files readable inside with their owners, new files owned as without a user namespace)" {
   echo hostdata >"$VOL/data"
   echo app >"$VOL/app" && chown 1000:1000 "$VOL/app"
-  config_edit --arg v "$VOL" '.mounts += [{"destination": "/vol", "type": "bind", "source": $v, "options": ["rbind", "rw"]}]'
-  run run_in sh -c 'cat /vol/data; stat -c "%u:%g" /vol/data /vol/app; echo made > /vol/made; mkdir /vol/dir'
+  echo "127.0.0.1 localhost" >"$BUNDLE/hosts" # a single-file bind, as engines give /etc/hosts
+  config_edit --arg v "$VOL" --arg h "$BUNDLE/hosts" '.mounts += [{"destination": "/vol", "type": "bind", "source": $v, "options": ["rbind", "rw"]},
+    {"destination": "/etc/hosts", "type": "bind", "source": $h, "options": ["rbind", "rw"]}]'
+  run run_in sh -c 'cat /vol/data; stat -c "%u:%g" /vol/data /vol/app /etc/hosts; echo made > /vol/made; mkdir /vol/dir; echo "::1 localhost" >> /etc/hosts'
   echo "$output"
   [ "$status" -eq 0 ]
   [ "${lines[0]}" = hostdata ]
   [ "${lines[1]}" = 0:0 ]
   [ "${lines[2]}" = 1000:1000 ]
+  [ "${lines[3]}" = 0:0 ]
+  grep -q '::1 localhost' "$BUNDLE/hosts"
   [ "$(stat -c %u:%g "$VOL/made")" = 0:0 ]
   [ "$(cat "$VOL/made")" = made ]
   [ "$(stat -c %u:%g "$VOL/dir")" = 0:0 ]
