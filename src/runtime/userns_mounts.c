@@ -12,6 +12,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/prctl.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -19,6 +20,7 @@
 #include "linux/overlay_idmap.h"
 #include "util/cleanup.h"
 #include "util/log.h"
+#include "util/strv.h"
 
 
 struct view {
@@ -178,6 +180,76 @@ static int bind_views(const struct bw_userns_plan *p, const struct oci_config *c
         return 0;
 }
 
+/* The topmost directory above path that container root cannot search:
+ * its owner is an unmapped host id and others may not enter it (Docker's
+ * /var/lib/docker is 0710). NULL when there is none. */
+static char *blocking_ancestor(const char *path)
+{
+        _cleanup_free_ char *p = strdup(path);
+        for (char *s = p ? strchr(p + 1, '/') : NULL; s; s = strchr(s + 1, '/')) {
+                *s = '\0';
+                struct stat st;
+                if (stat(p, &st) == 0 && S_ISDIR(st.st_mode) && !(st.st_mode & S_IXOTH))
+                        return strdup(p);
+                *s = '/';
+        }
+        return NULL;
+}
+
+static int by_length(const void *a, const void *b)
+{
+        size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
+        return la < lb ? -1 : la > lb;
+}
+
+static bool under(const char *path, const char *dir)
+{
+        size_t n = strlen(dir);
+        return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+/* init walks to the rootfs and the bind sources as container root. Where
+ * a directory on the way shuts it out, that directory is covered (inside
+ * init's mount namespace only) by a clone of itself, submounts included,
+ * whose top mount is idmapped: container root then owns what host root
+ * owns there and may pass. The views go on top of the covers. Nothing of
+ * it outlives pivot_root, which detaches the old root. */
+static int add_covers(const struct views *targets, int userns, struct views *out, struct bw_error **err)
+{
+        _cleanup_strv_ char **dirs = NULL;
+        for (size_t i = 0; i < targets->n; i++) {
+                _cleanup_free_ char *d = blocking_ancestor(targets->v[i].path);
+                bool known = false;
+                for (char **k = dirs; d && k && *k && !known; k++)
+                        known = under(d, *k);
+                if (d && !known && bw_strv_push(&dirs, d) < 0)
+                        return bw_error_set(err, -ENOMEM, "covering blocked directories");
+        }
+        /* shortest first, and none below another */
+        qsort(dirs, bw_strv_len(dirs), sizeof(char *), by_length);
+        for (char **d = dirs; d && *d; d++) {
+                bool nested_cover = false;
+                for (char **e = dirs; e < d && !nested_cover; e++)
+                        nested_cover = under(*d, *e);
+                if (nested_cover)
+                        continue;
+                _cleanup_close_ int fd = open_tree(AT_FDCWD, *d, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+                if (fd < 0)
+                        return bw_error_set(err, -errno, "cloning %s (open_tree)", *d);
+                /* the top mount only: submounts (other overlays ...) stay as they are */
+                int r = bw_idmap_mount_set(fd, userns, false, *d, err);
+                if (r < 0) {
+                        bw_error_wrap(err, "letting container root through %s, which others may not enter "
+                                      "(chmod o+x it, or move the rootfs)", *d);
+                        return r;
+                }
+                if (views_add(out, *d, take_fd(fd)) < 0)
+                        return bw_error_set(err, -ENOMEM, "covering blocked directories");
+                bw_debug("covering %s with an idmapped view in the container's mount namespace", *d);
+        }
+        return 0;
+}
+
 /* In init's mount namespace: nothing may propagate back to the host, so
  * everything becomes a slave first (init does the same, and then applies
  * rootfsPropagation itself). */
@@ -206,14 +278,21 @@ static int helper(const struct bw_userns_plan *p, const struct oci_config *c, co
         _cleanup_close_ int userns = open(path, O_RDONLY | O_CLOEXEC);
         if (userns < 0)
                 return bw_error_set(err, -errno, "opening %s", path);
-        __attribute__((cleanup(views_free))) struct views vs = { 0 };
+        __attribute__((cleanup(views_free))) struct views vs = { 0 }, all = { 0 };
         int r;
         /* The rootfs goes last: a bind source that contains it (the
          * bundle, say) must not cover its view. */
         if ((r = bind_views(p, c, bundle, userns, &vs, err)) < 0 ||
             (p->idmap_mounts && (r = rootfs_view(p, rootfs, userns, &vs, err)) < 0))
                 return r;
-        return attach_views(init, &vs, err);
+        if ((r = add_covers(&vs, userns, &all, err)) < 0)
+                return r;
+        for (size_t i = 0; i < vs.n; i++) {
+                int fd = take_fd(vs.v[i].fd); /* all owns it now */
+                if (views_add(&all, vs.v[i].path, fd) < 0)
+                        return bw_error_set(err, -ENOMEM, "idmapping the container's mounts");
+        }
+        return attach_views(init, &all, err);
 }
 
 int bw_userns_auto_mounts(const struct bw_userns_plan *p, const struct oci_config *c, const char *bundle,

@@ -123,8 +123,8 @@ wait_for() {
 }
 
 @test "userns: an overlay rootfs built the way Docker builds one runs under an automatic range; image layers unchanged" {
+  # 0700, as Docker's /var/lib/docker (0710) shuts out other users
   OVL=$(mktemp -d /tmp/bulwark-test-ovl.XXXXXX)
-  chmod 755 "$OVL" # container root (an unprivileged host uid) must reach the rootfs
   mkdir -p "$OVL"/{l1,l2/etc,upper,work,merged}
   cp -a "$BUNDLE/rootfs/." "$OVL/l1/"
   echo "welcome" >"$OVL/l2/etc/motd"
@@ -157,6 +157,23 @@ wait_for() {
   [ "${lines[0]}" = 0 ]
   [ "${lines[1]}" = 1 ]
   [ "$(echo "${lines[2]}" | awk '{print $2}')" = "$base" ]
+}
+
+@test "userns: a rootfs and a volume under directories others may not enter (as /var/lib/docker is 0710)" {
+  chmod 0710 "$BUNDLE"
+  mkdir -m 0700 "$BUNDLE/closed" && mkdir -m 0700 "$BUNDLE/closed/vol"
+  echo inside-closed >"$BUNDLE/closed/vol/f"
+  config_edit --arg v "$BUNDLE/closed/vol" '.mounts += [{"destination": "/vol", "type": "bind", "source": $v, "options": ["rbind", "rw"]}]'
+  mounts_before=$(wc -l </proc/self/mountinfo)
+  run run_in sh -c 'cat /vol/f; id -u; ls / | grep -c .'
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = inside-closed ]
+  [ "${lines[1]}" = 0 ]
+  # the host's directories keep their modes and nothing is left mounted
+  [ "$(stat -c %a "$BUNDLE")" = 710 ]
+  [ "$(stat -c %a "$BUNDLE/closed")" = 700 ]
+  [ "$(wc -l </proc/self/mountinfo)" -eq "$mounts_before" ]
 }
 
 @test "userns: a restart on the same directory rootfs gets the same range" {
