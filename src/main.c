@@ -9,11 +9,6 @@
 #include "util/cleanup.h"
 
 static const struct bw_command commands[] = {
-        { "setup", cmd_setup, "create the bulwark user and its subordinate id ranges (as root; idempotent)",
-          "setup [--ids N]" },
-        { "spec", cmd_spec, "write a hardened default config.json into a bundle",
-          "spec [--bundle DIR] [--rootless]" },
-        { "features", cmd_features, "print the OCI features document (what this runtime supports)", "features" },
         { "create", cmd_create, "create a container; its init waits for start",
           "create [--bundle DIR] [--pid-file FILE] [--console-socket SOCK] [--no-pivot] [--no-new-keyring] [--preserve-fds N] ID" },
         { "start", cmd_start, "start the process of a created container", "start ID" },
@@ -26,6 +21,13 @@ static const struct bw_command commands[] = {
         { "exec", cmd_exec, "run a new process inside a running container",
           "exec [--process FILE] [--detach] [--pid-file FILE] [--tty] [--console-socket SOCK] [--cwd DIR] [--env K=V]... [--user UID[:GID]] [--cap CAP]... [--no-new-privs] [--preserve-fds N] ID [COMMAND [ARG...]]" },
         { "ps", cmd_ps, "list a container's processes", "ps [--format table|json] ID [-- PS-OPTIONS]" },
+        { "audit", cmd_audit, "report breakout risks in configs, docker inspect output or live Docker containers",
+          "audit [--format text|json|sarif] [--profile P] [--fail-on SEVERITY] [--docker [ID...]] [FILE|DIR|-]..." },
+        { "setup", cmd_setup, "create the bulwark user and its subordinate id ranges (as root; idempotent)",
+          "setup [--ids N]" },
+        { "spec", cmd_spec, "write a hardened default config.json into a bundle",
+          "spec [--bundle DIR] [--rootless]" },
+        { "features", cmd_features, "print the OCI features document (what this runtime supports)", "features" },
         { "validate", cmd_validate, "check a config.json and report exactly what is wrong where",
           "validate [--bundle DIR | FILE]" },
         { "version", cmd_version, "print version, commit, OCI spec and libseccomp versions", "version" },

@@ -16,3 +16,4 @@ BW_COMMAND(start);
 BW_COMMAND(state);
 BW_COMMAND(validate);
 BW_COMMAND(version);
+BW_COMMAND(audit);

@@ -27,6 +27,11 @@ int cg_read_u64(const char *dir, const char *file, uint64_t *v);
 /* The value of "key N" in a flat keyed file (memory.stat, cpu.stat, ...). */
 int cg_read_keyed(const char *dir, const char *file, const char *key, uint64_t *v);
 
+/* Hugepage limits, written to hugetlb.<size>.<suffix> ("limit_in_bytes"
+ * on v1, "max" on v2). */
+struct oci_resources;
+int cg_hugetlb(const char *dir, const struct oci_resources *res, const char *suffix, struct bw_error **err);
+
 /* Does a path have a "." or ".." component? */
 bool cg_has_dot_component(const char *path);
 

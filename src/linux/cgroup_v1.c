@@ -189,25 +189,6 @@ static int blkio(const char *dir, const struct oci_blkio *b, struct bw_error **e
         return 0;
 }
 
-static int hugetlb(const char *dir, const struct oci_resources *res, struct bw_error **err)
-{
-        for (size_t i = 0; i < res->n_hugepage_limits; i++) {
-                const struct oci_hugepage_limit *h = &res->hugepage_limits[i];
-                _cleanup_free_ char *file = NULL;
-                if (!h->page_size || strchr(h->page_size, '/') || asprintf(&file, "hugetlb.%s.limit_in_bytes", h->page_size) < 0)
-                        return bw_error_msg(err, -EINVAL, "hugepageLimits[%zu]: bad pageSize", i);
-                if (!cg_has(dir, file))
-                        return bw_error_msg(err, -EINVAL,
-                                            "hugepageLimits[%zu]: page size \"%s\" is not supported here (no %s/%s); "
-                                            "use a size from /sys/kernel/mm/hugepages such as 2MB or 1GB",
-                                            i, h->page_size, dir, file);
-                int r = cg_writef(dir, file, err, "%" PRIu64, h->limit);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
-}
-
 int cg_rdma(const char *dir, const struct oci_resources *res, struct bw_error **err)
 {
         for (size_t i = 0; i < res->n_rdma; i++) {
@@ -287,7 +268,7 @@ int cg_v1_set(struct bw_cgroup *cg, const struct oci_resources *res, struct bw_e
         }
         if ((d = V1(BW_CGC_BLKIO)) && res->block_io.present && (r = blkio(d, &res->block_io, err)) < 0)
                 return r;
-        if ((d = V1(BW_CGC_HUGETLB)) && (r = hugetlb(d, res, err)) < 0)
+        if ((d = V1(BW_CGC_HUGETLB)) && (r = cg_hugetlb(d, res, "limit_in_bytes", err)) < 0)
                 return r;
         if ((d = V1(BW_CGC_NET_CLS)) && res->network.class_id.set &&
             (r = cg_writef(d, "net_cls.classid", err, "%" PRIu32, res->network.class_id.v)) < 0)

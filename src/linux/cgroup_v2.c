@@ -204,25 +204,6 @@ static int io(const char *dir, const struct oci_blkio *b, struct bw_error **err)
         return 0;
 }
 
-static int hugetlb(const char *dir, const struct oci_resources *res, struct bw_error **err)
-{
-        for (size_t i = 0; i < res->n_hugepage_limits; i++) {
-                const struct oci_hugepage_limit *h = &res->hugepage_limits[i];
-                _cleanup_free_ char *file = NULL;
-                if (!h->page_size || strchr(h->page_size, '/') || asprintf(&file, "hugetlb.%s.max", h->page_size) < 0)
-                        return bw_error_msg(err, -EINVAL, "hugepageLimits[%zu]: bad pageSize", i);
-                if (!cg_has(dir, file))
-                        return bw_error_msg(err, -EINVAL,
-                                            "hugepageLimits[%zu]: page size \"%s\" is not supported here (no %s/%s); "
-                                            "use a size from /sys/kernel/mm/hugepages such as 2MB or 1GB",
-                                            i, h->page_size, dir, file);
-                int r = cg_writef(dir, file, err, "%" PRIu64, h->limit);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
-}
-
 /* Unified keys are interface file names, written verbatim. A key is one
  * file in the container's own directory, never a path out of it. */
 static int unified(const char *dir, const struct oci_kv_list *kv, struct bw_error **err)
@@ -263,7 +244,7 @@ int cg_v2_set(struct bw_cgroup *cg, const struct oci_resources *res, struct bw_e
         }
         if ((d = V2(BW_CGC_BLKIO)) && res->block_io.present && (r = io(d, &res->block_io, err)) < 0)
                 return r;
-        if ((d = V2(BW_CGC_HUGETLB)) && (r = hugetlb(d, res, err)) < 0)
+        if ((d = V2(BW_CGC_HUGETLB)) && (r = cg_hugetlb(d, res, "max", err)) < 0)
                 return r;
         if ((d = V2(BW_CGC_RDMA)) && (r = cg_rdma(d, res, err)) < 0)
                 return r;

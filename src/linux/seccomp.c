@@ -5,6 +5,7 @@
  * seccomp_load) so the program can be cached, the load flags are ours to
  * choose, and the ENOSYS prefix below can be prepended. */
 #include "linux/seccomp_filter.h"
+#include "linux/seccomp_probe.h"
 
 #include <errno.h>
 #include <linux/audit.h>
@@ -94,23 +95,6 @@ static enum scmp_compare scmp_op(enum oci_seccomp_op op)
         case OCI_SECCOMP_MASKED_EQ: return SCMP_CMP_MASKED_EQ;
         }
         return _SCMP_CMP_MIN; /* invalid: libseccomp refuses it */
-}
-
-uint32_t bw_seccomp_arch_from_name(const char *name)
-{
-        static const char prefix[] = "SCMP_ARCH_";
-        if (!name || strncmp(name, prefix, sizeof(prefix) - 1) != 0)
-                return 0;
-        /* libseccomp names arches by the lower-case suffix ("x86_64",
-         * "mipsel64n32"). */
-        char lower[32];
-        const char *p = name + sizeof(prefix) - 1;
-        size_t n = strlen(p);
-        if (n == 0 || n >= sizeof(lower))
-                return 0;
-        for (size_t i = 0; i <= n; i++)
-                lower[i] = (p[i] >= 'A' && p[i] <= 'Z') ? (char)(p[i] - 'A' + 'a') : p[i];
-        return seccomp_arch_resolve_name(lower);
 }
 
 long bw_seccomp_last_syscall(const struct oci_seccomp *s, uint32_t scmp_arch)
@@ -382,7 +366,7 @@ static int build_stub(const struct oci_seccomp *s, struct bpf_asm *a, struct bw_
         size_t n_arches = 0;
         stub_arch_note(arches, &n_arches, seccomp_arch_native(), s);
         for (char **name = s->architectures; name && *name; name++) {
-                uint32_t tok = bw_seccomp_arch_from_name(*name);
+                uint32_t tok = bw_seccomp_arch_token(*name);
                 if (tok && n_arches < ARRAY_SIZE(arches))
                         stub_arch_note(arches, &n_arches, tok, s);
         }
@@ -463,7 +447,7 @@ static int build_ctx(const struct oci_seccomp *s, scmp_filter_ctx *out, struct b
         /* Architectures before rules: a rule covers the arches present when
          * it is added. The native one is always there. */
         for (char **name = s->architectures; name && *name; name++) {
-                uint32_t tok = bw_seccomp_arch_from_name(*name);
+                uint32_t tok = bw_seccomp_arch_token(*name);
                 if (!tok)
                         return bw_error_msg(err, -EINVAL,
                                             "linux.seccomp.architectures: %s is not an architecture libseccomp %u.%u.%u knows (e.g. SCMP_ARCH_X86_64, SCMP_ARCH_X86, SCMP_ARCH_X32, SCMP_ARCH_AARCH64)",
@@ -536,15 +520,6 @@ static const struct {
         { "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV", SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV, "Linux 5.19" },
 };
 
-/* Whether the running kernel accepts a flag combination. Given a NULL
- * program the kernel validates the flags first, then fails to copy the
- * program: EFAULT means the flags passed, EINVAL that they did not. */
-static bool kernel_accepts(unsigned int flags)
-{
-        long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, flags, NULL);
-        return r < 0 && errno == EFAULT;
-}
-
 /* The syscalls the runtime's init needs after loading the filter to hand
  * the listener over: notifying on them would hang the container's start. */
 static const char *const notify_forbidden[] = { "write", "sendmsg" };
@@ -593,14 +568,14 @@ int bw_seccomp_load_flags(const struct oci_seccomp *s, unsigned int *flags, bool
                 }
                 unsigned int probe = f == SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
                                              ? f | SECCOMP_FILTER_FLAG_NEW_LISTENER : f;
-                if (!kernel_accepts(probe))
+                if (!bw_seccomp_kernel_accepts(probe))
                         return bw_error_msg(err, -EOPNOTSUPP,
                                             "linux.seccomp.flags: this kernel does not support %s (it needs %s); remove the flag",
                                             *name, known_flags[i].since);
                 *flags |= f;
         }
         if (*notify) {
-                if (!kernel_accepts(SECCOMP_FILTER_FLAG_NEW_LISTENER))
+                if (!bw_seccomp_kernel_accepts(SECCOMP_FILTER_FLAG_NEW_LISTENER))
                         return bw_error_msg(err, -EOPNOTSUPP,
                                             "linux.seccomp: SCMP_ACT_NOTIFY needs a seccomp listener, which this kernel lacks (Linux 5.0 or later)");
                 /* TSYNC and a listener share the return value; the kernel
@@ -608,7 +583,7 @@ int bw_seccomp_load_flags(const struct oci_seccomp *s, unsigned int *flags, bool
                 if (*flags & SECCOMP_FILTER_FLAG_TSYNC) {
                         unsigned int both = SECCOMP_FILTER_FLAG_TSYNC | SECCOMP_FILTER_FLAG_TSYNC_ESRCH |
                                             SECCOMP_FILTER_FLAG_NEW_LISTENER;
-                        if (!kernel_accepts(both))
+                        if (!bw_seccomp_kernel_accepts(both))
                                 return bw_error_msg(err, -EOPNOTSUPP,
                                                     "linux.seccomp.flags: SECCOMP_FILTER_FLAG_TSYNC with SCMP_ACT_NOTIFY needs Linux 5.7 or later; remove the flag");
                         *flags |= SECCOMP_FILTER_FLAG_TSYNC_ESRCH;

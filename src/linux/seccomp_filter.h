@@ -64,5 +64,3 @@ void bw_seccomp_filter_clear(struct bw_seccomp_filter *f);
  * the boundary above which the filter answers ENOSYS. */
 long bw_seccomp_last_syscall(const struct oci_seccomp *s, uint32_t scmp_arch);
 
-/* "SCMP_ARCH_X86_64" -> SCMP_ARCH_X86_64; 0 when unknown to libseccomp. */
-uint32_t bw_seccomp_arch_from_name(const char *name);

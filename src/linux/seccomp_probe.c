@@ -43,17 +43,16 @@ uint32_t bw_seccomp_arch_token(const char *oci_name)
 struct flag {
         const char *name;
         unsigned long bits;      /* what to hand the kernel to ask about it */
-        unsigned int api_level;  /* libseccomp API level that can set it */
 };
 
 /* WAIT_KILLABLE_RECV only means something with NEW_LISTENER, and the kernel
  * rejects it alone, so it is asked about together with that flag. */
 static const struct flag flags[] = {
-        { "SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC, 2 },
-        { "SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG, 3 },
-        { "SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW, 4 },
+        { "SECCOMP_FILTER_FLAG_TSYNC", SECCOMP_FILTER_FLAG_TSYNC },
+        { "SECCOMP_FILTER_FLAG_LOG", SECCOMP_FILTER_FLAG_LOG },
+        { "SECCOMP_FILTER_FLAG_SPEC_ALLOW", SECCOMP_FILTER_FLAG_SPEC_ALLOW },
         { "SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV",
-          SECCOMP_FILTER_FLAG_NEW_LISTENER | (1UL << 5) /* WAIT_KILLABLE_RECV */, 7 },
+          SECCOMP_FILTER_FLAG_NEW_LISTENER | (1UL << 5) /* WAIT_KILLABLE_RECV */ },
 };
 
 const char *const bw_seccomp_flag_names[] = {
@@ -64,10 +63,12 @@ const char *const bw_seccomp_flag_names[] = {
         NULL,
 };
 
-/* The kernel checks the flags before it reads the filter, so a NULL filter
+/* bulwark loads the BPF itself (seccomp(2)), so only the kernel decides
+ * which flags work, not libseccomp's API level.
+ * The kernel checks the flags before it reads the filter, so a NULL filter
  * fails with EFAULT for flags it knows and EINVAL for flags it does not.
  * Nothing is installed either way. */
-static bool kernel_knows(unsigned long bits)
+bool bw_seccomp_kernel_accepts(unsigned long bits)
 {
         long r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, bits, NULL);
         return r < 0 && errno == EFAULT;
@@ -77,6 +78,6 @@ bool bw_seccomp_flag_supported(const char *name)
 {
         for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
                 if (strcmp(flags[i].name, name) == 0)
-                        return seccomp_api_get() >= flags[i].api_level && kernel_knows(flags[i].bits);
+                        return bw_seccomp_kernel_accepts(flags[i].bits);
         return false;
 }

@@ -13,6 +13,10 @@ uint32_t bw_seccomp_arch_token(const char *oci_name);
 
 /* The OCI seccomp flag names (linux.seccomp.flags), NULL-terminated. */
 extern const char *const bw_seccomp_flag_names[];
-/* Whether a flag can be used here: the running kernel accepts it and the
- * linked libseccomp can set it. false for unknown names. */
+/* Whether a flag can be used here: the running kernel accepts it when a
+ * filter loads it (bulwark loads BPF itself, so libseccomp has no say).
+ * false for unknown names. */
 bool bw_seccomp_flag_supported(const char *name);
+/* Whether the running kernel accepts this combination of filter flags
+ * (nothing is installed by asking). */
+bool bw_seccomp_kernel_accepts(unsigned long flags);

@@ -3,6 +3,8 @@
 #include <jansson.h>
 
 #include "oci/default.h"
+#include "oci/seccomp_default.h"
+#include "oci/load.h"
 #include "util/cleanup.h"
 #include "util/version.h"
 
@@ -162,12 +164,33 @@ static json_t *resources(void)
                          "pids", "limit", (json_int_t)BW_DEFAULT_PIDS_LIMIT);
 }
 
+/* The built-in seccomp profile, written out so the config says what the
+ * container gets (as Docker's configs do) and satisfies restricted as is. */
+static json_t *seccomp(void)
+{
+        uint64_t caps = 0;
+        for (const char *const *n = bw_spec_capabilities; *n; n++) {
+                int cap = oci_cap_from_name(*n);
+                if (cap >= 0)
+                        caps |= 1ULL << cap;
+        }
+        struct oci_linux lin = { .seccomp = oci_seccomp_default(caps) };
+        if (!lin.seccomp)
+                return NULL;
+        struct oci_config cfg = { .linux = &lin };
+        _cleanup_json_ json_t *all = oci_config_dump(&cfg);
+        oci_seccomp_free(lin.seccomp);
+        json_t *s = all ? json_object_get(json_object_get(all, "linux"), "seccomp") : NULL;
+        return s ? json_incref(s) : NULL;
+}
+
 static json_t *linux_section(const struct bw_spec_options *o)
 {
-        _cleanup_json_ json_t *l = json_pack("{s:o, s:o, s:o}",
+        _cleanup_json_ json_t *l = json_pack("{s:o, s:o, s:o, s:o}",
                                              "namespaces", namespaces(),
                                              "maskedPaths", strings(bw_default_masked_paths),
-                                             "readonlyPaths", strings(bw_default_readonly_paths));
+                                             "readonlyPaths", strings(bw_default_readonly_paths),
+                                             "seccomp", seccomp());
         if (!l)
                 return NULL;
         if (o->rootless) {

@@ -7,20 +7,9 @@
 #include <jansson.h>
 
 #include "oci/load.h"
+#include "oci/dump_put.h"
 #include "oci/reader.h"
 #include "util/cleanup.h"
-
-static void put(json_t *o, const char *key, json_t *v)
-{
-        if (v)
-                json_object_set_new(o, key, v);
-}
-
-static void put_str(json_t *o, const char *key, const char *s)
-{
-        if (s)
-                put(o, key, json_string(s));
-}
 
 static json_t *strv_json(char *const *v)
 {

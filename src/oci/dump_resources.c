@@ -1,30 +1,8 @@
 /* linux.resources -> JSON, the inverse of load_resources.c. */
 #include <jansson.h>
 
+#include "oci/dump_put.h"
 #include "oci/reader.h"
-
-static void put(json_t *o, const char *key, json_t *v)
-{
-        if (v)
-                json_object_set_new(o, key, v);
-}
-
-static void put_str(json_t *o, const char *key, const char *s)
-{
-        if (s)
-                put(o, key, json_string(s));
-}
-
-#define PUT_INT(o, key, opt)                                               \
-        do {                                                               \
-                if ((opt).set)                                             \
-                        put(o, key, json_integer((json_int_t)(opt).v));    \
-        } while (0)
-#define PUT_BOOL(o, key, opt)                                              \
-        do {                                                               \
-                if ((opt).set)                                             \
-                        put(o, key, json_boolean((opt).v));                \
-        } while (0)
 
 static json_t *dump_device_rule(const struct oci_device_rule *d)
 {

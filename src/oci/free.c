@@ -79,7 +79,7 @@ static void free_resources(struct oci_resources *r)
         free_kv(&r->unified);
 }
 
-static void free_seccomp(struct oci_seccomp *s)
+void oci_seccomp_free(struct oci_seccomp *s)
 {
         if (!s)
                 return;
@@ -110,7 +110,7 @@ static void free_linux(struct oci_linux *l)
         free(l->cgroups_path);
         free_resources(&l->resources);
         free_kv(&l->sysctl);
-        free_seccomp(l->seccomp);
+        oci_seccomp_free(l->seccomp);
         free(l->rootfs_propagation);
         bw_strv_free(l->masked_paths);
         bw_strv_free(l->readonly_paths);

@@ -17,7 +17,6 @@
 #include <sys/socket.h>
 #include <sys/utsname.h>
 
-#include "oci/seccomp_free.h"
 #include "util/cleanup.h"
 #include "util/strv.h"
 

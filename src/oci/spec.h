@@ -254,4 +254,6 @@ bool oci_sched_flag_known(const char *name);
 const struct oci_namespace *oci_config_namespace(const struct oci_config *c, enum oci_ns_type t);
 
 void oci_config_free(struct oci_config *c);
+/* A lone seccomp profile (one inside a config goes with oci_config_free). */
+void oci_seccomp_free(struct oci_seccomp *s);
 void oci_process_free(struct oci_process *p);

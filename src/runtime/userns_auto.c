@@ -21,21 +21,21 @@ static const struct oci_namespace *userns_of(const struct oci_config *c)
         return NULL;
 }
 
-bool bw_mount_has_option(const struct oci_mount *m, const char *o)
+bool bw_userns_mount_has_option(const struct oci_mount *m, const char *o)
 {
         return bw_strv_contains(m->options, o);
 }
 
-bool bw_mount_is_bind(const struct oci_mount *m)
+bool bw_userns_mount_is_bind(const struct oci_mount *m)
 {
-        return (m->type && strcmp(m->type, "bind") == 0) || bw_mount_has_option(m, "bind") ||
-               bw_mount_has_option(m, "rbind");
+        return (m->type && strcmp(m->type, "bind") == 0) || bw_userns_mount_has_option(m, "bind") ||
+               bw_userns_mount_has_option(m, "rbind");
 }
 
-bool bw_mount_wants_idmap(const struct oci_mount *m)
+bool bw_userns_mount_wants_idmap(const struct oci_mount *m)
 {
-        return m->uid_mappings.n || m->gid_mappings.n || bw_mount_has_option(m, "idmap") ||
-               bw_mount_has_option(m, "ridmap");
+        return m->uid_mappings.n || m->gid_mappings.n || bw_userns_mount_has_option(m, "idmap") ||
+               bw_userns_mount_has_option(m, "ridmap");
 }
 
 bool bw_userns_auto_wanted(const struct oci_config *c)
@@ -69,7 +69,7 @@ static int bind_class(const struct oci_config *c, size_t i, bool automatic)
                                 return (int)k + 1;
                 return (int)i + 1;
         }
-        return bw_mount_wants_idmap(m) || automatic ? 0 : -1;
+        return bw_userns_mount_wants_idmap(m) || automatic ? 0 : -1;
 }
 
 static char *bind_source(const char *bundle, const char *source)
@@ -99,11 +99,11 @@ static bool nested(const char *a, const char *b)
 static int check_bind_classes(const struct oci_config *c, const char *bundle, bool automatic, struct bw_error **err)
 {
         for (size_t i = 0; i < c->n_mounts; i++) {
-                if (!bw_mount_is_bind(&c->mounts[i]) || !c->mounts[i].source)
+                if (!bw_userns_mount_is_bind(&c->mounts[i]) || !c->mounts[i].source)
                         continue;
                 _cleanup_free_ char *a = bind_source(bundle, c->mounts[i].source);
                 for (size_t k = i + 1; a && k < c->n_mounts; k++) {
-                        if (!bw_mount_is_bind(&c->mounts[k]) || !c->mounts[k].source)
+                        if (!bw_userns_mount_is_bind(&c->mounts[k]) || !c->mounts[k].source)
                                 continue;
                         int ca = bind_class(c, i, automatic), cb = bind_class(c, k, automatic);
                         if (ca == cb)
@@ -127,7 +127,7 @@ int bw_userns_auto_assign(const char *root, const char *id, struct oci_config *c
         *plan = (struct bw_userns_plan){ .root = root, .id = id };
         const struct oci_namespace *ns = userns_of(c);
         for (size_t i = 0; (!ns || ns->path) && i < c->n_mounts; i++)
-                if (bw_mount_wants_idmap(&c->mounts[i]))
+                if (bw_userns_mount_wants_idmap(&c->mounts[i]))
                         return bw_error_msg(err, -EINVAL,
                                             "mount %s asks to be idmapped (idmap, ridmap or its own uidMappings) but the "
                                             "container has no user namespace of its own; add {\"type\": \"user\"} to "

@@ -26,10 +26,10 @@ struct bw_userns_plan {
 };
 
 /* Mount kinds, shared by the assignment and the mounts. */
-bool bw_mount_has_option(const struct oci_mount *m, const char *o);
-bool bw_mount_is_bind(const struct oci_mount *m);
+bool bw_userns_mount_has_option(const struct oci_mount *m, const char *o);
+bool bw_userns_mount_is_bind(const struct oci_mount *m);
 /* idmap or ridmap, or mappings of its own. */
-bool bw_mount_wants_idmap(const struct oci_mount *m);
+bool bw_userns_mount_wants_idmap(const struct oci_mount *m);
 
 /* A new user namespace with no uidMappings and no gidMappings. */
 bool bw_userns_auto_wanted(const struct oci_config *c);

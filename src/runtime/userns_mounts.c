@@ -64,7 +64,7 @@ static int views_add(struct views *vs, const char *path, int fd)
 static bool any_mount_idmap(const struct oci_config *c)
 {
         for (size_t i = 0; i < c->n_mounts; i++)
-                if (bw_mount_wants_idmap(&c->mounts[i]))
+                if (bw_userns_mount_wants_idmap(&c->mounts[i]))
                         return true;
         return false;
 }
@@ -145,9 +145,9 @@ static int bind_views(const struct bw_userns_plan *p, const struct oci_config *c
 {
         for (size_t i = 0; i < c->n_mounts; i++) {
                 const struct oci_mount *m = &c->mounts[i];
-                if (!bw_mount_wants_idmap(m) && !(p->idmap_mounts && bw_mount_is_bind(m)))
+                if (!bw_userns_mount_wants_idmap(m) && !(p->idmap_mounts && bw_userns_mount_is_bind(m)))
                         continue;
-                if (!bw_mount_is_bind(m) || !m->source)
+                if (!bw_userns_mount_is_bind(m) || !m->source)
                         return bw_error_msg(err, -EOPNOTSUPP, "mount %s: idmap and ridmap are supported on bind mounts only",
                                             m->destination ? m->destination : "?");
                 _cleanup_close_ int own = -1;
@@ -162,9 +162,9 @@ static int bind_views(const struct bw_userns_plan *p, const struct oci_config *c
                 if (dup)
                         continue;
                 _cleanup_error_ struct bw_error *e = NULL;
-                bool recursive = bw_mount_has_option(m, "rbind") || bw_mount_has_option(m, "ridmap");
+                bool recursive = bw_userns_mount_has_option(m, "rbind") || bw_userns_mount_has_option(m, "ridmap");
                 int fd = bw_idmap_mount_clone(AT_FDCWD, src, own >= 0 ? own : userns, recursive, &e);
-                if (fd < 0 && !bw_mount_wants_idmap(m) && unmapped_allowed(c, m->destination ? m->destination : "")) {
+                if (fd < 0 && !bw_userns_mount_wants_idmap(m) && unmapped_allowed(c, m->destination ? m->destination : "")) {
                         bw_warn("bind mount %s stays unmapped (annotation " BW_ANNOTATION_UNMAPPED "): %s",
                                 m->destination, e->msg);
                         continue;

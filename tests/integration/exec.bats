@@ -152,3 +152,11 @@ JSON
   run bw exec --user 1000 exu id -u
   [ "$output" = 1000 ]
 }
+
+@test "exec --preserve-fds passes exactly N extra fds" {
+  bw exec --detach --preserve-fds 1 --pid-file "$BUNDLE/pf.pid" ex sleep 100 3</etc/hostname 4</etc/hostname </dev/null >/dev/null 2>&1
+  local p
+  p=$(cat "$BUNDLE/pf.pid")
+  [ "$(ls /proc/$p/fd | sort -n | tr '\n' ' ')" = "0 1 2 3 " ]
+  [ "$(readlink /proc/$p/fd/3)" = /etc/hostname ]
+}

@@ -41,7 +41,7 @@
 #include "linux/seccomp_filter.h"
 #include "linux/seccomp_notify.h"
 #include "oci/seccomp_default.h"
-#include "oci/seccomp_free.h"
+#include "oci/spec.h"
 #include "util/cleanup.h"
 #include "util/strv.h"
 #define X32_BIT 0x40000000L

@@ -14,7 +14,6 @@
 #include "tap.h"
 #include "linux/seccomp_cache.h"
 #include "oci/seccomp_default.h"
-#include "oci/seccomp_free.h"
 #include "util/cleanup.h"
 
 /* ---- The BPF cache ------------------------------------------------------------ */

@@ -1,0 +1,284 @@
+/* bulwark audit: run the breakout rules over configurations (OCI
+ * config.json files or bundles, `docker inspect` output, live Docker
+ * containers) and report. Exit: 0 clean, 1 violations at or above
+ * --fail-on, 2 bad input or usage, 3 target unreachable. */
+#include <errno.h>
+#include <getopt.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "cli/commands.h"
+#include "cli/docker.h"
+#include "oci/load.h"
+#include "policy/profile.h"
+#include "policy/report.h"
+#include "util/cleanup.h"
+
+enum format { FMT_TEXT, FMT_JSON, FMT_SARIF };
+
+struct audit {
+        struct bw_policy policy;
+        struct bw_report_target *t;
+        size_t n;
+};
+
+static void audit_free(struct audit *a)
+{
+        for (size_t i = 0; i < a->n; i++) {
+                free(a->t[i].name);
+                free(a->t[i].uri);
+                free(a->t[i].text);
+                bw_findings_clear(&a->t[i].findings);
+        }
+        free(a->t);
+        bw_policy_free(&a->policy);
+}
+
+static int bad_input(struct bw_error **err, int r)
+{
+        if (*err)
+                (*err)->status = BW_EXIT_USAGE;
+        return r;
+}
+
+/* Evaluate one loaded config into a new target (takes name, uri, text). */
+static int add_target(struct audit *a, const struct oci_config *c, char *name, char *uri, char *text,
+                      struct bw_error **err)
+{
+        struct bw_report_target *nt = realloc(a->t, (a->n + 1) * sizeof(*nt));
+        if (!nt) {
+                free(name), free(uri), free(text);
+                return bw_error_set(err, -ENOMEM, "auditing");
+        }
+        a->t = nt;
+        struct bw_report_target *t = &a->t[a->n++];
+        *t = (struct bw_report_target){ .name = name, .uri = uri, .text = text };
+        if (!name || !uri)
+                return bw_error_set(err, -ENOMEM, "auditing");
+        int r = bw_policy_evaluate(c, &a->policy, &t->findings, err);
+        if (r < 0) /* e.g. an annotation asking for a profile the policy does not allow */
+                return bad_input(err, bw_error_wrap(err, "%s", name));
+        return 0;
+}
+
+/* One docker inspect object: translate, load through the OCI loader like
+ * any config.json, evaluate. */
+static int add_docker(struct audit *a, json_t *inspect, const char *where, const char *uri, const char *text,
+                      struct bw_error **err)
+{
+        _cleanup_json_ json_t *oci = NULL;
+        int r = bw_docker_to_oci(inspect, where, &oci, err);
+        if (r < 0)
+                return bad_input(err, r);
+        _cleanup_free_ char *data = json_dumps(oci, JSON_INDENT(2));
+        if (!data)
+                return bw_error_set(err, -ENOMEM, "%s", where);
+        _cleanup_free_ char *name = bw_docker_target_name(inspect);
+        struct oci_config *c = NULL;
+        r = oci_config_load_data(data, strlen(data), name ? name : where, &c, err);
+        if (r < 0)
+                return bad_input(err, bw_error_wrap(err, "%s: the config translated from docker inspect output", where));
+        r = add_target(a, c, take_ptr(name), strdup(uri), text ? strdup(text) : NULL, err);
+        oci_config_free(c);
+        return r;
+}
+
+static int read_input(const char *path, char **data, size_t *len, struct bw_error **err)
+{
+        _cleanup_fclose_ FILE *f = strcmp(path, "-") == 0 ? NULL : fopen(path, "re");
+        FILE *in = strcmp(path, "-") == 0 ? stdin : f;
+        if (!in)
+                return bad_input(err, bw_error_set(err, -errno, "opening %s", path));
+        _cleanup_free_ char *buf = NULL;
+        size_t size = 0;
+        FILE *m = open_memstream(&buf, &size);
+        if (!m)
+                return bw_error_set(err, -errno, "reading %s", path);
+        char chunk[8192];
+        size_t n;
+        while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
+                fwrite(chunk, 1, n, m);
+        bool bad = ferror(in);
+        fclose(m);
+        if (bad)
+                return bad_input(err, bw_error_set(err, -EIO, "reading %s", path));
+        *data = take_ptr(buf);
+        *len = size;
+        return 0;
+}
+
+static int audit_input(struct audit *a, const char *arg, struct bw_error **err)
+{
+        _cleanup_free_ char *path = NULL;
+        struct stat st;
+        if (strcmp(arg, "-") != 0 && stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
+                if (asprintf(&path, "%s/config.json", arg) < 0)
+                        return bw_error_set(err, -ENOMEM, "%s", arg);
+        } else if (!(path = strdup(arg))) {
+                return bw_error_set(err, -ENOMEM, "%s", arg);
+        }
+        const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
+        _cleanup_free_ char *data = NULL;
+        size_t len = 0;
+        int r = read_input(path, &data, &len, err);
+        if (r < 0)
+                return r;
+        json_error_t je;
+        _cleanup_json_ json_t *root = json_loadb(data, len, 0, &je);
+        if (!root)
+                return bad_input(err, bw_error_msg(err, -EINVAL, "%s:%d:%d: %s", name, je.line, je.column, je.text));
+        if (bw_docker_is_inspect(root))
+                return add_docker(a, root, name, path, data, err);
+        if (json_is_array(root)) {
+                if (json_array_size(root) == 0)
+                        return bad_input(err, bw_error_msg(err, -EINVAL, "%s: an empty list; expected docker inspect "
+                                                           "output or an OCI config.json", name));
+                size_t i;
+                json_t *v;
+                json_array_foreach(root, i, v) {
+                        char where[512];
+                        snprintf(where, sizeof(where), "%s[%zu]", name, i);
+                        if (!bw_docker_is_inspect(v))
+                                return bad_input(err, bw_error_msg(err, -EINVAL, "%s: expected a docker inspect "
+                                                                   "object (with Id and HostConfig)", where));
+                        /* Lines are only unambiguous with one container. */
+                        r = add_docker(a, v, where, path, json_array_size(root) == 1 ? data : NULL, err);
+                        if (r < 0)
+                                return r;
+                }
+                return 0;
+        }
+        struct oci_config *c = NULL;
+        r = oci_config_load_data(data, len, name, &c, err);
+        if (r < 0)
+                return bad_input(err, r);
+        r = add_target(a, c, strdup(name), strdup(path), take_ptr(data), err);
+        oci_config_free(c);
+        return r;
+}
+
+static int audit_docker_id(struct audit *a, const char *sock, const char *id, struct bw_error **err)
+{
+        _cleanup_free_ char *api = NULL, *body = NULL, *uri = NULL;
+        if (asprintf(&api, "/containers/%s/json", id) < 0 || asprintf(&uri, "docker://%s", id) < 0)
+                return bw_error_set(err, -ENOMEM, "%s", id);
+        size_t len = 0;
+        int r = bw_docker_get(sock, api, &body, &len, err);
+        if (r < 0)
+                return r == -ENOENT ? bad_input(err, r) : r;
+        json_error_t je;
+        _cleanup_json_ json_t *root = json_loadb(body, len, 0, &je);
+        if (!root) {
+                r = bw_error_msg(err, -EPROTO, "Docker engine at %s: GET %s: %d:%d: %s", sock, api, je.line,
+                                 je.column, je.text);
+                if (*err)
+                        (*err)->status = BW_EXIT_UNREACHABLE;
+                return r;
+        }
+        return add_docker(a, root, uri, uri, NULL, err);
+}
+
+static int audit_docker(struct audit *a, char **ids, int n, struct bw_error **err)
+{
+        const char *sock;
+        int r = bw_docker_socket(&sock, err);
+        if (r < 0)
+                return r;
+        if (n > 0) {
+                for (int i = 0; i < n; i++)
+                        if ((r = audit_docker_id(a, sock, ids[i], err)) < 0)
+                                return r;
+                return 0;
+        }
+        _cleanup_free_ char *body = NULL;
+        size_t len = 0;
+        if ((r = bw_docker_get(sock, "/containers/json", &body, &len, err)) < 0)
+                return r;
+        _cleanup_json_ json_t *list = json_loadb(body, len, 0, NULL);
+        if (!json_is_array(list)) {
+                r = bw_error_msg(err, -EPROTO, "Docker engine at %s: GET /containers/json: expected a list", sock);
+                if (*err)
+                        (*err)->status = BW_EXIT_UNREACHABLE;
+                return r;
+        }
+        size_t i;
+        json_t *v;
+        json_array_foreach(list, i, v) {
+                const char *id = json_string_value(json_object_get(v, "Id"));
+                if (id && (r = audit_docker_id(a, sock, id, err)) < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int emit(struct audit *a, enum format fmt, struct bw_error **err)
+{
+        if (fmt == FMT_TEXT) {
+                bool color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+                return bw_report_text(stdout, a->t, a->n, color) < 0 ? bw_error_set(err, -EIO, "writing the report") : 0;
+        }
+        _cleanup_json_ json_t *j = fmt == FMT_JSON ? bw_report_json(a->t, a->n) : bw_report_sarif(a->t, a->n);
+        if (!j || json_dumpf(j, stdout, JSON_INDENT(2)) < 0)
+                return bw_error_set(err, -EIO, "writing the report");
+        fputc('\n', stdout);
+        return 0;
+}
+
+BW_COMMAND(audit)
+{
+        static const struct option opts[] = {
+                { "format", required_argument, NULL, 'f' },
+                { "profile", required_argument, NULL, 'p' },
+                { "fail-on", required_argument, NULL, 'F' },
+                { "docker", no_argument, NULL, 'd' },
+                {},
+        };
+        enum format fmt = FMT_TEXT;
+        const char *profile = g->profile;
+        int fail_on = BW_SEV_HIGH;
+        bool docker = false;
+        int c;
+        while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+                switch (c) {
+                case 'f':
+                        if (strcmp(optarg, "text") == 0)
+                                fmt = FMT_TEXT;
+                        else if (strcmp(optarg, "json") == 0)
+                                fmt = FMT_JSON;
+                        else if (strcmp(optarg, "sarif") == 0)
+                                fmt = FMT_SARIF;
+                        else
+                                return bw_error_usage(err, "audit --format: unknown format '%s'; use text, json or sarif", optarg);
+                        break;
+                case 'p': profile = optarg; break;
+                case 'F':
+                        if ((fail_on = bw_severity_from_name(optarg)) < 0)
+                                return bw_error_usage(err, "audit --fail-on: unknown severity '%s'; use critical, high, "
+                                                      "medium, low or info", optarg);
+                        break;
+                case 'd': docker = true; break;
+                default: return bw_error_bad_option(err, bw_command_find("audit"), argc, argv);
+                }
+        }
+        if (!docker && optind >= argc)
+                return bw_error_usage(err, "audit: nothing to audit; give config.json files, bundle directories, "
+                                      "docker inspect output, - for stdin, or --docker");
+        struct audit a = { 0 };
+        int r = bw_policy_resolve(g->policy_file, profile, g->policy_mode, &a.policy, err);
+        if (r < 0)
+                return r;
+        if (docker)
+                r = audit_docker(&a, argv + optind, argc - optind, err);
+        for (int i = optind; r >= 0 && !docker && i < argc; i++)
+                r = audit_input(&a, argv[i], err);
+        if (r >= 0)
+                r = emit(&a, fmt, err);
+        if (r >= 0)
+                r = bw_report_fails(a.t, a.n, (enum bw_severity)fail_on) ? 1 : 0;
+        audit_free(&a);
+        return r;
+}

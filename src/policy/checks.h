@@ -1,0 +1,53 @@
+/* The check functions of the rule table, and the predicates over the typed
+ * config they share with harden.c. */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "oci/spec.h"
+#include "policy/rules.h"
+
+bool bw_has_ns(const struct oci_config *c, enum oci_ns_type t);
+bool bw_mount_is_bind(const struct oci_mount *m);
+bool bw_mount_is_ro(const struct oci_mount *m);
+bool bw_path_under(const char *path, const char *prefix);
+int64_t bw_host_uid(const struct oci_config *c, uint32_t uid);
+bool bw_seccomp_allows(const struct oci_seccomp *s, const char *name);
+bool bw_is_engine_socket(const char *src);
+const char *bw_sensitive_source(const struct oci_mount *m);
+bool bw_sysctl_safe(const struct oci_config *c, const char *key);
+
+extern const char *const bw_breakout_syscalls[];
+extern const char *const bw_required_masked[];
+extern const char *const bw_required_readonly[];
+
+#define BW_CHECK(n) int bw_check_##n(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
+BW_CHECK(cap);
+BW_CHECK(other_caps);
+BW_CHECK(ptrace_hostpid);
+BW_CHECK(privileged);
+BW_CHECK(no_userns);
+BW_CHECK(host_root_mapped);
+BW_CHECK(host_root_process);
+BW_CHECK(seccomp_absent);
+BW_CHECK(seccomp_unconfined);
+BW_CHECK(seccomp_breakout);
+BW_CHECK(no_new_privs);
+BW_CHECK(host_ns);
+BW_CHECK(engine_socket);
+BW_CHECK(sensitive_rw);
+BW_CHECK(sensitive_ro);
+BW_CHECK(block_devices);
+BW_CHECK(char_devices);
+BW_CHECK(device_cgroup);
+BW_CHECK(masked);
+BW_CHECK(readonly);
+BW_CHECK(proc_sys);
+BW_CHECK(sysfs_rw);
+BW_CHECK(sysctl);
+BW_CHECK(propagation);
+BW_CHECK(rootfs_rw);
+BW_CHECK(pids_limit);
+BW_CHECK(memory_limit);
+BW_CHECK(hooks);
+BW_CHECK(annotations);

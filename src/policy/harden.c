@@ -1,0 +1,295 @@
+/* Hardening: the fixes that make a config comply without changing what the
+ * workload asked for in a way it would notice. What cannot be fixed that
+ * way (a privileged container, an engine socket, a host namespace, a host
+ * device, a sensitive mount) is refused instead: silently removing it would
+ * break the workload, keeping it would break the host. */
+#include <errno.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "oci/default.h"
+#include "oci/seccomp_default.h"
+#include "policy/checks.h"
+#include "policy/harden.h"
+#include "util/cleanup.h"
+#include "util/strv.h"
+
+void bw_harden_result_free(struct bw_harden_result *res)
+{
+        bw_strv_free(res->changes);
+        bw_strv_free(res->remaining);
+        bw_findings_clear(&res->findings);
+        *res = (struct bw_harden_result){ 0 };
+}
+
+/* Rules whose violation makes harden refuse the whole config, with why. */
+static const struct { const char *id; const char *why; } refused[] = {
+        { "BW001", "a privileged container cannot be made safe without changing what it is" },
+        { "BW041", "the id mapping was chosen by the engine; changing it would re-own the container's files" },
+        { "BW060", "the workload asked for the host's pid namespace" },
+        { "BW061", "the workload asked for the host's network" },
+        { "BW062", "the workload asked for the host's IPC namespace" },
+        { "BW065", "the workload runs in the host's mount namespace" },
+        { "BW070", "removing the mount would break the workload, keeping it gives it the host" },
+        { "BW071", "removing or re-mounting it would break the workload" },
+        { "BW072", "removing the mount would break the workload" },
+        { "BW080", "the workload asked for this device" },
+        { "BW081", "the workload asked for this device" },
+        { "BW094", "the workload asked for this sysctl" },
+        { "BW100", "the workload asked for shared propagation" },
+};
+
+static const char *refusal(const char *id)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(refused); i++)
+                if (strcmp(refused[i].id, id) == 0)
+                        return refused[i].why;
+        return NULL;
+}
+
+static int note(char ***list, const struct bw_finding *f, const char *prefix, const char *text)
+{
+        char *s = NULL;
+        if (asprintf(&s, "%s %s (%s): %s%s", f->rule->id, f->rule->title, f->detail, prefix, text) < 0)
+                return -ENOMEM;
+        return bw_strv_consume(list, s);
+}
+
+static struct oci_linux *ensure_linux(struct oci_config *c)
+{
+        if (!c->linux)
+                c->linux = calloc(1, sizeof(*c->linux));
+        return c->linux;
+}
+
+static void drop_cap(struct oci_config *c, int cap)
+{
+        if (!c->process)
+                return;
+        struct oci_capabilities *k = &c->process->capabilities;
+        uint64_t m = ~(1ULL << cap);
+        k->bounding.mask &= m;
+        k->effective.mask &= m;
+        k->permitted.mask &= m;
+        k->inheritable.mask &= m;
+        k->ambient.mask &= m;
+}
+
+static int add_ns(struct oci_config *c, enum oci_ns_type t)
+{
+        struct oci_linux *l = ensure_linux(c);
+        if (!l)
+                return -ENOMEM;
+        if (bw_has_ns(c, t))
+                return 0;
+        struct oci_namespace *v = realloc(l->namespaces, (l->n_namespaces + 1) * sizeof(*v));
+        if (!v)
+                return -ENOMEM;
+        l->namespaces = v;
+        v[l->n_namespaces++] = (struct oci_namespace){ .type = t };
+        return 0;
+}
+
+static int add_paths(char ***list, const char *const *need)
+{
+        if (!*list) {
+                *list = calloc(1, sizeof(char *));
+                if (!*list)
+                        return -ENOMEM;
+        }
+        for (size_t i = 0; need[i]; i++)
+                if (!bw_strv_contains(*list, need[i])) {
+                        int r = bw_strv_push(list, need[i]);
+                        if (r < 0)
+                                return r;
+                }
+        return 0;
+}
+
+static int add_device_rule(struct oci_resources *res, bool allow, char type, int64_t major, int64_t minor,
+                           const char *access)
+{
+        struct oci_device_rule *v = realloc(res->devices, (res->n_devices + 1) * sizeof(*v));
+        if (!v)
+                return -ENOMEM;
+        res->devices = v;
+        struct oci_device_rule d = { .allow = allow, .type = type, .access = strdup(access) };
+        if (major >= 0)
+                d.major = (oci_opt_i64){ true, major };
+        if (minor >= 0)
+                d.minor = (oci_opt_i64){ true, minor };
+        if (!d.access)
+                return -ENOMEM;
+        v[res->n_devices++] = d;
+        return 0;
+}
+
+/* Deny everything, then allow what `bulwark spec` allows every container
+ * (oci/default.h) and the devices the config itself lists (the last
+ * matching rule wins). */
+static int deny_all_devices(struct oci_config *c)
+{
+        struct oci_linux *l = ensure_linux(c);
+        if (!l)
+                return -ENOMEM;
+        l->resources.present = true;
+        int r = add_device_rule(&l->resources, false, 'a', -1, -1, "rwm");
+        for (const struct bw_device_allow *d = bw_default_device_allows; r == 0 && d->type; d++)
+                r = add_device_rule(&l->resources, true, d->type, d->major, d->minor, d->access);
+        for (size_t i = 0; r == 0 && i < l->n_devices; i++)
+                r = add_device_rule(&l->resources, true, l->devices[i].type == 'b' ? 'b' : 'c',
+                                    l->devices[i].major, l->devices[i].minor, "rwm");
+        return r;
+}
+
+static int ro_sysfs(struct oci_config *c)
+{
+        for (size_t i = 0; i < c->n_mounts; i++) {
+                struct oci_mount *m = &c->mounts[i];
+                if (m->type && strcmp(m->type, "sysfs") == 0 && !bw_mount_is_ro(m)) {
+                        if (!m->options && !(m->options = calloc(1, sizeof(char *))))
+                                return -ENOMEM;
+                        /* "ro" after any "rw" wins, as with mount(8). */
+                        int r = bw_strv_push(&m->options, "ro");
+                        if (r < 0)
+                                return r;
+                }
+        }
+        return 0;
+}
+
+/* No filter, an unconfined one, or one that lets breakout syscalls through:
+ * all get the built-in profile, Docker's allowlist made stricter. Only the
+ * capabilities the container keeps unlock the few syscalls gated on them. */
+static int install_default_seccomp(struct oci_config *c)
+{
+        struct oci_linux *l = ensure_linux(c);
+        if (!l)
+                return -ENOMEM;
+        uint64_t caps = c->process ? c->process->capabilities.bounding.mask : 0;
+        struct oci_seccomp *s = oci_seccomp_default(caps);
+        if (!s)
+                return -ENOMEM;
+        oci_seccomp_free(l->seccomp);
+        l->seccomp = s;
+        return 0;
+}
+
+/* Apply the fix for one violation. Returns 1 when changed (what in *what),
+ * 0 when this rule has no safe fix, negative on allocation failure. */
+static int fix(struct oci_config *c, const struct bw_finding *f, const char **what)
+{
+        const struct bw_rule *r = f->rule;
+        if (r->check == bw_check_cap) {
+                drop_cap(c, r->cap);
+                *what = "dropped the capability from every set";
+                return 1;
+        }
+        if (r->check == bw_check_other_caps) {
+                drop_cap(c, bw_cap_from_name(f->detail));
+                *what = "dropped the capability from every set";
+                return 1;
+        }
+        const char *id = r->id;
+        int ret = 0;
+        if (strcmp(id, "BW029") == 0) {
+                drop_cap(c, bw_cap_from_name("SYS_PTRACE"));
+                *what = "dropped CAP_SYS_PTRACE";
+                return 1;
+        }
+        if (strcmp(id, "BW040") == 0 || strcmp(id, "BW042") == 0) {
+                if (bw_has_ns(c, OCI_NS_USER))
+                        return 0; /* root via a mapping to host 0: BW041's business */
+                ret = add_ns(c, OCI_NS_USER);
+                *what = "added a user namespace without mappings (bulwark allocates an unprivileged id range)";
+        } else if (strcmp(id, "BW063") == 0) {
+                ret = add_ns(c, OCI_NS_UTS);
+                *what = "added a UTS namespace";
+        } else if (strcmp(id, "BW064") == 0) {
+                ret = add_ns(c, OCI_NS_CGROUP);
+                *what = "added a cgroup namespace";
+        } else if (strcmp(id, "BW050") == 0 || strcmp(id, "BW051") == 0 || strcmp(id, "BW052") == 0) {
+                ret = install_default_seccomp(c);
+                *what = "installed bulwark's default seccomp profile (docs/seccomp.md)";
+        } else if (strcmp(id, "BW053") == 0) {
+                if (!c->process)
+                        return 0;
+                c->process->no_new_privileges = true;
+                *what = "set process.noNewPrivileges";
+        } else if (strcmp(id, "BW082") == 0) {
+                ret = deny_all_devices(c);
+                *what = "made the device cgroup deny all but the default devices and linux.devices";
+        } else if (strcmp(id, "BW090") == 0) {
+                ret = ensure_linux(c) ? add_paths(&c->linux->masked_paths, bw_default_masked_paths) : -ENOMEM;
+                *what = "restored the default masked paths";
+        } else if (strcmp(id, "BW091") == 0 || (strcmp(id, "BW092") == 0 && strstr(f->detail, "readonlyPaths"))) {
+                ret = ensure_linux(c) ? add_paths(&c->linux->readonly_paths, bw_default_readonly_paths) : -ENOMEM;
+                *what = "restored the default read-only paths";
+        } else if (strcmp(id, "BW093") == 0) {
+                ret = ro_sysfs(c);
+                *what = "mounted sysfs read-only";
+        } else if (strcmp(id, "BW102") == 0) {
+                struct oci_linux *l = ensure_linux(c);
+                if (!l)
+                        return -ENOMEM;
+                l->resources.present = true;
+                l->resources.pids.present = true;
+                l->resources.pids.limit = (oci_opt_i64){ true, BW_HARDEN_PIDS_LIMIT };
+                *what = "set linux.resources.pids.limit to 4096";
+        } else {
+                return 0;
+        }
+        return ret < 0 ? ret : 1;
+}
+
+static const char *unfixable_why(const struct bw_finding *f)
+{
+        (void)f;
+        return "not changed: no safe automatic fix";
+}
+
+int bw_harden(struct oci_config *c, const struct bw_policy *p, struct bw_harden_result *res,
+              struct bw_error **err)
+{
+        *res = (struct bw_harden_result){ 0 };
+        struct bw_findings before = { 0 };
+        int n = bw_policy_evaluate(c, p, &before, err);
+        if (n < 0)
+                return n;
+        int r = 0;
+        /* Anything refused outright: change nothing, say why. */
+        for (size_t i = 0; r == 0 && i < before.n; i++) {
+                const char *why = before.v[i].violation ? refusal(before.v[i].rule->id) : NULL;
+                if (why)
+                        r = note(&res->remaining, &before.v[i], "refused: ", why);
+        }
+        if (r == 0 && res->remaining) {
+                for (size_t i = 0; r == 0 && i < before.n; i++)
+                        if (before.v[i].violation && !refusal(before.v[i].rule->id))
+                                r = note(&res->remaining, &before.v[i], "", "not changed: the config is refused as a whole");
+                res->findings = before;
+                if (r < 0)
+                        return bw_error_set(err, r, "hardening the configuration");
+                return n;
+        }
+        for (size_t i = 0; r >= 0 && i < before.n; i++) {
+                const char *what = NULL;
+                if (!before.v[i].violation)
+                        continue;
+                r = fix(c, &before.v[i], &what);
+                if (r > 0)
+                        r = note(&res->changes, &before.v[i], "", what);
+        }
+        bw_findings_clear(&before);
+        if (r < 0)
+                return bw_error_set(err, r, "hardening the configuration");
+        n = bw_policy_evaluate(c, p, &res->findings, err);
+        if (n < 0)
+                return n;
+        for (size_t i = 0; i < res->findings.n; i++) {
+                const struct bw_finding *f = &res->findings.v[i];
+                if (f->violation && (r = note(&res->remaining, f, "", unfixable_why(f))) < 0)
+                        return bw_error_set(err, r, "hardening the configuration");
+        }
+        return n;
+}

@@ -1,0 +1,135 @@
+/* Profiles as sets of rules that must not fire, and the single decision
+ * function shared by create, audit and check. */
+#include <errno.h>
+#include <string.h>
+#include <strings.h>
+
+#include "policy/profile.h"
+#include "util/cleanup.h"
+
+static const char *const profile_names[] = { "restricted", "baseline", "privileged" };
+static const char *const mode_names[] = { "enforce", "harden", "warn", "off" };
+
+const char *bw_profile_name(enum bw_profile p)
+{
+        return (unsigned)p < ARRAY_SIZE(profile_names) ? profile_names[p] : "?";
+}
+
+int bw_profile_from_name(const char *name)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(profile_names); i++)
+                if (strcasecmp(name, profile_names[i]) == 0)
+                        return (int)i;
+        return -1;
+}
+
+const char *bw_mode_name(enum bw_mode m)
+{
+        return (unsigned)m < ARRAY_SIZE(mode_names) ? mode_names[m] : "?";
+}
+
+int bw_mode_from_name(const char *name)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(mode_names); i++)
+                if (strcasecmp(name, mode_names[i]) == 0)
+                        return (int)i;
+        return -1;
+}
+
+/* What restricted allows to fire: SETFCAP (in DESIGN.md's allowed set,
+ * harmless inside a user namespace), a writable rootfs, no memory limit,
+ * hooks and annotations: reported by audit, not enforced. */
+static const char *const restricted_allows[] = { "BW028", "BW101", "BW103", "BW110", "BW111", NULL };
+/* Baseline allows that too, plus the file capabilities ordinary images'
+ * entrypoints use (postgres and redis chown their data dirs; the user
+ * namespace confines them to the container's own ids), read-only
+ * sensitive mounts, and the host's UTS and cgroup namespaces. */
+static const char *const baseline_also_allows[] = { "BW015", "BW016", "BW017", "BW063", "BW064", "BW072", NULL };
+
+static bool listed(const char *const *list, const char *id)
+{
+        for (size_t i = 0; list[i]; i++)
+                if (strcmp(list[i], id) == 0)
+                        return true;
+        return false;
+}
+
+bool bw_profile_forbids(enum bw_profile p, const struct bw_rule *r)
+{
+        switch (p) {
+        case BW_PROFILE_RESTRICTED:
+                return !listed(restricted_allows, r->id);
+        case BW_PROFILE_BASELINE:
+                return !listed(restricted_allows, r->id) && !listed(baseline_also_allows, r->id);
+        default:
+                return false;
+        }
+}
+
+static const char *annotation_value(const struct oci_config *c, const char *key)
+{
+        for (size_t i = 0; i < c->annotations.n; i++)
+                if (strcmp(c->annotations.v[i].key, key) == 0)
+                        return c->annotations.v[i].value;
+        return NULL;
+}
+
+int bw_policy_profile_for(const struct bw_policy *p, const struct oci_config *c, enum bw_profile *out,
+                          struct bw_error **err)
+{
+        *out = p->profile;
+        if (!p->annotation)
+                return 0; /* the policy lets no annotation choose */
+        const char *v = annotation_value(c, p->annotation);
+        if (!v)
+                return 0;
+        int prof = bw_profile_from_name(v);
+        if (prof < 0)
+                return bw_error_msg(err, -EINVAL,
+                                    "annotation %s=%s: unknown profile; use restricted, baseline or privileged",
+                                    p->annotation, v);
+        if (!(p->annotation_profiles & (1u << prof)))
+                return bw_error_msg(err, -EPERM,
+                                    "annotation %s=%s: the policy file (%s) does not let annotations choose "
+                                    "profile %s; remove the annotation or ask the operator to list it in "
+                                    "annotation.profiles",
+                                    p->annotation, v, p->source ? p->source : "defaults", v);
+        *out = (enum bw_profile)prof;
+        return 0;
+}
+
+static bool waived(const struct bw_policy *p, const struct bw_finding *f)
+{
+        for (size_t i = 0; i < p->n_exceptions; i++) {
+                const struct bw_exception *e = &p->exceptions[i];
+                if (strcasecmp(e->rule, f->rule->id) != 0)
+                        continue;
+                if (!e->match || strstr(f->detail, e->match))
+                        return true;
+        }
+        return false;
+}
+
+int bw_policy_evaluate(const struct oci_config *c, const struct bw_policy *p, struct bw_findings *out,
+                       struct bw_error **err)
+{
+        enum bw_profile prof;
+        int r = bw_policy_profile_for(p, c, &prof, err);
+        if (r < 0)
+                return r;
+        size_t first = out->n;
+        r = bw_rules_check(c, out);
+        if (r < 0)
+                return bw_error_set(err, r, "checking the configuration");
+        size_t n = 0;
+        for (size_t i = first; i < out->n; i++) {
+                struct bw_finding *f = &out->v[i];
+                f->excepted = waived(p, f);
+                f->violation = !f->excepted && bw_profile_forbids(prof, f->rule);
+                n += f->violation;
+        }
+        bw_findings_sort(out);
+        out->profile = bw_profile_name(prof);
+        out->n_violations = n;
+        return (int)n;
+}

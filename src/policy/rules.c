@@ -1,0 +1,447 @@
+/* The rule table and the findings list. Ids are stable: a rule that is
+ * retired keeps its id unused, a new rule takes the next free one. */
+#include <errno.h>
+#include <linux/capability.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+#include "policy/checks.h"
+#include "policy/rules.h"
+#include "util/cleanup.h"
+
+static const char *const severity_names[] = { "info", "low", "medium", "high", "critical" };
+
+const char *bw_severity_name(enum bw_severity s)
+{
+        return (unsigned)s < ARRAY_SIZE(severity_names) ? severity_names[s] : "?";
+}
+
+int bw_severity_from_name(const char *name)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(severity_names); i++)
+                if (strcasecmp(name, severity_names[i]) == 0)
+                        return (int)i;
+        return -1;
+}
+
+static const char *const cap_names[BW_CAP_LAST + 1] = {
+        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
+        "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
+        "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
+        "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
+        "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
+        "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
+        "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
+        "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
+        "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+};
+
+const char *bw_cap_name(int cap)
+{
+        return cap >= 0 && cap <= BW_CAP_LAST ? cap_names[cap] : NULL;
+}
+
+int bw_cap_from_name(const char *name)
+{
+        const char *n = strncasecmp(name, "CAP_", 4) == 0 ? name + 4 : name;
+        for (int i = 0; i <= BW_CAP_LAST; i++)
+                if (strcasecmp(n, cap_names[i] + 4) == 0)
+                        return i;
+        return -1;
+}
+
+/* Which capabilities count. A process holds its effective set, can raise
+ * anything in its permitted set, and a uid-0 execve (or a setuid-root or
+ * file-capability binary) refills permitted from the bounding set, so the
+ * union of bounding, effective, permitted (and ambient, a subset of
+ * permitted) is what the container can use. The inheritable set counts too
+ * when no_new_privs is off: a binary with file-inheritable bits gains those
+ * capabilities even outside the bounding set (CVE-2022-24769). */
+uint64_t bw_config_caps(const struct oci_config *c)
+{
+        if (!c->process)
+                return 0;
+        const struct oci_capabilities *k = &c->process->capabilities;
+        uint64_t m = k->bounding.mask | k->effective.mask | k->permitted.mask | k->ambient.mask;
+        if (!c->process->no_new_privileges)
+                m |= k->inheritable.mask;
+        return m;
+}
+
+#define CAP_RULE(ID, NAME, CAP, SEV, TITLE, WHY, REFS)                                           \
+        { ID, NAME, SEV, TITLE, WHY,                                                             \
+          "Drop it: docker run --cap-drop " #CAP " (or --cap-drop ALL and add back only what is " \
+          "needed); Kubernetes securityContext.capabilities.drop: [\"" #CAP "\"]; config.json: "  \
+          "remove CAP_" #CAP " from every process.capabilities set.",                            \
+          REFS, bw_check_cap, CAP_##CAP }
+
+#define CIS "CIS Docker Benchmark v1.2.0 "
+
+const struct bw_rule bw_rules[] = {
+        { "BW001", "privileged", BW_SEV_CRITICAL, "Privileged container",
+          "The container has at least two of: every capability, no masked /proc and /sys paths, access to "
+          "every host device. Root inside is then root on the host, with many one-step escapes (mount a host "
+          "disk, load a module).",
+          "Do not use docker run --privileged (Kubernetes: securityContext.privileged: false); grant the "
+          "single capability or device the workload needs instead.",
+          CIS "5.4; Pod Security Standards baseline: Privileged Containers", bw_check_privileged, -1 },
+
+        CAP_RULE("BW010", "cap-sys-admin", SYS_ADMIN, BW_SEV_CRITICAL, "CAP_SYS_ADMIN granted",
+                 "SYS_ADMIN allows mount, cgroup v1 release_agent writes and many other administrative "
+                 "operations; with it a container can mount host filesystems and run code on the host.",
+                 CIS "5.3; Pod Security Standards baseline: Capabilities; CVE-2022-0492"),
+        CAP_RULE("BW011", "cap-sys-module", SYS_MODULE, BW_SEV_CRITICAL, "CAP_SYS_MODULE granted",
+                 "SYS_MODULE loads kernel modules: code that runs in the host kernel, outside every namespace.",
+                 CIS "5.3; Pod Security Standards baseline: Capabilities"),
+        CAP_RULE("BW012", "cap-sys-ptrace", SYS_PTRACE, BW_SEV_HIGH, "CAP_SYS_PTRACE granted",
+                 "SYS_PTRACE lets the container read and rewrite the memory of processes it can see, "
+                 "including ones that carry host privileges when they enter the container.",
+                 CIS "5.3; Pod Security Standards baseline: Capabilities"),
+        CAP_RULE("BW013", "cap-sys-rawio", SYS_RAWIO, BW_SEV_CRITICAL, "CAP_SYS_RAWIO granted",
+                 "SYS_RAWIO gives raw I/O port and memory access (iopl, /dev/mem): direct access to host hardware and memory.",
+                 CIS "5.3; Pod Security Standards baseline: Capabilities"),
+        CAP_RULE("BW014", "cap-dac-read-search", DAC_READ_SEARCH, BW_SEV_CRITICAL, "CAP_DAC_READ_SEARCH granted",
+                 "DAC_READ_SEARCH allows open_by_handle_at, which opens host files by inode handle outside the "
+                 "container's mounts (the 'shocker' escape), and reading any file regardless of permissions.",
+                 CIS "5.3; Pod Security Standards baseline: Capabilities"),
+        CAP_RULE("BW015", "cap-dac-override", DAC_OVERRIDE, BW_SEV_MEDIUM, "CAP_DAC_OVERRIDE granted",
+                 "DAC_OVERRIDE ignores file permissions: root in the container reads and writes other users' "
+                 "files in any mounted folder, including chmod 600 ones.",
+                 CIS "5.3; Pod Security Standards restricted: Capabilities"),
+        CAP_RULE("BW016", "cap-fowner", FOWNER, BW_SEV_MEDIUM, "CAP_FOWNER granted",
+                 "FOWNER bypasses ownership checks: container root can chmod, set ACLs on and otherwise take "
+                 "over files it does not own in mounted folders.",
+                 CIS "5.3; Pod Security Standards restricted: Capabilities"),
+        CAP_RULE("BW017", "cap-chown", CHOWN, BW_SEV_MEDIUM, "CAP_CHOWN granted",
+                 "CHOWN lets container root give itself any file in a mounted folder, then read or change it.",
+                 CIS "5.3; Pod Security Standards restricted: Capabilities"),
+        CAP_RULE("BW018", "cap-mknod", MKNOD, BW_SEV_MEDIUM, "CAP_MKNOD granted",
+                 "MKNOD creates device nodes; where the device cgroup or a mount lets it open them, the "
+                 "container reads host disks directly.",
+                 CIS "5.3; Pod Security Standards restricted: Capabilities"),
+        CAP_RULE("BW019", "cap-net-raw", NET_RAW, BW_SEV_MEDIUM, "CAP_NET_RAW granted",
+                 "NET_RAW opens raw and packet sockets: spoofing and sniffing on the container's network, and "
+                 "kernel packet-socket bugs reachable from the container.",
+                 CIS "5.3; Pod Security Standards baseline: Capabilities; CVE-2020-14386"),
+        CAP_RULE("BW020", "cap-net-admin", NET_ADMIN, BW_SEV_HIGH, "CAP_NET_ADMIN granted",
+                 "NET_ADMIN reconfigures interfaces, routes and firewall rules, and exposes a large kernel "
+                 "surface (netfilter, traffic control) that exploits target.",
+                 CIS "5.3; Pod Security Standards baseline: Capabilities"),
+        CAP_RULE("BW021", "cap-bpf", BPF, BW_SEV_HIGH, "CAP_BPF granted",
+                 "BPF loads eBPF programs into the host kernel; verifier bugs turn that into kernel code execution.",
+                 CIS "5.3; Pod Security Standards baseline: Capabilities; CVE-2021-3490"),
+        CAP_RULE("BW022", "cap-perfmon", PERFMON, BW_SEV_HIGH, "CAP_PERFMON granted",
+                 "PERFMON opens perf events system-wide: it observes host processes and the kernel and exposes "
+                 "perf's exploitable kernel code.",
+                 CIS "5.3; Pod Security Standards baseline: Capabilities"),
+        CAP_RULE("BW023", "cap-sys-boot", SYS_BOOT, BW_SEV_HIGH, "CAP_SYS_BOOT granted",
+                 "SYS_BOOT reboots the host and loads a new kernel with kexec_load.",
+                 CIS "5.3; Pod Security Standards baseline: Capabilities"),
+        CAP_RULE("BW024", "cap-sys-time", SYS_TIME, BW_SEV_HIGH, "CAP_SYS_TIME granted",
+                 "SYS_TIME sets the host's clock (it is not namespaced), breaking TLS, logs and tokens on the whole host.",
+                 CIS "5.3; Pod Security Standards baseline: Capabilities"),
+        CAP_RULE("BW025", "cap-syslog", SYSLOG, BW_SEV_MEDIUM, "CAP_SYSLOG granted",
+                 "SYSLOG reads and clears the kernel log, which reveals kernel addresses that defeat KASLR for exploits.",
+                 CIS "5.3; Pod Security Standards baseline: Capabilities"),
+        CAP_RULE("BW026", "cap-mac-admin", MAC_ADMIN, BW_SEV_HIGH, "CAP_MAC_ADMIN granted",
+                 "MAC_ADMIN changes the AppArmor/SELinux/Smack policy that confines the container.",
+                 CIS "5.3; Pod Security Standards baseline: Capabilities"),
+        CAP_RULE("BW027", "cap-mac-override", MAC_OVERRIDE, BW_SEV_HIGH, "CAP_MAC_OVERRIDE granted",
+                 "MAC_OVERRIDE bypasses mandatory access control (Smack) that would otherwise confine the container.",
+                 CIS "5.3; Pod Security Standards baseline: Capabilities"),
+        CAP_RULE("BW028", "cap-setfcap", SETFCAP, BW_SEV_LOW, "CAP_SETFCAP granted",
+                 "SETFCAP writes file capabilities; without a user namespace a binary it marks regains "
+                 "capabilities on exec, and it lets a nested user namespace map uid 0.",
+                 CIS "5.3; Pod Security Standards restricted: Capabilities"),
+        { "BW029", "ptrace-host-pid", BW_SEV_CRITICAL, "CAP_SYS_PTRACE with the host's pid namespace",
+          "With the host's processes visible and SYS_PTRACE, the container can attach to a host process "
+          "and run code as it, outside the container.",
+          "Drop one of them: no docker run --pid host (Kubernetes hostPID: false), or --cap-drop SYS_PTRACE; "
+          "config.json: add {\"type\": \"pid\"} to linux.namespaces or remove CAP_SYS_PTRACE.",
+          CIS "5.15; Pod Security Standards baseline: Host Namespaces", bw_check_ptrace_hostpid, -1 },
+        { "BW030", "cap-other", BW_SEV_LOW, "Capability outside the default set",
+          "A capability beyond the small set an ordinary container needs widens what container root can "
+          "do to the kernel and host resources.",
+          "Drop it: docker run --cap-drop NAME; Kubernetes securityContext.capabilities.drop; config.json: "
+          "remove it from every process.capabilities set.",
+          CIS "5.3; Pod Security Standards restricted: Capabilities", bw_check_other_caps, -1 },
+
+        { "BW040", "no-user-namespace", BW_SEV_HIGH, "No user namespace",
+          "Without a user namespace, root in the container is root on the host: any escape (a kernel bug, "
+          "a runtime bug, a bad mount) lands as host root.",
+          "config.json: add {\"type\": \"user\"} to linux.namespaces (bulwark then picks an unused id range); "
+          "Docker: dockerd --userns-remap=default; Kubernetes: hostUsers: false.",
+          CIS "5.30", bw_check_no_userns, -1 },
+        { "BW041", "host-root-mapped", BW_SEV_CRITICAL, "Host uid or gid 0 mapped into the container",
+          "The user namespace maps a container id to host root, so files and processes of that id are "
+          "root's on the host.",
+          "config.json: map linux.uidMappings/gidMappings to an unused unprivileged range (or leave them "
+          "out and let bulwark allocate one); Docker: dockerd --userns-remap=default.",
+          NULL, bw_check_host_root_mapped, -1 },
+        { "BW042", "host-root-process", BW_SEV_HIGH, "Process runs as host root",
+          "The container's process is uid 0 on the host, so a runtime or kernel escape (e.g. overwriting "
+          "the runtime binary) gives full control of the host.",
+          "Run as a non-root user: docker run --user 1000:1000 (or USER in the Dockerfile); Kubernetes "
+          "securityContext.runAsNonRoot: true, runAsUser; config.json process.user.uid, or add a user namespace.",
+          CIS "4.1; Pod Security Standards restricted: Running as Non-root; CVE-2019-5736",
+          bw_check_host_root_process, -1 },
+
+        { "BW050", "seccomp-absent", BW_SEV_HIGH, "No seccomp filter",
+          "Without seccomp every system call reaches the kernel, including the mount API, keyctl, bpf and "
+          "userfaultfd that container escapes and kernel exploits rely on.",
+          "Keep the runtime's default profile: do not use docker run --security-opt seccomp=unconfined; "
+          "Kubernetes securityContext.seccompProfile.type: RuntimeDefault; config.json: add linux.seccomp.",
+          CIS "5.21; Pod Security Standards restricted: Seccomp", bw_check_seccomp_absent, -1 },
+        { "BW051", "seccomp-unconfined", BW_SEV_HIGH, "Seccomp filter allows everything",
+          "The filter's default action allows every system call and no rule blocks any: it is seccomp in name only.",
+          "Use the default profile (docker: drop --security-opt seccomp=...; Kubernetes seccompProfile.type: "
+          "RuntimeDefault); config.json: linux.seccomp.defaultAction SCMP_ACT_ERRNO with an allow list.",
+          CIS "5.21; Pod Security Standards baseline: Seccomp", bw_check_seccomp_unconfined, -1 },
+        { "BW052", "seccomp-breakout-syscalls", BW_SEV_HIGH, "Seccomp allows breakout system calls",
+          "The filter lets through system calls that escapes and kernel exploits need (mount API, unshare, "
+          "setns, open_by_handle_at, module loading, bpf, keyctl, userfaultfd ...).",
+          "Use the runtime's default profile, and do not add the capabilities (SYS_ADMIN and friends) that "
+          "make Docker's profile allow them; config.json: remove these names from SCMP_ACT_ALLOW rules.",
+          CIS "5.21; CVE-2022-0185", bw_check_seccomp_breakout, -1 },
+        { "BW053", "no-new-privileges-off", BW_SEV_MEDIUM, "no_new_privs is off",
+          "Without no_new_privs, setuid and file-capability binaries in the image raise privileges inside "
+          "the container, up to the full capability bounding set.",
+          "docker run --security-opt no-new-privileges; Kubernetes securityContext.allowPrivilegeEscalation: "
+          "false; config.json process.noNewPrivileges: true.",
+          CIS "5.25; Pod Security Standards restricted: Privilege Escalation", bw_check_no_new_privs, -1 },
+
+        { "BW060", "host-pid-namespace", BW_SEV_HIGH, "Host pid namespace",
+          "The container sees and can signal every host process, and reads their /proc entries "
+          "(environment, open files) where permissions allow.",
+          "Drop docker run --pid host (Kubernetes hostPID: false); config.json: add {\"type\": \"pid\"} to linux.namespaces.",
+          CIS "5.15; Pod Security Standards baseline: Host Namespaces", bw_check_host_ns, OCI_NS_PID },
+        { "BW061", "host-network-namespace", BW_SEV_HIGH, "Host network namespace",
+          "The container uses the host's network stack: it reaches services bound to localhost, and with "
+          "NET_RAW or NET_ADMIN it sniffs or reconfigures the host's network.",
+          "Drop docker run --network host (Kubernetes hostNetwork: false); config.json: add {\"type\": \"network\"} "
+          "to linux.namespaces.",
+          CIS "5.9; Pod Security Standards baseline: Host Namespaces", bw_check_host_ns, OCI_NS_NETWORK },
+        { "BW062", "host-ipc-namespace", BW_SEV_MEDIUM, "Host IPC namespace",
+          "The container shares the host's System V IPC and POSIX message queues: it reads and corrupts "
+          "host processes' shared memory.",
+          "Drop docker run --ipc host (Kubernetes hostIPC: false); config.json: add {\"type\": \"ipc\"} to linux.namespaces.",
+          CIS "5.16; Pod Security Standards baseline: Host Namespaces", bw_check_host_ns, OCI_NS_IPC },
+        { "BW063", "host-uts-namespace", BW_SEV_LOW, "Host UTS namespace",
+          "The container shares the host's hostname; with SYS_ADMIN it renames the host.",
+          "Drop docker run --uts host; config.json: add {\"type\": \"uts\"} to linux.namespaces.",
+          CIS "5.20", bw_check_host_ns, OCI_NS_UTS },
+        { "BW064", "host-cgroup-namespace", BW_SEV_LOW, "Host cgroup namespace",
+          "The container sees the host's cgroup paths, which tells it where it sits and helps cgroup-based escapes.",
+          "docker run --cgroupns private; config.json: add {\"type\": \"cgroup\"} to linux.namespaces.",
+          NULL, bw_check_host_ns, OCI_NS_CGROUP },
+        { "BW065", "host-mount-namespace", BW_SEV_CRITICAL, "Host mount namespace",
+          "Without its own mount namespace the container's mounts, pivot_root and rootfs happen in the "
+          "host's mount table: it is not isolated from the host's filesystem.",
+          "config.json: add {\"type\": \"mount\"} to linux.namespaces.",
+          NULL, bw_check_host_ns, OCI_NS_MOUNT },
+
+        { "BW070", "engine-socket-mount", BW_SEV_CRITICAL, "Container engine socket mounted",
+          "Whoever can connect to the Docker/containerd/CRI-O/Podman socket can start a privileged container "
+          "with the host's / mounted: that is host root. A read-only mount does not stop connect().",
+          "Remove the mount (docker run -v /var/run/docker.sock:...; Kubernetes hostPath volume of the "
+          "socket); give the workload a narrow API proxy instead.",
+          CIS "5.31", bw_check_engine_socket, -1 },
+        { "BW071", "sensitive-mount-writable", BW_SEV_CRITICAL, "Sensitive host path mounted writable",
+          "A writable bind of a host system directory (/, /etc, /proc, /sys, /dev, /boot, /usr, engine "
+          "state ...) lets the container change the host: cron jobs, binaries, kernel knobs, other containers.",
+          "Remove the mount, or mount only the narrow subdirectory needed, read-only (docker run -v SRC:DST:ro; "
+          "Kubernetes hostPath with readOnly: true; config.json mount option \"ro\").",
+          CIS "5.5; Pod Security Standards baseline: HostPath Volumes", bw_check_sensitive_rw, -1 },
+        { "BW072", "sensitive-mount-readonly", BW_SEV_MEDIUM, "Sensitive host path mounted read-only",
+          "Even read-only, host system directories leak secrets (/etc/shadow, keys, tokens in /var/lib/kubelet) "
+          "and other containers' data.",
+          "Remove the mount or narrow it to the file actually needed (docker run -v; Kubernetes hostPath; "
+          "config.json mounts).",
+          CIS "5.5; Pod Security Standards baseline: HostPath Volumes", bw_check_sensitive_ro, -1 },
+
+        { "BW080", "host-block-device", BW_SEV_CRITICAL, "Host block device passed in",
+          "A host disk in the container can be read and written below the filesystem: every file on it, "
+          "including the host's, is exposed.",
+          "Remove docker run --device /dev/sdX (Kubernetes: no privileged or device plugin exposing disks); "
+          "config.json: remove it from linux.devices.",
+          CIS "5.17", bw_check_block_devices, -1 },
+        { "BW081", "host-char-device", BW_SEV_HIGH, "Host character device passed in",
+          "A host device beyond null/zero/full/random/urandom/tty/console/ptmx gives direct access to "
+          "hardware or kernel interfaces (/dev/mem, /dev/kmsg, GPUs, fuse).",
+          "Remove docker run --device ...; config.json: remove it from linux.devices, or accept it with a "
+          "policy exception if the workload needs it.",
+          CIS "5.17", bw_check_char_devices, -1 },
+        { "BW082", "device-cgroup-allow-all", BW_SEV_CRITICAL, "Device cgroup allows host devices",
+          "The device cgroup lets the container open host block or memory devices it creates with mknod "
+          "or finds in /dev: the host's disks and memory are one open() away.",
+          "Do not use docker run --privileged or --device-cgroup-rule 'a *:* rwm'; config.json: "
+          "linux.resources.devices should start with {\"allow\": false, \"access\": \"rwm\"}.",
+          CIS "5.17", bw_check_device_cgroup, -1 },
+
+        { "BW090", "masked-paths-removed", BW_SEV_HIGH, "Masked /proc and /sys paths removed",
+          "Unmasked /proc/kcore, /proc/keys, /proc/timer_list, /sys/firmware and others leak kernel memory, "
+          "keys and addresses that exploits use.",
+          "Do not use docker run --privileged or --security-opt systempaths=unconfined (Kubernetes procMount: "
+          "Default); config.json: list them in linux.maskedPaths.",
+          "Pod Security Standards baseline: /proc Mount Type", bw_check_masked, -1 },
+        { "BW091", "readonly-paths-removed", BW_SEV_HIGH, "Read-only /proc paths made writable",
+          "/proc/sysrq-trigger, /proc/irq, /proc/bus and /proc/fs are host-wide: writing them reboots, "
+          "reconfigures or crashes the host.",
+          "Do not use docker run --privileged or --security-opt systempaths=unconfined; config.json: "
+          "list them in linux.readonlyPaths.",
+          "Pod Security Standards baseline: /proc Mount Type", bw_check_readonly, -1 },
+        { "BW092", "proc-sys-writable", BW_SEV_HIGH, "/proc/sys writable",
+          "Most of /proc/sys is host-wide: writing kernel.core_pattern runs a program as host root, and "
+          "other knobs weaken the host.",
+          "Do not use docker run --privileged or systempaths=unconfined; config.json: keep /proc/sys in "
+          "linux.readonlyPaths; set namespaced sysctls through linux.sysctl instead.",
+          "Pod Security Standards baseline: /proc Mount Type", bw_check_proc_sys, -1 },
+        { "BW093", "sysfs-writable", BW_SEV_HIGH, "sysfs mounted writable",
+          "A writable /sys exposes host-wide kernel and device settings (uevent helpers, device power, "
+          "module parameters).",
+          "Do not use docker run --privileged; config.json: add \"ro\" to the options of the sysfs mount.",
+          NULL, bw_check_sysfs_rw, -1 },
+        { "BW094", "unsafe-sysctl", BW_SEV_HIGH, "Sysctl outside the namespaced-safe set",
+          "A sysctl that the kernel does not namespace (or whose namespace the container shares with the "
+          "host) changes the host kernel for everyone.",
+          "Remove it from docker run --sysctl / Kubernetes securityContext.sysctls / config.json linux.sysctl, "
+          "or set it on the host.",
+          "Pod Security Standards baseline: Sysctls", bw_check_sysctl, -1 },
+
+        { "BW100", "shared-propagation", BW_SEV_MEDIUM, "Shared mount propagation",
+          "With shared propagation, mounts made in the container appear on the host (and the reverse): "
+          "the container can plant mounts in the host's tree.",
+          "Use private or slave propagation: docker run -v SRC:DST:rslave (not :shared/:rshared); Kubernetes "
+          "mountPropagation: None or HostToContainer; config.json linux.rootfsPropagation and mount options.",
+          CIS "5.19", bw_check_propagation, -1 },
+        { "BW101", "rootfs-writable", BW_SEV_LOW, "Root filesystem writable",
+          "A writable root filesystem lets an intruder modify binaries and plant tools that survive in the "
+          "container's upper layer.",
+          "docker run --read-only (with tmpfs for scratch dirs); Kubernetes securityContext.readOnlyRootFilesystem: "
+          "true; config.json root.readonly: true.",
+          CIS "5.12", bw_check_rootfs_rw, -1 },
+        { "BW102", "no-pids-limit", BW_SEV_MEDIUM, "No pids limit",
+          "Without a pids limit a fork bomb in the container exhausts the host's process table and takes "
+          "every other workload down.",
+          "docker run --pids-limit 4096; Kubernetes: kubelet podPidsLimit; config.json "
+          "linux.resources.pids.limit.",
+          CIS "5.28", bw_check_pids_limit, -1 },
+        { "BW103", "no-memory-limit", BW_SEV_LOW, "No memory limit",
+          "Without a memory limit the container can push the host into out-of-memory, where the kernel kills "
+          "other workloads.",
+          "docker run --memory 512m; Kubernetes resources.limits.memory; config.json "
+          "linux.resources.memory.limit.",
+          CIS "5.10", bw_check_memory_limit, -1 },
+
+        { "BW110", "hooks", BW_SEV_MEDIUM, "Hook runs a host binary",
+          "OCI hooks run as host root in the host's namespaces: whoever controls the config chooses a host "
+          "program to run with full privileges.",
+          "Make sure each hook path is a trusted host binary installed by the engine; config.json: remove "
+          "hooks you do not recognise.",
+          NULL, bw_check_hooks, -1 },
+        { "BW111", "behaviour-annotation", BW_SEV_INFO, "Annotation that changes runtime behaviour",
+          "Some annotations change what the runtime does (crun's run.oci.*, systemd unit properties, "
+          "bulwark's profile annotation); they should come from the operator, not the image.",
+          "Check who sets it (docker run --annotation, Kubernetes pod annotations, config.json annotations) "
+          "and that the policy file allows it.",
+          NULL, bw_check_annotations, -1 },
+};
+const size_t bw_n_rules = ARRAY_SIZE(bw_rules);
+
+const struct bw_rule *bw_rule_find(const char *id)
+{
+        for (size_t i = 0; i < bw_n_rules; i++)
+                if (strcasecmp(bw_rules[i].id, id) == 0)
+                        return &bw_rules[i];
+        return NULL;
+}
+
+int bw_rules_check(const struct oci_config *c, struct bw_findings *out)
+{
+        for (size_t i = 0; i < bw_n_rules; i++) {
+                int r = bw_rules[i].check(&bw_rules[i], c, out);
+                if (r < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int vadd(struct bw_findings *out, const struct bw_rule *r, const char *pointer, const char *needle,
+                const char *fmt, va_list ap)
+{
+        if (out->n == out->cap) {
+                size_t ncap = out->cap ? out->cap * 2 : 16;
+                struct bw_finding *v = realloc(out->v, ncap * sizeof(*v));
+                if (!v)
+                        return -ENOMEM;
+                out->v = v;
+                out->cap = ncap;
+        }
+        struct bw_finding f = { .rule = r };
+        if (vasprintf(&f.detail, fmt, ap) < 0)
+                return -ENOMEM;
+        f.needle = needle ? strdup(needle) : NULL;
+        f.pointer = pointer ? strdup(pointer) : NULL;
+        if ((needle && !f.needle) || (pointer && !f.pointer)) {
+                free(f.detail), free(f.needle), free(f.pointer);
+                return -ENOMEM;
+        }
+        out->v[out->n++] = f;
+        return 0;
+}
+
+int bw_findings_add(struct bw_findings *out, const struct bw_rule *r, const char *needle, const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        int ret = vadd(out, r, NULL, needle, fmt, ap);
+        va_end(ap);
+        return ret;
+}
+
+int bw_findings_add_at(struct bw_findings *out, const struct bw_rule *r, const char *pointer, const char *needle,
+                       const char *fmt, ...)
+{
+        va_list ap;
+        va_start(ap, fmt);
+        int ret = vadd(out, r, pointer, needle, fmt, ap);
+        va_end(ap);
+        return ret;
+}
+
+void bw_findings_clear(struct bw_findings *f)
+{
+        for (size_t i = 0; i < f->n; i++) {
+                free(f->v[i].detail);
+                free(f->v[i].needle);
+                free(f->v[i].pointer);
+        }
+        free(f->v);
+        *f = (struct bw_findings){ 0 };
+}
+
+static int finding_cmp(const void *a, const void *b)
+{
+        const struct bw_finding *x = a, *y = b;
+        if (x->rule->severity != y->rule->severity)
+                return (int)y->rule->severity - (int)x->rule->severity;
+        int r = strcmp(x->rule->id, y->rule->id);
+        return r ? r : strcmp(x->detail, y->detail);
+}
+
+void bw_findings_sort(struct bw_findings *f)
+{
+        if (f->n)
+                qsort(f->v, f->n, sizeof(*f->v), finding_cmp);
+}
+
+bool bw_findings_has(const struct bw_findings *f, const char *id)
+{
+        for (size_t i = 0; i < f->n; i++)
+                if (strcmp(f->v[i].rule->id, id) == 0)
+                        return true;
+        return false;
+}

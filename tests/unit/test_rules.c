@@ -1,0 +1,187 @@
+/* Every rule: a config that fires it and a near miss that does not. */
+#include <linux/capability.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "policy/checks.h"
+#include "policy/rules.h"
+#include "rules_fixture.h"
+#include "tap.h"
+#include "util/strv.h"
+
+struct rule_case {
+        const char *id;
+        const char *fire;    /* merge patch that makes the rule fire */
+        const char *nofire;  /* a near miss (NULL: the clean config) */
+};
+
+#define NS_WITHOUT(t) "{\"linux\": {\"namespaces\": [" t "]}}"
+#define NS_ALL_BUT_PID "{\"type\": \"network\"}, {\"type\": \"ipc\"}, {\"type\": \"uts\"}, {\"type\": \"mount\"}, {\"type\": \"cgroup\"}, {\"type\": \"user\"}"
+
+static const struct rule_case cases[] = {
+        { "BW029", "{\"process\": {\"capabilities\": {\"bounding\": [\"CAP_SYS_PTRACE\"]}}, \"linux\": {\"namespaces\": [" NS_ALL_BUT_PID "]}}",
+          "{\"process\": {\"capabilities\": {\"bounding\": [\"CAP_SYS_PTRACE\"]}}}" },
+        { "BW030", "{\"process\": {\"capabilities\": {\"bounding\": [\"CAP_SYS_NICE\"]}}}",
+          "{\"process\": {\"capabilities\": {\"bounding\": [\"CAP_SETUID\", \"CAP_AUDIT_WRITE\", \"CAP_SYS_CHROOT\"]}}}" },
+        { "BW040", NS_WITHOUT("{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"ipc\"}, {\"type\": \"uts\"}, {\"type\": \"mount\"}, {\"type\": \"cgroup\"}"),
+          NULL },
+        { "BW041", "{\"linux\": {\"uidMappings\": [{\"containerID\": 0, \"hostID\": 0, \"size\": 65536}],"
+                   " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]}}",
+          "{\"linux\": {\"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}],"
+          " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]}}" },
+        { "BW042", "{\"process\": {\"user\": {\"uid\": 0, \"gid\": 0}}, \"linux\": {\"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"mount\"}]}}",
+          "{\"process\": {\"user\": {\"uid\": 0, \"gid\": 0}}}" },
+        { "BW050", "{\"linux\": {\"seccomp\": null}}", NULL },
+        { "BW051", "{\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"defaultErrnoRet\": null, \"syscalls\": null}}}",
+          "{\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"defaultErrnoRet\": null, \"syscalls\": "
+          "[{\"names\": [\"mount\"], \"action\": \"SCMP_ACT_ERRNO\", \"errnoRet\": 1}]}}}" },
+        { "BW052", "{\"linux\": {\"seccomp\": {\"syscalls\": [{\"names\": [\"read\", \"mount\", \"unshare\"], \"action\": \"SCMP_ACT_ALLOW\"}]}}}",
+          "{\"linux\": {\"seccomp\": {\"syscalls\": [{\"names\": [\"read\"], \"action\": \"SCMP_ACT_ALLOW\"},"
+          " {\"names\": [\"mount\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 3, \"value\": 0, \"op\": \"SCMP_CMP_EQ\"}]}]}}}" },
+        { "BW053", "{\"process\": {\"noNewPrivileges\": false}}", NULL },
+        { "BW060", NS_WITHOUT(NS_ALL_BUT_PID), NULL },
+        { "BW061", "{\"linux\": {\"sysctl\": null, \"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"ipc\"}, {\"type\": \"uts\"}, {\"type\": \"mount\"}, {\"type\": \"cgroup\"}, {\"type\": \"user\"}]}}",
+          NULL },
+        { "BW062", NS_WITHOUT("{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"uts\"}, {\"type\": \"mount\"}, {\"type\": \"cgroup\"}, {\"type\": \"user\"}"), NULL },
+        { "BW063", NS_WITHOUT("{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"ipc\"}, {\"type\": \"mount\"}, {\"type\": \"cgroup\"}, {\"type\": \"user\"}"), NULL },
+        { "BW064", NS_WITHOUT("{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"ipc\"}, {\"type\": \"uts\"}, {\"type\": \"mount\"}, {\"type\": \"user\"}"), NULL },
+        { "BW065", NS_WITHOUT("{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"ipc\"}, {\"type\": \"uts\"}, {\"type\": \"cgroup\"}, {\"type\": \"user\"}"), NULL },
+        { "BW070", "{\"mounts\": [{\"destination\": \"/var/run/docker.sock\", \"type\": \"bind\", \"source\": \"/var/run/docker.sock\", \"options\": [\"rbind\", \"ro\"]}]}",
+          "{\"mounts\": [{\"destination\": \"/var/run/docker.sock\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"}]}" },
+        { "BW071", "{\"mounts\": [{\"destination\": \"/host\", \"type\": \"bind\", \"source\": \"/etc\", \"options\": [\"rbind\", \"rw\"]}]}",
+          "{\"mounts\": [{\"destination\": \"/host\", \"type\": \"bind\", \"source\": \"/etc\", \"options\": [\"rbind\", \"ro\"]}]}" },
+        { "BW072", "{\"mounts\": [{\"destination\": \"/host\", \"options\": [\"rbind\", \"ro\"], \"source\": \"/lib/modules/6.1.0\"}]}",
+          "{\"mounts\": [{\"destination\": \"/etc/hosts\", \"type\": \"bind\", \"source\": \"/var/lib/docker/containers/abc/hosts\", \"options\": [\"rbind\", \"ro\"]},"
+          " {\"destination\": \"/x\", \"type\": \"bind\", \"source\": \"/etcetera\", \"options\": [\"rbind\", \"ro\"]}]}" },
+        { "BW080", "{\"linux\": {\"devices\": [{\"path\": \"/dev/sda\", \"type\": \"b\", \"major\": 8, \"minor\": 0}]}}",
+          "{\"linux\": {\"devices\": [{\"path\": \"/dev/null\", \"type\": \"c\", \"major\": 1, \"minor\": 3}]}}" },
+        { "BW081", "{\"linux\": {\"devices\": [{\"path\": \"/dev/null\", \"type\": \"c\", \"major\": 1, \"minor\": 1}]}}",
+          "{\"linux\": {\"devices\": [{\"path\": \"/dev/urandom\", \"type\": \"c\", \"major\": 1, \"minor\": 9}]}}" },
+        { "BW082", "{\"linux\": {\"resources\": {\"devices\": [{\"allow\": false, \"access\": \"rwm\"}, {\"allow\": true, \"type\": \"b\", \"access\": \"rw\"}]}}}",
+          "{\"linux\": {\"resources\": {\"devices\": [{\"allow\": true, \"access\": \"rwm\"}, {\"allow\": false, \"access\": \"rwm\"},"
+          " {\"allow\": true, \"type\": \"b\", \"access\": \"m\"}]}}}" },
+        { "BW090", "{\"linux\": {\"maskedPaths\": [\"/proc/kcore\"]}}", NULL },
+        { "BW091", "{\"linux\": {\"readonlyPaths\": [\"/proc/sys\"]}}", NULL },
+        { "BW092", "{\"linux\": {\"readonlyPaths\": [\"/proc/bus\", \"/proc/fs\", \"/proc/irq\", \"/proc/sysrq-trigger\"]}}",
+          "{\"mounts\": [{\"destination\": \"/proc/sys/net\", \"type\": \"proc\", \"source\": \"proc\", \"options\": [\"ro\"]}]}" },
+        { "BW093", "{\"mounts\": [{\"destination\": \"/sys\", \"type\": \"sysfs\", \"source\": \"sysfs\", \"options\": [\"nosuid\"]}]}", NULL },
+        { "BW100", "{\"linux\": {\"rootfsPropagation\": \"rshared\"}}", "{\"linux\": {\"rootfsPropagation\": \"rslave\"}}" },
+        { "BW101", "{\"root\": {\"readonly\": false}}", NULL },
+        { "BW102", "{\"linux\": {\"resources\": {\"pids\": null}}}", NULL },
+        { "BW103", "{\"linux\": {\"resources\": {\"memory\": null}}}", NULL },
+        { "BW110", "{\"hooks\": {\"prestart\": [{\"path\": \"/usr/local/bin/net-setup\"}]}}", NULL },
+        { "BW111", "{\"annotations\": {\"run.oci.keep_original_groups\": \"1\"}}",
+          "{\"annotations\": {\"org.opencontainers.image.title\": \"x\"}}" },
+};
+
+static bool fires(const struct oci_config *c, const char *id)
+{
+        struct bw_findings f = { 0 };
+        int r = bw_rules_check(c, &f);
+        bool has = r == 0 && bw_findings_has(&f, id);
+        for (size_t i = 0; has && i < f.n; i++)
+                if (strcmp(f.v[i].rule->id, id) == 0)
+                        printf("#   %s: %s\n", id, f.v[i].detail);
+        bw_findings_clear(&f);
+        return has;
+}
+
+static void check_case(const char *id, const char *fire, const char *nofire)
+{
+        struct oci_config *c = config_with(fire);
+        tap_ok(c && fires(c, id), "%s fires on %s", id, fire);
+        oci_config_free(c);
+        c = config_with(nofire);
+        tap_ok(c && !fires(c, id), "%s does not fire on %s", id, nofire ? nofire : "the clean config");
+        oci_config_free(c);
+}
+
+static const struct rule_case *find_case(const char *id)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+                if (strcmp(cases[i].id, id) == 0)
+                        return &cases[i];
+        return NULL;
+}
+
+/* The per-capability rules: fired by the capability in the bounding set,
+ * not by it in the inheritable set alone while no_new_privs is on. */
+static void capability_rules(void)
+{
+        for (size_t i = 0; i < bw_n_rules; i++) {
+                const struct bw_rule *r = &bw_rules[i];
+                if (r->check != bw_check_cap)
+                        continue;
+                char fire[256], nofire[256];
+                snprintf(fire, sizeof(fire), "{\"process\": {\"capabilities\": {\"bounding\": [\"%s\"]}}}", bw_cap_name(r->cap));
+                snprintf(nofire, sizeof(nofire), "{\"process\": {\"capabilities\": {\"inheritable\": [\"%s\"]}}}", bw_cap_name(r->cap));
+                check_case(r->id, fire, nofire);
+        }
+        /* With no_new_privs off a file-inheritable binary gains it. */
+        struct oci_config *c = config_with("{\"process\": {\"noNewPrivileges\": false, \"capabilities\": {\"inheritable\": [\"CAP_SYS_ADMIN\"]}}}");
+        tap_ok(c && fires(c, "BW010"), "an inheritable capability counts when no_new_privs is off");
+        oci_config_free(c);
+        c = config_with("{\"process\": {\"capabilities\": {\"effective\": [\"CAP_NET_RAW\"], \"bounding\": []}}}");
+        tap_ok(c && fires(c, "BW019"), "the effective set counts even with an empty bounding set");
+        oci_config_free(c);
+}
+
+static void privileged(void)
+{
+        char caps[2048] = "";
+        for (int i = 0; i <= BW_CAP_LAST; i++)
+                snprintf(caps + strlen(caps), sizeof(caps) - strlen(caps), "%s\"%s\"", i ? ", " : "", bw_cap_name(i));
+        char fire[4096], nofire[4096];
+        snprintf(fire, sizeof(fire), "{\"process\": {\"capabilities\": {\"bounding\": [%s]}}, \"linux\": {\"maskedPaths\": []}}", caps);
+        snprintf(nofire, sizeof(nofire), "{\"process\": {\"capabilities\": {\"bounding\": [%s]}}}", caps);
+        check_case("BW001", fire, nofire);
+        struct oci_config *c = config_with("{\"linux\": {\"maskedPaths\": [], \"resources\": {\"devices\": [{\"allow\": true, \"access\": \"rwm\"}]}}}");
+        tap_ok(c && fires(c, "BW001"), "BW001 fires on no masks plus an open device cgroup, without capabilities");
+        oci_config_free(c);
+}
+
+/* The loader refuses host-wide sysctls, as runc does; the rule guards
+ * configs built in memory, so it is tested on one. */
+static void sysctl_rule(void)
+{
+        struct oci_config *c = config_with(NULL);
+        tap_ok(c && !fires(c, "BW094"), "BW094 does not fire on net.ipv4.ping_group_range with a network namespace");
+        if (!c)
+                return;
+        struct oci_kv_list *s = &c->linux->sysctl;
+        struct oci_kv *v = realloc(s->v, (s->n + 1) * sizeof(*v));
+        if (v) {
+                s->v = v;
+                v[s->n++] = (struct oci_kv){ strdup("kernel.core_pattern"), strdup("|/tmp/x") };
+        }
+        tap_ok(fires(c, "BW094"), "BW094 fires on kernel.core_pattern");
+        oci_config_free(c);
+}
+
+int main(void)
+{
+        struct oci_config *c = config_with(NULL);
+        struct bw_findings f = { 0 };
+        tap_ok(c && bw_rules_check(c, &f) == 0 && f.n == 0, "the clean config fires no rule");
+        for (size_t i = 0; i < f.n; i++)
+                printf("#   fired: %s %s\n", f.v[i].rule->id, f.v[i].detail);
+        bw_findings_clear(&f);
+        oci_config_free(c);
+
+        capability_rules();
+        privileged();
+        sysctl_rule();
+        for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+                check_case(cases[i].id, cases[i].fire, cases[i].nofire);
+
+        /* Every rule has a test. */
+        for (size_t i = 0; i < bw_n_rules; i++) {
+                const struct bw_rule *r = &bw_rules[i];
+                bool tested = r->check == bw_check_cap || find_case(r->id) || strcmp(r->id, "BW001") == 0 ||
+                              strcmp(r->id, "BW094") == 0;
+                tap_ok(tested, "%s has a fire and a no-fire test", r->id);
+                tap_ok(r->why && r->fix && r->title && strlen(r->why) > 20 && strlen(r->fix) > 20,
+                       "%s has a title, why and fix", r->id);
+        }
+        return tap_done();
+}
