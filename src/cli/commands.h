@@ -4,6 +4,15 @@
 
 BW_COMMAND(features);
 BW_COMMAND(spec);
+BW_COMMAND(create);
+BW_COMMAND(delete);
+BW_COMMAND(exec);
+BW_COMMAND(kill);
+BW_COMMAND(list);
+BW_COMMAND(ps);
+BW_COMMAND(run);
+BW_COMMAND(start);
+BW_COMMAND(state);
 BW_COMMAND(validate);
 BW_COMMAND(version);
 BW_COMMAND(audit);

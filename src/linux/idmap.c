@@ -1,0 +1,107 @@
+#include "linux/idmap.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+#include "util/strv.h"
+
+char *bw_idmap_format(const struct oci_idmap_list *l)
+{
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        if (!f)
+                return NULL;
+        for (size_t i = 0; i < l->n; i++)
+                fprintf(f, "%u %u %u\n", l->v[i].container_id, l->v[i].host_id, l->v[i].size);
+        if (fclose(f) != 0) {
+                free(buf);
+                return NULL;
+        }
+        return buf;
+}
+
+static int write_proc(pid_t pid, const char *file, const char *text, struct bw_error **err)
+{
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
+        _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
+        if (fd < 0)
+                return bw_error_set(err, -errno, "opening %s", path);
+        size_t len = strlen(text);
+        ssize_t n = write(fd, text, len);
+        if (n < 0)
+                return bw_error_set(err, -errno, "writing %s (%s)", path, text);
+        if ((size_t)n != len)
+                return bw_error_msg(err, -EIO, "writing %s: short write", path);
+        return 0;
+}
+
+/* newuidmap PID cid hid size ... : the setuid helpers check /etc/subuid for us. */
+static int run_helper(const char *helper, pid_t pid, const struct oci_idmap_list *l, struct bw_error **err)
+{
+        _cleanup_strv_ char **argv = NULL;
+        char buf[32];
+        bw_strv_push(&argv, helper);
+        snprintf(buf, sizeof(buf), "%d", (int)pid);
+        bw_strv_push(&argv, buf);
+        for (size_t i = 0; i < l->n; i++) {
+                snprintf(buf, sizeof(buf), "%u", l->v[i].container_id);
+                bw_strv_push(&argv, buf);
+                snprintf(buf, sizeof(buf), "%u", l->v[i].host_id);
+                bw_strv_push(&argv, buf);
+                snprintf(buf, sizeof(buf), "%u", l->v[i].size);
+                if (bw_strv_push(&argv, buf) < 0)
+                        return bw_error_set(err, -ENOMEM, "building %s arguments", helper);
+        }
+        pid_t child = fork();
+        if (child < 0)
+                return bw_error_set(err, -errno, "forking for %s", helper);
+        if (child == 0) {
+                execvp(helper, argv);
+                _exit(127);
+        }
+        int status;
+        while (waitpid(child, &status, 0) < 0)
+                if (errno != EINTR)
+                        return bw_error_set(err, -errno, "waiting for %s", helper);
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                return bw_error_msg(err, -EPERM, "%s failed (status %d); check /etc/subuid and /etc/subgid and that the uidmap package is installed",
+                                    helper, WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status));
+        return 0;
+}
+
+int bw_idmap_write(pid_t pid, const struct oci_idmap_list *uids, const struct oci_idmap_list *gids,
+                   struct bw_error **err)
+{
+        bool root = geteuid() == 0;
+        if (gids && gids->n) {
+                if (root) {
+                        _cleanup_free_ char *g = bw_idmap_format(gids);
+                        if (!g)
+                                return bw_error_set(err, -ENOMEM, "formatting gid_map");
+                        if (write_proc(pid, "gid_map", g, err) < 0)
+                                return bw_error_wrap(err, "writing the container's gid mappings");
+                } else if (run_helper("newgidmap", pid, gids, err) < 0) {
+                        return bw_error_wrap(err, "writing the container's gid mappings");
+                }
+        }
+        if (uids && uids->n) {
+                if (root) {
+                        _cleanup_free_ char *u = bw_idmap_format(uids);
+                        if (!u)
+                                return bw_error_set(err, -ENOMEM, "formatting uid_map");
+                        if (write_proc(pid, "uid_map", u, err) < 0)
+                                return bw_error_wrap(err, "writing the container's uid mappings");
+                } else if (run_helper("newuidmap", pid, uids, err) < 0) {
+                        return bw_error_wrap(err, "writing the container's uid mappings");
+                }
+        }
+        return 0;
+}

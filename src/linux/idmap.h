@@ -1,0 +1,13 @@
+/* uid_map / gid_map of a child's user namespace, written from the parent
+ * (directly as root, through newuidmap/newgidmap otherwise). */
+#pragma once
+#include <sys/types.h>
+
+#include "oci/spec.h"
+#include "util/error.h"
+
+/* Format a mapping list as the kernel reads it ("0 100000 65536\n..."). */
+char *bw_idmap_format(const struct oci_idmap_list *l);
+/* Write both maps of pid (gid first, as newgidmap expects). */
+int bw_idmap_write(pid_t pid, const struct oci_idmap_list *uids, const struct oci_idmap_list *gids,
+                   struct bw_error **err);

@@ -1,0 +1,23 @@
+/* Namespaces: clone flags per type, joining one by path, and cloning a
+ * child straight into new ones (clone3, fork semantics). */
+#pragma once
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "oci/spec.h"
+#include "util/error.h"
+
+/* CLONE_NEW* for a namespace type. */
+unsigned long bw_ns_clone_flag(enum oci_ns_type t);
+/* The name under /proc/PID/ns/ ("mnt", "net", ...). */
+const char *bw_ns_proc_name(enum oci_ns_type t);
+/* setns() into the namespace at path, checking it is of type t. */
+int bw_ns_join_path(enum oci_ns_type t, const char *path, struct bw_error **err);
+/* Same with an open namespace fd. */
+int bw_ns_join_fd(enum oci_ns_type t, int fd, const char *what, struct bw_error **err);
+/* True when /proc/PID/ns/NAME is the same namespace as ours. */
+int bw_ns_same_as_self(pid_t pid, enum oci_ns_type t);
+/* Fork-like clone into new namespaces (flags: CLONE_NEW*). Returns 0 in the
+ * child, the child's pid in the parent, or a negative errno. The child gets
+ * SIGCHLD as its exit signal. */
+pid_t bw_clone_ns(uint64_t flags, struct bw_error **err);

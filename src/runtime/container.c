@@ -1,0 +1,550 @@
+#include "runtime/container.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "linux/idmap.h"
+#include "linux/namespaces.h"
+#include "linux/proc.h"
+#include "linux/process.h"
+#include "linux/terminal.h"
+#include "oci/load.h"
+#include "runtime/hooks.h"
+#include "runtime/init.h"
+#include "runtime/sync.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+
+#define SAVED_CONFIG "config.json"
+
+static void config_freep(struct oci_config **c)
+{
+        if (*c)
+                oci_config_free(*c);
+}
+#define _cleanup_config_ _cleanup_(config_freep)
+
+json_t *bw_annotations_json(const struct oci_kv_list *l)
+{
+        json_t *o = json_object();
+        for (size_t i = 0; o && l && i < l->n; i++)
+                json_object_set_new(o, l->v[i].key, json_string(l->v[i].value ? l->v[i].value : ""));
+        return o;
+}
+
+char *bw_state_json_text(const char *id, const char *bundle, const struct oci_kv_list *annotations,
+                         pid_t pid, enum bw_status status)
+{
+        struct bw_state s = { .id = (char *)id, .bundle = (char *)bundle, .pid = pid,
+                              .annotations = bw_annotations_json(annotations) };
+        _cleanup_json_ json_t *j = bw_state_oci_json(&s, status);
+        if (s.annotations)
+                json_decref(s.annotations);
+        return j ? json_dumps(j, JSON_COMPACT) : NULL;
+}
+
+int bw_bundle_load(const char *bundle, char **abs_bundle, struct oci_config **config, struct bw_error **err)
+{
+        char buf[PATH_MAX];
+        if (!realpath(bundle ? bundle : ".", buf))
+                return bw_error_set(err, -errno, "bundle %s", bundle ? bundle : ".");
+        _cleanup_free_ char *path = NULL;
+        if (asprintf(&path, "%s/config.json", buf) < 0)
+                return -ENOMEM;
+        int r = oci_config_load_file(path, config, err);
+        if (r < 0)
+                return r;
+        *abs_bundle = strdup(buf);
+        return *abs_bundle ? 0 : -ENOMEM;
+}
+
+static int load_saved_config(const struct bw_store_entry *e, struct oci_config **c, struct bw_error **err)
+{
+        _cleanup_free_ char *path = NULL;
+        if (asprintf(&path, "%s/" SAVED_CONFIG, e->path) < 0)
+                return -ENOMEM;
+        return oci_config_load_file(path, c, err);
+}
+
+static int save_config(const struct bw_store_entry *e, const char *bundle, struct bw_error **err)
+{
+        /* Keep the config as it was at create: poststop hooks must run even
+         * when the bundle is gone by delete time. */
+        _cleanup_free_ char *src = NULL;
+        if (asprintf(&src, "%s/config.json", bundle) < 0)
+                return -ENOMEM;
+        _cleanup_close_ int in = open(src, O_RDONLY | O_CLOEXEC);
+        if (in < 0)
+                return bw_error_set(err, -errno, "reading %s", src);
+        _cleanup_close_ int out = openat(e->dir_fd, SAVED_CONFIG, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+        if (out < 0)
+                return bw_error_set(err, -errno, "saving the config in %s", e->path);
+        char buf[65536];
+        ssize_t n;
+        while ((n = read(in, buf, sizeof(buf))) > 0)
+                if (write(out, buf, (size_t)n) != n)
+                        return bw_error_set(err, -errno, "saving the config in %s", e->path);
+        return n < 0 ? bw_error_set(err, -errno, "reading %s", src) : 0;
+}
+
+static char *now_rfc3339(void)
+{
+        struct timespec ts;
+        clock_gettime(CLOCK_REALTIME, &ts);
+        struct tm tm;
+        gmtime_r(&ts.tv_sec, &tm);
+        char date[32];
+        strftime(date, sizeof(date), "%Y-%m-%dT%H:%M:%S", &tm);
+        char *out = NULL;
+        if (asprintf(&out, "%s.%09ldZ", date, ts.tv_nsec) < 0)
+                return NULL;
+        return out;
+}
+
+static int check_config(const struct oci_config *c, struct bw_error **err)
+{
+        if (!c->process || !c->process->args || !c->process->args[0])
+                return bw_error_msg(err, -EINVAL, "config.json: process.args is missing or empty; say what the container runs");
+        if (!c->has_root || !c->root.path)
+                return bw_error_msg(err, -EINVAL, "config.json: root.path is missing; name the bundle's rootfs directory");
+        const struct oci_namespace *user = oci_config_namespace(c, OCI_NS_USER);
+        if (user && !user->path && (!c->linux->uid_mappings.n || !c->linux->gid_mappings.n))
+                return bw_error_msg(err, -EINVAL, "config.json: a new user namespace needs linux.uidMappings and linux.gidMappings; add a mapping of container id 0 (e.g. {\"containerID\": 0, \"hostID\": 100000, \"size\": 65536})");
+        return 0;
+}
+
+/* Namespaces that act on children (pid, time) are joined by this process
+ * before the clone; it exits soon after, so nothing else is affected. */
+static int join_for_children(const struct oci_config *c, struct bw_error **err)
+{
+        static const enum oci_ns_type types[] = { OCI_NS_PID, OCI_NS_TIME };
+        for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
+                const struct oci_namespace *ns = oci_config_namespace(c, types[i]);
+                if (ns && ns->path && bw_ns_join_path(types[i], ns->path, err) < 0)
+                        return -EPERM;
+        }
+        return 0;
+}
+
+/* A new time namespace gets its offsets before any process enters it:
+ * unshare it for our children, write the offsets, and let the clone put
+ * init into it. */
+static int new_time_ns(const struct oci_config *c, struct bw_error **err)
+{
+        const struct oci_namespace *ns = oci_config_namespace(c, OCI_NS_TIME);
+        if (!ns || ns->path)
+                return 0;
+        if (unshare((int)bw_ns_clone_flag(OCI_NS_TIME)) < 0)
+                return bw_error_set(err, -errno, "creating a time namespace");
+        const struct oci_time_offset *mono = &c->linux->time_monotonic, *boot = &c->linux->time_boottime;
+        if (!mono->present && !boot->present)
+                return 0;
+        char text[128];
+        snprintf(text, sizeof(text), "monotonic %lld %u\nboottime %lld %u\n",
+                 (long long)(mono->present ? mono->secs : 0), mono->present ? mono->nanosecs : 0,
+                 (long long)(boot->present ? boot->secs : 0), boot->present ? boot->nanosecs : 0);
+        _cleanup_close_ int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
+        if (fd < 0 || write(fd, text, strlen(text)) < 0)
+                return bw_error_set(err, -errno, "writing the time namespace offsets (linux.timeOffsets)");
+        return 0;
+}
+
+static uint64_t clone_flags(const struct oci_config *c)
+{
+        uint64_t f = 0;
+        for (size_t i = 0; c->linux && i < c->linux->n_namespaces; i++)
+                if (!c->linux->namespaces[i].path && c->linux->namespaces[i].type != OCI_NS_TIME)
+                        f |= bw_ns_clone_flag(c->linux->namespaces[i].type);
+        return f;
+}
+
+/* Two-stage init, child side: join the user namespace, become its root,
+ * make the other namespaces (now owned by it), and fork the real init,
+ * which is pid 1 when there is a new pid namespace. Returns in that init;
+ * this stage reports its pid to the parent and exits. */
+static void stage_one(const struct oci_config *c, int sync_fd)
+{
+        _cleanup_error_ struct bw_error *err = NULL;
+        const struct oci_namespace *user = oci_config_namespace(c, OCI_NS_USER);
+        if (bw_ns_join_path(OCI_NS_USER, user->path, &err) < 0)
+                goto fail;
+        if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
+                bw_error_set(&err, -errno, "becoming root of the user namespace %s (is container id 0 mapped?)", user->path);
+                goto fail;
+        }
+        if (unshare((int)clone_flags(c)) < 0) {
+                bw_error_set(&err, -errno, "creating namespaces inside the user namespace %s", user->path);
+                goto fail;
+        }
+        pid_t init = fork();
+        if (init < 0) {
+                bw_error_set(&err, -errno, "forking the container's init");
+                goto fail;
+        }
+        if (init == 0)
+                return;
+        /* fork() from here, outside the new pid namespace, returns init's
+         * host pid. */
+        _exit(bw_sync_send(sync_fd, BW_SYNC_PID, (int)init, NULL, NULL) < 0 ? 1 : 0);
+fail:
+        bw_sync_send(sync_fd, BW_SYNC_ERROR, err ? err->code : -EIO, err ? err->msg : "stage one failed", NULL);
+        _exit(1);
+}
+
+struct created {
+        struct bw_store_entry entry;
+        pid_t pid;
+        bool keep;
+};
+
+static void created_cleanup(struct created *c)
+{
+        if (c->keep) {
+                bw_store_entry_close(&c->entry);
+                return;
+        }
+        if (c->pid > 0) {
+                kill(c->pid, SIGKILL);
+                while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
+                        ;
+        }
+        if (c->entry.dir_fd >= 0)
+                bw_store_remove(&c->entry, NULL);
+        bw_store_entry_close(&c->entry);
+}
+
+static int parent_steps(const struct bw_create_opts *o, const struct oci_config *c, const char *bundle,
+                        pid_t pid, int sync_fd, struct bw_error **err)
+{
+        if (c->linux && oci_config_namespace(c, OCI_NS_USER) && !oci_config_namespace(c, OCI_NS_USER)->path) {
+                int r = bw_idmap_write(pid, &c->linux->uid_mappings, &c->linux->gid_mappings, err);
+                if (r < 0)
+                        return r;
+        }
+        /* From the host side: lowering it needs a capability the init has
+         * not got inside a user namespace. */
+        if (c->process && c->process->oom_score_adj.set) {
+                int r = bw_process_set_oom_score_adj(pid, c->process->oom_score_adj.v, err);
+                if (r < 0)
+                        return r;
+        }
+        /* Cgroups (their own issue) are joined here, before init runs any
+         * of the container's code: bw_cgroup_enter(pid, c->linux). */
+        if (bw_sync_send(sync_fd, BW_SYNC_GO, (int)pid, NULL, err) < 0)
+                return -EPIPE;
+        if (c->hooks.prestart.n || c->hooks.create_runtime.n) {
+                if (bw_sync_expect(sync_fd, BW_SYNC_HOOKS, NULL, err) < 0)
+                        return bw_error_wrap(err, "creating container %s", o->id);
+                _cleanup_free_ char *st = bw_state_json_text(o->id, bundle, &c->annotations, pid, BW_STATUS_CREATING);
+                int r = bw_hooks_run(&c->hooks.prestart, "prestart", st ? st : "{}", err);
+                if (r >= 0)
+                        r = bw_hooks_run(&c->hooks.create_runtime, "createRuntime", st ? st : "{}", err);
+                if (r < 0) {
+                        bw_sync_send(sync_fd, BW_SYNC_ERROR, r, "hook failed", NULL);
+                        return r;
+                }
+                if (bw_sync_send(sync_fd, BW_SYNC_HOOKS_DONE, 0, NULL, err) < 0)
+                        return -EPIPE;
+        }
+        if (bw_sync_expect(sync_fd, BW_SYNC_PARKED, NULL, err) < 0)
+                return bw_error_wrap(err, "creating container %s", o->id);
+        return 0;
+}
+
+int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct bw_error **err)
+{
+        int r = bw_store_validate_id(o->id, err);
+        if (r < 0)
+                return r;
+        _cleanup_free_ char *bundle = NULL;
+        _cleanup_config_ struct oci_config *c = NULL;
+        r = bw_bundle_load(o->bundle, &bundle, &c, err);
+        if (r < 0)
+                return r;
+        if ((r = check_config(c, err)) < 0)
+                return r;
+        /* Policy (its own issue) checks or hardens c here. */
+        char rootfs[PATH_MAX];
+        _cleanup_free_ char *rp = NULL;
+        if (c->root.path[0] == '/' ? !(rp = strdup(c->root.path)) : asprintf(&rp, "%s/%s", bundle, c->root.path) < 0)
+                return -ENOMEM;
+        if (!realpath(rp, rootfs))
+                return bw_error_set(err, -errno, "rootfs %s (root.path in config.json)", rp);
+
+        _cleanup_(created_cleanup) struct created cr = { .entry = { .dir_fd = -1 } };
+        r = bw_store_create(o->root, o->id, &cr.entry, err);
+        if (r < 0)
+                return r;
+        if ((r = save_config(&cr.entry, bundle, err)) < 0)
+                return r;
+        if (mkfifoat(cr.entry.dir_fd, BW_EXEC_FIFO, 0600) < 0)
+                return bw_error_set(err, -errno, "creating %s/" BW_EXEC_FIFO, cr.entry.path);
+        /* Read-write, so opening never blocks and init can wait in read(). */
+        _cleanup_close_ int fifo = openat(cr.entry.dir_fd, BW_EXEC_FIFO, O_RDWR | O_CLOEXEC);
+        if (fifo < 0)
+                return bw_error_set(err, -errno, "opening %s/" BW_EXEC_FIFO, cr.entry.path);
+        _cleanup_close_ int console = -1;
+        if (o->console_socket && (console = bw_unix_connect(o->console_socket, err)) < 0)
+                return console;
+        if (!o->console_socket && o->console_fd >= 0 && (console = fcntl(o->console_fd, F_DUPFD_CLOEXEC, 3)) < 0)
+                return bw_error_set(err, -errno, "duplicating the console socket");
+        int sp[2];
+        if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
+                return bw_error_set(err, -errno, "creating the init socket");
+        _cleanup_close_ int mine = sp[0], theirs = sp[1];
+        if ((r = join_for_children(c, err)) < 0 || (r = new_time_ns(c, err)) < 0)
+                return r;
+        const struct oci_namespace *userns = oci_config_namespace(c, OCI_NS_USER);
+        /* Joining a user namespace by path: the new namespaces must belong
+         * to it, so they are made after joining it (two stages, below). */
+        bool two_stage = userns && userns->path && clone_flags(c);
+        pid_t pid = bw_clone_ns(two_stage ? 0 : clone_flags(c), err);
+        if (pid < 0)
+                return pid;
+        if (pid == 0) {
+                close(cr.entry.dir_fd); /* the lock stays with the parent */
+                close(mine);
+                if (two_stage)
+                        stage_one(c, theirs);
+                struct bw_init_ctx ctx = {
+                        .config = c, .id = o->id, .bundle = bundle, .rootfs = rootfs,
+                        .sync_fd = theirs, .fifo_fd = fifo, .console_fd = console,
+                        .new_userns = userns && !userns->path, .user_joined = two_stage,
+                        .no_pivot = o->no_pivot,
+                        .no_new_keyring = o->no_new_keyring, .preserve_fds = o->preserve_fds,
+                };
+                bw_init_run(&ctx);
+        }
+        cr.pid = pid;
+        close(take_fd(theirs));
+        if (two_stage) {
+                /* Stage one reports init's pid and exits. */
+                struct bw_sync_msg m;
+                r = bw_sync_expect(mine, BW_SYNC_PID, &m, err);
+                while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+                        ;
+                cr.pid = 0;
+                if (r < 0)
+                        return bw_error_wrap(err, "creating container %s", o->id);
+                pid = cr.pid = m.value;
+        }
+        if ((r = parent_steps(o, c, bundle, pid, mine, err)) < 0)
+                return r;
+
+        struct bw_state s = {
+                .oci_version = c->oci_version, .id = (char *)o->id, .bundle = bundle, .rootfs = rootfs,
+                .pid = pid, .start_time = bw_proc_start_time(pid), .created = now_rfc3339(),
+                .annotations = bw_annotations_json(&c->annotations),
+                .own_pid_ns = oci_config_namespace(c, OCI_NS_PID) && !oci_config_namespace(c, OCI_NS_PID)->path,
+        };
+        r = bw_state_write(&cr.entry, &s, err);
+        free(s.created);
+        json_decref(s.annotations);
+        if (r < 0)
+                return r;
+        if (o->pid_file) {
+                char text[32];
+                snprintf(text, sizeof(text), "%d", (int)pid);
+                if ((r = bw_write_file_atomic(o->pid_file, text, err)) < 0)
+                        return r;
+        }
+        cr.keep = true;
+        *pid_out = pid;
+        return 0;
+}
+
+static void warn_hooks(const struct oci_hook_list *l, const char *phase, const char *state)
+{
+        _cleanup_error_ struct bw_error *e = NULL;
+        if (bw_hooks_run(l, phase, state, &e) < 0)
+                bw_warn("%s", e->msg);
+}
+
+int bw_container_start(const char *root, const char *id, struct bw_error **err)
+{
+        _cleanup_(bw_store_entry_close) struct bw_store_entry e = { .dir_fd = -1 };
+        int r = bw_store_open(root, id, &e, err);
+        if (r < 0)
+                return r;
+        _cleanup_(bw_state_clear) struct bw_state s = { 0 };
+        if ((r = bw_state_read(&e, &s, err)) < 0)
+                return r;
+        enum bw_status st = bw_state_status(&e, &s);
+        if (st != BW_STATUS_CREATED)
+                return bw_error_msg(err, -EINVAL, "container %s is %s; only a created container can be started", id, bw_status_name(st));
+        _cleanup_close_ int fifo = openat(e.dir_fd, BW_EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
+        if (fifo < 0)
+                return bw_error_set(err, -errno, "opening %s/" BW_EXEC_FIFO, e.path);
+        if (write(fifo, "0", 1) != 1)
+                return bw_error_set(err, -errno, "releasing container %s", id);
+        unlinkat(e.dir_fd, BW_EXEC_FIFO, 0);
+        _cleanup_config_ struct oci_config *c = NULL;
+        if (load_saved_config(&e, &c, err) < 0)
+                return bw_error_wrap(err, "container %s started, but its saved config", id);
+        /* The container is running now: let state, kill and startContainer
+         * hooks that ask for its state in while we wait. */
+        bw_store_entry_close(&e);
+        /* init keeps its (close-on-exec) end open until execve: when the
+         * fifo has no reader left, the process has started, or init died.
+         * Only then do poststart hooks run. */
+        struct pollfd pf = { .fd = fifo, .events = 0 };
+        while (poll(&pf, 1, -1) < 0 && errno == EINTR)
+                ;
+        if (c->hooks.poststart.n) {
+                _cleanup_free_ char *text = bw_state_json_text(id, s.bundle, &c->annotations, s.pid, BW_STATUS_RUNNING);
+                warn_hooks(&c->hooks.poststart, "poststart", text ? text : "{}");
+        }
+        return 0;
+}
+
+int bw_container_pids(const struct bw_state *s, pid_t **pids, size_t *n, struct bw_error **err)
+{
+        *pids = NULL;
+        *n = 0;
+        if (!bw_proc_is(s->pid, s->start_time))
+                return 0;
+        pid_t *v = malloc(sizeof(pid_t));
+        if (!v)
+                return -ENOMEM;
+        v[(*n)++] = s->pid;
+        if (s->own_pid_ns) {
+                /* Every process in init's pid namespace is the container's. */
+                char p[64];
+                struct stat ns;
+                snprintf(p, sizeof(p), "/proc/%d/ns/pid", (int)s->pid);
+                if (stat(p, &ns) == 0) {
+                        _cleanup_closedir_ DIR *d = opendir("/proc");
+                        struct dirent *de;
+                        while (d && (de = readdir(d))) {
+                                pid_t q = (pid_t)atoi(de->d_name);
+                                if (q <= 0 || q == s->pid)
+                                        continue;
+                                struct stat st;
+                                snprintf(p, sizeof(p), "/proc/%d/ns/pid", (int)q);
+                                if (stat(p, &st) < 0 || st.st_ino != ns.st_ino || st.st_dev != ns.st_dev)
+                                        continue;
+                                pid_t *nv = realloc(v, (*n + 1) * sizeof(pid_t));
+                                if (!nv) {
+                                        free(v);
+                                        return bw_error_set(err, -ENOMEM, "listing the container's processes");
+                                }
+                                v = nv;
+                                v[(*n)++] = q;
+                        }
+                }
+        }
+        *pids = v;
+        return 0;
+}
+
+bool bw_wait_gone(pid_t pid, uint64_t start_time, int timeout_ms)
+{
+        int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+        if (fd < 0)
+                return !bw_proc_is(pid, start_time);
+        if (!bw_proc_is(pid, start_time)) {
+                close(fd);
+                return true;
+        }
+        struct pollfd p = { .fd = fd, .events = POLLIN };
+        int n;
+        do
+                n = poll(&p, 1, timeout_ms);
+        while (n < 0 && errno == EINTR);
+        close(fd);
+        return n > 0;
+}
+
+static int signal_pid(pid_t pid, uint64_t start_time, int sig)
+{
+        /* pidfd: the signal reaches the process we checked, not one that
+         * took its pid in between. */
+        int fd = (int)syscall(SYS_pidfd_open, pid, 0);
+        if (fd < 0)
+                return -errno;
+        int r = 0;
+        if (!bw_proc_is(pid, start_time))
+                r = -ESRCH;
+        else if (syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) < 0)
+                r = -errno;
+        close(fd);
+        return r;
+}
+
+static int kill_locked(const struct bw_state *s, int sig, bool all, struct bw_error **err)
+{
+        if (all) {
+                _cleanup_free_ pid_t *pids = NULL;
+                size_t n;
+                int r = bw_container_pids(s, &pids, &n, err);
+                if (r < 0)
+                        return r;
+                for (size_t i = n; i-- > 0;) /* children first, init last */
+                        kill(pids[i], sig);
+                return 0;
+        }
+        int r = signal_pid(s->pid, s->start_time, sig);
+        if (r < 0)
+                return bw_error_set(err, r, "sending signal %d to container %s (pid %d)", sig, s->id, (int)s->pid);
+        return 0;
+}
+
+int bw_container_kill(const char *root, const char *id, int sig, bool all, struct bw_error **err)
+{
+        _cleanup_(bw_store_entry_close) struct bw_store_entry e = { .dir_fd = -1 };
+        int r = bw_store_open(root, id, &e, err);
+        if (r < 0)
+                return r;
+        _cleanup_(bw_state_clear) struct bw_state s = { 0 };
+        if ((r = bw_state_read(&e, &s, err)) < 0)
+                return r;
+        if (bw_state_status(&e, &s) == BW_STATUS_STOPPED)
+                return bw_error_msg(err, -ESRCH, "container %s is not running", id);
+        return kill_locked(&s, sig, all, err);
+}
+
+int bw_container_delete(const char *root, const char *id, bool force, struct bw_error **err)
+{
+        _cleanup_(bw_store_entry_close) struct bw_store_entry e = { .dir_fd = -1 };
+        int r = bw_store_open(root, id, &e, err);
+        if (r < 0)
+                return r;
+        _cleanup_(bw_state_clear) struct bw_state s = { 0 };
+        _cleanup_error_ struct bw_error *read_err = NULL;
+        if (bw_state_read(&e, &s, force ? &read_err : err) < 0) {
+                /* A create that died half-way: nothing runs that we know of. */
+                if (!force)
+                        return bw_error_wrap(err, "deleting %s", id);
+                return bw_store_remove(&e, err);
+        }
+        enum bw_status st = bw_state_status(&e, &s);
+        if (st == BW_STATUS_RUNNING && !force)
+                return bw_error_msg(err, -EBUSY, "container %s is running; stop it first (bulwark kill) or use delete --force", id);
+        if (st != BW_STATUS_STOPPED) {
+                kill_locked(&s, SIGKILL, true, NULL);
+                if (!bw_wait_gone(s.pid, s.start_time, 10000))
+                        return bw_error_msg(err, -EBUSY, "container %s: init %d did not die after SIGKILL", id, (int)s.pid);
+        }
+        _cleanup_config_ struct oci_config *c = NULL;
+        _cleanup_error_ struct bw_error *cerr = NULL;
+        if (load_saved_config(&e, &c, &cerr) == 0 && c->hooks.poststop.n) {
+                _cleanup_free_ char *text = bw_state_json_text(id, s.bundle, &c->annotations, 0, BW_STATUS_STOPPED);
+                warn_hooks(&c->hooks.poststop, "poststop", text ? text : "{}");
+        }
+        /* Cgroups (their own issue) are removed here. */
+        return bw_store_remove(&e, err);
+}

@@ -1,0 +1,261 @@
+#include "runtime/exec.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <grp.h>
+#include <sched.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "linux/namespaces.h"
+#include "linux/proc.h"
+#include "linux/process.h"
+#include "linux/terminal.h"
+#include "oci/load.h"
+#include "runtime/container.h"
+#include "runtime/init.h"
+#include "runtime/store.h"
+#include "util/cleanup.h"
+#include "util/strv.h"
+
+static void config_freep(struct oci_config **c)
+{
+        if (*c)
+                oci_config_free(*c);
+}
+
+static void process_freep(struct oci_process **p)
+{
+        if (*p)
+                oci_process_free(*p);
+}
+
+static int parse_user(const char *s, struct oci_user *u, struct bw_error **err)
+{
+        char *end;
+        unsigned long uid = strtoul(s, &end, 10);
+        if (end == s || (*end && *end != ':'))
+                return bw_error_usage(err, "exec --user wants UID[:GID] as numbers, not '%s'", s);
+        u->uid = (uint32_t)uid;
+        if (*end == ':') {
+                const char *g = end + 1;
+                unsigned long gid = strtoul(g, &end, 10);
+                if (end == g || *end)
+                        return bw_error_usage(err, "exec --user wants UID[:GID] as numbers, not '%s'", s);
+                u->gid = (uint32_t)gid;
+        }
+        return 0;
+}
+
+/* Apply the command line's overrides to the process taken from the config. */
+static int override(struct oci_process *p, const struct bw_exec_opts *o, struct bw_error **err)
+{
+        if (o->args && o->args[0]) {
+                char **a = bw_strv_copy(o->args);
+                if (!a)
+                        return -ENOMEM;
+                bw_strv_free(p->args);
+                p->args = a;
+        }
+        for (size_t i = 0; o->env && o->env[i]; i++) {
+                if (!strchr(o->env[i], '='))
+                        return bw_error_usage(err, "exec --env wants NAME=VALUE, not '%s'", o->env[i]);
+                if (bw_strv_push(&p->env, o->env[i]) < 0)
+                        return -ENOMEM;
+        }
+        if (o->cwd) {
+                char *c = strdup(o->cwd);
+                if (!c)
+                        return -ENOMEM;
+                free(p->cwd);
+                p->cwd = c;
+        }
+        if (o->user) {
+                free(p->user.additional_gids);
+                p->user.additional_gids = NULL;
+                p->user.n_additional_gids = 0;
+                p->user.gid = 0;
+                int r = parse_user(o->user, &p->user, err);
+                if (r < 0)
+                        return r;
+        }
+        for (size_t i = 0; o->caps && o->caps[i]; i++) {
+                int c = oci_cap_from_name(o->caps[i]);
+                if (c < 0)
+                        return bw_error_usage(err, "exec --cap: unknown capability '%s' (use names like CAP_NET_RAW)", o->caps[i]);
+                uint64_t bit = 1ULL << c;
+                p->capabilities.present = true;
+                p->capabilities.bounding.mask |= bit;
+                p->capabilities.effective.mask |= bit;
+                p->capabilities.permitted.mask |= bit;
+        }
+        if (o->no_new_privs)
+                p->no_new_privileges = true;
+        p->terminal = o->process_file ? (p->terminal || o->tty) : o->tty;
+        if (!p->args || !p->args[0])
+                return bw_error_usage(err, "exec needs a command: give it after the id or in --process");
+        return 0;
+}
+
+struct ns_fds {
+        int fd[OCI_NS_COUNT];
+};
+
+static void ns_fds_close(struct ns_fds *n)
+{
+        for (int i = 0; i < OCI_NS_COUNT; i++)
+                if (n->fd[i] >= 0)
+                        close(n->fd[i]);
+}
+
+/* Open init's namespaces that differ from ours, while init is verified to
+ * be the container's (pid and start time). */
+static int open_namespaces(pid_t pid, uint64_t start, struct ns_fds *n, struct bw_error **err)
+{
+        for (int i = 0; i < OCI_NS_COUNT; i++) {
+                n->fd[i] = -1;
+                int same = bw_ns_same_as_self(pid, (enum oci_ns_type)i);
+                if (same != 0)
+                        continue; /* shared with us, or not supported by this kernel */
+                char path[64];
+                snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, bw_ns_proc_name((enum oci_ns_type)i));
+                n->fd[i] = open(path, O_RDONLY | O_CLOEXEC);
+                if (n->fd[i] < 0)
+                        return bw_error_set(err, -errno, "opening %s", path);
+        }
+        if (!bw_proc_is(pid, start))
+                return bw_error_msg(err, -ESRCH, "the container's init exited while exec was joining it");
+        return 0;
+}
+
+static _Noreturn void child(const struct bw_exec_opts *o, const struct oci_config *c, struct oci_process *p,
+                            struct ns_fds *ns, int errpipe)
+{
+        _cleanup_error_ struct bw_error *err = NULL;
+        prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+        /* The user namespace first (the others belong to it), mount last. */
+        static const enum oci_ns_type order[] = { OCI_NS_USER, OCI_NS_IPC, OCI_NS_UTS, OCI_NS_NETWORK,
+                                                  OCI_NS_CGROUP, OCI_NS_MOUNT };
+        for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
+                int fd = ns->fd[order[i]];
+                if (fd >= 0 && bw_ns_join_fd(order[i], fd, "of the container", &err) < 0)
+                        goto fail;
+        }
+        if (ns->fd[OCI_NS_USER] >= 0 && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
+                bw_error_set(&err, -errno, "becoming root of the container's user namespace");
+                goto fail;
+        }
+        if (p->terminal) {
+                int slave = -1;
+                int master = bw_pty_open(&slave, &err);
+                if (master < 0 || bw_pty_become_stdio(slave, p->console_size.height, p->console_size.width, &err) < 0 ||
+                    bw_send_fd(o->console_fd, master, "/dev/ptmx", &err) < 0)
+                        goto fail;
+                close(master);
+                close(slave);
+                close(o->console_fd);
+        }
+        if (bw_process_default_home(&p->env, p->user.uid) < 0) {
+                bw_error_set(&err, -ENOMEM, "setting HOME");
+                goto fail;
+        }
+        if (bw_process_final_steps(p, c->linux ? c->linux->personality : NULL, o->preserve_fds, &err) < 0)
+                goto fail;
+        {
+                _cleanup_free_ char *path = bw_process_find_exec(p->args[0], p->env);
+                if (!path) {
+                        bw_error_set(&err, -errno, "executable %s not found in the container's PATH", p->args[0]);
+                        goto fail;
+                }
+                bw_process_reset_signals();
+                char *empty[] = { NULL };
+                execve(path, p->args, p->env ? p->env : empty);
+                bw_error_set(&err, -errno, "executing %s", path);
+        }
+fail:
+        if (err && err->msg) {
+                int code = err->code;
+                if (write(errpipe, &code, sizeof(code)) == sizeof(code) && write(errpipe, err->msg, strlen(err->msg)) < 0) {
+                        /* the parent reports what it got */
+                }
+        }
+        _exit(err && err->code == -ENOENT ? 127 : 126);
+}
+
+int bw_exec_start(const struct bw_exec_opts *o, pid_t *pid_out, struct bw_error **err)
+{
+        _cleanup_(bw_state_clear) struct bw_state s = { 0 };
+        _cleanup_(config_freep) struct oci_config *c = NULL;
+        {
+                /* Hold the lock only to read a consistent state. */
+                _cleanup_(bw_store_entry_close) struct bw_store_entry e = { .dir_fd = -1 };
+                int r = bw_store_open(o->root, o->id, &e, err);
+                if (r < 0)
+                        return r;
+                if ((r = bw_state_read(&e, &s, err)) < 0)
+                        return r;
+                enum bw_status st = bw_state_status(&e, &s);
+                if (st != BW_STATUS_RUNNING && st != BW_STATUS_CREATED)
+                        return bw_error_msg(err, -ESRCH, "container %s is %s; exec needs a running container", o->id, bw_status_name(st));
+                _cleanup_free_ char *cfg = NULL;
+                if (asprintf(&cfg, "%s/config.json", e.path) < 0)
+                        return -ENOMEM;
+                if ((r = oci_config_load_file(cfg, &c, err)) < 0)
+                        return bw_error_wrap(err, "container %s's saved config", o->id);
+        }
+        _cleanup_(process_freep) struct oci_process *pf = NULL;
+        struct oci_process *p = c->process;
+        if (o->process_file) {
+                int r = oci_process_load_file(o->process_file, &pf, err);
+                if (r < 0)
+                        return r;
+                p = pf;
+        }
+        int r = override(p, o, err);
+        if (r < 0)
+                return r;
+        if (p->terminal && o->console_fd < 0)
+                return bw_error_usage(err, "exec --tty needs --console-socket (or run exec in the foreground)");
+        _cleanup_(ns_fds_close) struct ns_fds ns;
+        if ((r = open_namespaces(s.pid, s.start_time, &ns, err)) < 0) {
+                return r;
+        }
+        /* pid and time namespaces apply to children: join them here. */
+        if (ns.fd[OCI_NS_PID] >= 0 && bw_ns_join_fd(OCI_NS_PID, ns.fd[OCI_NS_PID], "of the container", err) < 0)
+                return -EPERM;
+        if (ns.fd[OCI_NS_TIME] >= 0 && bw_ns_join_fd(OCI_NS_TIME, ns.fd[OCI_NS_TIME], "of the container", err) < 0)
+                return -EPERM;
+        int ep[2];
+        if (pipe2(ep, O_CLOEXEC) < 0)
+                return bw_error_set(err, -errno, "creating the exec error pipe");
+        pid_t pid = fork();
+        if (pid < 0) {
+                close(ep[0]);
+                close(ep[1]);
+                return bw_error_set(err, -errno, "forking the exec process");
+        }
+        if (pid == 0) {
+                close(ep[0]);
+                child(o, c, p, &ns, ep[1]);
+        }
+        close(ep[1]);
+        /* Cgroups (their own issue): the new process joins the container's
+         * cgroup here, before it can run the user's code. */
+        int code = 0;
+        char msg[4096];
+        ssize_t n = read(ep[0], &code, sizeof(code));
+        ssize_t m = n == sizeof(code) ? read(ep[0], msg, sizeof(msg) - 1) : 0;
+        close(ep[0]);
+        if (n == sizeof(code)) {
+                msg[m > 0 ? m : 0] = '\0';
+                while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+                        ;
+                return bw_error_msg(err, code < 0 ? code : -EIO, "exec in container %s: %s", o->id, msg);
+        }
+        *pid_out = pid;
+        return 0;
+}

@@ -1,0 +1,28 @@
+/* The container's init, from clone to execve. Runs in the child only. */
+#pragma once
+#include <stdbool.h>
+
+#include "oci/spec.h"
+#include "util/error.h"
+
+struct bw_init_ctx {
+        const struct oci_config *config;
+        const char *id;
+        const char *bundle;
+        const char *rootfs;          /* absolute */
+        int sync_fd;                 /* SOCK_SEQPACKET to the parent */
+        int fifo_fd;                 /* exec fifo, read to wait for start */
+        int console_fd;              /* connected --console-socket, or -1 */
+        bool new_userns;
+        bool user_joined;            /* the user namespace was joined before init was forked */
+        bool no_pivot;
+        bool no_new_keyring;
+        int preserve_fds;
+};
+
+_Noreturn void bw_init_run(const struct bw_init_ctx *ctx);
+
+/* From rlimits to close-on-exec of our fds: what every process entering
+ * the container does last before execve (init and exec). */
+int bw_process_final_steps(const struct oci_process *p, const struct oci_personality *persona,
+                           int preserve_fds, struct bw_error **err);

@@ -1,0 +1,291 @@
+#include "runtime/store.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "linux/proc.h"
+#include "util/cleanup.h"
+#include "util/strv.h"
+
+int bw_store_validate_id(const char *id, struct bw_error **err)
+{
+        size_t len = id ? strlen(id) : 0;
+        if (len == 0)
+                return bw_error_usage(err, "container id is empty; give an id of letters, digits, '_', '.', '+' or '-'");
+        if (len > 1024)
+                return bw_error_usage(err, "container id is %zu bytes long; the limit is 1024", len);
+        if (strcmp(id, ".") == 0 || strcmp(id, "..") == 0)
+                return bw_error_usage(err, "container id '%s' is not allowed", id);
+        for (const char *c = id; *c; c++) {
+                bool ok = (*c >= 'a' && *c <= 'z') || (*c >= 'A' && *c <= 'Z') || (*c >= '0' && *c <= '9') ||
+                          *c == '_' || *c == '.' || *c == '+' || *c == '-';
+                if (!ok)
+                        return bw_error_usage(err, "container id '%s' contains '%c'; use only letters, digits, '_', '.', '+' and '-'",
+                                              id, *c);
+        }
+        return 0;
+}
+
+void bw_store_entry_close(struct bw_store_entry *e)
+{
+        if (e->dir_fd >= 0)
+                close(e->dir_fd); /* releases the flock */
+        e->dir_fd = -1;
+        free(e->path);
+        e->path = NULL;
+}
+
+static int mkdir_p(const char *path, mode_t mode)
+{
+        _cleanup_free_ char *p = strdup(path);
+        if (!p)
+                return -ENOMEM;
+        for (char *s = p + 1; *s; s++) {
+                if (*s != '/')
+                        continue;
+                *s = '\0';
+                if (mkdir(p, 0755) < 0 && errno != EEXIST)
+                        return -errno;
+                *s = '/';
+        }
+        if (mkdir(p, mode) < 0 && errno != EEXIST)
+                return -errno;
+        return 0;
+}
+
+static int lock_dir(const char *path, const char *id, struct bw_store_entry *out, struct bw_error **err)
+{
+        int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0) {
+                if (errno == ENOENT)
+                        return bw_error_msg(err, -ENOENT, "container %s does not exist (see bulwark list)", id);
+                return bw_error_set(err, -errno, "opening the state directory %s", path);
+        }
+        while (flock(fd, LOCK_EX) < 0) {
+                if (errno != EINTR) {
+                        int r = -errno;
+                        close(fd);
+                        return bw_error_set(err, r, "locking container %s", id);
+                }
+        }
+        /* Deleted while we waited for the lock? */
+        struct stat st;
+        if (fstat(fd, &st) < 0 || st.st_nlink == 0) {
+                close(fd);
+                return bw_error_msg(err, -ENOENT, "container %s does not exist (it was just deleted)", id);
+        }
+        out->dir_fd = fd;
+        out->path = strdup(path);
+        return 0;
+}
+
+int bw_store_create(const char *root, const char *id, struct bw_store_entry *out, struct bw_error **err)
+{
+        out->dir_fd = -1;
+        out->path = NULL;
+        int r = bw_store_validate_id(id, err);
+        if (r < 0)
+                return r;
+        r = mkdir_p(root, 0700);
+        if (r < 0)
+                return bw_error_set(err, r, "creating the state root %s", root);
+        _cleanup_free_ char *path = NULL;
+        if (asprintf(&path, "%s/%s", root, id) < 0)
+                return -ENOMEM;
+        /* mkdir is the atomic claim on the id: of two creates, one wins. */
+        if (mkdir(path, 0700) < 0) {
+                if (errno == EEXIST)
+                        return bw_error_msg(err, -EEXIST, "container %s already exists; delete it first or pick another id", id);
+                return bw_error_set(err, -errno, "creating the state directory %s", path);
+        }
+        return lock_dir(path, id, out, err);
+}
+
+int bw_store_open(const char *root, const char *id, struct bw_store_entry *out, struct bw_error **err)
+{
+        out->dir_fd = -1;
+        out->path = NULL;
+        int r = bw_store_validate_id(id, err);
+        if (r < 0)
+                return r;
+        _cleanup_free_ char *path = NULL;
+        if (asprintf(&path, "%s/%s", root, id) < 0)
+                return -ENOMEM;
+        return lock_dir(path, id, out, err);
+}
+
+int bw_store_remove(const struct bw_store_entry *e, struct bw_error **err)
+{
+        _cleanup_closedir_ DIR *d = fdopendir(dup(e->dir_fd));
+        if (!d)
+                return bw_error_set(err, -errno, "listing %s", e->path);
+        struct dirent *de;
+        while ((de = readdir(d))) {
+                if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+                        continue;
+                if (unlinkat(e->dir_fd, de->d_name, 0) < 0 && errno != ENOENT)
+                        return bw_error_set(err, -errno, "removing %s/%s", e->path, de->d_name);
+        }
+        if (rmdir(e->path) < 0 && errno != ENOENT)
+                return bw_error_set(err, -errno, "removing %s", e->path);
+        return 0;
+}
+
+int bw_write_file_atomic(const char *path, const char *text, struct bw_error **err)
+{
+        _cleanup_free_ char *tmp = NULL;
+        if (asprintf(&tmp, "%s.tmp.%d", path, (int)getpid()) < 0)
+                return -ENOMEM;
+        _cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
+        if (fd < 0)
+                return bw_error_set(err, -errno, "creating %s", tmp);
+        size_t len = strlen(text);
+        if (write(fd, text, len) != (ssize_t)len) {
+                int r = -errno;
+                unlink(tmp);
+                return bw_error_set(err, r ? r : -EIO, "writing %s", tmp);
+        }
+        if (rename(tmp, path) < 0) {
+                int r = -errno;
+                unlink(tmp);
+                return bw_error_set(err, r, "renaming %s to %s", tmp, path);
+        }
+        return 0;
+}
+
+int bw_state_write(const struct bw_store_entry *e, const struct bw_state *s, struct bw_error **err)
+{
+        json_t *ann = s->annotations ? json_incref(s->annotations) : json_object();
+        _cleanup_json_ json_t *j = json_pack("{s:s, s:s, s:s, s:s?, s:i, s:I, s:s?, s:o, s:b}",
+                                             "ociVersion", s->oci_version ? s->oci_version : "1.2.0",
+                                             "id", s->id, "bundle", s->bundle, "rootfs", s->rootfs,
+                                             "pid", (int)s->pid, "startTime", (json_int_t)s->start_time,
+                                             "created", s->created,
+                                             "annotations", ann,
+                                             "ownPidNamespace", s->own_pid_ns);
+        if (!j)
+                return bw_error_msg(err, -ENOMEM, "building state.json for %s", s->id);
+        _cleanup_free_ char *text = json_dumps(j, JSON_COMPACT);
+        _cleanup_free_ char *path = NULL;
+        if (!text || asprintf(&path, "%s/" BW_STATE_FILE, e->path) < 0)
+                return -ENOMEM;
+        return bw_write_file_atomic(path, text, err);
+}
+
+void bw_state_clear(struct bw_state *s)
+{
+        free(s->oci_version);
+        free(s->id);
+        free(s->bundle);
+        free(s->rootfs);
+        free(s->created);
+        if (s->annotations)
+                json_decref(s->annotations);
+        *s = (struct bw_state){ 0 };
+}
+
+static char *get_str(json_t *j, const char *key)
+{
+        const char *v = json_string_value(json_object_get(j, key));
+        return v ? strdup(v) : NULL;
+}
+
+int bw_state_read(const struct bw_store_entry *e, struct bw_state *s, struct bw_error **err)
+{
+        *s = (struct bw_state){ 0 };
+        _cleanup_close_ int fd = openat(e->dir_fd, BW_STATE_FILE, O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        if (fd < 0) {
+                if (errno == ENOENT)
+                        return bw_error_msg(err, -ENOENT, "container state %s/" BW_STATE_FILE " is missing: its create did not finish; bulwark delete --force removes it",
+                                            e->path);
+                return bw_error_set(err, -errno, "opening %s/" BW_STATE_FILE, e->path);
+        }
+        json_error_t je;
+        _cleanup_json_ json_t *j = json_loadfd(fd, 0, &je);
+        if (!j || !json_is_object(j))
+                return bw_error_msg(err, -EINVAL, "reading %s/" BW_STATE_FILE ": %s", e->path, j ? "not an object" : je.text);
+        s->oci_version = get_str(j, "ociVersion");
+        s->id = get_str(j, "id");
+        s->bundle = get_str(j, "bundle");
+        s->rootfs = get_str(j, "rootfs");
+        s->created = get_str(j, "created");
+        s->pid = (pid_t)json_integer_value(json_object_get(j, "pid"));
+        s->start_time = (uint64_t)json_integer_value(json_object_get(j, "startTime"));
+        s->own_pid_ns = json_is_true(json_object_get(j, "ownPidNamespace"));
+        json_t *a = json_object_get(j, "annotations");
+        s->annotations = json_is_object(a) ? json_incref(a) : json_object();
+        if (!s->id || !s->bundle)
+                return bw_error_msg(err, -EINVAL, "%s/" BW_STATE_FILE " lacks id or bundle", e->path);
+        return 0;
+}
+
+const char *bw_status_name(enum bw_status s)
+{
+        switch (s) {
+        case BW_STATUS_CREATING: return "creating";
+        case BW_STATUS_CREATED: return "created";
+        case BW_STATUS_RUNNING: return "running";
+        default: return "stopped";
+        }
+}
+
+enum bw_status bw_state_status(const struct bw_store_entry *e, const struct bw_state *s)
+{
+        if (!bw_proc_is(s->pid, s->start_time))
+                return BW_STATUS_STOPPED;
+        /* init parks on the fifo until start; start removes it. */
+        if (faccessat(e->dir_fd, BW_EXEC_FIFO, F_OK, AT_SYMLINK_NOFOLLOW) == 0)
+                return BW_STATUS_CREATED;
+        return BW_STATUS_RUNNING;
+}
+
+json_t *bw_state_oci_json(const struct bw_state *s, enum bw_status status)
+{
+        json_t *ann = s->annotations ? json_incref(s->annotations) : json_object();
+        return json_pack("{s:s, s:s, s:s, s:i, s:s, s:o}",
+                         "ociVersion", s->oci_version ? s->oci_version : "1.2.0",
+                         "id", s->id, "status", bw_status_name(status),
+                         "pid", status == BW_STATUS_STOPPED ? 0 : (int)s->pid,
+                         "bundle", s->bundle,
+                         "annotations", ann);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+        return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+int bw_store_list(const char *root, char ***ids, struct bw_error **err)
+{
+        *ids = NULL;
+        _cleanup_closedir_ DIR *d = opendir(root);
+        if (!d) {
+                if (errno == ENOENT) {
+                        *ids = calloc(1, sizeof(char *));
+                        return *ids ? 0 : -ENOMEM;
+                }
+                return bw_error_set(err, -errno, "listing %s", root);
+        }
+        _cleanup_strv_ char **v = calloc(1, sizeof(char *));
+        if (!v)
+                return -ENOMEM;
+        struct dirent *de;
+        while ((de = readdir(d))) {
+                if (de->d_name[0] == '.' || bw_store_validate_id(de->d_name, NULL) < 0)
+                        continue;
+                if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
+                        continue;
+                if (bw_strv_push(&v, de->d_name) < 0)
+                        return -ENOMEM;
+        }
+        qsort(v, bw_strv_len(v), sizeof(char *), cmp_str);
+        *ids = take_ptr(v);
+        return 0;
+}

@@ -1,0 +1,26 @@
+/* The parent <-> init protocol over a SOCK_SEQPACKET socketpair: one
+ * message per step, so either side sees the other die (EOF) at once. */
+#pragma once
+#include <stdint.h>
+
+#include "util/error.h"
+
+enum bw_sync_type {
+        BW_SYNC_GO = 1,        /* parent -> init: maps written, cgroups joined; value: init's host pid */
+        BW_SYNC_HOOKS,         /* init -> parent: namespaces and mounts ready, run prestart/createRuntime */
+        BW_SYNC_HOOKS_DONE,    /* parent -> init */
+        BW_SYNC_PARKED,        /* init -> parent: waiting for start */
+        BW_SYNC_ERROR,         /* either way: text says what failed */
+        BW_SYNC_PID,           /* two-stage init -> parent: value is init's host pid */
+};
+
+struct bw_sync_msg {
+        uint32_t type;
+        int32_t value;
+        char text[4000];
+};
+
+int bw_sync_send(int fd, enum bw_sync_type type, int value, const char *text, struct bw_error **err);
+/* Receive the next message, which must be of type want; an ERROR message
+ * becomes *err with its text; EOF means the other side died. */
+int bw_sync_expect(int fd, enum bw_sync_type want, struct bw_sync_msg *out, struct bw_error **err);

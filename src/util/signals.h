@@ -1,0 +1,5 @@
+/* Signal names and numbers, as kill(1) and runc accept them. */
+#pragma once
+
+/* "TERM", "SIGTERM", "15", "sigterm" -> 15; -1 when unknown. */
+int bw_signal_parse(const char *s);

@@ -1,0 +1,162 @@
+#!/usr/bin/env bats
+# exec into a running container, and the console socket.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup() {
+  setup_bundle
+  config_edit '.hostname = "exechost" | .process.args = ["sleep", "1000"]'
+  bw create --bundle "$BUNDLE" ex >"$BUNDLE/out.log" 2>&1 </dev/null
+  bw start ex
+}
+teardown() { teardown_bundle; }
+
+@test "exec joins the container's namespaces and keeps its security settings" {
+  local pid
+  pid=$(bw state ex | jq -r .pid)
+  run bw exec ex sh -c 'hostname; readlink /proc/self/ns/mnt; grep -E "^(CapEff|CapBnd|NoNewPrivs)" /proc/self/status'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = exechost ]
+  [ "${lines[1]}" = "$(readlink /proc/$pid/ns/mnt)" ]
+  [[ $output == *"CapEff:	0000000020000420"* ]]
+  [[ $output == *"CapBnd:	0000000020000420"* ]]
+  [[ $output == *"NoNewPrivs:	1"* ]]
+}
+
+@test "CVE-2024-21626: exec leaks no fd into the container" {
+  bw exec --detach --pid-file "$BUNDLE/p" ex sleep 100 9</etc/hostname 8>"$BUNDLE/leak" </dev/null >/dev/null 2>&1
+  local p
+  p=$(cat "$BUNDLE/p")
+  [ "$(ls /proc/$p/fd | sort -n | tr '\n' ' ')" = "0 1 2 " ]
+  [ "$(readlink /proc/$p/cwd)" = "$(readlink /proc/$(bw state ex | jq -r .pid)/root)" ] || [ "$(readlink /proc/$p/cwd)" = / ]
+}
+
+@test "exec passes the exit status through, and 128+N for a signal" {
+  run bw exec ex sh -c 'exit 33'
+  [ "$status" -eq 33 ]
+  run bw exec ex sh -c 'kill -9 $$'
+  [ "$status" -eq 137 ]
+}
+
+@test "exec --user --env --cwd --cap --no-new-privs" {
+  config_edit '.process.noNewPrivileges = false'
+  run bw exec --user 1000:2000 --env FOO=bar --cwd /tmp ex sh -c 'id -u; id -g; echo $FOO; pwd; grep NoNewPrivs /proc/self/status'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 1000 ]
+  [ "${lines[1]}" = 2000 ]
+  [ "${lines[2]}" = bar ]
+  [ "${lines[3]}" = /tmp ]
+  run bw exec --cap CAP_NET_RAW ex grep CapEff /proc/self/status
+  [ "$output" = "CapEff:	0000000020002420" ]
+  run bw exec --cap NOT_A_CAP ex true
+  [ "$status" -eq 2 ]
+}
+
+@test "exec --process reads a process.json" {
+  cat >"$BUNDLE/process.json" <<'JSON'
+{"args": ["sh", "-c", "echo from-file; id -u"], "cwd": "/", "user": {"uid": 7, "gid": 7}, "env": ["PATH=/bin"]}
+JSON
+  run bw exec --process "$BUNDLE/process.json" ex
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = from-file ]
+  [ "${lines[1]}" = 7 ]
+  echo '{"args": "not-a-list"}' >"$BUNDLE/bad.json"
+  run bw exec --process "$BUNDLE/bad.json" ex
+  [ "$status" -ne 0 ]
+  [[ $output == *bad.json:1:* ]]
+}
+
+@test "exec --detach --pid-file leaves the process running in the container" {
+  bw exec --detach --pid-file "$BUNDLE/exec.pid" ex sleep 500 </dev/null >/dev/null 2>&1
+  local p
+  p=$(cat "$BUNDLE/exec.pid")
+  [ "$(readlink /proc/$p/ns/pid)" = "$(readlink /proc/$(bw state ex | jq -r .pid)/ns/pid)" ]
+  bw ps --format json ex | jq -e --argjson p "$p" 'index($p) != null'
+}
+
+@test "exec of a missing binary fails with a message; exec into a stopped container fails" {
+  run bw exec ex /no/such
+  [ "$status" -ne 0 ]
+  [[ $output == *"/no/such"* ]]
+  bw kill ex KILL
+  for _ in $(seq 50); do [ "$(state_of ex)" = stopped ] && break; sleep 0.1; done
+  run bw exec ex true
+  [ "$status" -ne 0 ]
+  [[ $output == *stopped* ]]
+}
+
+@test "the exec'd process cannot reach the runtime binary through /proc/PID/exe" {
+  # While exec's child is still bulwark (between fork and execve) its exe
+  # is the sealed copy; afterwards it is the container's binary.
+  run bw exec ex sh -c 'readlink /proc/$$/exe'
+  [ "$output" = /bin/busybox ]
+}
+
+@test "console socket: create sends a pty master; the process has a real terminal" {
+  local sock=$BUNDLE/console.sock
+  python3 "$BATS_TEST_DIRNAME/console_recv.py" "$sock" >"$BUNDLE/console.out" 2>&1 3>&- &
+  local recv=$!
+  for _ in $(seq 50); do [ -e "$sock.ready" ] && break; sleep 0.1; done
+  config_edit '.process.terminal = true | .process.args = ["sh", "-c", "tty; stty size; echo on-the-tty"]
+               | .process.consoleSize = {"height": 30, "width": 100}'
+  bw create --console-socket "$sock" --bundle "$BUNDLE" tty1 </dev/null >/dev/null 2>&1
+  bw start tty1
+  for _ in $(seq 50); do grep -q on-the-tty "$BUNDLE/console.out" && break; sleep 0.1; done
+  kill $recv 2>/dev/null || true
+  cat "$BUNDLE/console.out"
+  grep -q "name=/dev/ptmx" "$BUNDLE/console.out"
+  grep -q "^/dev/pts/0" "$BUNDLE/console.out"
+  grep -q "^30 100" "$BUNDLE/console.out"
+  grep -q on-the-tty "$BUNDLE/console.out"
+}
+
+@test "exec --tty with a console socket" {
+  local sock=$BUNDLE/exec.sock
+  python3 "$BATS_TEST_DIRNAME/console_recv.py" "$sock" >"$BUNDLE/console.out" 2>&1 3>&- &
+  local recv=$!
+  for _ in $(seq 50); do [ -e "$sock.ready" ] && break; sleep 0.1; done
+  bw exec --tty --console-socket "$sock" --detach ex sh -c 'tty; echo exec-tty' </dev/null >/dev/null 2>&1
+  for _ in $(seq 50); do grep -q exec-tty "$BUNDLE/console.out" && break; sleep 0.1; done
+  kill $recv 2>/dev/null || true
+  grep -q "^/dev/pts/" "$BUNDLE/console.out"
+  grep -q exec-tty "$BUNDLE/console.out"
+}
+
+@test "terminal: true without --console-socket is refused by create" {
+  config_edit '.process.terminal = true'
+  run bw create --bundle "$BUNDLE" notty
+  [ "$status" -ne 0 ]
+  [[ $output == *console-socket* ]]
+  [ ! -e "$BW_ROOT/notty" ]
+}
+
+@test "run with terminal: true copies the pty to its stdio" {
+  config_edit '.process.terminal = true | .process.args = ["sh", "-c", "tty; exit 4"]'
+  run bw run --bundle "$BUNDLE" runtty </dev/null
+  [ "$status" -eq 4 ]
+  [[ $output == */dev/pts/0* ]]
+}
+
+@test "exec into a container with a user namespace runs as its mapped root" {
+  config_edit '.linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
+  bw create --bundle "$BUNDLE" exu >/dev/null 2>&1 </dev/null
+  bw start exu
+  bw exec --detach --pid-file "$BUNDLE/u.pid" exu sleep 100 </dev/null >/dev/null 2>&1
+  local p
+  p=$(cat "$BUNDLE/u.pid")
+  [ "$(awk '/^Uid:/ {print $2}' /proc/$p/status)" = 200000 ]
+  [ "$(readlink /proc/$p/ns/user)" = "$(readlink /proc/$(bw state exu | jq -r .pid)/ns/user)" ]
+  run bw exec --user 1000 exu id -u
+  [ "$output" = 1000 ]
+}
+
+@test "exec --preserve-fds passes exactly N extra fds" {
+  bw exec --detach --preserve-fds 1 --pid-file "$BUNDLE/pf.pid" ex sleep 100 3</etc/hostname 4</etc/hostname </dev/null >/dev/null 2>&1
+  local p
+  p=$(cat "$BUNDLE/pf.pid")
+  [ "$(ls /proc/$p/fd | sort -n | tr '\n' ' ')" = "0 1 2 3 " ]
+  [ "$(readlink /proc/$p/fd/3)" = /etc/hostname ]
+}

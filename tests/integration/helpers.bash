@@ -1,0 +1,74 @@
+# Shared by the integration tests: a busybox bundle and the built binary.
+# BULWARK is the binary under test (scripts/check sets it).
+
+BULWARK=${BULWARK:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/bulwark}
+
+# A rootfs made of Debian's busybox-static, linked as every applet.
+make_rootfs() {
+  local root=$1
+  mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,root}
+  cp /bin/busybox "$root/bin/busybox"
+  # Relative links: they resolve the same inside the container and on the host.
+  local applet
+  for applet in $(/bin/busybox --list); do
+    [[ $applet == busybox ]] || ln -sf busybox "$root/bin/$applet"
+  done
+  echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
+  echo "root:x:0:" >"$root/etc/group"
+  chmod 1777 "$root/tmp"
+}
+
+# The config runc spec writes, made non-interactive, running "$@".
+write_config() {
+  local bundle=$1; shift
+  local args
+  args=$(jq -cn '$ARGS.positional' --args -- "$@")
+  (cd "$bundle" && rm -f config.json && runc spec >/dev/null && mv config.json config.runc.json)
+  jq --argjson args "$args" '.process.terminal = false | .process.args = $args' \
+    "$bundle/config.runc.json" >"$bundle/config.json"
+  rm -f "$bundle/config.runc.json"
+}
+
+# Edit the bundle's config with a jq filter.
+config_edit() {
+  local f=$BUNDLE/config.json
+  jq "$@" "$f" >"$f.new" && mv "$f.new" "$f"
+}
+
+setup_bundle() {
+  BW_ROOT=$(mktemp -d /tmp/bulwark-test-root.XXXXXX)
+  BUNDLE=$(mktemp -d /tmp/bulwark-test-bundle.XXXXXX)
+  chmod 755 "$BUNDLE" # mapped ids in a user namespace must reach the rootfs
+  make_rootfs "$BUNDLE/rootfs"
+  write_config "$BUNDLE" sh -c 'echo hello'
+}
+
+teardown_bundle() {
+  local id
+  for id in $("$BULWARK" --root "$BW_ROOT" list -q 2>/dev/null); do
+    "$BULWARK" --root "$BW_ROOT" delete --force "$id" >/dev/null 2>&1 || true
+  done
+  rm -rf "$BW_ROOT" "$BUNDLE"
+}
+
+# bulwark with the test's state root.
+bw() {
+  "$BULWARK" --root "$BW_ROOT" "$@"
+}
+
+# Run a container in the foreground with "$@" as its process.
+run_in() {
+  config_edit --argjson a "$(jq -cn '$ARGS.positional' --args -- "$@")" '.process.args = $a'
+  bw run --bundle "$BUNDLE" "t$$-$BATS_TEST_NUMBER"
+}
+
+# Create a detached container whose output goes to $BUNDLE/out.log.
+create_bg() {
+  local id=$1; shift
+  config_edit --argjson a "$(jq -cn '$ARGS.positional' --args -- "$@")" '.process.args = $a'
+  bw create --bundle "$BUNDLE" "$id" >"$BUNDLE/out.log" 2>&1 </dev/null
+}
+
+state_of() {
+  bw state "$1" | jq -r .status
+}
