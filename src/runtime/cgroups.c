@@ -207,3 +207,73 @@ enum bw_status bw_container_status(const struct bw_store_entry *e, const struct 
                 return BW_STATUS_PAUSED;
         return st;
 }
+
+/* A locked container with its cgroup, for pause, resume, update and events. */
+struct live {
+        struct bw_store_entry e;
+        struct bw_state s;
+        struct bw_ctr_cgroup cg;
+        enum bw_status status;
+};
+
+static void live_close(struct live *l)
+{
+        bw_ctr_cgroup_close(&l->cg);
+        bw_state_clear(&l->s);
+        bw_store_entry_close(&l->e);
+}
+
+static int live_open(const char *root, const char *id, struct live *l, struct bw_error **err)
+{
+        int r = bw_store_open(root, id, &l->e, err);
+        if (r < 0)
+                return r;
+        if ((r = bw_state_read(&l->e, &l->s, err)) < 0)
+                return r;
+        l->status = bw_container_status(&l->e, &l->s);
+        r = bw_ctr_cgroup_open(&l->e, id, &l->cg, err);
+        if (r == -ENOENT)
+                return bw_error_msg(err, -ENOENT, "container %s has no cgroup recorded (made by an older bulwark?)", id);
+        return r;
+}
+
+int bw_container_freeze(const char *root, const char *id, bool frozen, struct bw_error **err)
+{
+        _cleanup_(live_close) struct live l = { .e = { .dir_fd = -1 } };
+        int r = live_open(root, id, &l, err);
+        if (r < 0)
+                return r;
+        if (frozen && l.status != BW_STATUS_RUNNING && l.status != BW_STATUS_CREATED)
+                return bw_error_msg(err, -EINVAL, "container %s is %s; only a running container can be paused", id,
+                                    bw_status_name(l.status));
+        if (!frozen && l.status != BW_STATUS_PAUSED)
+                return bw_error_msg(err, -EINVAL, "container %s is %s, not paused; nothing to resume", id,
+                                    bw_status_name(l.status));
+        r = bw_cgroup_freeze(l.cg.cg, frozen, err);
+        return r < 0 ? bw_error_wrap(err, "%s container %s", frozen ? "pausing" : "resuming", id) : 0;
+}
+
+int bw_container_update(const char *root, const char *id, const struct oci_resources *res, struct bw_error **err)
+{
+        _cleanup_(live_close) struct live l = { .e = { .dir_fd = -1 } };
+        int r = live_open(root, id, &l, err);
+        if (r < 0)
+                return r;
+        if (l.status == BW_STATUS_STOPPED)
+                return bw_error_msg(err, -EINVAL, "container %s is stopped; there is nothing to update", id);
+        r = bw_cgroup_set(l.cg.cg, res, err);
+        return r < 0 ? bw_error_wrap(err, "updating container %s", id) : 0;
+}
+
+int bw_container_stats(const char *root, const char *id, struct bw_cg_stats *st, bool *running,
+                       struct bw_error **err)
+{
+        _cleanup_(live_close) struct live l = { .e = { .dir_fd = -1 } };
+        int r = live_open(root, id, &l, err);
+        if (r < 0)
+                return r;
+        *running = l.status != BW_STATUS_STOPPED;
+        if (!*running)
+                return 0;
+        return bw_cgroup_stats(l.cg.cg, st, err);
+}

@@ -48,3 +48,12 @@ int bw_ctr_cgroup_pids(const struct bw_store_entry *e, const char *id, pid_t **p
 enum bw_status bw_container_status(const struct bw_store_entry *e, const struct bw_state *s);
 /* Join pid to the container's cgroup (exec). */
 int bw_ctr_cgroup_join(const struct bw_store_entry *e, const char *id, pid_t pid, struct bw_error **err);
+
+/* pause (frozen true) and resume: a running container's cgroup frozen or
+ * thawed. */
+int bw_container_freeze(const char *root, const char *id, bool frozen, struct bw_error **err);
+/* update: write the resources that res sets into a live container's cgroup. */
+int bw_container_update(const char *root, const char *id, const struct oci_resources *res, struct bw_error **err);
+/* events: the container's cgroup statistics; *running false once it stopped. */
+int bw_container_stats(const char *root, const char *id, struct bw_cg_stats *st, bool *running,
+                       struct bw_error **err);
