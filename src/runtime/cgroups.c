@@ -120,8 +120,23 @@ int bw_ctr_cgroup_prepare(const struct bw_store_entry *e, const char *id, const 
          * nothing made. */
         if ((r = handle_from(id, c->linux ? c->linux->cgroups_path : NULL, systemd, caller, out, err)) < 0)
                 return r;
-        if ((r = write_record(e, c, systemd, caller, err)) < 0 || (r = bw_cgroup_create(out->cg, err)) < 0)
+        if ((r = write_record(e, c, systemd, caller, err)) < 0)
                 return r;
+        _cleanup_error_ struct bw_error *cerr = NULL;
+        if ((r = bw_cgroup_create(out->cg, &cerr)) < 0) {
+                /* As runc rootless: an unprivileged caller without a
+                 * delegated cgroup runs the container in its own. */
+                if (geteuid() != 0 && (r == -EACCES || r == -EPERM || r == -EROFS)) {
+                        if (c->linux && c->linux->resources.present)
+                                bw_warn("linux.resources ignored: %s (run as root or delegate a cgroup to this user)",
+                                        cerr->msg);
+                        bw_ctr_cgroup_close(out);
+                        unlinkat(e->dir_fd, BW_CGROUP_RECORD, 0);
+                        return 0;
+                }
+                *err = take_ptr(cerr);
+                return r;
+        }
         if (c->linux && (r = bw_cgroup_set(out->cg, &c->linux->resources, err)) < 0)
                 return bw_error_wrap(err, "applying linux.resources to cgroup %s", bw_cgroup_path(out->cg));
         bw_debug("cgroup %s made and limited", bw_cgroup_path(out->cg));
