@@ -8,6 +8,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "linux/loopback.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -50,8 +51,13 @@ static bool config_sets_it(const struct oci_config *c)
 int bw_ping_range_setup(const struct oci_config *c, struct bw_error **err)
 {
         const struct oci_namespace *net = oci_config_namespace(c, OCI_NS_NETWORK);
-        if (!net || net->path || config_sets_it(c))
+        if (!net || net->path)
                 return 0; /* the host's or another container's namespace: not ours to change */
+        int r = bw_loopback_up(err);
+        if (r < 0)
+                return r;
+        if (config_sets_it(c))
+                return 0;
         char map[4096];
         _cleanup_close_ int mfd = open("/proc/self/gid_map", O_RDONLY | O_CLOEXEC);
         ssize_t n = mfd >= 0 ? read(mfd, map, sizeof(map) - 1) : -1;

@@ -13,7 +13,7 @@
  * first column), clipped to what the sysctl takes. false when none. */
 bool bw_ping_range_from_map(const char *gid_map, uint32_t *lo, uint32_t *hi);
 
-/* In the container's init, after its sysctls: open the range to the mapped
- * gids when the container has a network namespace of its own and its
- * config does not set the sysctl itself. */
+/* In the container's init, after its sysctls, when the container has a
+ * network namespace of its own: bring lo up (as runc), and open the range
+ * to the mapped gids unless the config sets the sysctl itself. */
 int bw_ping_range_setup(const struct oci_config *c, struct bw_error **err);
