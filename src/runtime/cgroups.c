@@ -120,6 +120,17 @@ int bw_ctr_cgroup_prepare(const struct bw_store_entry *e, const char *id, const 
          * nothing made. */
         if ((r = handle_from(id, c->linux ? c->linux->cgroups_path : NULL, systemd, caller, out, err)) < 0)
                 return r;
+        /* Two containers in one cgroup would share limits, and deleting one
+         * would kill the other. */
+        _cleanup_free_ pid_t *pids = NULL;
+        size_t n = 0;
+        _cleanup_error_ struct bw_error *perr = NULL;
+        if (bw_cgroup_pids(out->cg, &pids, &n, &perr) == 0 && n > 0) {
+                r = bw_error_msg(err, -EBUSY, "cgroup %s already has processes (another container's?); give this one its own linux.cgroupsPath or id",
+                                 bw_cgroup_path(out->cg));
+                bw_ctr_cgroup_close(out);
+                return r;
+        }
         if ((r = write_record(e, c, systemd, caller, err)) < 0)
                 return r;
         _cleanup_error_ struct bw_error *cerr = NULL;

@@ -170,7 +170,8 @@ static uint64_t clone_flags(const struct oci_config *c)
 {
         uint64_t f = 0;
         for (size_t i = 0; c->linux && i < c->linux->n_namespaces; i++)
-                if (!c->linux->namespaces[i].path && c->linux->namespaces[i].type != OCI_NS_TIME)
+                if (!c->linux->namespaces[i].path && c->linux->namespaces[i].type != OCI_NS_TIME &&
+                    c->linux->namespaces[i].type != OCI_NS_CGROUP) /* init unshares it once in its cgroup */
                         f |= bw_ns_clone_flag(c->linux->namespaces[i].type);
         return f;
 }

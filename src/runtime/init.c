@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -234,6 +235,12 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
         }
         if (join_namespaces(c, ctx->user_joined, &err) < 0)
                 fail(ctx, err, false);
+        /* Only now, inside the container's cgroup (the parent put us there
+         * before GO): a new cgroup namespace is rooted where it is made. */
+        if (has_new_ns(c, OCI_NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
+                bw_error_set(&err, -errno, "creating the cgroup namespace");
+                fail(ctx, err, false);
+        }
         if (!oci_config_namespace(c, OCI_NS_MOUNT)) {
                 bw_error_msg(&err, -EINVAL, "the config has no mount namespace; add {\"type\": \"mount\"} to linux.namespaces");
                 fail(ctx, err, false);

@@ -159,3 +159,17 @@ cg() { # cg CONTROLLER ID: the container's directory in that hierarchy
   [ ! -e "$BW_ROOT/refused" ]
   [ ! -e "$(cg memory refused)" ]
 }
+
+@test "a cgroup that already holds another container's processes is refused" {
+  config_edit --arg p "/bulwark/shared-$$" '.process.args = ["sleep", "100"] | .linux.cgroupsPath = $p'
+  bw run -d --bundle "$BUNDLE" first
+  run bw create --bundle "$BUNDLE" second
+  [ "$status" -eq 1 ]
+  [[ $output == *"already has processes"* ]]
+  [ ! -e "$BW_ROOT/second" ]
+  # the first container and its cgroup are untouched
+  [ "$(bw state first | jq -r .status)" = running ]
+  [ -d "/sys/fs/cgroup/pids/bulwark/shared-$$" ]
+  bw delete --force first
+  [ ! -e "/sys/fs/cgroup/pids/bulwark/shared-$$" ]
+}
