@@ -154,7 +154,7 @@ cg() { # cg CONTROLLER ID: the container's directory in that hierarchy
 
 @test "a refused config leaves no cgroup and no state" {
   config_edit '.process.capabilities.bounding += ["CAP_SYS_ADMIN"]'
-  BW_POLICY="--profile restricted --policy-mode enforce" run bw create --bundle "$BUNDLE" refused
+  BW_POLICY="--profile restricted --policy-mode enforce" run fails_to_create refused
   [ "$status" -eq 1 ]
   [ ! -e "$BW_ROOT/refused" ]
   [ ! -e "$(cg memory refused)" ]
@@ -163,7 +163,7 @@ cg() { # cg CONTROLLER ID: the container's directory in that hierarchy
 @test "a cgroup that already holds another container's processes is refused" {
   config_edit --arg p "/bulwark/shared-$$" '.process.args = ["sleep", "100"] | .linux.cgroupsPath = $p'
   bw run -d --bundle "$BUNDLE" first
-  run bw create --bundle "$BUNDLE" second
+  run fails_to_create second
   [ "$status" -eq 1 ]
   [[ $output == *"already has processes"* ]]
   [ ! -e "$BW_ROOT/second" ]

@@ -79,3 +79,14 @@ create_bg() {
 state_of() {
   bw state "$1" | jq -r .status
 }
+
+# create that is expected to fail, for `run`: a create that wrongly succeeds
+# leaves an init holding run's output pipe, so its output goes to a file and
+# the container is deleted, and the test fails instead of hanging.
+fails_to_create() {
+  local id=$1 st=0
+  bw create --bundle "$BUNDLE" "$id" </dev/null >"$BUNDLE/create-$id.log" 2>&1 || st=$?
+  cat "$BUNDLE/create-$id.log"
+  ((st != 0)) || bw delete --force "$id" >/dev/null 2>&1
+  return "$st"
+}

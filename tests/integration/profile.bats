@@ -26,7 +26,7 @@ sys_admin_in_capbnd() { # from run's output: "CapBnd:	HEX"
 @test "restricted + enforce refuses CAP_SYS_ADMIN with exit 1, the rule id and the fix" {
   with_userns
   config_edit '.process.capabilities.bounding += ["CAP_SYS_ADMIN"]'
-  BW_POLICY="--profile restricted --policy-mode enforce" run bw create --bundle "$BUNDLE" sa
+  BW_POLICY="--profile restricted --policy-mode enforce" run fails_to_create sa
   [ "$status" -eq 1 ]
   [[ $output == *"BW010"* ]]
   [[ $output == *"CAP_SYS_ADMIN"* ]]
@@ -52,7 +52,7 @@ sys_admin_in_capbnd() { # from run's output: "CapBnd:	HEX"
   with_userns
   config_edit '.process.capabilities.bounding += ["CAP_SYS_ADMIN"]'
   echo '{"profile": "restricted", "mode": "enforce"}' >"$BUNDLE/policy.json"
-  BW_POLICY="--policy $BUNDLE/policy.json" run bw create --bundle "$BUNDLE" pf
+  BW_POLICY="--policy $BUNDLE/policy.json" run fails_to_create pf
   [ "$status" -eq 1 ]
   [[ $output == *"BW010"* ]]
   BW_POLICY="--policy $BUNDLE/policy.json --policy-mode off" bw create --bundle "$BUNDLE" pf </dev/null >/dev/null 2>&1
@@ -60,7 +60,7 @@ sys_admin_in_capbnd() { # from run's output: "CapBnd:	HEX"
 }
 
 @test "an unknown profile is a usage error" {
-  BW_POLICY="--profile nosuch" run bw create --bundle "$BUNDLE" np
+  BW_POLICY="--profile nosuch" run fails_to_create np
   [ "$status" -eq 2 ]
   [[ $output == *"restricted, baseline or privileged"* ]]
 }

@@ -101,7 +101,7 @@ with_userns() {
 @test "notify without a running agent fails create with a clear message and leaves nothing" {
   config_edit --arg s "$BUNDLE/none.sock" '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
     "listenerPath": $s, "syscalls": [{"names": ["uname"], "action": "SCMP_ACT_NOTIFY"}]}'
-  run bw create --bundle "$BUNDLE" nolistener
+  run fails_to_create nolistener
   [ "$status" -eq 1 ]
   [[ $output == *"seccomp agent running"* ]]
   [ ! -e "$BW_ROOT/nolistener" ]
