@@ -90,3 +90,9 @@ fails_to_create() {
   ((st != 0)) || bw delete --force "$id" >/dev/null 2>&1
   return "$st"
 }
+
+# What a state root holds besides the shared seccomp BPF cache: a container
+# that was not cleaned up shows here.
+state_left() {
+  ls "$BW_ROOT" | grep -vx seccomp-cache || true
+}

@@ -193,7 +193,7 @@ teardown() { teardown_bundle; }
     run bw create --bundle "$BUNDLE" "$id"
     [ "$status" -eq 2 ]
   done
-  [ -z "$(ls "$BW_ROOT")" ]
+  [ -z "$(state_left)" ]
   run bw state "../../etc"
   [ "$status" -eq 2 ]
 }

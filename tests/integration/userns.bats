@@ -259,7 +259,7 @@ EOS
   [[ $output == *"policy"* ]]
   [[ $output == *"chown"* ]]
   [[ $output == *"org.bulwark.unmapped-mounts"* ]]
-  [ -z "$(ls "$BW_ROOT")" ] # nothing left behind
+  [ -z "$(state_left)" ] # nothing left behind
 }
 
 @test "userns: a mount listed in org.bulwark.unmapped-mounts may stay unmapped, with a warning" {
