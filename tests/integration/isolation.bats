@@ -317,3 +317,28 @@ teardown() { teardown_bundle; }
   [ "${lines[1]}" = "$(readlink /proc/$pid/ns/user)" ]
   [[ ${lines[2]} =~ ^\ +0\ +200000\ +65536$ ]]
 }
+
+@test "a new user namespace with the host's network namespace by path (Docker's --network host, its bridge netns) under a root-only directory" {
+  # Engines keep netns files where only host root may enter (Docker's
+  # exec-root is 0700); the namespace itself belongs to the host's user
+  # namespace, which a process already in the new one may not join.
+  local dir
+  dir=$(mktemp -d /tmp/bulwark-test-netns.XXXXXX)
+  chmod 700 "$dir"
+  touch "$dir/net"
+  unshare --net="$dir/net" ip link set lo up 2>/dev/null || unshare --net="$dir/net" true
+  local want
+  want=$(stat -L -c %i "$dir/net")
+  config_edit --arg p "$dir/net" '.linux.namespaces = [.linux.namespaces[] | if .type == "network" then .path = $p else . end]
+    | .linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
+  run run_in sh -c 'readlink /proc/self/ns/net; id -u; cat /proc/self/uid_map'
+  umount "$dir/net" 2>/dev/null || true
+  rm -rf "$dir"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "net:[$want]" ]
+  [ "${lines[1]}" = 0 ]
+  [[ ${lines[2]} =~ ^\ +0\ +200000\ +65536$ ]]
+}
