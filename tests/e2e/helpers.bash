@@ -62,6 +62,15 @@ teardown_show_logs() {
   fi
 }
 
+# Unmount whatever an engine left mounted below $1 (netns files, overlay
+# and shm mounts), deepest first, so the directory can be removed.
+umount_under() {
+  local m
+  for m in $(awk -v d="$1/" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo | sort -r); do
+    umount -l "$m" 2>/dev/null || true
+  done
+}
+
 # dockerd on $E2E/docker.sock with its own data-root and exec-root, no
 # iptables, no bridge; extra arguments are passed on (e.g. --add-runtime).
 start_dockerd() {
@@ -82,7 +91,7 @@ stop_dockerd() {
   pid=$(cat "$E2E/dockerd.bg")
   kill "$pid" 2>/dev/null || true
   wait_for 60 bash -c "! kill -0 $pid" || kill -9 "$pid" 2>/dev/null || true
-  umount -R "$E2E/exec" "$E2E/data" 2>/dev/null || true
+  umount_under "$E2E"
 }
 
 # `docker import` of a busybox rootfs as image $1.
@@ -123,7 +132,7 @@ stop_containerd() {
   pid=$(cat "$E2E/containerd.bg")
   kill "$pid" 2>/dev/null || true
   wait_for 60 bash -c "! kill -0 $pid" || kill -9 "$pid" 2>/dev/null || true
-  umount -R "$E2E/containerd-state" "$E2E/containerd-root" 2>/dev/null || true
+  umount_under "$E2E"
 }
 
 # The host pid of a container's init, and its host uid.
