@@ -101,7 +101,9 @@ docker_import_busybox() {
 }
 
 # containerd with a private config (root, state, gRPC socket) at
-# $E2E/containerd.toml; extra TOML lines in $1 are appended.
+# $E2E/containerd.toml; extra TOML lines in $1 are appended. The CRI plugin
+# stays enabled (with no CNI here it only logs), so a runtime class in $1
+# is parsed as a node's containerd would.
 start_containerd() {
   need containerd ctr || return 1
   export CONTAINERD_ADDRESS=$E2E/containerd.sock CONTAINERD_NAMESPACE=bulwark-e2e
@@ -109,7 +111,6 @@ start_containerd() {
 version = 2
 root = "$E2E/containerd-root"
 state = "$E2E/containerd-state"
-disabled_plugins = ["io.containerd.grpc.v1.cri"]
 [grpc]
   address = "$CONTAINERD_ADDRESS"
 [ttrpc]
@@ -145,4 +146,40 @@ cgroup_dir_of() {
   local pid=$1 ctrl=$2 path
   path=$(awk -F: -v c="$ctrl" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' "/proc/$pid/cgroup")
   echo "/sys/fs/cgroup/$ctrl$path"
+}
+
+# An OCI image layout tarball, made by hand, of rootfs $1 as image $3
+# (a full reference, e.g. docker.io/library/bw:e2e) written to $2: one
+# uncompressed layer, a config, a manifest, an index naming the image.
+oci_image_tar() {
+  local rootfs=$1 out=$2 name=$3 dir
+  dir=$(mktemp -d "$E2E/oci.XXXXXX")
+  mkdir -p "$dir/blobs/sha256"
+  tar -C "$rootfs" --numeric-owner -cf "$dir/layer.tar" .
+  local layer_sha layer_size config config_sha manifest manifest_sha
+  layer_sha=$(sha256sum "$dir/layer.tar" | cut -d' ' -f1)
+  layer_size=$(stat -c %s "$dir/layer.tar")
+  mv "$dir/layer.tar" "$dir/blobs/sha256/$layer_sha"
+  config=$(jq -cn --arg d "sha256:$layer_sha" \
+    '{architecture: "amd64", os: "linux", config: {Cmd: ["sh"], Env: ["PATH=/bin"]},
+      rootfs: {type: "layers", diff_ids: [$d]}}')
+  printf '%s' "$config" >"$dir/config.json"
+  config_sha=$(sha256sum "$dir/config.json" | cut -d' ' -f1)
+  mv "$dir/config.json" "$dir/blobs/sha256/$config_sha"
+  manifest=$(jq -cn --arg c "sha256:$config_sha" --argjson cs "${#config}" \
+    --arg l "sha256:$layer_sha" --argjson ls "$layer_size" \
+    '{schemaVersion: 2, mediaType: "application/vnd.oci.image.manifest.v1+json",
+      config: {mediaType: "application/vnd.oci.image.config.v1+json", digest: $c, size: $cs},
+      layers: [{mediaType: "application/vnd.oci.image.layer.v1.tar", digest: $l, size: $ls}]}')
+  printf '%s' "$manifest" >"$dir/manifest.json"
+  manifest_sha=$(sha256sum "$dir/manifest.json" | cut -d' ' -f1)
+  jq -cn --arg m "sha256:$manifest_sha" --argjson ms "$(stat -c %s "$dir/manifest.json")" --arg n "$name" \
+    '{schemaVersion: 2, manifests: [{mediaType: "application/vnd.oci.image.manifest.v1+json",
+      digest: $m, size: $ms, platform: {architecture: "amd64", os: "linux"},
+      annotations: {"io.containerd.image.name": $n, "org.opencontainers.image.ref.name": ($n | sub(".*:"; ""))}}]}' \
+    >"$dir/index.json"
+  mv "$dir/manifest.json" "$dir/blobs/sha256/$manifest_sha"
+  echo '{"imageLayoutVersion": "1.0.0"}' >"$dir/oci-layout"
+  tar -C "$dir" -cf "$out" oci-layout index.json blobs
+  rm -rf "$dir"
 }
