@@ -21,6 +21,8 @@ check:
 demo:
 	@scripts/deps --check >/dev/null 2>&1 || scripts/deps
 	$(MAKE) all
+	@# the bulwark user and its subordinate ids (idempotent; needs root)
+	$(BUILD)/bulwark setup
 	scripts/demo
 
 install:
@@ -29,6 +31,13 @@ install:
 	meson configure $(BUILD) --prefix=$(PREFIX) >/dev/null
 	ninja -C $(BUILD) >/dev/null
 	DESTDIR=$(DESTDIR) meson install -C $(BUILD) --no-rebuild
+	@# a staged install (DESTDIR, packaging) leaves the host alone
+	@if [ -z "$(DESTDIR)" ]; then $(PREFIX)/bin/bulwark setup; fi
+
+# The lifecycle benchmark against crun and runc (root; prints, never fails on
+# a number; not part of check). bench/bench.sh documents its knobs.
+bench: all
+	BUILD_DIR=$(abspath $(BUILD)) bench/bench.sh
 
 clean:
 	rm -rf build build-asan build-fuzz

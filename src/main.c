@@ -23,6 +23,8 @@ static const struct bw_command commands[] = {
         { "ps", cmd_ps, "list a container's processes", "ps [--format table|json] ID [-- PS-OPTIONS]" },
         { "audit", cmd_audit, "report breakout risks in configs, docker inspect output or live Docker containers",
           "audit [--format text|json|sarif] [--profile P] [--fail-on SEVERITY] [--docker [ID...]] [FILE|DIR|-]..." },
+        { "setup", cmd_setup, "create the bulwark user and its subordinate id ranges (as root; idempotent)",
+          "setup [--ids N]" },
         { "spec", cmd_spec, "write a hardened default config.json into a bundle",
           "spec [--bundle DIR] [--rootless]" },
         { "features", cmd_features, "print the OCI features document (what this runtime supports)", "features" },

@@ -3,6 +3,7 @@
 #include "cli/cli.h"
 
 BW_COMMAND(features);
+BW_COMMAND(setup);
 BW_COMMAND(spec);
 BW_COMMAND(create);
 BW_COMMAND(delete);

@@ -82,10 +82,9 @@ int bw_mount_parse_options(char *const *options, struct bw_mount_opts *out, stru
                 }
                 if (known)
                         continue;
-                if (strcmp(o, "idmap") == 0 || strcmp(o, "ridmap") == 0) {
-                        bw_mount_opts_free(out);
-                        return bw_error_msg(err, -EOPNOTSUPP, "mount option '%s' is not supported yet; remove it from the mount's options", o);
-                }
+                /* The parent idmapped the bind source already (runtime/userns_auto.c). */
+                if (strcmp(o, "idmap") == 0 || strcmp(o, "ridmap") == 0)
+                        continue;
                 char *d = NULL;
                 if (asprintf(&d, "%s%s%s", out->data ? out->data : "", out->data ? "," : "", o) < 0) {
                         bw_mount_opts_free(out);

@@ -15,6 +15,7 @@
 #include "oci/prescan.h"
 #include "oci/reader.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 
 /* Far above any real config (Docker's seccomp profile is ~60 KiB), low
  * enough that a wrong file (an image, a log) is refused quickly. */
@@ -193,31 +194,12 @@ int oci_config_load_data(const char *data, size_t len, const char *name, struct 
 
 static int read_all(int fd, const char *path, char **buf, size_t *len, struct bw_error **err)
 {
-        size_t size = 0, cap = 0;
-        _cleanup_free_ char *b = NULL;
-        for (;;) {
-                if (size == cap) {
-                        if (cap >= OCI_MAX_CONFIG_SIZE)
-                                return bw_error_msg(err, -EFBIG, "%s: expected a config of at most %u MiB, found a larger file",
-                                                    path, OCI_MAX_CONFIG_SIZE >> 20);
-                        cap = cap ? cap * 2 : 64 * 1024;
-                        char *nb = realloc(b, cap + 1);
-                        if (!nb)
-                                return bw_error_set(err, -ENOMEM, "reading %s", path);
-                        b = nb;
-                }
-                ssize_t n = read(fd, b + size, cap - size);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n < 0)
-                        return bw_error_set(err, -errno, "reading %s", path);
-                if (n == 0)
-                        break;
-                size += (size_t)n;
-        }
-        b[size] = '\0';
-        *buf = take_ptr(b);
-        *len = size;
+        int r = bw_read_fd(fd, OCI_MAX_CONFIG_SIZE, buf, len);
+        if (r == -EFBIG)
+                return bw_error_msg(err, r, "%s: expected a config of at most %u MiB, found a larger file",
+                                    path, OCI_MAX_CONFIG_SIZE >> 20);
+        if (r < 0)
+                return bw_error_set(err, r, "reading %s", path);
         return 0;
 }
 

@@ -26,6 +26,7 @@
 #include "runtime/hooks.h"
 #include "runtime/init.h"
 #include "runtime/sync.h"
+#include "runtime/userns_auto.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -122,7 +123,7 @@ static int check_config(const struct oci_config *c, struct bw_error **err)
         if (!c->has_root || !c->root.path)
                 return bw_error_msg(err, -EINVAL, "config.json: root.path is missing; name the bundle's rootfs directory");
         const struct oci_namespace *user = oci_config_namespace(c, OCI_NS_USER);
-        if (user && !user->path && (!c->linux->uid_mappings.n || !c->linux->gid_mappings.n))
+        if (user && !user->path && (!c->linux->uid_mappings.n || !c->linux->gid_mappings.n) && !bw_userns_auto_wanted(c))
                 return bw_error_msg(err, -EINVAL, "config.json: a new user namespace needs linux.uidMappings and linux.gidMappings; add a mapping of container id 0 (e.g. {\"containerID\": 0, \"hostID\": 100000, \"size\": 65536})");
         return 0;
 }
@@ -265,11 +266,16 @@ static void created_cleanup(struct created *c)
 }
 
 static int parent_steps(const struct bw_create_opts *o, const struct oci_config *c, const char *bundle,
-                        pid_t pid, int sync_fd, struct bw_error **err)
+                        const char *rootfs, const struct bw_userns_plan *plan, pid_t pid, int sync_fd,
+                        struct bw_error **err)
 {
         if (c->linux && oci_config_namespace(c, OCI_NS_USER) && !oci_config_namespace(c, OCI_NS_USER)->path) {
                 int r = bw_idmap_write(pid, &c->linux->uid_mappings, &c->linux->gid_mappings, err);
                 if (r < 0)
+                        return r;
+                /* An automatic range: idmapped rootfs and bind sources,
+                 * placed in init's mount namespace before it mounts. */
+                if ((r = bw_userns_auto_mounts(plan, c, bundle, rootfs, pid, err)) < 0)
                         return r;
         }
         /* From the host side: lowering it needs a capability the init has
@@ -328,6 +334,11 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
                 return r;
         if ((r = save_config(&cr.entry, bundle, err)) < 0)
                 return r;
+        /* A user namespace without mappings gets a range of its own (after
+         * the state directory exists: it is what marks the range in use). */
+        _cleanup_(bw_userns_plan_done) struct bw_userns_plan plan = { 0 };
+        if ((r = bw_userns_auto_assign(o->root, o->id, c, bundle, rootfs, &plan, err)) < 0)
+                return r;
         if (mkfifoat(cr.entry.dir_fd, BW_EXEC_FIFO, 0600) < 0)
                 return bw_error_set(err, -errno, "creating %s/" BW_EXEC_FIFO, cr.entry.path);
         /* Read-write, so opening never blocks and init can wait in read(). */
@@ -385,7 +396,7 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
                         return bw_error_wrap(err, "creating container %s", o->id);
                 pid = cr.pid = m.value;
         }
-        if ((r = parent_steps(o, c, bundle, pid, mine, err)) < 0)
+        if ((r = parent_steps(o, c, bundle, rootfs, &plan, pid, mine, err)) < 0)
                 return r;
 
         struct bw_state s = {
@@ -406,6 +417,7 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
                         return r;
         }
         cr.keep = true;
+        plan.keep = true;
         *pid_out = pid;
         return 0;
 }
@@ -560,6 +572,16 @@ int bw_container_kill(const char *root, const char *id, int sig, bool all, struc
         return kill_locked(&s, sig, all, err);
 }
 
+/* The state directory goes, and the id range lets go of the container
+ * (freed when its rootfs is gone too). */
+static int remove_container(const char *root, const char *id, struct bw_store_entry *e, struct bw_error **err)
+{
+        _cleanup_error_ struct bw_error *re = NULL;
+        if (bw_userns_auto_release(root, id, &re) < 0)
+                bw_warn("%s", re->msg);
+        return bw_store_remove(e, err);
+}
+
 int bw_container_delete(const char *root, const char *id, bool force, struct bw_error **err)
 {
         _cleanup_(bw_store_entry_close) struct bw_store_entry e = { .dir_fd = -1 };
@@ -572,7 +594,7 @@ int bw_container_delete(const char *root, const char *id, bool force, struct bw_
                 /* A create that died half-way: nothing runs that we know of. */
                 if (!force)
                         return bw_error_wrap(err, "deleting %s", id);
-                return bw_store_remove(&e, err);
+                return remove_container(root, id, &e, err);
         }
         enum bw_status st = bw_state_status(&e, &s);
         if (st == BW_STATUS_RUNNING && !force)
@@ -589,5 +611,5 @@ int bw_container_delete(const char *root, const char *id, bool force, struct bw_
                 warn_hooks(&c->hooks.poststop, "poststop", text ? text : "{}");
         }
         /* Cgroups (their own issue) are removed here. */
-        return bw_store_remove(&e, err);
+        return remove_container(root, id, &e, err);
 }

@@ -12,6 +12,7 @@
 
 #include "linux/proc.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/strv.h"
 
 int bw_store_validate_id(const char *id, struct bw_error **err)
@@ -207,8 +208,13 @@ int bw_state_read(const struct bw_store_entry *e, struct bw_state *s, struct bw_
                                             e->path);
                 return bw_error_set(err, -errno, "opening %s/" BW_STATE_FILE, e->path);
         }
-        json_error_t je;
-        _cleanup_json_ json_t *j = json_loadfd(fd, 0, &je);
+        json_error_t je = { 0 };
+        _cleanup_free_ char *text = NULL;
+        size_t len = 0;
+        int r = bw_read_fd(fd, 1 << 20, &text, &len);
+        if (r < 0)
+                return bw_error_set(err, r, "reading %s/" BW_STATE_FILE, e->path);
+        _cleanup_json_ json_t *j = json_loadb(text, len, 0, &je);
         if (!j || !json_is_object(j))
                 return bw_error_msg(err, -EINVAL, "reading %s/" BW_STATE_FILE ": %s", e->path, j ? "not an object" : je.text);
         s->oci_version = get_str(j, "ociVersion");

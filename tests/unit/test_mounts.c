@@ -48,8 +48,8 @@ int main(void)
         tap_is_int(o.flags, MS_RELATIME | MS_NOATIME | MS_NODIRATIME | MS_LAZYTIME, "atime family");
         bw_mount_opts_free(&o);
 
-        parse((char *[]){ "idmap", NULL }, &o, &r);
-        tap_ok(r < 0, "idmap is refused until idmapped mounts land");
+        parse((char *[]){ "idmap", "ridmap", NULL }, &o, &r);
+        tap_ok(r == 0 && o.flags == 0 && !o.data, "idmap and ridmap are the parent's business: no flags, no fs data");
         bw_mount_opts_free(&o);
 
         parse(NULL, &o, &r);

@@ -1,0 +1,544 @@
+#!/usr/bin/env bash
+# The lifecycle benchmark: bulwark against crun and runc on one busybox
+# bundle, one hyperfine invocation per variant (the runtimes' commands side
+# by side in it), then a table of medians and each runtime's ratio to crun.
+# It prints; it never fails on a number (exit status 0 unless the setup
+# itself cannot be done). Not part of `make check`.
+#
+#   bench/bench.sh                  everything (as root)
+#   ONLY="bare userns" bench/bench.sh   only these variants
+# Variants: bare statedisk userns seccomp limits defaults phases batch rss
+# Knobs: BUILD_DIR (build), BULWARK (binary, default $BUILD_DIR/bulwark), RUNS (40), WARMUP (5),
+# ROUNDS (5: the runtimes take turns this many times within the invocation),
+# BATCH_RUNS (5), RSS_RUNS (15), BENCH_DIR (/tmp/bulwark-bench).
+# Output: the table on stdout, and in $BENCH_DIR/out/: one hyperfine JSON
+# per variant, rows.tsv, table.md (README-ready), probes.txt.
+set -uo pipefail
+
+here=$(cd "$(dirname "$0")" && pwd)
+top=$(dirname "$here")
+BUILD_DIR=${BUILD_DIR:-$top/build}
+BULWARK=${BULWARK:-$BUILD_DIR/bulwark}
+RUNS=${RUNS:-40}
+WARMUP=${WARMUP:-5}
+ROUNDS=${ROUNDS:-5}
+BATCH_RUNS=${BATCH_RUNS:-5}
+RSS_RUNS=${RSS_RUNS:-15}
+WORK=${BENCH_DIR:-/tmp/bulwark-bench}
+ONLY=${ONLY:-bare statedisk userns seccomp limits defaults phases batch rss}
+OUT=$WORK/out
+ROOTFS=$WORK/rootfs
+MAP_HOST=${MAP_HOST:-100000} # host id of container root in the userns variants
+
+note() { printf 'bench: %s\n' "$*"; }
+want() { [[ " $ONLY " == *" $1 "* ]]; }
+
+# --- tools -----------------------------------------------------------------
+
+install_tools() {
+  local p missing=()
+  while read -r p; do
+    [[ -z $p || $p == \#* ]] && continue
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing+=("$p")
+  done <"$here/packages"
+  ((${#missing[@]} == 0)) && return 0
+  if [[ $(id -u) -ne 0 ]]; then
+    note "missing packages: ${missing[*]} (install them as root: apt-get install ${missing[*]})"
+    return 1
+  fi
+  note "installing ${missing[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null 2>&1 ||
+    { apt-get update -qq && apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null; }
+}
+
+# crun 1.8 refuses a hybrid layout while any controller sits on the cgroup2
+# mount ("cgroups in hybrid mode not supported, drop all controllers from
+# cgroupv2"). Here that controller is hugetlb: give it its own v1 hierarchy.
+setup_cgroups() {
+  local u=/sys/fs/cgroup/unified c
+  [[ -f $u/cgroup.controllers ]] || return 0
+  for c in $(cat "$u/cgroup.controllers"); do
+    if grep -qw "$c" "$u/cgroup.subtree_control"; then
+      if find "$u" -mindepth 2 -name cgroup.subtree_control -exec grep -lw "$c" {} + 2>/dev/null | grep -q .; then
+        note "cgroup setup: $c is enabled below $u; cannot move it (crun rows may fail)"
+        continue
+      fi
+      echo "-$c" >"$u/cgroup.subtree_control" && note "cgroup setup: removed +$c from $u/cgroup.subtree_control"
+    fi
+    if ! mountpoint -q "/sys/fs/cgroup/$c"; then
+      mkdir -p "/sys/fs/cgroup/$c"
+      local i
+      for i in 1 2 3 4 5 6 7 8 9 10; do # the controller's css goes away asynchronously
+        mount -t cgroup -o "$c" cgroup "/sys/fs/cgroup/$c" 2>/dev/null && break
+        sleep 0.2
+      done
+      if mountpoint -q "/sys/fs/cgroup/$c"; then
+        note "cgroup setup: bound the $c controller to its own v1 hierarchy at /sys/fs/cgroup/$c (crun 1.8 refuses controllers on the cgroup2 mount of a hybrid layout)"
+      else
+        note "cgroup setup: could not mount $c at /sys/fs/cgroup/$c (crun rows may fail)"
+      fi
+    fi
+  done
+}
+
+# --- bundles ---------------------------------------------------------------
+
+make_rootfs() {
+  rm -rf "$ROOTFS"
+  mkdir -p "$ROOTFS"/{bin,etc,proc,sys,dev,tmp,root}
+  cp /bin/busybox "$ROOTFS/bin/busybox"
+  local a
+  for a in true sleep sh cat; do ln -s busybox "$ROOTFS/bin/$a"; done
+  echo "root:x:0:0:root:/root:/bin/sh" >"$ROOTFS/etc/passwd"
+  echo "root:x:0:" >"$ROOTFS/etc/group"
+  chmod 1777 "$ROOTFS/tmp"
+}
+
+# bundle NAME JQ_FILTER [jq args...] < base config: writes $WORK/b-NAME/config.json
+bundle() {
+  local name=$1 filter=$2
+  shift 2
+  mkdir -p "$WORK/b-$name"
+  jq "$@" "$filter" >"$WORK/b-$name/config.json"
+}
+
+maps='.linux.uidMappings = [{containerID: 0, hostID: $h, size: 65536}]
+    | .linux.gidMappings = [{containerID: 0, hostID: $h, size: 65536}]'
+
+make_bundles() {
+  mkdir -p "$WORK/base"
+  (cd "$WORK/base" && rm -f config.json && runc spec) || return 1
+  # The runc spec config: pid, network, ipc, uts, mount namespaces; 3 caps;
+  # masked and read-only paths; no seccomp. Made non-interactive.
+  jq --arg r "$ROOTFS" '.process.terminal = false | .process.args = ["/bin/true"] | .root.path = $r
+      | del(.linux.resources)' "$WORK/base/config.json" >"$WORK/base.json"
+  local sc=$WORK/seccomp.json
+  bundle bare '.' <"$WORK/base.json"
+  bundle userns ".linux.namespaces += [{type: \"user\"}] | $maps" --argjson h "$MAP_HOST" <"$WORK/base.json"
+  bundle seccomp '.linux.seccomp = $s' --slurpfile s "$sc" <"$WORK/base.json"
+  # --slurpfile gives an array
+  jq '.linux.seccomp |= .[0]' "$WORK/b-seccomp/config.json" >"$WORK/t.json" && mv "$WORK/t.json" "$WORK/b-seccomp/config.json"
+  bundle limits '.linux.resources = {memory: {limit: 268435456}, pids: {limit: 1024}}' <"$WORK/base.json"
+
+  # bulwark's own restricted defaults: exactly what `bulwark spec` writes.
+  mkdir -p "$WORK/b-bwdefaults"
+  (cd "$WORK/b-bwdefaults" && rm -f config.json && "$BULWARK" spec) || return 1
+  jq --arg r "$ROOTFS" '.process.args = ["/bin/true"] | .root.path = $r' "$WORK/b-bwdefaults/config.json" >"$WORK/t.json" &&
+    mv "$WORK/t.json" "$WORK/b-bwdefaults/config.json"
+  bwdefaults_note=""
+  if ! $(rt bulwark) run --bundle "$WORK/b-bwdefaults" bwdefaults-check >"$WORK/bwdefaults.err" 2>&1; then
+    bwdefaults_note="the bulwark spec config did not run as written ($(tail -n1 "$WORK/bwdefaults.err")); explicit uid/gid mappings ($MAP_HOST, 65536) added"
+    note "defaults: $bwdefaults_note"
+    jq --argjson h "$MAP_HOST" "$maps" "$WORK/b-bwdefaults/config.json" >"$WORK/t.json" &&
+      mv "$WORK/t.json" "$WORK/b-bwdefaults/config.json"
+  fi
+  # The same protections written out for crun and runc: the same config,
+  # explicit mappings, and the seccomp profile bulwark loads by default.
+  local caps
+  caps=$(jq -r '.process.capabilities.bounding // [] | join(" ")' "$WORK/b-bwdefaults/config.json")
+  # shellcheck disable=SC2086
+  "$WORK/seccomp-dump" $caps >"$WORK/seccomp-defaults.json" || return 1
+  # ociVersion as runc spec writes it: crun 1.8 refuses 1.2.0.
+  bundle written "($maps) | .linux.seccomp = \$s[0] | .ociVersion = \$v" --argjson h "$MAP_HOST" \
+    --slurpfile s "$WORK/seccomp-defaults.json" --arg v "$(jq -r .ociVersion "$WORK/base.json")" \
+    <"$WORK/b-bwdefaults/config.json"
+}
+
+build_helpers() {
+  [[ -x $BULWARK ]] || { note "no bulwark binary at $BULWARK (run make first)"; return 1; }
+  local lib=$BUILD_DIR/libbulwark.a
+  [[ -f $lib ]] || { note "no $lib (run make first)"; return 1; }
+  # shellcheck disable=SC2046
+  gcc -O2 -D_GNU_SOURCE -I"$top/src" -o "$WORK/seccomp-dump" "$here/seccomp-dump.c" "$lib" \
+    $(pkg-config --libs jansson libseccomp libcap) || { note "building seccomp-dump failed"; return 1; }
+  "$WORK/seccomp-dump" CAP_AUDIT_WRITE CAP_KILL CAP_NET_BIND_SERVICE >"$WORK/seccomp.json"
+}
+
+# --- runtimes --------------------------------------------------------------
+
+# State roots live on a tmpfs, as /run does on most hosts (not on this
+# one: the statedisk variant shows what a disk costs).
+STATE=$WORK/state
+setup_state() {
+  mkdir -p "$STATE" "$WORK/disk-state"
+  if ! mountpoint -q "$STATE"; then
+    mount -t tmpfs -o mode=755,size=64m bench-state "$STATE" || { note "cannot mount a tmpfs at $STATE"; return 1; }
+  fi
+  note "state roots on a tmpfs at $STATE (statedisk: on $(df --output=fstype "$WORK/disk-state" | tail -n1) at $WORK/disk-state)"
+}
+
+rt() { # rt LABEL [STATE_DIR]: the command line of a runtime, with its own state root
+  local s=${2:-$STATE}
+  case $1 in
+    bulwark) echo "$BULWARK --root $s/bulwark" ;;
+    crun) echo "crun --root $s/crun" ;;
+    crun-nocg) echo "crun --cgroup-manager=disabled --root $s/crun" ;;
+    runc) echo "runc --root $s/runc" ;;
+  esac
+}
+
+# What a runtime really applied for a bundle: run `sleep` in it and look at
+# the process from the host. Prints key=value pairs.
+probe() {
+  local label=$1 bundle=$2 r id
+  id=probe-$label-$$
+  r=$(rt "$label")
+  local pb=$WORK/probe-bundle
+  rm -rf "$pb" && mkdir -p "$pb"
+  jq '.process.args = ["/bin/sleep", "30"]' "$bundle/config.json" >"$pb/config.json"
+  # shellcheck disable=SC2086
+  if ! $r create --bundle "$pb" "$id" >"$WORK/probe.err" 2>&1 || ! $r start "$id" >>"$WORK/probe.err" 2>&1; then
+    echo "failed=$(tail -n1 "$WORK/probe.err" | tr ' ' '_')"
+    $r delete --force "$id" >/dev/null 2>&1
+    return
+  fi
+  local pid
+  pid=$($r state "$id" | jq -r .pid)
+  sleep 0.05
+  local st=/proc/$pid/status
+  local userns seccomp nnp own pids mem cg_pids
+  userns=$(awk '{print $1":"$2":"$3; exit}' "/proc/$pid/uid_map")
+  seccomp=$(awk '/^Seccomp:/{print $2}' "$st")
+  nnp=$(awk '/^NoNewPrivs:/{print $2}' "$st")
+  cg_pids=$(awk -F: '$2 == "pids" {print $3}' "/proc/$pid/cgroup")
+  [[ $cg_pids != "$(awk -F: '$2 == "pids" {print $3}' /proc/self/cgroup)" ]] && own=yes || own=no
+  pids=$(cat "/sys/fs/cgroup/pids$cg_pids/pids.max" 2>/dev/null || echo "?")
+  mem=$(cat "/sys/fs/cgroup/memory$(awk -F: '$2 == "memory" {print $3}' "/proc/$pid/cgroup")/memory.limit_in_bytes" 2>/dev/null || echo "?")
+  ((mem > 1 << 50)) 2>/dev/null && mem=max
+  echo "uid_map=$userns seccomp=$seccomp nnp=$nnp own_cgroup=$own pids.max=$pids memory.limit=$mem"
+  # shellcheck disable=SC2086
+  $r kill "$id" KILL >/dev/null 2>&1
+  local i
+  for i in $(seq 50); do
+    [[ $($r state "$id" 2>/dev/null | jq -r .status) == running ]] || break
+    sleep 0.02
+  done
+  $r delete --force "$id" >/dev/null 2>&1
+}
+
+# Which settings a variant asks for, as probe output must show them. Every
+# variant expects a cgroup of the container's own: crun and runc always make
+# one (in each v1 hierarchy here), and that is part of what they are timed on.
+expected() {
+  [[ $1 == nocg ]] && return # crun --cgroup-manager=disabled: no cgroup, by design
+  echo "own_cgroup=yes"
+  case $1 in
+    userns) echo "uid_map=0:$MAP_HOST:65536" ;;
+    seccomp) echo "seccomp=2" ;;
+    limits) echo "pids.max=1024 memory.limit=268435456" ;;
+    defaults) echo "uid_map=0:$MAP_HOST:65536 seccomp=2 nnp=1 pids.max=1024" ;;
+  esac
+}
+
+# check_applied VARIANT LABEL BUNDLE [AS]: probe, log, and record what is
+# missing from what variant AS (default VARIANT) asks for.
+check_applied() {
+  local variant=$1 label=$2 bundle=$3 as=${4:-$1} got want missing=()
+  got=$(probe "$label" "$bundle")
+  printf '%-12s %-9s %s\n' "$variant" "$label" "$got" >>"$OUT/probes.txt"
+  for want in $(expected "$as"); do
+    [[ " $got " == *" $want "* ]] || missing+=("$want")
+  done
+  [[ $got == failed=* ]] && missing=("${got}")
+  if ((${#missing[@]})); then
+    note "$variant: $label did NOT apply: ${missing[*]} (got: $got); its row is not comparable"
+    printf '%s\t%s\t%s\n' "$variant" "$label" "not applied: ${missing[*]}" >>"$OUT/flags.tsv"
+  fi
+}
+
+# --- hyperfine -------------------------------------------------------------
+
+names=() cmds=() preps=()
+add() { names+=("$1"); cmds+=("$2"); preps+=("${3:-}"); }
+
+# run_hf VARIANT [--warmup N] [--runs N] [hyperfine options...]: the
+# commands added so far, in one hyperfine invocation. Each is tried once
+# first; one that fails is left out and said. The commands take turns:
+# the list is repeated ROUNDS times with RUNS/ROUNDS runs each, so a change
+# in the machine's load mid-way (other jobs here) falls on every runtime
+# alike; each runtime's median is over all its runs.
+run_hf() {
+  local variant=$1
+  shift
+  local args=() i r ok=() warmup=$WARMUP runs=$RUNS rounds=$ROUNDS
+  while [[ ${1:-} == --warmup || ${1:-} == --runs ]]; do
+    [[ $1 == --warmup ]] && warmup=$2 || runs=$2
+    shift 2
+  done
+  for i in "${!cmds[@]}"; do
+    [[ -n ${preps[$i]} ]] && bash -c "${preps[$i]}" >/dev/null 2>&1
+    if ! bash -c "${cmds[$i]}" >"$WORK/try.out" 2>&1; then
+      note "$variant: ${names[$i]} failed, left out: $(tail -n1 "$WORK/try.out")"
+      printf '%s\t%s\t%s\n' "$variant" "${names[$i]}" "failed: $(tail -n1 "$WORK/try.out")" >>"$OUT/flags.tsv"
+      continue
+    fi
+    ok+=("$i")
+  done
+  ((${#ok[@]})) || { names=() cmds=() preps=(); return 0; }
+  ((rounds > runs)) && rounds=$runs
+  local per=$(((runs + rounds - 1) / rounds)) wu=$(((warmup + rounds - 1) / rounds))
+  for ((r = 1; r <= rounds; r++)); do
+    for i in "${ok[@]}"; do
+      args+=(-n "${names[$i]}@$r" "${cmds[$i]}")
+      # one --prepare per command, or none at all
+      [[ -n ${preps[0]} ]] && args+=(--prepare "bash -c '${preps[$i]}'")
+    done
+  done
+  local shown=()
+  for i in "${ok[@]}"; do shown+=("${names[$i]}"); done
+  names=() cmds=() preps=()
+  note "$variant: hyperfine over ${shown[*]}, $rounds rounds of $per runs each (log: $OUT/$variant.txt)"
+  hyperfine -N --style basic --warmup "$wu" --runs "$per" "$@" \
+    --export-json "$OUT/$variant.json" "${args[@]}" >"$OUT/$variant.txt" 2>&1 ||
+    { note "$variant: hyperfine failed: $(tail -n1 "$OUT/$variant.txt")"; return 0; }
+  jq -r --arg v "$variant" '
+    .results | group_by(.command | sub("@[0-9]+$"; "")) | .[]
+    | (.[0].command | sub("@[0-9]+$"; "")) as $n
+    | ([.[].times[]] | sort) as $t | ($t | length) as $k | ($t | add / $k) as $m
+    | [$v, $n,
+       (if $k % 2 == 1 then $t[($k - 1) / 2] else ($t[$k / 2 - 1] + $t[$k / 2]) / 2 end),
+       ([$t[] | (. - $m) * (. - $m)] | add / $k | sqrt), $t[0], $k] | @tsv' \
+    "$OUT/$variant.json" >"$OUT/$variant.tsv"
+  # keep the order the commands were given in
+  for n in "${shown[@]}"; do
+    awk -F'\t' -v n="$n" '$2 == n' "$OUT/$variant.tsv"
+  done >>"$OUT/rows.tsv"
+  for n in "${shown[@]}"; do
+    awk -F'\t' -v n="$n" '$2 == n {printf "    %-10s median %8.2f ms  sd %6.2f  min %7.2f  (%d runs)\n", $2, $3 * 1000, $4 * 1000, $5 * 1000, $6}' "$OUT/$variant.tsv"
+  done
+}
+
+# The three runtimes run the same bundle; plus the variant's extras.
+variant_run() {
+  local variant=$1 bundle=$WORK/b-$1 label
+  for label in bulwark crun runc; do
+    check_applied "$variant" "$label" "$bundle"
+    add "$label" "$(rt "$label") run --bundle $bundle hf-$label"
+  done
+}
+
+# --- the variants ----------------------------------------------------------
+
+bench_bare() {
+  variant_run bare
+  # crun without cgroups: what it costs to do only what bulwark (lifecycle) does.
+  check_applied bare crun-nocg "$WORK/b-bare" nocg
+  add crun-nocg "$(rt crun-nocg) run --bundle $WORK/b-bare hf-crun-nocg"
+  add floor "unshare --pid --fork --mount --ipc --uts --net chroot $ROOTFS /bin/true"
+  run_hf bare
+}
+
+# The bare variant with the state roots on this machine's disk.
+bench_statedisk() {
+  local label
+  for label in bulwark crun runc; do
+    check_applied statedisk "$label" "$WORK/b-bare" bare
+    add "$label" "$(rt "$label" "$WORK/disk-state") run --bundle $WORK/b-bare hf-$label"
+  done
+  run_hf statedisk
+}
+
+bench_userns() { variant_run userns; run_hf userns; }
+bench_seccomp() { variant_run seccomp; run_hf seccomp; }
+bench_limits() { variant_run limits; run_hf limits; }
+
+bench_defaults() {
+  check_applied defaults bulwark "$WORK/b-bwdefaults"
+  add bulwark "$(rt bulwark) run --bundle $WORK/b-bwdefaults hf-bulwark"
+  local label
+  for label in crun runc; do
+    check_applied defaults "$label" "$WORK/b-written"
+    add "$label" "$(rt "$label") run --bundle $WORK/b-written hf-$label"
+  done
+  add crun-bare "$(rt crun) run --bundle $WORK/b-bare hf-crun-bare"
+  run_hf defaults
+}
+
+# create, start and delete timed apart; the other steps are each run's
+# --prepare, outside the timing.
+bench_phases() {
+  local label r b=$WORK/b-bare id v
+  for v in create start delete; do
+    for label in bulwark crun runc; do check_applied "$v" "$label" "$b" bare; done
+  done
+  for label in bulwark crun runc; do
+    r=$(rt "$label") id=ph-$label
+    add "$label" "$r create --bundle $b $id" "$r delete --force $id"
+  done
+  run_hf create
+  for label in bulwark crun runc; do
+    r=$(rt "$label") id=ph-$label
+    add "$label" "$r start $id" "$r delete --force $id; $r create --bundle $b $id"
+  done
+  run_hf start
+  for label in bulwark crun runc; do
+    r=$(rt "$label") id=ph-$label
+    add "$label" "$r delete $id" "$r delete --force $id; $r create --bundle $b $id && $r start $id &&
+      for i in \$(seq 100); do $r state $id | grep -q stopped && break; sleep 0.01; done"
+  done
+  run_hf delete
+  for label in bulwark crun runc; do
+    $(rt "$label") delete --force "ph-$label" >/dev/null 2>&1
+  done
+}
+
+bench_batch() {
+  local label v
+  for v in seq100 par20; do
+    for label in bulwark crun runc; do check_applied "$v" "$label" "$WORK/b-bare" bare; done
+  done
+  for label in bulwark crun runc; do
+    add "$label" "bash $here/many.sh seq 100 $WORK/b-bare $(rt "$label")"
+  done
+  ROUNDS=$BATCH_RUNS run_hf seq100 --warmup 1 --runs "$BATCH_RUNS"
+  for label in bulwark crun runc; do
+    add "$label" "bash $here/many.sh par 20 $WORK/b-bare $(rt "$label")"
+  done
+  ROUNDS=$BATCH_RUNS run_hf par20 --warmup 1 --runs "$BATCH_RUNS"
+}
+
+# Peak RSS of the runtime process (max over it and the children it waited
+# for, as /usr/bin/time -v reports it), median of RSS_RUNS runs, in KiB.
+bench_rss() {
+  local label bundle variant
+  for variant in bare defaults; do
+    for label in bulwark crun runc; do
+      bundle=$WORK/b-$variant
+      [[ $variant == defaults ]] && { [[ $label == bulwark ]] && bundle=$WORK/b-bwdefaults || bundle=$WORK/b-written; }
+      check_applied "rss-$variant" "$label" "$bundle" "$variant"
+      local vals=() i kb
+      for ((i = 0; i < RSS_RUNS; i++)); do
+        # shellcheck disable=SC2046
+        /usr/bin/time -v -o "$WORK/time.out" $(rt "$label") run --bundle "$bundle" rss-$label >/dev/null 2>&1 || continue
+        kb=$(awk -F': ' '/Maximum resident set size/{print $2}' "$WORK/time.out")
+        vals+=("$kb")
+      done
+      ((${#vals[@]})) || { note "rss: $label failed on $variant"; continue; }
+      local med
+      med=$(printf '%s\n' "${vals[@]}" | sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}')
+      printf '%s\t%s\t%s\t%s\t%s\n' "rss-$variant" "$label" "$med" 0 "$(printf '%s\n' "${vals[@]}" | sort -n | head -n1)" >>"$OUT/rows.tsv"
+    done
+  done
+}
+
+# --- the table -------------------------------------------------------------
+
+print_table() {
+  local rows=$OUT/rows.tsv
+  [[ -s $rows ]] || { note "no results"; return; }
+  echo
+  echo "median of $RUNS runs (batch rows: $BATCH_RUNS; rss: $RSS_RUNS), ratio to crun in the same invocation"
+  awk -F'\t' -v flags="$OUT/flags.tsv" '
+    BEGIN { while ((getline l < flags) > 0) { split(l, f, "\t"); flag[f[1] SUBSEP f[2]] = f[3] } }
+    { v[NR] = $1; n[NR] = $2; m[NR] = $3; if ($2 == "crun") crun[$1] = $3 }
+    END {
+      printf "%-12s %-10s %12s %9s  %s\n", "variant", "runtime", "median", "÷crun", ""
+      for (i = 1; i <= NR; i++) {
+        rss = (v[i] ~ /^rss-/)
+        val = rss ? sprintf("%.1f MiB", m[i] / 1024) : sprintf("%.2f ms", m[i] * 1000)
+        r = (v[i] in crun) && crun[v[i]] > 0 ? sprintf("%.2f", m[i] / crun[v[i]]) : "-"
+        printf "%-12s %-10s %12s %9s  %s\n", v[i], n[i], val, r, flag[v[i] SUBSEP n[i]]
+      }
+    }' "$rows"
+  echo "docker       (all)      not measured: needs the engines issue (docker run --rm with each runtime)"
+  md_table >"$OUT/table.md"
+  echo
+  echo "README table ($OUT/table.md):"
+  cat "$OUT/table.md"
+}
+
+md_table() {
+  awk -F'\t' -v flags="$OUT/flags.tsv" '
+    BEGIN {
+      while ((getline l < flags) > 0) { split(l, f, "\t"); flag[f[1] SUBSEP f[2]] = 1 }
+      d["bare"] = "`run /bin/true`, bare namespaces"
+      d["userns"] = "+ user namespace"
+      d["statedisk"] = "bare, state root on this disk (ext4) instead of tmpfs"
+      d["seccomp"] = "+ seccomp (Docker-like default)"
+      d["limits"] = "+ memory and pids limits"
+      d["defaults"] = "restricted defaults (bulwark spec; the same written out for crun, runc)"
+      d["create"] = "create"; d["start"] = "start"; d["delete"] = "delete"
+      d["seq100"] = "100 containers, sequential"; d["par20"] = "20 containers, parallel"
+      d["rss-bare"] = "peak RSS, bare"; d["rss-defaults"] = "peak RSS, restricted defaults"
+    }
+    {
+      if (!($1 in seen)) { seen[$1] = 1; order[++k] = $1 }
+      val[$1 SUBSEP $2] = $3
+    }
+    function fmt(v, x,   s) {
+      if (!((v SUBSEP x) in val)) return "-"
+      s = (v ~ /^rss-/) ? sprintf("%.1f MiB", val[v SUBSEP x] / 1024) : sprintf("%.1f ms", val[v SUBSEP x] * 1000)
+      return s (flag[v SUBSEP x] ? " *" : "")
+    }
+    function ratio(v, x) {
+      if (!((v SUBSEP x) in val) || !((v SUBSEP "crun") in val) || val[v SUBSEP "crun"] == 0) return "-"
+      return sprintf("%.2f", val[v SUBSEP x] / val[v SUBSEP "crun"])
+    }
+    END {
+      print "| | bulwark | crun | runc | bulwark ÷ crun | runc ÷ crun |"
+      print "|---|---:|---:|---:|---:|---:|"
+      for (i = 1; i <= k; i++) {
+        v = order[i]
+        printf "| %s | %s | %s | %s | %s | %s |\n", (v in d) ? d[v] : v, fmt(v, "bulwark"), fmt(v, "crun"), fmt(v, "runc"), ratio(v, "bulwark"), ratio(v, "runc")
+        if ((v SUBSEP "crun-nocg") in val)
+          printf "| the same, against crun without cgroups (`crun --cgroup-manager=disabled`; bulwark makes none yet) | %s | %s | | %.2f | |\n", fmt(v, "bulwark"), fmt(v, "crun-nocg"), val[v SUBSEP "bulwark"] / val[v SUBSEP "crun-nocg"]
+        if ((v SUBSEP "floor") in val)
+          printf "| floor: `unshare` same namespaces + chroot + /bin/true | %s | | | %s | |\n", fmt(v, "floor"), ratio(v, "floor")
+        if ((v SUBSEP "crun-bare") in val)
+          printf "| bulwark restricted defaults against crun bare namespaces | %s | %s | | %.2f | |\n", fmt(v, "bulwark"), fmt(v, "crun-bare"), val[v SUBSEP "bulwark"] / val[v SUBSEP "crun-bare"]
+      }
+      print "| `docker run --rm` end to end | not measured: needs the engines issue | | | | |"
+      print ""
+      print "\\* the runtime did not apply all of the row'\''s settings (checked from the host, see probes.txt), so the row is not a like-for-like comparison:"
+      close(flags)
+      while ((getline l < flags) > 0) {
+        split(l, f, "\t"); sub(/^not applied: /, "", f[3])
+        if (f[3] ~ /^failed/) { printf "- %s, %s: %s\n", f[2], f[1], f[3]; continue }
+        m = split(f[3], items, " ")
+        for (j = 1; j <= m; j++) {
+          key = f[2] SUBSEP items[j]
+          if (!(key in rowsof)) { order2[++k2] = key; rowsof[key] = f[1] } else rowsof[key] = rowsof[key] ", " f[1]
+        }
+      }
+      for (j = 1; j <= k2; j++) {
+        split(order2[j], lk, SUBSEP)
+        w = lk[2]
+        if (w == "own_cgroup=yes") w = "no cgroup of its own"
+        else if (w == "seccomp=2") w = "no seccomp filter"
+        else if (w == "pids.max=1024") w = "no pids limit"
+        else if (w == "memory.limit=268435456") w = "no memory limit"
+        else if (w ~ /^uid_map=/) w = "no user namespace mapping (" w ")"
+        printf "- %s: %s (rows: %s)\n", lk[1], w, rowsof[order2[j]]
+      }
+    }' "$OUT/rows.tsv"
+}
+
+# --- main ------------------------------------------------------------------
+
+main() {
+  [[ $(id -u) -eq 0 ]] || { note "run as root (containers with namespaces and cgroups)"; exit 1; }
+  install_tools || exit 1
+  mkdir -p "$WORK" "$OUT"
+  chmod 755 "$WORK"
+  rm -f "$OUT"/*.json "$OUT/rows.tsv" "$OUT/flags.tsv" "$OUT/probes.txt"
+  touch "$OUT/flags.tsv" "$OUT/rows.tsv"
+  note "machine: $(nproc) CPUs, Linux $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
+  note "bulwark $("$BULWARK" --version 2>/dev/null | head -n1), $(crun --version | head -n1), $(runc --version | head -n1), $(hyperfine --version)"
+  setup_cgroups
+  setup_state || exit 1
+  build_helpers || exit 1
+  make_rootfs
+  make_bundles || { note "making the bundles failed"; exit 1; }
+  local v
+  for v in bare statedisk userns seccomp limits defaults phases batch rss; do
+    want "$v" && "bench_$v"
+  done
+  [[ -s $OUT/probes.txt ]] && { echo; echo "what each runtime applied ($OUT/probes.txt):"; sed 's/^/    /' "$OUT/probes.txt"; }
+  [[ -n ${bwdefaults_note:-} ]] && note "defaults: $bwdefaults_note"
+  print_table
+  note "load at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  exit 0
+}
+
+main "$@"

@@ -1,0 +1,446 @@
+#include "linux/overlay_idmap.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "linux/idmap_mount.h"
+#include "linux/mountinfo.h"
+#include "util/cleanup.h"
+#include "util/strv.h"
+
+int bw_overlay_route;
+
+void bw_overlay_layers_free(struct bw_overlay_layers *l)
+{
+        bw_strv_free(l->lower);
+        bw_strv_free(l->data);
+        free(l->upper);
+        free(l->work);
+        bw_strv_free(l->options);
+        *l = (struct bw_overlay_layers){ 0 };
+}
+
+/* Options a rebuilt overlay keeps; the layers are given anew, and index
+ * is forced off (the original mount still holds the upper directory, and
+ * with index=on overlayfs refuses a second user of it). */
+static const char *const kept_options[] = {
+        "redirect_dir", "metacopy", "xino", "volatile", "uuid", "userxattr", "verity",
+};
+
+static bool kept(const char *opt)
+{
+        size_t n = strcspn(opt, "=");
+        for (size_t i = 0; i < ARRAY_SIZE(kept_options); i++)
+                if (strlen(kept_options[i]) == n && strncmp(opt, kept_options[i], n) == 0)
+                        return true;
+        return false;
+}
+
+/* Split a legacy lowerdir list: ':' separates layers, '\' escapes the next
+ * character, "::" starts the data-only layers. */
+static int split_lowerdir(const char *s, struct bw_overlay_layers *out)
+{
+        size_t len = strlen(s);
+        _cleanup_free_ char *cur = malloc(len + 1);
+        if (!cur)
+                return -ENOMEM;
+        size_t n = 0;
+        bool data = false;
+        for (const char *p = s;; p++) {
+                if (*p == '\\' && p[1]) {
+                        cur[n++] = *++p;
+                        continue;
+                }
+                if (*p && *p != ':') {
+                        cur[n++] = *p;
+                        continue;
+                }
+                cur[n] = '\0';
+                if (n == 0) {
+                        /* an empty element: the "::" separator (once), else malformed */
+                        if (!*p || data || !out->lower)
+                                return -EINVAL;
+                        data = true;
+                } else if (bw_strv_push(data ? &out->data : &out->lower, cur) < 0) {
+                        return -ENOMEM;
+                }
+                n = 0;
+                if (!*p)
+                        break;
+        }
+        return 0;
+}
+
+static int set_string(char **dst, const char *v)
+{
+        free(*dst);
+        *dst = strdup(v);
+        return *dst ? 0 : -ENOMEM;
+}
+
+static int parse_one(char *opt, struct bw_overlay_layers *out, struct bw_error **err)
+{
+        char *eq = strchr(opt, '=');
+        char *val = eq ? eq + 1 : NULL;
+        if (eq)
+                *eq = '\0';
+        if (val)
+                bw_mountinfo_unescape(val);
+        int r = 0;
+        if (strcmp(opt, "lowerdir") == 0 && val) {
+                r = split_lowerdir(val, out);
+                if (r == -EINVAL)
+                        return bw_error_msg(err, -EINVAL, "overlay option lowerdir=%s: an empty layer", val);
+        } else if (strcmp(opt, "lowerdir+") == 0 && val) {
+                r = bw_strv_push(&out->lower, val);
+        } else if (strcmp(opt, "datadir+") == 0 && val) {
+                r = bw_strv_push(&out->data, val);
+        } else if (strcmp(opt, "upperdir") == 0 && val) {
+                r = set_string(&out->upper, val);
+        } else if (strcmp(opt, "workdir") == 0 && val) {
+                r = set_string(&out->work, val);
+        } else if (kept(opt)) {
+                if (eq)
+                        *eq = '=';
+                r = bw_strv_push(&out->options, opt);
+        }
+        return r < 0 ? bw_error_set(err, r, "parsing overlay options") : 0;
+}
+
+static int parse_layers(const char *superopts, struct bw_overlay_layers *out, struct bw_error **err)
+{
+        *out = (struct bw_overlay_layers){ 0 };
+        _cleanup_free_ char *copy = strdup(superopts);
+        if (!copy)
+                return bw_error_set(err, -ENOMEM, "parsing overlay options");
+        /* mountinfo shows commas inside values as \054, so a literal comma
+         * always separates options. */
+        char *save = NULL;
+        for (char *opt = strtok_r(copy, ",", &save); opt; opt = strtok_r(NULL, ",", &save)) {
+                if (parse_one(opt, out, err) < 0) {
+                        bw_overlay_layers_free(out);
+                        return -EINVAL;
+                }
+        }
+        if (!out->lower) {
+                bw_overlay_layers_free(out);
+                return bw_error_msg(err, -EINVAL, "overlay options \"%s\" name no lower layer", superopts);
+        }
+        if (!out->upper != !out->work) {
+                bw_overlay_layers_free(out);
+                return bw_error_msg(err, -EINVAL, "overlay options \"%s\" have upperdir without workdir or the reverse",
+                                    superopts);
+        }
+        return 0;
+}
+
+/* The first layer path that is not absolute, or NULL. */
+static const char *relative_layer(const struct bw_overlay_layers *out)
+{
+        const char *rel = NULL;
+        for (char **v = out->lower; *v && !rel; v++)
+                if (**v != '/')
+                        rel = *v;
+        for (char **v = out->data; v && *v && !rel; v++)
+                if (**v != '/')
+                        rel = *v;
+        if (!rel && out->upper && (*out->upper != '/' || *out->work != '/'))
+                rel = *out->upper != '/' ? out->upper : out->work;
+        return rel;
+}
+
+static int refuse_relative(struct bw_overlay_layers *out, const char *rel, const char *tried, struct bw_error **err)
+{
+        int r = bw_error_msg(err, -EINVAL,
+                             "overlay layer \"%s\" is not an absolute path (the mounter's working directory is "
+                             "unknown%s%s); mount the rootfs with absolute layer paths",
+                             rel, tried ? ", and it is not under " : "", tried ? tried : "");
+        bw_overlay_layers_free(out);
+        return r;
+}
+
+int bw_overlay_parse_options(const char *superopts, struct bw_overlay_layers *out, struct bw_error **err)
+{
+        int r = parse_layers(superopts, out, err);
+        if (r < 0)
+                return r;
+        const char *rel = relative_layer(out);
+        return rel ? refuse_relative(out, rel, NULL, err) : 0;
+}
+
+static int rebase(char **p, const char *base)
+{
+        if (!*p || **p == '/')
+                return 0;
+        char *n = NULL;
+        if (asprintf(&n, "%s/%s", base, *p) < 0)
+                return -ENOMEM;
+        struct stat st;
+        if (stat(n, &st) < 0) {
+                free(n);
+                return -ENOENT;
+        }
+        free(*p);
+        *p = n;
+        return 0;
+}
+
+/* Docker's overlay2 driver names layers relative to its root (l/ABC,
+ * ID/diff) when absolute paths would not fit in a page, mounting from
+ * that directory; its mount point is ROOT/ID/merged. Accept the names
+ * only when every one of them exists there. */
+static int rebase_docker(struct bw_overlay_layers *l, const char *mountpoint, struct bw_error **err)
+{
+        const char *first = relative_layer(l);
+        if (!first)
+                return 0;
+        _cleanup_free_ char *rel = strdup(first), *base = strdup(mountpoint);
+        if (!rel)
+                return bw_error_set(err, -ENOMEM, "reading overlay layers");
+        if (!base)
+                return bw_error_set(err, -ENOMEM, "reading overlay layers");
+        for (int up = 0; up < 2; up++) {
+                char *slash = strrchr(base, '/');
+                if (!slash || slash == base)
+                        return refuse_relative(l, rel, NULL, err);
+                *slash = '\0';
+        }
+        int r = 0;
+        for (char **v = l->lower; r == 0 && v && *v; v++)
+                r = rebase(v, base);
+        for (char **v = l->data; r == 0 && v && *v; v++)
+                r = rebase(v, base);
+        if (r == 0)
+                r = rebase(&l->upper, base);
+        if (r == 0)
+                r = rebase(&l->work, base);
+        if (r < 0)
+                return refuse_relative(l, rel, base, err);
+        return 0;
+}
+
+int bw_overlay_of_path(const char *path, struct bw_overlay_layers *out, struct bw_error **err)
+{
+        *out = (struct bw_overlay_layers){ 0 };
+        _cleanup_close_ int fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return bw_error_set(err, -errno, "opening %s", path);
+        struct bw_mountinfo mi = { 0 };
+        if (bw_mountinfo_of_fd(fd, &mi, err) < 0)
+                return bw_error_wrap(err, "finding the mount of %s", path);
+        int r = 0;
+        /* Only the overlay's own root: a subdirectory of an overlay is
+         * idmapped (and refused) like any directory. */
+        struct stat a, b;
+        if (strcmp(mi.fstype, "overlay") == 0 && strcmp(mi.root, "/") == 0 && stat(mi.mountpoint, &a) == 0 &&
+            fstat(fd, &b) == 0 && a.st_dev == b.st_dev && a.st_ino == b.st_ino) {
+                r = parse_layers(mi.superopts, out, err);
+                if (r == 0)
+                        r = rebase_docker(out, mi.mountpoint, err);
+                if (r < 0)
+                        bw_error_wrap(err, "reading the layers of the overlay at %s", path);
+                else
+                        r = 1;
+        }
+        bw_mountinfo_clear(&mi);
+        return r;
+}
+
+/* Read the filesystem context's log: overlayfs says there why it refused. */
+static void context_log(int fs_fd, char *buf, size_t size)
+{
+        size_t used = 0;
+        buf[0] = '\0';
+        char line[512];
+        ssize_t n;
+        while ((n = read(fs_fd, line, sizeof(line) - 1)) > 0) {
+                line[n] = '\0';
+                int w = snprintf(buf + used, size - used, "%s%s", used ? "; " : "", line);
+                if (w < 0 || (size_t)w >= size - used)
+                        break;
+                used += (size_t)w;
+        }
+}
+
+static int config_fail(int fs_fd, int code, const char *what, struct bw_error **err)
+{
+        char log[1024];
+        context_log(fs_fd, log, sizeof(log));
+        if (*log)
+                return bw_error_msg(err, code, "overlayfs refused %s: %s (%s)", what, strerror(-code), log);
+        return bw_error_set(err, code, "overlayfs refused %s", what);
+}
+
+/* How layers reach overlayfs: by fd (6.13+), by /proc/self/fd path with
+ * lowerdir+ (6.8+), or by those paths in one legacy lowerdir list. The
+ * paths work for detached mounts too. The first layer finds the route. */
+struct route {
+        int how;              /* BW_OVL_ROUTE_* */
+        char **lower, **data; /* the legacy list, built up */
+};
+
+static void route_free(struct route *r)
+{
+        bw_strv_free(r->lower);
+        bw_strv_free(r->data);
+}
+
+static void drain_log(int fs_fd)
+{
+        char drain[1024];
+        context_log(fs_fd, drain, sizeof(drain));
+}
+
+static int add_layer(int fs_fd, const char *key, int layer_fd, struct route *rt, struct bw_error **err)
+{
+        if (rt->how == BW_OVL_ROUTE_FD) {
+                if (fsconfig(fs_fd, FSCONFIG_SET_FD, key, NULL, layer_fd) == 0)
+                        return 0;
+                if (errno != EINVAL)
+                        return config_fail(fs_fd, -errno, key, err);
+                rt->how = BW_OVL_ROUTE_PATH;
+                drain_log(fs_fd);
+        }
+        char p[64];
+        snprintf(p, sizeof(p), "/proc/self/fd/%d", layer_fd);
+        bool layer = strcmp(key, "lowerdir+") == 0 || strcmp(key, "datadir+") == 0;
+        if (rt->how == BW_OVL_ROUTE_PATH || !layer) {
+                if (fsconfig(fs_fd, FSCONFIG_SET_STRING, key, p, 0) == 0)
+                        return 0;
+                if (errno != EINVAL || !layer)
+                        return config_fail(fs_fd, -errno, key, err);
+                rt->how = BW_OVL_ROUTE_LEGACY;
+                drain_log(fs_fd);
+        }
+        if (bw_strv_push(strcmp(key, "datadir+") == 0 ? &rt->data : &rt->lower, p) < 0)
+                return bw_error_set(err, -ENOMEM, "listing overlay layers");
+        return 0;
+}
+
+/* The legacy route: "lowerdir=A:B::DATA1:DATA2" in one go. */
+static int add_legacy_list(int fs_fd, const struct route *rt, struct bw_error **err)
+{
+        if (rt->how != BW_OVL_ROUTE_LEGACY)
+                return 0;
+        char *list = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&list, &len);
+        if (!f)
+                return bw_error_set(err, -ENOMEM, "listing overlay layers");
+        for (char **p = rt->lower; p && *p; p++)
+                fprintf(f, "%s%s", p == rt->lower ? "" : ":", *p);
+        for (char **p = rt->data; p && *p; p++)
+                fprintf(f, "%s%s", p == rt->data ? "::" : ":", *p);
+        fclose(f);
+        _cleanup_free_ char *text = list;
+        if (!text)
+                return bw_error_set(err, -ENOMEM, "listing overlay layers");
+        if (fsconfig(fs_fd, FSCONFIG_SET_STRING, "lowerdir", text, 0) < 0)
+                return config_fail(fs_fd, -errno, "lowerdir", err);
+        return 0;
+}
+
+static int own_dir(const char *path, uid_t uid, gid_t gid, int *out, struct bw_error **err)
+{
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return bw_error_set(err, -errno, "opening overlay directory %s", path);
+        if (fchown(fd, uid, gid) < 0)
+                return bw_error_set(err, -errno, "handing overlay directory %s to the container's root (%u:%u)",
+                                    path, (unsigned)uid, (unsigned)gid);
+        *out = take_fd(fd);
+        return 0;
+}
+
+/* The idmapped views must stay open until the superblock is made:
+ * closing the last fd of a detached mount dissolves it, and overlayfs
+ * refuses a layer that is no longer mounted ("failed to clone lowerpath"). */
+struct views {
+        int fd[512];
+        size_t n;
+};
+
+static void views_close(struct views *v)
+{
+        for (size_t i = 0; i < v->n; i++)
+                close(v->fd[i]);
+        v->n = 0;
+}
+
+static int add_layers(int fs_fd, char **paths, const char *key, int userns_fd, struct views *v, struct route *rt,
+                      struct bw_error **err)
+{
+        for (char **p = paths; p && *p; p++) {
+                if (v->n == ARRAY_SIZE(v->fd))
+                        return bw_error_msg(err, -E2BIG, "the overlay has more than %zu layers", ARRAY_SIZE(v->fd));
+                int m = bw_idmap_mount_clone(AT_FDCWD, *p, userns_fd, false, err);
+                if (m < 0) {
+                        bw_error_wrap(err, "overlay layer");
+                        return m;
+                }
+                v->fd[v->n++] = m;
+                int r = add_layer(fs_fd, key, m, rt, err);
+                if (r < 0) {
+                        bw_error_wrap(err, "adding layer %s", *p);
+                        return r;
+                }
+        }
+        return 0;
+}
+
+int bw_overlay_idmapped(const struct bw_overlay_layers *l, int userns_fd, uid_t root_uid, gid_t root_gid,
+                        struct bw_error **err)
+{
+        _cleanup_close_ int upper = -1, work = -1;
+        int r;
+        if (l->upper && ((r = own_dir(l->upper, root_uid, root_gid, &upper, err)) < 0 ||
+                         (r = own_dir(l->work, root_uid, root_gid, &work, err)) < 0))
+                return r;
+        _cleanup_close_ int fs = fsopen("overlay", FSOPEN_CLOEXEC);
+        if (fs < 0)
+                return bw_error_set(err, -errno, "fsopen(overlay): is the overlay module loaded?");
+        if (fsconfig(fs, FSCONFIG_SET_STRING, "source", "bulwark-overlay", 0) < 0)
+                return config_fail(fs, -errno, "source", err);
+        __attribute__((cleanup(route_free))) struct route rt = { .how = bw_overlay_route };
+        __attribute__((cleanup(views_close))) struct views views = { .n = 0 };
+        if ((r = add_layers(fs, l->lower, "lowerdir+", userns_fd, &views, &rt, err)) < 0 ||
+            (r = add_layers(fs, l->data, "datadir+", userns_fd, &views, &rt, err)) < 0 ||
+            (r = add_legacy_list(fs, &rt, err)) < 0) {
+                bw_error_wrap(err, "rebuilding the overlay rootfs");
+                return r;
+        }
+        if (upper >= 0 && ((r = add_layer(fs, "upperdir", upper, &rt, err)) < 0 ||
+                           (r = add_layer(fs, "workdir", work, &rt, err)) < 0)) {
+                bw_error_wrap(err, "rebuilding the overlay rootfs (upper layer %s)", l->upper);
+                return r;
+        }
+        if (fsconfig(fs, FSCONFIG_SET_STRING, "index", "off", 0) < 0)
+                return config_fail(fs, -errno, "index=off", err);
+        for (char **o = l->options; o && *o; o++) {
+                _cleanup_free_ char *k = strdup(*o);
+                if (!k)
+                        return bw_error_set(err, -ENOMEM, "overlay options");
+                char *eq = strchr(k, '=');
+                if (eq)
+                        *eq = '\0';
+                r = eq ? fsconfig(fs, FSCONFIG_SET_STRING, k, eq + 1, 0) : fsconfig(fs, FSCONFIG_SET_FLAG, k, NULL, 0);
+                if (r < 0)
+                        return config_fail(fs, -errno, *o, err);
+        }
+        if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+                r = config_fail(fs, -errno, "the rebuilt overlay", err);
+                bw_error_wrap(err, "rebuilding the overlay rootfs over idmapped layers");
+                return r;
+        }
+        int m = fsmount(fs, FSMOUNT_CLOEXEC, 0);
+        if (m < 0)
+                return config_fail(fs, -errno, "fsmount of the rebuilt overlay", err);
+        return m;
+}

@@ -1,0 +1,47 @@
+/* An overlayfs rootfs (what Docker and containerd hand over) under a user
+ * namespace. An overlay mount cannot be idmapped itself, so it is rebuilt:
+ * a new overlayfs, mounted in the host's user namespace, over idmapped
+ * views of the original lower layers, with the original upper and work
+ * directories owned by the container's root id. Image layers are only
+ * read; copy-ups and new files land in the upper layer owned by the
+ * container's range. */
+#pragma once
+#include <stdbool.h>
+#include <sys/types.h>
+
+#include "util/error.h"
+
+struct bw_overlay_layers {
+        char **lower;     /* top first, as overlayfs orders them */
+        char **data;      /* data-only layers (datadir+, or after "::") */
+        char *upper;      /* NULL: a read-only overlay */
+        char *work;
+        char **options;   /* "metacopy=on" ...: kept for the rebuild */
+};
+void bw_overlay_layers_free(struct bw_overlay_layers *l);
+
+/* Parse overlayfs's superblock options as /proc/self/mountinfo shows them
+ * (commas inside values as \054, lowerdir as a ':' list with '\' escapes,
+ * or one lowerdir+= / datadir+= per layer). */
+int bw_overlay_parse_options(const char *superopts, struct bw_overlay_layers *out, struct bw_error **err);
+
+/* Is path the root of an overlayfs mount? 1 and its layers when it is, 0
+ * when it is not, negative with *err set when that cannot be told. */
+int bw_overlay_of_path(const char *path, struct bw_overlay_layers *out, struct bw_error **err);
+
+/* Mount the rebuilt overlay, detached: returns its mount fd for the caller
+ * to attach (move_mount) inside the container's mount namespace, so no
+ * mount is left on the host if bulwark dies. The upper and work
+ * directories are chowned to root_uid:root_gid first. */
+int bw_overlay_idmapped(const struct bw_overlay_layers *l, int userns_fd, uid_t root_uid, gid_t root_gid,
+                        struct bw_error **err);
+
+/* How layers are handed to overlayfs; the rebuild starts with
+ * bw_overlay_route and falls back in this order. Tests set it to take the
+ * routes of older kernels. */
+enum {
+        BW_OVL_ROUTE_FD,     /* lowerdir+ with FSCONFIG_SET_FD (6.13+) */
+        BW_OVL_ROUTE_PATH,   /* lowerdir+ with /proc/self/fd paths (6.8+) */
+        BW_OVL_ROUTE_LEGACY, /* one lowerdir list of those paths */
+};
+extern int bw_overlay_route;

@@ -1,0 +1,480 @@
+/* The id range store: STORE/range-UID-GID.json, one file per allocation,
+ * written atomically, under an flock on STORE/lock.
+ * The file name carries the range, so even an unreadable file keeps its
+ * range taken. See idrange.h. */
+#include "runtime/idrange.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <pwd.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "linux/overlay_idmap.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+
+void bw_rootfs_key_clear(struct bw_rootfs_key *k)
+{
+        free(k->path);
+        *k = (struct bw_rootfs_key){ 0 };
+}
+
+int bw_rootfs_key_of_dir(const char *dir, struct bw_rootfs_key *out, struct bw_error **err)
+{
+        *out = (struct bw_rootfs_key){ 0 };
+        struct statx stx;
+        if (statx(AT_FDCWD, dir, 0, STATX_INO | STATX_BTIME, &stx) < 0)
+                return bw_error_set(err, -errno, "reading the identity of %s", dir);
+        _cleanup_free_ char *abs = realpath(dir, NULL);
+        if (!abs)
+                return bw_error_set(err, -errno, "resolving %s", dir);
+        out->path = take_ptr(abs);
+        out->dev = ((uint64_t)stx.stx_dev_major << 32) | stx.stx_dev_minor;
+        out->ino = stx.stx_ino;
+        out->btime = (stx.stx_mask & STATX_BTIME) ? (uint64_t)stx.stx_btime.tv_sec * 1000000000u + stx.stx_btime.tv_nsec : 0;
+        return 0;
+}
+
+int bw_rootfs_key_of(const char *rootfs, struct bw_rootfs_key *out, struct bw_error **err)
+{
+        struct bw_overlay_layers l = { 0 };
+        int r = bw_overlay_of_path(rootfs, &l, err);
+        if (r < 0)
+                return r;
+        /* An overlay's merged dir is new at every mount; its upper layer
+         * is what persists, and what holds the range's files. */
+        r = bw_rootfs_key_of_dir(r == 1 && l.upper ? l.upper : rootfs, out, err);
+        bw_overlay_layers_free(&l);
+        return r;
+}
+
+static bool key_same(const struct bw_rootfs_key *a, const struct bw_rootfs_key *b)
+{
+        return a->dev == b->dev && a->ino == b->ino && a->btime == b->btime;
+}
+
+static bool rootfs_gone(const struct bw_rootfs_key *k)
+{
+        if (!k->path)
+                return true;
+        struct bw_rootfs_key now;
+        if (bw_rootfs_key_of_dir(k->path, &now, NULL) < 0)
+                return errno == ENOENT || errno == ENOTDIR;
+        bool same = key_same(k, &now);
+        bw_rootfs_key_clear(&now);
+        return !same;
+}
+
+static bool default_alive(const char *root, const char *owner)
+{
+        char path[4096];
+        snprintf(path, sizeof(path), "%s/%s", root, owner);
+        struct stat st;
+        return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+static bool alive(const struct bw_idrange_config *c, const struct bw_idrange_alloc *a)
+{
+        return a->owner && a->owner_root && (c->owner_alive ? c->owner_alive : default_alive)(a->owner_root, a->owner);
+}
+
+static bool is_mine(const struct bw_idrange_config *c, const struct bw_idrange_alloc *a, const char *owner)
+{
+        return a->owner && a->owner_root && strcmp(a->owner, owner) == 0 && strcmp(a->owner_root, c->root) == 0;
+}
+
+static void disown(struct bw_idrange_alloc *a)
+{
+        free(a->owner);
+        free(a->owner_root);
+        a->owner = a->owner_root = NULL;
+}
+
+void bw_idrange_allocs_free(struct bw_idrange_allocs *a)
+{
+        for (size_t i = 0; i < a->n; i++) {
+                free(a->v[i].owner);
+                free(a->v[i].owner_root);
+                free(a->v[i].file);
+                bw_rootfs_key_clear(&a->v[i].key);
+        }
+        free(a->v);
+        *a = (struct bw_idrange_allocs){ 0 };
+}
+
+static int mkdir_parents(const char *path)
+{
+        _cleanup_free_ char *p = strdup(path);
+        if (!p)
+                return -ENOMEM;
+        for (char *s = p + 1;; s++) {
+                if (*s && *s != '/')
+                        continue;
+                char c = *s;
+                *s = '\0';
+                if (mkdir(p, c ? 0755 : 0700) < 0 && errno != EEXIST)
+                        return -errno;
+                if (!c)
+                        return 0;
+                *s = c;
+        }
+}
+
+/* A locked store: the directory fd and the lock's fd. */
+struct store {
+        int dir;
+        int lock;
+};
+
+static void store_close(struct store *s)
+{
+        if (s->dir >= 0)
+                close(s->dir);
+        if (s->lock >= 0)
+                close(s->lock); /* drops the flock */
+}
+
+static int store_open(const struct bw_idrange_config *c, struct store *s, struct bw_error **err)
+{
+        *s = (struct store){ -1, -1 };
+        const char *path = c->store ? c->store : BW_IDRANGE_STORE;
+        int r = mkdir_parents(path);
+        if (r < 0)
+                return bw_error_set(err, r, "creating the id range store %s", path);
+        s->dir = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (s->dir < 0)
+                return bw_error_set(err, -errno, "opening the id range store %s", path);
+        s->lock = openat(s->dir, "lock", O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (s->lock < 0)
+                return bw_error_set(err, -errno, "opening %s/lock", path);
+        while (flock(s->lock, LOCK_EX) < 0)
+                if (errno != EINTR)
+                        return bw_error_set(err, -errno, "locking %s/lock", path);
+        return 0;
+}
+
+static int json_u32(json_t *o, const char *k, uint32_t *out)
+{
+        json_t *v = json_object_get(o, k);
+        if (!json_is_integer(v) || json_integer_value(v) < 0 || json_integer_value(v) > UINT32_MAX)
+                return -EINVAL;
+        *out = (uint32_t)json_integer_value(v);
+        return 0;
+}
+
+static uint64_t json_u64(json_t *o, const char *k)
+{
+        json_t *v = json_object_get(o, k);
+        return json_is_integer(v) ? (uint64_t)json_integer_value(v) : 0;
+}
+
+static void read_alloc(int dir, struct bw_idrange_alloc *a)
+{
+        _cleanup_close_ int fd = openat(dir, a->file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        json_error_t je;
+        _cleanup_json_ json_t *j = fd >= 0 ? json_loadfd(fd, 0, &je) : NULL;
+        struct bw_idrange r = { 0 };
+        if (!j || json_u32(j, "uid", &r.uid) < 0 || json_u32(j, "gid", &r.gid) < 0 || json_u32(j, "size", &r.size) < 0 ||
+            r.uid != a->range.uid || r.gid != a->range.gid) {
+                a->corrupt = true;
+                return;
+        }
+        a->range = r;
+        const char *owner = json_string_value(json_object_get(j, "owner"));
+        const char *oroot = json_string_value(json_object_get(j, "root"));
+        a->owner_root = oroot ? strdup(oroot) : NULL;
+        const char *path = json_string_value(json_object_get(j, "rootfs"));
+        a->owner = owner ? strdup(owner) : NULL;
+        a->key.path = path ? strdup(path) : NULL;
+        a->key.dev = json_u64(j, "dev");
+        a->key.ino = json_u64(j, "ino");
+        a->key.btime = json_u64(j, "btime");
+        a->used = (int64_t)json_u64(j, "used");
+}
+
+static int scan(int dir, struct bw_idrange_allocs *out, struct bw_error **err)
+{
+        *out = (struct bw_idrange_allocs){ 0 };
+        int d2 = dup(dir);
+        if (d2 < 0)
+                return bw_error_set(err, -errno, "listing the id range store");
+        _cleanup_closedir_ DIR *d = fdopendir(d2);
+        if (!d) {
+                close(d2);
+                return bw_error_set(err, -errno, "listing the id range store");
+        }
+        struct dirent *de;
+        while ((de = readdir(d))) {
+                /* A temporary file is what a writer killed before its
+                 * rename left; we hold the lock, so no writer is alive. */
+                if (strncmp(de->d_name, ".tmp-", 5) == 0) {
+                        unlinkat(dir, de->d_name, 0);
+                        continue;
+                }
+                unsigned uid, gid;
+                int end = 0;
+                if (sscanf(de->d_name, "range-%u-%u.json%n", &uid, &gid, &end) != 2 || de->d_name[end])
+                        continue;
+                struct bw_idrange_alloc *v = realloc(out->v, (out->n + 1) * sizeof(*v));
+                if (!v) {
+                        bw_idrange_allocs_free(out);
+                        return bw_error_set(err, -ENOMEM, "reading the id range store");
+                }
+                out->v = v;
+                struct bw_idrange_alloc *a = &out->v[out->n++];
+                *a = (struct bw_idrange_alloc){ .range = { uid, gid, BW_IDRANGE_SIZE }, .file = strdup(de->d_name) };
+                if (!a->file) {
+                        bw_idrange_allocs_free(out);
+                        return bw_error_set(err, -ENOMEM, "reading the id range store");
+                }
+                read_alloc(dir, a);
+                if (a->corrupt)
+                        bw_warn("id range store: %s is unreadable; its range stays taken until it is removed", a->file);
+        }
+        return 0;
+}
+
+static char *file_name(const struct bw_idrange *r)
+{
+        char *s = NULL;
+        return asprintf(&s, "range-%u-%u.json", r->uid, r->gid) < 0 ? NULL : s;
+}
+
+/* Write an allocation: temp file, fsync, rename over, fsync the dir. A
+ * crash leaves the old file or the new one, never half of one. */
+static int write_alloc(int dir, const struct bw_idrange_alloc *a, struct bw_error **err)
+{
+        _cleanup_json_ json_t *j = json_pack("{s:I, s:I, s:I, s:o, s:o, s:o, s:I, s:I, s:I, s:I}",
+                                             "uid", (json_int_t)a->range.uid, "gid", (json_int_t)a->range.gid,
+                                             "size", (json_int_t)a->range.size,
+                                             "owner", a->owner ? json_string(a->owner) : json_null(),
+                                             "root", a->owner_root ? json_string(a->owner_root) : json_null(),
+                                             "rootfs", a->key.path ? json_string(a->key.path) : json_null(),
+                                             "dev", (json_int_t)a->key.dev, "ino", (json_int_t)a->key.ino,
+                                             "btime", (json_int_t)a->key.btime, "used", (json_int_t)a->used);
+        _cleanup_free_ char *text = j ? json_dumps(j, JSON_SORT_KEYS) : NULL;
+        _cleanup_free_ char *name = file_name(&a->range);
+        char tmp[128];
+        if (!text || !name)
+                return bw_error_set(err, -ENOMEM, "recording an id range");
+        snprintf(tmp, sizeof(tmp), ".tmp-%d-%s", (int)getpid(), name);
+        _cleanup_close_ int fd = openat(dir, tmp, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0600);
+        if (fd < 0)
+                return bw_error_set(err, -errno, "recording id range %s", name);
+        size_t len = strlen(text);
+        if (write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1 || fsync(fd) < 0) {
+                int r = errno ? -errno : -EIO;
+                unlinkat(dir, tmp, 0);
+                return bw_error_set(err, r, "recording id range %s", name);
+        }
+        if (renameat(dir, tmp, dir, name) < 0) {
+                int r = -errno;
+                unlinkat(dir, tmp, 0);
+                return bw_error_set(err, r, "recording id range %s", name);
+        }
+        fsync(dir);
+        return 0;
+}
+
+static int remove_alloc(int dir, const struct bw_idrange_alloc *a, struct bw_error **err)
+{
+        if (unlinkat(dir, a->file, 0) < 0 && errno != ENOENT)
+                return bw_error_set(err, -errno, "freeing id range %s", a->file);
+        fsync(dir);
+        return 0;
+}
+
+static bool overlaps(uint32_t a, uint32_t b, uint32_t size)
+{
+        return (uint64_t)a < (uint64_t)b + size && (uint64_t)b < (uint64_t)a + size;
+}
+
+static bool slot_free(const struct bw_idrange_allocs *all, uint32_t uid, uint32_t gid, const bool *dropped)
+{
+        for (size_t i = 0; i < all->n; i++) {
+                if (dropped[i])
+                        continue;
+                const struct bw_idrange *r = &all->v[i].range;
+                if (overlaps(r->uid, uid, BW_IDRANGE_SIZE) || overlaps(r->gid, gid, BW_IDRANGE_SIZE))
+                        return false;
+        }
+        return true;
+}
+
+/* The n-th 65,536-id slot of a set of subordinate ranges. */
+static bool nth_slot(const struct bw_subids *s, size_t n, uint32_t *start)
+{
+        for (size_t i = 0; i < s->n; i++) {
+                size_t slots = s->v[i].count / BW_IDRANGE_SIZE;
+                if (n < slots) {
+                        *start = s->v[i].start + (uint32_t)(n * BW_IDRANGE_SIZE);
+                        return true;
+                }
+                n -= slots;
+        }
+        return false;
+}
+
+static size_t n_slots(const struct bw_subids *s)
+{
+        size_t n = 0;
+        for (size_t i = 0; i < s->n; i++)
+                n += s->v[i].count / BW_IDRANGE_SIZE;
+        return n;
+}
+
+static int read_ranges(const struct bw_idrange_config *c, struct bw_subids *su, struct bw_subids *sg,
+                       struct bw_error **err)
+{
+        const char *user = c->user ? c->user : BW_IDRANGE_USER;
+        struct passwd *pw = getpwnam(user);
+        uid_t uid = pw ? pw->pw_uid : (uid_t)-1;
+        const char *fu = c->subuid ? c->subuid : "/etc/subuid", *fg = c->subgid ? c->subgid : "/etc/subgid";
+        int r = bw_subids_read(fu, user, uid, su, err);
+        if (r < 0)
+                return r;
+        if ((r = bw_subids_read(fg, user, uid, sg, err)) < 0) {
+                bw_subids_free(su);
+                return r;
+        }
+        if (n_slots(su) == 0 || n_slots(sg) == 0) {
+                bw_subids_free(su);
+                bw_subids_free(sg);
+                return bw_error_msg(err, -ENOENT,
+                                    "user %s has no subordinate range of %u ids in %s and %s, so containers cannot "
+                                    "get user namespaces of their own; run `bulwark setup` (as root) to create them",
+                                    user, BW_IDRANGE_SIZE, fu, fg);
+        }
+        return 0;
+}
+
+static int take(const struct bw_idrange_config *c, int dir, struct bw_idrange_alloc *a, const char *owner,
+                const struct bw_rootfs_key *key, struct bw_idrange *out, struct bw_error **err)
+{
+        struct bw_idrange_alloc n = { .range = a->range, .owner = (char *)owner, .owner_root = (char *)c->root,
+                                      .used = (int64_t)time(NULL) };
+        n.key = *key;
+        int r = write_alloc(dir, &n, err);
+        if (r < 0)
+                return r;
+        *out = a->range;
+        return 0;
+}
+
+static int acquire_locked(const struct bw_idrange_config *c, int dir, struct bw_idrange_allocs *all,
+                          const struct bw_subids *su, const struct bw_subids *sg, const char *owner,
+                          const struct bw_rootfs_key *key, struct bw_idrange *out, struct bw_error **err)
+{
+        int r;
+        _cleanup_free_ bool *dropped = calloc(all->n + 1, sizeof(bool));
+        if (!dropped)
+                return bw_error_set(err, -ENOMEM, "allocating an id range");
+        /* One range per container: an old allocation of this id on another
+         * rootfs (a create that died, an id reused) lets go of it. */
+        for (size_t i = 0; i < all->n; i++) {
+                struct bw_idrange_alloc *a = &all->v[i];
+                if (!a->corrupt && is_mine(c, a, owner) && !key_same(&a->key, key)) {
+                        disown(a);
+                        if ((r = write_alloc(dir, a, err)) < 0)
+                                return r;
+                }
+        }
+        /* 1. This rootfs's own range, unless another live container holds it. */
+        for (size_t i = 0; i < all->n; i++) {
+                struct bw_idrange_alloc *a = &all->v[i];
+                if (!a->corrupt && key_same(&a->key, key) &&
+                    (!a->owner || is_mine(c, a, owner) || !alive(c, a)))
+                        return take(c, dir, a, owner, key, out, err);
+        }
+        /* 2. Reclaim what belongs to no container and no rootfs. */
+        for (size_t i = 0; i < all->n; i++) {
+                struct bw_idrange_alloc *a = &all->v[i];
+                if (!a->corrupt && !alive(c, a) && rootfs_gone(&a->key)) {
+                        if ((r = remove_alloc(dir, a, err)) < 0)
+                                return r;
+                        dropped[i] = true;
+                }
+        }
+        /* 3. A free slot. */
+        size_t n = n_slots(su) < n_slots(sg) ? n_slots(su) : n_slots(sg);
+        for (size_t i = 0; i < n; i++) {
+                uint32_t uid, gid;
+                if (nth_slot(su, i, &uid) && nth_slot(sg, i, &gid) && slot_free(all, uid, gid, dropped)) {
+                        struct bw_idrange_alloc a = { .range = { uid, gid, BW_IDRANGE_SIZE } };
+                        return take(c, dir, &a, owner, key, out, err);
+                }
+        }
+        /* 4. Full: the least recently used range no container holds. Its
+         * rootfs still exists, and will get another range next time. */
+        struct bw_idrange_alloc *lru = NULL;
+        for (size_t i = 0; i < all->n; i++) {
+                struct bw_idrange_alloc *a = &all->v[i];
+                if (!dropped[i] && !a->corrupt && !alive(c, a) && (!lru || a->used < lru->used))
+                        lru = a;
+        }
+        if (lru) {
+                bw_warn("every id range is taken; reusing %s, last used by rootfs %s", lru->file,
+                        lru->key.path ? lru->key.path : "(unknown)");
+                return take(c, dir, lru, owner, key, out, err);
+        }
+        const char *user = c->user ? c->user : BW_IDRANGE_USER;
+        return bw_error_msg(err, -ENOSPC,
+                            "no free id range: all %zu ranges of %u ids of user %s are held by live containers; "
+                            "delete some, or give %s a larger range in /etc/subuid and /etc/subgid",
+                            n, BW_IDRANGE_SIZE, user, user);
+}
+
+int bw_idrange_acquire(const struct bw_idrange_config *c, const char *owner, const struct bw_rootfs_key *key,
+                       struct bw_idrange *out, struct bw_error **err)
+{
+        struct bw_subids su = { 0 }, sg = { 0 };
+        int r = read_ranges(c, &su, &sg, err);
+        if (r < 0)
+                return r;
+        __attribute__((cleanup(store_close))) struct store s = { -1, -1 };
+        struct bw_idrange_allocs all = { 0 };
+        if ((r = store_open(c, &s, err)) >= 0 && (r = scan(s.dir, &all, err)) >= 0)
+                r = acquire_locked(c, s.dir, &all, &su, &sg, owner, key, out, err);
+        bw_idrange_allocs_free(&all);
+        bw_subids_free(&su);
+        bw_subids_free(&sg);
+        return r;
+}
+
+int bw_idrange_release(const struct bw_idrange_config *c, const char *owner, struct bw_error **err)
+{
+        __attribute__((cleanup(store_close))) struct store s = { -1, -1 };
+        struct bw_idrange_allocs all = { 0 };
+        int r;
+        if ((r = store_open(c, &s, err)) < 0 || (r = scan(s.dir, &all, err)) < 0)
+                return r;
+        for (size_t i = 0; i < all.n && r >= 0; i++) {
+                struct bw_idrange_alloc *a = &all.v[i];
+                if (a->corrupt)
+                        continue;
+                bool mine = is_mine(c, a, owner);
+                if ((mine || !alive(c, a)) && rootfs_gone(&a->key)) {
+                        r = remove_alloc(s.dir, a, err);
+                } else if (mine) {
+                        disown(a);
+                        r = write_alloc(s.dir, a, err);
+                }
+        }
+        bw_idrange_allocs_free(&all);
+        return r < 0 ? r : 0;
+}
+
+int bw_idrange_list(const struct bw_idrange_config *c, struct bw_idrange_allocs *out, struct bw_error **err)
+{
+        __attribute__((cleanup(store_close))) struct store s = { -1, -1 };
+        int r = store_open(c, &s, err);
+        return r < 0 ? r : scan(s.dir, out, err);
+}

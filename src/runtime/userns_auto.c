@@ -1,0 +1,192 @@
+/* The automatic user namespace: choosing the mappings and the range, and
+ * letting it go. The idmapped mounts are in userns_mounts.c. */
+#include "runtime/userns_auto.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+#include "util/log.h"
+#include "util/strv.h"
+
+static const struct oci_namespace *userns_of(const struct oci_config *c)
+{
+        for (size_t i = 0; c->linux && i < c->linux->n_namespaces; i++)
+                if (c->linux->namespaces[i].type == OCI_NS_USER)
+                        return &c->linux->namespaces[i];
+        return NULL;
+}
+
+bool bw_userns_mount_has_option(const struct oci_mount *m, const char *o)
+{
+        return bw_strv_contains(m->options, o);
+}
+
+bool bw_userns_mount_is_bind(const struct oci_mount *m)
+{
+        return (m->type && strcmp(m->type, "bind") == 0) || bw_userns_mount_has_option(m, "bind") ||
+               bw_userns_mount_has_option(m, "rbind");
+}
+
+bool bw_userns_mount_wants_idmap(const struct oci_mount *m)
+{
+        return m->uid_mappings.n || m->gid_mappings.n || bw_userns_mount_has_option(m, "idmap") ||
+               bw_userns_mount_has_option(m, "ridmap");
+}
+
+bool bw_userns_auto_wanted(const struct oci_config *c)
+{
+        const struct oci_namespace *ns = userns_of(c);
+        return ns && !ns->path && c->linux->uid_mappings.n == 0 && c->linux->gid_mappings.n == 0;
+}
+
+static void set_lists(struct oci_config *c, struct oci_idmap_list *u, struct oci_idmap_list *g)
+{
+        free(c->linux->uid_mappings.v);
+        free(c->linux->gid_mappings.v);
+        c->linux->uid_mappings = *u;
+        c->linux->gid_mappings = *g;
+}
+
+static bool same_maps(const struct oci_idmap_list *a, const struct oci_idmap_list *b)
+{
+        return a->n == b->n && (a->n == 0 || memcmp(a->v, b->v, a->n * sizeof(*a->v)) == 0);
+}
+
+/* How a bind's source is seen: -1 unmapped, 0 through the container's
+ * mappings, i + 1 through mount i's own. */
+static int bind_class(const struct oci_config *c, size_t i, bool automatic)
+{
+        const struct oci_mount *m = &c->mounts[i];
+        if (m->uid_mappings.n || m->gid_mappings.n) {
+                for (size_t k = 0; k < i; k++)
+                        if (same_maps(&c->mounts[k].uid_mappings, &m->uid_mappings) &&
+                            same_maps(&c->mounts[k].gid_mappings, &m->gid_mappings))
+                                return (int)k + 1;
+                return (int)i + 1;
+        }
+        return bw_userns_mount_wants_idmap(m) || automatic ? 0 : -1;
+}
+
+static char *bind_source(const char *bundle, const char *source)
+{
+        char *joined = NULL;
+        if (source[0] == '/' ? !(joined = strdup(source)) : asprintf(&joined, "%s/%s", bundle, source) < 0)
+                return NULL;
+        char *real = realpath(joined, NULL);
+        if (!real)
+                return joined;
+        free(joined);
+        return real;
+}
+
+static bool nested(const char *a, const char *b)
+{
+        size_t la = strlen(a), lb = strlen(b), n = la < lb ? la : lb;
+        if (strncmp(a, b, n) != 0)
+                return false;
+        const char *longer = la < lb ? b : a;
+        return la == lb || longer[n] == '/' || n == 1;
+}
+
+/* A source is idmapped by covering it, inside the container's mount
+ * namespace, with its idmapped view: so one source (or a source inside
+ * another) cannot be seen through two different mappings in one container. */
+static int check_bind_classes(const struct oci_config *c, const char *bundle, bool automatic, struct bw_error **err)
+{
+        for (size_t i = 0; i < c->n_mounts; i++) {
+                if (!bw_userns_mount_is_bind(&c->mounts[i]) || !c->mounts[i].source)
+                        continue;
+                _cleanup_free_ char *a = bind_source(bundle, c->mounts[i].source);
+                for (size_t k = i + 1; a && k < c->n_mounts; k++) {
+                        if (!bw_userns_mount_is_bind(&c->mounts[k]) || !c->mounts[k].source)
+                                continue;
+                        int ca = bind_class(c, i, automatic), cb = bind_class(c, k, automatic);
+                        if (ca == cb)
+                                continue;
+                        _cleanup_free_ char *b = bind_source(bundle, c->mounts[k].source);
+                        if (b && nested(a, b))
+                                return bw_error_msg(err, -EINVAL,
+                                                    "bind mounts %s and %s share source %s but ask for different id "
+                                                    "mappings (idmap, ridmap or uidMappings); bulwark gives one source "
+                                                    "one view per container: use the same mappings for both",
+                                                    c->mounts[i].destination, c->mounts[k].destination,
+                                                    strlen(a) < strlen(b) ? a : b);
+                }
+        }
+        return 0;
+}
+
+int bw_userns_auto_assign(const char *root, const char *id, struct oci_config *c, const char *bundle,
+                          const char *rootfs, struct bw_userns_plan *plan, struct bw_error **err)
+{
+        *plan = (struct bw_userns_plan){ .root = root, .id = id };
+        const struct oci_namespace *ns = userns_of(c);
+        for (size_t i = 0; (!ns || ns->path) && i < c->n_mounts; i++)
+                if (bw_userns_mount_wants_idmap(&c->mounts[i]))
+                        return bw_error_msg(err, -EINVAL,
+                                            "mount %s asks to be idmapped (idmap, ridmap or its own uidMappings) but the "
+                                            "container has no user namespace of its own; add {\"type\": \"user\"} to "
+                                            "linux.namespaces", c->mounts[i].destination ? c->mounts[i].destination : "?");
+        if (!bw_userns_auto_wanted(c))
+                return ns && !ns->path ? check_bind_classes(c, bundle, false, err) : 0;
+        plan->automatic = true;
+        int r = check_bind_classes(c, bundle, geteuid() == 0, err);
+        if (r < 0)
+                return r;
+        struct oci_idmap_list u, g;
+        if (geteuid() != 0) {
+                r = bw_idrange_rootless(NULL, NULL, getuid(), getgid(), &u, &g, err);
+                if (r < 0)
+                        return bw_error_wrap(err, "choosing the container's id mappings");
+                set_lists(c, &u, &g);
+                return 0;
+        }
+        char abs_root[PATH_MAX];
+        if (!realpath(root, abs_root))
+                return bw_error_set(err, -errno, "resolving the state root %s", root);
+        struct bw_rootfs_key key;
+        r = bw_rootfs_key_of(rootfs, &key, err);
+        if (r < 0)
+                return bw_error_wrap(err, "identifying the rootfs for its id range");
+        struct bw_idrange_config cfg = { .root = abs_root };
+        r = bw_idrange_acquire(&cfg, id, &key, &plan->range, err);
+        bw_rootfs_key_clear(&key);
+        if (r < 0)
+                return bw_error_wrap(err, "allocating an id range for container %s", id);
+        plan->acquired = true;
+        if (bw_idrange_mappings(&plan->range, &u, &g) < 0)
+                return bw_error_set(err, -ENOMEM, "building the id mappings");
+        set_lists(c, &u, &g);
+        plan->idmap_mounts = true;
+        bw_debug("container %s: uids %u-%u, gids %u-%u", id, plan->range.uid, plan->range.uid + plan->range.size - 1,
+                 plan->range.gid, plan->range.gid + plan->range.size - 1);
+        return 0;
+}
+
+void bw_userns_plan_done(struct bw_userns_plan *plan)
+{
+        if (plan->acquired && !plan->keep) {
+                _cleanup_error_ struct bw_error *e = NULL;
+                if (bw_userns_auto_release(plan->root, plan->id, &e) < 0)
+                        bw_warn("%s", e->msg);
+        }
+        plan->acquired = false;
+}
+
+int bw_userns_auto_release(const char *root, const char *id, struct bw_error **err)
+{
+        char abs_root[PATH_MAX];
+        /* Only root allocates from the store. */
+        if (geteuid() != 0 || access(BW_IDRANGE_STORE, F_OK) < 0 || !realpath(root, abs_root))
+                return 0;
+        struct bw_idrange_config cfg = { .root = abs_root };
+        int r = bw_idrange_release(&cfg, id, err);
+        if (r < 0)
+                bw_error_wrap(err, "freeing the id range of container %s", id);
+        return r;
+}

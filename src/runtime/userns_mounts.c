@@ -1,0 +1,347 @@
+/* The idmapped rootfs and bind sources of a container with its own user
+ * namespace, made by a helper process and attached inside init's mount
+ * namespace (see userns_auto.h). */
+#include "runtime/userns_auto.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/prctl.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "linux/idmap_mount.h"
+#include "linux/overlay_idmap.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+#include "util/strv.h"
+
+
+struct view {
+        char *path;   /* where it goes (same path in init's mount namespace) */
+        int fd;       /* the detached idmapped mount */
+};
+
+struct views {
+        struct view *v;
+        size_t n;
+};
+
+static void views_free(struct views *vs)
+{
+        for (size_t i = 0; i < vs->n; i++) {
+                free(vs->v[i].path);
+                if (vs->v[i].fd >= 0)
+                        close(vs->v[i].fd);
+        }
+        free(vs->v);
+        *vs = (struct views){ 0 };
+}
+
+static int views_add(struct views *vs, const char *path, int fd)
+{
+        struct view *v = realloc(vs->v, (vs->n + 1) * sizeof(*v));
+        if (!v) {
+                close(fd);
+                return -ENOMEM;
+        }
+        vs->v = v;
+        vs->v[vs->n] = (struct view){ strdup(path), fd };
+        if (!vs->v[vs->n].path) {
+                close(fd);
+                return -ENOMEM;
+        }
+        vs->n++;
+        return 0;
+}
+
+static bool any_mount_idmap(const struct oci_config *c)
+{
+        for (size_t i = 0; i < c->n_mounts; i++)
+                if (bw_userns_mount_wants_idmap(&c->mounts[i]))
+                        return true;
+        return false;
+}
+
+static char *map_text(const struct oci_idmap_list *l)
+{
+        char *buf = NULL;
+        size_t len = 0;
+        FILE *f = open_memstream(&buf, &len);
+        if (!f)
+                return NULL;
+        for (size_t i = 0; i < l->n; i++)
+                fprintf(f, "%u %u %u\n", l->v[i].container_id, l->v[i].host_id, l->v[i].size);
+        if (fclose(f) != 0) {
+                free(buf);
+                return NULL;
+        }
+        return buf;
+}
+
+/* A mount's own mappings, as a user namespace to idmap with. */
+static int mount_userns(const struct oci_mount *m, struct bw_error **err)
+{
+        if (!m->uid_mappings.n || !m->gid_mappings.n)
+                return bw_error_msg(err, -EINVAL, "mount %s has %s but no %s; give both or neither",
+                                    m->destination ? m->destination : "?",
+                                    m->uid_mappings.n ? "uidMappings" : "gidMappings",
+                                    m->uid_mappings.n ? "gidMappings" : "uidMappings");
+        _cleanup_free_ char *u = map_text(&m->uid_mappings), *g = map_text(&m->gid_mappings);
+        if (!u || !g)
+                return bw_error_set(err, -ENOMEM, "formatting the mappings of mount %s", m->destination);
+        int fd = bw_userns_fd_new(u, g, err);
+        if (fd < 0)
+                bw_error_wrap(err, "the uidMappings/gidMappings of mount %s", m->destination ? m->destination : "?");
+        return fd;
+}
+
+static bool unmapped_allowed(const struct oci_config *c, const char *dest)
+{
+        for (size_t i = 0; i < c->annotations.n; i++) {
+                if (strcmp(c->annotations.v[i].key, BW_ANNOTATION_UNMAPPED) != 0 || !c->annotations.v[i].value)
+                        continue;
+                _cleanup_free_ char *list = strdup(c->annotations.v[i].value);
+                char *save = NULL;
+                for (char *t = list ? strtok_r(list, ",", &save) : NULL; t; t = strtok_r(NULL, ",", &save))
+                        if (strcmp(t, "*") == 0 || strcmp(t, dest) == 0)
+                                return true;
+        }
+        return false;
+}
+
+static int rootfs_view(const struct bw_userns_plan *p, const char *rootfs, int userns, struct views *vs,
+                       struct bw_error **err)
+{
+        struct bw_overlay_layers l = { 0 };
+        int r = bw_overlay_of_path(rootfs, &l, err);
+        if (r < 0)
+                return r;
+        int fd;
+        if (r == 1) {
+                fd = bw_overlay_idmapped(&l, userns, p->range.uid, p->range.gid, err);
+                bw_overlay_layers_free(&l);
+        } else {
+                fd = bw_idmap_mount_clone(AT_FDCWD, rootfs, userns, true, err);
+        }
+        if (fd < 0) {
+                bw_error_wrap(err, "the rootfs %s", rootfs);
+                return fd;
+        }
+        return views_add(vs, rootfs, fd) < 0 ? bw_error_set(err, -ENOMEM, "idmapping the rootfs") : 0;
+}
+
+/* Bind sources get an idmapped view: with the mount's own mappings when it
+ * has some (honoured as given), else with the container's (an automatic
+ * range maps every bind; explicit maps only those marked idmap/ridmap). */
+static int bind_views(const struct bw_userns_plan *p, const struct oci_config *c, const char *bundle, int userns,
+                      struct views *vs, struct bw_error **err)
+{
+        for (size_t i = 0; i < c->n_mounts; i++) {
+                const struct oci_mount *m = &c->mounts[i];
+                if (!bw_userns_mount_wants_idmap(m) && !(p->idmap_mounts && bw_userns_mount_is_bind(m)))
+                        continue;
+                if (!bw_userns_mount_is_bind(m) || !m->source)
+                        return bw_error_msg(err, -EOPNOTSUPP, "mount %s: idmap and ridmap are supported on bind mounts only",
+                                            m->destination ? m->destination : "?");
+                _cleanup_close_ int own = -1;
+                if ((m->uid_mappings.n || m->gid_mappings.n) && (own = mount_userns(m, err)) < 0)
+                        return own;
+                _cleanup_free_ char *src = NULL;
+                if (m->source[0] == '/' ? !(src = strdup(m->source)) : asprintf(&src, "%s/%s", bundle, m->source) < 0)
+                        return bw_error_set(err, -ENOMEM, "idmapping bind mounts");
+                bool dup = false;
+                for (size_t k = 0; k < vs->n && !dup; k++)
+                        dup = strcmp(vs->v[k].path, src) == 0;
+                if (dup)
+                        continue;
+                _cleanup_error_ struct bw_error *e = NULL;
+                bool recursive = bw_userns_mount_has_option(m, "rbind") || bw_userns_mount_has_option(m, "ridmap");
+                int fd = bw_idmap_mount_clone(AT_FDCWD, src, own >= 0 ? own : userns, recursive, &e);
+                if (fd < 0 && !bw_userns_mount_wants_idmap(m) && unmapped_allowed(c, m->destination ? m->destination : "")) {
+                        bw_warn("bind mount %s stays unmapped (annotation " BW_ANNOTATION_UNMAPPED "): %s",
+                                m->destination, e->msg);
+                        continue;
+                }
+                if (fd < 0) {
+                        bw_error_msg(err, bw_error_code(e, fd), "bind mount %s: %s (or list it in the annotation "
+                                     BW_ANNOTATION_UNMAPPED ")", m->destination ? m->destination : "?", e->msg);
+                        return fd;
+                }
+                if (views_add(vs, src, fd) < 0)
+                        return bw_error_set(err, -ENOMEM, "idmapping bind mounts");
+        }
+        return 0;
+}
+
+/* The topmost directory above path that container root cannot search:
+ * its owner is an unmapped host id and others may not enter it (Docker's
+ * /var/lib/docker is 0710). NULL when there is none. */
+static char *blocking_ancestor(const char *path)
+{
+        _cleanup_free_ char *p = strdup(path);
+        for (char *s = p ? strchr(p + 1, '/') : NULL; s; s = strchr(s + 1, '/')) {
+                *s = '\0';
+                struct stat st;
+                if (stat(p, &st) == 0 && S_ISDIR(st.st_mode) && !(st.st_mode & S_IXOTH))
+                        return strdup(p);
+                *s = '/';
+        }
+        return NULL;
+}
+
+static int by_length(const void *a, const void *b)
+{
+        size_t la = strlen(*(char *const *)a), lb = strlen(*(char *const *)b);
+        return la < lb ? -1 : la > lb;
+}
+
+static bool under(const char *path, const char *dir)
+{
+        size_t n = strlen(dir);
+        return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
+}
+
+/* init walks to the rootfs and the bind sources as container root. Where
+ * a directory on the way shuts it out, that directory is covered (inside
+ * init's mount namespace only) by a clone of itself, submounts included,
+ * whose top mount is idmapped: container root then owns what host root
+ * owns there and may pass. The views go on top of the covers. Nothing of
+ * it outlives pivot_root, which detaches the old root. */
+static int add_covers(const struct views *targets, int userns, struct views *out, struct bw_error **err)
+{
+        _cleanup_strv_ char **dirs = NULL;
+        for (size_t i = 0; i < targets->n; i++) {
+                _cleanup_free_ char *d = blocking_ancestor(targets->v[i].path);
+                bool known = false;
+                for (char **k = dirs; d && k && *k && !known; k++)
+                        known = under(d, *k);
+                if (d && !known && bw_strv_push(&dirs, d) < 0)
+                        return bw_error_set(err, -ENOMEM, "covering blocked directories");
+        }
+        /* shortest first, and none below another */
+        qsort(dirs, bw_strv_len(dirs), sizeof(char *), by_length);
+        for (char **d = dirs; d && *d; d++) {
+                bool nested_cover = false;
+                for (char **e = dirs; e < d && !nested_cover; e++)
+                        nested_cover = under(*d, *e);
+                if (nested_cover)
+                        continue;
+                _cleanup_close_ int fd = open_tree(AT_FDCWD, *d, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
+                if (fd < 0)
+                        return bw_error_set(err, -errno, "cloning %s (open_tree)", *d);
+                /* the top mount only: submounts (other overlays ...) stay as they are */
+                int r = bw_idmap_mount_set(fd, userns, false, *d, err);
+                if (r < 0) {
+                        bw_error_wrap(err, "letting container root through %s, which others may not enter "
+                                      "(chmod o+x it, or move the rootfs)", *d);
+                        return r;
+                }
+                if (views_add(out, *d, take_fd(fd)) < 0)
+                        return bw_error_set(err, -ENOMEM, "covering blocked directories");
+                bw_debug("covering %s with an idmapped view in the container's mount namespace", *d);
+        }
+        return 0;
+}
+
+/* In init's mount namespace: nothing may propagate back to the host, so
+ * everything becomes a slave first (init does the same, and then applies
+ * rootfsPropagation itself). */
+static int attach_views(pid_t init, const struct views *vs, struct bw_error **err)
+{
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)init);
+        _cleanup_close_ int mnt = open(path, O_RDONLY | O_CLOEXEC);
+        if (mnt < 0)
+                return bw_error_set(err, -errno, "opening %s", path);
+        if (setns(mnt, CLONE_NEWNS) < 0)
+                return bw_error_set(err, -errno, "entering the container's mount namespace");
+        if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
+                return bw_error_set(err, -errno, "making the container's mounts slaves");
+        for (size_t i = 0; i < vs->n; i++)
+                if (move_mount(vs->v[i].fd, "", AT_FDCWD, vs->v[i].path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
+                        return bw_error_set(err, -errno, "attaching the idmapped view of %s", vs->v[i].path);
+        return 0;
+}
+
+static int helper(const struct bw_userns_plan *p, const struct oci_config *c, const char *bundle, const char *rootfs,
+                  pid_t init, struct bw_error **err)
+{
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)init);
+        _cleanup_close_ int userns = open(path, O_RDONLY | O_CLOEXEC);
+        if (userns < 0)
+                return bw_error_set(err, -errno, "opening %s", path);
+        __attribute__((cleanup(views_free))) struct views vs = { 0 }, all = { 0 };
+        int r;
+        /* The rootfs goes last: a bind source that contains it (the
+         * bundle, say) must not cover its view. */
+        if ((r = bind_views(p, c, bundle, userns, &vs, err)) < 0 ||
+            (p->idmap_mounts && (r = rootfs_view(p, rootfs, userns, &vs, err)) < 0))
+                return r;
+        if ((r = add_covers(&vs, userns, &all, err)) < 0)
+                return r;
+        for (size_t i = 0; i < vs.n; i++) {
+                int fd = take_fd(vs.v[i].fd); /* all owns it now */
+                if (views_add(&all, vs.v[i].path, fd) < 0)
+                        return bw_error_set(err, -ENOMEM, "idmapping the container's mounts");
+        }
+        return attach_views(init, &all, err);
+}
+
+int bw_userns_auto_mounts(const struct bw_userns_plan *p, const struct oci_config *c, const char *bundle,
+                          const char *rootfs, pid_t init, struct bw_error **err)
+{
+        if (!p->idmap_mounts && !any_mount_idmap(c))
+                return 0;
+        /* A helper: entering init's mount namespace is for good. */
+        int pipefd[2];
+        if (pipe2(pipefd, O_CLOEXEC) < 0)
+                return bw_error_set(err, -errno, "idmapping the container's mounts: pipe");
+        fflush(NULL);
+        pid_t pid = fork();
+        if (pid < 0) {
+                int r = -errno;
+                close(pipefd[0]);
+                close(pipefd[1]);
+                return bw_error_set(err, r, "idmapping the container's mounts: fork");
+        }
+        if (pid == 0) {
+                close(pipefd[0]);
+                prctl(PR_SET_PDEATHSIG, SIGKILL);
+                _cleanup_error_ struct bw_error *e = NULL;
+                int r = helper(p, c, bundle, rootfs, init, &e);
+                if (r < 0) {
+                        char buf[4096];
+                        int code = bw_error_code(e, r);
+                        memcpy(buf, &code, sizeof(code));
+                        snprintf(buf + sizeof(code), sizeof(buf) - sizeof(code), "%s", e && e->msg ? e->msg : "failed");
+                        (void)!write(pipefd[1], buf, sizeof(code) + strlen(buf + sizeof(code)));
+                }
+                _exit(r < 0 ? 1 : 0);
+        }
+        close(pipefd[1]);
+        char buf[4096 + 1];
+        ssize_t n;
+        while ((n = read(pipefd[0], buf, sizeof(buf) - 1)) < 0 && errno == EINTR)
+                ;
+        close(pipefd[0]);
+        int status = 0;
+        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+                ;
+        if (n >= (ssize_t)sizeof(int)) {
+                int code;
+                memcpy(&code, buf, sizeof(code));
+                buf[n] = '\0';
+                return bw_error_msg(err, code < 0 ? code : -EIO, "idmapping the container's mounts: %s", buf + sizeof(code));
+        }
+        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+                return bw_error_msg(err, -EIO, "idmapping the container's mounts: the helper process failed");
+        return 0;
+}

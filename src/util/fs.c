@@ -1,0 +1,38 @@
+#include "util/fs.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "util/cleanup.h"
+
+int bw_read_fd(int fd, size_t max, char **buf, size_t *len)
+{
+        size_t size = 0, cap = 0;
+        _cleanup_free_ char *b = NULL;
+        for (;;) {
+                if (size == cap) {
+                        if (cap >= max)
+                                return -EFBIG;
+                        cap = cap ? cap * 2 : 16 * 1024;
+                        if (cap > max)
+                                cap = max;
+                        char *nb = realloc(b, cap + 1);
+                        if (!nb)
+                                return -ENOMEM;
+                        b = nb;
+                }
+                ssize_t n = read(fd, b + size, cap - size);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n < 0)
+                        return -errno;
+                if (n == 0)
+                        break;
+                size += (size_t)n;
+        }
+        b[size] = '\0';
+        *buf = take_ptr(b);
+        *len = size;
+        return 0;
+}

@@ -1,0 +1,318 @@
+/* The overlay rebuild against real mounts: an overlayfs built the way
+ * Docker builds one (two lower layers, an empty upper), rebuilt over
+ * idmapped views; then the option parser on awkward paths and forms. */
+#include "tap.h"
+#include "mount_scratch.h"
+
+#include <dirent.h>
+#include <stdint.h>
+
+#include "linux/idmap_mount.h"
+#include "linux/overlay_idmap.h"
+#include "util/cleanup.h"
+#include "util/strv.h"
+
+#define BASE 100000u
+static const char *map = "0 100000 65536\n";
+
+static struct stat st_of(const char *path)
+{
+        struct stat st = { .st_uid = (uid_t)-1 };
+        lstat(path, &st);
+        return st;
+}
+
+/* A fingerprint of a tree: every path, owner, mode, size and content. */
+static uint64_t fnv(uint64_t h, const void *p, size_t n)
+{
+        const unsigned char *c = p;
+        for (size_t i = 0; i < n; i++)
+                h = (h ^ c[i]) * 1099511628211ull;
+        return h;
+}
+
+static uint64_t tree_sum(const char *dir, uint64_t h)
+{
+        DIR *d = opendir(dir);
+        if (!d)
+                return h;
+        struct dirent *de;
+        char **names = NULL;
+        while ((de = readdir(d)))
+                if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+                        bw_strv_push(&names, de->d_name);
+        closedir(d);
+        size_t n = bw_strv_len(names);
+        for (size_t i = 0; i + 1 < n; i++) /* order-independent: sort */
+                for (size_t j = i + 1; j < n; j++)
+                        if (strcmp(names[i], names[j]) > 0) {
+                                char *t = names[i];
+                                names[i] = names[j];
+                                names[j] = t;
+                        }
+        for (size_t i = 0; i < n; i++) {
+                char p[1024];
+                snprintf(p, sizeof(p), "%s/%s", dir, names[i]);
+                struct stat st = st_of(p);
+                uint32_t meta[] = { st.st_uid, st.st_gid, st.st_mode, (uint32_t)st.st_size };
+                h = fnv(h, names[i], strlen(names[i]));
+                h = fnv(h, meta, sizeof(meta));
+                if (S_ISREG(st.st_mode)) {
+                        char buf[4096];
+                        int fd = open(p, O_RDONLY | O_CLOEXEC);
+                        ssize_t r;
+                        while (fd >= 0 && (r = read(fd, buf, sizeof(buf))) > 0)
+                                h = fnv(h, buf, (size_t)r);
+                        if (fd >= 0)
+                                close(fd);
+                } else if (S_ISDIR(st.st_mode)) {
+                        h = tree_sum(p, h);
+                }
+        }
+        bw_strv_free(names);
+        return h;
+}
+
+static int append(const char *path, const char *text)
+{
+        int fd = open(path, O_WRONLY | O_APPEND | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        ssize_t n = write(fd, text, strlen(text));
+        close(fd);
+        return n == (ssize_t)strlen(text) ? 0 : -EIO;
+}
+
+/* What container root does in the rebuilt rootfs. */
+static int inside(void *arg)
+{
+        (void)arg;
+        struct stat st = st_of(sp("rebuilt/etc/passwd"));
+        if (st.st_uid != 0 || st.st_gid != 0)
+                return 1;
+        if (st_of(sp("rebuilt")).st_uid != 0)
+                return 2;
+        if (st_of(sp("rebuilt/data")).st_uid != 1000)
+                return 3;
+        if (append(sp("rebuilt/etc/passwd"), "app:x:1000:1000\n") < 0) /* copy-up */
+                return 4;
+        if (put_file(sp("rebuilt/etc/new"), "new\n", 0, 0, 0644) < 0)
+                return 5;
+        if (mkdir(sp("rebuilt/newdir"), 0755) < 0)
+                return 6;
+        if (unlink(sp("rebuilt/deleteme")) < 0) /* a whiteout */
+                return 7;
+        if (put_file(sp("rebuilt/data/owned"), "x", 1000, 1000, 0644) < 0)
+                return 8;
+        return 0;
+}
+
+static void test_docker_like(void)
+{
+        const char *dirs[] = { "l1", "l1/etc", "l2", "l2/etc", "l2/data", "upper", "work", "merged", "rebuilt" };
+        int ok = 1;
+        for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
+                ok &= put_dir(sp("%s", dirs[i]), 0, 0, 0755) == 0;
+        chown(sp("l2/data"), 1000, 1000);
+        ok &= put_file(sp("l1/etc/passwd"), "root:x:0:0\n", 0, 0, 0644) == 0;
+        ok &= put_file(sp("l1/deleteme"), "bye", 0, 0, 0644) == 0;
+        ok &= put_file(sp("l2/etc/hostname"), "img\n", 0, 0, 0644) == 0;
+        tap_ok(ok, "two image layers, an empty upper and work dir");
+
+        char data[1024];
+        snprintf(data, sizeof(data), "lowerdir=%s:%s,upperdir=%s,workdir=%s,index=off", sp("l2"), sp("l1"), sp("upper"),
+                 sp("work"));
+        tap_ok(mount("overlay", sp("merged"), "overlay", 0, data) == 0, "the engine's overlay rootfs is mounted");
+        uint64_t l1 = tree_sum(sp("l1"), 14695981039346656037ull), l2 = tree_sum(sp("l2"), 14695981039346656037ull);
+
+        _cleanup_error_ struct bw_error *err = NULL;
+        struct bw_overlay_layers layers = { 0 };
+        int r = bw_overlay_of_path(sp("merged"), &layers, &err);
+        tap_is_int(r, 1, "the rootfs is recognised as an overlay");
+        if (r != 1) {
+                printf("# %s\n", err ? err->msg : "");
+                return;
+        }
+        tap_ok(bw_strv_len(layers.lower) == 2 && strcmp(layers.lower[0], sp("l2")) == 0 &&
+               strcmp(layers.lower[1], sp("l1")) == 0, "its lower layers, top first");
+        tap_is_str(layers.upper, sp("upper"), "its upper layer");
+        tap_is_str(layers.work, sp("work"), "its work dir");
+        tap_is_int(bw_overlay_of_path(sp("l1"), &(struct bw_overlay_layers){ 0 }, NULL), 0,
+                   "a plain directory is not an overlay");
+
+        _cleanup_close_ int userns = bw_userns_fd_new(map, map, NULL);
+        _cleanup_close_ int m = bw_overlay_idmapped(&layers, userns, BASE, BASE, &err);
+        tap_ok(m >= 0, "rebuilt over idmapped layers%s%s", err ? ": " : "", err ? err->msg : "");
+        bw_overlay_layers_free(&layers);
+        if (m < 0)
+                return;
+        tap_ok(move_mount(m, "", AT_FDCWD, sp("rebuilt"), MOVE_MOUNT_F_EMPTY_PATH) == 0, "attached");
+        tap_is_int(st_of(sp("upper")).st_uid, BASE, "the upper dir belongs to the range's root");
+
+        tap_is_int(as_container_root(userns, inside, NULL), 0,
+                   "container root sees image files as root's, copies one up, creates, deletes");
+        struct stat cu = st_of(sp("upper/etc/passwd"));
+        tap_ok(cu.st_uid == BASE && cu.st_gid == BASE, "the copied-up file is in the upper layer owned by the range");
+        tap_is_int(st_of(sp("upper/etc")).st_uid, BASE, "so is its copied-up parent");
+        tap_is_int(st_of(sp("upper/etc/new")).st_uid, BASE, "a new file lands in the upper layer owned by the range");
+        tap_is_int(st_of(sp("upper/newdir")).st_uid, BASE, "a new directory too");
+        tap_is_int(st_of(sp("upper/data/owned")).st_uid, BASE + 1000, "container uid 1000 is base+1000 in the upper layer");
+        struct stat wo = st_of(sp("upper/deleteme"));
+        tap_ok(S_ISCHR(wo.st_mode) && wo.st_rdev == 0, "a deletion is a whiteout in the upper layer");
+        tap_ok(tree_sum(sp("l1"), 14695981039346656037ull) == l1 && tree_sum(sp("l2"), 14695981039346656037ull) == l2,
+               "the image layers are unchanged (owners, modes, contents)");
+        tap_is_int(st_of(sp("l1/etc/passwd")).st_size, 11, "the lower passwd keeps its size");
+        umount2(sp("rebuilt"), MNT_DETACH);
+
+        /* The routes of older kernels: lowerdir+ paths, one lowerdir list. */
+        static const char *const names[] = { "fd", "lowerdir+ with /proc/self/fd paths", "a legacy lowerdir list" };
+        for (int how = BW_OVL_ROUTE_PATH; how <= BW_OVL_ROUTE_LEGACY; how++) {
+                bw_overlay_route = how;
+                struct bw_overlay_layers again = { 0 };
+                bw_error_free(take_ptr(err));
+                int m2 = bw_overlay_of_path(sp("merged"), &again, &err) == 1
+                                 ? bw_overlay_idmapped(&again, userns, BASE, BASE, &err) : -1;
+                bw_overlay_route = BW_OVL_ROUTE_FD;
+                bw_overlay_layers_free(&again);
+                tap_ok(m2 >= 0, "rebuilt with %s%s%s", names[how], err ? ": " : "", err ? err->msg : "");
+                if (m2 < 0)
+                        continue;
+                tap_ok(move_mount(m2, "", AT_FDCWD, sp("rebuilt"), MOVE_MOUNT_F_EMPTY_PATH) == 0, "attached");
+                tap_is_int(st_of(sp("rebuilt/etc/hostname")).st_uid, BASE, "an image file shows as the range's root");
+                tap_is_int(st_of(sp("rebuilt/etc/passwd")).st_uid, BASE, "the top layer's passwd is the copied-up one");
+                tap_is_int(st_of(sp("rebuilt/etc/new")).st_uid, BASE, "the upper layer's files are there");
+                tap_ok(access(sp("rebuilt/deleteme"), F_OK) < 0, "and its whiteouts");
+                umount2(sp("rebuilt"), MNT_DETACH);
+                close(m2);
+        }
+        umount2(sp("merged"), MNT_DETACH);
+}
+
+static void test_awkward_paths(void)
+{
+        /* Layer names with ':' ',' ' ' and '\' in them, mounted the legacy way. */
+        const char *names[] = { "a:b", "c,d", "e f", "g\\h" };
+        for (size_t i = 0; i < ARRAY_SIZE(names); i++)
+                put_dir(sp("%s", names[i]), 0, 0, 0755);
+        put_dir(sp("aw-m"), 0, 0, 0755);
+        char data[1024];
+        snprintf(data, sizeof(data), "lowerdir=%s/a\\:b:%s/c\\,d:%s/e f:%s/g\\\\h", scratch_dir, scratch_dir,
+                 scratch_dir, scratch_dir);
+        int r = mount("overlay", sp("aw-m"), "overlay", MS_RDONLY, data);
+        tap_ok(r == 0, "overlay over layers named a:b, c,d, 'e f' and g\\h (%s)", r ? strerror(errno) : "mounted");
+        struct bw_overlay_layers l = { 0 };
+        _cleanup_error_ struct bw_error *err = NULL;
+        if (r == 0 && bw_overlay_of_path(sp("aw-m"), &l, &err) == 1) {
+                int same = bw_strv_len(l.lower) == 4;
+                for (size_t i = 0; same && i < 4; i++) {
+                        same = strcmp(l.lower[i], sp("%s", names[i])) == 0;
+                        if (!same)
+                                printf("# layer %zu: %s\n", i, l.lower[i]);
+                }
+                tap_ok(same, "read back from mountinfo exactly");
+                tap_ok(l.upper == NULL, "a read-only overlay has no upper layer");
+        } else {
+                tap_ok(0, "read back from mountinfo: %s", err ? err->msg : "not an overlay");
+        }
+        bw_overlay_layers_free(&l);
+        umount2(sp("aw-m"), MNT_DETACH);
+
+        /* The same layers added one by one (lowerdir+), as new engines do. */
+        int fs = fsopen("overlay", FSOPEN_CLOEXEC);
+        int ok = fs >= 0;
+        for (size_t i = 0; ok && i < ARRAY_SIZE(names); i++)
+                ok = fsconfig(fs, FSCONFIG_SET_STRING, "lowerdir+", sp("%s", names[i]), 0) == 0;
+        ok = ok && fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) == 0;
+        int mnt = ok ? fsmount(fs, FSMOUNT_CLOEXEC, 0) : -1;
+        ok = mnt >= 0 && move_mount(mnt, "", AT_FDCWD, sp("aw-m"), MOVE_MOUNT_F_EMPTY_PATH) == 0;
+        if (!ok) {
+                tap_skip("this kernel has no lowerdir+", "lowerdir+ layers read back");
+        } else {
+                bw_error_free(take_ptr(err));
+                int same = bw_overlay_of_path(sp("aw-m"), &l, &err) == 1 && bw_strv_len(l.lower) == 4;
+                for (size_t i = 0; same && i < 4; i++)
+                        same = strcmp(l.lower[i], sp("%s", names[i])) == 0;
+                tap_ok(same, "lowerdir+ layers read back from mountinfo in order");
+                bw_overlay_layers_free(&l);
+                umount2(sp("aw-m"), MNT_DETACH);
+        }
+        if (mnt >= 0)
+                close(mnt);
+        if (fs >= 0)
+                close(fs);
+}
+
+/* Docker's overlay2 with many layers: names relative to its root, mounted
+ * from there, on ROOT/ID/merged. */
+static void test_docker_relative(void)
+{
+        const char *dirs[] = { "d2", "d2/la", "d2/la/diff", "d2/lb", "d2/lb/diff", "d2/l", "d2/id", "d2/id/diff",
+                               "d2/id/work", "d2/id/merged", "elsewhere" };
+        for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
+                put_dir(sp("%s", dirs[i]), 0, 0, 0755);
+        int ok = symlink("../la/diff", sp("d2/l/A")) == 0 && symlink("../lb/diff", sp("d2/l/B")) == 0;
+        char cwd[4096];
+        ok = ok && getcwd(cwd, sizeof(cwd)) && chdir(sp("d2")) == 0;
+        ok = ok && mount("overlay", "id/merged", "overlay", 0, "lowerdir=l/A:l/B,upperdir=id/diff,workdir=id/work") == 0;
+        ok = ok && mount("overlay", sp("elsewhere"), "overlay", MS_RDONLY, "lowerdir=l/A:l/B") == 0;
+        if (chdir(cwd) < 0)
+                ok = 0;
+        tap_ok(ok, "overlays mounted with layer names relative to Docker's root");
+        struct bw_overlay_layers l = { 0 };
+        _cleanup_error_ struct bw_error *err = NULL;
+        int r = bw_overlay_of_path(sp("d2/id/merged"), &l, &err);
+        tap_ok(r == 1 && bw_strv_len(l.lower) == 2 && strcmp(l.lower[0], sp("d2/l/A")) == 0 &&
+               strcmp(l.upper, sp("d2/id/diff")) == 0 && strcmp(l.work, sp("d2/id/work")) == 0,
+               "read back as paths under ROOT (the mount point's grandparent)%s%s", err ? ": " : "", err ? err->msg : "");
+        bw_overlay_layers_free(&l);
+        bw_error_free(take_ptr(err));
+        r = bw_overlay_of_path(sp("elsewhere"), &l, &err);
+        tap_ok(r < 0 && err && strstr(err->msg, "l/A") && strstr(err->msg, "not an absolute path"),
+               "refused where the names do not resolve: %s", err ? err->msg : "accepted");
+        umount2(sp("d2/id/merged"), MNT_DETACH);
+        umount2(sp("elsewhere"), MNT_DETACH);
+}
+
+static void test_parse(void)
+{
+        struct bw_overlay_layers l = { 0 };
+        _cleanup_error_ struct bw_error *err = NULL;
+        int r = bw_overlay_parse_options("rw,lowerdir=/x\\134:y:/z::/d1:/d2,upperdir=/u\\054v,workdir=/w,"
+                                         "redirect_dir=on,index=on,metacopy=on,nfs_export=on,xino=off",
+                                         &l, &err);
+        tap_is_int(r, 0, "parse: legacy list with data-only layers");
+        tap_ok(bw_strv_len(l.lower) == 2 && strcmp(l.lower[0], "/x:y") == 0 && strcmp(l.lower[1], "/z") == 0,
+               "parse: '\\:' inside a layer name");
+        tap_ok(bw_strv_len(l.data) == 2 && strcmp(l.data[1], "/d2") == 0, "parse: layers after :: are data-only");
+        tap_is_str(l.upper, "/u,v", "parse: \\054 is a comma");
+        tap_ok(bw_strv_len(l.options) == 3 && bw_strv_contains(l.options, "redirect_dir=on") &&
+               bw_strv_contains(l.options, "metacopy=on") && !bw_strv_contains(l.options, "index=on"),
+               "parse: kept options, index and nfs_export dropped");
+        bw_overlay_layers_free(&l);
+
+        r = bw_overlay_parse_options("rw,lowerdir+=/a,lowerdir+=/b,datadir+=/c", &l, NULL);
+        tap_ok(r == 0 && bw_strv_len(l.lower) == 2 && strcmp(l.lower[1], "/b") == 0 && bw_strv_len(l.data) == 1,
+               "parse: lowerdir+ and datadir+");
+        bw_overlay_layers_free(&l);
+
+        const char *bad[] = { "rw,upperdir=/u,workdir=/w", "lowerdir=/a,upperdir=/u", "lowerdir=l/ABC:l/DEF",
+                              "lowerdir=/a:::/b", "lowerdir=::/b", "lowerdir=/a:" };
+        for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+                _cleanup_error_ struct bw_error *e = NULL;
+                r = bw_overlay_parse_options(bad[i], &l, &e);
+                tap_ok(r < 0 && e && l.lower == NULL, "parse refuses \"%s\": %s", bad[i], e ? e->msg : "accepted");
+        }
+}
+
+int main(void)
+{
+        test_parse();
+        if (scratch_setup("overlay") < 0) {
+                tap_skip("needs root and mount namespaces", "overlay rebuild");
+                return tap_done();
+        }
+        test_docker_like();
+        test_awkward_paths();
+        test_docker_relative();
+        return tap_done();
+}
