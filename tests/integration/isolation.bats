@@ -342,3 +342,19 @@ teardown() { teardown_bundle; }
   [ "${lines[1]}" = 0 ]
   [[ ${lines[2]} =~ ^\ +0\ +200000\ +65536$ ]]
 }
+
+@test "sysctl ping_group_range of every group (Docker's) in a user namespace opens it to the mapped groups" {
+  config_edit '.linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+    | .linux.sysctl = {"net.ipv4.ping_group_range": "0 2147483647"}'
+  run run_in cat /proc/sys/net/ipv4/ping_group_range
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf '0\t65535')" ]
+  # a range of which nothing is mapped is still refused, with the reason
+  config_edit '.linux.sysctl = {"net.ipv4.ping_group_range": "70000 80000"}'
+  run run_in true
+  [ "$status" -ne 0 ]
+  echo "$output"
+  [[ $output == *"writing sysctl net.ipv4.ping_group_range=70000 80000"* ]]
+}
