@@ -106,7 +106,7 @@ host_pid() {
 @test "docker run -it: a real terminal, window size changes reach it, exit status kept" {
   run "$BATS_TEST_DIRNAME/pty_run.py" 30 100 READY 40 120 -- \
     docker run --rm -it --runtime bulwark --network none "$IMG" \
-    sh -c 'tty; echo READY; read x; sleep 1; stty size; exit 7'
+    sh -c 'tty; sleep 1; echo READY; read x; sleep 1; stty size; exit 7'
   echo "$output"
   [ "$status" -eq 7 ]
   [[ $output == *"/dev/pts/"* ]]
@@ -294,22 +294,23 @@ host_pid() {
 
 @test "docker pause/unpause freeze and thaw the container" {
   need_wire
-  docker run -d --name pz --runtime bulwark --network none "$IMG" sh -c 'while :; do date +%s%N >/tmp/tick; sleep 0.1; done'
-  local id pid
+  docker run -d --name pz --runtime bulwark --network none "$IMG" \
+    sh -c 'i=0; while :; do i=$((i + 1)); echo $i >/tmp/tick; sleep 0.1; done'
+  local id pid tick a b
   id=$(docker inspect -f '{{.Id}}' pz)
   pid=$(host_pid pz)
+  tick=/proc/$pid/root/tmp/tick
+  wait_for 20 test -s "$tick"
   docker pause pz
   [ "$(docker inspect -f '{{.State.Paused}}' pz)" = true ]
   [ "$("$BULWARK" --root "$(bw_root_of "$id")" state "$id" | jq -r .status)" = paused ]
   [ "$(cat "$(cgroup_dir_of "$pid" freezer)/freezer.state")" = FROZEN ]
-  grep -q '^State:.*(stopped)\|^State:.*D\|^State:.*S' "/proc/$pid/status"
+  a=$(cat "$tick"); sleep 0.5; b=$(cat "$tick")
+  [ "$a" = "$b" ]
   docker unpause pz
   [ "$(docker inspect -f '{{.State.Paused}}' pz)" = false ]
   [ "$(cat "$(cgroup_dir_of "$pid" freezer)/freezer.state")" = THAWED ]
-  local a b
-  a=$(docker exec pz cat /tmp/tick)
-  sleep 0.5
-  b=$(docker exec pz cat /tmp/tick)
+  a=$(cat "$tick"); sleep 0.5; b=$(cat "$tick")
   [ "$a" != "$b" ]
   docker rm -f pz
 }
