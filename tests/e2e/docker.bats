@@ -202,11 +202,11 @@ host_pid() {
   [ "$(stat -c %u:%g "$E2E/vol/user-file")" = 1000:1000 ]
   # a host file is read inside with its host owner
   echo from-host >"$E2E/vol/host-file"
-  run drun --network none -v "$E2E/vol:/data:ro" "$IMG" sh -c 'cat /data/host-file; stat -c %u /data/host-file; touch /data/new'
+  run --separate-stderr drun --network none -v "$E2E/vol:/data:ro" "$IMG" sh -c 'cat /data/host-file; stat -c %u /data/host-file; touch /data/new'
   [ "$status" -ne 0 ]
   [ "${lines[0]}" = from-host ]
   [ "${lines[1]}" = 0 ]
-  [[ $output == *"Read-only file system"* ]]
+  [[ $stderr == *"Read-only file system"* ]]
 }
 
 @test "named volume: data written by one container is read by the next, owned as written" {
