@@ -121,7 +121,10 @@ ULIMITS=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 @test "podman under bulwark's default policy: an automatic user namespace, root inside is an unprivileged host uid" {
   local saved=("${PM_FLAGS[@]}")
   PM_FLAGS=()
-  run pm run -d --name un --network none "${ULIMITS[@]}" "$IMG" sleep 600
+  # not `run`: conmon keeps the stderr pipe of a detached run open
+  status=0
+  pm run -d --name un --network none "${ULIMITS[@]}" "$IMG" sleep 600 >"$E2E/un.log" 2>&1 || status=$?
+  output=$(cat "$E2E/un.log")
   PM_FLAGS=("${saved[@]}")
   if [ "$status" -ne 0 ] && auto_userns &&
      [[ $output == *"rebuilding the overlay rootfs"* || $output == *"bind-mounting the rootfs"* ]]; then
