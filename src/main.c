@@ -9,6 +9,11 @@
 #include "util/cleanup.h"
 
 static const struct bw_command commands[] = {
+        { "audit", cmd_audit, "report breakout risks in configs, docker inspect output or live Docker containers",
+          "audit [--format text|json|sarif] [--profile P] [--fail-on SEVERITY] [--docker [ID...]] [FILE|DIR|-]..." },
+        { "spec", cmd_spec, "write a hardened default config.json into a bundle",
+          "spec [--bundle DIR] [--rootless]" },
+        { "features", cmd_features, "print the OCI features document (what this runtime supports)", "features" },
         { "create", cmd_create, "create a container; its init waits for start",
           "create [--bundle DIR] [--pid-file FILE] [--console-socket SOCK] [--no-pivot] [--no-new-keyring] [--preserve-fds N] ID" },
         { "start", cmd_start, "start the process of a created container", "start ID" },
@@ -28,6 +33,12 @@ static const struct bw_command commands[] = {
         { "spec", cmd_spec, "write a hardened default config.json into a bundle",
           "spec [--bundle DIR] [--rootless]" },
         { "features", cmd_features, "print the OCI features document (what this runtime supports)", "features" },
+        { "pause", cmd_pause, "freeze every process of a running container", "pause ID" },
+        { "resume", cmd_resume, "thaw a paused container", "resume ID" },
+        { "update", cmd_update, "change a running container's resource limits",
+          "update [--resources FILE|-] [--memory N] [--memory-swap N] [--memory-reservation N] [--pids-limit N] [--cpu-shares N] [--cpu-quota N] [--cpu-period N] [--cpuset-cpus S] [--cpuset-mems S] [--blkio-weight N] ID" },
+        { "events", cmd_events, "print a container's resource statistics (and OOM events) as JSON lines",
+          "events [--stats] [--interval D] ID" },
         { "validate", cmd_validate, "check a config.json and report exactly what is wrong where",
           "validate [--bundle DIR | FILE]" },
         { "version", cmd_version, "print version, commit, OCI spec and libseccomp versions", "version" },

@@ -17,3 +17,7 @@ BW_COMMAND(state);
 BW_COMMAND(validate);
 BW_COMMAND(version);
 BW_COMMAND(audit);
+BW_COMMAND(pause);
+BW_COMMAND(resume);
+BW_COMMAND(update);
+BW_COMMAND(events);

@@ -17,6 +17,7 @@ BW_COMMAND(create)
                 bw_debug("running from a sealed copy of bulwark; copying and re-executing took %lld us",
                          bw_selfclone_cost_ns() / 1000);
         c.opts.root = g->root;
+        bw_cli_policy_opts(g, &c.opts);
         pid_t pid;
         return bw_container_create(&c.opts, &pid, err) < 0 ? -1 : 0;
 }

@@ -13,3 +13,13 @@ struct bw_cli_create {
 /* Parse create's or run's arguments (run also takes --detach, --keep). */
 int bw_cli_parse_create(const char *cmd, bool is_run, int argc, char **argv, struct bw_cli_create *out,
                         struct bw_error **err);
+
+/* The global flags create and run pass on: the policy and the cgroup driver. */
+#include "cli/cli.h"
+static inline void bw_cli_policy_opts(const struct bw_globals *g, struct bw_create_opts *o)
+{
+        o->policy_file = g->policy_file;
+        o->profile = g->profile;
+        o->policy_mode = g->policy_mode;
+        o->systemd_cgroup = g->systemd_cgroup;
+}

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "runtime/cgroups.h"
 #include "runtime/store.h"
 #include "util/cleanup.h"
 
@@ -18,7 +19,7 @@ static json_t *entry_json(const char *root, const char *id)
         _cleanup_(bw_state_clear) struct bw_state s = { 0 };
         if (bw_state_read(&e, &s, NULL) < 0)
                 return NULL;
-        json_t *j = bw_state_oci_json(&s, bw_state_status(&e, &s));
+        json_t *j = bw_state_oci_json(&s, bw_container_status(&e, &s));
         if (!j)
                 return NULL;
         json_object_set_new(j, "created", json_string(s.created ? s.created : ""));

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "cli/commands.h"
+#include "runtime/cgroups.h"
 #include "runtime/container.h"
 #include "util/cleanup.h"
 #include "util/strv.h"
@@ -94,7 +95,10 @@ BW_COMMAND(ps)
                 return -1;
         _cleanup_free_ pid_t *pids = NULL;
         size_t n = 0;
-        if (bw_container_pids(&s, &pids, &n, err) < 0)
+        int r = bw_ctr_cgroup_pids(&e, id, &pids, &n, err);
+        if (r == -ENOENT)
+                r = bw_container_pids(&s, &pids, &n, err);
+        if (r < 0)
                 return -1;
         if (json) {
                 printf("[");

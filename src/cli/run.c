@@ -30,6 +30,7 @@ BW_COMMAND(run)
                 bw_debug("running from a sealed copy of bulwark; copying and re-executing took %lld us",
                          bw_selfclone_cost_ns() / 1000);
         c.opts.root = g->root;
+        bw_cli_policy_opts(g, &c.opts);
         /* When init is forked by an intermediate process (a user namespace
          * joined by path), it must still become our child to be waited for. */
         prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);

@@ -3,6 +3,7 @@
 #include <stdio.h>
 
 #include "cli/commands.h"
+#include "runtime/cgroups.h"
 #include "runtime/store.h"
 #include "util/cleanup.h"
 
@@ -16,7 +17,7 @@ BW_COMMAND(state)
         _cleanup_(bw_state_clear) struct bw_state s = { 0 };
         if (bw_state_read(&e, &s, err) < 0)
                 return -1;
-        _cleanup_json_ json_t *j = bw_state_oci_json(&s, bw_state_status(&e, &s));
+        _cleanup_json_ json_t *j = bw_state_oci_json(&s, bw_container_status(&e, &s));
         if (!j)
                 return bw_error_msg(err, -ENOMEM, "building the state of %s", argv[1]);
         json_object_set_new(j, "rootfs", json_string(s.rootfs));

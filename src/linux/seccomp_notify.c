@@ -67,18 +67,11 @@ static int socket_address(const char *path, struct sockaddr_un *sa, int *dirfd, 
         return 0;
 }
 
-int bw_seccomp_notify_send(int listener_fd, const char *socket_path, const char *state_json,
-                           struct bw_error **err)
+int bw_seccomp_notify_connect(const char *socket_path, struct bw_error **err)
 {
-        if (listener_fd < 0 || !socket_path || !state_json)
-                return bw_error_msg(err, -EINVAL, "sending the seccomp listener: missing fd, path or state");
-        int r = check_state(state_json, err);
-        if (r < 0)
-                return r;
-
         struct sockaddr_un sa;
         _cleanup_close_ int dirfd = -1;
-        r = socket_address(socket_path, &sa, &dirfd, err);
+        int r = socket_address(socket_path, &sa, &dirfd, err);
         if (r < 0)
                 return r;
         _cleanup_close_ int sock = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -88,7 +81,16 @@ int bw_seccomp_notify_send(int listener_fd, const char *socket_path, const char 
                 return bw_error_set(err, -errno,
                                     "connecting to seccomp listener %s (is the seccomp agent running?)",
                                     socket_path);
+        return take_fd(sock);
+}
 
+int bw_seccomp_notify_send_on(int sock, int listener_fd, const char *state_json, struct bw_error **err)
+{
+        if (sock < 0 || listener_fd < 0 || !state_json)
+                return bw_error_msg(err, -EINVAL, "sending the seccomp listener: missing socket, fd or state");
+        int r = check_state(state_json, err);
+        if (r < 0)
+                return r;
         size_t len = strlen(state_json), off = 0;
         union {
                 char buf[CMSG_SPACE(sizeof(int))];
@@ -112,10 +114,24 @@ int bw_seccomp_notify_send(int listener_fd, const char *socket_path, const char 
                 if (n < 0 && errno == EINTR)
                         continue;
                 if (n <= 0)
-                        return bw_error_set(err, n < 0 ? -errno : -EIO, "sending the seccomp listener to %s",
-                                            socket_path);
+                        return bw_error_set(err, n < 0 ? -errno : -EIO, "sending the seccomp listener to its agent");
                 fd_sent = true;
                 off += (size_t)n;
         }
         return 0;
+}
+
+int bw_seccomp_notify_send(int listener_fd, const char *socket_path, const char *state_json,
+                           struct bw_error **err)
+{
+        if (listener_fd < 0 || !socket_path || !state_json)
+                return bw_error_msg(err, -EINVAL, "sending the seccomp listener: missing fd, path or state");
+        int r = check_state(state_json, err);
+        if (r < 0)
+                return r;
+        _cleanup_close_ int sock = bw_seccomp_notify_connect(socket_path, err);
+        if (sock < 0)
+                return sock;
+        r = bw_seccomp_notify_send_on(sock, listener_fd, state_json, err);
+        return r < 0 ? bw_error_wrap(err, "seccomp listener %s", socket_path) : 0;
 }

@@ -24,3 +24,10 @@ char *bw_seccomp_process_state(pid_t pid, const char *metadata, json_t *containe
  * the one descriptor sent. The caller keeps listener_fd and closes it. */
 int bw_seccomp_notify_send(int listener_fd, const char *socket_path, const char *state_json,
                            struct bw_error **err);
+
+/* The two halves of bw_seccomp_notify_send, for a sender that can no longer
+ * reach the socket's path when it has the listener (the container's init,
+ * inside its rootfs): connect first (returns the connected fd), send later.
+ * Sending uses only sendmsg, which a profile may not notify on. */
+int bw_seccomp_notify_connect(const char *socket_path, struct bw_error **err);
+int bw_seccomp_notify_send_on(int sock, int listener_fd, const char *state_json, struct bw_error **err);

@@ -23,6 +23,9 @@
 #include "linux/process.h"
 #include "linux/terminal.h"
 #include "oci/load.h"
+#include "runtime/cgroups.h"
+#include "runtime/policy_gate.h"
+#include "runtime/seccomp_setup.h"
 #include "runtime/hooks.h"
 #include "runtime/init.h"
 #include "runtime/sync.h"
@@ -75,8 +78,8 @@ int bw_bundle_load(const char *bundle, char **abs_bundle, struct oci_config **co
 
 static int load_saved_config(const struct bw_store_entry *e, struct oci_config **c, struct bw_error **err)
 {
-        _cleanup_free_ char *path = NULL;
-        if (asprintf(&path, "%s/" SAVED_CONFIG, e->path) < 0)
+        _cleanup_free_ char *path = bw_saved_config_path(e->path);
+        if (!path)
                 return -ENOMEM;
         return oci_config_load_file(path, c, err);
 }
@@ -205,7 +208,8 @@ static uint64_t clone_flags(const struct oci_config *c)
 {
         uint64_t f = 0;
         for (size_t i = 0; c->linux && i < c->linux->n_namespaces; i++)
-                if (!c->linux->namespaces[i].path && c->linux->namespaces[i].type != OCI_NS_TIME)
+                if (!c->linux->namespaces[i].path && c->linux->namespaces[i].type != OCI_NS_TIME &&
+                    c->linux->namespaces[i].type != OCI_NS_CGROUP) /* init unshares it once in its cgroup */
                         f |= bw_ns_clone_flag(c->linux->namespaces[i].type);
         return f;
 }
@@ -247,6 +251,8 @@ struct created {
         struct bw_store_entry entry;
         pid_t pid;
         bool keep;
+        bool cgroup_record;  /* a cgroup may have been made: remove it */
+        const char *id;
 };
 
 static void created_cleanup(struct created *c)
@@ -260,6 +266,8 @@ static void created_cleanup(struct created *c)
                 while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
                         ;
         }
+        if (c->cgroup_record)
+                bw_ctr_cgroup_remove(&c->entry, c->id, NULL);
         if (c->entry.dir_fd >= 0)
                 bw_store_remove(&c->entry, NULL);
         bw_store_entry_close(&c->entry);
@@ -267,7 +275,7 @@ static void created_cleanup(struct created *c)
 
 static int parent_steps(const struct bw_create_opts *o, const struct oci_config *c, const char *bundle,
                         const char *rootfs, const struct bw_userns_plan *plan, pid_t pid, int sync_fd,
-                        struct bw_error **err)
+                        struct bw_cgroup *cg, struct bw_error **err)
 {
         if (c->linux && oci_config_namespace(c, OCI_NS_USER) && !oci_config_namespace(c, OCI_NS_USER)->path) {
                 int r = bw_idmap_write(pid, &c->linux->uid_mappings, &c->linux->gid_mappings, err);
@@ -285,8 +293,12 @@ static int parent_steps(const struct bw_create_opts *o, const struct oci_config 
                 if (r < 0)
                         return r;
         }
-        /* Cgroups (their own issue) are joined here, before init runs any
-         * of the container's code: bw_cgroup_enter(pid, c->linux). */
+        /* Before init runs any of the container's code. */
+        if (cg) {
+                int r = bw_cgroup_add_pid(cg, pid, err);
+                if (r < 0)
+                        return r;
+        }
         if (bw_sync_send(sync_fd, BW_SYNC_GO, (int)pid, NULL, err) < 0)
                 return -EPIPE;
         if (c->hooks.prestart.n || c->hooks.create_runtime.n) {
@@ -318,9 +330,14 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
         r = bw_bundle_load(o->bundle, &bundle, &c, err);
         if (r < 0)
                 return r;
+        /* The policy first: it may rewrite what the checks below see. */
+        struct bw_policy_choice pc = { o->policy_file, o->profile, o->policy_mode };
+        if ((r = bw_policy_gate(c, &pc, err)) < 0)
+                return r;
         if ((r = check_config(c, err)) < 0)
                 return r;
-        /* Policy (its own issue) checks or hardens c here. */
+        if ((r = bw_cgroup_default_devices(c)) < 0)
+                return r;
         char rootfs[PATH_MAX];
         _cleanup_free_ char *rp = NULL;
         if (c->root.path[0] == '/' ? !(rp = strdup(c->root.path)) : asprintf(&rp, "%s/%s", bundle, c->root.path) < 0)
@@ -328,11 +345,18 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
         if (!realpath(rp, rootfs))
                 return bw_error_set(err, -errno, "rootfs %s (root.path in config.json)", rp);
 
-        _cleanup_(created_cleanup) struct created cr = { .entry = { .dir_fd = -1 } };
+        _cleanup_(created_cleanup) struct created cr = { .entry = { .dir_fd = -1 }, .id = o->id };
         r = bw_store_create(o->root, o->id, &cr.entry, err);
         if (r < 0)
                 return r;
-        if ((r = save_config(&cr.entry, bundle, err)) < 0)
+        if ((r = save_config(&cr.entry, bundle, err)) < 0 || (r = bw_policy_save_effective(&cr.entry, c, err)) < 0)
+                return r;
+        _cleanup_(bw_seccomp_setup_clear) struct bw_seccomp_setup sc = { .agent_fd = -1 };
+        if ((r = bw_seccomp_setup_prepare(c, o->root, &sc, err)) < 0)
+                return r;
+        cr.cgroup_record = true;
+        _cleanup_(bw_ctr_cgroup_close) struct bw_ctr_cgroup cg = { 0 };
+        if ((r = bw_ctr_cgroup_prepare(&cr.entry, o->id, c, o->systemd_cgroup, &cg, err)) < 0)
                 return r;
         /* A user namespace without mappings gets a range of its own (after
          * the state directory exists: it is what marks the range in use). */
@@ -380,6 +404,7 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
                         .new_userns = userns && !userns->path, .user_joined = two_stage,
                         .no_pivot = o->no_pivot,
                         .no_new_keyring = o->no_new_keyring, .preserve_fds = o->preserve_fds,
+                        .seccomp = &sc,
                 };
                 bw_init_run(&ctx);
         }
@@ -396,7 +421,7 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
                         return bw_error_wrap(err, "creating container %s", o->id);
                 pid = cr.pid = m.value;
         }
-        if ((r = parent_steps(o, c, bundle, rootfs, &plan, pid, mine, err)) < 0)
+        if ((r = parent_steps(o, c, bundle, rootfs, &plan, pid, mine, cg.cg, err)) < 0)
                 return r;
 
         struct bw_state s = {
@@ -569,13 +594,19 @@ int bw_container_kill(const char *root, const char *id, int sig, bool all, struc
                 return r;
         if (bw_state_status(&e, &s) == BW_STATUS_STOPPED)
                 return bw_error_msg(err, -ESRCH, "container %s is not running", id);
+        if (all && (r = bw_ctr_cgroup_signal(&e, id, sig, err)) != -ENOENT)
+                return r < 0 ? r : 0;
         return kill_locked(&s, sig, all, err);
 }
 
 /* The state directory goes, and the id range lets go of the container
  * (freed when its rootfs is gone too). */
+/* Everything a container owns outside its state dir goes first (its cgroup,
+ * its id range), so a failed delete can be retried with the state intact. */
 static int remove_container(const char *root, const char *id, struct bw_store_entry *e, struct bw_error **err)
 {
+        if (bw_ctr_cgroup_remove(e, id, err) < 0)
+                return -1;
         _cleanup_error_ struct bw_error *re = NULL;
         if (bw_userns_auto_release(root, id, &re) < 0)
                 bw_warn("%s", re->msg);
@@ -600,6 +631,8 @@ int bw_container_delete(const char *root, const char *id, bool force, struct bw_
         if (st == BW_STATUS_RUNNING && !force)
                 return bw_error_msg(err, -EBUSY, "container %s is running; stop it first (bulwark kill) or use delete --force", id);
         if (st != BW_STATUS_STOPPED) {
+                /* Through the cgroup first: it also thaws a paused one. */
+                bw_ctr_cgroup_signal(&e, id, SIGKILL, NULL);
                 kill_locked(&s, SIGKILL, true, NULL);
                 if (!bw_wait_gone(s.pid, s.start_time, 10000))
                         return bw_error_msg(err, -EBUSY, "container %s: init %d did not die after SIGKILL", id, (int)s.pid);
@@ -610,6 +643,5 @@ int bw_container_delete(const char *root, const char *id, bool force, struct bw_
                 _cleanup_free_ char *text = bw_state_json_text(id, s.bundle, &c->annotations, 0, BW_STATUS_STOPPED);
                 warn_hooks(&c->hooks.poststop, "poststop", text ? text : "{}");
         }
-        /* Cgroups (their own issue) are removed here. */
         return remove_container(root, id, &e, err);
 }

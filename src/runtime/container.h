@@ -18,6 +18,10 @@ struct bw_create_opts {
         bool no_pivot;
         bool no_new_keyring;
         int preserve_fds;
+        bool systemd_cgroup;         /* --systemd-cgroup */
+        const char *policy_file;     /* --policy; these three NULL: policy file or defaults */
+        const char *profile;         /* --profile */
+        const char *policy_mode;     /* --policy-mode */
 };
 
 /* Create the container and leave its init parked, a child of this process.

@@ -4,6 +4,7 @@
 #include <fcntl.h>
 #include <grp.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,10 @@
 #include "linux/process.h"
 #include "linux/terminal.h"
 #include "oci/load.h"
+#include "runtime/cgroups.h"
 #include "runtime/container.h"
+#include "runtime/policy_gate.h"
+#include "runtime/seccomp_setup.h"
 #include "runtime/init.h"
 #include "runtime/store.h"
 #include "util/cleanup.h"
@@ -133,10 +137,15 @@ static int open_namespaces(pid_t pid, uint64_t start, struct ns_fds *n, struct b
 }
 
 static _Noreturn void child(const struct bw_exec_opts *o, const struct oci_config *c, struct oci_process *p,
-                            struct ns_fds *ns, int errpipe)
+                            struct ns_fds *ns, int errpipe, int gopipe, struct bw_seccomp_setup *sc)
 {
         _cleanup_error_ struct bw_error *err = NULL;
         prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+        /* Wait until the parent has put us in the container's cgroup. */
+        char go;
+        if (read(gopipe, &go, 1) != 1)
+                _exit(126);
+        close(gopipe);
         /* The user namespace first (the others belong to it), mount last. */
         static const enum oci_ns_type order[] = { OCI_NS_USER, OCI_NS_IPC, OCI_NS_UTS, OCI_NS_NETWORK,
                                                   OCI_NS_CGROUP, OCI_NS_MOUNT };
@@ -163,7 +172,7 @@ static _Noreturn void child(const struct bw_exec_opts *o, const struct oci_confi
                 bw_error_set(&err, -ENOMEM, "setting HOME");
                 goto fail;
         }
-        if (bw_process_final_steps(p, c->linux ? c->linux->personality : NULL, o->preserve_fds, &err) < 0)
+        if (bw_process_final_steps(p, c->linux ? c->linux->personality : NULL, o->preserve_fds, sc, &err) < 0)
                 goto fail;
         {
                 _cleanup_free_ char *path = bw_process_find_exec(p->args[0], p->env);
@@ -172,6 +181,8 @@ static _Noreturn void child(const struct bw_exec_opts *o, const struct oci_confi
                         goto fail;
                 }
                 bw_process_reset_signals();
+                if (bw_seccomp_setup_install(sc, p->no_new_privileges, false, &err) < 0)
+                        goto fail;
                 char *empty[] = { NULL };
                 execve(path, p->args, p->env ? p->env : empty);
                 bw_error_set(&err, -errno, "executing %s", path);
@@ -190,6 +201,7 @@ int bw_exec_start(const struct bw_exec_opts *o, pid_t *pid_out, struct bw_error 
 {
         _cleanup_(bw_state_clear) struct bw_state s = { 0 };
         _cleanup_(config_freep) struct oci_config *c = NULL;
+        _cleanup_(bw_ctr_cgroup_close) struct bw_ctr_cgroup cg = { 0 };
         {
                 /* Hold the lock only to read a consistent state. */
                 _cleanup_(bw_store_entry_close) struct bw_store_entry e = { .dir_fd = -1 };
@@ -201,11 +213,13 @@ int bw_exec_start(const struct bw_exec_opts *o, pid_t *pid_out, struct bw_error 
                 enum bw_status st = bw_state_status(&e, &s);
                 if (st != BW_STATUS_RUNNING && st != BW_STATUS_CREATED)
                         return bw_error_msg(err, -ESRCH, "container %s is %s; exec needs a running container", o->id, bw_status_name(st));
-                _cleanup_free_ char *cfg = NULL;
-                if (asprintf(&cfg, "%s/config.json", e.path) < 0)
+                _cleanup_free_ char *cfg = bw_saved_config_path(e.path);
+                if (!cfg)
                         return -ENOMEM;
                 if ((r = oci_config_load_file(cfg, &c, err)) < 0)
                         return bw_error_wrap(err, "container %s's saved config", o->id);
+                if ((r = bw_ctr_cgroup_open(&e, o->id, &cg, err)) < 0 && r != -ENOENT)
+                        return r;
         }
         _cleanup_(process_freep) struct oci_process *pf = NULL;
         struct oci_process *p = c->process;
@@ -229,22 +243,49 @@ int bw_exec_start(const struct bw_exec_opts *o, pid_t *pid_out, struct bw_error 
                 return -EPERM;
         if (ns.fd[OCI_NS_TIME] >= 0 && bw_ns_join_fd(OCI_NS_TIME, ns.fd[OCI_NS_TIME], "of the container", err) < 0)
                 return -EPERM;
-        int ep[2];
+        _cleanup_(bw_seccomp_setup_clear) struct bw_seccomp_setup sc = { .agent_fd = -1 };
+        if ((r = bw_seccomp_setup_prepare(c, o->root, &sc, err)) < 0 ||
+            (r = bw_seccomp_setup_state(&sc, o->id, s.bundle, &c->annotations, s.pid, err)) < 0)
+                return r;
+        int ep[2], gp[2];
         if (pipe2(ep, O_CLOEXEC) < 0)
                 return bw_error_set(err, -errno, "creating the exec error pipe");
+        if (pipe2(gp, O_CLOEXEC) < 0) {
+                close(ep[0]);
+                close(ep[1]);
+                return bw_error_set(err, -errno, "creating the exec pipe");
+        }
         pid_t pid = fork();
         if (pid < 0) {
                 close(ep[0]);
                 close(ep[1]);
+                close(gp[0]);
+                close(gp[1]);
                 return bw_error_set(err, -errno, "forking the exec process");
         }
         if (pid == 0) {
                 close(ep[0]);
-                child(o, c, p, &ns, ep[1]);
+                close(gp[1]);
+                child(o, c, p, &ns, ep[1], gp[0], &sc);
         }
         close(ep[1]);
-        /* Cgroups (their own issue): the new process joins the container's
-         * cgroup here, before it can run the user's code. */
+        close(gp[0]);
+        /* The new process joins the container's cgroup before it can run
+         * the user's code; it waits for the byte on gp. */
+        _cleanup_error_ struct bw_error *cgerr = NULL;
+        if (cg.cg && bw_cgroup_add_pid(cg.cg, pid, &cgerr) < 0) {
+                close(gp[1]);
+                close(ep[0]);
+                kill(pid, SIGKILL);
+                while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+                        ;
+                *err = take_ptr(cgerr);
+                return bw_error_wrap(err, "exec in container %s", o->id);
+        }
+        if (write(gp[1], "g", 1) != 1) {
+                /* the child died: its error pipe tells why */
+        }
+        close(gp[1]);
         int code = 0;
         char msg[4096];
         ssize_t n = read(ep[0], &code, sizeof(code));

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "linux/masks.h"
 #include "linux/mounts.h"
 #include "linux/namespaces.h"
+#include "linux/ping_range.h"
 #include "linux/process.h"
 #include "linux/rootfs.h"
 #include "linux/terminal.h"
@@ -115,6 +117,8 @@ static int inside_settings(const struct bw_init_ctx *ctx, struct bw_error **err)
                 if (r < 0)
                         return r;
         }
+        if ((r = bw_ping_range_setup(c, err)) < 0)
+                return r;
         for (size_t i = 0; l && l->masked_paths && l->masked_paths[i]; i++) {
                 r = bw_mask_path(l->masked_paths[i], err);
                 if (r < 0)
@@ -167,7 +171,7 @@ static char *hook_state(const struct bw_init_ctx *ctx, pid_t pid, enum bw_status
  * possible: limits and ids while we are still root, capabilities after the
  * uid change, fds and signals last. */
 int bw_process_final_steps(const struct oci_process *p, const struct oci_personality *persona,
-                           int preserve_fds, struct bw_error **err)
+                           int preserve_fds, struct bw_seccomp_setup *sc, struct bw_error **err)
 {
         int r = bw_process_set_rlimits(p->rlimits, p->n_rlimits, err);
         if (r < 0)
@@ -191,6 +195,10 @@ int bw_process_final_steps(const struct oci_process *p, const struct oci_persona
                 if ((r = bw_caps_keep_across_setuid(err)) < 0)
                         return r;
         }
+        /* Without no_new_privs, loading the filter needs CAP_SYS_ADMIN:
+         * load it while we still have it. */
+        if ((r = bw_seccomp_setup_install(sc, p->no_new_privileges, true, err)) < 0)
+                return r;
         if ((r = bw_process_set_user(&p->user, err)) < 0)
                 return r;
         if (p->capabilities.present && (r = bw_caps_apply(&p->capabilities, err)) < 0)
@@ -201,8 +209,7 @@ int bw_process_final_steps(const struct oci_process *p, const struct oci_persona
          * survives the execve. */
         if ((r = bw_process_cloexec_from(3 + preserve_fds, err)) < 0)
                 return r;
-        /* Seccomp (its own issue) is loaded here, last, so that it need
-         * not allow anything the steps above use. */
+        /* With no_new_privs the caller loads seccomp, last before execve. */
         return 0;
 }
 
@@ -230,6 +237,12 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
         }
         if (join_namespaces(c, ctx->user_joined, ctx->new_userns, &err) < 0)
                 fail(ctx, err, false);
+        /* Only now, inside the container's cgroup (the parent put us there
+         * before GO): a new cgroup namespace is rooted where it is made. */
+        if (has_new_ns(c, OCI_NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
+                bw_error_set(&err, -errno, "creating the cgroup namespace");
+                fail(ctx, err, false);
+        }
         if (!oci_config_namespace(c, OCI_NS_MOUNT)) {
                 bw_error_msg(&err, -EINVAL, "the config has no mount namespace; add {\"type\": \"mount\"} to linux.namespaces");
                 fail(ctx, err, false);
@@ -290,7 +303,9 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
                 bw_error_set(&err, -ENOMEM, "setting HOME");
                 fail(ctx, err, true);
         }
-        if (bw_process_final_steps(p, c->linux ? c->linux->personality : NULL, ctx->preserve_fds, &err) < 0)
+        if (bw_seccomp_setup_state(ctx->seccomp, ctx->id, ctx->bundle, &c->annotations, host_pid, &err) < 0 ||
+            bw_process_final_steps(p, c->linux ? c->linux->personality : NULL, ctx->preserve_fds, ctx->seccomp,
+                                   &err) < 0)
                 fail(ctx, err, true);
         /* Looked up after chdir and the uid change: relative names resolve
          * from process.cwd, and only what the user may run is found. */
@@ -300,6 +315,9 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
                 fail(ctx, err, true);
         }
         bw_process_reset_signals();
+        /* Last: the filter need not allow anything we did above. */
+        if (bw_seccomp_setup_install(ctx->seccomp, p->no_new_privileges, false, &err) < 0)
+                fail(ctx, err, true);
         char *empty[] = { NULL };
         execve(path, p->args, p->env ? p->env : empty);
         bw_error_set(&err, -errno, "executing %s", path);

@@ -3,6 +3,7 @@
 #include <stdbool.h>
 
 #include "oci/spec.h"
+#include "runtime/seccomp_setup.h"
 #include "util/error.h"
 
 struct bw_init_ctx {
@@ -18,6 +19,7 @@ struct bw_init_ctx {
         bool no_pivot;
         bool no_new_keyring;
         int preserve_fds;
+        struct bw_seccomp_setup *seccomp; /* compiled by the parent; NULL or empty: none */
 };
 
 _Noreturn void bw_init_run(const struct bw_init_ctx *ctx);
@@ -32,4 +34,4 @@ static inline bool bw_init_joined_by_parent(enum oci_ns_type t)
 /* From rlimits to close-on-exec of our fds: what every process entering
  * the container does last before execve (init and exec). */
 int bw_process_final_steps(const struct oci_process *p, const struct oci_personality *persona,
-                           int preserve_fds, struct bw_error **err);
+                           int preserve_fds, struct bw_seccomp_setup *sc, struct bw_error **err);

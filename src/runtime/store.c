@@ -238,6 +238,7 @@ const char *bw_status_name(enum bw_status s)
         case BW_STATUS_CREATING: return "creating";
         case BW_STATUS_CREATED: return "created";
         case BW_STATUS_RUNNING: return "running";
+        case BW_STATUS_PAUSED: return "paused";
         default: return "stopped";
         }
 }

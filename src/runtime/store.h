@@ -47,7 +47,7 @@ int bw_state_write(const struct bw_store_entry *e, const struct bw_state *s, str
 int bw_state_read(const struct bw_store_entry *e, struct bw_state *s, struct bw_error **err);
 void bw_state_clear(struct bw_state *s);
 
-enum bw_status { BW_STATUS_CREATING, BW_STATUS_CREATED, BW_STATUS_RUNNING, BW_STATUS_STOPPED };
+enum bw_status { BW_STATUS_CREATING, BW_STATUS_CREATED, BW_STATUS_RUNNING, BW_STATUS_STOPPED, BW_STATUS_PAUSED };
 const char *bw_status_name(enum bw_status s);
 /* Status from the live system: is init alive, and still parked on the fifo? */
 enum bw_status bw_state_status(const struct bw_store_entry *e, const struct bw_state *s);

@@ -265,13 +265,13 @@ teardown() { teardown_bundle; }
   cp "$BULWARK" "$bin"
   chmod -R a+rX "$BUNDLE"
   mkdir -p "$BUNDLE/state-rootless" && chown "$user" "$BUNDLE/state-rootless"
-  run su -s /bin/sh "$user" -c "$bin --root $BUNDLE/state-rootless run --bundle $BUNDLE rl"
+  run su -s /bin/sh "$user" -c "$bin --root $BUNDLE/state-rootless $BW_POLICY run --bundle $BUNDLE rl"
   [ "$status" -eq 0 ]
   [ "${lines[0]}" = 0 ]
   [[ ${lines[1]} =~ ^\ +0\ +$range\ +65536$ ]]
   # A range the user does not own is refused by newuidmap, with our hint.
   config_edit '.linux.uidMappings[0].hostID = 1 | .linux.gidMappings[0].hostID = 1'
-  run su -s /bin/sh "$user" -c "$bin --root $BUNDLE/state-rootless run --bundle $BUNDLE rl2"
+  run su -s /bin/sh "$user" -c "$bin --root $BUNDLE/state-rootless $BW_POLICY run --bundle $BUNDLE rl2"
   [ "$status" -ne 0 ]
   [[ $output == *"/etc/subuid"* ]]
 }

@@ -15,7 +15,7 @@ teardown() { teardown_bundle; }
 
 @test "run: a container killed by a signal exits 128+N" {
   config_edit '.process.args = ["sleep", "100"]'
-  "$BULWARK" --root "$BW_ROOT" run --bundle "$BUNDLE" sig >"$BUNDLE/run.out" 2>&1 &
+  "$BULWARK" --root "$BW_ROOT" $BW_POLICY run --bundle "$BUNDLE" sig >"$BUNDLE/run.out" 2>&1 &
   local runner=$!
   for _ in $(seq 50); do [ "$(state_of sig 2>/dev/null)" = running ] && break; sleep 0.1; done
   [ "$(state_of sig)" = running ]
@@ -30,7 +30,7 @@ teardown() { teardown_bundle; }
 
 @test "run: signals sent to bulwark are forwarded to the container" {
   config_edit '.process.args = ["sh", "-c", "trap \"echo got-usr1; exit 7\" USR1; echo ready; while :; do sleep 0.05; done"]'
-  "$BULWARK" --root "$BW_ROOT" run --bundle "$BUNDLE" fwd >"$BUNDLE/run.out" 2>&1 &
+  "$BULWARK" --root "$BW_ROOT" $BW_POLICY run --bundle "$BUNDLE" fwd >"$BUNDLE/run.out" 2>&1 &
   local runner=$!
   for _ in $(seq 50); do grep -q ready "$BUNDLE/run.out" && break; sleep 0.1; done
   kill -USR1 $runner
@@ -235,7 +235,7 @@ teardown() { teardown_bundle; }
 
 @test "a create killed mid-way leaves no process, and delete --force removes the rest" {
   config_edit '.process.args = ["sleep", "100"] | .hooks = {createRuntime: [{path: "/bin/sleep", args: ["sleep", "30"]}]}'
-  "$BULWARK" --root "$BW_ROOT" create --bundle "$BUNDLE" killed </dev/null >/dev/null 2>&1 &
+  "$BULWARK" --root "$BW_ROOT" $BW_POLICY create --bundle "$BUNDLE" killed </dev/null >/dev/null 2>&1 &
   local creator=$!
   for _ in $(seq 50); do pgrep -P $creator >/dev/null && break; sleep 0.1; done
   # init is the creator's child that is not the hook

@@ -52,7 +52,7 @@ teardown() {
   mkdir -p "$BUNDLE/shared"
   config_edit --arg s "$BUNDLE/shared" '.process.args = ["sleep", "100"]
     | .mounts += [{"destination": "/shared", "type": "bind", "source": $s, "options": ["rbind"]}]'
-  "$bin" --root "$BW_ROOT" create --bundle "$BUNDLE" exe >/dev/null 2>&1 </dev/null
+  "$bin" --root "$BW_ROOT" $BW_POLICY create --bundle "$BUNDLE" exe >/dev/null 2>&1 </dev/null
   local pid
   pid=$(bw state exe | jq -r .pid)
   # From inside the container (its mount and pid namespaces, as root with

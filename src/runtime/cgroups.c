@@ -1,0 +1,305 @@
+#include "runtime/cgroups.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "oci/default.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+
+void bw_ctr_cgroup_close(struct bw_ctr_cgroup *c)
+{
+        bw_cgroup_free(c->cg);
+        bw_cg_system_free(c->sys);
+        c->cg = NULL;
+        c->sys = NULL;
+}
+
+static int push_rule(struct oci_resources *res, char type, int64_t major, int64_t minor, const char *access)
+{
+        struct oci_device_rule *v = realloc(res->devices, (res->n_devices + 1) * sizeof(*v));
+        if (!v)
+                return -ENOMEM;
+        res->devices = v;
+        struct oci_device_rule d = { .allow = true, .type = type, .access = strdup(access) };
+        if (major >= 0)
+                d.major = (oci_opt_i64){ true, major };
+        if (minor >= 0)
+                d.minor = (oci_opt_i64){ true, minor };
+        if (!d.access)
+                return -ENOMEM;
+        v[res->n_devices++] = d;
+        return 0;
+}
+
+int bw_cgroup_default_devices(struct oci_config *c)
+{
+        if (!c->linux)
+                return 0;
+        struct oci_resources *res = &c->linux->resources;
+        bool restricts = false;
+        for (size_t i = 0; i < res->n_devices; i++)
+                restricts |= !res->devices[i].allow;
+        if (!restricts)
+                return 0;
+        int r = 0;
+        for (const struct bw_device_allow *d = bw_default_device_allows; r == 0 && d->type; d++)
+                r = push_rule(res, d->type, d->major, d->minor, d->access);
+        for (size_t i = 0; r == 0 && i < c->linux->n_devices; i++)
+                r = push_rule(res, c->linux->devices[i].type == 'b' ? 'b' : 'c', c->linux->devices[i].major,
+                              c->linux->devices[i].minor, "rwm");
+        return r;
+}
+
+static int read_all(const char *path, char **out)
+{
+        _cleanup_fclose_ FILE *f = fopen(path, "re");
+        if (!f)
+                return -errno;
+        _cleanup_free_ char *buf = NULL;
+        size_t len = 0;
+        _cleanup_fclose_ FILE *m = open_memstream(&buf, &len);
+        if (!m)
+                return -ENOMEM;
+        char chunk[4096];
+        size_t n;
+        while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
+                fwrite(chunk, 1, n, m);
+        fclose(take_ptr(m));
+        *out = take_ptr(buf);
+        return 0;
+}
+
+static int write_record(const struct bw_store_entry *e, const struct oci_config *c, bool systemd,
+                        const char *caller, struct bw_error **err)
+{
+        const char *path = c->linux ? c->linux->cgroups_path : NULL;
+        _cleanup_json_ json_t *j = json_pack("{s:s?, s:b, s:s}", "cgroupsPath", path, "systemd", systemd,
+                                             "caller", caller);
+        _cleanup_free_ char *text = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
+        _cleanup_free_ char *file = NULL;
+        if (!text || asprintf(&file, "%s/" BW_CGROUP_RECORD, e->path) < 0)
+                return -ENOMEM;
+        return bw_write_file_atomic(file, text, err);
+}
+
+/* The handle from the record: the caller's cgroups as they were at create. */
+static int handle_from(const char *id, const char *cgroups_path, bool systemd, const char *caller,
+                       struct bw_ctr_cgroup *out, struct bw_error **err)
+{
+        _cleanup_free_ char *mountinfo = NULL;
+        int r = read_all("/proc/self/mountinfo", &mountinfo);
+        if (r < 0)
+                return bw_error_set(err, r, "reading /proc/self/mountinfo");
+        r = bw_cg_system_parse(mountinfo, caller, "/proc/self/mountinfo", &out->sys, err);
+        if (r < 0)
+                return r;
+        r = bw_cgroup_new(out->sys, id, cgroups_path, systemd, &out->cg, err);
+        if (r < 0) {
+                bw_ctr_cgroup_close(out);
+                return r;
+        }
+        return 0;
+}
+
+int bw_ctr_cgroup_prepare(const struct bw_store_entry *e, const char *id, const struct oci_config *c,
+                          bool systemd, struct bw_ctr_cgroup *out, struct bw_error **err)
+{
+        *out = (struct bw_ctr_cgroup){ 0 };
+        _cleanup_free_ char *caller = NULL;
+        int r = read_all("/proc/self/cgroup", &caller);
+        if (r < 0)
+                return bw_error_set(err, r, "reading /proc/self/cgroup");
+        /* Check the path before recording it: a bad one fails create with
+         * nothing made. */
+        if ((r = handle_from(id, c->linux ? c->linux->cgroups_path : NULL, systemd, caller, out, err)) < 0)
+                return r;
+        /* Two containers in one cgroup would share limits, and deleting one
+         * would kill the other. */
+        _cleanup_free_ pid_t *pids = NULL;
+        size_t n = 0;
+        _cleanup_error_ struct bw_error *perr = NULL;
+        if (bw_cgroup_pids(out->cg, &pids, &n, &perr) == 0 && n > 0) {
+                r = bw_error_msg(err, -EBUSY, "cgroup %s already has processes (another container's?); give this one its own linux.cgroupsPath or id",
+                                 bw_cgroup_path(out->cg));
+                bw_ctr_cgroup_close(out);
+                return r;
+        }
+        if ((r = write_record(e, c, systemd, caller, err)) < 0)
+                return r;
+        _cleanup_error_ struct bw_error *cerr = NULL;
+        if ((r = bw_cgroup_create(out->cg, &cerr)) < 0) {
+                /* As runc rootless: an unprivileged caller without a
+                 * delegated cgroup runs the container in its own. */
+                if (geteuid() != 0 && (r == -EACCES || r == -EPERM || r == -EROFS)) {
+                        if (c->linux && c->linux->resources.present)
+                                bw_warn("linux.resources ignored: %s (run as root or delegate a cgroup to this user)",
+                                        cerr->msg);
+                        bw_ctr_cgroup_close(out);
+                        unlinkat(e->dir_fd, BW_CGROUP_RECORD, 0);
+                        return 0;
+                }
+                *err = take_ptr(cerr);
+                return r;
+        }
+        if (c->linux && (r = bw_cgroup_set(out->cg, &c->linux->resources, err)) < 0)
+                return bw_error_wrap(err, "applying linux.resources to cgroup %s", bw_cgroup_path(out->cg));
+        bw_debug("cgroup %s made and limited", bw_cgroup_path(out->cg));
+        return 0;
+}
+
+int bw_ctr_cgroup_open(const struct bw_store_entry *e, const char *id, struct bw_ctr_cgroup *out,
+                       struct bw_error **err)
+{
+        *out = (struct bw_ctr_cgroup){ 0 };
+        _cleanup_free_ char *file = NULL, *text = NULL;
+        if (asprintf(&file, "%s/" BW_CGROUP_RECORD, e->path) < 0)
+                return -ENOMEM;
+        int r = read_all(file, &text);
+        if (r == -ENOENT)
+                return r;
+        if (r < 0)
+                return bw_error_set(err, r, "reading %s", file);
+        _cleanup_json_ json_t *j = json_loads(text, 0, NULL);
+        const char *path = j ? json_string_value(json_object_get(j, "cgroupsPath")) : NULL;
+        const char *caller = j ? json_string_value(json_object_get(j, "caller")) : NULL;
+        if (!caller)
+                return bw_error_msg(err, -EINVAL, "%s is corrupt; delete --force removes the container", file);
+        return handle_from(id, path, json_is_true(json_object_get(j, "systemd")), caller, out, err);
+}
+
+int bw_ctr_cgroup_remove(const struct bw_store_entry *e, const char *id, struct bw_error **err)
+{
+        _cleanup_(bw_ctr_cgroup_close) struct bw_ctr_cgroup c = { 0 };
+        int r = bw_ctr_cgroup_open(e, id, &c, err);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return r;
+        _cleanup_error_ struct bw_error *kerr = NULL;
+        if (bw_cgroup_kill(c.cg, SIGKILL, &kerr) < 0)
+                bw_debug("killing what is left in cgroup %s: %s", bw_cgroup_path(c.cg), kerr->msg);
+        if ((r = bw_cgroup_destroy(c.cg, err)) < 0)
+                return r;
+        unlinkat(e->dir_fd, BW_CGROUP_RECORD, 0);
+        return 0;
+}
+
+int bw_ctr_cgroup_signal(const struct bw_store_entry *e, const char *id, int sig, struct bw_error **err)
+{
+        _cleanup_(bw_ctr_cgroup_close) struct bw_ctr_cgroup c = { 0 };
+        int r = bw_ctr_cgroup_open(e, id, &c, err);
+        if (r < 0)
+                return r;
+        return bw_cgroup_kill(c.cg, sig, err);
+}
+
+int bw_ctr_cgroup_pids(const struct bw_store_entry *e, const char *id, pid_t **pids, size_t *n,
+                       struct bw_error **err)
+{
+        _cleanup_(bw_ctr_cgroup_close) struct bw_ctr_cgroup c = { 0 };
+        int r = bw_ctr_cgroup_open(e, id, &c, err);
+        if (r < 0)
+                return r;
+        return bw_cgroup_pids(c.cg, pids, n, err);
+}
+
+int bw_ctr_cgroup_join(const struct bw_store_entry *e, const char *id, pid_t pid, struct bw_error **err)
+{
+        _cleanup_(bw_ctr_cgroup_close) struct bw_ctr_cgroup c = { 0 };
+        int r = bw_ctr_cgroup_open(e, id, &c, err);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return r;
+        return bw_cgroup_add_pid(c.cg, pid, err);
+}
+
+enum bw_status bw_container_status(const struct bw_store_entry *e, const struct bw_state *s)
+{
+        enum bw_status st = bw_state_status(e, s);
+        if (st != BW_STATUS_RUNNING && st != BW_STATUS_CREATED)
+                return st;
+        _cleanup_(bw_ctr_cgroup_close) struct bw_ctr_cgroup c = { 0 };
+        _cleanup_error_ struct bw_error *err = NULL;
+        bool frozen = false;
+        if (bw_ctr_cgroup_open(e, s->id, &c, &err) == 0 && bw_cgroup_frozen(c.cg, &frozen, &err) == 0 && frozen)
+                return BW_STATUS_PAUSED;
+        return st;
+}
+
+/* A locked container with its cgroup, for pause, resume, update and events. */
+struct live {
+        struct bw_store_entry e;
+        struct bw_state s;
+        struct bw_ctr_cgroup cg;
+        enum bw_status status;
+};
+
+static void live_close(struct live *l)
+{
+        bw_ctr_cgroup_close(&l->cg);
+        bw_state_clear(&l->s);
+        bw_store_entry_close(&l->e);
+}
+
+static int live_open(const char *root, const char *id, struct live *l, struct bw_error **err)
+{
+        int r = bw_store_open(root, id, &l->e, err);
+        if (r < 0)
+                return r;
+        if ((r = bw_state_read(&l->e, &l->s, err)) < 0)
+                return r;
+        l->status = bw_container_status(&l->e, &l->s);
+        r = bw_ctr_cgroup_open(&l->e, id, &l->cg, err);
+        if (r == -ENOENT)
+                return bw_error_msg(err, -ENOENT, "container %s has no cgroup recorded (made by an older bulwark?)", id);
+        return r;
+}
+
+int bw_container_freeze(const char *root, const char *id, bool frozen, struct bw_error **err)
+{
+        _cleanup_(live_close) struct live l = { .e = { .dir_fd = -1 } };
+        int r = live_open(root, id, &l, err);
+        if (r < 0)
+                return r;
+        if (frozen && l.status != BW_STATUS_RUNNING && l.status != BW_STATUS_CREATED)
+                return bw_error_msg(err, -EINVAL, "container %s is %s; only a running container can be paused", id,
+                                    bw_status_name(l.status));
+        if (!frozen && l.status != BW_STATUS_PAUSED)
+                return bw_error_msg(err, -EINVAL, "container %s is %s, not paused; nothing to resume", id,
+                                    bw_status_name(l.status));
+        r = bw_cgroup_freeze(l.cg.cg, frozen, err);
+        return r < 0 ? bw_error_wrap(err, "%s container %s", frozen ? "pausing" : "resuming", id) : 0;
+}
+
+int bw_container_update(const char *root, const char *id, const struct oci_resources *res, struct bw_error **err)
+{
+        _cleanup_(live_close) struct live l = { .e = { .dir_fd = -1 } };
+        int r = live_open(root, id, &l, err);
+        if (r < 0)
+                return r;
+        if (l.status == BW_STATUS_STOPPED)
+                return bw_error_msg(err, -EINVAL, "container %s is stopped; there is nothing to update", id);
+        r = bw_cgroup_set(l.cg.cg, res, err);
+        return r < 0 ? bw_error_wrap(err, "updating container %s", id) : 0;
+}
+
+int bw_container_stats(const char *root, const char *id, struct bw_cg_stats *st, bool *running,
+                       struct bw_error **err)
+{
+        _cleanup_(live_close) struct live l = { .e = { .dir_fd = -1 } };
+        int r = live_open(root, id, &l, err);
+        if (r < 0)
+                return r;
+        *running = l.status != BW_STATUS_STOPPED;
+        if (!*running)
+                return 0;
+        return bw_cgroup_stats(l.cg.cg, st, err);
+}

@@ -1,0 +1,50 @@
+#include "runtime/policy_gate.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "oci/load.h"
+#include "policy/enforce.h"
+#include "policy/profile.h"
+#include "util/cleanup.h"
+#include "util/log.h"
+
+int bw_policy_gate(struct oci_config *c, const struct bw_policy_choice *pc, struct bw_error **err)
+{
+        struct bw_policy p;
+        int r = bw_policy_resolve(pc ? pc->file : NULL, pc ? pc->profile : NULL, pc ? pc->mode : NULL, &p, err);
+        if (r < 0)
+                return r;
+        bw_debug("policy: profile %s (%s), mode %s", bw_profile_name(p.profile), p.source ? p.source : "default",
+                 bw_mode_name(p.mode));
+        r = bw_policy_apply(c, &p, err);
+        bw_policy_free(&p);
+        if (r < 0 && err && *err)
+                (*err)->status = BW_EXIT_FAILURE; /* a refusal is not a usage error */
+        return r;
+}
+
+int bw_policy_save_effective(const struct bw_store_entry *e, const struct oci_config *c, struct bw_error **err)
+{
+        _cleanup_json_ json_t *j = oci_config_dump(c);
+        _cleanup_free_ char *text = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
+        _cleanup_free_ char *path = NULL;
+        if (!text || asprintf(&path, "%s/" BW_EFFECTIVE_CONFIG, e->path) < 0)
+                return bw_error_set(err, -ENOMEM, "writing the effective config");
+        return bw_write_file_atomic(path, text, err);
+}
+
+char *bw_saved_config_path(const char *dir)
+{
+        char *p = NULL;
+        if (asprintf(&p, "%s/" BW_EFFECTIVE_CONFIG, dir) < 0)
+                return NULL;
+        if (access(p, F_OK) == 0)
+                return p;
+        free(p);
+        return asprintf(&p, "%s/config.json", dir) < 0 ? NULL : p;
+}

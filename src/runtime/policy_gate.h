@@ -1,0 +1,26 @@
+/* The breakout policy at create: resolve it (flags > policy file >
+ * defaults), apply it to the loaded config before anything exists, and
+ * record the config that actually runs. */
+#pragma once
+#include "oci/spec.h"
+#include "runtime/store.h"
+#include "util/error.h"
+
+/* The effective config, as written to the state directory after the policy
+ * (and what exec uses). */
+#define BW_EFFECTIVE_CONFIG "config.hardened.json"
+
+struct bw_policy_choice {
+        const char *file;     /* --policy, NULL: /etc/bulwark/policy.json when it exists */
+        const char *profile;  /* --profile */
+        const char *mode;     /* --policy-mode */
+};
+
+/* Enforce, harden, warn or pass c. A refusal returns -EPERM with *err
+ * listing each violated rule and its fix (exit status 1). */
+int bw_policy_gate(struct oci_config *c, const struct bw_policy_choice *pc, struct bw_error **err);
+/* Write c into the container's directory as BW_EFFECTIVE_CONFIG. */
+int bw_policy_save_effective(const struct bw_store_entry *e, const struct oci_config *c, struct bw_error **err);
+/* The saved config a command should read: the effective one when it is
+ * there, else the bundle's copy (malloc'd path). */
+char *bw_saved_config_path(const char *dir);

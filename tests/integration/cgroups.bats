@@ -1,0 +1,175 @@
+#!/usr/bin/env bats
+# Cgroups inside real containers: limits the kernel enforces, pause and
+# resume, update, and cleanup (also after a crash). This machine has v1
+# controllers; the container's cgroup is /bulwark/ID in each.
+
+load helpers
+
+setup() {
+  setup_bundle
+}
+
+teardown() {
+  teardown_bundle
+}
+
+cg() { # cg CONTROLLER ID: the container's directory in that hierarchy
+  echo "/sys/fs/cgroup/$1/bulwark/$2"
+}
+
+@test "init is in the container's cgroup before it runs, with the limits applied" {
+  config_edit '.linux.resources.pids = {"limit": 33} | .linux.resources.memory = {"limit": 67108864}'
+  run run_in sh -c 'cat /proc/self/cgroup'
+  [ "$status" -eq 0 ]
+  [[ $output == *"pids:/bulwark/t$$-$BATS_TEST_NUMBER"* ]]
+  [[ $output == *"memory:/bulwark/t$$-$BATS_TEST_NUMBER"* ]]
+  config_edit '.process.args = ["sleep", "100"]'
+  bw create --bundle "$BUNDLE" lim
+  [ "$(cat "$(cg pids lim)/pids.max")" = 33 ]
+  [ "$(cat "$(cg memory lim)/memory.limit_in_bytes")" = 67108864 ]
+  grep -qx "$(bw state lim | jq .pid)" "$(cg pids lim)/cgroup.procs"
+}
+
+@test "a memory limit OOM-kills the process that exceeds it" {
+  config_edit '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}'
+  run run_in dd if=/dev/zero of=/dev/null bs=128M count=1
+  [ "$status" -eq 137 ]
+  # The same process within the limit runs.
+  run run_in dd if=/dev/zero of=/dev/null bs=4M count=1
+  [ "$status" -eq 0 ]
+}
+
+@test "a pids limit stops a fork bomb" {
+  config_edit '.linux.resources.pids = {"limit": 10}'
+  # Bounded: 30 children at most, each gone after 2 seconds.
+  run run_in sh -c 'n=0; for i in $(seq 30); do sleep 2 & done; wait; echo done'
+  [[ $output == *"can't fork"* || $output == *"Resource temporarily unavailable"* ]]
+  # Without the limit the same loop forks all 30.
+  config_edit '.linux.resources.pids = {"limit": 100}'
+  run run_in sh -c 'for i in $(seq 30); do sleep 1 & done; wait; echo done'
+  [ "$status" -eq 0 ]
+  [[ $output != *"can't fork"* ]]
+}
+
+@test "a device node outside the allowlist cannot be opened, even when mknod is allowed" {
+  # CAP_MKNOD and a cgroup rule that allows mknod ("m") of /dev/mem's
+  # numbers, but not reading or writing it.
+  config_edit '.process.capabilities.bounding += ["CAP_MKNOD"] | .process.capabilities.effective += ["CAP_MKNOD"]
+    | .process.capabilities.permitted += ["CAP_MKNOD"]
+    | .linux.resources.devices += [{"allow": true, "type": "c", "major": 1, "minor": 1, "access": "m"}]'
+  cp "$BATS_TEST_DIRNAME/helpers/attack.c" "$BUNDLE/" && gcc -static -O1 -o "$BUNDLE/rootfs/bin/attack" "$BUNDLE/attack.c"
+  run run_in sh -c 'mknod /dev/bwmem c 1 1 && echo made; attack open-mem; cat /dev/null && echo null-ok'
+  [ "$status" -eq 0 ]
+  [[ $output == *"made"* ]]
+  [[ $output == *"open-mem: EPERM"* ]]
+  [[ $output == *"null-ok"* ]] # the default devices stay usable
+}
+
+@test "pause freezes the container and resume thaws it" {
+  config_edit '.process.args = ["sh", "-c", "i=0; while true; do i=$((i+1)); echo $i >/dev/shm/n; sleep 0.05; done"]'
+  bw run -d --bundle "$BUNDLE" pz
+  local pid
+  pid=$(bw state pz | jq .pid)
+  sleep 0.5
+  bw pause pz
+  [ "$(bw state pz | jq -r .status)" = paused ]
+  [ "$(bw list --format json | jq -r '.[] | select(.id == "pz") | .status')" = paused ]
+  local a b c
+  a=$(cat /proc/"$pid"/root/dev/shm/n)
+  sleep 0.5
+  b=$(cat /proc/"$pid"/root/dev/shm/n)
+  [ "$a" = "$b" ] # frozen: the counter stands still
+  bw resume pz
+  [ "$(bw state pz | jq -r .status)" = running ]
+  sleep 0.5
+  c=$(cat /proc/"$pid"/root/dev/shm/n)
+  [ "$c" -gt "$b" ]
+  run bw resume pz
+  [ "$status" -ne 0 ]
+  [[ $output == *"not paused"* ]]
+}
+
+@test "update changes live limits (flags and --resources)" {
+  config_edit '.process.args = ["sleep", "100"] | .linux.resources.pids = {"limit": 50}'
+  bw run -d --bundle "$BUNDLE" up
+  [ "$(cat "$(cg pids up)/pids.max")" = 50 ]
+  bw update --pids-limit 20 --memory 64m --cpu-shares 512 up
+  [ "$(cat "$(cg pids up)/pids.max")" = 20 ]
+  [ "$(cat "$(cg memory up)/memory.limit_in_bytes")" = 67108864 ]
+  [ "$(cat "$(cg cpu up)/cpu.shares")" = 512 ]
+  echo '{"pids": {"limit": 7}}' | bw update --resources - up
+  [ "$(cat "$(cg pids up)/pids.max")" = 7 ]
+  # the limit holds inside: the 8th process cannot be forked
+  run bw exec up sh -c 'for i in 1 2 3 4 5 6 7 8; do sleep 1 & done; wait'
+  [[ $output == *"can't fork"* || $output == *"Resource temporarily unavailable"* ]]
+}
+
+@test "ps and kill --all use the cgroup; events --stats reports memory, pids and cpu" {
+  config_edit '.process.args = ["sh", "-c", "sleep 100 & sleep 100 & wait"] | .linux.resources.pids = {"limit": 40}'
+  bw run -d --bundle "$BUNDLE" pk
+  sleep 0.3
+  run bw ps --format json pk
+  [ "$(jq length <<<"$output")" -eq 3 ]
+  run bw events --stats pk
+  [ "$status" -eq 0 ]
+  jq -e '.type == "stats" and .id == "pk" and .data.pids.current == 3 and .data.pids.limit == 40
+    and (.data.memory.usage.usage > 0) and (.data.cpu.usage.total >= 0)' <<<"$output"
+  run timeout 2 "$BULWARK" --root "$BW_ROOT" events --interval 200ms pk
+  [ "$(grep -c '"type":"stats"' <<<"$output")" -ge 2 ]
+  bw kill --all pk KILL
+  for _ in $(seq 50); do [ -z "$(cat "$(cg pids pk)/cgroup.procs")" ] && break; sleep 0.1; done
+  [ -z "$(cat "$(cg pids pk)/cgroup.procs")" ]
+}
+
+@test "cgroups are gone after delete" {
+  config_edit '.process.args = ["sleep", "100"]'
+  bw run -d --bundle "$BUNDLE" gone
+  [ -d "$(cg memory gone)" ] && [ -d "$(cg pids gone)" ]
+  bw delete --force gone
+  for c in cpu cpuacct cpuset memory devices freezer blkio pids hugetlb unified; do
+    [ ! -e "/sys/fs/cgroup/$c/bulwark/gone" ]
+  done
+  # and after run without --keep
+  run run_in true
+  [ ! -e "$(cg memory "t$$-$BATS_TEST_NUMBER")" ]
+}
+
+@test "cgroups are gone after bulwark is killed mid-create and delete --force" {
+  config_edit --arg p "$BUNDLE/hook.pid" '.process.args = ["sleep", "100"]
+    | .hooks = {createRuntime: [{path: "/bin/sh", args: ["sh", "-c", "echo $$ >\($p); exec sleep 30"]}]}'
+  "$BULWARK" --root "$BW_ROOT" $BW_POLICY create --bundle "$BUNDLE" crash </dev/null >/dev/null 2>&1 &
+  local creator=$!
+  for _ in $(seq 100); do [ -s "$BUNDLE/hook.pid" ] && break; sleep 0.1; done
+  [ -s "$BUNDLE/hook.pid" ]
+  [ -d "$(cg memory crash)" ] # made before the hooks run
+  kill -KILL $creator
+  wait $creator || true
+  bw delete --force crash
+  kill "$(cat "$BUNDLE/hook.pid")" 2>/dev/null || true
+  [ ! -e "$BW_ROOT/crash" ]
+  for c in memory pids devices freezer cpu; do
+    [ ! -e "/sys/fs/cgroup/$c/bulwark/crash" ]
+  done
+}
+
+@test "a refused config leaves no cgroup and no state" {
+  config_edit '.process.capabilities.bounding += ["CAP_SYS_ADMIN"]'
+  BW_POLICY="--profile restricted --policy-mode enforce" run fails_to_create refused
+  [ "$status" -eq 1 ]
+  [ ! -e "$BW_ROOT/refused" ]
+  [ ! -e "$(cg memory refused)" ]
+}
+
+@test "a cgroup that already holds another container's processes is refused" {
+  config_edit --arg p "/bulwark/shared-$$" '.process.args = ["sleep", "100"] | .linux.cgroupsPath = $p'
+  bw run -d --bundle "$BUNDLE" first
+  run fails_to_create second
+  [ "$status" -eq 1 ]
+  [[ $output == *"already has processes"* ]]
+  [ ! -e "$BW_ROOT/second" ]
+  # the first container and its cgroup are untouched
+  [ "$(bw state first | jq -r .status)" = running ]
+  [ -d "/sys/fs/cgroup/pids/bulwark/shared-$$" ]
+  bw delete --force first
+  [ ! -e "/sys/fs/cgroup/pids/bulwark/shared-$$" ]
+}

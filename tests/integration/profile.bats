@@ -1,0 +1,102 @@
+#!/usr/bin/env bats
+# The restricted profile's rules at create, and ping without NET_RAW.
+
+load helpers
+
+setup() {
+  setup_bundle
+}
+
+teardown() {
+  teardown_bundle
+}
+
+with_userns() {
+  config_edit '.linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+}
+
+sys_admin_in_capbnd() { # from run's output: "CapBnd:	HEX"
+  local hex
+  hex=$(awk '/^CapBnd:/ {print $2}' <<<"$output")
+  [ -n "$hex" ] && (((0x$hex >> 21) & 1))
+}
+
+@test "restricted + enforce refuses CAP_SYS_ADMIN with exit 1, the rule id and the fix" {
+  with_userns
+  config_edit '.process.capabilities.bounding += ["CAP_SYS_ADMIN"]'
+  BW_POLICY="--profile restricted --policy-mode enforce" run fails_to_create sa
+  [ "$status" -eq 1 ]
+  [[ $output == *"BW010"* ]]
+  [[ $output == *"CAP_SYS_ADMIN"* ]]
+  [[ $output == *"fix: "* ]]
+  [ ! -e "$BW_ROOT/sa" ]
+}
+
+@test "restricted + harden runs the same config without CAP_SYS_ADMIN" {
+  with_userns
+  config_edit '.process.capabilities.bounding += ["CAP_SYS_ADMIN"] | .process.capabilities.effective += ["CAP_SYS_ADMIN"]
+    | .process.capabilities.permitted += ["CAP_SYS_ADMIN"]'
+  # With the policy off the capability is there: the check below can fail.
+  run run_in grep CapBnd /proc/self/status
+  [ "$status" -eq 0 ]
+  sys_admin_in_capbnd
+  BW_POLICY="--profile restricted --policy-mode harden" run run_in grep CapBnd /proc/self/status
+  [ "$status" -eq 0 ]
+  [[ $output == *"dropped CAP_SYS_ADMIN"* || $output == *"BW010"* ]]
+  ! sys_admin_in_capbnd
+}
+
+@test "the policy file chooses the profile; flags win over it" {
+  with_userns
+  config_edit '.process.capabilities.bounding += ["CAP_SYS_ADMIN"]'
+  echo '{"profile": "restricted", "mode": "enforce"}' >"$BUNDLE/policy.json"
+  BW_POLICY="--policy $BUNDLE/policy.json" run fails_to_create pf
+  [ "$status" -eq 1 ]
+  [[ $output == *"BW010"* ]]
+  BW_POLICY="--policy $BUNDLE/policy.json --policy-mode off" bw create --bundle "$BUNDLE" pf </dev/null >/dev/null 2>&1
+  [ "$(bw state pf | jq -r .status)" = created ]
+}
+
+@test "an unknown profile is a usage error" {
+  BW_POLICY="--profile nosuch" run fails_to_create np
+  [ "$status" -eq 2 ]
+  [[ $output == *"restricted, baseline or privileged"* ]]
+}
+
+@test "ping works without NET_RAW: ping_group_range opened to the mapped gids" {
+  with_userns
+  install -m 755 /dev/null "$BUNDLE/rootfs/bin/attack"
+  gcc -static -O1 -o "$BUNDLE/rootfs/bin/attack" "$BATS_TEST_DIRNAME/helpers/attack.c"
+  run run_in sh -c 'grep CapBnd /proc/self/status; cat /proc/sys/net/ipv4/ping_group_range; attack ping'
+  [ "$status" -eq 0 ]
+  hex=$(awk '/^CapBnd:/ {print $2}' <<<"$output")
+  ((((0x$hex >> 13) & 1) == 0)) # no CAP_NET_RAW
+  [[ $output == *"0	65535"* ]]
+  [[ $output == *"ping: ok"* ]]
+  # Docker's "every group" (gids beyond the mapping, which the kernel
+  # refuses) is narrowed to the mapped gids: Docker sends it for every
+  # container, to which harden adds the user namespace
+  config_edit '.linux.sysctl = {"net.ipv4.ping_group_range": "0 2147483647"}'
+  run run_in cat /proc/sys/net/ipv4/ping_group_range
+  [ "$status" -eq 0 ]
+  [[ $output == *"0	65535"* ]]
+  # a range of which no gid is mapped is still refused (EINVAL)
+  config_edit '.linux.sysctl = {"net.ipv4.ping_group_range": "70000 80000"}'
+  run run_in true
+  [ "$status" -ne 0 ]
+  [[ $output == *"writing sysctl net.ipv4.ping_group_range=70000 80000"* ]] # EINVAL (no strerror for EINVAL)
+  config_edit '.linux.sysctl = {"net.ipv4.ping_group_range": "0 65535"}'
+  run run_in true
+  [ "$status" -eq 0 ]
+}
+
+@test "without a network namespace of its own the host's ping_group_range is untouched" {
+  local before
+  before=$(cat /proc/sys/net/ipv4/ping_group_range)
+  config_edit '.linux.namespaces |= map(select(.type != "network"))'
+  run run_in true
+  [ "$status" -eq 0 ]
+  [ "$(cat /proc/sys/net/ipv4/ping_group_range)" = "$before" ]
+}

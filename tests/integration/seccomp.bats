@@ -1,0 +1,118 @@
+#!/usr/bin/env bats
+# Seccomp inside real containers: the default profile that the policy's
+# harden installs, and a config's own actions (errno, kill, notify). Each
+# attack runs in the container, from a static helper (helpers/attack.c).
+
+load helpers
+
+setup_file() {
+  export ATTACK=$BATS_FILE_TMPDIR/attack
+  gcc -static -O1 -o "$ATTACK" "$BATS_TEST_DIRNAME/helpers/attack.c"
+}
+
+setup() {
+  setup_bundle
+  install -m 755 "$ATTACK" "$BUNDLE/rootfs/bin/attack"
+}
+
+teardown() {
+  [ -z "${AGENT:-}" ] || kill "$AGENT" 2>/dev/null || true
+  teardown_bundle
+}
+
+# A user namespace with an explicit range: harden keeps it (automatic
+# ranges are their own work) and adds the default seccomp profile.
+with_userns() {
+  config_edit '.linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+}
+
+@test "harden installs the default seccomp profile and it is loaded" {
+  with_userns
+  BW_POLICY="--profile baseline --policy-mode harden" run run_in sh -c 'grep "^Seccomp:" /proc/self/status'
+  [ "$status" -eq 0 ]
+  [[ $output == *"Seccomp:	2"* ]]
+  [[ $output == *"BW050"* ]] # harden says what it changed
+  # The effective config is recorded: what ran, seccomp included.
+  BW_POLICY="--profile baseline --policy-mode harden" bw run --keep --bundle "$BUNDLE" kept >/dev/null 2>&1
+  jq -e '.linux.seccomp.defaultAction' "$BW_ROOT/kept/config.hardened.json"
+  ! jq -e '.linux.seccomp' "$BUNDLE/config.json"
+}
+
+@test "the default profile stops breakout syscalls inside the container" {
+  with_userns
+  BW_POLICY="--profile baseline --policy-mode harden" run run_in attack getpid unshare-user keyctl add_key bpf io_uring_setup fsopen mount unknown
+  [ "$status" -eq 0 ]
+  [[ $output == *"getpid: ok"* ]]
+  [[ $output == *"unshare-user: EPERM"* ]]
+  [[ $output == *"keyctl: EPERM"* ]]
+  [[ $output == *"add_key: EPERM"* ]]
+  [[ $output == *"bpf: EPERM"* ]]
+  [[ $output == *"io_uring_setup: EPERM"* ]]
+  [[ $output == *"fsopen: EPERM"* ]]
+  [[ $output == *"mount: EPERM"* ]]
+  # Newer than the profile: ENOSYS, so a libc falls back, not EPERM.
+  [[ $output == *"unknown: ENOSYS"* ]]
+}
+
+@test "without seccomp the same attacks reach the kernel (the test can fail)" {
+  with_userns
+  run run_in attack keyctl unknown
+  [ "$status" -eq 0 ]
+  [[ $output == *"keyctl: ok"* ]]
+  [[ $output == *"unknown: ENOSYS"* ]]
+}
+
+@test "a config's errno action returns its errnoRet" {
+  config_edit '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+    "syscalls": [{"names": ["getpid"], "action": "SCMP_ACT_ERRNO", "errnoRet": 18}]}'
+  run run_in attack getpid uname
+  [ "$status" -eq 0 ]
+  [[ $output == *"getpid: EXDEV"* ]]
+  [[ $output == *"uname: ok"* ]]
+}
+
+@test "a config's kill_process action kills the process with SIGSYS" {
+  config_edit '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+    "syscalls": [{"names": ["uname"], "action": "SCMP_ACT_KILL_PROCESS"}]}'
+  run run_in attack getpid uname getpid
+  [ "$status" -eq $((128 + 31)) ]
+  [[ $output == *"getpid: ok"* ]]
+  [[ $output != *"uname: ok"* ]]
+}
+
+@test "notify hands the listener to listenerPath and the agent's answers reach the container" {
+  local sock=$BUNDLE/agent.sock
+  python3 "$BATS_TEST_DIRNAME/helpers/seccomp_agent.py" "$sock" 31 &
+  AGENT=$!
+  for _ in $(seq 50); do [ -e "$sock.ready" ] && break; sleep 0.1; done
+  config_edit --arg s "$sock" '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+    "listenerPath": $s, "listenerMetadata": "bw-test",
+    "syscalls": [{"names": ["uname"], "action": "SCMP_ACT_NOTIFY"}]}'
+  run run_in attack getpid uname
+  [ "$status" -eq 0 ]
+  [[ $output == *"getpid: ok"* ]]
+  [[ $output == *"uname: EMLINK"* ]] # only the agent answers EMLINK
+  jq -e '.metadata == "bw-test" and .fds == ["seccompFd"] and (.pid > 0) and .state.id != null' "$sock.state"
+  grep -qx 63 "$sock.calls" # uname is 63 on x86_64
+}
+
+@test "notify without a running agent fails create with a clear message and leaves nothing" {
+  config_edit --arg s "$BUNDLE/none.sock" '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+    "listenerPath": $s, "syscalls": [{"names": ["uname"], "action": "SCMP_ACT_NOTIFY"}]}'
+  run fails_to_create nolistener
+  [ "$status" -eq 1 ]
+  [[ $output == *"seccomp agent running"* ]]
+  [ ! -e "$BW_ROOT/nolistener" ]
+}
+
+@test "exec loads the container's seccomp filter too" {
+  with_userns
+  config_edit '.process.args = ["sleep", "100"]'
+  BW_POLICY="--profile baseline --policy-mode harden" bw run -d --bundle "$BUNDLE" ex >/dev/null 2>&1
+  run bw exec ex attack keyctl getpid
+  [ "$status" -eq 0 ]
+  [[ $output == *"keyctl: EPERM"* ]]
+  [[ $output == *"getpid: ok"* ]]
+}
