@@ -1,3 +1,4 @@
+#include <errno.h>
 #include <getopt.h>
 
 #include "cli/commands.h"
@@ -16,5 +17,13 @@ BW_COMMAND(delete)
         }
         if (argc - optind != 1)
                 return bw_error_usage(err, "usage: bulwark %s", bw_command_find("delete")->usage);
-        return bw_container_delete(g->root, argv[optind], force, err) < 0 ? -1 : 0;
+        int r = bw_container_delete(g->root, argv[optind], force, err);
+        /* As runc: --force of a container that is already gone succeeds
+         * (engines' shims clean up with it after every exit). */
+        if (r == -ENOENT && force) {
+                bw_error_free(*err);
+                *err = NULL;
+                return 0;
+        }
+        return r < 0 ? -1 : 0;
 }

@@ -86,7 +86,10 @@ BW_COMMAND(exec)
                          bw_selfclone_cost_ns() / 1000);
         o.root = g->root;
         _cleanup_close_ int sock = -1, ours = -1;
-        if (o.tty && console) {
+        /* Engines pass --console-socket without --tty when the process
+         * file says terminal: true (containerd's shim does): connect it
+         * whenever given; it is used only for a terminal process. */
+        if (console) {
                 if ((sock = bw_unix_connect(console, err)) < 0)
                         return sock;
                 o.console_fd = sock;

@@ -151,6 +151,32 @@ int bw_process_set_names(const char *hostname, const char *domainname, struct bw
         return 0;
 }
 
+/* net.ipv4.ping_group_range names gids as the writer's user namespace sees
+ * them, and the kernel refuses (EINVAL) a range reaching unmapped ones.
+ * Engines write "0 2147483647" (every group may ping) for configs without
+ * a user namespace; in one (bulwark's automatic range, say) the same intent
+ * is "every mapped group": the request narrowed to the widest mapped range.
+ * Returns false when nothing of the request is mapped. */
+static bool ping_range_in_userns(const char *value, char *out, size_t size)
+{
+        unsigned long long lo, hi, best_lo = 0, best_n = 0;
+        if (sscanf(value, "%llu %llu", &lo, &hi) != 2 || lo > hi)
+                return false;
+        _cleanup_fclose_ FILE *f = fopen("/proc/self/gid_map", "re");
+        unsigned long long in, outside, n;
+        while (f && fscanf(f, "%llu %llu %llu", &in, &outside, &n) == 3)
+                if (n > best_n) {
+                        best_lo = in;
+                        best_n = n;
+                }
+        unsigned long long a = lo > best_lo ? lo : best_lo;
+        unsigned long long b = best_n && hi > best_lo + best_n - 1 ? best_lo + best_n - 1 : hi;
+        if (!best_n || a > b)
+                return false;
+        snprintf(out, size, "%llu %llu", a, b);
+        return true;
+}
+
 int bw_process_set_sysctl(const char *key, const char *value, struct bw_error **err)
 {
         if (!*key || strstr(key, "..") || key[0] == '.' || key[0] == '/')
@@ -170,9 +196,18 @@ int bw_process_set_sysctl(const char *key, const char *value, struct bw_error **
         if (s.f_type != PROC_SUPER_MAGIC)
                 return bw_error_msg(err, -EPERM, "sysctl %s: %s is not on procfs; refusing to write it", key, path);
         size_t len = strlen(value);
-        if (write(fd, value, len) != (ssize_t)len)
-                return bw_error_set(err, -errno, "writing sysctl %s=%s", key, value);
-        return 0;
+        if (write(fd, value, len) == (ssize_t)len)
+                return 0;
+        int e = errno;
+        char narrowed[64];
+        if (e == EINVAL && strcmp(key, "net.ipv4.ping_group_range") == 0 &&
+            ping_range_in_userns(value, narrowed, sizeof(narrowed))) {
+                len = strlen(narrowed);
+                if (write(fd, narrowed, len) == (ssize_t)len)
+                        return 0;
+                e = errno;
+        }
+        return bw_error_set(err, -e, "writing sysctl %s=%s", key, value);
 }
 
 int bw_process_new_keyring(const char *name, struct bw_error **err)

@@ -144,6 +144,43 @@ static int join_for_children(const struct oci_config *c, struct bw_error **err)
         return 0;
 }
 
+/* A process already in a new user namespace can neither join a namespace
+ * the host's user namespace owns (setns needs CAP_SYS_ADMIN over its
+ * owner) nor reach a path under a directory only host root may enter
+ * (Docker's 0700 exec-root holds its netns files). So this process joins
+ * those namespaces before the clone, init starts in them, and ours are
+ * put back after it (saved[] holds them). */
+static int join_before_userns(const struct oci_config *c, int saved[OCI_NS_COUNT], struct bw_error **err)
+{
+        const struct oci_namespace *user = oci_config_namespace(c, OCI_NS_USER);
+        for (int t = 0; t < OCI_NS_COUNT; t++) {
+                saved[t] = -1;
+                const struct oci_namespace *ns = oci_config_namespace(c, (enum oci_ns_type)t);
+                if (!user || user->path || !ns || !ns->path || !bw_init_joined_by_parent((enum oci_ns_type)t))
+                        continue;
+                char self[64];
+                snprintf(self, sizeof(self), "/proc/self/ns/%s", bw_ns_proc_name((enum oci_ns_type)t));
+                if ((saved[t] = open(self, O_RDONLY | O_CLOEXEC)) < 0)
+                        return bw_error_set(err, -errno, "opening %s", self);
+                if (bw_ns_join_path((enum oci_ns_type)t, ns->path, err) < 0)
+                        return -EPERM;
+        }
+        return 0;
+}
+
+static void restore_ns(int saved[OCI_NS_COUNT], bool in_init)
+{
+        for (int t = 0; t < OCI_NS_COUNT; t++) {
+                if (saved[t] < 0)
+                        continue;
+                /* init stays where it is and keeps no handle on ours. */
+                if (!in_init && setns(saved[t], 0) < 0)
+                        bw_warn("returning to our own %s namespace: %s", bw_ns_proc_name((enum oci_ns_type)t), strerror(errno));
+                close(saved[t]);
+                saved[t] = -1;
+        }
+}
+
 /* A new time namespace gets its offsets before any process enters it:
  * unshare it for our children, write the offsets, and let the clone put
  * init into it. */
@@ -347,7 +384,13 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
         /* Joining a user namespace by path: the new namespaces must belong
          * to it, so they are made after joining it (two stages, below). */
         bool two_stage = userns && userns->path && clone_flags(c);
+        int saved_ns[OCI_NS_COUNT];
+        if ((r = join_before_userns(c, saved_ns, err)) < 0) {
+                restore_ns(saved_ns, false);
+                return r;
+        }
         pid_t pid = bw_clone_ns(two_stage ? 0 : clone_flags(c), err);
+        restore_ns(saved_ns, pid == 0);
         if (pid < 0)
                 return pid;
         if (pid == 0) {

@@ -46,7 +46,7 @@ static bool has_new_ns(const struct oci_config *c, enum oci_ns_type t)
         return ns && !ns->path;
 }
 
-static int join_namespaces(const struct oci_config *c, bool user_joined, struct bw_error **err)
+static int join_namespaces(const struct oci_config *c, bool user_joined, bool new_userns, struct bw_error **err)
 {
         /* The user namespace first: the others may belong to it. The pid and
          * time namespaces were joined by the parent (they apply to children). */
@@ -61,6 +61,8 @@ static int join_namespaces(const struct oci_config *c, bool user_joined, struct 
         for (size_t i = 0; c->linux && i < c->linux->n_namespaces; i++) {
                 const struct oci_namespace *ns = &c->linux->namespaces[i];
                 if (!ns->path || ns->type == OCI_NS_USER || ns->type == OCI_NS_PID || ns->type == OCI_NS_TIME)
+                        continue;
+                if (new_userns && bw_init_joined_by_parent(ns->type))
                         continue;
                 int r = bw_ns_join_path(ns->type, ns->path, err);
                 if (r < 0)
@@ -233,7 +235,7 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
                         fail(ctx, err, false);
                 }
         }
-        if (join_namespaces(c, ctx->user_joined, &err) < 0)
+        if (join_namespaces(c, ctx->user_joined, ctx->new_userns, &err) < 0)
                 fail(ctx, err, false);
         /* Only now, inside the container's cgroup (the parent put us there
          * before GO): a new cgroup namespace is rooted where it is made. */

@@ -24,6 +24,13 @@ struct bw_init_ctx {
 
 _Noreturn void bw_init_run(const struct bw_init_ctx *ctx);
 
+/* With a new user namespace, the parent joins these namespaces' paths
+ * before the clone (see join_before_userns); init must not join again. */
+static inline bool bw_init_joined_by_parent(enum oci_ns_type t)
+{
+        return t == OCI_NS_NETWORK || t == OCI_NS_IPC || t == OCI_NS_UTS || t == OCI_NS_CGROUP;
+}
+
 /* From rlimits to close-on-exec of our fds: what every process entering
  * the container does last before execve (init and exec). */
 int bw_process_final_steps(const struct oci_process *p, const struct oci_personality *persona,

@@ -264,9 +264,15 @@ static int attach_views(pid_t init, const struct views *vs, struct bw_error **er
                 return bw_error_set(err, -errno, "entering the container's mount namespace");
         if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
                 return bw_error_set(err, -errno, "making the container's mounts slaves");
-        for (size_t i = 0; i < vs->n; i++)
+        for (size_t i = 0; i < vs->n; i++) {
                 if (move_mount(vs->v[i].fd, "", AT_FDCWD, vs->v[i].path, MOVE_MOUNT_F_EMPTY_PATH) < 0)
                         return bw_error_set(err, -errno, "attaching the idmapped view of %s", vs->v[i].path);
+                /* A clone of a shared mount (a cover of Docker's shared
+                 * data-root) joins its peer group: a slave before anything
+                 * is attached on top, or that would appear on the host. */
+                if (mount(NULL, vs->v[i].path, NULL, MS_SLAVE | MS_REC, NULL) < 0)
+                        return bw_error_set(err, -errno, "making the idmapped view of %s a slave", vs->v[i].path);
+        }
         return 0;
 }
 

@@ -8,24 +8,12 @@
 #   BULWARK=build/bulwark bats tests/e2e/audit_docker.bats
 # Needs: docker.io (dockerd, containerd, runc), busybox-static, jq.
 
-bats_require_minimum_version 1.5.0
+load helpers
 
 setup_file() {
-  : "${BULWARK:?set BULWARK to the built binary}"
-  command -v dockerd >/dev/null || skip "dockerd is not installed (apt-get install docker.io)"
-  export E2E=$(mktemp -d /tmp/bw-e2e-docker.XXXXXX)
-  export DOCKER_HOST=unix://$E2E/docker.sock
-  dockerd --iptables=false --bridge=none --data-root "$E2E/data" --exec-root "$E2E/exec" \
-    --host "$DOCKER_HOST" --pidfile "$E2E/dockerd.pid" >"$E2E/dockerd.log" 2>&1 &
-  echo $! >"$E2E/bg.pid"
-  for _ in $(seq 120); do docker version >/dev/null 2>&1 && break; sleep 0.5; done
-  docker version >/dev/null || { tail -20 "$E2E/dockerd.log" >&3; return 1; }
-
-  mkdir -p "$E2E/rootfs/bin"
-  cp /bin/busybox "$E2E/rootfs/bin/busybox"
-  ln -s busybox "$E2E/rootfs/bin/sh"
-  ln -s busybox "$E2E/rootfs/bin/sleep"
-  tar -C "$E2E/rootfs" -c . | docker import - bw-busybox:e2e >/dev/null
+  e2e_dir audit-docker
+  start_dockerd
+  docker_import_busybox bw-busybox:e2e
 
   local run=(docker run -d --network none)
   "${run[@]}" --name clean --cap-drop ALL --user 1000:1000 --read-only --security-opt no-new-privileges \
@@ -45,12 +33,12 @@ setup_file() {
 teardown_file() {
   [[ -n ${E2E:-} ]] || return 0
   docker rm -f clean sock sysadmin hostpid netraw priv >/dev/null 2>&1 || true
-  if [[ -f $E2E/dockerd.pid ]]; then
-    kill "$(cat "$E2E/dockerd.pid")" 2>/dev/null || true
-  fi
-  for _ in $(seq 60); do kill -0 "$(cat "$E2E/bg.pid")" 2>/dev/null || break; sleep 0.5; done
-  umount -R "$E2E/exec" "$E2E/data" 2>/dev/null || true
+  stop_dockerd
   rm -rf "$E2E"
+}
+
+teardown() {
+  teardown_show_logs "$E2E/dockerd.log"
 }
 
 # The sorted unique ids audit --docker reports for one container.

@@ -317,3 +317,44 @@ teardown() { teardown_bundle; }
   [ "${lines[1]}" = "$(readlink /proc/$pid/ns/user)" ]
   [[ ${lines[2]} =~ ^\ +0\ +200000\ +65536$ ]]
 }
+
+@test "a new user namespace with the host's network namespace by path (Docker's --network host, its bridge netns) under a root-only directory" {
+  # Engines keep netns files where only host root may enter (Docker's
+  # exec-root is 0700); the namespace itself belongs to the host's user
+  # namespace, which a process already in the new one may not join.
+  local dir
+  dir=$(mktemp -d /tmp/bulwark-test-netns.XXXXXX)
+  chmod 700 "$dir"
+  touch "$dir/net"
+  unshare --net="$dir/net" ip link set lo up 2>/dev/null || unshare --net="$dir/net" true
+  local want
+  want=$(stat -L -c %i "$dir/net")
+  config_edit --arg p "$dir/net" '.linux.namespaces = [.linux.namespaces[] | if .type == "network" then .path = $p else . end]
+    | .linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
+  run run_in sh -c 'readlink /proc/self/ns/net; id -u; cat /proc/self/uid_map'
+  umount "$dir/net" 2>/dev/null || true
+  rm -rf "$dir"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "net:[$want]" ]
+  [ "${lines[1]}" = 0 ]
+  [[ ${lines[2]} =~ ^\ +0\ +200000\ +65536$ ]]
+}
+
+@test "sysctl ping_group_range of every group (Docker's) in a user namespace opens it to the mapped groups" {
+  config_edit '.linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+    | .linux.sysctl = {"net.ipv4.ping_group_range": "0 2147483647"}'
+  run run_in cat /proc/sys/net/ipv4/ping_group_range
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf '0\t65535')" ]
+  # a range of which nothing is mapped is still refused, with the reason
+  config_edit '.linux.sysctl = {"net.ipv4.ping_group_range": "70000 80000"}'
+  run run_in true
+  [ "$status" -ne 0 ]
+  echo "$output"
+  [[ $output == *"writing sysctl net.ipv4.ping_group_range=70000 80000"* ]]
+}

@@ -259,3 +259,12 @@ teardown() { teardown_bundle; }
   [ ! -e "$BW_ROOT/killed" ]
   kill "$hook" 2>/dev/null || true
 }
+
+@test "delete --force of a container that does not exist succeeds (as runc; shims clean up with it), delete without --force fails" {
+  run bw delete --force never-created
+  [ "$status" -eq 0 ]
+  [ -z "$output" ]
+  run bw delete never-created
+  [ "$status" -eq 1 ]
+  [[ $output == *"container never-created does not exist"* ]]
+}

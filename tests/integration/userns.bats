@@ -369,3 +369,33 @@ EOS
   [ "$(echo "${lines[2]}" | awk '{print $1, $2}')" = "1 $start" ]
   [[ $output != *warning* ]]
 }
+
+@test "userns: nothing reaches the host when the directory others may not enter is a shared mount (Docker's data-root)" {
+  # dockerd makes its data-root a shared mount; a clone of it covering the
+  # way in is in the host's peer group until made a slave, so a view
+  # attached on top of it would appear on the host (and stay there).
+  local top
+  top=$(mktemp -d /tmp/bulwark-test-shared.XXXXXX)
+  mount --bind "$top" "$top"
+  mount --make-shared "$top"
+  chmod 0710 "$top"
+  mkdir -m 0700 "$top/vol"
+  echo in-shared >"$top/vol/f"
+  config_edit --arg v "$top/vol" '.mounts += [{"destination": "/vol", "type": "bind", "source": $v, "options": ["rbind", "rw"]}]'
+  mounts_before=$(wc -l </proc/self/mountinfo)
+  run run_in sh -c 'cat /vol/f; echo new >/vol/g'
+  local leaked
+  leaked=$(grep -c " $top/vol " /proc/self/mountinfo || true)
+  local after
+  after=$(wc -l </proc/self/mountinfo)
+  local owner
+  owner=$(stat -c %u "$top/vol/g" 2>/dev/null || echo none)
+  umount -R "$top" 2>/dev/null; umount -l "$top/vol" 2>/dev/null || true
+  rm -rf "$top"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = in-shared ]
+  [ "$leaked" = 0 ]
+  [ "$after" -eq "$mounts_before" ]
+  [ "$owner" = 0 ]
+}
