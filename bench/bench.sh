@@ -8,11 +8,15 @@
 #   bench/bench.sh                  everything (as root)
 #   ONLY="bare userns" bench/bench.sh   only these variants
 # Variants: bare statedisk userns seccomp limits defaults phases batch rss
+#   docker (`docker run --rm` with each runtime, through a private dockerd
+#   the script starts and stops) docker-d (`docker run -d` + `docker rm -f`)
 # Knobs: BUILD_DIR (build), BULWARK (binary, default $BUILD_DIR/bulwark), RUNS (40), WARMUP (5),
 # ROUNDS (5: the runtimes take turns this many times within the invocation),
-# BATCH_RUNS (5), RSS_RUNS (15), BENCH_DIR (/tmp/bulwark-bench).
+# BATCH_RUNS (5), RSS_RUNS (15), DOCKER_RUNS (RUNS), DOCKER_WARMUP (WARMUP),
+# DOCKER (the client, default docker on PATH), BENCH_DIR (/tmp/bulwark-bench).
 # Output: the table on stdout, and in $BENCH_DIR/out/: one hyperfine JSON
 # per variant, rows.tsv, table.md (README-ready), probes.txt.
+# shellcheck disable=SC2317 # functions called indirectly: bench_$v, traps
 set -uo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
@@ -24,8 +28,11 @@ WARMUP=${WARMUP:-5}
 ROUNDS=${ROUNDS:-5}
 BATCH_RUNS=${BATCH_RUNS:-5}
 RSS_RUNS=${RSS_RUNS:-15}
+DOCKER_RUNS=${DOCKER_RUNS:-$RUNS}
+DOCKER_WARMUP=${DOCKER_WARMUP:-$WARMUP}
+DOCKER=${DOCKER:-docker}
 WORK=${BENCH_DIR:-/tmp/bulwark-bench}
-ONLY=${ONLY:-bare statedisk userns seccomp limits defaults phases batch rss}
+ONLY=${ONLY:-bare statedisk userns seccomp limits defaults phases batch rss docker docker-d}
 OUT=$WORK/out
 ROOTFS=$WORK/rootfs
 MAP_HOST=${MAP_HOST:-100000} # host id of container root in the userns variants
@@ -127,7 +134,7 @@ make_bundles() {
   jq --arg r "$ROOTFS" '.process.args = ["/bin/true"] | .root.path = $r' "$WORK/b-bwdefaults/config.json" >"$WORK/t.json" &&
     mv "$WORK/t.json" "$WORK/b-bwdefaults/config.json"
   bwdefaults_note=""
-  if ! $(rt bulwark) run --bundle "$WORK/b-bwdefaults" bwdefaults-check >"$WORK/bwdefaults.err" 2>&1; then
+  if ! $(rt bulwark-policy) run --bundle "$WORK/b-bwdefaults" bwdefaults-check >"$WORK/bwdefaults.err" 2>&1; then
     bwdefaults_note="the bulwark spec config did not run as written ($(tail -n1 "$WORK/bwdefaults.err")); explicit uid/gid mappings ($MAP_HOST, 65536) added"
     note "defaults: $bwdefaults_note"
     jq --argjson h "$MAP_HOST" "$maps" "$WORK/b-bwdefaults/config.json" >"$WORK/t.json" &&
@@ -168,22 +175,52 @@ setup_state() {
   note "state roots on a tmpfs at $STATE (statedisk: on $(df --output=fstype "$WORK/disk-state" | tail -n1) at $WORK/disk-state)"
 }
 
+# bulwark's policy hardens any config by default (user namespace, seccomp,
+# pids limit ...): the rows that compare one config across the runtimes run
+# it with the policy off, so it does what the config says, as crun and runc
+# do; bulwark-policy (its defaults) is what the restricted-defaults rows and
+# Docker get.
 rt() { # rt LABEL [STATE_DIR]: the command line of a runtime, with its own state root
   local s=${2:-$STATE}
   case $1 in
-    bulwark) echo "$BULWARK --root $s/bulwark" ;;
+    bulwark) echo "$BULWARK --policy-mode off --root $s/bulwark" ;;
+    bulwark-policy) echo "$BULWARK --root $s/bulwark" ;;
     crun) echo "crun --root $s/crun" ;;
     crun-nocg) echo "crun --cgroup-manager=disabled --root $s/crun" ;;
     runc) echo "runc --root $s/runc" ;;
   esac
 }
 
-# What a runtime really applied for a bundle: run `sleep` in it and look at
-# the process from the host. Prints key=value pairs.
+# What a process really got, read from the host: its user namespace's
+# uid_map, seccomp mode and number of filters, no_new_privs, the number of
+# effective capabilities, whether it has a cgroup of its own, its pids and
+# memory limits, and the owner the host sees on its /bin/busybox (with an
+# idmapped rootfs, the container's root's host uid). Prints key=value pairs.
+inspect_pid() {
+  local pid=$1 st=/proc/$1/status
+  local userns seccomp filters nnp capeff caps=0 own pids mem cg_pids
+  userns=$(awk '{print $1":"$2":"$3; exit}' "/proc/$pid/uid_map")
+  seccomp=$(awk '/^Seccomp:/{print $2}' "$st")
+  filters=$(awk '/^Seccomp_filters:/{print $2}' "$st")
+  nnp=$(awk '/^NoNewPrivs:/{print $2}' "$st")
+  capeff=$(awk '/^CapEff:/{print $2}' "$st")
+  local v=$((16#${capeff:-0}))
+  while ((v)); do ((v &= v - 1, caps++)); done
+  cg_pids=$(awk -F: '$2 == "pids" {print $3}' "/proc/$pid/cgroup")
+  [[ $cg_pids != "$(awk -F: '$2 == "pids" {print $3}' /proc/self/cgroup)" ]] && own=yes || own=no
+  pids=$(cat "/sys/fs/cgroup/pids$cg_pids/pids.max" 2>/dev/null || echo "?")
+  mem=$(cat "/sys/fs/cgroup/memory$(awk -F: '$2 == "memory" {print $3}' "/proc/$pid/cgroup")/memory.limit_in_bytes" 2>/dev/null || echo "?")
+  ((mem > 1 << 50)) 2>/dev/null && mem=max
+  local owner
+  owner=$(stat -c %u "/proc/$pid/root/bin/busybox" 2>/dev/null || echo "?")
+  echo "uid_map=$userns seccomp=$seccomp filters=${filters:-?} nnp=$nnp caps=$caps own_cgroup=$own pids.max=$pids memory.limit=$mem rootfs_owner=$owner"
+}
+
+# What a runtime (command line R) really applied for a bundle: run `sleep`
+# in it and inspect the process.
 probe() {
-  local label=$1 bundle=$2 r id
+  local label=$1 r=$2 bundle=$3 id
   id=probe-$label-$$
-  r=$(rt "$label")
   local pb=$WORK/probe-bundle
   rm -rf "$pb" && mkdir -p "$pb"
   jq '.process.args = ["/bin/sleep", "30"]' "$bundle/config.json" >"$pb/config.json"
@@ -196,17 +233,7 @@ probe() {
   local pid
   pid=$($r state "$id" | jq -r .pid)
   sleep 0.05
-  local st=/proc/$pid/status
-  local userns seccomp nnp own pids mem cg_pids
-  userns=$(awk '{print $1":"$2":"$3; exit}' "/proc/$pid/uid_map")
-  seccomp=$(awk '/^Seccomp:/{print $2}' "$st")
-  nnp=$(awk '/^NoNewPrivs:/{print $2}' "$st")
-  cg_pids=$(awk -F: '$2 == "pids" {print $3}' "/proc/$pid/cgroup")
-  [[ $cg_pids != "$(awk -F: '$2 == "pids" {print $3}' /proc/self/cgroup)" ]] && own=yes || own=no
-  pids=$(cat "/sys/fs/cgroup/pids$cg_pids/pids.max" 2>/dev/null || echo "?")
-  mem=$(cat "/sys/fs/cgroup/memory$(awk -F: '$2 == "memory" {print $3}' "/proc/$pid/cgroup")/memory.limit_in_bytes" 2>/dev/null || echo "?")
-  ((mem > 1 << 50)) 2>/dev/null && mem=max
-  echo "uid_map=$userns seccomp=$seccomp nnp=$nnp own_cgroup=$own pids.max=$pids memory.limit=$mem"
+  inspect_pid "$pid"
   # shellcheck disable=SC2086
   $r kill "$id" KILL >/dev/null 2>&1
   local i
@@ -217,33 +244,58 @@ probe() {
   $r delete --force "$id" >/dev/null 2>&1
 }
 
-# Which settings a variant asks for, as probe output must show them. Every
-# variant expects a cgroup of the container's own: crun and runc always make
-# one (in each v1 hierarchy here), and that is part of what they are timed on.
+# What a variant's config asks for, as probe output must show it: every
+# field, so that a runtime that applies less than the row asks and one that
+# applies more are both caught. Every variant expects a cgroup of the
+# container's own: crun and runc always make one (in each v1 hierarchy
+# here), and that is part of what they are timed on. Values are globs.
 expected() {
-  [[ $1 == nocg ]] && return # crun --cgroup-manager=disabled: no cgroup, by design
-  echo "own_cgroup=yes"
+  local uid="0:0:4294967295" sc=0 pids=max mem=max
   case $1 in
-    userns) echo "uid_map=0:$MAP_HOST:65536" ;;
-    seccomp) echo "seccomp=2" ;;
-    limits) echo "pids.max=1024 memory.limit=268435456" ;;
-    defaults) echo "uid_map=0:$MAP_HOST:65536 seccomp=2 nnp=1 pids.max=1024" ;;
+    nocg) echo "uid_map=$uid seccomp=0"; return ;; # crun --cgroup-manager=disabled: no cgroup, by design
+    userns) uid="0:$MAP_HOST:65536" ;;
+    seccomp) sc=2 ;;
+    limits) pids=1024 mem=268435456 ;;
+    # bulwark allocates the range of a config without mappings itself
+    defaults) uid="0:[1-9]*:65536" sc=2 pids=1024 ;;
+  esac
+  echo "uid_map=$uid seccomp=$sc own_cgroup=yes pids.max=$pids memory.limit=$mem"
+  [[ $1 == defaults ]] && echo "nnp=1"
+}
+
+# The value of one field when the config asks for nothing.
+unasked() {
+  case $1 in
+    uid_map) echo "0:0:4294967295" ;; seccomp) echo 0 ;; pids.max | memory.limit) echo max ;; *) echo "" ;;
   esac
 }
 
-# check_applied VARIANT LABEL BUNDLE [AS]: probe, log, and record what is
-# missing from what variant AS (default VARIANT) asks for.
+# check_applied VARIANT LABEL BUNDLE [AS] [RT]: probe runtime RT (default
+# LABEL) in BUNDLE, log, and record where it differs from what variant AS
+# (default VARIANT) asks for: a setting not applied, or one applied that the
+# row does not ask for (bulwark's policy, say).
 check_applied() {
-  local variant=$1 label=$2 bundle=$3 as=${4:-$1} got want missing=()
-  got=$(probe "$label" "$bundle")
+  local variant=$1 label=$2 bundle=$3 as=${4:-$1} rtl=${5:-$2} got want missing=() extra=() key val
+  got=$(probe "$label" "$(rt "$rtl")" "$bundle")
   printf '%-12s %-9s %s\n' "$variant" "$label" "$got" >>"$OUT/probes.txt"
-  for want in $(expected "$as"); do
-    [[ " $got " == *" $want "* ]] || missing+=("$want")
-  done
-  [[ $got == failed=* ]] && missing=("${got}")
+  if [[ $got == failed=* ]]; then
+    missing=("${got}")
+  else
+    for want in $(expected "$as"); do
+      key=${want%%=*}
+      val=$(tr ' ' '\n' <<<"$got" | awk -F= -v k="$key" '$1 == k {print $2}')
+      # shellcheck disable=SC2053
+      [[ $val == ${want#*=} ]] && continue
+      if [[ $want == *=$(unasked "$key") ]]; then extra+=("$key=$val"); else missing+=("$want"); fi
+    done
+  fi
   if ((${#missing[@]})); then
     note "$variant: $label did NOT apply: ${missing[*]} (got: $got); its row is not comparable"
     printf '%s\t%s\t%s\n' "$variant" "$label" "not applied: ${missing[*]}" >>"$OUT/flags.tsv"
+  fi
+  if ((${#extra[@]})); then
+    note "$variant: $label applied MORE than the row asks: ${extra[*]} (got: $got); its row is not comparable"
+    printf '%s\t%s\t%s\n' "$variant" "$label" "also applied: ${extra[*]}" >>"$OUT/flags.tsv"
   fi
 }
 
@@ -344,8 +396,8 @@ bench_seccomp() { variant_run seccomp; run_hf seccomp; }
 bench_limits() { variant_run limits; run_hf limits; }
 
 bench_defaults() {
-  check_applied defaults bulwark "$WORK/b-bwdefaults"
-  add bulwark "$(rt bulwark) run --bundle $WORK/b-bwdefaults hf-bulwark"
+  check_applied defaults bulwark "$WORK/b-bwdefaults" defaults bulwark-policy
+  add bulwark "$(rt bulwark-policy) run --bundle $WORK/b-bwdefaults hf-bulwark"
   local label
   for label in crun runc; do
     check_applied defaults "$label" "$WORK/b-written"
@@ -401,16 +453,16 @@ bench_batch() {
 # Peak RSS of the runtime process (max over it and the children it waited
 # for, as /usr/bin/time -v reports it), median of RSS_RUNS runs, in KiB.
 bench_rss() {
-  local label bundle variant
+  local label bundle variant rtl
   for variant in bare defaults; do
     for label in bulwark crun runc; do
-      bundle=$WORK/b-$variant
-      [[ $variant == defaults ]] && { [[ $label == bulwark ]] && bundle=$WORK/b-bwdefaults || bundle=$WORK/b-written; }
-      check_applied "rss-$variant" "$label" "$bundle" "$variant"
+      bundle=$WORK/b-$variant rtl=$label
+      [[ $variant == defaults ]] && { [[ $label == bulwark ]] && bundle=$WORK/b-bwdefaults rtl=bulwark-policy || bundle=$WORK/b-written; }
+      check_applied "rss-$variant" "$label" "$bundle" "$variant" "$rtl"
       local vals=() i kb
       for ((i = 0; i < RSS_RUNS; i++)); do
         # shellcheck disable=SC2046
-        /usr/bin/time -v -o "$WORK/time.out" $(rt "$label") run --bundle "$bundle" rss-$label >/dev/null 2>&1 || continue
+        /usr/bin/time -v -o "$WORK/time.out" $(rt "$rtl") run --bundle "$bundle" rss-$label >/dev/null 2>&1 || continue
         kb=$(awk -F': ' '/Maximum resident set size/{print $2}' "$WORK/time.out")
         vals+=("$kb")
       done
@@ -422,15 +474,195 @@ bench_rss() {
   done
 }
 
+# --- docker ------------------------------------------------------------------
+
+# A private dockerd: its own data-root, exec-root, socket and pidfile under
+# $DOCKER_DIR, no iptables, no bridge, with bulwark (the built binary), crun
+# and runc registered. Every docker command of the benchmark names its
+# socket; no other dockerd is touched. It is stopped by its pid at the end,
+# on error and on interrupt (the traps set here).
+DOCKER_DIR=$WORK/docker
+DOCKER_SOCK=$DOCKER_DIR/docker.sock
+DOCKER_IMG=bw-bench-busybox:bench
+dockerd_pid=""
+dk() { "$DOCKER" -H "unix://$DOCKER_SOCK" "$@"; }
+
+# The pid of a dockerd of this benchmark's, by its pidfile, only if that
+# process is a dockerd with this data-root (a stale pidfile names anyone).
+our_dockerd() {
+  local pid
+  pid=${dockerd_pid:-$(cat "$DOCKER_DIR/dockerd.pid" 2>/dev/null)}
+  [[ -n $pid ]] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "--data-root $DOCKER_DIR/data " &&
+    echo "$pid"
+}
+
+stop_dockerd() {
+  local pid i
+  pid=$(our_dockerd)
+  if [[ -n $pid ]]; then
+    # containers left by an interrupted run go first, then the daemon
+    dk ps -aq 2>/dev/null | xargs -r "$DOCKER" -H "unix://$DOCKER_SOCK" rm -f >/dev/null 2>&1
+    kill "$pid" 2>/dev/null
+    for ((i = 0; i < 150; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    if kill -0 "$pid" 2>/dev/null; then
+      note "docker: dockerd $pid did not stop in 30 s; killing it"
+      kill -9 "$pid" 2>/dev/null
+    fi
+    note "docker: stopped the private dockerd (pid $pid)"
+  fi
+  dockerd_pid=""
+  [[ -d $DOCKER_DIR ]] || return 0
+  # its containerd and shims, if the daemon died without stopping them: the
+  # processes whose command line names this directory, by pid
+  local p
+  for p in $(pgrep -f -- "$DOCKER_DIR/" 2>/dev/null); do
+    [[ $p != "$$" ]] && kill -9 "$p" 2>/dev/null
+  done
+  # what it left mounted below its dirs (overlays, netns, shm), deepest first
+  local m
+  for m in $(awk -v d="$DOCKER_DIR/" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo | sort -r); do
+    umount -l "$m" 2>/dev/null
+  done
+  rm -rf "$DOCKER_DIR" 2>/dev/null || note "docker: could not remove $DOCKER_DIR"
+}
+
+on_exit() { [[ -n $(our_dockerd) ]] && stop_dockerd; }
+on_signal() {
+  note "interrupted ($1)"
+  stop_dockerd
+  trap - EXIT
+  exit 130
+}
+
+start_dockerd() {
+  command -v dockerd >/dev/null && command -v "$DOCKER" >/dev/null ||
+    { note "docker: dockerd or $DOCKER not found (apt-get install docker.io)"; return 1; }
+  stop_dockerd # what an earlier, killed run left
+  mkdir -p "$DOCKER_DIR"
+  chmod 755 "$DOCKER_DIR" # the containers' mapped ids must reach their rootfs below
+  # runc is dockerd's own built-in runtime (the runc on PATH); crun and
+  # bulwark are added as people add them.
+  jq -n --arg b "$BULWARK" --arg c "$(command -v crun)" '{runtimes: {bulwark: {path: $b}, crun: {path: $c}}}' \
+    >"$DOCKER_DIR/daemon.json"
+  trap on_exit EXIT
+  trap 'on_signal INT' INT
+  trap 'on_signal TERM' TERM
+  dockerd --config-file "$DOCKER_DIR/daemon.json" --iptables=false --bridge=none \
+    --data-root "$DOCKER_DIR/data" --exec-root "$DOCKER_DIR/exec" --host "unix://$DOCKER_SOCK" \
+    --pidfile "$DOCKER_DIR/dockerd.pid" >"$DOCKER_DIR/dockerd.log" 2>&1 &
+  dockerd_pid=$!
+  local i
+  for ((i = 0; i < 240; i++)); do
+    dk version >/dev/null 2>&1 && break
+    kill -0 "$dockerd_pid" 2>/dev/null || break
+    sleep 0.25
+  done
+  if ! dk version >/dev/null 2>&1; then
+    note "docker: the private dockerd did not come up: $(tail -n1 "$DOCKER_DIR/dockerd.log")"
+    return 1
+  fi
+  docker_version=$(dk version -f '{{.Server.Version}}')
+  note "docker: private dockerd $docker_version (pid $dockerd_pid) on $DOCKER_SOCK, runtimes: $(dk info -f '{{range $k, $v := .Runtimes}}{{$k}}={{$v.Path}} {{end}}')"
+  # the bench's busybox rootfs as an image, no registry
+  tar -C "$ROOTFS" --numeric-owner -c . | dk import - "$DOCKER_IMG" >/dev/null ||
+    { note "docker: docker import of $ROOTFS failed"; return 1; }
+}
+
+# What a runtime applied under Docker: a detached `sleep` container of the
+# row's kind, inspected from the host; for bulwark, also what its policy
+# changed in Docker's config (its log, which the shim keeps per container).
+probe_docker() {
+  local label=$1 id pid
+  if ! id=$(dk run -d --network none --runtime "$label" "$DOCKER_IMG" /bin/sleep 30 2>"$WORK/probe.err"); then
+    echo "failed=$(tail -n1 "$WORK/probe.err" | tr ' ' '_')"
+    return
+  fi
+  pid=$(dk inspect -f '{{.State.Pid}}' "$id")
+  sleep 0.05
+  inspect_pid "$pid"
+  if [[ $label == bulwark ]]; then
+    local log
+    log=$(find "$DOCKER_DIR/exec" -path "*/$id/log.json" 2>/dev/null | head -n1)
+    [[ -f $log ]] && jq -r 'select(.msg | test("hardened: ")) | .msg | sub(".*hardened: "; "") | sub(" \\([^)]*\\):"; ":")' "$log" 2>/dev/null \
+      >"$OUT/docker-bulwark-hardened.txt"
+  fi
+  dk rm -f "$id" >/dev/null 2>&1
+}
+
+# The docker rows only need each runtime to run under Docker: a cgroup of
+# its own and a seccomp filter (Docker's profile, or bulwark's). What else
+# each applied differs by design and is listed under the table.
+check_docker() {
+  local variant=$1 label=$2 got
+  got=$(probe_docker "$label")
+  printf '%-12s %-9s %s\n' "$variant" "$label" "$got" >>"$OUT/probes.txt"
+  if [[ $got == failed=* || " $got " != *" own_cgroup=yes "* || " $got " != *" seccomp=2 "* ]]; then
+    note "$variant: $label under Docker: $got"
+    printf '%s\t%s\t%s\n' "$variant" "$label" "not applied: ${got}" >>"$OUT/flags.tsv"
+  fi
+}
+
+# `docker run --rm` end to end, each runtime as Docker runs it (bulwark with
+# its default policy); and a detached container's life, run -d then rm -f.
+bench_docker() {
+  start_dockerd || { printf 'docker\t(all)\tfailed: the private dockerd did not start\n' >>"$OUT/flags.tsv"; stop_dockerd; return 0; }
+  local label d="$DOCKER -H unix://$DOCKER_SOCK"
+  for label in bulwark crun runc; do check_docker docker "$label"; done
+  if want docker; then
+    for label in bulwark crun runc; do
+      add "$label" "$d run --rm --network none --runtime $label $DOCKER_IMG /bin/true"
+    done
+    run_hf docker --runs "$DOCKER_RUNS" --warmup "$DOCKER_WARMUP"
+  fi
+  if want docker-d; then
+    for label in bulwark crun runc; do
+      add "$label" "bash -c 'id=\$($d run -d --network none --runtime $label $DOCKER_IMG /bin/sleep 600) && $d rm -f \$id'"
+    done
+    run_hf docker-d --runs "$DOCKER_RUNS" --warmup "$DOCKER_WARMUP"
+  fi
+  docker_notes >"$OUT/docker-notes.md"
+  stop_dockerd
+}
+
+# The docker probes, said in words, for under the table.
+docker_notes() {
+  echo "† Docker $docker_version, a private dockerd started and stopped by the script (\`--iptables=false --bridge=none\`), bulwark and crun registered as runtimes, runc its built-in one; a busybox image made with \`docker import\`; one hyperfine invocation with the three runtimes taking turns. bulwark runs with its default policy there, crun and runc with what Docker asks for; checked from the host on a running container of each:"
+  awk '$1 == "docker" {
+      l = $2; $1 = $2 = ""
+      n = split($0, kv, " "); delete f
+      for (i = 1; i <= n; i++) { split(kv[i], p, "="); f[p[1]] = p[2] }
+      if ("failed" in f) { printf "- %s: failed: %s\n", l, f["failed"]; next }
+      split(f["uid_map"], u, ":")
+      s = (u[2] == 0 && u[3] == 4294967295) ? "no user namespace (container root is host root)" : \
+        sprintf("a user namespace (container root is host uid %s, %s ids)", u[2], u[3])
+      s = s sprintf(", seccomp %s", f["seccomp"] == 2 ? "on" : "off")
+      if (f["filters"] != "" && f["filters"] != "?") s = s sprintf(" (%s filter%s)", f["filters"], f["filters"] == 1 ? "" : "s")
+      s = s sprintf(", no_new_privs %s, %s effective capabilities, pids.max %s", f["nnp"] == 1 ? "on" : "off", f["caps"], f["pids.max"])
+      if (f["rootfs_owner"] != 0 && f["rootfs_owner"] == u[2]) s = s ", rootfs idmapped (the image'\''s root-owned files are the container root'\''s host uid)"
+      else if (f["rootfs_owner"] == 0) s = s ", rootfs not idmapped (image files owned by host root)"
+      printf "- %s: %s\n", l, s
+    }' "$OUT/probes.txt"
+  if [[ -s $OUT/docker-bulwark-hardened.txt ]]; then
+    echo "- bulwark's policy (harden, its default) changed Docker's config: $(paste -sd ';' "$OUT/docker-bulwark-hardened.txt" | sed 's/;/; /g')"
+    grep -q '^BW05[012] ' "$OUT/docker-bulwark-hardened.txt" ||
+      echo "- bulwark kept the seccomp profile Docker gave it (it found no hole in it), as crun and runc load it"
+  fi
+}
+
 # --- the table -------------------------------------------------------------
 
 print_table() {
   local rows=$OUT/rows.tsv
   [[ -s $rows ]] || { note "no results"; return; }
   echo
-  echo "median of $RUNS runs (batch rows: $BATCH_RUNS; rss: $RSS_RUNS), ratio to crun in the same invocation"
+  echo "median of $RUNS runs (batch rows: $BATCH_RUNS; rss: $RSS_RUNS; docker: $DOCKER_RUNS), ratio to crun in the same invocation"
   awk -F'\t' -v flags="$OUT/flags.tsv" '
-    BEGIN { while ((getline l < flags) > 0) { split(l, f, "\t"); flag[f[1] SUBSEP f[2]] = f[3] } }
+    BEGIN {
+      while ((getline l < flags) > 0) {
+        split(l, f, "\t"); k = f[1] SUBSEP f[2]
+        flag[k] = (k in flag) ? flag[k] "; " f[3] : f[3]
+      }
+    }
     { v[NR] = $1; n[NR] = $2; m[NR] = $3; if ($2 == "crun") crun[$1] = $3 }
     END {
       printf "%-12s %-10s %12s %9s  %s\n", "variant", "runtime", "median", "÷crun", ""
@@ -440,8 +672,13 @@ print_table() {
         r = (v[i] in crun) && crun[v[i]] > 0 ? sprintf("%.2f", m[i] / crun[v[i]]) : "-"
         printf "%-12s %-10s %12s %9s  %s\n", v[i], n[i], val, r, flag[v[i] SUBSEP n[i]]
       }
+      for (k in flag) { split(k, p, SUBSEP); if (p[2] == "(all)") printf "%-12s %-10s %s\n", p[1], p[2], flag[k] }
     }' "$rows"
-  echo "docker       (all)      not measured: needs the engines issue (docker run --rm with each runtime)"
+  if [[ -s $OUT/docker-notes.md ]]; then
+    echo
+    echo "under Docker (docker rows), each runtime applied:"
+    sed -n 's/^- /    /p' "$OUT/docker-notes.md"
+  fi
   md_table >"$OUT/table.md"
   echo
   echo "README table ($OUT/table.md):"
@@ -449,7 +686,7 @@ print_table() {
 }
 
 md_table() {
-  awk -F'\t' -v flags="$OUT/flags.tsv" '
+  awk -F'\t' -v flags="$OUT/flags.tsv" -v notes="$OUT/docker-notes.md" '
     BEGIN {
       while ((getline l < flags) > 0) { split(l, f, "\t"); flag[f[1] SUBSEP f[2]] = 1 }
       d["bare"] = "`run /bin/true`, bare namespaces"
@@ -457,10 +694,12 @@ md_table() {
       d["statedisk"] = "bare, state root on this disk (ext4) instead of tmpfs"
       d["seccomp"] = "+ seccomp (Docker-like default)"
       d["limits"] = "+ memory and pids limits"
-      d["defaults"] = "restricted defaults (bulwark spec; the same written out for crun, runc)"
+      d["defaults"] = "restricted defaults (bulwark spec and its default policy; the same written out for crun, runc)"
       d["create"] = "create"; d["start"] = "start"; d["delete"] = "delete"
       d["seq100"] = "100 containers, sequential"; d["par20"] = "20 containers, parallel"
       d["rss-bare"] = "peak RSS, bare"; d["rss-defaults"] = "peak RSS, restricted defaults"
+      d["docker"] = "`docker run --rm --network none IMAGE /bin/true`, end to end, each runtime as Docker runs it (†)"
+      d["docker-d"] = "`docker run -d ... sleep` then `docker rm -f`, end to end (†)"
     }
     {
       if (!($1 in seen)) { seen[$1] = 1; order[++k] = $1 }
@@ -482,34 +721,52 @@ md_table() {
         v = order[i]
         printf "| %s | %s | %s | %s | %s | %s |\n", (v in d) ? d[v] : v, fmt(v, "bulwark"), fmt(v, "crun"), fmt(v, "runc"), ratio(v, "bulwark"), ratio(v, "runc")
         if ((v SUBSEP "crun-nocg") in val)
-          printf "| the same, against crun without cgroups (`crun --cgroup-manager=disabled`; bulwark makes none yet) | %s | %s | | %.2f | |\n", fmt(v, "bulwark"), fmt(v, "crun-nocg"), val[v SUBSEP "bulwark"] / val[v SUBSEP "crun-nocg"]
+          printf "| the same, against crun without cgroups (`crun --cgroup-manager=disabled`) | %s | %s | | %.2f | |\n", fmt(v, "bulwark"), fmt(v, "crun-nocg"), val[v SUBSEP "bulwark"] / val[v SUBSEP "crun-nocg"]
         if ((v SUBSEP "floor") in val)
           printf "| floor: `unshare` same namespaces + chroot + /bin/true | %s | | | %s | |\n", fmt(v, "floor"), ratio(v, "floor")
         if ((v SUBSEP "crun-bare") in val)
           printf "| bulwark restricted defaults against crun bare namespaces | %s | %s | | %.2f | |\n", fmt(v, "bulwark"), fmt(v, "crun-bare"), val[v SUBSEP "bulwark"] / val[v SUBSEP "crun-bare"]
       }
-      print "| `docker run --rm` end to end | not measured: needs the engines issue | | | | |"
+      if (("docker" SUBSEP "(all)") in flag) print "| `docker run --rm` end to end | not measured: the private dockerd did not start (see the output) | | | | |"
       print ""
-      print "\\* the runtime did not apply all of the row'\''s settings (checked from the host, see probes.txt), so the row is not a like-for-like comparison:"
+      print "Every row except restricted defaults and the docker rows runs bulwark with `--policy-mode off`: it applies the row'\''s config as written, as crun and runc do (its default policy would add a user namespace, seccomp and a pids limit)."
       close(flags)
       while ((getline l < flags) > 0) {
-        split(l, f, "\t"); sub(/^not applied: /, "", f[3])
-        if (f[3] ~ /^failed/) { printf "- %s, %s: %s\n", f[2], f[1], f[3]; continue }
+        split(l, f, "\t")
+        if (f[2] == "(all)") continue
+        if (f[3] ~ /^not applied: failed/) { fails[++nf] = sprintf("- %s, %s: %s", f[2], f[1], substr(f[3], 14)); continue }
+        more = (f[3] ~ /^also applied: /)
+        sub(/^(not|also) applied: /, "", f[3])
         m = split(f[3], items, " ")
         for (j = 1; j <= m; j++) {
-          key = f[2] SUBSEP items[j]
+          key = f[2] SUBSEP (more ? "+" : "-") items[j]
           if (!(key in rowsof)) { order2[++k2] = key; rowsof[key] = f[1] } else rowsof[key] = rowsof[key] ", " f[1]
         }
       }
+      if (k2 || nf) {
+        print ""
+        print "\\* the runtime did not apply exactly the row'\''s settings (checked from the host, see probes.txt), so the row is not a like-for-like comparison:"
+      }
+      for (j = 1; j <= nf; j++) print fails[j]
       for (j = 1; j <= k2; j++) {
         split(order2[j], lk, SUBSEP)
-        w = lk[2]
-        if (w == "own_cgroup=yes") w = "no cgroup of its own"
+        more = substr(lk[2], 1, 1) == "+"; w = substr(lk[2], 2); split(w, kv, "=")
+        if (more) {
+          if (kv[1] == "uid_map") w = "a user namespace the row does not ask for (" w ")"
+          else if (kv[1] == "seccomp") w = "a seccomp filter the row does not ask for"
+          else w = "a " kv[1] " of " kv[2] " the row does not ask for"
+        } else if (w == "own_cgroup=yes") w = "no cgroup of its own"
         else if (w == "seccomp=2") w = "no seccomp filter"
-        else if (w == "pids.max=1024") w = "no pids limit"
-        else if (w == "memory.limit=268435456") w = "no memory limit"
-        else if (w ~ /^uid_map=/) w = "no user namespace mapping (" w ")"
+        else if (w == "nnp=1") w = "no no_new_privs"
+        else if (kv[1] == "pids.max") w = "no pids limit"
+        else if (kv[1] == "memory.limit") w = "no memory limit"
+        else if (kv[1] == "uid_map") w = "no user namespace mapping (" w ")"
         printf "- %s: %s (rows: %s)\n", lk[1], w, rowsof[order2[j]]
+      }
+      if ((getline l < notes) > 0) {
+        print ""
+        print l
+        while ((getline l < notes) > 0) print l
       }
     }' "$OUT/rows.tsv"
 }
@@ -521,11 +778,17 @@ main() {
   install_tools || exit 1
   mkdir -p "$WORK" "$OUT"
   chmod 755 "$WORK"
-  rm -f "$OUT"/*.json "$OUT/rows.tsv" "$OUT/flags.tsv" "$OUT/probes.txt"
+  rm -f "$OUT"/*.json "$OUT/rows.tsv" "$OUT/flags.tsv" "$OUT/probes.txt" "$OUT"/docker-*
   touch "$OUT/flags.tsv" "$OUT/rows.tsv"
   note "machine: $(nproc) CPUs, Linux $(uname -r), load $(cut -d' ' -f1-3 /proc/loadavg)"
   note "bulwark $("$BULWARK" --version 2>/dev/null | head -n1), $(crun --version | head -n1), $(runc --version | head -n1), $(hyperfine --version)"
   setup_cgroups
+  # bulwark's default policy (restricted defaults, Docker) gives each
+  # container an id range of the bulwark user's
+  if ! grep -q '^bulwark:' /etc/subuid 2>/dev/null || ! grep -q '^bulwark:' /etc/subgid 2>/dev/null; then
+    note "setup: $BULWARK setup (the bulwark user and its subordinate id ranges, for its default policy)"
+    "$BULWARK" setup || { note "bulwark setup failed"; exit 1; }
+  fi
   setup_state || exit 1
   build_helpers || exit 1
   make_rootfs
@@ -534,6 +797,7 @@ main() {
   for v in bare statedisk userns seccomp limits defaults phases batch rss; do
     want "$v" && "bench_$v"
   done
+  { want docker || want docker-d; } && bench_docker
   [[ -s $OUT/probes.txt ]] && { echo; echo "what each runtime applied ($OUT/probes.txt):"; sed 's/^/    /' "$OUT/probes.txt"; }
   [[ -n ${bwdefaults_note:-} ]] && note "defaults: $bwdefaults_note"
   print_table

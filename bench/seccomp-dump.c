@@ -9,7 +9,7 @@
 
 #include "oci/load.h"
 #include "oci/seccomp_default.h"
-#include "oci/seccomp_free.h"
+#include "oci/spec.h"
 
 int main(int argc, char **argv)
 {
