@@ -478,47 +478,56 @@ bench_rss() {
 
 # A private dockerd: its own data-root, exec-root, socket and pidfile under
 # $DOCKER_DIR, no iptables, no bridge, with bulwark (the built binary), crun
-# and runc registered. Every docker command of the benchmark names its
-# socket; no other dockerd is touched. It is stopped by its pid at the end,
-# on error and on interrupt (the traps set here).
+# and runc registered; and a containerd of its own beside it (dockerd 20.10
+# would otherwise use the host's containerd when one runs on the default
+# socket). Every docker command of the benchmark names its socket; no other
+# daemon is touched. Both are stopped by their pids at the end, on error and
+# on interrupt (the traps set here).
 DOCKER_DIR=$WORK/docker
 DOCKER_SOCK=$DOCKER_DIR/docker.sock
 DOCKER_IMG=bw-bench-busybox:bench
-dockerd_pid=""
+dockerd_pid="" containerd_pid=""
+docker_version=""
 dk() { "$DOCKER" -H "unix://$DOCKER_SOCK" "$@"; }
 
-# The pid of a dockerd of this benchmark's, by its pidfile, only if that
-# process is a dockerd with this data-root (a stale pidfile names anyone).
-our_dockerd() {
-  local pid
-  pid=${dockerd_pid:-$(cat "$DOCKER_DIR/dockerd.pid" 2>/dev/null)}
-  [[ -n $pid ]] && tr '\0' ' ' <"/proc/$pid/cmdline" 2>/dev/null | grep -q -- "--data-root $DOCKER_DIR/data " &&
-    echo "$pid"
+# our_pid PID PATTERN: PID if that process's command line has PATTERN (one
+# of this benchmark's daemons: a stale pidfile may name anyone).
+our_pid() {
+  [[ -n $1 ]] && tr '\0' ' ' <"/proc/$1/cmdline" 2>/dev/null | grep -qF -- "$2" && echo "$1"
+}
+our_dockerd() { our_pid "${dockerd_pid:-$(cat "$DOCKER_DIR/dockerd.pid" 2>/dev/null)}" "--data-root $DOCKER_DIR/data "; }
+our_containerd() { our_pid "${containerd_pid:-$(cat "$DOCKER_DIR/containerd.pid" 2>/dev/null)}" "--config $DOCKER_DIR/containerd.toml"; }
+
+# stop_pid NAME PID: TERM, up to 30 s, then KILL.
+stop_pid() {
+  local i
+  kill "$2" 2>/dev/null
+  for ((i = 0; i < 150; i++)); do kill -0 "$2" 2>/dev/null || break; sleep 0.2; done
+  if kill -0 "$2" 2>/dev/null; then
+    note "docker: $1 $2 did not stop in 30 s; killing it"
+    kill -9 "$2" 2>/dev/null
+  fi
+  note "docker: stopped the private $1 (pid $2)"
 }
 
 stop_dockerd() {
-  local pid i
-  pid=$(our_dockerd)
-  if [[ -n $pid ]]; then
+  local pid
+  if pid=$(our_dockerd); then
     # containers left by an interrupted run go first, then the daemon
     dk ps -aq 2>/dev/null | xargs -r "$DOCKER" -H "unix://$DOCKER_SOCK" rm -f >/dev/null 2>&1
-    kill "$pid" 2>/dev/null
-    for ((i = 0; i < 150; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-    if kill -0 "$pid" 2>/dev/null; then
-      note "docker: dockerd $pid did not stop in 30 s; killing it"
-      kill -9 "$pid" 2>/dev/null
-    fi
-    note "docker: stopped the private dockerd (pid $pid)"
+    stop_pid dockerd "$pid"
   fi
-  dockerd_pid=""
+  pid=$(our_containerd) && stop_pid containerd "$pid"
+  dockerd_pid="" containerd_pid=""
   [[ -d $DOCKER_DIR ]] || return 0
-  # its containerd and shims, if the daemon died without stopping them: the
-  # processes whose command line names this directory, by pid
+  # shims of containers the daemons could not stop: their command lines
+  # name this directory's containerd socket
   local p
-  for p in $(pgrep -f -- "$DOCKER_DIR/" 2>/dev/null); do
-    [[ $p != "$$" ]] && kill -9 "$p" 2>/dev/null
+  for p in $(pgrep -f -- "-address $DOCKER_DIR/containerd.sock" 2>/dev/null); do
+    kill -9 "$p" 2>/dev/null
   done
-  # what it left mounted below its dirs (overlays, netns, shm), deepest first
+  # what they left mounted below the directory (overlays, netns, shm),
+  # deepest first
   local m
   for m in $(awk -v d="$DOCKER_DIR/" 'index($5, d) == 1 {print $5}' /proc/self/mountinfo | sort -r); do
     umount -l "$m" 2>/dev/null
@@ -526,7 +535,7 @@ stop_dockerd() {
   rm -rf "$DOCKER_DIR" 2>/dev/null || note "docker: could not remove $DOCKER_DIR"
 }
 
-on_exit() { [[ -n $(our_dockerd) ]] && stop_dockerd; }
+on_exit() { if our_dockerd >/dev/null || our_containerd >/dev/null; then stop_dockerd; fi; }
 on_signal() {
   note "interrupted ($1)"
   stop_dockerd
@@ -534,35 +543,59 @@ on_signal() {
   exit 130
 }
 
+# wait_daemon NAME PID LOG COMMAND...: up to 60 s for COMMAND to succeed.
+wait_daemon() {
+  local name=$1 pid=$2 log=$3 i
+  shift 3
+  for ((i = 0; i < 240; i++)); do
+    "$@" >/dev/null 2>&1 && return 0
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.25
+  done
+  "$@" >/dev/null 2>&1 && return 0
+  note "docker: the private $name did not come up: $(tail -n1 "$log")"
+  return 1
+}
+
 start_dockerd() {
-  command -v dockerd >/dev/null && command -v "$DOCKER" >/dev/null ||
-    { note "docker: dockerd or $DOCKER not found (apt-get install docker.io)"; return 1; }
+  local c
+  for c in dockerd containerd "$DOCKER"; do
+    command -v "$c" >/dev/null || { note "docker: $c not found (apt-get install docker.io)"; return 1; }
+  done
   stop_dockerd # what an earlier, killed run left
   mkdir -p "$DOCKER_DIR"
   chmod 755 "$DOCKER_DIR" # the containers' mapped ids must reach their rootfs below
+  trap on_exit EXIT
+  trap 'on_signal INT' INT
+  trap 'on_signal TERM' TERM
+  cat >"$DOCKER_DIR/containerd.toml" <<TOML
+version = 2
+root = "$DOCKER_DIR/containerd-root"
+state = "$DOCKER_DIR/containerd-state"
+disabled_plugins = ["io.containerd.grpc.v1.cri"]
+[grpc]
+  address = "$DOCKER_DIR/containerd.sock"
+[ttrpc]
+  address = "$DOCKER_DIR/containerd.sock.ttrpc"
+[debug]
+  address = "$DOCKER_DIR/containerd-debug.sock"
+TOML
+  containerd --config "$DOCKER_DIR/containerd.toml" >"$DOCKER_DIR/containerd.log" 2>&1 &
+  containerd_pid=$!
+  echo "$containerd_pid" >"$DOCKER_DIR/containerd.pid"
+  wait_daemon containerd "$containerd_pid" "$DOCKER_DIR/containerd.log" test -S "$DOCKER_DIR/containerd.sock" || return 1
   # runc is dockerd's own built-in runtime (the runc on PATH); crun and
   # bulwark are added as people add them.
   jq -n --arg b "$BULWARK" --arg c "$(command -v crun)" '{runtimes: {bulwark: {path: $b}, crun: {path: $c}}}' \
     >"$DOCKER_DIR/daemon.json"
-  trap on_exit EXIT
-  trap 'on_signal INT' INT
-  trap 'on_signal TERM' TERM
   dockerd --config-file "$DOCKER_DIR/daemon.json" --iptables=false --bridge=none \
     --data-root "$DOCKER_DIR/data" --exec-root "$DOCKER_DIR/exec" --host "unix://$DOCKER_SOCK" \
+    --containerd "$DOCKER_DIR/containerd.sock" \
     --pidfile "$DOCKER_DIR/dockerd.pid" >"$DOCKER_DIR/dockerd.log" 2>&1 &
   dockerd_pid=$!
-  local i
-  for ((i = 0; i < 240; i++)); do
-    dk version >/dev/null 2>&1 && break
-    kill -0 "$dockerd_pid" 2>/dev/null || break
-    sleep 0.25
-  done
-  if ! dk version >/dev/null 2>&1; then
-    note "docker: the private dockerd did not come up: $(tail -n1 "$DOCKER_DIR/dockerd.log")"
-    return 1
-  fi
+  wait_daemon dockerd "$dockerd_pid" "$DOCKER_DIR/dockerd.log" dk version || return 1
   docker_version=$(dk version -f '{{.Server.Version}}')
-  note "docker: private dockerd $docker_version (pid $dockerd_pid) on $DOCKER_SOCK, runtimes: $(dk info -f '{{range $k, $v := .Runtimes}}{{$k}}={{$v.Path}} {{end}}')"
+  note "docker: private dockerd $docker_version (pid $dockerd_pid) and containerd (pid $containerd_pid) in $DOCKER_DIR; client $(command -v "$DOCKER") $(dk version -f '{{.Client.Version}}'); runtimes: $(dk info -f '{{range $k, $v := .Runtimes}}{{$k}}={{$v.Path}} {{end}}')"
   # the bench's busybox rootfs as an image, no registry
   tar -C "$ROOTFS" --numeric-owner -c . | dk import - "$DOCKER_IMG" >/dev/null ||
     { note "docker: docker import of $ROOTFS failed"; return 1; }
@@ -582,7 +615,7 @@ probe_docker() {
   inspect_pid "$pid"
   if [[ $label == bulwark ]]; then
     local log
-    log=$(find "$DOCKER_DIR/exec" -path "*/$id/log.json" 2>/dev/null | head -n1)
+    log=$(find "$DOCKER_DIR/containerd-state" -path "*/$id/log.json" 2>/dev/null | head -n1)
     [[ -f $log ]] && jq -r 'select(.msg | test("hardened: ")) | .msg | sub(".*hardened: "; "") | sub(" \\([^)]*\\):"; ":")' "$log" 2>/dev/null \
       >"$OUT/docker-bulwark-hardened.txt"
   fi
@@ -626,7 +659,7 @@ bench_docker() {
 
 # The docker probes, said in words, for under the table.
 docker_notes() {
-  echo "† Docker $docker_version, a private dockerd started and stopped by the script (\`--iptables=false --bridge=none\`), bulwark and crun registered as runtimes, runc its built-in one; a busybox image made with \`docker import\`; one hyperfine invocation with the three runtimes taking turns. bulwark runs with its default policy there, crun and runc with what Docker asks for; checked from the host on a running container of each:"
+  echo "† Docker $docker_version, a private dockerd and containerd started and stopped by the script (\`--iptables=false --bridge=none\`), bulwark and crun registered as runtimes, runc its built-in one; a busybox image made with \`docker import\`; one hyperfine invocation with the three runtimes taking turns. bulwark runs with its default policy there, crun and runc with what Docker asks for; checked from the host on a running container of each:"
   awk '$1 == "docker" {
       l = $2; $1 = $2 = ""
       n = split($0, kv, " "); delete f
@@ -645,7 +678,7 @@ docker_notes() {
   if [[ -s $OUT/docker-bulwark-hardened.txt ]]; then
     echo "- bulwark's policy (harden, its default) changed Docker's config: $(paste -sd ';' "$OUT/docker-bulwark-hardened.txt" | sed 's/;/; /g')"
     grep -q '^BW05[012] ' "$OUT/docker-bulwark-hardened.txt" ||
-      echo "- bulwark kept the seccomp profile Docker gave it (it found no hole in it), as crun and runc load it"
+      echo "- bulwark kept the seccomp profile Docker gave it, as crun and runc load it (its policy's seccomp rules BW050 to BW052 found nothing to fix in it)"
   fi
 }
 
@@ -728,8 +761,9 @@ md_table() {
           printf "| bulwark restricted defaults against crun bare namespaces | %s | %s | | %.2f | |\n", fmt(v, "bulwark"), fmt(v, "crun-bare"), val[v SUBSEP "bulwark"] / val[v SUBSEP "crun-bare"]
       }
       if (("docker" SUBSEP "(all)") in flag) print "| `docker run --rm` end to end | not measured: the private dockerd did not start (see the output) | | | | |"
-      print ""
-      print "Every row except restricted defaults and the docker rows runs bulwark with `--policy-mode off`: it applies the row'\''s config as written, as crun and runc do (its default policy would add a user namespace, seccomp and a pids limit)."
+      for (i = 1; i <= k; i++) if (order[i] !~ /^(docker|docker-d|defaults|rss-defaults)$/) like = 1
+      if (like) print ""
+      if (like) print "Every row except restricted defaults and the docker rows runs bulwark with `--policy-mode off`: it applies the row'\''s config as written, as crun and runc do (its default policy would add a user namespace, seccomp and a pids limit)."
       close(flags)
       while ((getline l < flags) > 0) {
         split(l, f, "\t")
