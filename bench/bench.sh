@@ -693,7 +693,7 @@ print_table() {
     BEGIN {
       while ((getline l < flags) > 0) {
         split(l, f, "\t"); k = f[1] SUBSEP f[2]
-        flag[k] = (k in flag) ? flag[k] "; " f[3] : f[3]
+        if (k in flag) flag[k] = flag[k] "; " f[3]; else flag[k] = f[3]
       }
     }
     { v[NR] = $1; n[NR] = $2; m[NR] = $3; if ($2 == "crun") crun[$1] = $3 }
