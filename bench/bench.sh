@@ -719,7 +719,7 @@ print_table() {
 }
 
 md_table() {
-  awk -F'\t' -v flags="$OUT/flags.tsv" -v notes="$OUT/docker-notes.md" '
+  awk -F'\t' -v flags="$OUT/flags.tsv" -v notes="$OUT/docker-notes.md" -v maphost="$MAP_HOST" '
     BEGIN {
       while ((getline l < flags) > 0) { split(l, f, "\t"); flag[f[1] SUBSEP f[2]] = 1 }
       d["bare"] = "`run /bin/true`, bare namespaces"
@@ -761,7 +761,14 @@ md_table() {
           printf "| bulwark restricted defaults against crun bare namespaces | %s | %s | | %.2f | |\n", fmt(v, "bulwark"), fmt(v, "crun-bare"), val[v SUBSEP "bulwark"] / val[v SUBSEP "crun-bare"]
       }
       if (("docker" SUBSEP "(all)") in flag) print "| `docker run --rm` end to end | not measured: the private dockerd did not start (see the output) | | | | |"
-      for (i = 1; i <= k; i++) if (order[i] !~ /^(docker|docker-d|defaults|rss-defaults)$/) like = 1
+      for (i = 1; i <= k; i++) {
+        if (order[i] !~ /^(docker|docker-d|defaults|rss-defaults)$/) like = 1
+        if (order[i] ~ /defaults$/) defaults = 1
+      }
+      if (defaults) {
+        print ""
+        print "Restricted defaults: bulwark allocates the container'\''s id range itself and mounts the rootfs idmapped (the image'\''s root-owned files belong to the container'\''s root); crun and runc get fixed mappings (0 to host " maphost ") and a plain rootfs, whose host-root files the container sees as unmapped (probes.txt: rootfs_owner)."
+      }
       if (like) print ""
       if (like) print "Every row except restricted defaults and the docker rows runs bulwark with `--policy-mode off`: it applies the row'\''s config as written, as crun and runc do (its default policy would add a user namespace, seccomp and a pids limit)."
       close(flags)
