@@ -765,12 +765,12 @@ md_table() {
         if (order[i] !~ /^(docker|docker-d|defaults|rss-defaults)$/) like = 1
         if (order[i] ~ /defaults$/) defaults = 1
       }
+      if (like) print ""
+      if (like) print "Every row except restricted defaults and the docker rows runs bulwark with `--policy-mode off`: it applies the row'\''s config as written, as crun and runc do (its default policy would add a user namespace, seccomp and a pids limit)."
       if (defaults) {
         print ""
         print "Restricted defaults: bulwark allocates the container'\''s id range itself and mounts the rootfs idmapped (the image'\''s root-owned files belong to the container'\''s root); crun and runc get fixed mappings (0 to host " maphost ") and a plain rootfs, whose host-root files the container sees as unmapped (probes.txt: rootfs_owner)."
       }
-      if (like) print ""
-      if (like) print "Every row except restricted defaults and the docker rows runs bulwark with `--policy-mode off`: it applies the row'\''s config as written, as crun and runc do (its default policy would add a user namespace, seccomp and a pids limit)."
       close(flags)
       while ((getline l < flags) > 0) {
         split(l, f, "\t")
