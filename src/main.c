@@ -9,11 +9,6 @@
 #include "util/cleanup.h"
 
 static const struct bw_command commands[] = {
-        { "audit", cmd_audit, "report breakout risks in configs, docker inspect output or live Docker containers",
-          "audit [--format text|json|sarif] [--profile P] [--fail-on SEVERITY] [--docker [ID...]] [FILE|DIR|-]..." },
-        { "spec", cmd_spec, "write a hardened default config.json into a bundle",
-          "spec [--bundle DIR] [--rootless]" },
-        { "features", cmd_features, "print the OCI features document (what this runtime supports)", "features" },
         { "create", cmd_create, "create a container; its init waits for start",
           "create [--bundle DIR] [--pid-file FILE] [--console-socket SOCK] [--no-pivot] [--no-new-keyring] [--preserve-fds N] ID" },
         { "start", cmd_start, "start the process of a created container", "start ID" },
