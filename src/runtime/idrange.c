@@ -19,6 +19,7 @@
 
 #include "linux/overlay_idmap.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/log.h"
 
 void bw_rootfs_key_clear(struct bw_rootfs_key *k)
@@ -179,8 +180,13 @@ static uint64_t json_u64(json_t *o, const char *k)
 static void read_alloc(int dir, struct bw_idrange_alloc *a)
 {
         _cleanup_close_ int fd = openat(dir, a->file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+        _cleanup_free_ char *text = NULL;
+        size_t len = 0;
         json_error_t je;
-        _cleanup_json_ json_t *j = fd >= 0 ? json_loadfd(fd, 0, &je) : NULL;
+        /* One read, not jansson's byte-at-a-time json_loadfd. */
+        _cleanup_json_ json_t *j = fd >= 0 && bw_read_fd(fd, 64 * 1024, &text, &len) >= 0
+                                           ? json_loadb(text, len, 0, &je)
+                                           : NULL;
         struct bw_idrange r = { 0 };
         if (!j || json_u32(j, "uid", &r.uid) < 0 || json_u32(j, "gid", &r.gid) < 0 || json_u32(j, "size", &r.size) < 0 ||
             r.uid != a->range.uid || r.gid != a->range.gid) {
@@ -248,9 +254,14 @@ static char *file_name(const struct bw_idrange *r)
         return asprintf(&s, "range-%u-%u.json", r->uid, r->gid) < 0 ? NULL : s;
 }
 
-/* Write an allocation: temp file, fsync, rename over, fsync the dir. A
- * crash leaves the old file or the new one, never half of one. */
-static int write_alloc(int dir, const struct bw_idrange_alloc *a, struct bw_error **err)
+/* Write an allocation: temp file, rename over. A crash leaves the old file
+ * or the new one, never half of one. `durable` (fsync the file and the
+ * dir, several ms on a journaling disk) is for a range newly tied to a
+ * rootfs: losing that record after a crash would let the range go to a
+ * second rootfs while the first still holds files owned by it. Owner and
+ * last-use updates need no fsync: after a crash no container is alive, and
+ * a record that lost its update still names the same rootfs. */
+static int write_alloc(int dir, const struct bw_idrange_alloc *a, bool durable, struct bw_error **err)
 {
         _cleanup_json_ json_t *j = json_pack("{s:I, s:I, s:I, s:o, s:o, s:o, s:I, s:I, s:I, s:I}",
                                              "uid", (json_int_t)a->range.uid, "gid", (json_int_t)a->range.gid,
@@ -270,7 +281,7 @@ static int write_alloc(int dir, const struct bw_idrange_alloc *a, struct bw_erro
         if (fd < 0)
                 return bw_error_set(err, -errno, "recording id range %s", name);
         size_t len = strlen(text);
-        if (write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1 || fsync(fd) < 0) {
+        if (write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1 || (durable && fsync(fd) < 0)) {
                 int r = errno ? -errno : -EIO;
                 unlinkat(dir, tmp, 0);
                 return bw_error_set(err, r, "recording id range %s", name);
@@ -280,15 +291,17 @@ static int write_alloc(int dir, const struct bw_idrange_alloc *a, struct bw_erro
                 unlinkat(dir, tmp, 0);
                 return bw_error_set(err, r, "recording id range %s", name);
         }
-        fsync(dir);
+        if (durable)
+                fsync(dir);
         return 0;
 }
 
 static int remove_alloc(int dir, const struct bw_idrange_alloc *a, struct bw_error **err)
 {
+        /* No fsync: a removal lost in a crash brings back a record of a
+         * rootfs that is gone, which the next acquire reclaims. */
         if (unlinkat(dir, a->file, 0) < 0 && errno != ENOENT)
                 return bw_error_set(err, -errno, "freeing id range %s", a->file);
-        fsync(dir);
         return 0;
 }
 
@@ -362,7 +375,7 @@ static int take(const struct bw_idrange_config *c, int dir, struct bw_idrange_al
         struct bw_idrange_alloc n = { .range = a->range, .owner = (char *)owner, .owner_root = (char *)c->root,
                                       .used = (int64_t)time(NULL) };
         n.key = *key;
-        int r = write_alloc(dir, &n, err);
+        int r = write_alloc(dir, &n, !key_same(&a->key, key), err);
         if (r < 0)
                 return r;
         *out = a->range;
@@ -383,7 +396,7 @@ static int acquire_locked(const struct bw_idrange_config *c, int dir, struct bw_
                 struct bw_idrange_alloc *a = &all->v[i];
                 if (!a->corrupt && is_mine(c, a, owner) && !key_same(&a->key, key)) {
                         disown(a);
-                        if ((r = write_alloc(dir, a, err)) < 0)
+                        if ((r = write_alloc(dir, a, false, err)) < 0)
                                 return r;
                 }
         }
@@ -465,7 +478,7 @@ int bw_idrange_release(const struct bw_idrange_config *c, const char *owner, str
                         r = remove_alloc(s.dir, a, err);
                 } else if (mine) {
                         disown(a);
-                        r = write_alloc(s.dir, a, err);
+                        r = write_alloc(s.dir, a, false, err);
                 }
         }
         bw_idrange_allocs_free(&all);
