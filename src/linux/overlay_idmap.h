@@ -32,9 +32,15 @@ int bw_overlay_of_path(const char *path, struct bw_overlay_layers *out, struct b
 /* Mount the rebuilt overlay, detached: returns its mount fd for the caller
  * to attach (move_mount) inside the container's mount namespace, so no
  * mount is left on the host if bulwark dies. The upper and work
- * directories are chowned to root_uid:root_gid first. */
+ * directories are chowned to root_uid:root_gid first, and what the upper
+ * layer already holds under host ids 0..size-1 is moved to the range
+ * (root_uid + id): overlayfs cannot idmap an upper layer. */
+/* A volatile overlay's rebuild works in this directory beside the
+ * original work directory (see overlay_idmap.c). */
+#define BW_OVERLAY_VOLATILE_WORK "bulwark-work"
+
 int bw_overlay_idmapped(const struct bw_overlay_layers *l, int userns_fd, uid_t root_uid, gid_t root_gid,
-                        struct bw_error **err);
+                        unsigned size, struct bw_error **err);
 
 /* How layers are handed to overlayfs; the rebuild starts with
  * bw_overlay_route and falls back in this order. Tests set it to take the

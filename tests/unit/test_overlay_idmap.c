@@ -141,7 +141,7 @@ static void test_docker_like(void)
                    "a plain directory is not an overlay");
 
         _cleanup_close_ int userns = bw_userns_fd_new(map, map, NULL);
-        _cleanup_close_ int m = bw_overlay_idmapped(&layers, userns, BASE, BASE, &err);
+        _cleanup_close_ int m = bw_overlay_idmapped(&layers, userns, BASE, BASE, 65536, &err);
         tap_ok(m >= 0, "rebuilt over idmapped layers%s%s", err ? ": " : "", err ? err->msg : "");
         bw_overlay_layers_free(&layers);
         if (m < 0)
@@ -171,7 +171,7 @@ static void test_docker_like(void)
                 struct bw_overlay_layers again = { 0 };
                 bw_error_free(take_ptr(err));
                 int m2 = bw_overlay_of_path(sp("merged"), &again, &err) == 1
-                                 ? bw_overlay_idmapped(&again, userns, BASE, BASE, &err) : -1;
+                                 ? bw_overlay_idmapped(&again, userns, BASE, BASE, 65536, &err) : -1;
                 bw_overlay_route = BW_OVL_ROUTE_FD;
                 bw_overlay_layers_free(&again);
                 tap_ok(m2 >= 0, "rebuilt with %s%s%s", names[how], err ? ": " : "", err ? err->msg : "");
