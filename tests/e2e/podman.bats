@@ -145,7 +145,7 @@ ULIMITS=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
   pm rm -f -t 0 un
 }
 
-@test "podman under the default policy: a volume is seen as the container's, written as its range on the host" {
+@test "podman under the default policy: a volume's files are root's inside, and root's writes are host root's (an idmapped bind)" {
   mkdir -p "$E2E/vol2"
   echo hi >"$E2E/vol2/hostfile"
   pm run --rm --network none "${ULIMITS[@]}" -v "$E2E/vol2:/data" "$IMG" sh -c 'stat -c %u /data/hostfile; echo made >/data/made' >"$E2E/vol2.out"
@@ -153,6 +153,47 @@ ULIMITS=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
   # root inside wrote it: on the host it is root's (the bind is idmapped)
   [ "$(stat -c %u "$E2E/vol2/made")" = 0 ]
   [ "$(cat "$E2E/vol2/made")" = made ]
+}
+
+@test "podman run --rm under the default policy: its volatile overlay is rebuilt, the rootfs writable, root's files root's" {
+  local n
+  for n in 1 2; do
+    run --separate-stderr pm run --rm --network none "${ULIMITS[@]}" "$IMG" \
+      sh -c 'echo $0 >/etc/motd && cat /etc/motd && stat -c "%u %g" /etc/motd /etc/passwd /etc/mtab' "run$n"
+    echo "$output"
+    [ "$status" -eq 0 ]
+    [ "$output" = "$(printf 'run%s\n0 0\n0 0\n0 0' "$n")" ]
+  done
+  # podman's overlay is volatile indeed; the rebuild works beside its work dir
+  pm run -d --rm --name vo --network none "${ULIMITS[@]}" "$IMG" sleep 600 >/dev/null
+  local merged work
+  merged=$(pm inspect -f '{{.GraphDriver.Data.MergedDir}}' vo)
+  work=$(pm inspect -f '{{.GraphDriver.Data.WorkDir}}' vo)
+  awk -v m="$merged" '$5 == m' /proc/self/mountinfo | grep -Eq '(,|fsync=)volatile'
+  [ -d "$(dirname "$work")/bulwark-work/work" ]
+  [ "$(pm exec vo id -u)" = 0 ]
+  pm rm -f -t 0 vo
+}
+
+@test "podman restart under the default policy: the same host uid, the upper layer's files still root's inside" {
+  pm run -d --name rs --network none "${ULIMITS[@]}" "$IMG" sh -c 'echo x >>/etc/count; sleep 600' >/dev/null
+  local uid1 uid2
+  uid1=$(host_uid_of "$(pm inspect -f '{{.State.Pid}}' rs)")
+  pm restart -t 0 rs >/dev/null
+  uid2=$(host_uid_of "$(pm inspect -f '{{.State.Pid}}' rs)")
+  [ "$uid1" -ne 0 ]
+  [ "$uid1" = "$uid2" ]
+  local i
+  for ((i = 0; i < 20; i++)); do
+    [ "$(pm exec rs cat /etc/count 2>/dev/null | wc -l)" -ge 2 ] && break
+    sleep 0.5
+  done
+  run pm exec rs sh -c 'wc -l </etc/count; stat -c "%u %g" /etc/count /etc/mtab'
+  echo "$output"
+  [ "${lines[0]}" = 2 ]
+  [ "${lines[1]}" = "0 0" ]
+  [ "${lines[2]}" = "0 0" ]
+  pm rm -f -t 0 rs
 }
 
 @test "podman with --runtime-flag policy-mode=warn: podman's config as podman wrote it, no user namespace" {
