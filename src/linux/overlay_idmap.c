@@ -1,13 +1,13 @@
 #include "linux/overlay_idmap.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <dirent.h>
-#include <libgen.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -459,23 +459,30 @@ static int clear_dir(int dfd, int depth)
                 return -errno;
         }
         int r = 0;
-        struct dirent *e;
-        while (r == 0 && (e = readdir(d))) {
-                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
-                        continue;
-                if (unlinkat(dfd, e->d_name, 0) == 0)
-                        continue;
-                if (errno != EISDIR && errno != EPERM) {
-                        r = -errno;
-                        break;
+        /* again until a pass finds nothing: removing entries while reading
+         * a directory may make readdir skip some */
+        for (bool removed = true; r == 0 && removed;) {
+                removed = false;
+                rewinddir(d);
+                struct dirent *e;
+                while (r == 0 && (e = readdir(d))) {
+                        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                                continue;
+                        removed = true;
+                        if (unlinkat(dfd, e->d_name, 0) == 0)
+                                continue;
+                        if (errno != EISDIR && errno != EPERM) {
+                                r = -errno;
+                                break;
+                        }
+                        _cleanup_close_ int sub = openat(dfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                        if (sub < 0) {
+                                r = -errno;
+                                break;
+                        }
+                        if ((r = clear_dir(sub, depth + 1)) == 0 && unlinkat(dfd, e->d_name, AT_REMOVEDIR) < 0)
+                                r = -errno;
                 }
-                _cleanup_close_ int sub = openat(dfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                if (sub < 0) {
-                        r = -errno;
-                        break;
-                }
-                if ((r = clear_dir(sub, depth + 1)) == 0 && unlinkat(dfd, e->d_name, AT_REMOVEDIR) < 0)
-                        r = -errno;
         }
         closedir(d);
         return r;

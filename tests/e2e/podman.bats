@@ -99,8 +99,8 @@ ULIMITS=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 
 @test "podman: --read-only, --user, a bind mount and --cap-drop reach the container" {
   mkdir -p "$E2E/vol"
-  run pm run --rm --network none "${ULIMITS[@]}" --read-only --user 1000:1000 --cap-drop ALL \
-    -v "$E2E/vol:/data" "$IMG" sh -c 'id -u; grep CapEff /proc/self/status; touch /x 2>&1; echo ok >/data/f 2>&1'
+  run --separate-stderr pm run --rm --network none "${ULIMITS[@]}" --read-only --user 1000:1000 --cap-drop ALL \
+    -v "$E2E/vol:/data" "$IMG" sh -c 'id -u; grep CapEff /proc/self/status; touch /x 2>&1; { echo ok >/data/f; } 2>&1'
   echo "$output"
   [ "${lines[0]}" = 1000 ]
   [ "${lines[1]}" = "CapEff:	0000000000000000" ]
