@@ -16,6 +16,7 @@
 #include "oci/load.h"
 #include "policy/profile.h"
 #include "policy/report.h"
+#include "runtime/policy_gate.h"
 #include "util/cleanup.h"
 
 enum format { FMT_TEXT, FMT_JSON, FMT_SARIF };
@@ -156,6 +157,8 @@ static int audit_input(struct audit *a, const char *arg, struct bw_error **err)
         r = oci_config_load_data(data, len, name, &c, err);
         if (r < 0)
                 return bad_input(err, r);
+        /* a namespace path on this machine may be the host's own */
+        bw_policy_mark_host_namespaces(c);
         r = add_target(a, c, strdup(name), strdup(path), take_ptr(data), err);
         oci_config_free(c);
         return r;

@@ -71,6 +71,21 @@ int bw_ns_same_as_self(pid_t pid, enum oci_ns_type t)
         return a.st_dev == b.st_dev && a.st_ino == b.st_ino;
 }
 
+int bw_ns_path_is_host(enum oci_ns_type t, const char *path)
+{
+        struct stat ns, host;
+        if (!path || stat(path, &ns) < 0)
+                return 0;
+        static const char *const owners[] = { "1", "self" };
+        for (size_t i = 0; i < ARRAY_SIZE(owners); i++) {
+                char p[64];
+                snprintf(p, sizeof(p), "/proc/%s/ns/%s", owners[i], bw_ns_proc_name(t));
+                if (stat(p, &host) == 0 && ns.st_dev == host.st_dev && ns.st_ino == host.st_ino)
+                        return 1;
+        }
+        return 0;
+}
+
 struct bw_clone_args {
         uint64_t flags, pidfd, child_tid, parent_tid, exit_signal, stack, stack_size, tls,
                 set_tid, set_tid_size, cgroup;

@@ -17,6 +17,9 @@ int bw_ns_join_path(enum oci_ns_type t, const char *path, struct bw_error **err)
 int bw_ns_join_fd(enum oci_ns_type t, int fd, const char *what, struct bw_error **err);
 /* True when /proc/PID/ns/NAME is the same namespace as ours. */
 int bw_ns_same_as_self(pid_t pid, enum oci_ns_type t);
+/* Is the namespace at path the host's: the one of pid 1 or our own?
+ * 1 or 0; 0 too when it cannot be told (a path that does not exist). */
+int bw_ns_path_is_host(enum oci_ns_type t, const char *path);
 /* Fork-like clone into new namespaces (flags: CLONE_NEW*). Returns 0 in the
  * child, the child's pid in the parent, or a negative errno. The child gets
  * SIGCHLD as its exit signal. */

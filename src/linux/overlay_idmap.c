@@ -1,7 +1,9 @@
 #include "linux/overlay_idmap.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <libgen.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,7 +33,7 @@ void bw_overlay_layers_free(struct bw_overlay_layers *l)
  * is forced off (the original mount still holds the upper directory, and
  * with index=on overlayfs refuses a second user of it). */
 static const char *const kept_options[] = {
-        "redirect_dir", "metacopy", "xino", "volatile", "uuid", "userxattr", "verity",
+        "redirect_dir", "metacopy", "xino", "volatile", "fsync", "uuid", "userxattr", "verity",
 };
 
 static bool kept(const char *opt)
@@ -359,6 +361,168 @@ static int own_dir(const char *path, uid_t uid, gid_t gid, int *out, struct bw_e
         return 0;
 }
 
+struct shift {
+        uid_t uid;
+        gid_t gid;
+        unsigned size;
+        dev_t dev;
+};
+
+/* An id below the range's size is a host id the engine wrote (podman puts
+ * /etc/mtab and the like in the upper layer before the container starts);
+ * it becomes the container's view of the same id. Ids already in the
+ * range (an earlier start, or copy-ups) and any others stay. */
+static int shift_entry(int dfd, const char *name, const struct stat *st, const struct shift *sh)
+{
+        uid_t u = st->st_uid < sh->size ? sh->uid + st->st_uid : st->st_uid;
+        gid_t g = st->st_gid < sh->size ? sh->gid + st->st_gid : st->st_gid;
+        if (u == st->st_uid && g == st->st_gid)
+                return 0;
+        if (fchownat(dfd, name, u, g, AT_SYMLINK_NOFOLLOW) < 0)
+                return -errno;
+        /* chown drops setuid and setgid from a file: put them back */
+        if (S_ISREG(st->st_mode) && (st->st_mode & (S_ISUID | S_ISGID)) &&
+            fchmodat(dfd, name, st->st_mode & 07777, 0) < 0)
+                return -errno;
+        return 0;
+}
+
+static int shift_tree(int dfd, const struct shift *sh, int depth)
+{
+        if (depth > 512)
+                return -ELOOP;
+        int fd = dup(dfd);
+        if (fd < 0)
+                return -errno;
+        DIR *d = fdopendir(fd);
+        if (!d) {
+                close(fd);
+                return -errno;
+        }
+        int r = 0;
+        struct dirent *e;
+        while (r == 0 && (e = readdir(d))) {
+                if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                        continue;
+                struct stat st;
+                if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+                        r = -errno;
+                        break;
+                }
+                if (st.st_dev != sh->dev)
+                        continue; /* a mount inside the layer: not the layer's */
+                if ((r = shift_entry(dfd, e->d_name, &st, sh)) < 0 || !S_ISDIR(st.st_mode))
+                        continue;
+                _cleanup_close_ int sub = openat(dfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                r = sub < 0 ? -errno : shift_tree(sub, sh, depth + 1);
+        }
+        closedir(d);
+        return r;
+}
+
+/* What the upper layer already holds is seen by the container through its
+ * mappings (overlayfs cannot idmap an upper layer): host ids there become
+ * the container's, so root's files stay root's inside. */
+static int shift_upper(int fd, const char *path, uid_t uid, gid_t gid, unsigned size, struct bw_error **err)
+{
+        struct stat st;
+        if (fstat(fd, &st) < 0)
+                return bw_error_set(err, -errno, "reading overlay directory %s", path);
+        struct shift sh = { .uid = uid, .gid = gid, .size = size, .dev = st.st_dev };
+        int r = shift_tree(fd, &sh, 0);
+        if (r < 0)
+                return bw_error_set(err, r, "handing the files in the upper layer %s to the container's ids (%u-%u)",
+                                    path, (unsigned)uid, (unsigned)(uid + size - 1));
+        return 0;
+}
+
+static bool is_volatile(const struct bw_overlay_layers *l)
+{
+        for (char **o = l->options; o && *o; o++)
+                if (strcmp(*o, "volatile") == 0 || strcmp(*o, "fsync=volatile") == 0)
+                        return true;
+        return false;
+}
+
+/* Empty a directory (depth first, never following symlinks or crossing
+ * into mounts: everything in it was made by overlayfs). */
+static int clear_dir(int dfd, int depth)
+{
+        if (depth > 64)
+                return -ELOOP;
+        int fd = dup(dfd);
+        if (fd < 0)
+                return -errno;
+        DIR *d = fdopendir(fd);
+        if (!d) {
+                close(fd);
+                return -errno;
+        }
+        int r = 0;
+        /* again until a pass finds nothing: removing entries while reading
+         * a directory may make readdir skip some */
+        for (bool removed = true; r == 0 && removed;) {
+                removed = false;
+                rewinddir(d);
+                struct dirent *e;
+                while (r == 0 && (e = readdir(d))) {
+                        if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
+                                continue;
+                        removed = true;
+                        if (unlinkat(dfd, e->d_name, 0) == 0)
+                                continue;
+                        if (errno != EISDIR && errno != EPERM) {
+                                r = -errno;
+                                break;
+                        }
+                        _cleanup_close_ int sub = openat(dfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+                        if (sub < 0) {
+                                r = -errno;
+                                break;
+                        }
+                        if ((r = clear_dir(sub, depth + 1)) == 0 && unlinkat(dfd, e->d_name, AT_REMOVEDIR) < 0)
+                                r = -errno;
+                }
+        }
+        closedir(d);
+        return r;
+}
+
+/* A volatile overlay (podman run --rm) leaves work/incompat/volatile in
+ * its work directory, and overlayfs refuses to mount any other overlay
+ * with that work directory while it is there. The rebuilt overlay gets a
+ * work directory of its own beside the original one (on the same
+ * filesystem, as overlayfs requires, and inside the layer's directory,
+ * which the engine removes with the layer), emptied of what a previous
+ * start of the container left. */
+static int own_volatile_work(const char *work, uid_t uid, gid_t gid, int *out, char **path, struct bw_error **err)
+{
+        _cleanup_free_ char *copy = strdup(work);
+        if (!copy)
+                return bw_error_set(err, -ENOMEM, "naming a work directory");
+        const char *parent = dirname(copy);
+        if (asprintf(path, "%s/%s", strcmp(parent, "/") == 0 ? "" : parent, BW_OVERLAY_VOLATILE_WORK) < 0) {
+                *path = NULL;
+                return bw_error_set(err, -ENOMEM, "naming a work directory");
+        }
+        _cleanup_close_ int pfd = open(parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        if (pfd < 0)
+                return bw_error_set(err, -errno, "opening %s", parent);
+        if (mkdirat(pfd, BW_OVERLAY_VOLATILE_WORK, 0700) < 0 && errno != EEXIST)
+                return bw_error_set(err, -errno, "making the rebuilt overlay's work directory %s", *path);
+        _cleanup_close_ int fd = openat(pfd, BW_OVERLAY_VOLATILE_WORK, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return bw_error_set(err, -errno, "opening %s", *path);
+        int r = clear_dir(fd, 0);
+        if (r < 0)
+                return bw_error_set(err, r, "emptying %s (left by an earlier start of this container)", *path);
+        if (fchown(fd, uid, gid) < 0)
+                return bw_error_set(err, -errno, "handing overlay directory %s to the container's root (%u:%u)",
+                                    *path, (unsigned)uid, (unsigned)gid);
+        *out = take_fd(fd);
+        return 0;
+}
+
 /* The idmapped views must stay open until the superblock is made:
  * closing the last fd of a detached mount dissolves it, and overlayfs
  * refuses a layer that is no longer mounted ("failed to clone lowerpath"). */
@@ -396,12 +560,15 @@ static int add_layers(int fs_fd, char **paths, const char *key, int userns_fd, s
 }
 
 int bw_overlay_idmapped(const struct bw_overlay_layers *l, int userns_fd, uid_t root_uid, gid_t root_gid,
-                        struct bw_error **err)
+                        unsigned size, struct bw_error **err)
 {
         _cleanup_close_ int upper = -1, work = -1;
+        _cleanup_free_ char *work_path = NULL;
         int r;
         if (l->upper && ((r = own_dir(l->upper, root_uid, root_gid, &upper, err)) < 0 ||
-                         (r = own_dir(l->work, root_uid, root_gid, &work, err)) < 0))
+                         (r = is_volatile(l) ? own_volatile_work(l->work, root_uid, root_gid, &work, &work_path, err)
+                                             : own_dir(l->work, root_uid, root_gid, &work, err)) < 0 ||
+                         (r = shift_upper(upper, l->upper, root_uid, root_gid, size, err)) < 0))
                 return r;
         _cleanup_close_ int fs = fsopen("overlay", FSOPEN_CLOEXEC);
         if (fs < 0)

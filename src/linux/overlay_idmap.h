@@ -2,9 +2,10 @@
  * namespace. An overlay mount cannot be idmapped itself, so it is rebuilt:
  * a new overlayfs, mounted in the host's user namespace, over idmapped
  * views of the original lower layers, with the original upper and work
- * directories owned by the container's root id. Image layers are only
- * read; copy-ups and new files land in the upper layer owned by the
- * container's range. */
+ * directories owned by the container's root id (a volatile overlay's
+ * rebuild gets a work directory of its own). Image layers are only read;
+ * copy-ups and new files land in the upper layer owned by the container's
+ * range. */
 #pragma once
 #include <stdbool.h>
 #include <sys/types.h>
@@ -29,12 +30,18 @@ int bw_overlay_parse_options(const char *superopts, struct bw_overlay_layers *ou
  * when it is not, negative with *err set when that cannot be told. */
 int bw_overlay_of_path(const char *path, struct bw_overlay_layers *out, struct bw_error **err);
 
+/* A volatile overlay's rebuild works in this directory beside the
+ * original work directory (see overlay_idmap.c). */
+#define BW_OVERLAY_VOLATILE_WORK "bulwark-work"
+
 /* Mount the rebuilt overlay, detached: returns its mount fd for the caller
  * to attach (move_mount) inside the container's mount namespace, so no
  * mount is left on the host if bulwark dies. The upper and work
- * directories are chowned to root_uid:root_gid first. */
+ * directories are chowned to root_uid:root_gid first, and what the upper
+ * layer already holds under host ids 0..size-1 is moved to the range
+ * (root_uid + id): overlayfs cannot idmap an upper layer. */
 int bw_overlay_idmapped(const struct bw_overlay_layers *l, int userns_fd, uid_t root_uid, gid_t root_gid,
-                        struct bw_error **err);
+                        unsigned size, struct bw_error **err);
 
 /* How layers are handed to overlayfs; the rebuild starts with
  * bw_overlay_route and falls back in this order. Tests set it to take the

@@ -95,7 +95,14 @@ enum oci_ns_type {
         OCI_NS_PID, OCI_NS_NETWORK, OCI_NS_MOUNT, OCI_NS_IPC, OCI_NS_UTS,
         OCI_NS_USER, OCI_NS_CGROUP, OCI_NS_TIME, OCI_NS_COUNT
 };
-struct oci_namespace { enum oci_ns_type type; char *path; };
+struct oci_namespace {
+        enum oci_ns_type type;
+        char *path;
+        /* path is the host's own namespace (Docker's --network host passes
+         * a bind of the host's netns): a fact about this machine the
+         * runtime finds before the policy runs; never read from JSON. */
+        bool host;
+};
 
 struct oci_device {
         char *path;

@@ -25,6 +25,14 @@ bool bw_has_ns(const struct oci_config *c, enum oci_ns_type t)
         return false;
 }
 
+/* A namespace of the container's own: present, and not joined by a path
+ * the runtime found to be the host's. */
+bool bw_has_own_ns(const struct oci_config *c, enum oci_ns_type t)
+{
+        const struct oci_namespace *ns = oci_config_namespace(c, t);
+        return ns && !ns->host;
+}
+
 static bool has_opt(char *const *opts, const char *o)
 {
         return opts && bw_strv_contains(opts, o);
@@ -159,7 +167,7 @@ int bw_check_other_caps(const struct bw_rule *r, const struct oci_config *c, str
 
 int bw_check_ptrace_hostpid(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
-        if (!(bw_config_caps(c) & (1ULL << CAP_SYS_PTRACE)) || bw_has_ns(c, OCI_NS_PID))
+        if (!(bw_config_caps(c) & (1ULL << CAP_SYS_PTRACE)) || bw_has_own_ns(c, OCI_NS_PID))
                 return 0;
         return bw_findings_add_at(out, r, "/linux/namespaces", "SYS_PTRACE", "CAP_SYS_PTRACE with the host's pid namespace");
 }
@@ -376,16 +384,25 @@ static const struct { int type; const char *needle; } ns_rules[] = {
         [4] = { OCI_NS_CGROUP, "CgroupnsMode" }, [5] = { OCI_NS_MOUNT, NULL },
 };
 
-/* r->cap carries the namespace type for these rules. */
+/* r->cap carries the namespace type for these rules. A namespace joined
+ * by a path that is the host's own (Docker's --network host: a bind of
+ * the host's netns) is the host's too; the runtime marks it (ns->host). */
 int bw_check_host_ns(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         enum oci_ns_type t = (enum oci_ns_type)r->cap;
-        if (bw_has_ns(c, t))
+        if (bw_has_own_ns(c, t))
                 return 0;
+        const struct oci_namespace *ns = oci_config_namespace(c, t);
         const char *needle = NULL;
         for (size_t i = 0; i < ARRAY_SIZE(ns_rules); i++)
                 if (ns_rules[i].type == (int)t)
                         needle = ns_rules[i].needle;
+        if (ns) {
+                char ptr[64];
+                snprintf(ptr, sizeof(ptr), "/linux/namespaces/%zu/path", (size_t)(ns - c->linux->namespaces));
+                return bw_findings_add_at(out, r, ptr, ns->path, "the %s namespace %s is the host's own",
+                                          oci_ns_type_name(t), ns->path);
+        }
         return bw_findings_add_at(out, r, "/linux/namespaces", needle, "no %s namespace: the container shares the host's",
                                oci_ns_type_name(t));
 }
@@ -621,11 +638,11 @@ bool bw_sysctl_safe(const struct oci_config *c, const char *key)
                                            "kernel.sem", "kernel.shmall", "kernel.shmmax",
                                            "kernel.shmmni", "kernel.shm_rmid_forced", NULL };
         if (bw_strv_contains((char **)ipc, key) || strncmp(key, "fs.mqueue.", 10) == 0)
-                return bw_has_ns(c, OCI_NS_IPC);
+                return bw_has_own_ns(c, OCI_NS_IPC);
         if (strncmp(key, "net.", 4) == 0)
-                return bw_has_ns(c, OCI_NS_NETWORK);
+                return bw_has_own_ns(c, OCI_NS_NETWORK);
         if (strcmp(key, "kernel.hostname") == 0 || strcmp(key, "kernel.domainname") == 0)
-                return bw_has_ns(c, OCI_NS_UTS);
+                return bw_has_own_ns(c, OCI_NS_UTS);
         return false;
 }
 

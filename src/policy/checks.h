@@ -8,6 +8,8 @@
 #include "policy/rules.h"
 
 bool bw_has_ns(const struct oci_config *c, enum oci_ns_type t);
+/* Same, but false for a namespace joined by a path that is the host's. */
+bool bw_has_own_ns(const struct oci_config *c, enum oci_ns_type t);
 bool bw_mount_is_bind(const struct oci_mount *m);
 bool bw_mount_is_ro(const struct oci_mount *m);
 bool bw_path_under(const char *path, const char *prefix);

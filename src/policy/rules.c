@@ -220,9 +220,10 @@ const struct bw_rule bw_rules[] = {
           CIS "5.15; Pod Security Standards baseline: Host Namespaces", bw_check_host_ns, OCI_NS_PID },
         { "BW061", "host-network-namespace", BW_SEV_HIGH, "Host network namespace",
           "The container uses the host's network stack: it reaches services bound to localhost, and with "
-          "NET_RAW or NET_ADMIN it sniffs or reconfigures the host's network.",
+          "NET_RAW or NET_ADMIN it sniffs or reconfigures the host's network. A namespace path that is the "
+          "host's own network namespace (Docker's --network host names a bind of it) is the same.",
           "Drop docker run --network host (Kubernetes hostNetwork: false); config.json: add {\"type\": \"network\"} "
-          "to linux.namespaces.",
+          "to linux.namespaces, without a path to the host's network namespace.",
           CIS "5.9; Pod Security Standards baseline: Host Namespaces", bw_check_host_ns, OCI_NS_NETWORK },
         { "BW062", "host-ipc-namespace", BW_SEV_MEDIUM, "Host IPC namespace",
           "The container shares the host's System V IPC and POSIX message queues: it reads and corrupts "

@@ -7,14 +7,26 @@
 #include <stdlib.h>
 #include <unistd.h>
 
+#include "linux/namespaces.h"
 #include "oci/load.h"
 #include "policy/enforce.h"
 #include "policy/profile.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
+void bw_policy_mark_host_namespaces(struct oci_config *c)
+{
+        for (size_t i = 0; c->linux && i < c->linux->n_namespaces; i++) {
+                struct oci_namespace *ns = &c->linux->namespaces[i];
+                ns->host = ns->path && ns->type != OCI_NS_USER && bw_ns_path_is_host(ns->type, ns->path) == 1;
+                if (ns->host)
+                        bw_debug("policy: the %s namespace %s is the host's", oci_ns_type_name(ns->type), ns->path);
+        }
+}
+
 int bw_policy_gate(struct oci_config *c, const struct bw_policy_choice *pc, struct bw_error **err)
 {
+        bw_policy_mark_host_namespaces(c);
         struct bw_policy p;
         int r = bw_policy_resolve(pc ? pc->file : NULL, pc ? pc->profile : NULL, pc ? pc->mode : NULL, &p, err);
         if (r < 0)

@@ -16,7 +16,11 @@ struct bw_policy_choice {
         const char *mode;     /* --policy-mode */
 };
 
-/* Enforce, harden, warn or pass c. A refusal returns -EPERM with *err
+/* Mark each namespace whose path is the host's own (ns->host), so the
+ * policy, which does not look at the machine, can tell that joining it
+ * is sharing the host's. */
+void bw_policy_mark_host_namespaces(struct oci_config *c);
+/* Enforce, harden, warn or pass c (host namespaces marked first). A refusal returns -EPERM with *err
  * listing each violated rule and its fix (exit status 1). */
 int bw_policy_gate(struct oci_config *c, const struct bw_policy_choice *pc, struct bw_error **err);
 /* Write c into the container's directory as BW_EFFECTIVE_CONFIG. */

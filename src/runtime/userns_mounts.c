@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "linux/idmap_mount.h"
+#include "linux/mountinfo.h"
 #include "linux/overlay_idmap.h"
 #include "util/cleanup.h"
 #include "util/log.h"
@@ -125,7 +126,7 @@ static int rootfs_view(const struct bw_userns_plan *p, const char *rootfs, int u
                 return r;
         int fd;
         if (r == 1) {
-                fd = bw_overlay_idmapped(&l, userns, p->range.uid, p->range.gid, err);
+                fd = bw_overlay_idmapped(&l, userns, p->range.uid, p->range.gid, p->range.size, err);
                 bw_overlay_layers_free(&l);
         } else {
                 fd = bw_idmap_mount_clone(AT_FDCWD, rootfs, userns, true, err);
@@ -180,20 +181,24 @@ static int bind_views(const struct bw_userns_plan *p, const struct oci_config *c
         return 0;
 }
 
-/* The topmost directory above path that container root cannot search:
- * its owner is an unmapped host id and others may not enter it (Docker's
- * /var/lib/docker is 0710). NULL when there is none. */
-static char *blocking_ancestor(const char *path)
+/* The directories above path that container root cannot search: owned
+ * by an unmapped host id, and others may not enter (Docker's
+ * /var/lib/docker is 0710, podman's storage and layer directories 0700).
+ * Outermost first; NULL when there is none. */
+static char **blocking_dirs(const char *path)
 {
+        char **dirs = NULL;
         _cleanup_free_ char *p = strdup(path);
         for (char *s = p ? strchr(p + 1, '/') : NULL; s; s = strchr(s + 1, '/')) {
                 *s = '\0';
                 struct stat st;
-                if (stat(p, &st) == 0 && S_ISDIR(st.st_mode) && !(st.st_mode & S_IXOTH))
-                        return strdup(p);
+                if (stat(p, &st) == 0 && S_ISDIR(st.st_mode) && !(st.st_mode & S_IXOTH) && bw_strv_push(&dirs, p) < 0) {
+                        bw_strv_free(dirs);
+                        return NULL;
+                }
                 *s = '/';
         }
-        return NULL;
+        return dirs;
 }
 
 static int by_length(const void *a, const void *b)
@@ -208,31 +213,63 @@ static bool under(const char *path, const char *dir)
         return strncmp(path, dir, n) == 0 && (path[n] == '/' || path[n] == '\0');
 }
 
+/* The mount point of the mount a path is on. */
+static char *mount_point_of(const char *path, struct bw_error **err)
+{
+        struct bw_mountinfo mi = { 0 };
+        if (bw_mountinfo_of_path(path, &mi, err) < 0)
+                return NULL;
+        char *mp = take_ptr(mi.mountpoint);
+        bw_mountinfo_clear(&mi);
+        return mp;
+}
+
 /* init walks to the rootfs and the bind sources as container root. Where
  * a directory on the way shuts it out, that directory is covered (inside
  * init's mount namespace only) by a clone of itself, submounts included,
  * whose top mount is idmapped: container root then owns what host root
- * owns there and may pass. The views go on top of the covers. Nothing of
- * it outlives pivot_root, which detaches the old root. */
+ * owns there and may pass. A blocking directory further down that sits on
+ * a submount of a cover (podman bind-mounts its overlay directory onto
+ * itself and keeps each layer's directory 0700) gets that submount
+ * covered the same way, on top. Other submounts (overlays, volumes ...)
+ * stay as they are. The views go on top of the covers. Nothing of it
+ * outlives pivot_root, which detaches the old root. */
 static int add_covers(const struct views *targets, int userns, struct views *out, struct bw_error **err)
 {
-        _cleanup_strv_ char **dirs = NULL;
+        _cleanup_strv_ char **dirs = NULL, **blocked = NULL;
         for (size_t i = 0; i < targets->n; i++) {
-                _cleanup_free_ char *d = blocking_ancestor(targets->v[i].path);
-                bool known = false;
-                for (char **k = dirs; d && k && *k && !known; k++)
-                        known = under(d, *k);
-                if (d && !known && bw_strv_push(&dirs, d) < 0)
+                _cleanup_free_ char *real = realpath(targets->v[i].path, NULL);
+                _cleanup_strv_ char **b = blocking_dirs(real ? real : targets->v[i].path);
+                for (char **d = b; d && *d; d++)
+                        if (!bw_strv_contains(blocked, *d) && bw_strv_push(&blocked, *d) < 0)
+                                return bw_error_set(err, -ENOMEM, "covering blocked directories");
+        }
+        /* outermost first: a cover's own blocking dirs below it need a
+         * cover only where they are on another mount */
+        qsort(blocked, bw_strv_len(blocked), sizeof(char *), by_length);
+        for (char **b = blocked; b && *b; b++) {
+                const char *top = NULL;
+                for (char **d = dirs; d && *d && !top; d++)
+                        if (under(*b, *d))
+                                top = *d;
+                _cleanup_free_ char *cover = NULL;
+                if (!top) {
+                        cover = strdup(*b);
+                } else {
+                        cover = mount_point_of(*b, err);
+                        if (!cover)
+                                return bw_error_wrap(err, "letting container root through %s", *b);
+                        /* on the cover's own mount (or one covered already) */
+                        if (!under(cover, top) || bw_strv_contains(dirs, cover))
+                                continue;
+                }
+                if (!cover || bw_strv_push(&dirs, cover) < 0)
                         return bw_error_set(err, -ENOMEM, "covering blocked directories");
         }
-        /* shortest first, and none below another */
+        /* attached outermost first: a cover holds the host's mounts below
+         * it as they are, so an inner cover must go on top of it */
         qsort(dirs, bw_strv_len(dirs), sizeof(char *), by_length);
         for (char **d = dirs; d && *d; d++) {
-                bool nested_cover = false;
-                for (char **e = dirs; e < d && !nested_cover; e++)
-                        nested_cover = under(*d, *e);
-                if (nested_cover)
-                        continue;
                 _cleanup_close_ int fd = open_tree(AT_FDCWD, *d, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
                 if (fd < 0)
                         return bw_error_set(err, -errno, "cloning %s (open_tree)", *d);

@@ -15,9 +15,10 @@ IMG=bw-busybox:e2e
 setup_file() {
   e2e_dir docker
   # runtimeArgs come before the engine's own arguments: --debug makes
-  # bulwark write debug lines into the log the shim hands it.
-  jq -n --arg p "$BULWARK" '{runtimes: {"bulwark-debug": {path: $p, runtimeArgs: ["--debug"]}}}' \
-    >"$E2E/daemon.json"
+  # bulwark write debug lines into the log the shim hands it; bulwark-warn
+  # runs what the default policy refuses, with warnings.
+  jq -n --arg p "$BULWARK" '{runtimes: {"bulwark-debug": {path: $p, runtimeArgs: ["--debug"]},
+    "bulwark-warn": {path: $p, runtimeArgs: ["--policy-mode=warn"]}}}' >"$E2E/daemon.json"
   start_dockerd --config-file "$E2E/daemon.json" --add-runtime "bulwark=$BULWARK"
   docker_import_busybox "$IMG"
 }
@@ -251,7 +252,7 @@ host_pid() {
   [ "$output" = "NoNewPrivs:	1" ]
 }
 
-@test "--network none: only lo, another network namespace; --network host: the host's" {
+@test "--network none: only lo, another network namespace" {
   local host_ns
   host_ns=$(readlink /proc/$$/ns/net)
   run drun --network none "$IMG" sh -c 'readlink /proc/self/ns/net; tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d " "'
@@ -259,7 +260,23 @@ host_pid() {
   [ "${lines[0]}" != "$host_ns" ]
   [ "${lines[1]}" = lo ]
   [ "${#lines[@]}" -eq 2 ]
-  run drun --network host "$IMG" sh -c 'readlink /proc/self/ns/net'
+}
+
+@test "--network host (a path to a bind of the host's netns) is refused under the default policy as BW061; in warn mode it is the host's" {
+  need_wire
+  local host_ns
+  host_ns=$(readlink /proc/$$/ns/net)
+  # Docker keeps a network namespace in the config and names the host's by
+  # a path: bulwark must see that the path is the host's namespace.
+  run drun --network host "$IMG" readlink /proc/self/ns/net
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ $output == *"refused by bulwark's policy"* ]]
+  # BW061 is high: baseline refuses it, and harden cannot fix it without
+  # taking the host's network away from the workload
+  [[ $output == *"BW061 [high] Host network namespace: the network namespace $E2E/exec/netns/default is the host's own"* ]]
+  [[ $output == *"Drop docker run --network host"* ]]
+  run docker run --rm --runtime bulwark-warn --network host "$IMG" readlink /proc/self/ns/net
   [ "$status" -eq 0 ]
   [ "$output" = "$host_ns" ]
 }

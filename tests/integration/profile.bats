@@ -100,3 +100,44 @@ sys_admin_in_capbnd() { # from run's output: "CapBnd:	HEX"
   [ "$status" -eq 0 ]
   [ "$(cat /proc/sys/net/ipv4/ping_group_range)" = "$before" ]
 }
+
+@test "a network namespace joined by a path that is the host's (/proc/1/ns/net, or this shell's) is BW061: refused at create, found by audit" {
+  with_userns
+  # pid 1's namespaces are out of reach where root lacks CAP_SYS_PTRACE
+  # (this VM): then this shell's, which is the host's too
+  local p=/proc/1/ns/net
+  stat -L "$p" >/dev/null 2>&1 || p=/proc/$$/ns/net
+  echo "host netns path: $p"
+  config_edit --arg p "$p" '.linux.namespaces = [.linux.namespaces[] | if .type == "network" then .path = $p else . end]'
+  # the default policy (baseline, harden): BW061 is high and harden cannot
+  # give the workload back a network of its own without breaking it
+  BW_POLICY="" run fails_to_create hn
+  [ "$status" -eq 1 ]
+  [[ $output == *"BW061 [high] Host network namespace: the network namespace $p is the host's own"* ]]
+  [ ! -e "$BW_ROOT/hn" ]
+  run "$BULWARK" audit --format json "$BUNDLE"
+  echo "$output"
+  jq -e --arg p "$p" '.targets[0].findings | map(select(.rule == "BW061")) | length == 1 and
+    (.[0].detail | contains($p)) and .[0].line > 1' <<<"$output"
+}
+
+@test "a network namespace of its own joined by path is not BW061, at create or in audit" {
+  with_userns
+  local dir
+  dir=$(mktemp -d /tmp/bulwark-test-netns.XXXXXX)
+  touch "$dir/net"
+  unshare --net="$dir/net" true
+  config_edit --arg p "$dir/net" '.linux.namespaces = [.linux.namespaces[] | if .type == "network" then .path = $p else . end]'
+  BW_POLICY="" run run_in readlink /proc/self/ns/net
+  local audit_out
+  audit_out=$("$BULWARK" audit "$BUNDLE" 2>&1 || true)
+  local want
+  want=$(stat -L -c %i "$dir/net")
+  umount "$dir/net" 2>/dev/null || true
+  rm -rf "$dir"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[-1]}" = "net:[$want]" ]
+  [[ $audit_out != *BW061* ]]
+  [[ $output != *BW061* ]]
+}

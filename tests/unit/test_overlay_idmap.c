@@ -141,7 +141,7 @@ static void test_docker_like(void)
                    "a plain directory is not an overlay");
 
         _cleanup_close_ int userns = bw_userns_fd_new(map, map, NULL);
-        _cleanup_close_ int m = bw_overlay_idmapped(&layers, userns, BASE, BASE, &err);
+        _cleanup_close_ int m = bw_overlay_idmapped(&layers, userns, BASE, BASE, 65536, &err);
         tap_ok(m >= 0, "rebuilt over idmapped layers%s%s", err ? ": " : "", err ? err->msg : "");
         bw_overlay_layers_free(&layers);
         if (m < 0)
@@ -171,7 +171,7 @@ static void test_docker_like(void)
                 struct bw_overlay_layers again = { 0 };
                 bw_error_free(take_ptr(err));
                 int m2 = bw_overlay_of_path(sp("merged"), &again, &err) == 1
-                                 ? bw_overlay_idmapped(&again, userns, BASE, BASE, &err) : -1;
+                                 ? bw_overlay_idmapped(&again, userns, BASE, BASE, 65536, &err) : -1;
                 bw_overlay_route = BW_OVL_ROUTE_FD;
                 bw_overlay_layers_free(&again);
                 tap_ok(m2 >= 0, "rebuilt with %s%s%s", names[how], err ? ": " : "", err ? err->msg : "");
@@ -304,6 +304,57 @@ static void test_parse(void)
         }
 }
 
+/* Podman's overlay: files podman wrote into the upper layer before the
+ * start (/etc/mtab ...) under host ids, and a volatile mount (run --rm)
+ * whose work dir overlayfs will not let another overlay use. */
+static void test_podman_like(void)
+{
+        const char *dirs[] = { "p", "p/l1", "p/l1/etc", "p/c", "p/c/diff", "p/c/diff/etc", "p/c/work", "p/c/merged", "p/rebuilt" };
+        int ok = 1;
+        for (size_t i = 0; i < ARRAY_SIZE(dirs); i++)
+                ok &= put_dir(sp("%s", dirs[i]), 0, 0, 0755) == 0;
+        ok &= put_file(sp("p/l1/etc/passwd"), "root:x:0:0\n", 0, 0, 0644) == 0;
+        ok &= symlink("/proc/mounts", sp("p/c/diff/etc/mtab")) == 0;
+        ok &= put_file(sp("p/c/diff/etc/su"), "#!", 0, 0, 04755) == 0 && chmod(sp("p/c/diff/etc/su"), 04755) == 0;
+        ok &= put_file(sp("p/c/diff/etc/app"), "x", 1000, 1000, 0644) == 0;
+        ok &= put_file(sp("p/c/diff/etc/far"), "x", 70000, 70000, 0644) == 0;
+        tap_ok(ok, "an image layer, an upper layer podman wrote into");
+        char data[1024];
+        snprintf(data, sizeof(data), "lowerdir=%s,upperdir=%s,workdir=%s,volatile", sp("p/l1"), sp("p/c/diff"),
+                 sp("p/c/work"));
+        if (mount("overlay", sp("p/c/merged"), "overlay", 0, data) < 0) {
+                tap_skip("this kernel has no volatile overlays", "podman's overlay");
+                return;
+        }
+        _cleanup_close_ int userns = bw_userns_fd_new(map, map, NULL);
+        for (int round = 1; round <= 2; round++) {
+                _cleanup_error_ struct bw_error *err = NULL;
+                struct bw_overlay_layers l = { 0 };
+                int m = bw_overlay_of_path(sp("p/c/merged"), &l, &err) == 1
+                                ? bw_overlay_idmapped(&l, userns, BASE, BASE, 65536, &err) : -1;
+                bool vol = bw_strv_contains(l.options, "volatile") || bw_strv_contains(l.options, "fsync=volatile");
+                bw_overlay_layers_free(&l);
+                tap_ok(vol, "round %d: the volatile option is kept", round);
+                tap_ok(m >= 0, "round %d: a volatile overlay is rebuilt%s%s", round, err ? ": " : "", err ? err->msg : "");
+                if (m < 0)
+                        break;
+                tap_ok(st_of(sp("p/c/bulwark-work/work")).st_uid == 0,
+                       "round %d: in a work dir of its own beside podman's", round);
+                tap_ok(st_of(sp("p/c/diff/etc/mtab")).st_uid == BASE, "round %d: a symlink podman wrote is the range's root's", round);
+                struct stat su = st_of(sp("p/c/diff/etc/su"));
+                tap_ok(su.st_uid == BASE && su.st_gid == BASE && (su.st_mode & 07777) == 04755,
+                       "round %d: a setuid file is the range's root's and still setuid (%o)", round, su.st_mode & 07777);
+                tap_ok(st_of(sp("p/c/diff/etc/app")).st_uid == BASE + 1000, "round %d: uid 1000 is base+1000, once", round);
+                tap_ok(st_of(sp("p/c/diff/etc/far")).st_uid == 70000, "round %d: an id outside the range stays", round);
+                tap_ok(move_mount(m, "", AT_FDCWD, sp("p/rebuilt"), MOVE_MOUNT_F_EMPTY_PATH) == 0 &&
+                       put_file(sp("p/rebuilt/etc/r%d", round), "x", 0, 0, 0644) == 0,
+                       "round %d: attached and writable", round);
+                umount2(sp("p/rebuilt"), MNT_DETACH);
+                close(m);
+        }
+        umount2(sp("p/c/merged"), MNT_DETACH);
+}
+
 int main(void)
 {
         test_parse();
@@ -314,5 +365,6 @@ int main(void)
         test_docker_like();
         test_awkward_paths();
         test_docker_relative();
+        test_podman_like();
         return tap_done();
 }

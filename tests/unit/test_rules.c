@@ -158,6 +158,39 @@ static void sysctl_rule(void)
         oci_config_free(c);
 }
 
+/* A namespace joined by a path is the container's own unless the runtime
+ * found the path to be the host's (Docker's --network host): the host
+ * namespace rules fire on that fact, for each type they cover. */
+static void host_ns_by_path(void)
+{
+        static const struct { const char *id, *type; } v[] = {
+                { "BW060", "pid" }, { "BW061", "network" }, { "BW062", "ipc" }, { "BW063", "uts" },
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(v); i++) {
+                static const char *const all[] = { "pid", "network", "ipc", "uts", "mount", "cgroup", "user" };
+                char patch[1024];
+                int n = snprintf(patch, sizeof(patch), "{\"linux\": {\"namespaces\": [{\"type\": \"%s\", \"path\": "
+                                 "\"/proc/1/ns/x\"}", v[i].type);
+                for (size_t k = 0; k < ARRAY_SIZE(all); k++)
+                        if (strcmp(all[k], v[i].type) != 0)
+                                n += snprintf(patch + n, sizeof(patch) - (size_t)n, ", {\"type\": \"%s\"}", all[k]);
+                snprintf(patch + n, sizeof(patch) - (size_t)n, "]}}");
+                struct oci_config *c = config_with(patch);
+                tap_ok(c && !fires(c, v[i].id), "%s does not fire on a %s namespace path not known to be the host's",
+                       v[i].id, v[i].type);
+                if (c)
+                        c->linux->namespaces[0].host = true;
+                tap_ok(c && fires(c, v[i].id), "%s fires on a %s namespace path marked as the host's", v[i].id, v[i].type);
+                struct bw_findings f = { 0 };
+                if (c && bw_rules_check(c, &f) == 0)
+                        for (size_t k = 0; k < f.n; k++)
+                                if (strcmp(f.v[k].rule->id, v[i].id) == 0)
+                                        tap_ok(f.v[k].pointer && strcmp(f.v[k].pointer, "/linux/namespaces/0/path") == 0, "%s points at the path", v[i].id);
+                bw_findings_clear(&f);
+                oci_config_free(c);
+        }
+}
+
 int main(void)
 {
         struct oci_config *c = config_with(NULL);
@@ -171,6 +204,7 @@ int main(void)
         capability_rules();
         privileged();
         sysctl_rule();
+        host_ns_by_path();
         for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
                 check_case(cases[i].id, cases[i].fire, cases[i].nofire);
 
