@@ -552,9 +552,12 @@ int bw_docker_to_oci(json_t *inspect, const char *where, json_t **out, struct bw
                 json_object_set_new(lnx, "rootfsPropagation", json_string("shared"));
 
         const char *merged = str(json_object_get(json_object_get(inspect, "GraphDriver"), "Data"), "MergedDir");
+        /* moby clears the spec's hostname with --uts host: a hostname
+         * without a UTS namespace of its own would set the host's. */
+        const char *hostname = mode_is(hc, "UTSMode", "host") ? "" : str(cfg, "Hostname");
         *out = json_pack("{s:s, s:{s:s, s:b}, s:o, s:o, s:s, s:o}", "ociVersion", "1.0.2-dev", "root", "path",
                          merged[0] ? merged : "rootfs", "readonly", json_is_true(json_object_get(hc, "ReadonlyRootfs")),
-                         "process", process, "mounts", mounts, "hostname", str(cfg, "Hostname"), "linux", lnx);
+                         "process", process, "mounts", mounts, "hostname", hostname, "linux", lnx);
         json_decref(caps);
         if (!*out)
                 return bw_error_set(err, -ENOMEM, "%s: translating docker inspect output", where);

@@ -1,7 +1,6 @@
 /* Reading and writing cgroup interface files. */
 #include <errno.h>
 #include <fcntl.h>
-#include <inttypes.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -172,24 +171,4 @@ void cg_squash_slashes(char *p)
         if (w > p + 1 && w[-1] == '/')
                 w--;
         *w = '\0';
-}
-
-/* hugetlb.<size>.<suffix>: v1 and v2 differ only in the suffix. */
-int cg_hugetlb(const char *dir, const struct oci_resources *res, const char *suffix, struct bw_error **err)
-{
-        for (size_t i = 0; i < res->n_hugepage_limits; i++) {
-                const struct oci_hugepage_limit *h = &res->hugepage_limits[i];
-                _cleanup_free_ char *file = NULL;
-                if (!h->page_size || strchr(h->page_size, '/') || asprintf(&file, "hugetlb.%s.%s", h->page_size, suffix) < 0)
-                        return bw_error_msg(err, -EINVAL, "hugepageLimits[%zu]: bad pageSize", i);
-                if (!cg_has(dir, file))
-                        return bw_error_msg(err, -EINVAL,
-                                            "hugepageLimits[%zu]: page size \"%s\" is not supported here (no %s/%s); "
-                                            "use a size from /sys/kernel/mm/hugepages such as 2MB or 1GB",
-                                            i, h->page_size, dir, file);
-                int r = cg_writef(dir, file, err, "%" PRIu64, h->limit);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
 }

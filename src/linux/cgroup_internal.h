@@ -27,10 +27,25 @@ int cg_read_u64(const char *dir, const char *file, uint64_t *v);
 /* The value of "key N" in a flat keyed file (memory.stat, cpu.stat, ...). */
 int cg_read_keyed(const char *dir, const char *file, const char *key, uint64_t *v);
 
+/* Writers shared by v1 and v2 (cgroup_common.c): the files are the same,
+ * or differ only in name. */
 /* Hugepage limits, written to hugetlb.<size>.<suffix> ("limit_in_bytes"
  * on v1, "max" on v2). */
-struct oci_resources;
 int cg_hugetlb(const char *dir, const struct oci_resources *res, const char *suffix, struct bw_error **err);
+/* rdma.max has the same format in v1 and v2. */
+int cg_rdma(const char *dir, const struct oci_resources *res, struct bw_error **err);
+int cg_cpuset(const char *dir, const struct oci_cpu *c, struct bw_error **err);
+/* pids.max; nothing when no limit is set, "max" for 0 or -1. */
+int cg_pids(const char *dir, const struct oci_resources *res, struct bw_error **err);
+/* blockIO's four throttle lists, each line "MAJ:MIN RATE" to its v1 file
+ * (key NULL), or "MAJ:MIN key=RATE" to v2's io.max. */
+enum { CG_THROTTLE_READ_BPS, CG_THROTTLE_WRITE_BPS, CG_THROTTLE_READ_IOPS, CG_THROTTLE_WRITE_IOPS, CG_THROTTLE_N };
+struct cg_throttle_dest {
+        const char *file;
+        const char *key;
+};
+int cg_blkio_throttle(const char *dir, const struct oci_blkio *b, const struct cg_throttle_dest dest[CG_THROTTLE_N],
+                      struct bw_error **err);
 
 /* Does a path have a "." or ".." component? */
 bool cg_has_dot_component(const char *path);
@@ -74,8 +89,6 @@ int cg_v1_devices(const char *dir, const struct cg_dev_set *set, struct bw_error
 int cg_v1_freeze(const char *dir, bool frozen, struct bw_error **err);
 int cg_v1_frozen(const char *dir, bool *frozen, struct bw_error **err);
 void cg_v1_cpuset_inherit(const char *dir);
-/* rdma.max has the same format in v1 and v2. */
-int cg_rdma(const char *dir, const struct oci_resources *res, struct bw_error **err);
 int cg_v2_set(struct bw_cgroup *cg, const struct oci_resources *res, struct bw_error **err);
 int cg_v2_enable_controllers(const char *dir);
 /* Weight conversions (runc's and crun's formulas). */

@@ -103,16 +103,6 @@ static int cpu(const char *dir, const struct oci_cpu *c, struct bw_error **err)
         return write_i64(dir, "cpu.idle", c->idle, err);
 }
 
-static int cpuset(const char *dir, const struct oci_cpu *c, struct bw_error **err)
-{
-        int r = 0;
-        if (c->cpus && (r = cg_write(dir, "cpuset.cpus", c->cpus, err)) < 0)
-                return r;
-        if (c->mems && (r = cg_write(dir, "cpuset.mems", c->mems, err)) < 0)
-                return r;
-        return 0;
-}
-
 void cg_v1_cpuset_inherit(const char *dir)
 {
         _cleanup_free_ char *parent = strdup(dir);
@@ -133,17 +123,6 @@ void cg_v1_cpuset_inherit(const char *dir)
 static const char *first_of(const char *dir, const char *a, const char *b)
 {
         return cg_has(dir, a) ? a : cg_has(dir, b) ? b : NULL;
-}
-
-static int throttle(const char *dir, const char *file, const struct oci_throttle_list *l, struct bw_error **err)
-{
-        for (size_t i = 0; i < l->n; i++) {
-                int r = cg_writef(dir, file, err, "%" PRId64 ":%" PRId64 " %" PRIu64, l->v[i].major, l->v[i].minor,
-                                  l->v[i].rate);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
 }
 
 static int blkio(const char *dir, const struct oci_blkio *b, struct bw_error **err)
@@ -181,28 +160,11 @@ static int blkio(const char *dir, const struct oci_blkio *b, struct bw_error **e
                                    d->major, d->minor, d->leaf_weight.v)) < 0)
                         return r;
         }
-        if ((r = throttle(dir, "blkio.throttle.read_bps_device", &b->throttle_read_bps, err)) < 0 ||
-            (r = throttle(dir, "blkio.throttle.write_bps_device", &b->throttle_write_bps, err)) < 0 ||
-            (r = throttle(dir, "blkio.throttle.read_iops_device", &b->throttle_read_iops, err)) < 0 ||
-            (r = throttle(dir, "blkio.throttle.write_iops_device", &b->throttle_write_iops, err)) < 0)
-                return r;
-        return 0;
-}
-
-int cg_rdma(const char *dir, const struct oci_resources *res, struct bw_error **err)
-{
-        for (size_t i = 0; i < res->n_rdma; i++) {
-                const struct oci_rdma_limit *l = &res->rdma[i];
-                char handles[32] = "max", objects[32] = "max";
-                if (l->hca_handles.set)
-                        snprintf(handles, sizeof(handles), "%" PRIu32, l->hca_handles.v);
-                if (l->hca_objects.set)
-                        snprintf(objects, sizeof(objects), "%" PRIu32, l->hca_objects.v);
-                int r = cg_writef(dir, "rdma.max", err, "%s hca_handle=%s hca_object=%s", l->device, handles, objects);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
+        static const struct cg_throttle_dest dest[CG_THROTTLE_N] = {
+                { "blkio.throttle.read_bps_device", NULL }, { "blkio.throttle.write_bps_device", NULL },
+                { "blkio.throttle.read_iops_device", NULL }, { "blkio.throttle.write_iops_device", NULL },
+        };
+        return cg_blkio_throttle(dir, b, dest, err);
 }
 
 /* Move from the current device state to the wanted one. Deny-default to
@@ -256,16 +218,10 @@ int cg_v1_set(struct bw_cgroup *cg, const struct oci_resources *res, struct bw_e
                 return r;
         if ((d = V1(BW_CGC_CPU)) && res->cpu.present && (r = cpu(d, &res->cpu, err)) < 0)
                 return r;
-        if ((d = V1(BW_CGC_CPUSET)) && res->cpu.present && (r = cpuset(d, &res->cpu, err)) < 0)
+        if ((d = V1(BW_CGC_CPUSET)) && res->cpu.present && (r = cg_cpuset(d, &res->cpu, err)) < 0)
                 return r;
-        if ((d = V1(BW_CGC_PIDS)) && res->pids.present && res->pids.limit.set) {
-                if (res->pids.limit.v > 0)
-                        r = cg_writef(d, "pids.max", err, "%" PRId64, res->pids.limit.v);
-                else
-                        r = cg_write(d, "pids.max", "max", err);
-                if (r < 0)
-                        return r;
-        }
+        if ((d = V1(BW_CGC_PIDS)) && (r = cg_pids(d, res, err)) < 0)
+                return r;
         if ((d = V1(BW_CGC_BLKIO)) && res->block_io.present && (r = blkio(d, &res->block_io, err)) < 0)
                 return r;
         if ((d = V1(BW_CGC_HUGETLB)) && (r = cg_hugetlb(d, res, "limit_in_bytes", err)) < 0)

@@ -138,16 +138,6 @@ static int cpu(const char *dir, const struct oci_cpu *c, struct bw_error **err)
         return 0;
 }
 
-static int cpuset(const char *dir, const struct oci_cpu *c, struct bw_error **err)
-{
-        int r = 0;
-        if (c->cpus && (r = cg_write(dir, "cpuset.cpus", c->cpus, err)) < 0)
-                return r;
-        if (c->mems && (r = cg_write(dir, "cpuset.mems", c->mems, err)) < 0)
-                return r;
-        return 0;
-}
-
 /* blkio weight (10..1000) to io.weight (1..10000); io.bfq.weight keeps
  * the blkio scale. */
 uint64_t cg_blkio_to_io_weight(uint64_t w)
@@ -157,17 +147,6 @@ uint64_t cg_blkio_to_io_weight(uint64_t w)
         if (w > 1000)
                 w = 1000;
         return 1 + ((w - 10) * 9999) / 990;
-}
-
-static int io_throttle(const char *dir, const char *key, const struct oci_throttle_list *l, struct bw_error **err)
-{
-        for (size_t i = 0; i < l->n; i++) {
-                int r = cg_writef(dir, "io.max", err, "%" PRId64 ":%" PRId64 " %s=%" PRIu64, l->v[i].major,
-                                  l->v[i].minor, key, l->v[i].rate);
-                if (r < 0)
-                        return r;
-        }
-        return 0;
 }
 
 static int io(const char *dir, const struct oci_blkio *b, struct bw_error **err)
@@ -196,12 +175,10 @@ static int io(const char *dir, const struct oci_blkio *b, struct bw_error **err)
                 if (r < 0)
                         return r;
         }
-        if ((r = io_throttle(dir, "rbps", &b->throttle_read_bps, err)) < 0 ||
-            (r = io_throttle(dir, "wbps", &b->throttle_write_bps, err)) < 0 ||
-            (r = io_throttle(dir, "riops", &b->throttle_read_iops, err)) < 0 ||
-            (r = io_throttle(dir, "wiops", &b->throttle_write_iops, err)) < 0)
-                return r;
-        return 0;
+        static const struct cg_throttle_dest dest[CG_THROTTLE_N] = {
+                { "io.max", "rbps" }, { "io.max", "wbps" }, { "io.max", "riops" }, { "io.max", "wiops" },
+        };
+        return cg_blkio_throttle(dir, b, dest, err);
 }
 
 /* Unified keys are interface file names, written verbatim. A key is one
@@ -232,16 +209,10 @@ int cg_v2_set(struct bw_cgroup *cg, const struct oci_resources *res, struct bw_e
                 return r;
         if ((d = V2(BW_CGC_CPU)) && res->cpu.present && (r = cpu(d, &res->cpu, err)) < 0)
                 return r;
-        if ((d = V2(BW_CGC_CPUSET)) && res->cpu.present && (r = cpuset(d, &res->cpu, err)) < 0)
+        if ((d = V2(BW_CGC_CPUSET)) && res->cpu.present && (r = cg_cpuset(d, &res->cpu, err)) < 0)
                 return r;
-        if ((d = V2(BW_CGC_PIDS)) && res->pids.present && res->pids.limit.set) {
-                if (res->pids.limit.v > 0)
-                        r = cg_writef(d, "pids.max", err, "%" PRId64, res->pids.limit.v);
-                else
-                        r = cg_write(d, "pids.max", "max", err);
-                if (r < 0)
-                        return r;
-        }
+        if ((d = V2(BW_CGC_PIDS)) && (r = cg_pids(d, res, err)) < 0)
+                return r;
         if ((d = V2(BW_CGC_BLKIO)) && res->block_io.present && (r = io(d, &res->block_io, err)) < 0)
                 return r;
         if ((d = V2(BW_CGC_HUGETLB)) && (r = cg_hugetlb(d, res, "max", err)) < 0)

@@ -49,8 +49,11 @@ int bw_policy_apply(struct oci_config *c, const struct bw_policy *p, struct bw_e
                 int n = bw_harden(c, p, &res, err);
                 if (n < 0)
                         return n;
+                /* Debug, not info: a successful create prints nothing (as
+                 * runc's), and engines show the runtime's stderr to users.
+                 * What was changed stays in ROOT/ID/config.hardened.json. */
                 for (size_t i = 0; res.changes && res.changes[i]; i++)
-                        bw_info("policy (profile %s): hardened: %s", res.findings.profile, res.changes[i]);
+                        bw_debug("policy (profile %s): hardened: %s", res.findings.profile, res.changes[i]);
                 int r = n > 0 ? refuse(p, &res.findings, err) : 0;
                 bw_harden_result_free(&res);
                 return r;

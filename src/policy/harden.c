@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "oci/default.h"
+#include "oci/device_rules.h"
 #include "oci/seccomp_default.h"
 #include "policy/checks.h"
 #include "policy/harden.h"
@@ -106,24 +107,6 @@ static int add_paths(char ***list, const char *const *need)
         return 0;
 }
 
-static int add_device_rule(struct oci_resources *res, bool allow, char type, int64_t major, int64_t minor,
-                           const char *access)
-{
-        struct oci_device_rule *v = realloc(res->devices, (res->n_devices + 1) * sizeof(*v));
-        if (!v)
-                return -ENOMEM;
-        res->devices = v;
-        struct oci_device_rule d = { .allow = allow, .type = type, .access = strdup(access) };
-        if (major >= 0)
-                d.major = (oci_opt_i64){ true, major };
-        if (minor >= 0)
-                d.minor = (oci_opt_i64){ true, minor };
-        if (!d.access)
-                return -ENOMEM;
-        v[res->n_devices++] = d;
-        return 0;
-}
-
 /* Deny everything, then allow what `bulwark spec` allows every container
  * (oci/default.h) and the devices the config itself lists (the last
  * matching rule wins). */
@@ -133,13 +116,10 @@ static int deny_all_devices(struct oci_config *c)
         if (!l)
                 return -ENOMEM;
         l->resources.present = true;
-        int r = add_device_rule(&l->resources, false, 'a', -1, -1, "rwm");
-        for (const struct bw_device_allow *d = bw_default_device_allows; r == 0 && d->type; d++)
-                r = add_device_rule(&l->resources, true, d->type, d->major, d->minor, d->access);
-        for (size_t i = 0; r == 0 && i < l->n_devices; i++)
-                r = add_device_rule(&l->resources, true, l->devices[i].type == 'b' ? 'b' : 'c',
-                                    l->devices[i].major, l->devices[i].minor, "rwm");
-        return r;
+        int r = oci_device_rule_push(&l->resources, false, 'a', -1, -1, "rwm");
+        if (r < 0)
+                return r;
+        return bw_device_allows_append(l);
 }
 
 static int ro_sysfs(struct oci_config *c)

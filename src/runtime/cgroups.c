@@ -9,7 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "oci/default.h"
+#include "oci/device_rules.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -19,23 +19,6 @@ void bw_ctr_cgroup_close(struct bw_ctr_cgroup *c)
         bw_cg_system_free(c->sys);
         c->cg = NULL;
         c->sys = NULL;
-}
-
-static int push_rule(struct oci_resources *res, char type, int64_t major, int64_t minor, const char *access)
-{
-        struct oci_device_rule *v = realloc(res->devices, (res->n_devices + 1) * sizeof(*v));
-        if (!v)
-                return -ENOMEM;
-        res->devices = v;
-        struct oci_device_rule d = { .allow = true, .type = type, .access = strdup(access) };
-        if (major >= 0)
-                d.major = (oci_opt_i64){ true, major };
-        if (minor >= 0)
-                d.minor = (oci_opt_i64){ true, minor };
-        if (!d.access)
-                return -ENOMEM;
-        v[res->n_devices++] = d;
-        return 0;
 }
 
 int bw_cgroup_default_devices(struct oci_config *c)
@@ -48,13 +31,7 @@ int bw_cgroup_default_devices(struct oci_config *c)
                 restricts |= !res->devices[i].allow;
         if (!restricts)
                 return 0;
-        int r = 0;
-        for (const struct bw_device_allow *d = bw_default_device_allows; r == 0 && d->type; d++)
-                r = push_rule(res, d->type, d->major, d->minor, d->access);
-        for (size_t i = 0; r == 0 && i < c->linux->n_devices; i++)
-                r = push_rule(res, c->linux->devices[i].type == 'b' ? 'b' : 'c', c->linux->devices[i].major,
-                              c->linux->devices[i].minor, "rwm");
-        return r;
+        return bw_device_allows_append(c->linux);
 }
 
 static int read_all(const char *path, char **out)

@@ -111,6 +111,19 @@ PY
   [ "$output" = "BW015 BW016 BW017 BW018 BW019 BW028 BW040 BW042 BW053 BW060 BW064 BW101 BW102 BW103" ]
 }
 
+@test "audit: docker inspect of --uts host reports BW063 (it was refused as bad input: a hostname without a UTS namespace)" {
+  # moby leaves the spec's hostname empty with --uts host; the inspect still
+  # shows Config.Hostname.
+  jq '.[0].HostConfig.UTSMode = "host" | .[0].Config.Hostname = "buildhost"' docker/cap-net-raw.json \
+    >"$BATS_TEST_TMPDIR/uts-host.json"
+  run --separate-stderr "$BULWARK" audit --profile restricted "$BATS_TEST_TMPDIR/uts-host.json"
+  echo "$output$stderr"
+  [ "$status" -eq 1 ]
+  [ -z "$stderr" ]
+  run ids --profile restricted "$BATS_TEST_TMPDIR/uts-host.json"
+  [[ " $output " == *" BW063 "* ]]
+}
+
 @test "audit: docker inspect of --cap-add NET_RAW (already in Docker's default set)" {
   run ids docker/cap-net-raw.json
   [ "$output" = "BW015 BW016 BW017 BW018 BW019 BW028 BW040 BW042 BW053 BW064 BW101 BW102 BW103" ]

@@ -52,11 +52,13 @@ teardown_bundle() {
 }
 
 # bulwark with the test's state root.
-# Until automatic user namespaces land, the default policy (harden) would
-# add a user namespace these lifecycle tests' configs cannot run with: they
-# test the mechanisms with the policy off. Policy tests set BW_POLICY to
-# the global flags they want (e.g. "--profile restricted --policy-mode enforce").
-BW_POLICY=${BW_POLICY:---policy-mode=off}
+# The mechanism tests run with the policy off: the default policy (baseline,
+# harden) rewrites or refuses some of what they test (noNewPrivileges false,
+# a host device, a rootless config without a network namespace) and adds a
+# user namespace to every config. Policy tests set BW_POLICY to the global
+# flags they want (e.g. "--profile restricted --policy-mode enforce").
+# BW_POLICY set but empty (`BW_POLICY= bats ...`) runs with the defaults.
+BW_POLICY=${BW_POLICY---policy-mode=off}
 
 bw() {
   # shellcheck disable=SC2086 # BW_POLICY holds several flags

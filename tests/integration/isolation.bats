@@ -243,10 +243,19 @@ teardown() { teardown_bundle; }
 @test "a fresh session keyring per container, none with --no-new-keyring" {
   [ -r /proc/keys ] || skip "no /proc/keys on this kernel"
   config_edit '.process.args = ["sleep", "100"]'
+  # /proc/keys lists only the keys its reader may view: read it as the
+  # container's host uid, which owns the keyring (in a user namespace not
+  # root, whose view of another uid's keyring is empty).
+  keys_of() {
+    local pid
+    pid=$(bw state "$1" | jq .pid)
+    setpriv --reuid="$(awk '/^Uid:/ {print $2}' "/proc/$pid/status")" \
+      --regid="$(awk '/^Gid:/ {print $2}' "/proc/$pid/status")" --clear-groups cat /proc/keys
+  }
   bw create --bundle "$BUNDLE" "kr$$" </dev/null >/dev/null 2>&1
-  grep -q " _ses.kr$$: " /proc/keys
+  keys_of "kr$$" | grep -q " _ses.kr$$: "
   bw create --no-new-keyring --bundle "$BUNDLE" "nokr$$" </dev/null >/dev/null 2>&1
-  ! grep -q " _ses.nokr$$: " /proc/keys
+  ! keys_of "nokr$$" | grep -q " _ses.nokr$$: "
 }
 
 @test "an unprivileged caller's mappings go through newuidmap/newgidmap" {

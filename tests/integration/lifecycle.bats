@@ -166,7 +166,9 @@ teardown() { teardown_bundle; }
   # only the container's processes: the header and two rows
   [ "${#lines[@]}" -eq 3 ]
   [ "$(bw ps --format json p | jq '.[0]')" = "$(bw state p | jq .pid)" ]
-  run bw ps p -- -o pid,comm
+  # -e: without it ps(1) selects only the caller's euid, and in a user
+  # namespace the container's processes run as another host uid.
+  run bw ps p -- -e -o pid,comm
   [ "$status" -eq 0 ]
   [[ ${lines[0]} == *PID*COMMAND* ]]
   [ "$(printf '%s\n' "${lines[@]:1}" | awk '{print $2}' | sort | tr '\n' ' ')" = "sh sleep " ]

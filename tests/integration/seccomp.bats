@@ -30,10 +30,10 @@ with_userns() {
 
 @test "harden installs the default seccomp profile and it is loaded" {
   with_userns
-  BW_POLICY="--profile baseline --policy-mode harden" run run_in sh -c 'grep "^Seccomp:" /proc/self/status'
+  BW_POLICY="--debug --profile baseline --policy-mode harden" run run_in sh -c 'grep "^Seccomp:" /proc/self/status'
   [ "$status" -eq 0 ]
   [[ $output == *"Seccomp:	2"* ]]
-  [[ $output == *"BW050"* ]] # harden says what it changed
+  [[ $output == *"hardened: BW050"* ]] # harden says what it changed, at debug level
   # The effective config is recorded: what ran, seccomp included.
   BW_POLICY="--profile baseline --policy-mode harden" bw run --keep --bundle "$BUNDLE" kept >/dev/null 2>&1
   jq -e '.linux.seccomp.defaultAction' "$BW_ROOT/kept/config.hardened.json"

@@ -2,6 +2,7 @@
  * files, a child moved in, frozen and thawed, stopped by the pids limit,
  * refused a device, OOM-killed by the memory limit, killed, and the
  * directories removed, also by a handle rebuilt after a "crash". */
+#include <dirent.h>
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/stat.h>
@@ -230,6 +231,60 @@ static void test_limits(struct bw_cgroup *cg)
         set(cg, &res, "back to null only");
 }
 
+/* A whole disk's "MAJ:MIN" from /sys/block (throttles refuse partitions);
+ * false when there is none. */
+static bool some_disk(int64_t *major, int64_t *minor)
+{
+        DIR *d = opendir("/sys/block");
+        struct dirent *e;
+        bool found = false;
+        while (d && !found && (e = readdir(d))) {
+                char p[300];
+                snprintf(p, sizeof(p), "/sys/block/%s/dev", e->d_name);
+                FILE *f = e->d_name[0] != '.' ? fopen(p, "re") : NULL;
+                long long a, b;
+                if (f && fscanf(f, "%lld:%lld", &a, &b) == 2) {
+                        *major = a;
+                        *minor = b;
+                        found = true;
+                }
+                if (f)
+                        fclose(f);
+        }
+        if (d)
+                closedir(d);
+        return found;
+}
+
+/* blockIO throttles through the writer v1 shares with v2, read back from
+ * the kernel's own files. */
+static void test_blkio(struct bw_cgroup *cg)
+{
+        const char *blk = bw_cgroup_dir(cg, BW_CGC_BLKIO);
+        int64_t major, minor;
+        if (!blk || sys->h[sys->where[BW_CGC_BLKIO]].v2 || !some_disk(&major, &minor)) {
+                tap_skip("no v1 blkio controller or no disk in /sys/block", "blkio throttles");
+                return;
+        }
+        struct oci_throttle_device r[] = { { major, minor, 1048576 } }, w[] = { { major, minor, 524288 } },
+                                   ri[] = { { major, minor, 300 } }, wi[] = { { major, minor, 200 } };
+        struct oci_resources res = { .present = true,
+                                     .block_io = { .present = true, .throttle_read_bps = { r, 1 },
+                                                   .throttle_write_bps = { w, 1 }, .throttle_read_iops = { ri, 1 },
+                                                   .throttle_write_iops = { wi, 1 } } };
+        if (set(cg, &res, "set blkio throttles") < 0)
+                return;
+        char want[64];
+        snprintf(want, sizeof(want), "%lld:%lld 1048576", (long long)major, (long long)minor);
+        is_file(blk, "blkio.throttle.read_bps_device", want);
+        snprintf(want, sizeof(want), "%lld:%lld 524288", (long long)major, (long long)minor);
+        is_file(blk, "blkio.throttle.write_bps_device", want);
+        snprintf(want, sizeof(want), "%lld:%lld 300", (long long)major, (long long)minor);
+        is_file(blk, "blkio.throttle.read_iops_device", want);
+        snprintf(want, sizeof(want), "%lld:%lld 200", (long long)major, (long long)minor);
+        is_file(blk, "blkio.throttle.write_iops_device", want);
+}
+
 static bool wait_ms(pid_t pid, int *status, int ms)
 {
         for (int i = 0; i < ms / 5; i++) {
@@ -432,6 +487,7 @@ int main(void)
         }
         tap_ok(all_there(cg), "a directory in every hierarchy (%zu)", sys->n);
         test_limits(cg);
+        test_blkio(cg);
         test_process(cg, path);
         test_device_cases(cg);
         tap_is_int(bw_cgroup_destroy(cg, &err), 0, "destroy");

@@ -1,0 +1,19 @@
+/* Appending device-cgroup rules to a typed config: pure, on the structs of
+ * spec.h. Harden (deny all, then allow) and create (a config that already
+ * restricts devices) both end a rule list with the same allows. */
+#pragma once
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "oci/spec.h"
+
+/* Append one rule to linux.resources.devices; major or minor -1 means any.
+ * 0 or -ENOMEM. */
+int oci_device_rule_push(struct oci_resources *res, bool allow, char type, int64_t major, int64_t minor,
+                         const char *access);
+
+/* Append allows for the default devices (bw_default_device_allows) and for
+ * each device in linux.devices ("rwm", block devices as 'b', others 'c').
+ * Placed after the config's own rules they win, the last match deciding.
+ * 0 or -ENOMEM. */
+int bw_device_allows_append(struct oci_linux *l);
