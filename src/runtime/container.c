@@ -26,6 +26,7 @@
 #include "runtime/cgroups.h"
 #include "runtime/policy_gate.h"
 #include "runtime/seccomp_setup.h"
+#include "runtime/self_protect.h"
 #include "runtime/hooks.h"
 #include "runtime/init.h"
 #include "runtime/sync.h"
@@ -335,6 +336,10 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
         if ((r = bw_policy_gate(c, &pc, err)) < 0)
                 return r;
         if ((r = check_config(c, err)) < 0)
+                return r;
+        /* Normally a no-op: the caller chose from the config's text. */
+        const struct oci_process *procs[] = { c->process };
+        if ((r = bw_self_protect(procs, 1, err)) < 0)
                 return r;
         if ((r = bw_cgroup_default_devices(c)) < 0)
                 return r;
