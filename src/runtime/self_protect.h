@@ -14,7 +14,7 @@
  * capabilities list keeps all of them: SEALED. */
 enum bw_selfclone_route bw_self_protect_route(const struct oci_process *p);
 /* A cheap look at config text before it is parsed: VIEW only when neither
- * capability's name nor a \u escape (that could spell one) occurs in it,
+ * capability's name nor a \u escape that could spell one occurs in it,
  * and a capabilities list does. */
 enum bw_selfclone_route bw_self_protect_prescan(const char *text, size_t len);
 /* Make sure this process runs from the image the processes need (may

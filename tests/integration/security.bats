@@ -145,6 +145,22 @@ view_cannot_be_made_writable() {
   view_cannot_be_made_writable
 }
 
+@test "CVE-2019-5736: the parsed config has the last word (no capabilities list keeps them all)" {
+  # The text says "capabilities" (an annotation) but process has no list:
+  # the look before the parse picks the view, the runtime re-executes from
+  # a sealed copy once it sees the config keeps every capability.
+  config_edit '.process.args = ["sleep", "100"] | del(.process.capabilities)
+    | .annotations = {"capabilities": "none listed"}'
+  # A file, not a pipe: the container's init holds create's stdio.
+  bw --debug create --bundle "$BUNDLE" nocaps </dev/null >/dev/null 2>"$BUNDLE/create.err"
+  cat "$BUNDLE/create.err"
+  grep -q "running from a read-only view" "$BUNDLE/create.err"
+  grep -q "running from a sealed copy" "$BUNDLE/create.err"
+  local pid
+  pid=$(bw state nocaps | jq -r .pid)
+  [[ $(readlink /proc/$pid/exe) == *memfd:* ]]
+}
+
 @test "CVE-2019-5736: exec into a container keeping CAP_SYS_ADMIN runs from a sealed copy" {
   config_edit '.process.args = ["sleep", "100"]'
   bw create --bundle "$BUNDLE" plain </dev/null >/dev/null 2>&1

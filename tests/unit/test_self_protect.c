@@ -21,6 +21,12 @@ int main(void)
                    "CAP_DAC_READ_SEARCH anywhere: the sealed copy");
         tap_is_int(scan("{\"process\": {\"capabilities\": {\"bounding\": [\"CAP_SYS_\\u0041DMIN\"]}}}"), BW_SELFCLONE_SEALED,
                    "a \\u escape could spell one: the sealed copy");
+        tap_is_int(scan("{\"process\": {\"capabilities\": {\"bounding\": [\"CAP_SYS\\u005fADMIN\"]}}}"), BW_SELFCLONE_SEALED,
+                   "a lower-case hex escape of '_' too");
+        tap_is_int(scan("{\"process\": {\"env\": [\"A=\\u003cb\\u003e \\u0026\"], \"capabilities\": {}}}"), BW_SELFCLONE_VIEW,
+                   "Go's escapes of <, > and & spell no capability: the view");
+        tap_is_int(scan("{\"capabilities\": {}, \"x\": \"\\u00"), BW_SELFCLONE_VIEW,
+                   "a truncated escape at the end is read safely");
         tap_is_int(scan("{\"process\": {\"args\": [\"true\"]}}"), BW_SELFCLONE_SEALED,
                    "no capabilities list (all are kept): the sealed copy");
 
