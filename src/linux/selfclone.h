@@ -1,7 +1,8 @@
 /* CVE-2019-5736: a process that enters a container must not run from the
  * host's writable bulwark binary, or the container could reach it through
  * /proc/PID/exe and overwrite it. Commands that enter containers re-execute
- * themselves once, from one of two protected images:
+ * themselves from one of two protected images (once; twice when the parsed
+ * config asks for the stronger one after the view was taken):
  *
  *  - a view: a detached open_tree(OPEN_TREE_CLONE) of the binary, made
  *    read-only with mount_setattr, then execveat'd. A write through
