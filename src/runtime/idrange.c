@@ -18,7 +18,6 @@
 
 #include "linux/overlay_idmap.h"
 #include "util/cleanup.h"
-#include "util/fs.h"
 #include "util/log.h"
 #include "util/users.h"
 
@@ -181,10 +180,7 @@ static void read_alloc(int dir, struct bw_idrange_alloc *a)
 {
         _cleanup_close_ int fd = openat(dir, a->file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
         json_error_t je;
-        _cleanup_free_ char *text = NULL;
-        size_t len = 0;
-        /* In one read: json_loadfd reads a byte per syscall. */
-        _cleanup_json_ json_t *j = fd >= 0 && bw_read_fd(fd, 1 << 20, &text, &len) == 0 ? json_loadb(text, len, 0, &je) : NULL;
+        _cleanup_json_ json_t *j = fd >= 0 ? json_loadfd(fd, 0, &je) : NULL;
         struct bw_idrange r = { 0 };
         if (!j || json_u32(j, "uid", &r.uid) < 0 || json_u32(j, "gid", &r.gid) < 0 || json_u32(j, "size", &r.size) < 0 ||
             r.uid != a->range.uid || r.gid != a->range.gid) {
