@@ -1,11 +1,14 @@
 #include "cli/create_opts.h"
 
 #include <errno.h>
+#include <limits.h>
+#include <stdio.h>
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "cli/cli.h"
+#include "cli/protect.h"
 
 enum { OPT_PID_FILE = 256, OPT_CONSOLE, OPT_NO_PIVOT, OPT_NO_KEYRING, OPT_PRESERVE, OPT_KEEP, OPT_NO_SUBREAPER };
 
@@ -60,4 +63,11 @@ int bw_cli_parse_create(const char *cmd, bool is_run, int argc, char **argv, str
                                       bw_command_find(cmd)->usage);
         out->opts.id = argv[optind];
         return 0;
+}
+
+int bw_cli_create_protect(const struct bw_cli_create *c, struct bw_error **err)
+{
+        char path[PATH_MAX];
+        snprintf(path, sizeof(path), "%s/config.json", c->opts.bundle ? c->opts.bundle : ".");
+        return bw_cli_protect_self(path, false, err);
 }

@@ -23,3 +23,8 @@ static inline void bw_cli_policy_opts(const struct bw_globals *g, struct bw_crea
         o->policy_mode = g->policy_mode;
         o->systemd_cgroup = g->systemd_cgroup;
 }
+
+/* The container's init is a clone of this process: run it from a
+ * protected image of bulwark, chosen from the bundle's config
+ * (CVE-2019-5736, cli/protect.h). */
+int bw_cli_create_protect(const struct bw_cli_create *c, struct bw_error **err);

@@ -2,6 +2,7 @@
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
+#include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/socket.h>
@@ -10,7 +11,7 @@
 
 #include "cli/commands.h"
 #include "cli/supervise.h"
-#include "linux/selfclone.h"
+#include "cli/protect.h"
 #include "util/log.h"
 #include "linux/terminal.h"
 #include "runtime/exec.h"
@@ -78,12 +79,14 @@ BW_COMMAND(exec)
         _cleanup_strv_ char **env = o.env, **caps = o.caps;
         if (r < 0)
                 return r;
-        /* The exec'd process starts as a fork of us: run from a sealed copy. */
-        if ((r = bw_selfclone_ensure(err)) < 0)
+        /* The exec'd process starts as a fork of us: run from a protected
+         * image of bulwark (the runtime upgrades it to a sealed copy if the
+         * container's or the process's capabilities need one). */
+        bool sealed = false;
+        for (size_t i = 0; caps && caps[i]; i++)
+                sealed |= strcasestr(caps[i], "SYS_ADMIN") || strcasestr(caps[i], "DAC_READ_SEARCH");
+        if ((r = bw_cli_protect_self(NULL, sealed, err)) < 0)
                 return r;
-        if (bw_selfclone_cost_ns() >= 0)
-                bw_debug("running from a sealed copy of bulwark; copying and re-executing took %lld us",
-                         bw_selfclone_cost_ns() / 1000);
         o.root = g->root;
         _cleanup_close_ int sock = -1, ours = -1;
         /* Engines pass --console-socket without --tty when the process

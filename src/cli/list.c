@@ -1,5 +1,4 @@
 #include <getopt.h>
-#include <pwd.h>
 #include <sys/stat.h>
 #include <jansson.h>
 #include <stdio.h>
@@ -9,6 +8,7 @@
 #include "runtime/cgroups.h"
 #include "runtime/store.h"
 #include "util/cleanup.h"
+#include "util/users.h"
 
 /* One container's row, or NULL when it vanished while we listed. */
 static json_t *entry_json(const char *root, const char *id)
@@ -27,10 +27,7 @@ static json_t *entry_json(const char *root, const char *id)
         struct stat st;
         char owner[32] = "?";
         if (fstat(e.dir_fd, &st) == 0) {
-                struct passwd *pw = getpwuid(st.st_uid);
-                if (pw)
-                        snprintf(owner, sizeof(owner), "%s", pw->pw_name);
-                else
+                if (bw_user_name(st.st_uid, owner, sizeof(owner)) < 0)
                         snprintf(owner, sizeof(owner), "#%u", (unsigned)st.st_uid);
         }
         json_object_set_new(j, "owner", json_string(owner));

@@ -13,7 +13,6 @@
 #include "cli/commands.h"
 #include "cli/create_opts.h"
 #include "cli/supervise.h"
-#include "linux/selfclone.h"
 #include "util/log.h"
 #include "linux/terminal.h"
 #include "util/cleanup.h"
@@ -24,11 +23,8 @@ BW_COMMAND(run)
         int r = bw_cli_parse_create("run", true, argc, argv, &c, err);
         if (r < 0)
                 return r;
-        if ((r = bw_selfclone_ensure(err)) < 0)
+        if ((r = bw_cli_create_protect(&c, err)) < 0)
                 return r;
-        if (bw_selfclone_cost_ns() >= 0)
-                bw_debug("running from a sealed copy of bulwark; copying and re-executing took %lld us",
-                         bw_selfclone_cost_ns() / 1000);
         c.opts.root = g->root;
         bw_cli_policy_opts(g, &c.opts);
         /* When init is forked by an intermediate process (a user namespace

@@ -4,7 +4,6 @@
  * range already there. Idempotent; says what it did. */
 #include <errno.h>
 #include <getopt.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -14,6 +13,7 @@
 #include "cli/commands.h"
 #include "runtime/idrange.h"
 #include "util/cleanup.h"
+#include "util/users.h"
 
 #define DEFAULT_IDS (1u << 24)  /* 256 containers of 65,536 ids */
 #define LOWEST_START (1u << 20) /* above the 100000.. ranges useradd hands out first */
@@ -80,10 +80,8 @@ static int free_start(uint32_t count, uint32_t *out, struct bw_error **err)
 
 static int ensure_user(const char *user, uid_t *uid, struct bw_error **err)
 {
-        struct passwd *pw = getpwnam(user);
-        if (pw) {
-                printf("user %s: exists (uid %u)\n", user, (unsigned)pw->pw_uid);
-                *uid = pw->pw_uid;
+        if (bw_user_uid(user, uid) == 0) {
+                printf("user %s: exists (uid %u)\n", user, (unsigned)*uid);
                 return 0;
         }
         char *argv[] = { "useradd", "--system", "--no-create-home", "--home-dir", "/nonexistent",
@@ -92,10 +90,9 @@ static int ensure_user(const char *user, uid_t *uid, struct bw_error **err)
         int r = run(argv, err);
         if (r < 0)
                 return bw_error_wrap(err, "creating system user %s", user);
-        if (!(pw = getpwnam(user)))
+        if (bw_user_uid(user, uid) < 0)
                 return bw_error_msg(err, -ENOENT, "useradd succeeded but user %s is not there", user);
-        printf("user %s: created (system user, uid %u, no login, no home)\n", user, (unsigned)pw->pw_uid);
-        *uid = pw->pw_uid;
+        printf("user %s: created (system user, uid %u, no login, no home)\n", user, (unsigned)*uid);
         return 0;
 }
 

@@ -72,7 +72,8 @@ int bw_caps_apply(const struct oci_capabilities *c, struct bw_error **err)
                 return bw_error_set(err, -errno, "building the capability sets");
         if (cap_set_proc(caps) < 0)
                 return bw_error_set(err, -errno, "setting the process's capabilities (effective must be within permitted, and permitted within the bounding set)");
-        if (cap_reset_ambient() < 0 && errno != EINVAL)
+        /* One prctl: libcap's cap_reset_ambient probes every capability first. */
+        if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0 && errno != EINVAL)
                 return bw_error_set(err, -errno, "clearing the ambient capabilities");
         for (int i = 0; i <= last && i < 64; i++) {
                 if (!(c->ambient.mask & (1ULL << i)))

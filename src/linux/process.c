@@ -309,10 +309,33 @@ int bw_process_default_home(char ***env, uid_t uid)
         return bw_strv_consume(env, entry);
 }
 
+/* Signals ignored or caught, from /proc/self/status (one read instead of
+ * a sigaction per signal); all of them when it cannot be read from procfs. */
+static uint64_t changed_signals(void)
+{
+        _cleanup_close_ int fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+        struct statfs sf;
+        char buf[4096];
+        /* Not the image's file: a rootfs without /proc mounted could hold one. */
+        if (fd < 0 || fstatfs(fd, &sf) < 0 || sf.f_type != PROC_SUPER_MAGIC)
+                return UINT64_MAX;
+        ssize_t n = read(fd, buf, sizeof(buf) - 1);
+        if (n <= 0)
+                return UINT64_MAX;
+        buf[n] = '\0';
+        const char *ign = strstr(buf, "\nSigIgn:\t"), *cgt = strstr(buf, "\nSigCgt:\t");
+        if (!ign || !cgt)
+                return UINT64_MAX;
+        return strtoull(ign + 9, NULL, 16) | strtoull(cgt + 9, NULL, 16);
+}
+
 void bw_process_reset_signals(void)
 {
-        for (int s = 1; s < NSIG; s++)
-                if (s != SIGKILL && s != SIGSTOP)
+        /* execve resets caught signals too, but one arriving between the
+         * unblock below and execve must not reach our handler. */
+        uint64_t changed = changed_signals();
+        for (int s = 1; s < NSIG && s <= 64; s++)
+                if (s != SIGKILL && s != SIGSTOP && (changed & (1ULL << (s - 1))))
                         signal(s, SIG_DFL);
         sigset_t all;
         sigemptyset(&all);

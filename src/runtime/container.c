@@ -26,14 +26,13 @@
 #include "runtime/cgroups.h"
 #include "runtime/policy_gate.h"
 #include "runtime/seccomp_setup.h"
+#include "runtime/self_protect.h"
 #include "runtime/hooks.h"
 #include "runtime/init.h"
 #include "runtime/sync.h"
 #include "runtime/userns_auto.h"
 #include "util/cleanup.h"
 #include "util/log.h"
-
-#define SAVED_CONFIG "config.json"
 
 static void config_freep(struct oci_config **c)
 {
@@ -82,27 +81,6 @@ static int load_saved_config(const struct bw_store_entry *e, struct oci_config *
         if (!path)
                 return -ENOMEM;
         return oci_config_load_file(path, c, err);
-}
-
-static int save_config(const struct bw_store_entry *e, const char *bundle, struct bw_error **err)
-{
-        /* Keep the config as it was at create: poststop hooks must run even
-         * when the bundle is gone by delete time. */
-        _cleanup_free_ char *src = NULL;
-        if (asprintf(&src, "%s/config.json", bundle) < 0)
-                return -ENOMEM;
-        _cleanup_close_ int in = open(src, O_RDONLY | O_CLOEXEC);
-        if (in < 0)
-                return bw_error_set(err, -errno, "reading %s", src);
-        _cleanup_close_ int out = openat(e->dir_fd, SAVED_CONFIG, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
-        if (out < 0)
-                return bw_error_set(err, -errno, "saving the config in %s", e->path);
-        char buf[65536];
-        ssize_t n;
-        while ((n = read(in, buf, sizeof(buf))) > 0)
-                if (write(out, buf, (size_t)n) != n)
-                        return bw_error_set(err, -errno, "saving the config in %s", e->path);
-        return n < 0 ? bw_error_set(err, -errno, "reading %s", src) : 0;
 }
 
 static char *now_rfc3339(void)
@@ -336,6 +314,10 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
                 return r;
         if ((r = check_config(c, err)) < 0)
                 return r;
+        /* Normally a no-op: the caller chose from the config's text. */
+        const struct oci_process *procs[] = { c->process };
+        if ((r = bw_self_protect(procs, 1, err)) < 0)
+                return r;
         if ((r = bw_cgroup_default_devices(c)) < 0)
                 return r;
         char rootfs[PATH_MAX];
@@ -349,7 +331,9 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
         r = bw_store_create(o->root, o->id, &cr.entry, err);
         if (r < 0)
                 return r;
-        if ((r = save_config(&cr.entry, bundle, err)) < 0 || (r = bw_policy_save_effective(&cr.entry, c, err)) < 0)
+        /* The config as it was at create (after the policy): exec reads it,
+         * and hooks run from it even when the bundle is gone. */
+        if ((r = bw_policy_save_effective(&cr.entry, c, err)) < 0)
                 return r;
         _cleanup_(bw_seccomp_setup_clear) struct bw_seccomp_setup sc = { .agent_fd = -1 };
         if ((r = bw_seccomp_setup_prepare(c, o->root, &sc, err)) < 0)
@@ -429,6 +413,7 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
                 .pid = pid, .start_time = bw_proc_start_time(pid), .created = now_rfc3339(),
                 .annotations = bw_annotations_json(&c->annotations),
                 .own_pid_ns = oci_config_namespace(c, OCI_NS_PID) && !oci_config_namespace(c, OCI_NS_PID)->path,
+                .hooks = (c->hooks.poststart.n ? BW_HOOKS_POSTSTART : 0) | (c->hooks.poststop.n ? BW_HOOKS_POSTSTOP : 0),
         };
         r = bw_state_write(&cr.entry, &s, err);
         free(s.created);
@@ -472,8 +457,9 @@ int bw_container_start(const char *root, const char *id, struct bw_error **err)
         if (write(fifo, "0", 1) != 1)
                 return bw_error_set(err, -errno, "releasing container %s", id);
         unlinkat(e.dir_fd, BW_EXEC_FIFO, 0);
+        /* Only for poststart hooks (the state says whether there are any). */
         _cleanup_config_ struct oci_config *c = NULL;
-        if (load_saved_config(&e, &c, err) < 0)
+        if ((s.hooks & BW_HOOKS_POSTSTART) && load_saved_config(&e, &c, err) < 0)
                 return bw_error_wrap(err, "container %s started, but its saved config", id);
         /* The container is running now: let state, kill and startContainer
          * hooks that ask for its state in while we wait. */
@@ -484,7 +470,7 @@ int bw_container_start(const char *root, const char *id, struct bw_error **err)
         struct pollfd pf = { .fd = fifo, .events = 0 };
         while (poll(&pf, 1, -1) < 0 && errno == EINTR)
                 ;
-        if (c->hooks.poststart.n) {
+        if (c && c->hooks.poststart.n) {
                 _cleanup_free_ char *text = bw_state_json_text(id, s.bundle, &c->annotations, s.pid, BW_STATUS_RUNNING);
                 warn_hooks(&c->hooks.poststart, "poststart", text ? text : "{}");
         }
@@ -639,7 +625,7 @@ int bw_container_delete(const char *root, const char *id, bool force, struct bw_
         }
         _cleanup_config_ struct oci_config *c = NULL;
         _cleanup_error_ struct bw_error *cerr = NULL;
-        if (load_saved_config(&e, &c, &cerr) == 0 && c->hooks.poststop.n) {
+        if ((s.hooks & BW_HOOKS_POSTSTOP) && load_saved_config(&e, &c, &cerr) == 0 && c->hooks.poststop.n) {
                 _cleanup_free_ char *text = bw_state_json_text(id, s.bundle, &c->annotations, 0, BW_STATUS_STOPPED);
                 warn_hooks(&c->hooks.poststop, "poststop", text ? text : "{}");
         }

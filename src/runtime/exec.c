@@ -21,6 +21,7 @@
 #include "runtime/container.h"
 #include "runtime/policy_gate.h"
 #include "runtime/seccomp_setup.h"
+#include "runtime/self_protect.h"
 #include "runtime/init.h"
 #include "runtime/store.h"
 #include "util/cleanup.h"
@@ -231,6 +232,10 @@ int bw_exec_start(const struct bw_exec_opts *o, pid_t *pid_out, struct bw_error 
         }
         int r = override(p, o, err);
         if (r < 0)
+                return r;
+        /* The container's processes and the new one may reach us. */
+        const struct oci_process *procs[] = { c->process, p };
+        if ((r = bw_self_protect(procs, 2, err)) < 0)
                 return r;
         if (p->terminal && o->console_fd < 0)
                 return bw_error_usage(err, "exec --tty needs --console-socket (or run exec in the foreground)");

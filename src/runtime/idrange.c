@@ -8,7 +8,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +20,7 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 #include "util/log.h"
+#include "util/users.h"
 
 void bw_rootfs_key_clear(struct bw_rootfs_key *k)
 {
@@ -348,8 +348,8 @@ static int read_ranges(const struct bw_idrange_config *c, struct bw_subids *su, 
                        struct bw_error **err)
 {
         const char *user = c->user ? c->user : BW_IDRANGE_USER;
-        struct passwd *pw = getpwnam(user);
-        uid_t uid = pw ? pw->pw_uid : (uid_t)-1;
+        uid_t uid = (uid_t)-1;
+        bw_user_uid(user, &uid);
         const char *fu = c->subuid ? c->subuid : "/etc/subuid", *fg = c->subgid ? c->subgid : "/etc/subgid";
         int r = bw_subids_read(fu, user, uid, su, err);
         if (r < 0)

@@ -164,13 +164,19 @@ int bw_write_file_atomic(const char *path, const char *text, struct bw_error **e
 int bw_state_write(const struct bw_store_entry *e, const struct bw_state *s, struct bw_error **err)
 {
         json_t *ann = s->annotations ? json_incref(s->annotations) : json_object();
-        _cleanup_json_ json_t *j = json_pack("{s:s, s:s, s:s, s:s?, s:i, s:I, s:s?, s:o, s:b}",
+        json_t *hooks = json_array();
+        if (hooks && (s->hooks & BW_HOOKS_POSTSTART))
+                json_array_append_new(hooks, json_string("poststart"));
+        if (hooks && (s->hooks & BW_HOOKS_POSTSTOP))
+                json_array_append_new(hooks, json_string("poststop"));
+        _cleanup_json_ json_t *j = json_pack("{s:s, s:s, s:s, s:s?, s:i, s:I, s:s?, s:o, s:b, s:o*}",
                                              "ociVersion", s->oci_version ? s->oci_version : "1.2.0",
                                              "id", s->id, "bundle", s->bundle, "rootfs", s->rootfs,
                                              "pid", (int)s->pid, "startTime", (json_int_t)s->start_time,
                                              "created", s->created,
                                              "annotations", ann,
-                                             "ownPidNamespace", s->own_pid_ns);
+                                             "ownPidNamespace", s->own_pid_ns,
+                                             "hooks", hooks);
         if (!j)
                 return bw_error_msg(err, -ENOMEM, "building state.json for %s", s->id);
         _cleanup_free_ char *text = json_dumps(j, JSON_COMPACT);
@@ -227,6 +233,16 @@ int bw_state_read(const struct bw_store_entry *e, struct bw_state *s, struct bw_
         s->own_pid_ns = json_is_true(json_object_get(j, "ownPidNamespace"));
         json_t *a = json_object_get(j, "annotations");
         s->annotations = json_is_object(a) ? json_incref(a) : json_object();
+        json_t *h = json_object_get(j, "hooks"), *v;
+        size_t i;
+        s->hooks = json_is_array(h) ? 0 : BW_HOOKS_UNKNOWN;
+        json_array_foreach(h, i, v) {
+                const char *name = json_string_value(v);
+                if (name && !strcmp(name, "poststart"))
+                        s->hooks |= BW_HOOKS_POSTSTART;
+                else if (name && !strcmp(name, "poststop"))
+                        s->hooks |= BW_HOOKS_POSTSTOP;
+        }
         if (!s->id || !s->bundle)
                 return bw_error_msg(err, -EINVAL, "%s/" BW_STATE_FILE " lacks id or bundle", e->path);
         return 0;

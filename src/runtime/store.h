@@ -22,7 +22,14 @@ struct bw_state {
         char *created;        /* RFC 3339 */
         json_t *annotations;  /* object; never NULL once loaded */
         bool own_pid_ns;      /* the container has its own pid namespace */
+        /* BW_HOOKS_* bits of the hooks start and delete run, from the
+         * config at create: without them, neither parses the saved config.
+         * BW_HOOKS_UNKNOWN for a state written before the field existed. */
+        int hooks;
 };
+#define BW_HOOKS_POSTSTART 1
+#define BW_HOOKS_POSTSTOP 2
+#define BW_HOOKS_UNKNOWN (-1)
 
 /* Ids as runc accepts them: [A-Za-z0-9_.+-], not "." or "..", 1..1024 bytes. */
 int bw_store_validate_id(const char *id, struct bw_error **err);

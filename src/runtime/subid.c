@@ -5,13 +5,13 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/users.h"
 
 void bw_subids_free(struct bw_subids *s)
 {
@@ -161,8 +161,8 @@ int bw_idrange_rootless(const char *subuid, const char *subgid, uid_t uid, gid_t
 {
         *uids = (struct oci_idmap_list){ 0 };
         *gids = (struct oci_idmap_list){ 0 };
-        struct passwd *pw = getpwuid(uid);
-        const char *name = pw ? pw->pw_name : NULL;
+        char user[256];
+        const char *name = bw_user_name(uid, user, sizeof(user)) == 0 ? user : NULL;
         struct bw_subids su = { 0 }, sg = { 0 };
         int r = bw_subids_read(subuid ? subuid : "/etc/subuid", name, uid, &su, err);
         if (r >= 0)

@@ -105,3 +105,32 @@ HOOK
   [ "$status" -eq 0 ]
   [ "$(jq -r .status "$BUNDLE/shared/state.json")" = running ]
 }
+
+@test "poststart and poststop hooks run from the config as created, even with the bundle's config gone" {
+  config_edit --argjson ps "$(host_hook poststart)" --argjson pst "$(host_hook poststop)" \
+    '.hooks = {poststart: [$ps], poststop: [$pst]} | .process.args = ["true"]'
+  bw create --bundle "$BUNDLE" kept </dev/null >/dev/null 2>&1
+  # state.json says which hooks there are: start and delete read the saved
+  # config for them, not the bundle's.
+  [ "$(jq -c .hooks "$BW_ROOT/kept/state.json")" = '["poststart","poststop"]' ]
+  rm "$BUNDLE/config.json"
+  bw start kept
+  for _ in $(seq 50); do [ "$(bw state kept | jq -r .status)" = stopped ] && break; sleep 0.1; done
+  bw delete kept
+  grep -q "^poststart running kept " "$LOG"
+  grep -q "^poststop stopped kept " "$LOG"
+}
+
+@test "without hooks the state says so; a state written before the field still runs them" {
+  config_edit '.process.args = ["true"]'
+  bw create --bundle "$BUNDLE" none </dev/null >/dev/null 2>&1
+  [ "$(jq -c .hooks "$BW_ROOT/none/state.json")" = '[]' ]
+  bw delete --force none
+  # A state without "hooks" (an older bulwark made it): the saved config decides.
+  config_edit --argjson pst "$(host_hook poststop)" '.hooks = {poststop: [$pst]}'
+  bw create --bundle "$BUNDLE" old </dev/null >/dev/null 2>&1
+  jq 'del(.hooks)' "$BW_ROOT/old/state.json" >"$BUNDLE/s.json"
+  cp "$BUNDLE/s.json" "$BW_ROOT/old/state.json"
+  bw delete --force old
+  grep -q "^poststop stopped old " "$LOG"
+}

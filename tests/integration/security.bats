@@ -44,7 +44,9 @@ teardown() {
   [ "${lines[0]}" = /tmp ]
 }
 
-@test "CVE-2019-5736: the runtime binary cannot be overwritten through /proc/PID/exe" {
+# CVE-2019-5736. $1: the image bulwark is expected to run from, "view" (a
+# detached read-only mount of the binary) or "sealed" (a sealed memfd copy).
+exe_overwrite_attempt() {
   # A private copy of the binary, so a failure of this test cannot break the others.
   local bin=$BUNDLE/bulwark-copy sum
   cp "$BULWARK" "$bin"
@@ -57,10 +59,13 @@ teardown() {
   pid=$(bw state exe | jq -r .pid)
   # From inside the container (its mount and pid namespaces, as root with
   # every capability, stronger than a container process): hold the init's
-  # exe open, wait until the runtime is gone from it, then write through it.
+  # exe open, try to make its mount writable, wait until the runtime is
+  # gone from it, then write through it.
   nsenter -t "$pid" -m -p sh -c '
     readlink /proc/1/exe >/shared/exe-link
     exec 3</proc/1/exe
+    if mount -o remount,rw /proc/1/exe; then echo REMOUNTED; else echo NOREMOUNT; fi >/shared/remount 2>&1
+    if mount -o remount,bind,rw /proc/self/fd/3; then echo REMOUNTED; else echo NOREMOUNT; fi >>/shared/remount 2>&1
     echo opened >/shared/opened
     while [ ! -e /shared/go ]; do sleep 0.05; done
     if echo pwned >>/proc/self/fd/3; then echo WROTE; else echo BLOCKED; fi >/shared/result 2>&1
@@ -73,12 +78,105 @@ teardown() {
   for _ in $(seq 50); do [ "$(readlink /proc/$pid/exe)" = /bin/busybox ] && break; sleep 0.1; done
   touch "$BUNDLE/shared/go"
   wait $attacker || true
-  cat "$BUNDLE/shared/result"
-  [[ $(cat "$BUNDLE/shared/exe-link") == *memfd:* ]]
+  cat "$BUNDLE/shared/exe-link" "$BUNDLE/shared/remount" "$BUNDLE/shared/result"
+  # Not the host's binary, and the image expected for this config.
+  [ "$(cat "$BUNDLE/shared/exe-link")" != "$bin" ]
+  if [ "$1" = sealed ]; then
+    [[ $(cat "$BUNDLE/shared/exe-link") == *memfd:* ]]
+  else
+    [[ $(cat "$BUNDLE/shared/exe-link") != *memfd:* ]]
+    grep -q "Read-only file system" "$BUNDLE/shared/result"
+  fi
+  ! grep -q REMOUNTED "$BUNDLE/shared/remount"
   grep -qx BLOCKED "$BUNDLE/shared/result"
   grep -qx BLOCKED2 "$BUNDLE/shared/result"
   [ "$(sha256sum <"$bin")" = "$sum" ]
   "$bin" --root "$BW_ROOT" delete --force exe
+}
+
+@test "CVE-2019-5736: the runtime binary cannot be overwritten through /proc/PID/exe (read-only view)" {
+  exe_overwrite_attempt view
+}
+
+@test "CVE-2019-5736: a config keeping CAP_SYS_ADMIN gets a sealed copy, not a view it could remount" {
+  # Under --policy-mode=off (BW_POLICY), nothing takes the capability away.
+  config_edit '.process.capabilities |= with_entries(.value += ["CAP_SYS_ADMIN"])'
+  exe_overwrite_attempt sealed
+}
+
+@test "CVE-2019-5736: a capability spelled with a JSON escape still gets the sealed copy" {
+  # The cheap look at the text before the parse cannot read escapes.
+  config_edit '.process.capabilities.bounding += ["CAP_DAC_READ_SEARCH"]'
+  sed -i 's/CAP_DAC_READ_SEARCH/CAP_DAC_READ_\\u0053EARCH/' "$BUNDLE/config.json"
+  grep -q 'READ_\\u0053EARCH' "$BUNDLE/config.json"
+  exe_overwrite_attempt sealed
+}
+
+# The view's mount is detached and dissolved once bulwark runs from it: no
+# mount namespace holds it, so no caller can clear its read-only flag, not
+# host root and not the container's root in its own user namespace.
+view_cannot_be_made_writable() {
+  config_edit '.process.args = ["sleep", "100"]'
+  bw create --bundle "$BUNDLE" ro </dev/null >/dev/null 2>&1
+  local pid probe=$BATS_TEST_DIRNAME/helpers/exe_remount_probe.py
+  pid=$(bw state ro | jq -r .pid)
+  [[ $(readlink /proc/$pid/exe) != *memfd:* ]]
+  run python3 "$probe" "$pid"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${#lines[@]}" -eq 4 ]
+  [[ $output != *CHANGED* ]]
+  [[ $output != *WRITABLE* ]]
+  run python3 "$probe" "$pid" --inside
+  echo "--inside: $output"
+  [ "$status" -eq 0 ]
+  [ "${#lines[@]}" -eq 2 ]
+  [[ $output != *CHANGED* ]]
+}
+
+@test "CVE-2019-5736: the read-only view cannot be made writable (no user namespace)" {
+  view_cannot_be_made_writable
+}
+
+@test "CVE-2019-5736: the read-only view cannot be made writable (container in a user namespace)" {
+  config_edit '.linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
+  view_cannot_be_made_writable
+}
+
+@test "CVE-2019-5736: the parsed config has the last word (no capabilities list keeps them all)" {
+  # The text says "capabilities" (an annotation) but process has no list:
+  # the look before the parse picks the view, the runtime re-executes from
+  # a sealed copy once it sees the config keeps every capability.
+  config_edit '.process.args = ["sleep", "100"] | del(.process.capabilities)
+    | .annotations = {"capabilities": "none listed"}'
+  # A file, not a pipe: the container's init holds create's stdio.
+  bw --debug create --bundle "$BUNDLE" nocaps </dev/null >/dev/null 2>"$BUNDLE/create.err"
+  cat "$BUNDLE/create.err"
+  grep -q "running from a read-only view" "$BUNDLE/create.err"
+  grep -q "running from a sealed copy" "$BUNDLE/create.err"
+  local pid
+  pid=$(bw state nocaps | jq -r .pid)
+  [[ $(readlink /proc/$pid/exe) == *memfd:* ]]
+}
+
+@test "CVE-2019-5736: exec into a container keeping CAP_SYS_ADMIN runs from a sealed copy" {
+  config_edit '.process.args = ["sleep", "100"]'
+  bw create --bundle "$BUNDLE" plain </dev/null >/dev/null 2>&1
+  run bw --debug exec plain true
+  [ "$status" -eq 0 ]
+  [[ $output == *"running from a read-only view"* ]]
+  # exec's own look (no config at hand) picks the view; the runtime sees
+  # the container's capabilities and re-executes from a sealed copy.
+  config_edit '.process.capabilities.permitted += ["CAP_SYS_ADMIN"]'
+  bw create --bundle "$BUNDLE" admin </dev/null >/dev/null 2>&1
+  run bw --debug exec admin true
+  [ "$status" -eq 0 ]
+  [[ $output == *"running from a sealed copy"* ]]
+  run bw --debug exec --cap CAP_SYS_ADMIN plain true
+  [ "$status" -eq 0 ]
+  [[ $output == *"running from a sealed copy"* ]]
 }
 
 hostile_mount_target() {
