@@ -253,7 +253,7 @@ static void created_cleanup(struct created *c)
 
 static int parent_steps(const struct bw_create_opts *o, const struct oci_config *c, const char *bundle,
                         const char *rootfs, const struct bw_userns_plan *plan, pid_t pid, int sync_fd,
-                        struct bw_cgroup *cg, struct bw_error **err)
+                        struct bw_cgroup *cg, const struct bw_store_entry *entry, struct bw_error **err)
 {
         if (c->linux && oci_config_namespace(c, OCI_NS_USER) && !oci_config_namespace(c, OCI_NS_USER)->path) {
                 int r = bw_idmap_write(pid, &c->linux->uid_mappings, &c->linux->gid_mappings, err);
@@ -279,11 +279,20 @@ static int parent_steps(const struct bw_create_opts *o, const struct oci_config 
         }
         if (bw_sync_send(sync_fd, BW_SYNC_GO, (int)pid, NULL, err) < 0)
                 return -EPIPE;
+        /* The config as it was at create (after the policy, with the
+         * automatic range): exec reads it, and hooks run from it even when
+         * the bundle is gone. Written while init builds its mounts, so the
+         * dump costs no wall time on two or more CPUs. */
+        int r = bw_policy_save_effective(entry, c, err);
+        if (r < 0) {
+                bw_sync_send(sync_fd, BW_SYNC_ERROR, r, "saving the config", NULL);
+                return r;
+        }
         if (c->hooks.prestart.n || c->hooks.create_runtime.n) {
                 if (bw_sync_expect(sync_fd, BW_SYNC_HOOKS, NULL, err) < 0)
                         return bw_error_wrap(err, "creating container %s", o->id);
                 _cleanup_free_ char *st = bw_state_json_text(o->id, bundle, &c->annotations, pid, BW_STATUS_CREATING);
-                int r = bw_hooks_run(&c->hooks.prestart, "prestart", st ? st : "{}", err);
+                r = bw_hooks_run(&c->hooks.prestart, "prestart", st ? st : "{}", err);
                 if (r >= 0)
                         r = bw_hooks_run(&c->hooks.create_runtime, "createRuntime", st ? st : "{}", err);
                 if (r < 0) {
@@ -330,10 +339,6 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
         _cleanup_(created_cleanup) struct created cr = { .entry = { .dir_fd = -1 }, .id = o->id };
         r = bw_store_create(o->root, o->id, &cr.entry, err);
         if (r < 0)
-                return r;
-        /* The config as it was at create (after the policy): exec reads it,
-         * and hooks run from it even when the bundle is gone. */
-        if ((r = bw_policy_save_effective(&cr.entry, c, err)) < 0)
                 return r;
         _cleanup_(bw_seccomp_setup_clear) struct bw_seccomp_setup sc = { .agent_fd = -1 };
         if ((r = bw_seccomp_setup_prepare(c, o->root, &sc, err)) < 0)
@@ -405,7 +410,7 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
                         return bw_error_wrap(err, "creating container %s", o->id);
                 pid = cr.pid = m.value;
         }
-        if ((r = parent_steps(o, c, bundle, rootfs, &plan, pid, mine, cg.cg, err)) < 0)
+        if ((r = parent_steps(o, c, bundle, rootfs, &plan, pid, mine, cg.cg, &cr.entry, err)) < 0)
                 return r;
 
         struct bw_state s = {
