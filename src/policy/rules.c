@@ -370,8 +370,9 @@ int bw_rules_check(const struct oci_config *c, struct bw_findings *out)
         return 0;
 }
 
-static int vadd(struct bw_findings *out, const struct bw_rule *r, const char *pointer, const char *needle,
-                const char *fmt, va_list ap)
+__attribute__((format(printf, 5, 0))) static int vadd(struct bw_findings *out, const struct bw_rule *r,
+                                                      const char *pointer, const char *needle, const char *fmt,
+                                                      va_list ap)
 {
         if (out->n == out->cap) {
                 size_t ncap = out->cap ? out->cap * 2 : 16;
