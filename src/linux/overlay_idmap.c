@@ -387,18 +387,28 @@ static int shift_entry(int dfd, const char *name, const struct stat *st, const s
         return 0;
 }
 
+/* A DIR of its own over dfd (which stays open and unmoved). */
+static DIR *opendir_dup(int dfd)
+{
+        int fd = dup(dfd);
+        if (fd < 0)
+                return NULL;
+        DIR *d = fdopendir(fd);
+        if (!d) {
+                int e = errno;
+                close(fd);
+                errno = e;
+        }
+        return d;
+}
+
 static int shift_tree(int dfd, const struct shift *sh, int depth)
 {
         if (depth > 512)
                 return -ELOOP;
-        int fd = dup(dfd);
-        if (fd < 0)
+        DIR *d = opendir_dup(dfd);
+        if (!d)
                 return -errno;
-        DIR *d = fdopendir(fd);
-        if (!d) {
-                close(fd);
-                return -errno;
-        }
         int r = 0;
         struct dirent *e;
         while (r == 0 && (e = readdir(d))) {
@@ -450,14 +460,9 @@ static int clear_dir(int dfd, int depth)
 {
         if (depth > 64)
                 return -ELOOP;
-        int fd = dup(dfd);
-        if (fd < 0)
+        DIR *d = opendir_dup(dfd);
+        if (!d)
                 return -errno;
-        DIR *d = fdopendir(fd);
-        if (!d) {
-                close(fd);
-                return -errno;
-        }
         int r = 0;
         /* again until a pass finds nothing: removing entries while reading
          * a directory may make readdir skip some */
