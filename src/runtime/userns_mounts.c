@@ -6,14 +6,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
-#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "linux/idmap_mount.h"
@@ -290,13 +287,8 @@ static int add_covers(const struct views *targets, int userns, struct views *out
 /* In init's mount namespace: nothing may propagate back to the host, so
  * everything becomes a slave first (init does the same, and then applies
  * rootfsPropagation itself). */
-static int attach_views(pid_t init, const struct views *vs, struct bw_error **err)
+static int attach_in(int mnt, const struct views *vs, struct bw_error **err)
 {
-        char path[64];
-        snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)init);
-        _cleanup_close_ int mnt = open(path, O_RDONLY | O_CLOEXEC);
-        if (mnt < 0)
-                return bw_error_set(err, -errno, "opening %s", path);
         if (setns(mnt, CLONE_NEWNS) < 0)
                 return bw_error_set(err, -errno, "entering the container's mount namespace");
         if (mount(NULL, "/", NULL, MS_SLAVE | MS_REC, NULL) < 0)
@@ -311,6 +303,31 @@ static int attach_views(pid_t init, const struct views *vs, struct bw_error **er
                         return bw_error_set(err, -errno, "making the idmapped view of %s a slave", vs->v[i].path);
         }
         return 0;
+}
+
+/* The runtime enters init's mount namespace itself and comes back (a
+ * forked helper cost a fork, an exit and a wait per container). setns
+ * resets root and cwd to the namespace's, so both are put back. bulwark
+ * is single-threaded here, as setns(CLONE_NEWNS) requires. */
+static int attach_views(pid_t init, const struct views *vs, struct bw_error **err)
+{
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/%d/ns/mnt", (int)init);
+        _cleanup_close_ int mnt = open(path, O_RDONLY | O_CLOEXEC);
+        if (mnt < 0)
+                return bw_error_set(err, -errno, "opening %s", path);
+        _cleanup_close_ int home = open("/proc/self/ns/mnt", O_RDONLY | O_CLOEXEC);
+        _cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        _cleanup_close_ int cwd = open(".", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (home < 0 || root < 0 || cwd < 0)
+                return bw_error_set(err, -errno, "keeping the runtime's own mount namespace, root and cwd");
+        int r = attach_in(mnt, vs, err);
+        if (setns(home, CLONE_NEWNS) < 0 || fchdir(root) < 0 || chroot(".") < 0 || fchdir(cwd) < 0) {
+                /* Nothing after this may run in the container's view. */
+                bw_log(BW_LOG_ERROR, "cannot return to the runtime's own mount namespace: %s", strerror(errno));
+                _exit(1);
+        }
+        return r;
 }
 
 static int helper(const struct bw_userns_plan *p, const struct oci_config *c, const char *bundle, const char *rootfs,
@@ -343,48 +360,6 @@ int bw_userns_auto_mounts(const struct bw_userns_plan *p, const struct oci_confi
 {
         if (!p->idmap_mounts && !any_mount_idmap(c))
                 return 0;
-        /* A helper: entering init's mount namespace is for good. */
-        int pipefd[2];
-        if (pipe2(pipefd, O_CLOEXEC) < 0)
-                return bw_error_set(err, -errno, "idmapping the container's mounts: pipe");
-        fflush(NULL);
-        pid_t pid = fork();
-        if (pid < 0) {
-                int r = -errno;
-                close(pipefd[0]);
-                close(pipefd[1]);
-                return bw_error_set(err, r, "idmapping the container's mounts: fork");
-        }
-        if (pid == 0) {
-                close(pipefd[0]);
-                prctl(PR_SET_PDEATHSIG, SIGKILL);
-                _cleanup_error_ struct bw_error *e = NULL;
-                int r = helper(p, c, bundle, rootfs, init, &e);
-                if (r < 0) {
-                        char buf[4096];
-                        int code = bw_error_code(e, r);
-                        memcpy(buf, &code, sizeof(code));
-                        snprintf(buf + sizeof(code), sizeof(buf) - sizeof(code), "%s", e && e->msg ? e->msg : "failed");
-                        (void)!write(pipefd[1], buf, sizeof(code) + strlen(buf + sizeof(code)));
-                }
-                _exit(r < 0 ? 1 : 0);
-        }
-        close(pipefd[1]);
-        char buf[4096 + 1];
-        ssize_t n;
-        while ((n = read(pipefd[0], buf, sizeof(buf) - 1)) < 0 && errno == EINTR)
-                ;
-        close(pipefd[0]);
-        int status = 0;
-        while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
-                ;
-        if (n >= (ssize_t)sizeof(int)) {
-                int code;
-                memcpy(&code, buf, sizeof(code));
-                buf[n] = '\0';
-                return bw_error_msg(err, code < 0 ? code : -EIO, "idmapping the container's mounts: %s", buf + sizeof(code));
-        }
-        if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
-                return bw_error_msg(err, -EIO, "idmapping the container's mounts: the helper process failed");
-        return 0;
+        int r = helper(p, c, bundle, rootfs, init, err);
+        return r < 0 ? bw_error_wrap(err, "idmapping the container's mounts") : 0;
 }
