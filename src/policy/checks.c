@@ -346,15 +346,61 @@ const char *const bw_breakout_syscalls[] = {
         "swapoff", "lookup_dcookie", "quotactl", NULL,
 };
 
+static int cmp_name(const void *a, const void *b)
+{
+        return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The breakout list sorted once, each with its place in the list. */
+struct breakout_entry {
+        const char *name;
+        size_t index;
+};
+#define N_BREAKOUT (sizeof(bw_breakout_syscalls) / sizeof(bw_breakout_syscalls[0]) - 1)
+static struct breakout_entry sorted_breakout[N_BREAKOUT];
+
+static int cmp_entry(const void *a, const void *b)
+{
+        return cmp_name(&((const struct breakout_entry *)a)->name, &((const struct breakout_entry *)b)->name);
+}
+
+static void sort_breakout(void)
+{
+        if (sorted_breakout[0].name)
+                return;
+        for (size_t i = 0; i < N_BREAKOUT; i++)
+                sorted_breakout[i] = (struct breakout_entry){ bw_breakout_syscalls[i], i };
+        qsort(sorted_breakout, N_BREAKOUT, sizeof(sorted_breakout[0]), cmp_entry);
+}
+
 int bw_check_seccomp_breakout(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         const struct oci_seccomp *s = c->linux ? c->linux->seccomp : NULL;
         if (!s || seccomp_unconfined(s))
                 return 0; /* BW050/BW051 say it already */
+        /* One pass over the profile (it names ~350 syscalls), the same
+         * decision as bw_seccomp_allows for each listed one: the last
+         * argument-free rule naming it wins, else the default action. */
+        sort_breakout();
+        signed char allowed[N_BREAKOUT];
+        memset(allowed, -1, sizeof(allowed));
+        for (size_t i = 0; i < s->n_syscalls; i++) {
+                const struct oci_seccomp_syscall *sc = &s->syscalls[i];
+                if (sc->n_args)
+                        continue;
+                for (char **n = sc->names; n && *n; n++) {
+                        struct breakout_entry key = { *n, 0 };
+                        const struct breakout_entry *e =
+                                bsearch(&key, sorted_breakout, N_BREAKOUT, sizeof(key), cmp_entry);
+                        if (e)
+                                allowed[e->index] = action_lets_through(sc->action);
+                }
+        }
+        bool by_default = action_lets_through(s->default_action);
         char list[512] = "";
         const char *first = NULL;
-        for (size_t i = 0; bw_breakout_syscalls[i]; i++) {
-                if (!bw_seccomp_allows(s, bw_breakout_syscalls[i]))
+        for (size_t i = 0; i < N_BREAKOUT; i++) {
+                if (!(allowed[i] < 0 ? by_default : allowed[i]))
                         continue;
                 if (!first)
                         first = bw_breakout_syscalls[i];

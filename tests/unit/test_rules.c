@@ -191,6 +191,48 @@ static void host_ns_by_path(void)
         }
 }
 
+/* BW052's one-pass check says exactly what bw_seccomp_allows says, name
+ * by name: later rules win, rules with arguments do not decide, and the
+ * default action decides the rest. */
+static void breakout_matches_allows(void)
+{
+        static const char *const profiles[] = {
+                "{\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": ["
+                "{\"names\": [\"mount\", \"bpf\", \"read\"], \"action\": \"SCMP_ACT_ALLOW\"},"
+                "{\"names\": [\"bpf\"], \"action\": \"SCMP_ACT_ERRNO\"},"
+                "{\"names\": [\"keyctl\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 0, \"value\": 1, \"op\": \"SCMP_CMP_EQ\"}]}]}}}",
+                "{\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": ["
+                "{\"names\": [\"unshare\", \"setns\", \"quotactl\"], \"action\": \"SCMP_ACT_KILL\"},"
+                "{\"names\": [\"setns\"], \"action\": \"SCMP_ACT_ALLOW\"},"
+                "{\"names\": [\"quotactl\"], \"action\": \"SCMP_ACT_LOG\"}]}}}",
+                "{\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_KILL_PROCESS\", \"defaultErrnoRet\": null, \"syscalls\": ["
+                "{\"names\": [\"reboot\", \"swapoff\", \"lookup_dcookie\", \"getpid\"], \"action\": \"SCMP_ACT_ALLOW\"}]}}}",
+        };
+        for (size_t p = 0; p < ARRAY_SIZE(profiles); p++) {
+                struct oci_config *c = config_with(profiles[p]);
+                tap_ok(c != NULL, "profile %zu loads", p);
+                char want[512] = "";
+                for (size_t i = 0; c && bw_breakout_syscalls[i]; i++) {
+                        if (!bw_seccomp_allows(c->linux->seccomp, bw_breakout_syscalls[i]))
+                                continue;
+                        if (want[0])
+                                strcat(want, ", ");
+                        strcat(want, bw_breakout_syscalls[i]);
+                }
+                struct bw_findings f = { 0 };
+                const char *got = NULL;
+                if (c && bw_rules_check(c, &f) == 0)
+                        for (size_t i = 0; i < f.n; i++)
+                                if (strcmp(f.v[i].rule->id, "BW052") == 0)
+                                        got = f.v[i].detail;
+                bool same = want[0] ? got && strncmp(got, "allows ", 7) == 0 && strcmp(got + 7, want) == 0 : !got;
+                tap_ok(same, "BW052 on profile %zu names what bw_seccomp_allows allows (%s / %s)", p,
+                       want[0] ? want : "nothing", got ? got : "no finding");
+                bw_findings_clear(&f);
+                oci_config_free(c);
+        }
+}
+
 int main(void)
 {
         struct oci_config *c = config_with(NULL);
@@ -205,6 +247,7 @@ int main(void)
         privileged();
         sysctl_rule();
         host_ns_by_path();
+        breakout_matches_allows();
         for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
                 check_case(cases[i].id, cases[i].fire, cases[i].nofire);
 
