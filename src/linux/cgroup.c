@@ -193,6 +193,10 @@ int bw_cgroup_create(struct bw_cgroup *cg, struct bw_error **err)
 int bw_cgroup_add_pid(struct bw_cgroup *cg, pid_t pid, struct bw_error **err)
 {
         for (size_t i = 0; i < cg->sys->n; i++) {
+                /* born there by CLONE_INTO_CGROUP: a write would only pay
+                 * the migration lock for nothing */
+                if (pid == cg->born_pid && (int)i == cg->sys->v2)
+                        continue;
                 int r = cg_writef(cg->dirs[i], "cgroup.procs", err, "%d", (int)pid);
                 if (r < 0)
                         return bw_error_wrap(err, "moving pid %d into its cgroup", (int)pid);
@@ -200,9 +204,15 @@ int bw_cgroup_add_pid(struct bw_cgroup *cg, pid_t pid, struct bw_error **err)
         return 0;
 }
 
+void bw_cgroup_born_in(struct bw_cgroup *cg, pid_t pid)
+{
+        cg->born_pid = pid;
+}
+
 int bw_cgroup_clone_fd(struct bw_cgroup *cg, struct bw_error **err)
 {
-        if (cg->sys->layout != BW_CG_UNIFIED)
+        /* unified, or hybrid with a cgroup2 directory of the container's */
+        if (cg->sys->v2 < 0 || !cg->dirs[cg->sys->v2] || cg->sys->layout == BW_CG_LEGACY)
                 return -1;
         if (cg->clone_fd < 0) {
                 const char *dir = cg->dirs[cg->sys->v2];

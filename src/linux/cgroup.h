@@ -12,8 +12,8 @@
  * The lifecycle's order:
  *   create:  bw_cg_system_detect, bw_cgroup_new, bw_cgroup_create,
  *            bw_cgroup_set(&config->linux->resources), then clone3 into
- *            bw_cgroup_clone_fd() when it is >= 0, and bw_cgroup_add_pid(init)
- *            in every case (it is idempotent for the cgroup2 directory).
+ *            bw_cgroup_clone_fd() when it is >= 0 (bw_cgroup_born_in when the
+ *            kernel did), and bw_cgroup_add_pid(init) in every case.
  *   exec:    bw_cgroup_add_pid(pid) before the process runs user code.
  *   pause/resume: bw_cgroup_freeze(true/false); state: bw_cgroup_frozen.
  *   update:  bw_cgroup_set with the partial resources (only what is set is
@@ -96,10 +96,13 @@ const char *bw_cgroup_path(const struct bw_cgroup *cg);
 int bw_cgroup_create(struct bw_cgroup *cg, struct bw_error **err);
 /* Move pid into every hierarchy. */
 int bw_cgroup_add_pid(struct bw_cgroup *cg, pid_t pid, struct bw_error **err);
-/* An fd of the cgroup2 directory for clone3(CLONE_INTO_CGROUP), or -1 when
- * the layout is not unified (v1 hierarchies then need bw_cgroup_add_pid).
- * The handle owns the fd. */
+/* An fd of the container's cgroup2 directory for clone3(CLONE_INTO_CGROUP)
+ * (unified, or hybrid where the container has one), or -1 when there is
+ * none. The handle owns the fd. v1 hierarchies still need
+ * bw_cgroup_add_pid. */
 int bw_cgroup_clone_fd(struct bw_cgroup *cg, struct bw_error **err);
+/* pid was born in the cgroup2 directory: bw_cgroup_add_pid skips it there. */
+void bw_cgroup_born_in(struct bw_cgroup *cg, pid_t pid);
 /* Apply the limits (create and update alike: writes are ordered so a live
  * container never sees a transient state looser or much stricter). */
 int bw_cgroup_set(struct bw_cgroup *cg, const struct oci_resources *res, struct bw_error **err);

@@ -12,6 +12,7 @@ struct bw_cgroup {
         char *path;  /* resolved cgroup path, e.g. "/bulwark/ID" */
         char **dirs; /* per hierarchy of sys (index as sys->h); NULL when unused */
         int clone_fd;
+        pid_t born_pid; /* cloned into the cgroup2 directory (CLONE_INTO_CGROUP) */
 };
 
 /* Interface files. Writes open without O_CREAT (cgroupfs files exist or the

@@ -91,16 +91,38 @@ struct bw_clone_args {
                 set_tid, set_tid_size, cgroup;
 };
 
-pid_t bw_clone_ns(uint64_t flags, struct bw_error **err)
+#ifndef CLONE_INTO_CGROUP
+#define CLONE_INTO_CGROUP 0x200000000ULL
+#endif
+
+pid_t bw_clone_ns(uint64_t flags, int cgroup_fd, bool *into, struct bw_error **err)
 {
         /* clone3 without CLONE_VM behaves like fork: the child continues here
          * on a copy of our memory. It is the only way to ask for a new time
-         * namespace in the same call. */
+         * namespace in the same call. Born in its cgroup, the child needs no
+         * migration afterwards (a write to cgroup.procs, which waits for an
+         * RCU grace period on most kernels). */
         struct bw_clone_args args = { .flags = flags, .exit_signal = SIGCHLD };
+        if (cgroup_fd >= 0) {
+                args.flags |= CLONE_INTO_CGROUP;
+                args.cgroup = (uint64_t)cgroup_fd;
+        }
         long r = syscall(SYS_clone3, &args, sizeof(args));
-        if (r < 0 && errno == ENOSYS && !(flags & CLONE_NEWTIME))
+        /* A kernel before 5.7, or a cgroup that cannot take the child
+         * (EBUSY: it delegates controllers; EOPNOTSUPP: a threaded or
+         * domain-invalid one): born here, moved by the caller. */
+        if (r < 0 && cgroup_fd >= 0 && (errno == EINVAL || errno == E2BIG || errno == EBUSY || errno == EOPNOTSUPP)) {
+                args.flags = flags;
+                args.cgroup = 0;
+                r = syscall(SYS_clone3, &args, sizeof(args));
+        }
+        if (r < 0 && errno == ENOSYS && !(flags & CLONE_NEWTIME)) {
+                args.flags = flags;
                 r = syscall(SYS_clone, (unsigned long)flags | SIGCHLD, 0, 0, 0, 0);
+        }
         if (r < 0)
                 return bw_error_set(err, -errno, "cloning the container's init into new namespaces");
+        if (into)
+                *into = (args.flags & CLONE_INTO_CGROUP) != 0;
         return (pid_t)r;
 }

@@ -1,6 +1,7 @@
 /* Namespaces: clone flags per type, joining one by path, and cloning a
  * child straight into new ones (clone3, fork semantics). */
 #pragma once
+#include <stdbool.h>
 #include <stdint.h>
 #include <sys/types.h>
 
@@ -22,5 +23,7 @@ int bw_ns_same_as_self(pid_t pid, enum oci_ns_type t);
 int bw_ns_path_is_host(enum oci_ns_type t, const char *path);
 /* Fork-like clone into new namespaces (flags: CLONE_NEW*). Returns 0 in the
  * child, the child's pid in the parent, or a negative errno. The child gets
- * SIGCHLD as its exit signal. */
-pid_t bw_clone_ns(uint64_t flags, struct bw_error **err);
+ * SIGCHLD as its exit signal. With cgroup_fd >= 0 (a cgroup2 directory) the
+ * child is born in that cgroup (CLONE_INTO_CGROUP) when the kernel can, and
+ * *into says whether it was; otherwise it is born where the caller is. */
+pid_t bw_clone_ns(uint64_t flags, int cgroup_fd, bool *into, struct bw_error **err);

@@ -378,10 +378,20 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
                 restore_ns(saved_ns, false);
                 return r;
         }
-        pid_t pid = bw_clone_ns(two_stage ? 0 : clone_flags(c), err);
+        /* Born in its cgroup2 directory where there is one; a failure to
+         * open it only means the move by cgroup.procs below. */
+        int cgfd = -1;
+        if (cg.cg && !two_stage) {
+                _cleanup_error_ struct bw_error *ignored = NULL;
+                cgfd = bw_cgroup_clone_fd(cg.cg, &ignored);
+        }
+        bool born_in = false;
+        pid_t pid = bw_clone_ns(two_stage ? 0 : clone_flags(c), cgfd, &born_in, err);
         restore_ns(saved_ns, pid == 0);
         if (pid < 0)
                 return pid;
+        if (pid > 0 && born_in)
+                bw_cgroup_born_in(cg.cg, pid);
         if (pid == 0) {
                 close(cr.entry.dir_fd); /* the lock stays with the parent */
                 close(mine);

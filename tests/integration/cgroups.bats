@@ -121,6 +121,24 @@ cg() { # cg CONTROLLER ID: the container's directory in that hierarchy
   [ -z "$(cat "$(cg pids pk)/cgroup.procs")" ]
 }
 
+@test "with a cgroup2 directory, init is born in it (clone3 CLONE_INTO_CGROUP), not moved there" {
+  local u
+  u=$(awk '$9 == "cgroup2" {print $5; exit}' /proc/self/mountinfo)
+  [[ -n $u ]] || skip "no cgroup2 mount on this machine"
+  command -v strace >/dev/null || skip "strace is not installed"
+  config_edit '.process.args = ["true"]'
+  strace -f -o "$BATS_TEST_TMPDIR/trace" -e trace=clone3,openat,write "$BULWARK" --root "$BW_ROOT" $BW_POLICY \
+    run --bundle "$BUNDLE" born
+  local clone
+  clone=$(grep -m1 'clone3(' "$BATS_TEST_TMPDIR/trace")
+  [[ $clone == *CLONE_INTO_CGROUP* ]]
+  # every v1 hierarchy still gets the pid by cgroup.procs, the cgroup2 one does not
+  local pid=${clone##*= }
+  ! grep -q "$u/bulwark/born/cgroup.procs" "$BATS_TEST_TMPDIR/trace"
+  grep -q "/sys/fs/cgroup/pids/bulwark/born/cgroup.procs" "$BATS_TEST_TMPDIR/trace"
+  grep -q "write([0-9]*, \"$pid\"" "$BATS_TEST_TMPDIR/trace"
+}
+
 @test "cgroups are gone after delete" {
   config_edit '.process.args = ["sleep", "100"]'
   bw run -d --bundle "$BUNDLE" gone
