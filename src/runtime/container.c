@@ -292,9 +292,9 @@ static int parent_steps(const struct bw_create_opts *o, const struct oci_config 
                 if (bw_sync_expect(sync_fd, BW_SYNC_HOOKS, NULL, err) < 0)
                         return bw_error_wrap(err, "creating container %s", o->id);
                 _cleanup_free_ char *st = bw_state_json_text(o->id, bundle, &c->annotations, pid, BW_STATUS_CREATING);
-                r = bw_hooks_run(&c->hooks.prestart, "prestart", st ? st : "{}", err);
+                r = bw_hooks_run(&c->hooks.prestart, "prestart", st ? st : "{}", bundle, err);
                 if (r >= 0)
-                        r = bw_hooks_run(&c->hooks.create_runtime, "createRuntime", st ? st : "{}", err);
+                        r = bw_hooks_run(&c->hooks.create_runtime, "createRuntime", st ? st : "{}", bundle, err);
                 if (r < 0) {
                         bw_sync_send(sync_fd, BW_SYNC_ERROR, r, "hook failed", NULL);
                         return r;
@@ -447,13 +447,6 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
         return 0;
 }
 
-static void warn_hooks(const struct oci_hook_list *l, const char *phase, const char *state)
-{
-        _cleanup_error_ struct bw_error *e = NULL;
-        if (bw_hooks_run(l, phase, state, &e) < 0)
-                bw_warn("%s", e->msg);
-}
-
 int bw_container_start(const char *root, const char *id, struct bw_error **err)
 {
         _cleanup_(bw_store_entry_close) struct bw_store_entry e = { .dir_fd = -1 };
@@ -487,7 +480,7 @@ int bw_container_start(const char *root, const char *id, struct bw_error **err)
                 ;
         if (c && c->hooks.poststart.n) {
                 _cleanup_free_ char *text = bw_state_json_text(id, s.bundle, &c->annotations, s.pid, BW_STATUS_RUNNING);
-                warn_hooks(&c->hooks.poststart, "poststart", text ? text : "{}");
+                bw_hooks_run_all(&c->hooks.poststart, "poststart", text ? text : "{}", s.bundle);
         }
         return 0;
 }
@@ -642,7 +635,7 @@ int bw_container_delete(const char *root, const char *id, bool force, struct bw_
         _cleanup_error_ struct bw_error *cerr = NULL;
         if ((s.hooks & BW_HOOKS_POSTSTOP) && load_saved_config(&e, &c, &cerr) == 0 && c->hooks.poststop.n) {
                 _cleanup_free_ char *text = bw_state_json_text(id, s.bundle, &c->annotations, 0, BW_STATUS_STOPPED);
-                warn_hooks(&c->hooks.poststop, "poststop", text ? text : "{}");
+                bw_hooks_run_all(&c->hooks.poststop, "poststop", text ? text : "{}", s.bundle);
         }
         return remove_container(root, id, &e, err);
 }

@@ -261,7 +261,7 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
         }
         if (c->hooks.create_container.n) {
                 _cleanup_free_ char *st = hook_state(ctx, host_pid, BW_STATUS_CREATING);
-                if (bw_hooks_run(&c->hooks.create_container, "createContainer", st ? st : "{}", &err) < 0)
+                if (bw_hooks_run(&c->hooks.create_container, "createContainer", st ? st : "{}", ctx->rootfs, &err) < 0)
                         fail(ctx, err, false);
         }
         if (bw_rootfs_enter(ctx->rootfs, ctx->no_pivot, &err) < 0)
@@ -295,7 +295,7 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
 
         if (c->hooks.start_container.n) {
                 _cleanup_free_ char *st = hook_state(ctx, host_pid, BW_STATUS_CREATED);
-                if (bw_hooks_run(&c->hooks.start_container, "startContainer", st ? st : "{}", &err) < 0)
+                if (bw_hooks_run(&c->hooks.start_container, "startContainer", st ? st : "{}", NULL, &err) < 0)
                         fail(ctx, err, true);
         }
         struct oci_process *p = c->process;
