@@ -138,6 +138,9 @@ teardown() { teardown_bundle; }
   for _ in $(seq 50); do grep -q ready "$BUNDLE/out.log" && break; sleep 0.1; done
   run bw kill k NOSUCHSIG
   [ "$status" -eq 2 ]
+  # signal 0 only asks whether init is alive (runc and kill(1) allow it)
+  bw kill k 0
+  [ "$(state_of k)" = running ]
   bw kill k SIGTERM
   for _ in $(seq 50); do [ "$(state_of k)" = stopped ] && break; sleep 0.1; done
   [ "$(state_of k)" = stopped ]
@@ -145,6 +148,8 @@ teardown() { teardown_bundle; }
   run bw kill k 9
   [ "$status" -ne 0 ]
   [[ $output == *"not running"* ]]
+  run bw kill k 0
+  [ "$status" -ne 0 ]
   bw delete k
   create_bg k2 sh -c 'sleep 100 & sleep 100 & wait'
   bw start k2
@@ -186,6 +191,8 @@ teardown() { teardown_bundle; }
   [[ $output == *l1*created* ]]
   [[ $output == *l2*running* ]]
   [ "$(bw list --format json | jq -r 'map(.id) | join(",")')" = "l1,l2" ]
+  # runc's json has the rootfs too
+  [ "$(bw list --format json | jq -r '.[1].rootfs')" = "$(cd "$BUNDLE/rootfs" && pwd -P)" ]
   [ "$(bw list -q | tr '\n' ' ')" = "l1 l2 " ]
 }
 
