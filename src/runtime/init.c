@@ -155,11 +155,38 @@ static int setup_terminal(const struct bw_init_ctx *ctx, struct bw_error **err)
         if (master < 0)
                 return master;
         _cleanup_close_ int s = slave;
+        /* The process's own terminal, as under runc: owned by its user
+         * (the group stays devpts' tty group). */
+        if (fchown(s, p->user.uid, (gid_t)-1) < 0)
+                return bw_error_set(err, -errno, "giving the terminal to uid %u (is it mapped in the user namespace?)",
+                                    p->user.uid);
         int r = bw_pty_become_stdio(s, p->console_size.present ? p->console_size.height : 0,
                                     p->console_size.present ? p->console_size.width : 0, err);
         if (r < 0)
                 return r;
         return bw_send_fd(ctx->console_fd, master, "/dev/ptmx", err);
+}
+
+/* Before parking, as container root from /: an absolute or PATH name
+ * that names no executable file in the rootfs fails create. A relative
+ * name with a slash is left for after chdir to process.cwd. */
+static int check_exec(const struct oci_process *p, struct bw_error **err)
+{
+        const char *file = p->args[0];
+        if (strchr(file, '/') && file[0] != '/')
+                return 0;
+        _cleanup_free_ char *path = bw_process_find_exec(file, p->env);
+        if (!path)
+                return bw_error_set(err, -errno, "executable %s not found in the container%s", file,
+                                    strchr(file, '/') ? "" : "'s PATH");
+        if (file[0] == '/') {
+                struct stat st;
+                if (stat(path, &st) < 0)
+                        return bw_error_set(err, -errno, "executable %s", file);
+                if (!S_ISREG(st.st_mode))
+                        return bw_error_msg(err, -EACCES, "executable %s is not a regular file", file);
+        }
+        return 0;
 }
 
 static char *hook_state(const struct bw_init_ctx *ctx, pid_t pid, enum bw_status st)
@@ -276,6 +303,15 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
         }
         if (setup_terminal(ctx, &err) < 0)
                 fail(ctx, err, false);
+        /* A process that cannot be found must fail create, not a start
+         * that the caller is told succeeded (runc looks it up here too).
+         * Looked up again after start, as the process's user and cwd. */
+        if (check_exec(c->process, &err) < 0) {
+                if (err->code != -ENOENT)
+                        fail(ctx, err, false);
+                bw_sync_send(ctx->sync_fd, BW_SYNC_NOT_FOUND, err->code, err->msg, NULL);
+                _exit(127);
+        }
         if (ctx->console_fd >= 0)
                 close(ctx->console_fd);
         if (bw_sync_send(ctx->sync_fd, BW_SYNC_PARKED, 0, NULL, &err) < 0)

@@ -277,3 +277,21 @@ teardown() { teardown_bundle; }
   [ "$status" -eq 1 ]
   [[ $output == *"container never-created does not exist"* ]]
 }
+
+@test "a missing executable fails create itself (not a start that reports success), and leaves nothing" {
+  config_edit '.process.args = ["/no/such/binary"]'
+  run -127 bw create --bundle "$BUNDLE" nx </dev/null
+  [ "$status" -eq 127 ]
+  [[ $output == *"executable /no/such/binary"*"No such file or directory"* ]]
+  [ ! -e "$BW_ROOT/nx" ]
+  config_edit '.process.args = ["no-such-command"]'
+  run -127 bw create --bundle "$BUNDLE" nx </dev/null
+  [ "$status" -eq 127 ]
+  [[ $output == *"no-such-command not found in the container's PATH"* ]]
+  [ ! -e "$BW_ROOT/nx" ]
+  # a directory is not an executable either
+  config_edit '.process.args = ["/etc"]'
+  run bw create --bundle "$BUNDLE" nx </dev/null
+  [ "$status" -ne 0 ]
+  [ ! -e "$BW_ROOT/nx" ]
+}
