@@ -258,7 +258,7 @@ static enum bw_outcome by_handle(const struct bw_attack_opts *o, char *why, size
         char path[4200] = "/";
         struct stat st;
         if (!foreign_file(o, path, sizeof(path), &st))
-                snprintf(path, sizeof(path), "/etc/hostname");
+                snprintf(path, sizeof(path), "/");
         struct {
                 struct file_handle h;
                 unsigned char buf[MAX_HANDLE_SZ];
