@@ -1,6 +1,7 @@
-/* Device nodes under /dev that open (read-only, non-blocking, never a
- * watchdog, which arms on open): a host block device that opens is the
- * host's disk. */
+/* Device nodes under /dev that open (read-only, non-blocking, no
+ * controlling terminal): a host block device that opens is the host's
+ * disk. Never opened: watchdogs (they arm on open), /dev/snapshot (open
+ * prepares hibernation) and TPMs (one opener at a time). */
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -20,8 +21,10 @@ static const char *const ordinary[] = { "null", "zero", "full", "random", "urand
 
 static bool opens(const char *path)
 {
-        if (fnmatch("*watchdog*", path, 0) == 0)
-                return false;
+        static const char *const never[] = { "/dev/watchdog*", "/dev/snapshot", "/dev/tpm*", NULL };
+        for (size_t i = 0; never[i]; i++)
+                if (fnmatch(never[i], path, 0) == 0)
+                        return false;
         _cleanup_close_ int fd = open(path, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC | O_NOFOLLOW);
         return fd >= 0;
 }

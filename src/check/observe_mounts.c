@@ -113,9 +113,16 @@ static int host_paths(struct bw_findings *out, const char *line, const struct bw
                 return 0;
         char opts[256];
         mount_opts(line, opts, sizeof(opts));
-        bool rw = opt_rw(opts);
-        return bw_check_add(out, rw ? "BW071" : "BW072", "host %s %s (%s) mounted at %s %s", m->fstype, m->root,
-                            tree, m->mountpoint, rw ? "writable" : "read-only");
+        if (!opt_rw(opts))
+                return bw_check_add(out, "BW072", "host %s %s (%s) mounted read-only at %s", m->fstype, m->root, tree,
+                                    m->mountpoint);
+        /* mounted rw: can this process's ids and capabilities write there?
+         * (in a user namespace, host root's files are not writable) */
+        if (faccessat(AT_FDCWD, m->mountpoint, W_OK, AT_EACCESS) == 0)
+                return bw_check_add(out, "BW071", "host %s %s (%s) mounted writable at %s", m->fstype, m->root, tree,
+                                    m->mountpoint);
+        return bw_check_add(out, "BW072", "host %s %s (%s) mounted rw at %s, not writable by this process (%s)",
+                            m->fstype, m->root, tree, m->mountpoint, probe_errno_name(errno));
 }
 
 static int cgroupfs(struct bw_findings *out, const char *line, const struct bw_mountinfo *m)

@@ -116,7 +116,7 @@ static int prepare(struct bt *b, struct bw_error **err)
         b->engine_fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
         if (b->engine_fd < 0 || bind(b->engine_fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(b->engine_fd, 64) < 0)
                 return bw_error_set(err, -errno, "listening on %s", a.sun_path);
-        chmod(a.sun_path, 0666);
+        chmod(a.sun_path, 0660); /* as dockerd leaves its socket: root and the docker group */
         return 0;
 }
 
@@ -341,11 +341,16 @@ static void do_run(struct bt *b, struct run *r, size_t idx)
                         /* the rule ids it names */
                         policy = true;
                         char ids[512] = "refused by the policy:";
+                        int shown = 0, more = 0;
                         for (const char *p = all; (p = strstr(p, "BW")); p += 2)
                                 if (p[2] >= '0' && p[2] <= '9' && p[3] >= '0' && p[3] <= '9' && p[4] >= '0' &&
-                                    p[4] <= '9' && !memmem(ids, strlen(ids), p, 5))
-                                        snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids), " %.5s", p);
-                        snprintf(r->reason, sizeof(r->reason), "%s", ids);
+                                    p[4] <= '9' && !memmem(ids, strlen(ids), p, 5)) {
+                                        if (shown++ < 6)
+                                                snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids), " %.5s", p);
+                                        else
+                                                more++;
+                                }
+                        snprintf(r->reason, sizeof(r->reason), "%s%s", ids, more ? " ..." : "");
                 }
                 snprintf(r->verdict, sizeof(r->verdict), "%s", policy ? "refused" : "failed");
                 if (!r->reason[0])
@@ -451,6 +456,29 @@ static void print_table(const struct bt *b, const char *config)
         printf("\n");
 }
 
+/* One line per run: its verdict, and which techniques escaped. */
+static void print_summary(const struct bt *b)
+{
+        printf("%-20s %-22s %-10s %s\n", "runtime", "config", "verdict", "escaped / blocked / skipped");
+        for (size_t i = 0; i < b->n; i++) {
+                const struct run *r = &b->runs[i];
+                char who[64], esc[512] = "";
+                snprintf(who, sizeof(who), "%s%s%s", r->label, r->profile ? "/" : "", r->profile ? r->profile : "");
+                size_t k;
+                json_t *a;
+                json_array_foreach(r->attacks, k, a)
+                        if (strcmp(json_string_value(json_object_get(a, "result")) ?: "", "escaped") == 0)
+                                snprintf(esc + strlen(esc), sizeof(esc) - strlen(esc), "%s%s", esc[0] ? ", " : "",
+                                         json_string_value(json_object_get(a, "technique")));
+                printf("%-20s %-22s %-10s ", who, config_name(r), r->verdict);
+                if (r->attacks)
+                        printf("%d / %d / %d%s%s%s%s%s\n", r->counts[1], r->counts[0], r->counts[2], esc[0] ? ": " : "",
+                               esc, r->reason[0] ? (esc[0] ? "; " : ": ") : "", r->reason, "");
+                else
+                        printf("%s\n", r->reason);
+        }
+}
+
 static void print_text(const struct bt *b)
 {
         for (size_t i = 0; i < b->n; i++) {
@@ -537,11 +565,12 @@ BW_COMMAND(breakout_test)
                 { "configs", required_argument, NULL, 'C' },
                 { "format", required_argument, NULL, 'f' },
                 { "keep", no_argument, NULL, 'k' },
+                { "summary", no_argument, NULL, 's' },
                 {},
         };
         _cleanup_strv_ char **runtimes = NULL, **profiles = NULL, **names = NULL;
         const char *configs_file = NULL;
-        bool json = false, keep = false;
+        bool json = false, keep = false, summary = false;
         int c, r = 0;
         while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
                 switch (c) {
@@ -555,6 +584,7 @@ BW_COMMAND(breakout_test)
                         json = strcmp(optarg, "json") == 0;
                         break;
                 case 'k': keep = true; break;
+                case 's': summary = true; break;
                 default: return bw_error_bad_option(err, bw_command_find("breakout-test"), argc, argv);
                 }
                 if (r < 0)
@@ -630,6 +660,8 @@ BW_COMMAND(breakout_test)
                         if (!j || json_dumpf(j, stdout, JSON_INDENT(2)) < 0)
                                 r = bw_error_set(err, -EIO, "writing the report");
                         fputc('\n', stdout);
+                } else if (summary) {
+                        print_summary(&b);
                 } else {
                         print_text(&b);
                 }
