@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/statvfs.h>
 #include <unistd.h>
 
@@ -18,8 +19,14 @@ static bool exposed(const char *path)
         _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
         if (fd < 0)
                 return false;
-        _cleanup_closedir_ DIR *d = fdopendir(dup(fd));
-        if (d) {
+        struct stat st;
+        if (fstat(fd, &st) < 0)
+                return false;
+        if (S_ISDIR(st.st_mode)) {
+                _cleanup_closedir_ DIR *d = fdopendir(fd);
+                if (!d)
+                        return false;
+                fd = -1; /* the DIR owns it now */
                 for (struct dirent *e; (e = readdir(d));)
                         if (strcmp(e->d_name, ".") && strcmp(e->d_name, ".."))
                                 return true;

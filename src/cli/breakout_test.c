@@ -254,6 +254,21 @@ static json_t *make_config(const struct bt *b, const struct run *r, const char *
         json_t *mounts = json_object_get(cfg, "mounts");
         size_t i;
         json_t *m;
+        /* "{host}" as a namespace path: this process's own (the host's) */
+        json_array_foreach(json_object_get(linux_, "namespaces"), i, m) {
+                static const char *const kinds[][2] = { { "pid", "pid" }, { "network", "net" }, { "ipc", "ipc" },
+                                                        { "uts", "uts" },  { "mount", "mnt" },  { "cgroup", "cgroup" },
+                                                        { "user", "user" } };
+                const char *type = json_string_value(json_object_get(m, "type")) ?: "";
+                if (strcmp(json_string_value(json_object_get(m, "path")) ?: "", "{host}") != 0)
+                        continue;
+                for (size_t k = 0; k < ARRAY_SIZE(kinds); k++)
+                        if (strcmp(kinds[k][0], type) == 0) {
+                                char path[64];
+                                snprintf(path, sizeof(path), "/proc/%d/ns/%s", getpid(), kinds[k][1]);
+                                json_object_set_new(m, "path", json_string(path));
+                        }
+        }
         if (json_is_true(json_object_get(r->config, "mounts_rw")))
                 json_array_foreach(mounts, i, m) {
                         json_t *opts = json_object_get(m, "options");

@@ -141,3 +141,14 @@ while True:
   [ "$(jq -c '[.runs[] | select(.verdict != "refused") | keys] | unique' <<<"$j")" = \
     '[["attacks","config","findings","path","profile","reason","runtime","totals","verdict"]]' ]
 }
+
+@test "breakout-test: check under runc with Docker's default config finds exactly what Docker sets" {
+  run --separate-stderr "$BULWARK" breakout-test --runtime "$(command -v runc)" --config docker --format json
+  [ "$status" -eq 0 ]
+  # Docker's capabilities that have a rule (DAC_OVERRIDE FOWNER CHOWN MKNOD NET_RAW SETFCAP), no user
+  # namespace, root is host root, no_new_privs off, no pids or memory limit; its seccomp held
+  [ "$(jq -c '.runs[0].findings | unique' <<<"$output")" = \
+    '["BW015","BW016","BW017","BW018","BW019","BW028","BW040","BW042","BW053","BW102","BW103"]' ]
+  [ "$(jq -r '[.runs[0].attacks[] | select(.result == "escaped") | .technique] | join(" ")' <<<"$output")" = \
+    "raw-socket packet-socket read-foreign-file chown-foreign-file" ]
+}
