@@ -86,6 +86,20 @@ while True:
     "escaped: /var/run/docker.sock answered GET /version: HTTP/1.0 200 OK" ]
 }
 
+@test "check tries the breakout system calls through a lax seccomp filter and lists those it lets through" {
+  # a filter that stops only mount and bpf
+  config_edit '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [{"names": ["mount", "bpf"], "action": "SCMP_ACT_ERRNO"}]}'
+  check_in "--policy-mode=off"
+  local d
+  d=$(jq -r '.targets[0].findings[] | select(.rule == "BW052") | .detail' "$BUNDLE/report.json")
+  [[ $d == "the seccomp filter lets through "* ]]
+  # the names, without the errno each returned
+  [ "$(sed -e 's/^the seccomp filter lets through //' -e 's/ ([A-Z]*)//g' <<<"$d")" = \
+    "umount2, unshare, setns, keyctl, add_key, request_key, userfaultfd, perf_event_open, open_by_handle_at, open_tree, quotactl" ]
+  # no BW050: a filter is on
+  [[ " $(rules) " != *" BW050 "* ]]
+}
+
 @test "check --attack in a default bulwark container: every technique blocked or skipped" {
   check_in "" --attack
   [ "$(jq '.attacks | length' "$BUNDLE/report.json")" -ge 16 ]
