@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "check/check.h"
+#include "check/probe.h"
 #include "util/cleanup.h"
 #include "util/strv.h"
 
@@ -39,8 +40,25 @@ static void append(char *list, size_t n, const char *name, const struct stat *st
                 strcat(list, ", ...");
 }
 
+/* The v1 device cgroup's list, where cgroupfs is visible: "a *:* rwm"
+ * lets the container open any device node it can make or find. */
+static int device_cgroup(struct bw_findings *out)
+{
+        _cleanup_free_ char *list = NULL;
+        char where[4200];
+        if (probe_cgroup_read("devices", "devices.list", &list, where, sizeof(where)) < 0)
+                return 0;
+        for (char *line = strtok(list, "\n"); line; line = strtok(NULL, "\n"))
+                if (strcmp(line, "a *:* rwm") == 0)
+                        return bw_check_add(out, "BW082", "%s is \"a *:* rwm\"", where);
+        return 0;
+}
+
 int bw_check_observe_devices(struct bw_findings *out)
 {
+        int r = device_cgroup(out);
+        if (r < 0)
+                return r;
         _cleanup_closedir_ DIR *d = opendir("/dev");
         if (!d)
                 return 0;
@@ -62,7 +80,6 @@ int bw_check_observe_devices(struct bw_findings *out)
                 else
                         append(chr, sizeof(chr), e->d_name, &st);
         }
-        int r;
         if (blk[0] && (r = bw_check_add(out, "BW080", "block devices that open: %s", blk)) < 0)
                 return r;
         if (chr[0] && (r = bw_check_add(out, "BW081", "character devices that open: %s", chr)) < 0)

@@ -10,31 +10,25 @@
 #include "check/probe.h"
 #include "util/cleanup.h"
 
-/* The first of paths that reads; NULL when none does. */
-static char *first(const char *const *paths, const char **which)
+/* The limit file of our own cgroup: v2's name, else v1's. */
+static char *limit(const char *v1_controller, const char *v2_file, const char *v1_file, char *where, size_t n)
 {
-        for (size_t i = 0; paths[i]; i++) {
-                char *s = NULL;
-                if (probe_read(paths[i], &s) == 0) {
-                        *which = paths[i];
-                        s[strcspn(s, "\n")] = 0;
-                        return s;
-                }
-        }
-        return NULL;
+        char *s = NULL;
+        if (probe_cgroup_read(NULL, v2_file, &s, where, n) < 0 &&
+            probe_cgroup_read(v1_controller, v1_file, &s, where, n) < 0)
+                return NULL;
+        s[strcspn(s, "\n")] = 0;
+        return s;
 }
 
 int bw_check_observe_limits(struct bw_findings *out)
 {
-        static const char *const pids[] = { "/sys/fs/cgroup/pids.max", "/sys/fs/cgroup/pids/pids.max", NULL };
-        static const char *const mem[] = { "/sys/fs/cgroup/memory.max", "/sys/fs/cgroup/memory/memory.limit_in_bytes",
-                                           NULL };
-        const char *where = NULL;
+        char where[4200];
         int r;
-        _cleanup_free_ char *p = first(pids, &where);
+        _cleanup_free_ char *p = limit("pids", "pids.max", "pids.max", where, sizeof(where));
         if (p && strcmp(p, "max") == 0 && (r = bw_check_add(out, "BW102", "%s is max", where)) < 0)
                 return r;
-        _cleanup_free_ char *m = first(mem, &where);
+        _cleanup_free_ char *m = limit("memory", "memory.max", "memory.limit_in_bytes", where, sizeof(where));
         if (m && (strcmp(m, "max") == 0 || strtoull(m, NULL, 10) >= (1ULL << 62)) &&
             (r = bw_check_add(out, "BW103", "%s is %s", where, m)) < 0)
                 return r;

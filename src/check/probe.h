@@ -8,3 +8,8 @@ int probe_read(const char *path, char **out);
 int probe_status_field(const char *key, char *val, size_t n);
 /* "EPERM" for EPERM, "ok" for 0. */
 const char *probe_errno_name(int e);
+/* A file of this process's own cgroup (controller NULL: the v2 unified
+ * hierarchy), found through /proc/self/cgroup and the cgroupfs mount that
+ * shows it; where gets the path read. 0, -ENOENT when not visible, or
+ * -errno. */
+int probe_cgroup_read(const char *controller, const char *file, char **out, char *where, size_t n);

@@ -44,6 +44,10 @@ rules() {
   # dropped every dangerous capability: nothing is left but no memory limit
   [ "$(rules)" = "BW103" ]
   [ "$(jq -r '.targets[0].violations' "$BUNDLE/report.json")" = 0 ]
+  # read from the container's own cgroup, not the hierarchy's root
+  local d
+  d=$(jq -r '.targets[0].findings[0].detail' "$BUNDLE/report.json")
+  [[ $d == "/sys/fs/cgroup/memory/"*"/c$$-$BATS_TEST_NUMBER/memory.limit_in_bytes is 9223372036854771712" ]]
 }
 
 @test "check under --policy-mode off with every capability, no user namespace, no seccomp reports each" {
@@ -157,8 +161,12 @@ while True:
 }
 
 @test "breakout-test: check under runc with Docker's default config finds exactly what Docker sets" {
-  run --separate-stderr "$BULWARK" breakout-test --runtime "$(command -v runc)" --config docker --format json
+  run --separate-stderr "$BULWARK" breakout-test --runtime "$(command -v runc)" --runtime "$BULWARK" \
+    --profile baseline --config docker --config devices-allow-all --format json
   [ "$status" -eq 0 ]
+  # a device rule allowing everything is seen in runc's container (its own devices.list), not in bulwark's
+  [ "$(jq -r '[.runs[] | select(.config == "devices-allow-all") | .runtime + "=" + (.findings | map(select(. == "BW082")) | length | tostring)] | join(" ")' <<<"$output")" = \
+    "runc=1 bulwark=0" ]
   # Docker's capabilities that have a rule (DAC_OVERRIDE FOWNER CHOWN MKNOD NET_RAW SETFCAP), no user
   # namespace, root is host root, no_new_privs off, no pids or memory limit; its seccomp held
   [ "$(jq -c '.runs[0].findings | unique' <<<"$output")" = \
