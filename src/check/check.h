@@ -18,8 +18,9 @@ int bw_check_observe_devices(struct bw_findings *out);   /* device nodes that op
 int bw_check_observe_limits(struct bw_findings *out);    /* pids and memory limits */
 int bw_check_observe_namespaces(struct bw_findings *out);/* namespaces shared with the host */
 
-/* The finding for a rule id of the table; the ids are the table's, a typo
- * is a programming error caught by the unit test of the table. */
+/* The finding for a rule id of the table (looked up with bw_rule_find);
+ * an id the table lacks is -EINVAL, which fails check as a whole rather
+ * than dropping evidence. 0, -EINVAL or -ENOMEM. */
 int bw_check_add(struct bw_findings *out, const char *id, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 
