@@ -40,6 +40,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/sysmacros.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -434,10 +435,13 @@ static enum bw_outcome engine_api(const struct bw_attack_opts *o, char *why, siz
         struct sockaddr_un a = { .sun_family = AF_UNIX };
         snprintf(a.sun_path, sizeof(a.sun_path), "%s", socks[0]);
         _cleanup_close_ int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+        struct timeval tv = { 2, 0 };
+        if (s >= 0) {
+                setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv));
+                setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
+        }
         if (s < 0 || connect(s, (struct sockaddr *)&a, sizeof(a)) < 0)
                 return SAY("connect %s: %s", socks[0], probe_errno_name(errno)), BW_OUTCOME_BLOCKED;
-        struct timeval tv = { 2, 0 };
-        setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv));
         static const char req[] = "GET /version HTTP/1.0\r\nHost: engine\r\n\r\n";
         char buf[64] = "";
         ssize_t r = write(s, req, sizeof(req) - 1) < 0 ? -1 : read(s, buf, sizeof(buf) - 1);

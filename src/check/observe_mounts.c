@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -34,7 +35,10 @@ static bool connects(const char *path)
                 return false;
         strcpy(a.sun_path, path);
         _cleanup_close_ int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-        return s >= 0 && connect(s, (struct sockaddr *)&a, sizeof(a)) == 0;
+        /* a listener whose backlog is full would block connect() for ever */
+        struct timeval tv = { 2, 0 };
+        return s >= 0 && setsockopt(s, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) == 0 &&
+               connect(s, (struct sockaddr *)&a, sizeof(a)) == 0;
 }
 
 static int consider(char ***found, const char *path)
