@@ -20,6 +20,8 @@ const char *bw_sensitive_source(const struct oci_mount *m);
 bool bw_sysctl_safe(const struct oci_config *c, const char *key);
 
 extern const char *const bw_breakout_syscalls[];
+/* Where engines put their API sockets (glob patterns). */
+extern const char *const bw_engine_socket_paths[];
 extern const char *const bw_required_masked[];
 extern const char *const bw_required_readonly[];
 
