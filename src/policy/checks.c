@@ -573,9 +573,13 @@ static void describe_source(const struct oci_mount *m, const char *judged, char 
                 snprintf(buf, len, "%s", written);
 }
 
-static const char *unresolved_note(const struct oci_mount *m)
+/* audit of a config from elsewhere: when the text is not a plain absolute
+ * path, the finding says that it was read, not resolved. */
+static const char *unresolved_note(const struct oci_mount *m, const char *judged)
 {
-        return m->src.resolved ? "" : "; not resolved on this host: judged by its text";
+        if (m->src.resolved || strcmp(judged, m->source) == 0)
+                return "";
+        return "; not resolved on this host: judged by its text";
 }
 
 int bw_check_engine_socket(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
@@ -599,7 +603,7 @@ int bw_check_engine_socket(const struct bw_rule *r, const struct oci_config *c, 
                                              "%s%s mounted at %s%s%s", what, holds,
                                              m->destination ? m->destination : "?",
                                              bw_mount_is_ro(m) ? " (read-only, which does not stop connect())" : "",
-                                             unresolved_note(m));
+                                             unresolved_note(m, judged));
                 if (ret < 0)
                         return ret;
         }
@@ -690,7 +694,7 @@ static int sensitive_mounts(const struct bw_rule *r, const struct oci_config *c,
                 int ret = bw_findings_add_at(out, r, ptr, m->src.written ? m->src.written : m->source,
                                              "%s%s mounted at %s%s%s", what, above,
                                              m->destination ? m->destination : "?",
-                                             want_ro ? " read-only" : " writable", unresolved_note(m));
+                                             want_ro ? " read-only" : " writable", unresolved_note(m, judged));
                 if (ret < 0)
                         return ret;
         }
@@ -705,6 +709,32 @@ int bw_check_sensitive_rw(const struct bw_rule *r, const struct oci_config *c, s
 int bw_check_sensitive_ro(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         return sensitive_mounts(r, c, true, out);
+}
+
+/* Only audit leaves sources unresolved; it notes those whose reading
+ * depends on the filesystem it does not have. */
+int bw_check_unresolved_source(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
+{
+        for (size_t i = 0; i < c->n_mounts; i++) {
+                const struct oci_mount *m = &c->mounts[i];
+                if (!bw_mount_is_bind(m) || !m->source || m->src.resolved)
+                        continue;
+                _cleanup_free_ char *judged = judged_source(m);
+                if (!judged)
+                        return -ENOMEM;
+                if (judged[0] == '/' && strcmp(judged, m->source) == 0)
+                        continue;
+                char ptr[64];
+                snprintf(ptr, sizeof(ptr), "/mounts/%zu/source", i);
+                int ret = judged[0] == '/'
+                        ? bw_findings_add_at(out, r, ptr, m->source, "%s mounted at %s: not resolved on this host; "
+                                             "judged as %s", m->source, m->destination ? m->destination : "?", judged)
+                        : bw_findings_add_at(out, r, ptr, m->source, "%s mounted at %s: not resolved on this host; "
+                                             "relative to the bundle", m->source, m->destination ? m->destination : "?");
+                if (ret < 0)
+                        return ret;
+        }
+        return 0;
 }
 
 /* --- devices ------------------------------------------------------------ */

@@ -40,6 +40,7 @@ BW_CHECK(no_new_privs);
 BW_CHECK(host_ns);
 BW_CHECK(engine_socket);
 BW_CHECK(sensitive_rw);
+BW_CHECK(unresolved_source);
 BW_CHECK(sensitive_ro);
 BW_CHECK(block_devices);
 BW_CHECK(char_devices);
