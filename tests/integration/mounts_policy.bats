@@ -145,6 +145,11 @@ allowed_runs() { # created, started, exited 0 under restricted+enforce
   ln -s /etc "$BUNDLE/hostetc"
   bind_src hostetc rbind
   refused BW071
+  # audit has no bundle to resolve against: clean, with a BW076 note.
+  run audit_ids
+  [ "$output" = "" ]
+  run "$BULWARK" audit --format json "$BUNDLE"
+  jq -e '.targets[0].findings[] | select(.rule == "BW076") | select(.detail | contains("relative to the bundle"))' <<<"$output"
   config_edit '.mounts[-1].source = "rootfs/../../../../../../../etc"'
   refused BW071
 }
