@@ -8,8 +8,10 @@
 #include "util/error.h"
 
 /* Mount m onto its destination inside the rootfs root_fd (before
- * pivot_root). Bind sources are host paths (relative ones are taken from
- * bundle). The destination is created when missing and resolved with
+ * pivot_root). A bind's source must have been resolved on the host
+ * (runtime/bind_resolve.c: m->source is then its canonical path); the
+ * cloned tree's root must still be that device and inode, else the mount
+ * is refused. The destination is created when missing and resolved with
  * bw_open_in_root, so image symlinks cannot redirect it. */
 int bw_mount_one(int root_fd, const char *bundle, const struct oci_mount *m, struct bw_error **err);
 
