@@ -57,7 +57,7 @@ static json_t *mount_options(void)
 {
         json_t *a = json_array();
         for (size_t i = 0; a && i < bw_n_mount_options; i++)
-                if (json_array_append_new(a, json_string(bw_mount_options[i].name)) < 0) {
+                if (!bw_mount_options[i].unadvertised && json_array_append_new(a, json_string(bw_mount_options[i].name)) < 0) {
                         json_decref(a);
                         return NULL;
                 }

@@ -22,6 +22,9 @@ static void free_mount(struct oci_mount *m)
         bw_strv_free(m->options);
         free(m->uid_mappings.v);
         free(m->gid_mappings.v);
+        free(m->src.path);
+        free(m->src.written);
+        free(m->src.engine_socket);
 }
 
 void oci_process_free(struct oci_process *p)

@@ -27,6 +27,19 @@ struct oci_idmap_list { struct oci_idmap *v; size_t n; bool present; };
 
 struct oci_root { char *path; bool readonly; };
 
+/* What a bind mount's source is on this host, found by the runtime before
+ * the policy runs (runtime/bind_resolve.c): never read from JSON, never
+ * dumped. `audit` of a config from elsewhere leaves it unresolved and the
+ * policy judges the source's text, normalised. */
+struct oci_mount_source {
+        bool resolved;
+        char *path;          /* canonical: readlink of the opened source */
+        char *written;       /* the source as config.json spelled it */
+        uint64_t dev, ino;   /* identity of the opened source */
+        uint32_t mode;       /* its st_mode (file type) */
+        char *engine_socket; /* a known engine socket on this host that the source is, or holds */
+};
+
 struct oci_mount {
         char *destination;
         char *type;
@@ -34,6 +47,7 @@ struct oci_mount {
         char **options;
         struct oci_idmap_list uid_mappings;
         struct oci_idmap_list gid_mappings;
+        struct oci_mount_source src;
 };
 
 /* Capability sets as bit masks (bit n = capability n, as in linux/capability.h).

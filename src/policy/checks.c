@@ -4,13 +4,18 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <linux/capability.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "linux/mount_options.h"
 #include "policy/checks.h"
 #include "policy/rules.h"
 #include "util/cleanup.h"
+#include "util/lexpath.h"
 #include "util/strv.h"
 
 /* --- small predicates over the config ----------------------------------- */
@@ -33,20 +38,20 @@ bool bw_has_own_ns(const struct oci_config *c, enum oci_ns_type t)
         return ns && !ns->host;
 }
 
-static bool has_opt(char *const *opts, const char *o)
-{
-        return opts && bw_strv_contains(opts, o);
-}
-
 bool bw_mount_is_bind(const struct oci_mount *m)
 {
-        return (m->type && strcmp(m->type, "bind") == 0) || has_opt(m->options, "bind") ||
-               has_opt(m->options, "rbind");
+        struct bw_mount_opts o;
+        bw_mount_options_effect(m->options, &o);
+        return o.bind || (m->type && strcmp(m->type, "bind") == 0);
 }
 
+/* Read-only as the mounter will leave it: the options applied in order
+ * (["ro","rw"] is writable), by the parser the mount code uses. */
 bool bw_mount_is_ro(const struct oci_mount *m)
 {
-        return has_opt(m->options, "ro");
+        struct bw_mount_opts o;
+        bw_mount_options_effect(m->options, &o);
+        return bw_mount_opts_readonly(&o);
 }
 
 /* Is path equal to or below prefix, comparing whole components? "/" only
@@ -455,6 +460,22 @@ int bw_check_host_ns(const struct bw_rule *r, const struct oci_config *c, struct
 
 /* --- host mounts -------------------------------------------------------- */
 
+/* Where engines listen (rootful and rootless). A bind of one of these, or
+ * of a directory at or above one (/run, /var/run, /run/docker), hands the
+ * container the engine: connect() needs no write permission on the mount. */
+const char *const bw_engine_socket_paths[] = {
+        "/run/docker.sock", "/var/run/docker.sock",
+        "/run/docker/containerd/containerd.sock", "/var/run/docker/containerd/containerd.sock",
+        "/run/containerd/containerd.sock", "/var/run/containerd/containerd.sock",
+        "/run/crio/crio.sock", "/var/run/crio/crio.sock",
+        "/run/podman/podman.sock", "/var/run/podman/podman.sock",
+        "/run/buildkit/buildkitd.sock", "/var/run/buildkit/buildkitd.sock",
+        "/run/cri-dockerd.sock", "/var/run/cri-dockerd.sock",
+        "/run/dockershim.sock", "/var/run/dockershim.sock",
+        "/run/user/*/docker.sock", "/run/user/*/podman/podman.sock",
+        NULL,
+};
+
 static const char *const engine_sockets[] = {
         "docker.sock", "containerd.sock", "crio.sock", "podman.sock", "dockershim.sock",
         "cri-dockerd.sock", "buildkitd.sock", "containerd-shim.sock", NULL,
@@ -469,36 +490,147 @@ bool bw_is_engine_socket(const char *src)
         return bw_strv_contains((char **)engine_sockets, base);
 }
 
+/* The path the policy judges: the canonical path the runtime found on
+ * this host, else (audit of a config from elsewhere) the text normalised
+ * lexically. malloc'd. */
+static char *judged_source(const struct oci_mount *m)
+{
+        return m->src.resolved && m->src.path ? strdup(m->src.path) : bw_path_lexical(m->source);
+}
+
+/* The known engine socket path at or under p, if any. */
+static const char *holds_known_socket(const char *p)
+{
+        if (!p || p[0] != '/')
+                return NULL;
+        for (size_t i = 0; bw_engine_socket_paths[i]; i++) {
+                const char *q = bw_engine_socket_paths[i];
+                if (strcmp(p, "/") == 0)
+                        return q;
+                /* p is at or above q when a leading part of q matches p. */
+                char prefix[PATH_MAX];
+                for (size_t k = 1; q[k - 1]; k++) {
+                        if (q[k] != '/' && q[k] != 0)
+                                continue;
+                        if (k >= sizeof(prefix))
+                                break;
+                        memcpy(prefix, q, k);
+                        prefix[k] = 0;
+                        if (fnmatch(prefix, p, FNM_PATHNAME) == 0)
+                                return q;
+                }
+        }
+        return NULL;
+}
+
+/* What the runtime found does not rule it out (audit: nothing found). */
+static bool may_be_socket(const struct oci_mount *m)
+{
+        return !m->src.resolved || S_ISSOCK(m->src.mode);
+}
+
+static bool may_hold(const struct oci_mount *m)
+{
+        return !m->src.resolved || S_ISDIR(m->src.mode);
+}
+
+/* Is the source itself an engine socket (by identity on this host, or by
+ * name)? Returns the socket's path, or NULL. */
+static const char *source_is_engine_socket(const struct oci_mount *m, const char *judged)
+{
+        if (m->src.engine_socket && S_ISSOCK(m->src.mode))
+                return m->src.engine_socket;
+        if (!may_be_socket(m))
+                return NULL;
+        if (bw_is_engine_socket(judged))
+                return judged;
+        if (m->src.written && bw_is_engine_socket(m->src.written))
+                return m->src.written;
+        const char *q = holds_known_socket(judged);
+        return q && bw_is_engine_socket(judged) ? q : NULL;
+}
+
+/* The engine socket the bind gives the container: the source itself, or
+ * a socket at or under the directory it binds. */
+static const char *engine_socket_of(const struct oci_mount *m, const char *judged)
+{
+        const char *s = source_is_engine_socket(m, judged);
+        if (s)
+                return s;
+        if (m->src.engine_socket)
+                return m->src.engine_socket;
+        return may_hold(m) ? holds_known_socket(judged) : NULL;
+}
+
+/* How a finding names the source: as written, what it is when that
+ * differs, and whether it was resolved on this host. */
+static void describe_source(const struct oci_mount *m, const char *judged, char *buf, size_t len)
+{
+        const char *written = m->src.written ? m->src.written : m->source;
+        if (strcmp(written, judged) != 0)
+                snprintf(buf, len, "%s (%s %s)", written, m->src.resolved ? "on this host" : "read as", judged);
+        else
+                snprintf(buf, len, "%s", written);
+}
+
+/* audit of a config from elsewhere: when the text is not a plain absolute
+ * path, the finding says that it was read, not resolved. */
+static const char *unresolved_note(const struct oci_mount *m, const char *judged)
+{
+        if (m->src.resolved || strcmp(judged, m->source) == 0)
+                return "";
+        return "; not resolved on this host: judged by its text";
+}
+
 int bw_check_engine_socket(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         for (size_t i = 0; i < c->n_mounts; i++) {
                 const struct oci_mount *m = &c->mounts[i];
-                if (!bw_mount_is_bind(m) || !bw_is_engine_socket(m->source))
+                if (!bw_mount_is_bind(m) || !m->source)
                         continue;
-                char ptr[64];
+                _cleanup_free_ char *judged = judged_source(m);
+                if (!judged)
+                        return -ENOMEM;
+                const char *sock = engine_socket_of(m, judged);
+                if (!sock)
+                        continue;
+                char ptr[64], what[2 * PATH_MAX + 32], holds[PATH_MAX + 32] = "";
                 snprintf(ptr, sizeof(ptr), "/mounts/%zu/source", i);
-                int ret = bw_findings_add_at(out, r, ptr, m->source, "%s mounted at %s%s", m->source,
-                                          m->destination ? m->destination : "?",
-                                          bw_mount_is_ro(m) ? " (read-only, which does not stop connect())" : "");
+                describe_source(m, judged, what, sizeof(what));
+                if (strcmp(sock, judged) != 0 && (!m->src.written || strcmp(sock, m->src.written) != 0))
+                        snprintf(holds, sizeof(holds), S_ISSOCK(m->src.mode) ? " (the engine socket %s)" : " (holds %s)", sock);
+                int ret = bw_findings_add_at(out, r, ptr, m->src.written ? m->src.written : m->source,
+                                             "%s%s mounted at %s%s%s", what, holds,
+                                             m->destination ? m->destination : "?",
+                                             bw_mount_is_ro(m) ? " (read-only, which does not stop connect())" : "",
+                                             unresolved_note(m, judged));
                 if (ret < 0)
                         return ret;
         }
         return 0;
 }
 
-static const char *const sensitive_paths[] = {
-        "/", "/proc", "/sys", "/dev", "/etc", "/boot", "/lib/modules", "/usr",
-        "/var/lib/docker", "/var/lib/containerd", "/var/lib/kubelet", "/run", "/var/run",
-        "/root", NULL,
+/* Host trees a container must not get: a bind at, inside or above one
+ * (binding / or /var exposes /etc or /var/lib/docker) is sensitive. */
+static const char *const sensitive_trees[] = {
+        "/proc", "/sys", "/dev", "/etc", "/boot", "/root", "/usr", "/bin", "/sbin",
+        "/lib", "/lib32", "/lib64", "/libx32", "/run", "/var/run", "/var/log", "/var/spool/cron",
+        "/var/lib/docker", "/var/lib/containerd", "/var/lib/containers", "/var/lib/kubelet",
+        NULL,
 };
+/* Trees sensitive only whole: /home holds every user's home, but one
+ * user's project directory inside it is an ordinary volume. */
+static const char *const sensitive_whole[] = { "/home", NULL };
 
 /* Engines bind per-container files from their own state directories:
- * Docker's resolv.conf/hosts/hostname/shm and named volumes, kubelet's pod
- * volumes, CRI's sandbox files, Podman's userdata. Those belong to the
- * container, not to the host. */
+ * Docker's resolv.conf/hosts/hostname/shm and named volumes, Podman's,
+ * kubelet's pod volumes, CRI's sandbox files, Podman's userdata. Those
+ * belong to the container, not to the host. */
 static const char *const engine_owned[] = {
         "/var/lib/docker/containers/*/*", "/var/lib/docker/*.*/containers/*/*",
         "/var/lib/docker/volumes/*/_data", "/var/lib/docker/*.*/volumes/*/_data",
+        "/var/lib/containers/storage/volumes/*/_data",
+        "/var/lib/containers/storage/overlay-containers/*/userdata/*",
         "/var/lib/kubelet/pods/*/*",
         "/var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes/*/*",
         "/run/containerd/io.containerd.grpc.v1.cri/sandboxes/*/*",
@@ -517,14 +649,30 @@ static bool is_engine_owned(const char *src)
         return false;
 }
 
+/* The sensitive tree a judged source path is at, inside or above; NULL. */
+static const char *sensitive_path(const char *p)
+{
+        if (!p || p[0] != '/' || is_engine_owned(p))
+                return NULL;
+        for (size_t i = 0; sensitive_trees[i]; i++)
+                if (bw_path_under(p, sensitive_trees[i]) || bw_path_under(sensitive_trees[i], p) ||
+                    strcmp(p, "/") == 0)
+                        return sensitive_trees[i];
+        for (size_t i = 0; sensitive_whole[i]; i++)
+                if (bw_path_under(sensitive_whole[i], p))
+                        return sensitive_whole[i];
+        return NULL;
+}
+
 const char *bw_sensitive_source(const struct oci_mount *m)
 {
-        if (!bw_mount_is_bind(m) || !m->source || bw_is_engine_socket(m->source) || is_engine_owned(m->source))
+        if (!bw_mount_is_bind(m) || !m->source)
                 return NULL;
-        for (size_t i = 0; sensitive_paths[i]; i++)
-                if (bw_path_under(m->source, sensitive_paths[i]))
-                        return sensitive_paths[i];
-        return NULL;
+        _cleanup_free_ char *judged = judged_source(m);
+        /* A socket is BW070's: reported once, as what it is. */
+        if (!judged || source_is_engine_socket(m, judged))
+                return NULL;
+        return sensitive_path(judged);
 }
 
 static int sensitive_mounts(const struct bw_rule *r, const struct oci_config *c, bool want_ro,
@@ -532,12 +680,21 @@ static int sensitive_mounts(const struct bw_rule *r, const struct oci_config *c,
 {
         for (size_t i = 0; i < c->n_mounts; i++) {
                 const struct oci_mount *m = &c->mounts[i];
-                if (!bw_sensitive_source(m) || bw_mount_is_ro(m) != want_ro)
+                const char *tree = bw_sensitive_source(m);
+                if (!tree || bw_mount_is_ro(m) != want_ro)
                         continue;
-                char ptr[64];
+                _cleanup_free_ char *judged = judged_source(m);
+                if (!judged)
+                        return -ENOMEM;
+                char ptr[64], what[2 * PATH_MAX + 32], above[PATH_MAX + 32] = "";
                 snprintf(ptr, sizeof(ptr), "/mounts/%zu/source", i);
-                int ret = bw_findings_add_at(out, r, ptr, m->source, "%s mounted at %s%s", m->source,
-                                          m->destination ? m->destination : "?", want_ro ? " read-only" : " writable");
+                describe_source(m, judged, what, sizeof(what));
+                if (!bw_path_under(judged, tree))
+                        snprintf(above, sizeof(above), " (exposes %s)", tree);
+                int ret = bw_findings_add_at(out, r, ptr, m->src.written ? m->src.written : m->source,
+                                             "%s%s mounted at %s%s%s", what, above,
+                                             m->destination ? m->destination : "?",
+                                             want_ro ? " read-only" : " writable", unresolved_note(m, judged));
                 if (ret < 0)
                         return ret;
         }
@@ -552,6 +709,32 @@ int bw_check_sensitive_rw(const struct bw_rule *r, const struct oci_config *c, s
 int bw_check_sensitive_ro(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         return sensitive_mounts(r, c, true, out);
+}
+
+/* Only audit leaves sources unresolved; it notes those whose reading
+ * depends on the filesystem it does not have. */
+int bw_check_unresolved_source(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
+{
+        for (size_t i = 0; i < c->n_mounts; i++) {
+                const struct oci_mount *m = &c->mounts[i];
+                if (!bw_mount_is_bind(m) || !m->source || m->src.resolved)
+                        continue;
+                _cleanup_free_ char *judged = judged_source(m);
+                if (!judged)
+                        return -ENOMEM;
+                if (judged[0] == '/' && strcmp(judged, m->source) == 0)
+                        continue;
+                char ptr[64];
+                snprintf(ptr, sizeof(ptr), "/mounts/%zu/source", i);
+                int ret = judged[0] == '/'
+                        ? bw_findings_add_at(out, r, ptr, m->source, "%s mounted at %s: not resolved on this host; "
+                                             "judged as %s", m->source, m->destination ? m->destination : "?", judged)
+                        : bw_findings_add_at(out, r, ptr, m->source, "%s mounted at %s: not resolved on this host; "
+                                             "relative to the bundle", m->source, m->destination ? m->destination : "?");
+                if (ret < 0)
+                        return ret;
+        }
+        return 0;
 }
 
 /* --- devices ------------------------------------------------------------ */

@@ -20,6 +20,8 @@ const char *bw_sensitive_source(const struct oci_mount *m);
 bool bw_sysctl_safe(const struct oci_config *c, const char *key);
 
 extern const char *const bw_breakout_syscalls[];
+/* Where engines put their API sockets (glob patterns). */
+extern const char *const bw_engine_socket_paths[];
 extern const char *const bw_required_masked[];
 extern const char *const bw_required_readonly[];
 
@@ -38,6 +40,7 @@ BW_CHECK(no_new_privs);
 BW_CHECK(host_ns);
 BW_CHECK(engine_socket);
 BW_CHECK(sensitive_rw);
+BW_CHECK(unresolved_source);
 BW_CHECK(sensitive_ro);
 BW_CHECK(block_devices);
 BW_CHECK(char_devices);

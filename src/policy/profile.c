@@ -39,7 +39,7 @@ int bw_mode_from_name(const char *name)
 /* What restricted allows to fire: SETFCAP (in DESIGN.md's allowed set,
  * harmless inside a user namespace), a writable rootfs, no memory limit,
  * hooks and annotations: reported by audit, not enforced. */
-static const char *const restricted_allows[] = { "BW028", "BW101", "BW103", "BW110", "BW111", NULL };
+static const char *const restricted_allows[] = { "BW028", "BW076", "BW101", "BW103", "BW110", "BW111", NULL };
 /* Baseline allows that too, plus the file capabilities ordinary images'
  * entrypoints use (postgres and redis chown their data dirs; the user
  * namespace confines them to the container's own ids), read-only

@@ -262,6 +262,14 @@ const struct bw_rule bw_rules[] = {
           "Remove the mount or narrow it to the file actually needed (docker run -v; Kubernetes hostPath; "
           "config.json mounts).",
           CIS "5.5; Pod Security Standards baseline: HostPath Volumes", bw_check_sensitive_ro, -1 },
+        { "BW076", "bind-source-unresolved", BW_SEV_INFO, "Bind source judged by its text",
+          "audit reads a config without the host it runs on: a bind source spelled relative to the bundle, or "
+          "with \".\" and \"..\" components, may name another directory there once symlinks are followed "
+          "(a link to /etc, .. through a symlinked directory). At create bulwark resolves every source on the "
+          "host and judges what it is.",
+          "Write bind sources as plain absolute paths (docker run -v /srv/data:/data; Kubernetes hostPath.path; "
+          "config.json mounts[].source), or audit the config on the host that runs it.",
+          NULL, bw_check_unresolved_source, -1 },
 
         { "BW080", "host-block-device", BW_SEV_CRITICAL, "Host block device passed in",
           "A host disk in the container can be read and written below the filesystem: every file on it, "

@@ -24,6 +24,7 @@
 #include "linux/terminal.h"
 #include "oci/load.h"
 #include "runtime/cgroups.h"
+#include "runtime/bind_resolve.h"
 #include "runtime/policy_gate.h"
 #include "runtime/seccomp_setup.h"
 #include "runtime/self_protect.h"
@@ -317,7 +318,11 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
         r = bw_bundle_load(o->bundle, &bundle, &c, err);
         if (r < 0)
                 return r;
-        /* The policy first: it may rewrite what the checks below see. */
+        /* Bind sources as this host has them, so the policy and the mounts
+         * act on one object; then the policy: it may rewrite what the
+         * checks below see. */
+        if ((r = bw_bind_resolve(c, bundle, err)) < 0)
+                return r;
         struct bw_policy_choice pc = { o->policy_file, o->profile, o->policy_mode };
         if ((r = bw_policy_gate(c, &pc, err)) < 0)
                 return r;

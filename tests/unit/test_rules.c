@@ -53,6 +53,8 @@ static const struct rule_case cases[] = {
         { "BW072", "{\"mounts\": [{\"destination\": \"/host\", \"options\": [\"rbind\", \"ro\"], \"source\": \"/lib/modules/6.1.0\"}]}",
           "{\"mounts\": [{\"destination\": \"/etc/hosts\", \"type\": \"bind\", \"source\": \"/var/lib/docker/containers/abc/hosts\", \"options\": [\"rbind\", \"ro\"]},"
           " {\"destination\": \"/x\", \"type\": \"bind\", \"source\": \"/etcetera\", \"options\": [\"rbind\", \"ro\"]}]}" },
+        { "BW076", "{\"mounts\": [{\"destination\": \"/x\", \"type\": \"bind\", \"source\": \"/srv/link/.\", \"options\": [\"rbind\", \"ro\"]}]}",
+          "{\"mounts\": [{\"destination\": \"/x\", \"type\": \"bind\", \"source\": \"/srv/data\", \"options\": [\"rbind\", \"ro\"]}]}" },
         { "BW080", "{\"linux\": {\"devices\": [{\"path\": \"/dev/sda\", \"type\": \"b\", \"major\": 8, \"minor\": 0}]}}",
           "{\"linux\": {\"devices\": [{\"path\": \"/dev/null\", \"type\": \"c\", \"major\": 1, \"minor\": 3}]}}" },
         { "BW081", "{\"linux\": {\"devices\": [{\"path\": \"/dev/null\", \"type\": \"c\", \"major\": 1, \"minor\": 1}]}}",
