@@ -8,6 +8,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "linux/cgroup_internal.h"
+#include "oci/default.h"
 #include "policy/checks.h"
 #include "policy/rules.h"
 #include "util/cleanup.h"
@@ -187,37 +189,44 @@ static bool masks_removed(const struct oci_config *c)
         return !c->linux || bw_strv_len(c->linux->masked_paths) == 0;
 }
 
-/* The device cgroup verdict for access (one of "rwm") to a device: the last
- * matching rule wins; with no rules bulwark denies everything but its
- * default devices. */
-static bool device_allowed(const struct oci_config *c, char type, int64_t major, int64_t minor, char access)
+/* What the device cgroup will hold: the rule list reduced the way the v1
+ * controller (and bulwark's v2 program, built from the same reduction)
+ * keeps it. No rules at all leave the cgroup as it was made: the kernel
+ * lets every device through. Rules that do not parse (create refuses
+ * them later) are judged as the worst case. */
+static void device_set(const struct oci_config *c, struct cg_dev_set *s)
 {
-        if (!c->linux)
-                return false;
-        const struct oci_resources *res = &c->linux->resources;
-        bool allowed = false;
-        for (size_t i = 0; i < res->n_devices; i++) {
-                const struct oci_device_rule *d = &res->devices[i];
-                char t = d->type ? d->type : 'a';
-                if (t != 'a' && t != type)
-                        continue;
-                if (d->major.set && d->major.v != major)
-                        continue;
-                if (d->minor.set && d->minor.v != minor)
-                        continue;
-                if (d->access && !strchr(d->access, access))
-                        continue;
-                allowed = d->allow;
-        }
-        return allowed;
+        const struct oci_resources *res = c->linux ? &c->linux->resources : NULL;
+        if (!res || !res->n_devices || cg_dev_set_from_rules(res->devices, res->n_devices, s, NULL) < 0)
+                *s = (struct cg_dev_set){ .default_allow = true };
 }
 
-/* Probes: a disk (sda, 8:0) and /dev/mem (1:1). */
+/* The kernel's verdict for read or write of one device under a reduced
+ * set: an exception matches when its type is the device's (or 'a') and
+ * each number is the device's or any. */
+static bool set_allows_rw(const struct cg_dev_set *s, char type, int64_t major, int64_t minor)
+{
+        bool matched = false;
+        for (size_t i = 0; i < s->n && !matched; i++) {
+                const struct cg_dev_exc *e = &s->v[i];
+                matched = (e->type == 'a' || e->type == type) && (e->major < 0 || e->major == major) &&
+                          (e->minor < 0 || e->minor == minor) && (e->access & (CG_DEV_R | CG_DEV_W));
+        }
+        return s->default_allow ? true : matched;
+}
+
+/* Probes for BW001's "open to host devices": a disk (sda, 8:0) and
+ * /dev/mem (1:1). In allow-all mode the exceptions only deny; a device
+ * is then open unless an exception covers exactly its read and write. */
 static const char *devices_open_to_all(const struct oci_config *c)
 {
-        if (device_allowed(c, 'b', 8, 0, 'r') || device_allowed(c, 'b', 8, 0, 'w'))
+        _cleanup_(cg_dev_set_clear) struct cg_dev_set s = { 0 };
+        device_set(c, &s);
+        if (s.default_allow)
+                return "every device (the device cgroup allows all)";
+        if (set_allows_rw(&s, 'b', 8, 0))
                 return "block devices (e.g. /dev/sda, 8:0)";
-        if (device_allowed(c, 'c', 1, 1, 'r') || device_allowed(c, 'c', 1, 1, 'w'))
+        if (set_allows_rw(&s, 'c', 1, 1))
                 return "/dev/mem (1:1) and other character devices";
         return NULL;
 }
@@ -597,12 +606,52 @@ int bw_check_char_devices(const struct bw_rule *r, const struct oci_config *c, s
         return device_check(r, c, false, out);
 }
 
+/* An exception that grants nothing beyond the default devices (the same
+ * list create allows: oci/default.c) and the nodes the config itself
+ * creates in linux.devices (those are BW080/BW081's to judge). A wildcard
+ * is a subset only where the default list has the same wildcard (the
+ * devpts slaves, c 136:*). */
+static bool exception_is_expected(const struct oci_config *c, const struct cg_dev_exc *e)
+{
+        if (e->type == 'a')
+                return false;
+        for (const struct bw_device_allow *d = bw_default_device_allows; d->type; d++)
+                if (d->type == e->type && d->major == e->major && (d->minor < 0 || d->minor == e->minor))
+                        return true;
+        for (size_t i = 0; c->linux && i < c->linux->n_devices; i++) {
+                const struct oci_device *d = &c->linux->devices[i];
+                char t = d->type == 'b' ? 'b' : 'c';
+                if (d->type != 'p' && t == e->type && d->major == e->major && d->minor == e->minor)
+                        return true;
+        }
+        return false;
+}
+
 int bw_check_device_cgroup(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
-        const char *what = devices_open_to_all(c);
-        if (!what)
-                return 0;
-        return bw_findings_add_at(out, r, "/linux/resources/devices", "Privileged|DeviceCgroupRules", "linux.resources.devices allows %s", what);
+        _cleanup_(cg_dev_set_clear) struct cg_dev_set s = { 0 };
+        device_set(c, &s);
+        const char *ptr = "/linux/resources/devices";
+        if (s.default_allow)
+                return bw_findings_add_at(out, r, ptr, "Privileged|DeviceCgroupRules",
+                                          "linux.resources.devices %s: every host device a node in the image or a "
+                                          "mknod names can be opened",
+                                          c->linux && c->linux->resources.n_devices ? "ends in allow-all mode"
+                                                                                    : "is empty");
+        for (size_t i = 0; i < s.n; i++) {
+                const struct cg_dev_exc *e = &s.v[i];
+                if (!(e->access & (CG_DEV_R | CG_DEV_W)) || exception_is_expected(c, e))
+                        continue;
+                char rule[64];
+                cg_dev_exc_format(e, rule, sizeof(rule));
+                int ret = bw_findings_add_at(out, r, ptr, "DeviceCgroupRules",
+                                             "linux.resources.devices allows %s, beyond the default devices and "
+                                             "linux.devices",
+                                             rule);
+                if (ret < 0)
+                        return ret;
+        }
+        return 0;
 }
 
 /* --- /proc and /sys ----------------------------------------------------- */

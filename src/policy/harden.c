@@ -119,7 +119,7 @@ static int deny_all_devices(struct oci_config *c)
         int r = oci_device_rule_push(&l->resources, false, 'a', -1, -1, "rwm");
         if (r < 0)
                 return r;
-        return bw_device_allows_append(l);
+        return bw_device_allows_append(l, true);
 }
 
 static int ro_sysfs(struct oci_config *c)
