@@ -725,6 +725,67 @@ int bw_check_sysfs_rw(const struct bw_rule *r, const struct oci_config *c, struc
         return 0;
 }
 
+/* A mount destination as the kernel will walk it inside the rootfs,
+ * reduced lexically: "//proc/./" and "/x/../proc" are /proc. ".." at the
+ * root stays at the root (RESOLVE_IN_ROOT does the same). */
+static void normalize_dest(const char *in, char *out, size_t len)
+{
+        size_t n = 0;
+        out[0] = '\0';
+        for (const char *p = in; p && *p;) {
+                while (*p == '/')
+                        p++;
+                const char *e = p;
+                while (*e && *e != '/')
+                        e++;
+                size_t cl = (size_t)(e - p);
+                if (cl == 0 || (cl == 1 && p[0] == '.')) {
+                        /* nothing */
+                } else if (cl == 2 && p[0] == '.' && p[1] == '.') {
+                        while (n > 0 && out[n - 1] != '/')
+                                n--;
+                        if (n > 0)
+                                n--;
+                } else if (n + cl + 2 < len) {
+                        out[n++] = '/';
+                        memcpy(out + n, p, cl);
+                        n += cl;
+                }
+                out[n] = '\0';
+                p = e;
+        }
+        if (n == 0)
+                snprintf(out, len, "/");
+}
+
+/* maskedPaths and readonlyPaths name paths under /proc and /sys: only a
+ * proc mount at /proc and a sysfs at /sys get them. Any other proc or
+ * sysfs mount (a second one at /host-proc, one over /proc/sys) is a whole
+ * unmasked view: /proc/sys/kernel/core_pattern, sysrq-trigger, kcore. */
+int bw_check_unmasked_pseudofs(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
+{
+        for (size_t i = 0; i < c->n_mounts; i++) {
+                const struct oci_mount *m = &c->mounts[i];
+                if (!m->type || bw_mount_is_bind(m))
+                        continue;
+                const char *home = strcmp(m->type, "proc") == 0 ? "/proc" : strcmp(m->type, "sysfs") == 0 ? "/sys" : NULL;
+                if (!home)
+                        continue;
+                char dest[4096];
+                normalize_dest(m->destination, dest, sizeof(dest));
+                if (strcmp(dest, home) == 0)
+                        continue;
+                char ptr[64];
+                snprintf(ptr, sizeof(ptr), "/mounts/%zu/destination", i);
+                int ret = bw_findings_add_at(out, r, ptr, m->destination,
+                                             "%s mounted at %s: maskedPaths and readonlyPaths apply under %s only",
+                                             m->type, m->destination ? m->destination : "?", home);
+                if (ret < 0)
+                        return ret;
+        }
+        return 0;
+}
+
 /* Sysctls are safe only where the kernel namespaces them and the container
  * has that namespace of its own. */
 bool bw_sysctl_safe(const struct oci_config *c, const char *key)

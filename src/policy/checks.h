@@ -46,6 +46,7 @@ BW_CHECK(masked);
 BW_CHECK(readonly);
 BW_CHECK(proc_sys);
 BW_CHECK(sysfs_rw);
+BW_CHECK(unmasked_pseudofs);
 BW_CHECK(sysctl);
 BW_CHECK(propagation);
 BW_CHECK(rootfs_rw);

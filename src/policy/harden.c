@@ -37,6 +37,7 @@ static const struct { const char *id; const char *why; } refused[] = {
         { "BW080", "the workload asked for this device" },
         { "BW081", "the workload asked for this device" },
         { "BW094", "the workload asked for this sysctl" },
+        { "BW095", "the workload asked for this proc or sysfs mount; it cannot be masked" },
         { "BW100", "the workload asked for shared propagation" },
 };
 

@@ -312,6 +312,15 @@ const struct bw_rule bw_rules[] = {
           "or set it on the host.",
           "Pod Security Standards baseline: Sysctls", bw_check_sysctl, -1 },
 
+        { "BW095", "unmasked-proc-or-sys-mount", BW_SEV_HIGH, "proc or sysfs mounted outside /proc and /sys",
+          "Masked and read-only paths are applied under /proc and /sys only. Another proc or sysfs mount (a "
+          "second /proc at /host-proc, one over /proc/sys) is a whole unmasked view: kernel.core_pattern runs "
+          "a program as host root, /proc/sysrq-trigger reboots the host, /proc/kcore and /sys/firmware leak "
+          "kernel memory.",
+          "Remove the extra mount (docker run -v /proc:...; Kubernetes procMount: Unmasked); config.json: "
+          "mount proc only at /proc and sysfs only at /sys.",
+          "Pod Security Standards baseline: /proc Mount Type", bw_check_unmasked_pseudofs, -1 },
+
         { "BW100", "shared-propagation", BW_SEV_MEDIUM, "Shared mount propagation",
           "With shared propagation, mounts made in the container appear on the host (and the reverse): "
           "the container can plant mounts in the host's tree.",

@@ -65,6 +65,10 @@ static const struct rule_case cases[] = {
         { "BW092", "{\"linux\": {\"readonlyPaths\": [\"/proc/bus\", \"/proc/fs\", \"/proc/irq\", \"/proc/sysrq-trigger\"]}}",
           "{\"mounts\": [{\"destination\": \"/proc/sys/net\", \"type\": \"proc\", \"source\": \"proc\", \"options\": [\"ro\"]}]}" },
         { "BW093", "{\"mounts\": [{\"destination\": \"/sys\", \"type\": \"sysfs\", \"source\": \"sysfs\", \"options\": [\"nosuid\"]}]}", NULL },
+        { "BW095", "{\"mounts\": [{\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"},"
+          " {\"destination\": \"/host-proc\", \"type\": \"proc\", \"source\": \"proc\"}]}",
+          "{\"mounts\": [{\"destination\": \"//proc/./\", \"type\": \"proc\", \"source\": \"proc\"},"
+          " {\"destination\": \"/x/../sys\", \"type\": \"sysfs\", \"source\": \"sysfs\", \"options\": [\"ro\"]}]}" },
         { "BW100", "{\"linux\": {\"rootfsPropagation\": \"rshared\"}}", "{\"linux\": {\"rootfsPropagation\": \"rslave\"}}" },
         { "BW101", "{\"root\": {\"readonly\": false}}", NULL },
         { "BW102", "{\"linux\": {\"resources\": {\"pids\": null}}}", NULL },
@@ -233,6 +237,26 @@ static void breakout_matches_allows(void)
         }
 }
 
+/* BW095: every spelling of a proc or sysfs mount the masks do not reach. */
+static void pseudofs_mounts(void)
+{
+        static const struct { const char *type, *dest; bool fires; } pcases[] = {
+                { "proc", "/proc/sys", true },      { "proc", "/proc/../host", true }, { "proc", "/hostproc/", true },
+                { "proc", "/../proc", false },      { "proc", "/proc//", false },      { "sysfs", "/sys/kernel", true },
+                { "sysfs", "/./sys", false },       { "sysfs", "/proc", true },        { "proc", "/sys", true },
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(pcases); i++) {
+                char patch[512];
+                snprintf(patch, sizeof(patch),
+                         "{\"mounts\": [{\"destination\": \"%s\", \"type\": \"%s\", \"source\": \"x\", \"options\": [\"ro\"]}]}",
+                         pcases[i].dest, pcases[i].type);
+                struct oci_config *c = config_with(patch);
+                tap_ok(c && fires(c, "BW095") == pcases[i].fires, "BW095 %s for %s at %s",
+                       pcases[i].fires ? "fires" : "does not fire", pcases[i].type, pcases[i].dest);
+                oci_config_free(c);
+        }
+}
+
 int main(void)
 {
         struct oci_config *c = config_with(NULL);
@@ -244,6 +268,7 @@ int main(void)
         oci_config_free(c);
 
         capability_rules();
+        pseudofs_mounts();
         privileged();
         sysctl_rule();
         host_ns_by_path();
