@@ -102,6 +102,12 @@ struct oci_namespace {
          * a bind of the host's netns): a fact about this machine the
          * runtime finds before the policy runs; never read from JSON. */
         bool host;
+        /* A user namespace joined by path: its real uid and gid maps, in
+         * host ids, read from the namespace itself by the runtime before
+         * the policy runs (joined_read false: they could not be read).
+         * Never read from JSON; the policy judges these, not uidMappings. */
+        bool joined_read;
+        struct oci_idmap_list joined_uid, joined_gid;
 };
 
 struct oci_device {

@@ -71,11 +71,21 @@ bool bw_path_under(const char *path, const char *prefix)
  * namespace, the mapped id with one, and -1 when the namespace has no
  * mappings (bulwark then allocates an unprivileged range) or the id is not
  * mapped. */
+const struct oci_idmap_list *bw_user_map(const struct oci_config *c, bool gid)
+{
+        const struct oci_namespace *ns = oci_config_namespace(c, OCI_NS_USER);
+        if (!ns)
+                return NULL;
+        if (ns->path)
+                return gid ? &ns->joined_gid : &ns->joined_uid;
+        return gid ? &c->linux->gid_mappings : &c->linux->uid_mappings;
+}
+
 int64_t bw_host_uid(const struct oci_config *c, uint32_t uid)
 {
         if (!bw_has_ns(c, OCI_NS_USER))
                 return uid;
-        const struct oci_idmap_list *l = &c->linux->uid_mappings;
+        const struct oci_idmap_list *l = bw_user_map(c, false);
         for (size_t i = 0; i < l->n; i++)
                 if (uid >= l->v[i].container_id && uid - l->v[i].container_id < l->v[i].size)
                         return (int64_t)l->v[i].host_id + (uid - l->v[i].container_id);
@@ -255,29 +265,59 @@ int bw_check_no_userns(const struct bw_rule *r, const struct oci_config *c, stru
         return bw_findings_add_at(out, r, "/linux/namespaces", "UsernsMode", "no user namespace in linux.namespaces");
 }
 
-static int host_root_in(const struct bw_rule *r, const struct oci_idmap_list *l, const char *what,
-                        struct bw_findings *out)
+/* joined: the path of a joined user namespace, whose maps these are;
+ * the finding then points at that path (the config has no such mapping). */
+static int host_root_in(const struct bw_rule *r, const struct oci_config *c, const struct oci_idmap_list *l,
+                        const char *what, const struct oci_namespace *joined, struct bw_findings *out)
 {
-        for (size_t i = 0; i < l->n; i++)
-                if (l->v[i].host_id == 0 && l->v[i].size > 0) {
-                        char ptr[64];
+        for (size_t i = 0; i < l->n; i++) {
+                if (l->v[i].host_id != 0 || l->v[i].size == 0)
+                        continue;
+                char ptr[64];
+                int ret;
+                if (joined) {
+                        snprintf(ptr, sizeof(ptr), "/linux/namespaces/%zu/path", (size_t)(joined - c->linux->namespaces));
+                        ret = bw_findings_add_at(out, r, ptr, joined->path,
+                                                 "the joined user namespace %s maps container %" PRIu32
+                                                 " to host 0 in its %s (size %" PRIu32 ")",
+                                                 joined->path, l->v[i].container_id,
+                                                 what[0] == 'u' ? "uid_map" : "gid_map", l->v[i].size);
+                } else {
                         snprintf(ptr, sizeof(ptr), "/linux/%s/%zu", what, i);
-                        int ret = bw_findings_add_at(out, r, ptr, NULL, "%s maps container %" PRIu32 " to host 0 (size %" PRIu32 ")",
-                                                  what, l->v[i].container_id, l->v[i].size);
-                        if (ret < 0)
-                                return ret;
+                        ret = bw_findings_add_at(out, r, ptr, NULL, "%s maps container %" PRIu32 " to host 0 (size %" PRIu32 ")",
+                                                 what, l->v[i].container_id, l->v[i].size);
                 }
+                if (ret < 0)
+                        return ret;
+        }
         return 0;
 }
 
+/* A user namespace joined by path is judged by its real maps (ns->joined_*,
+ * read by the runtime); the config's uidMappings do not apply to it. */
 int bw_check_host_root_mapped(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
-        if (!bw_has_ns(c, OCI_NS_USER))
+        const struct oci_namespace *ns = oci_config_namespace(c, OCI_NS_USER);
+        if (!ns)
                 return 0;
-        int ret = host_root_in(r, &c->linux->uid_mappings, "uidMappings", out);
+        const struct oci_namespace *joined = ns->path ? ns : NULL;
+        int ret = host_root_in(r, c, bw_user_map(c, false), "uidMappings", joined, out);
         if (ret < 0)
                 return ret;
-        return host_root_in(r, &c->linux->gid_mappings, "gidMappings", out);
+        return host_root_in(r, c, bw_user_map(c, true), "gidMappings", joined, out);
+}
+
+int bw_check_joined_userns_unread(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
+{
+        const struct oci_namespace *ns = oci_config_namespace(c, OCI_NS_USER);
+        if (!ns || !ns->path || ns->joined_read)
+                return 0;
+        char ptr[64];
+        snprintf(ptr, sizeof(ptr), "/linux/namespaces/%zu/path", (size_t)(ns - c->linux->namespaces));
+        return bw_findings_add_at(out, r, ptr, ns->path,
+                                  "the user namespace %s could not be opened and read (its uid_map and gid_map "
+                                  "decide what the container's ids are on the host)",
+                                  ns->path);
 }
 
 int bw_check_host_root_process(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)

@@ -14,6 +14,10 @@ bool bw_mount_is_bind(const struct oci_mount *m);
 bool bw_mount_is_ro(const struct oci_mount *m);
 bool bw_path_under(const char *path, const char *prefix);
 int64_t bw_host_uid(const struct oci_config *c, uint32_t uid);
+/* The uid (gid) map the container's ids get: a user namespace joined by
+ * path has its real one (read by the runtime, in host ids), a new one the
+ * config's uidMappings (gidMappings). NULL without a user namespace. */
+const struct oci_idmap_list *bw_user_map(const struct oci_config *c, bool gid);
 bool bw_seccomp_allows(const struct oci_seccomp *s, const char *name);
 bool bw_is_engine_socket(const char *src);
 const char *bw_sensitive_source(const struct oci_mount *m);
@@ -31,6 +35,7 @@ BW_CHECK(privileged);
 BW_CHECK(no_userns);
 BW_CHECK(host_root_mapped);
 BW_CHECK(host_root_process);
+BW_CHECK(joined_userns_unread);
 BW_CHECK(seccomp_absent);
 BW_CHECK(seccomp_unconfined);
 BW_CHECK(seccomp_breakout);

@@ -27,6 +27,7 @@ void bw_harden_result_free(struct bw_harden_result *res)
 static const struct { const char *id; const char *why; } refused[] = {
         { "BW001", "a privileged container cannot be made safe without changing what it is" },
         { "BW041", "the id mapping was chosen by the engine; changing it would re-own the container's files" },
+        { "BW044", "the workload asked to join this user namespace" },
         { "BW060", "the workload asked for the host's pid namespace" },
         { "BW061", "the workload asked for the host's network" },
         { "BW062", "the workload asked for the host's IPC namespace" },

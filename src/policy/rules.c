@@ -189,6 +189,15 @@ const struct bw_rule bw_rules[] = {
           CIS "4.1; Pod Security Standards restricted: Running as Non-root; CVE-2019-5736",
           bw_check_host_root_process, -1 },
 
+        { "BW044", "joined-userns-unread", BW_SEV_HIGH, "Joined user namespace could not be examined",
+          "A user namespace joined by path decides what the container's ids are on the host by its own "
+          "uid_map and gid_map, not by the config's mappings. One that cannot be opened and read cannot be "
+          "told apart from one that maps host root.",
+          "config.json: give linux.namespaces a user namespace path that exists on this host and that the "
+          "runtime can enter (/proc/PID/ns/user of a live process, or a bind mount of one), or leave the path "
+          "out and let bulwark allocate an unprivileged id range.",
+          NULL, bw_check_joined_userns_unread, -1 },
+
         { "BW050", "seccomp-absent", BW_SEV_HIGH, "No seccomp filter",
           "Without seccomp every system call reaches the kernel, including the mount API, keyctl, bpf and "
           "userfaultfd that container escapes and kernel exploits rely on.",

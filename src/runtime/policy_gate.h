@@ -20,6 +20,8 @@ struct bw_policy_choice {
  * policy, which does not look at the machine, can tell that joining it
  * is sharing the host's. */
 void bw_policy_mark_host_namespaces(struct oci_config *c);
+/* The real maps of a user namespace joined by path (called by the above). */
+void bw_policy_read_joined_userns(struct oci_config *c);
 /* Enforce, harden, warn or pass c (host namespaces marked first). A refusal returns -EPERM with *err
  * listing each violated rule and its fix (exit status 1). */
 int bw_policy_gate(struct oci_config *c, const struct bw_policy_choice *pc, struct bw_error **err);

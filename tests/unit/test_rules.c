@@ -31,6 +31,8 @@ static const struct rule_case cases[] = {
           " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]}}" },
         { "BW042", "{\"process\": {\"user\": {\"uid\": 0, \"gid\": 0}}, \"linux\": {\"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"mount\"}]}}",
           "{\"process\": {\"user\": {\"uid\": 0, \"gid\": 0}}}" },
+        { "BW044", NS_WITHOUT("{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"ipc\"}, {\"type\": \"uts\"}, {\"type\": \"mount\"},"
+                              " {\"type\": \"cgroup\"}, {\"type\": \"user\", \"path\": \"/proc/4242/ns/user\"}"), NULL },
         { "BW050", "{\"linux\": {\"seccomp\": null}}", NULL },
         { "BW051", "{\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"defaultErrnoRet\": null, \"syscalls\": null}}}",
           "{\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"defaultErrnoRet\": null, \"syscalls\": "
@@ -257,6 +259,37 @@ static void pseudofs_mounts(void)
         }
 }
 
+/* A user namespace joined by path: its real maps (filled in by the runtime
+ * before the policy runs) are judged, the config's mappings are not. */
+static void joined_userns(void)
+{
+        struct oci_config *c = config_with(
+                "{\"process\": {\"user\": {\"uid\": 0, \"gid\": 0}}, \"linux\": {"
+                " \"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"ipc\"}, {\"type\": \"uts\"},"
+                " {\"type\": \"mount\"}, {\"type\": \"cgroup\"}, {\"type\": \"user\", \"path\": \"/proc/4242/ns/user\"}]}}");
+        if (!c) {
+                tap_ok(0, "joined user namespace config loads");
+                return;
+        }
+        struct oci_namespace *ns = &c->linux->namespaces[6];
+        tap_ok(fires(c, "BW044") && !fires(c, "BW041") && !fires(c, "BW042"),
+               "unread: BW044 (and nothing known about its maps)");
+        static struct oci_idmap root = { 0, 0, 1 }, range = { 0, 200000, 65536 };
+        ns->joined_read = true;
+        ns->joined_uid = (struct oci_idmap_list){ &root, 1, true };
+        ns->joined_gid = (struct oci_idmap_list){ &range, 1, true };
+        tap_ok(!fires(c, "BW044") && fires(c, "BW041") && fires(c, "BW042"),
+               "a joined namespace mapping host root: BW041 and BW042 (process uid 0 is host 0)");
+        ns->joined_uid = (struct oci_idmap_list){ &range, 1, true };
+        ns->joined_gid = (struct oci_idmap_list){ &root, 1, true };
+        tap_ok(fires(c, "BW041") && !fires(c, "BW042"), "host gid 0 in the joined gid_map: BW041");
+        ns->joined_gid = (struct oci_idmap_list){ &range, 1, true };
+        tap_ok(!fires(c, "BW041") && !fires(c, "BW042") && !fires(c, "BW044"),
+               "a joined namespace with an unprivileged range passes");
+        ns->joined_uid = ns->joined_gid = (struct oci_idmap_list){ 0 };
+        oci_config_free(c);
+}
+
 int main(void)
 {
         struct oci_config *c = config_with(NULL);
@@ -269,6 +302,7 @@ int main(void)
 
         capability_rules();
         pseudofs_mounts();
+        joined_userns();
         privileged();
         sysctl_rule();
         host_ns_by_path();
