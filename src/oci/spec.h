@@ -223,6 +223,9 @@ struct oci_linux {
         struct oci_personality *personality;  /* NULL: absent */
         struct oci_time_offset time_monotonic, time_boottime;
         struct oci_intel_rdt *intel_rdt;      /* NULL: absent */
+        /* /proc/sys/kernel/pid_max of this host, 0 when unknown: a fact the
+         * runtime reads before the policy runs; never read from JSON. */
+        int64_t host_pid_max;
 };
 
 struct oci_config {

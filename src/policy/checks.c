@@ -6,6 +6,7 @@
 #include <inttypes.h>
 #include <linux/capability.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "linux/cgroup_internal.h"
@@ -326,7 +327,9 @@ int bw_check_host_root_process(const struct bw_rule *r, const struct oci_config 
                 return 0;
         return bw_findings_add_at(out, r, "/process/user/uid", "\"User\"", "process.user.uid %" PRIu32 " is uid 0 on the host%s",
                                c->process->user.uid,
-                               bw_has_ns(c, OCI_NS_USER) ? " (mapped by uidMappings)" : " (no user namespace)");
+                               !bw_has_ns(c, OCI_NS_USER)                       ? " (no user namespace)"
+                               : oci_config_namespace(c, OCI_NS_USER)->path ? " (mapped by the joined user namespace's uid_map)"
+                                                                              : " (mapped by uidMappings)");
 }
 
 /* --- seccomp ------------------------------------------------------------ */
@@ -897,11 +900,63 @@ int bw_check_rootfs_rw(const struct bw_rule *r, const struct oci_config *c, stru
         return bw_findings_add_at(out, r, "/root/readonly", "ReadonlyRootfs", "root.readonly is false");
 }
 
+/* The kernel never hands out more than pid_max pids (PID_MAX_LIMIT, 2^22,
+ * on any host when this one's is unknown): a limit at or above it is no
+ * limit. */
+#define BW_PID_MAX_LIMIT 4194304
+
 int bw_check_pids_limit(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
-        if (c->linux && c->linux->resources.pids.limit.set && c->linux->resources.pids.limit.v > 0)
+        const char *ptr = "/linux/resources/pids/limit";
+        if (!c->linux || !c->linux->resources.pids.limit.set || c->linux->resources.pids.limit.v <= 0)
+                return bw_findings_add_at(out, r, ptr, "PidsLimit", "no linux.resources.pids.limit");
+        int64_t limit = c->linux->resources.pids.limit.v;
+        int64_t max = c->linux->host_pid_max > 0 ? c->linux->host_pid_max : BW_PID_MAX_LIMIT;
+        if (limit < max)
                 return 0;
-        return bw_findings_add_at(out, r, "/linux/resources/pids/limit", "PidsLimit", "no linux.resources.pids.limit");
+        return bw_findings_add_at(out, r, ptr, "PidsLimit",
+                                  "linux.resources.pids.limit %" PRId64 " is not below the kernel's pid_max %" PRId64
+                                  "%s: it limits nothing",
+                                  limit, max, c->linux->host_pid_max > 0 ? "" : " (the largest any kernel allows)");
+}
+
+/* The bound a tmpfs's size=/nr_blocks= sets: the last one given wins, as
+ * the kernel parses them in order; 0 and a percentage of the host's memory
+ * (the kernel's own default is 50%) are no bound for a container. */
+static bool tmpfs_bounded(const struct oci_mount *m)
+{
+        bool bounded = false;
+        for (size_t i = 0; m->options && m->options[i]; i++) {
+                _cleanup_free_ char *copy = strdup(m->options[i]);
+                if (!copy)
+                        return false;
+                for (char *save = NULL, *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+                        const char *v = strncmp(o, "size=", 5) == 0 ? o + 5 : strncmp(o, "nr_blocks=", 10) == 0 ? o + 10 : NULL;
+                        if (!v)
+                                continue;
+                        char *end = NULL;
+                        unsigned long long n = strtoull(v, &end, 0);
+                        bounded = end != v && n > 0 && !strchr(v, '%');
+                }
+        }
+        return bounded;
+}
+
+int bw_check_tmpfs_size(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
+{
+        for (size_t i = 0; i < c->n_mounts; i++) {
+                const struct oci_mount *m = &c->mounts[i];
+                if (!m->type || strcmp(m->type, "tmpfs") != 0 || bw_mount_is_bind(m) || tmpfs_bounded(m))
+                        continue;
+                char ptr[64];
+                snprintf(ptr, sizeof(ptr), "/mounts/%zu/options", i);
+                int ret = bw_findings_add_at(out, r, ptr, NULL,
+                                             "tmpfs at %s has no size= bound: it can fill half the host's memory",
+                                             m->destination ? m->destination : "?");
+                if (ret < 0)
+                        return ret;
+        }
+        return 0;
 }
 
 int bw_check_memory_limit(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)

@@ -56,6 +56,7 @@ BW_CHECK(sysctl);
 BW_CHECK(propagation);
 BW_CHECK(rootfs_rw);
 BW_CHECK(pids_limit);
+BW_CHECK(tmpfs_size);
 BW_CHECK(memory_limit);
 BW_CHECK(hooks);
 BW_CHECK(annotations);

@@ -140,6 +140,33 @@ static int ro_sysfs(struct oci_config *c)
         return 0;
 }
 
+/* A tmpfs without a bound gets one: 64m under /dev (what engines give
+ * /dev and /dev/shm), 1g elsewhere (room for a scratch /tmp, far below
+ * the kernel's half of the host's memory). Appended, so it wins over an
+ * earlier size=0. */
+static int bound_tmpfs(struct oci_config *c)
+{
+        for (size_t i = 0; i < c->n_mounts; i++) {
+                struct oci_mount *m = &c->mounts[i];
+                if (!m->type || strcmp(m->type, "tmpfs") != 0 || bw_mount_is_bind(m))
+                        continue;
+                struct bw_findings f = { 0 };
+                struct oci_config one = { .mounts = m, .n_mounts = 1 };
+                int r = bw_check_tmpfs_size(bw_rule_find("BW104"), &one, &f);
+                bool unbounded = f.n > 0;
+                bw_findings_clear(&f);
+                if (r < 0)
+                        return r;
+                if (!unbounded)
+                        continue;
+                if (!m->options && !(m->options = calloc(1, sizeof(char *))))
+                        return -ENOMEM;
+                if ((r = bw_strv_push(&m->options, bw_path_under(m->destination, "/dev") ? "size=64m" : "size=1g")) < 0)
+                        return r;
+        }
+        return 0;
+}
+
 /* No filter, an unconfined one, or one that lets breakout syscalls through:
  * all get the built-in profile, Docker's allowlist made stricter. Only the
  * capabilities the container keeps unlock the few syscalls gated on them. */
@@ -218,6 +245,9 @@ static int fix(struct oci_config *c, const struct bw_finding *f, const char **wh
                 l->resources.pids.present = true;
                 l->resources.pids.limit = (oci_opt_i64){ true, BW_HARDEN_PIDS_LIMIT };
                 *what = "set linux.resources.pids.limit to 4096";
+        } else if (strcmp(id, "BW104") == 0) {
+                ret = bound_tmpfs(c);
+                *what = "bounded the tmpfs: size=64m under /dev, size=1g elsewhere";
         } else {
                 return 0;
         }

@@ -355,6 +355,13 @@ const struct bw_rule bw_rules[] = {
           "linux.resources.memory.limit.",
           CIS "5.10", bw_check_memory_limit, -1 },
 
+        { "BW104", "tmpfs-without-size", BW_SEV_MEDIUM, "tmpfs mount without a size",
+          "A tmpfs without size= may grow to half of the host's memory (the kernel's default); without a "
+          "memory limit a container that fills it pushes the host into out-of-memory.",
+          "docker run --tmpfs /tmp:size=64m (--shm-size for /dev/shm); Kubernetes emptyDir.sizeLimit with "
+          "medium: Memory; config.json: add \"size=64m\" (or another bound) to the mount's options.",
+          NULL, bw_check_tmpfs_size, -1 },
+
         { "BW110", "hooks", BW_SEV_MEDIUM, "Hook runs a host binary",
           "OCI hooks run as host root in the host's namespaces: whoever controls the config chooses a host "
           "program to run with full privileges.",

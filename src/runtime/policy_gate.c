@@ -41,9 +41,21 @@ void bw_policy_read_joined_userns(struct oci_config *c)
         }
 }
 
+/* The kernel's pid_max: a pids limit at or above it limits nothing. */
+void bw_policy_read_limits(struct oci_config *c)
+{
+        if (!c->linux)
+                return;
+        _cleanup_fclose_ FILE *f = fopen("/proc/sys/kernel/pid_max", "re");
+        long long v = 0;
+        if (f && fscanf(f, "%lld", &v) == 1 && v > 0)
+                c->linux->host_pid_max = v;
+}
+
 void bw_policy_mark_host_namespaces(struct oci_config *c)
 {
         bw_policy_read_joined_userns(c);
+        bw_policy_read_limits(c);
         for (size_t i = 0; c->linux && i < c->linux->n_namespaces; i++) {
                 struct oci_namespace *ns = &c->linux->namespaces[i];
                 ns->host = ns->path && ns->type != OCI_NS_USER && bw_ns_path_is_host(ns->type, ns->path) == 1;

@@ -75,6 +75,8 @@ static const struct rule_case cases[] = {
         { "BW101", "{\"root\": {\"readonly\": false}}", NULL },
         { "BW102", "{\"linux\": {\"resources\": {\"pids\": null}}}", NULL },
         { "BW103", "{\"linux\": {\"resources\": {\"memory\": null}}}", NULL },
+        { "BW104", "{\"mounts\": [{\"destination\": \"/tmp\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"size=1m\", \"mode=1777,size=0\"]}]}",
+          "{\"mounts\": [{\"destination\": \"/tmp\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"size=0\", \"nosuid\", \"size=64m\"]}]}" },
         { "BW110", "{\"hooks\": {\"prestart\": [{\"path\": \"/usr/local/bin/net-setup\"}]}}", NULL },
         { "BW111", "{\"annotations\": {\"run.oci.keep_original_groups\": \"1\"}}",
           "{\"annotations\": {\"org.opencontainers.image.title\": \"x\"}}" },
@@ -290,6 +292,27 @@ static void joined_userns(void)
         oci_config_free(c);
 }
 
+/* BW102 against the host's pid_max (a fact the runtime fills in). */
+static void pids_above_pid_max(void)
+{
+        struct oci_config *c = config_with("{\"linux\": {\"resources\": {\"pids\": {\"limit\": 100000}}}}");
+        if (!c) {
+                tap_ok(0, "pids config loads");
+                return;
+        }
+        tap_ok(!fires(c, "BW102"), "pid_max unknown: 100000 is below any kernel's limit");
+        c->linux->host_pid_max = 32768;
+        tap_ok(fires(c, "BW102"), "a limit above this host's pid_max 32768 is none");
+        c->linux->host_pid_max = 100000;
+        tap_ok(fires(c, "BW102"), "a limit equal to pid_max is none");
+        c->linux->host_pid_max = 4194304;
+        tap_ok(!fires(c, "BW102"), "a limit below pid_max counts");
+        c->linux->host_pid_max = 0;
+        c->linux->resources.pids.limit.v = 4194304;
+        tap_ok(fires(c, "BW102"), "pid_max unknown: 2^22 is none on any kernel");
+        oci_config_free(c);
+}
+
 int main(void)
 {
         struct oci_config *c = config_with(NULL);
@@ -303,6 +326,7 @@ int main(void)
         capability_rules();
         pseudofs_mounts();
         joined_userns();
+        pids_above_pid_max();
         privileged();
         sysctl_rule();
         host_ns_by_path();
