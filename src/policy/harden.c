@@ -121,7 +121,7 @@ static int deny_all_devices(struct oci_config *c)
         int r = oci_device_rule_push(&l->resources, false, 'a', -1, -1, "rwm");
         if (r < 0)
                 return r;
-        return bw_device_allows_append(l, true);
+        return bw_device_allows_append(l, "rwm");
 }
 
 static int ro_sysfs(struct oci_config *c)

@@ -42,22 +42,22 @@ static bool rule_is(const struct oci_device_rule *d, bool allow, char type, int6
                (minor < 0 || d->minor.v == minor) && d->access && strcmp(d->access, access) == 0;
 }
 
-/* rules[from..] are the default allows, then (listed) one allow per
- * linux.devices entry. */
-static bool allows_at(const struct oci_linux *l, size_t from, bool listed)
+/* rules[from..] are the default allows, then one allow with access
+ * `listed` per linux.devices entry. */
+static bool allows_at(const struct oci_linux *l, size_t from, const char *listed)
 {
         const struct oci_resources *res = &l->resources;
         size_t nd = n_defaults();
-        if (res->n_devices != from + nd + (listed ? l->n_devices : 0))
+        if (res->n_devices != from + nd + l->n_devices)
                 return false;
         for (size_t i = 0; i < nd; i++) {
                 const struct bw_device_allow *a = &bw_default_device_allows[i];
                 if (!rule_is(&res->devices[from + i], true, a->type, a->major, a->minor, a->access))
                         return false;
         }
-        for (size_t i = 0; listed && i < l->n_devices; i++) {
+        for (size_t i = 0; i < l->n_devices; i++) {
                 const struct oci_device *d = &l->devices[i];
-                if (!rule_is(&res->devices[from + nd + i], true, d->type == 'b' ? 'b' : 'c', d->major, d->minor, "rwm"))
+                if (!rule_is(&res->devices[from + nd + i], true, d->type == 'b' ? 'b' : 'c', d->major, d->minor, listed))
                         return false;
         }
         return true;
@@ -89,8 +89,8 @@ static void test_allows_append(void)
                 tap_ok(0, "config with linux.devices loads");
                 return;
         }
-        tap_ok(bw_device_allows_append(c->linux, true) == 0, "allows appended");
-        tap_ok(allows_at(c->linux, 0, true), "the default allows, then one rwm allow per linux.devices entry in order");
+        tap_ok(bw_device_allows_append(c->linux, "rwm") == 0, "allows appended");
+        tap_ok(allows_at(c->linux, 0, "rwm"), "the default allows, then one rwm allow per linux.devices entry in order");
         tap_ok(c->linux->resources.devices[n_defaults() + 2].type == 'c', "an unbuffered char device (u) is allowed as c");
         oci_config_free(c);
 }
@@ -113,8 +113,8 @@ static void test_create_defaults(void)
                  "   {\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 3, \"access\": \"r\"}]}}}");
         tap_ok(c && bw_cgroup_default_devices(c) == 0, "create: a restricting config gets the allows");
         tap_ok(c && rule_is(&c->linux->resources.devices[0], false, 'a', -1, -1, "rwm") &&
-               rule_is(&c->linux->resources.devices[1], true, 'c', 1, 3, "r") && allows_at(c->linux, 2, false),
-               "create: the config's own rules first, then the default allows and none for linux.devices");
+               rule_is(&c->linux->resources.devices[1], true, 'c', 1, 3, "r") && allows_at(c->linux, 2, "m"),
+               "create: the config's own rules first, then the default allows, and for linux.devices mknod only");
         oci_config_free(c);
 }
 
@@ -138,7 +138,7 @@ static void test_harden_closes(void)
                 listed |= strncmp(*s, "BW082 ", 6) == 0;
         tap_ok(n >= 0 && listed, "harden: BW082 is fixed");
         tap_ok(c->linux->resources.n_devices > 1 &&
-               rule_is(&c->linux->resources.devices[1], false, 'a', -1, -1, "rwm") && allows_at(c->linux, 2, true),
+               rule_is(&c->linux->resources.devices[1], false, 'a', -1, -1, "rwm") && allows_at(c->linux, 2, "rwm"),
                "harden: after the open rule, deny all, the default allows, then linux.devices'");
         bw_harden_result_free(&res);
         bw_error_free(err);
