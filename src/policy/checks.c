@@ -212,9 +212,8 @@ static void device_set(const struct oci_config *c, struct cg_dev_set *s)
                 *s = (struct cg_dev_set){ .default_allow = true };
 }
 
-/* The kernel's verdict for read or write of one device under a reduced
- * set: an exception matches when its type is the device's (or 'a') and
- * each number is the device's or any. */
+/* Whether a deny-all set lets one device be read or written: some
+ * exception has its type (or 'a') and each number the device's or any. */
 static bool set_allows_rw(const struct cg_dev_set *s, char type, int64_t major, int64_t minor)
 {
         bool matched = false;
@@ -223,14 +222,16 @@ static bool set_allows_rw(const struct cg_dev_set *s, char type, int64_t major, 
                 matched = (e->type == 'a' || e->type == type) && (e->major < 0 || e->major == major) &&
                           (e->minor < 0 || e->minor == minor) && (e->access & (CG_DEV_R | CG_DEV_W));
         }
-        return s->default_allow ? true : matched;
+        return matched;
 }
 
-/* Probes for BW001's "open to host devices": a disk (sda, 8:0) and
- * /dev/mem (1:1). In allow-all mode the exceptions only deny; a device
- * is then open unless an exception covers exactly its read and write. */
+/* BW001's "open to host devices": rules that open them on purpose (allow
+ * all, a disk such as sda 8:0, /dev/mem 1:1). A config with no rules at
+ * all is BW082's alone: harden can close that without refusing. */
 static const char *devices_open_to_all(const struct oci_config *c)
 {
+        if (!c->linux || !c->linux->resources.n_devices)
+                return NULL;
         _cleanup_(cg_dev_set_clear) struct cg_dev_set s = { 0 };
         device_set(c, &s);
         if (s.default_allow)
