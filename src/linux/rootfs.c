@@ -9,6 +9,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "linux/pseudofs_cover.h"
 #include "util/cleanup.h"
 
 int bw_rootfs_prepare(const char *rootfs, unsigned long propagation, struct bw_error **err)
@@ -78,6 +79,9 @@ static int do_pivot(const char *rootfs, struct bw_error **err)
 
 static int do_chroot(const char *rootfs, struct bw_error **err)
 {
+        int r = bw_pseudofs_cover_outside(rootfs, err);
+        if (r < 0)
+                return r;
         if (chdir(rootfs) < 0)
                 return bw_error_set(err, -errno, "entering the rootfs %s", rootfs);
         if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)

@@ -102,8 +102,11 @@ static void free_linux(struct oci_linux *l)
 {
         if (!l)
                 return;
-        for (size_t i = 0; i < l->n_namespaces; i++)
+        for (size_t i = 0; i < l->n_namespaces; i++) {
                 free(l->namespaces[i].path);
+                free(l->namespaces[i].joined_uid.v);
+                free(l->namespaces[i].joined_gid.v);
+        }
         free(l->namespaces);
         free(l->uid_mappings.v);
         free(l->gid_mappings.v);

@@ -116,6 +116,12 @@ struct oci_namespace {
          * a bind of the host's netns): a fact about this machine the
          * runtime finds before the policy runs; never read from JSON. */
         bool host;
+        /* A user namespace joined by path: its real uid and gid maps, in
+         * host ids, read from the namespace itself by the runtime before
+         * the policy runs (joined_read false: they could not be read).
+         * Never read from JSON; the policy judges these, not uidMappings. */
+        bool joined_read;
+        struct oci_idmap_list joined_uid, joined_gid;
 };
 
 struct oci_device {
@@ -231,6 +237,9 @@ struct oci_linux {
         struct oci_personality *personality;  /* NULL: absent */
         struct oci_time_offset time_monotonic, time_boottime;
         struct oci_intel_rdt *intel_rdt;      /* NULL: absent */
+        /* /proc/sys/kernel/pid_max of this host, 0 when unknown: a fact the
+         * runtime reads before the policy runs; never read from JSON. */
+        int64_t host_pid_max;
 };
 
 struct oci_config {

@@ -11,7 +11,9 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "linux/cgroup_internal.h"
 #include "linux/mount_options.h"
+#include "oci/default.h"
 #include "policy/checks.h"
 #include "policy/rules.h"
 #include "util/cleanup.h"
@@ -74,11 +76,21 @@ bool bw_path_under(const char *path, const char *prefix)
  * namespace, the mapped id with one, and -1 when the namespace has no
  * mappings (bulwark then allocates an unprivileged range) or the id is not
  * mapped. */
+const struct oci_idmap_list *bw_user_map(const struct oci_config *c, bool gid)
+{
+        const struct oci_namespace *ns = oci_config_namespace(c, OCI_NS_USER);
+        if (!ns)
+                return NULL;
+        if (ns->path)
+                return gid ? &ns->joined_gid : &ns->joined_uid;
+        return gid ? &c->linux->gid_mappings : &c->linux->uid_mappings;
+}
+
 int64_t bw_host_uid(const struct oci_config *c, uint32_t uid)
 {
         if (!bw_has_ns(c, OCI_NS_USER))
                 return uid;
-        const struct oci_idmap_list *l = &c->linux->uid_mappings;
+        const struct oci_idmap_list *l = bw_user_map(c, false);
         for (size_t i = 0; i < l->n; i++)
                 if (uid >= l->v[i].container_id && uid - l->v[i].container_id < l->v[i].size)
                         return (int64_t)l->v[i].host_id + (uid - l->v[i].container_id);
@@ -192,37 +204,45 @@ static bool masks_removed(const struct oci_config *c)
         return !c->linux || bw_strv_len(c->linux->masked_paths) == 0;
 }
 
-/* The device cgroup verdict for access (one of "rwm") to a device: the last
- * matching rule wins; with no rules bulwark denies everything but its
- * default devices. */
-static bool device_allowed(const struct oci_config *c, char type, int64_t major, int64_t minor, char access)
+/* What the device cgroup will hold: the rule list reduced the way the v1
+ * controller (and bulwark's v2 program, built from the same reduction)
+ * keeps it. No rules at all leave the cgroup as it was made: the kernel
+ * lets every device through. Rules that do not parse (create refuses
+ * them later) are judged as the worst case. */
+static void device_set(const struct oci_config *c, struct cg_dev_set *s)
 {
-        if (!c->linux)
-                return false;
-        const struct oci_resources *res = &c->linux->resources;
-        bool allowed = false;
-        for (size_t i = 0; i < res->n_devices; i++) {
-                const struct oci_device_rule *d = &res->devices[i];
-                char t = d->type ? d->type : 'a';
-                if (t != 'a' && t != type)
-                        continue;
-                if (d->major.set && d->major.v != major)
-                        continue;
-                if (d->minor.set && d->minor.v != minor)
-                        continue;
-                if (d->access && !strchr(d->access, access))
-                        continue;
-                allowed = d->allow;
-        }
-        return allowed;
+        const struct oci_resources *res = c->linux ? &c->linux->resources : NULL;
+        if (!res || !res->n_devices || cg_dev_set_from_rules(res->devices, res->n_devices, s, NULL) < 0)
+                *s = (struct cg_dev_set){ .default_allow = true };
 }
 
-/* Probes: a disk (sda, 8:0) and /dev/mem (1:1). */
+/* Whether a deny-all set lets one device be read or written: some
+ * exception has its type (or 'a') and each number the device's or any. */
+static bool set_allows_rw(const struct cg_dev_set *s, char type, int64_t major, int64_t minor)
+{
+        bool matched = false;
+        for (size_t i = 0; i < s->n && !matched; i++) {
+                const struct cg_dev_exc *e = &s->v[i];
+                matched = (e->type == 'a' || e->type == type) && (e->major < 0 || e->major == major) &&
+                          (e->minor < 0 || e->minor == minor) && (e->access & (CG_DEV_R | CG_DEV_W));
+        }
+        return matched;
+}
+
+/* BW001's "open to host devices": rules that open them on purpose (allow
+ * all, a disk such as sda 8:0, /dev/mem 1:1). A config with no rules at
+ * all is BW082's alone: harden can close that without refusing. */
 static const char *devices_open_to_all(const struct oci_config *c)
 {
-        if (device_allowed(c, 'b', 8, 0, 'r') || device_allowed(c, 'b', 8, 0, 'w'))
+        if (!c->linux || !c->linux->resources.n_devices)
+                return NULL;
+        _cleanup_(cg_dev_set_clear) struct cg_dev_set s = { 0 };
+        device_set(c, &s);
+        if (s.default_allow)
+                return "every device (the device cgroup allows all)";
+        if (set_allows_rw(&s, 'b', 8, 0))
                 return "block devices (e.g. /dev/sda, 8:0)";
-        if (device_allowed(c, 'c', 1, 1, 'r') || device_allowed(c, 'c', 1, 1, 'w'))
+        if (set_allows_rw(&s, 'c', 1, 1))
                 return "/dev/mem (1:1) and other character devices";
         return NULL;
 }
@@ -251,29 +271,59 @@ int bw_check_no_userns(const struct bw_rule *r, const struct oci_config *c, stru
         return bw_findings_add_at(out, r, "/linux/namespaces", "UsernsMode", "no user namespace in linux.namespaces");
 }
 
-static int host_root_in(const struct bw_rule *r, const struct oci_idmap_list *l, const char *what,
-                        struct bw_findings *out)
+/* joined: the path of a joined user namespace, whose maps these are;
+ * the finding then points at that path (the config has no such mapping). */
+static int host_root_in(const struct bw_rule *r, const struct oci_config *c, const struct oci_idmap_list *l,
+                        const char *what, const struct oci_namespace *joined, struct bw_findings *out)
 {
-        for (size_t i = 0; i < l->n; i++)
-                if (l->v[i].host_id == 0 && l->v[i].size > 0) {
-                        char ptr[64];
+        for (size_t i = 0; i < l->n; i++) {
+                if (l->v[i].host_id != 0 || l->v[i].size == 0)
+                        continue;
+                char ptr[64];
+                int ret;
+                if (joined) {
+                        snprintf(ptr, sizeof(ptr), "/linux/namespaces/%zu/path", (size_t)(joined - c->linux->namespaces));
+                        ret = bw_findings_add_at(out, r, ptr, joined->path,
+                                                 "the joined user namespace %s maps container %" PRIu32
+                                                 " to host 0 in its %s (size %" PRIu32 ")",
+                                                 joined->path, l->v[i].container_id,
+                                                 what[0] == 'u' ? "uid_map" : "gid_map", l->v[i].size);
+                } else {
                         snprintf(ptr, sizeof(ptr), "/linux/%s/%zu", what, i);
-                        int ret = bw_findings_add_at(out, r, ptr, NULL, "%s maps container %" PRIu32 " to host 0 (size %" PRIu32 ")",
-                                                  what, l->v[i].container_id, l->v[i].size);
-                        if (ret < 0)
-                                return ret;
+                        ret = bw_findings_add_at(out, r, ptr, NULL, "%s maps container %" PRIu32 " to host 0 (size %" PRIu32 ")",
+                                                 what, l->v[i].container_id, l->v[i].size);
                 }
+                if (ret < 0)
+                        return ret;
+        }
         return 0;
 }
 
+/* A user namespace joined by path is judged by its real maps (ns->joined_*,
+ * read by the runtime); the config's uidMappings do not apply to it. */
 int bw_check_host_root_mapped(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
-        if (!bw_has_ns(c, OCI_NS_USER))
+        const struct oci_namespace *ns = oci_config_namespace(c, OCI_NS_USER);
+        if (!ns)
                 return 0;
-        int ret = host_root_in(r, &c->linux->uid_mappings, "uidMappings", out);
+        const struct oci_namespace *joined = ns->path ? ns : NULL;
+        int ret = host_root_in(r, c, bw_user_map(c, false), "uidMappings", joined, out);
         if (ret < 0)
                 return ret;
-        return host_root_in(r, &c->linux->gid_mappings, "gidMappings", out);
+        return host_root_in(r, c, bw_user_map(c, true), "gidMappings", joined, out);
+}
+
+int bw_check_joined_userns_unread(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
+{
+        const struct oci_namespace *ns = oci_config_namespace(c, OCI_NS_USER);
+        if (!ns || !ns->path || ns->joined_read)
+                return 0;
+        char ptr[64];
+        snprintf(ptr, sizeof(ptr), "/linux/namespaces/%zu/path", (size_t)(ns - c->linux->namespaces));
+        return bw_findings_add_at(out, r, ptr, ns->path,
+                                  "the user namespace %s could not be opened and read (its uid_map and gid_map "
+                                  "decide what the container's ids are on the host)",
+                                  ns->path);
 }
 
 int bw_check_host_root_process(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
@@ -282,7 +332,9 @@ int bw_check_host_root_process(const struct bw_rule *r, const struct oci_config 
                 return 0;
         return bw_findings_add_at(out, r, "/process/user/uid", "\"User\"", "process.user.uid %" PRIu32 " is uid 0 on the host%s",
                                c->process->user.uid,
-                               bw_has_ns(c, OCI_NS_USER) ? " (mapped by uidMappings)" : " (no user namespace)");
+                               !bw_has_ns(c, OCI_NS_USER)                       ? " (no user namespace)"
+                               : oci_config_namespace(c, OCI_NS_USER)->path ? " (mapped by the joined user namespace's uid_map)"
+                                                                              : " (mapped by uidMappings)");
 }
 
 /* --- seccomp ------------------------------------------------------------ */
@@ -780,12 +832,52 @@ int bw_check_char_devices(const struct bw_rule *r, const struct oci_config *c, s
         return device_check(r, c, false, out);
 }
 
+/* An exception that grants nothing beyond the default devices (the same
+ * list create allows: oci/default.c) and the nodes the config itself
+ * creates in linux.devices (those are BW080/BW081's to judge). A wildcard
+ * is a subset only where the default list has the same wildcard (the
+ * devpts slaves, c 136:*). */
+static bool exception_is_expected(const struct oci_config *c, const struct cg_dev_exc *e)
+{
+        if (e->type == 'a')
+                return false;
+        for (const struct bw_device_allow *d = bw_default_device_allows; d->type; d++)
+                if (d->type == e->type && d->major == e->major && (d->minor < 0 || d->minor == e->minor))
+                        return true;
+        for (size_t i = 0; c->linux && i < c->linux->n_devices; i++) {
+                const struct oci_device *d = &c->linux->devices[i];
+                char t = d->type == 'b' ? 'b' : 'c';
+                if (d->type != 'p' && t == e->type && d->major == e->major && d->minor == e->minor)
+                        return true;
+        }
+        return false;
+}
+
 int bw_check_device_cgroup(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
-        const char *what = devices_open_to_all(c);
-        if (!what)
-                return 0;
-        return bw_findings_add_at(out, r, "/linux/resources/devices", "Privileged|DeviceCgroupRules", "linux.resources.devices allows %s", what);
+        _cleanup_(cg_dev_set_clear) struct cg_dev_set s = { 0 };
+        device_set(c, &s);
+        const char *ptr = "/linux/resources/devices";
+        if (s.default_allow)
+                return bw_findings_add_at(out, r, ptr, "Privileged|DeviceCgroupRules",
+                                          "linux.resources.devices %s: every host device a node in the image or a "
+                                          "mknod names can be opened",
+                                          c->linux && c->linux->resources.n_devices ? "ends in allow-all mode"
+                                                                                    : "is empty");
+        for (size_t i = 0; i < s.n; i++) {
+                const struct cg_dev_exc *e = &s.v[i];
+                if (!(e->access & (CG_DEV_R | CG_DEV_W)) || exception_is_expected(c, e))
+                        continue;
+                char rule[64];
+                cg_dev_exc_format(e, rule, sizeof(rule));
+                int ret = bw_findings_add_at(out, r, ptr, "DeviceCgroupRules",
+                                             "linux.resources.devices allows %s, beyond the default devices and "
+                                             "linux.devices",
+                                             rule);
+                if (ret < 0)
+                        return ret;
+        }
+        return 0;
 }
 
 /* --- /proc and /sys ----------------------------------------------------- */
@@ -853,6 +945,67 @@ int bw_check_sysfs_rw(const struct bw_rule *r, const struct oci_config *c, struc
                 snprintf(ptr, sizeof(ptr), "/mounts/%zu", i);
                 int ret = bw_findings_add_at(out, r, ptr, NULL, "sysfs at %s without \"ro\"",
                                           m->destination ? m->destination : "?");
+                if (ret < 0)
+                        return ret;
+        }
+        return 0;
+}
+
+/* A mount destination as the kernel will walk it inside the rootfs,
+ * reduced lexically: "//proc/./" and "/x/../proc" are /proc. ".." at the
+ * root stays at the root (RESOLVE_IN_ROOT does the same). */
+static void normalize_dest(const char *in, char *out, size_t len)
+{
+        size_t n = 0;
+        out[0] = '\0';
+        for (const char *p = in; p && *p;) {
+                while (*p == '/')
+                        p++;
+                const char *e = p;
+                while (*e && *e != '/')
+                        e++;
+                size_t cl = (size_t)(e - p);
+                if (cl == 0 || (cl == 1 && p[0] == '.')) {
+                        /* nothing */
+                } else if (cl == 2 && p[0] == '.' && p[1] == '.') {
+                        while (n > 0 && out[n - 1] != '/')
+                                n--;
+                        if (n > 0)
+                                n--;
+                } else if (n + cl + 2 < len) {
+                        out[n++] = '/';
+                        memcpy(out + n, p, cl);
+                        n += cl;
+                }
+                out[n] = '\0';
+                p = e;
+        }
+        if (n == 0)
+                snprintf(out, len, "/");
+}
+
+/* maskedPaths and readonlyPaths name paths under /proc and /sys: only a
+ * proc mount at /proc and a sysfs at /sys get them. Any other proc or
+ * sysfs mount (a second one at /host-proc, one over /proc/sys) is a whole
+ * unmasked view: /proc/sys/kernel/core_pattern, sysrq-trigger, kcore. */
+int bw_check_unmasked_pseudofs(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
+{
+        for (size_t i = 0; i < c->n_mounts; i++) {
+                const struct oci_mount *m = &c->mounts[i];
+                if (!m->type || bw_mount_is_bind(m))
+                        continue;
+                const char *home = strcmp(m->type, "proc") == 0 ? "/proc" : strcmp(m->type, "sysfs") == 0 ? "/sys" : NULL;
+                if (!home)
+                        continue;
+                char dest[4096];
+                normalize_dest(m->destination, dest, sizeof(dest));
+                if (strcmp(dest, home) == 0)
+                        continue;
+                char ptr[64];
+                snprintf(ptr, sizeof(ptr), "/mounts/%zu/destination", i);
+                int ret = bw_findings_add_at(out, r, ptr, m->destination,
+                                             "%s mounted at %s: maskedPaths and readonlyPaths apply under %s only",
+                                             m->type, m->destination ? m->destination : "?", home);
                 if (ret < 0)
                         return ret;
         }
@@ -930,11 +1083,63 @@ int bw_check_rootfs_rw(const struct bw_rule *r, const struct oci_config *c, stru
         return bw_findings_add_at(out, r, "/root/readonly", "ReadonlyRootfs", "root.readonly is false");
 }
 
+/* The kernel never hands out more than pid_max pids (PID_MAX_LIMIT, 2^22,
+ * on any host when this one's is unknown): a limit at or above it is no
+ * limit. */
+#define BW_PID_MAX_LIMIT 4194304
+
 int bw_check_pids_limit(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
-        if (c->linux && c->linux->resources.pids.limit.set && c->linux->resources.pids.limit.v > 0)
+        const char *ptr = "/linux/resources/pids/limit";
+        if (!c->linux || !c->linux->resources.pids.limit.set || c->linux->resources.pids.limit.v <= 0)
+                return bw_findings_add_at(out, r, ptr, "PidsLimit", "no linux.resources.pids.limit");
+        int64_t limit = c->linux->resources.pids.limit.v;
+        int64_t max = c->linux->host_pid_max > 0 ? c->linux->host_pid_max : BW_PID_MAX_LIMIT;
+        if (limit < max)
                 return 0;
-        return bw_findings_add_at(out, r, "/linux/resources/pids/limit", "PidsLimit", "no linux.resources.pids.limit");
+        return bw_findings_add_at(out, r, ptr, "PidsLimit",
+                                  "linux.resources.pids.limit %" PRId64 " is not below the kernel's pid_max %" PRId64
+                                  "%s: it limits nothing",
+                                  limit, max, c->linux->host_pid_max > 0 ? "" : " (the largest any kernel allows)");
+}
+
+/* The bound a tmpfs's size=/nr_blocks= sets: the last one given wins, as
+ * the kernel parses them in order; 0 and a percentage of the host's memory
+ * (the kernel's own default is 50%) are no bound for a container. */
+static bool tmpfs_bounded(const struct oci_mount *m)
+{
+        bool bounded = false;
+        for (size_t i = 0; m->options && m->options[i]; i++) {
+                _cleanup_free_ char *copy = strdup(m->options[i]);
+                if (!copy)
+                        return false;
+                for (char *save = NULL, *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+                        const char *v = strncmp(o, "size=", 5) == 0 ? o + 5 : strncmp(o, "nr_blocks=", 10) == 0 ? o + 10 : NULL;
+                        if (!v)
+                                continue;
+                        char *end = NULL;
+                        unsigned long long n = strtoull(v, &end, 0);
+                        bounded = end != v && n > 0 && !strchr(v, '%');
+                }
+        }
+        return bounded;
+}
+
+int bw_check_tmpfs_size(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
+{
+        for (size_t i = 0; i < c->n_mounts; i++) {
+                const struct oci_mount *m = &c->mounts[i];
+                if (!m->type || strcmp(m->type, "tmpfs") != 0 || bw_mount_is_bind(m) || tmpfs_bounded(m))
+                        continue;
+                char ptr[64];
+                snprintf(ptr, sizeof(ptr), "/mounts/%zu/options", i);
+                int ret = bw_findings_add_at(out, r, ptr, NULL,
+                                             "tmpfs at %s has no size= bound: it can fill half the host's memory",
+                                             m->destination ? m->destination : "?");
+                if (ret < 0)
+                        return ret;
+        }
+        return 0;
 }
 
 int bw_check_memory_limit(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)

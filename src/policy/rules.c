@@ -189,6 +189,15 @@ const struct bw_rule bw_rules[] = {
           CIS "4.1; Pod Security Standards restricted: Running as Non-root; CVE-2019-5736",
           bw_check_host_root_process, -1 },
 
+        { "BW044", "joined-userns-unread", BW_SEV_HIGH, "Joined user namespace could not be examined",
+          "A user namespace joined by path decides what the container's ids are on the host by its own "
+          "uid_map and gid_map, not by the config's mappings. One that cannot be opened and read cannot be "
+          "told apart from one that maps host root.",
+          "config.json: give linux.namespaces a user namespace path that exists on this host and that the "
+          "runtime can enter (/proc/PID/ns/user of a live process, or a bind mount of one), or leave the path "
+          "out and let bulwark allocate an unprivileged id range.",
+          NULL, bw_check_joined_userns_unread, -1 },
+
         { "BW050", "seccomp-absent", BW_SEV_HIGH, "No seccomp filter",
           "Without seccomp every system call reaches the kernel, including the mount API, keyctl, bpf and "
           "userfaultfd that container escapes and kernel exploits rely on.",
@@ -320,6 +329,15 @@ const struct bw_rule bw_rules[] = {
           "or set it on the host.",
           "Pod Security Standards baseline: Sysctls", bw_check_sysctl, -1 },
 
+        { "BW095", "unmasked-proc-or-sys-mount", BW_SEV_HIGH, "proc or sysfs mounted outside /proc and /sys",
+          "Masked and read-only paths are applied under /proc and /sys only. Another proc or sysfs mount (a "
+          "second /proc at /host-proc, one over /proc/sys) is a whole unmasked view: kernel.core_pattern runs "
+          "a program as host root, /proc/sysrq-trigger reboots the host, /proc/kcore and /sys/firmware leak "
+          "kernel memory.",
+          "Remove the extra mount (docker run -v /proc:...; Kubernetes procMount: Unmasked); config.json: "
+          "mount proc only at /proc and sysfs only at /sys.",
+          "Pod Security Standards baseline: /proc Mount Type", bw_check_unmasked_pseudofs, -1 },
+
         { "BW100", "shared-propagation", BW_SEV_MEDIUM, "Shared mount propagation",
           "With shared propagation, mounts made in the container appear on the host (and the reverse): "
           "the container can plant mounts in the host's tree.",
@@ -344,6 +362,13 @@ const struct bw_rule bw_rules[] = {
           "docker run --memory 512m; Kubernetes resources.limits.memory; config.json "
           "linux.resources.memory.limit.",
           CIS "5.10", bw_check_memory_limit, -1 },
+
+        { "BW104", "tmpfs-without-size", BW_SEV_MEDIUM, "tmpfs mount without a size",
+          "A tmpfs without size= may grow to half of the host's memory (the kernel's default); without a "
+          "memory limit a container that fills it pushes the host into out-of-memory.",
+          "docker run --tmpfs /tmp:size=64m (--shm-size for /dev/shm); Kubernetes emptyDir.sizeLimit with "
+          "medium: Memory; config.json: add \"size=64m\" (or another bound) to the mount's options.",
+          NULL, bw_check_tmpfs_size, -1 },
 
         { "BW110", "hooks", BW_SEV_MEDIUM, "Hook runs a host binary",
           "OCI hooks run as host root in the host's namespaces: whoever controls the config chooses a host "

@@ -14,8 +14,48 @@
 #include "util/cleanup.h"
 #include "util/log.h"
 
+/* A user namespace joined by path is judged by what it is: its real maps,
+ * read from the namespace (linux/namespaces.c says how), go through the
+ * same rules as uidMappings. The path is opened again to join it; only
+ * host root can swap what a path names between the two, and host root
+ * needs no runtime to be host root. */
+void bw_policy_read_joined_userns(struct oci_config *c)
+{
+        for (size_t i = 0; c->linux && i < c->linux->n_namespaces; i++) {
+                struct oci_namespace *ns = &c->linux->namespaces[i];
+                if (ns->type != OCI_NS_USER || !ns->path || ns->joined_read)
+                        continue;
+                _cleanup_error_ struct bw_error *err = NULL;
+                _cleanup_close_ int fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+                if (fd < 0) {
+                        bw_debug("policy: cannot open the user namespace %s: %m", ns->path);
+                        continue;
+                }
+                if (bw_userns_maps(fd, &ns->joined_uid, &ns->joined_gid, &err) < 0) {
+                        bw_debug("policy: the user namespace %s: %s", ns->path, err ? err->msg : "?");
+                        continue;
+                }
+                ns->joined_read = true;
+                bw_debug("policy: the user namespace %s has %zu uid and %zu gid map lines", ns->path,
+                         ns->joined_uid.n, ns->joined_gid.n);
+        }
+}
+
+/* The kernel's pid_max: a pids limit at or above it limits nothing. */
+void bw_policy_read_limits(struct oci_config *c)
+{
+        if (!c->linux)
+                return;
+        _cleanup_fclose_ FILE *f = fopen("/proc/sys/kernel/pid_max", "re");
+        long long v = 0;
+        if (f && fscanf(f, "%lld", &v) == 1 && v > 0)
+                c->linux->host_pid_max = v;
+}
+
 void bw_policy_mark_host_namespaces(struct oci_config *c)
 {
+        bw_policy_read_joined_userns(c);
+        bw_policy_read_limits(c);
         for (size_t i = 0; c->linux && i < c->linux->n_namespaces; i++) {
                 struct oci_namespace *ns = &c->linux->namespaces[i];
                 ns->host = ns->path && ns->type != OCI_NS_USER && bw_ns_path_is_host(ns->type, ns->path) == 1;

@@ -31,6 +31,8 @@ static const struct rule_case cases[] = {
           " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]}}" },
         { "BW042", "{\"process\": {\"user\": {\"uid\": 0, \"gid\": 0}}, \"linux\": {\"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"mount\"}]}}",
           "{\"process\": {\"user\": {\"uid\": 0, \"gid\": 0}}}" },
+        { "BW044", NS_WITHOUT("{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"ipc\"}, {\"type\": \"uts\"}, {\"type\": \"mount\"},"
+                              " {\"type\": \"cgroup\"}, {\"type\": \"user\", \"path\": \"/proc/4242/ns/user\"}"), NULL },
         { "BW050", "{\"linux\": {\"seccomp\": null}}", NULL },
         { "BW051", "{\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"defaultErrnoRet\": null, \"syscalls\": null}}}",
           "{\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"defaultErrnoRet\": null, \"syscalls\": "
@@ -67,10 +69,16 @@ static const struct rule_case cases[] = {
         { "BW092", "{\"linux\": {\"readonlyPaths\": [\"/proc/bus\", \"/proc/fs\", \"/proc/irq\", \"/proc/sysrq-trigger\"]}}",
           "{\"mounts\": [{\"destination\": \"/proc/sys/net\", \"type\": \"proc\", \"source\": \"proc\", \"options\": [\"ro\"]}]}" },
         { "BW093", "{\"mounts\": [{\"destination\": \"/sys\", \"type\": \"sysfs\", \"source\": \"sysfs\", \"options\": [\"nosuid\"]}]}", NULL },
+        { "BW095", "{\"mounts\": [{\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"},"
+          " {\"destination\": \"/host-proc\", \"type\": \"proc\", \"source\": \"proc\"}]}",
+          "{\"mounts\": [{\"destination\": \"//proc/./\", \"type\": \"proc\", \"source\": \"proc\"},"
+          " {\"destination\": \"/x/../sys\", \"type\": \"sysfs\", \"source\": \"sysfs\", \"options\": [\"ro\"]}]}" },
         { "BW100", "{\"linux\": {\"rootfsPropagation\": \"rshared\"}}", "{\"linux\": {\"rootfsPropagation\": \"rslave\"}}" },
         { "BW101", "{\"root\": {\"readonly\": false}}", NULL },
         { "BW102", "{\"linux\": {\"resources\": {\"pids\": null}}}", NULL },
         { "BW103", "{\"linux\": {\"resources\": {\"memory\": null}}}", NULL },
+        { "BW104", "{\"mounts\": [{\"destination\": \"/tmp\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"size=1m\", \"mode=1777,size=0\"]}]}",
+          "{\"mounts\": [{\"destination\": \"/tmp\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"size=0\", \"nosuid\", \"size=64m\"]}]}" },
         { "BW110", "{\"hooks\": {\"prestart\": [{\"path\": \"/usr/local/bin/net-setup\"}]}}", NULL },
         { "BW111", "{\"annotations\": {\"run.oci.keep_original_groups\": \"1\"}}",
           "{\"annotations\": {\"org.opencontainers.image.title\": \"x\"}}" },
@@ -235,6 +243,78 @@ static void breakout_matches_allows(void)
         }
 }
 
+/* BW095: every spelling of a proc or sysfs mount the masks do not reach. */
+static void pseudofs_mounts(void)
+{
+        static const struct { const char *type, *dest; bool fires; } pcases[] = {
+                { "proc", "/proc/sys", true },      { "proc", "/proc/../host", true }, { "proc", "/hostproc/", true },
+                { "proc", "/../proc", false },      { "proc", "/proc//", false },      { "sysfs", "/sys/kernel", true },
+                { "sysfs", "/./sys", false },       { "sysfs", "/proc", true },        { "proc", "/sys", true },
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(pcases); i++) {
+                char patch[512];
+                snprintf(patch, sizeof(patch),
+                         "{\"mounts\": [{\"destination\": \"%s\", \"type\": \"%s\", \"source\": \"x\", \"options\": [\"ro\"]}]}",
+                         pcases[i].dest, pcases[i].type);
+                struct oci_config *c = config_with(patch);
+                tap_ok(c && fires(c, "BW095") == pcases[i].fires, "BW095 %s for %s at %s",
+                       pcases[i].fires ? "fires" : "does not fire", pcases[i].type, pcases[i].dest);
+                oci_config_free(c);
+        }
+}
+
+/* A user namespace joined by path: its real maps (filled in by the runtime
+ * before the policy runs) are judged, the config's mappings are not. */
+static void joined_userns(void)
+{
+        struct oci_config *c = config_with(
+                "{\"process\": {\"user\": {\"uid\": 0, \"gid\": 0}}, \"linux\": {"
+                " \"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"ipc\"}, {\"type\": \"uts\"},"
+                " {\"type\": \"mount\"}, {\"type\": \"cgroup\"}, {\"type\": \"user\", \"path\": \"/proc/4242/ns/user\"}]}}");
+        if (!c) {
+                tap_ok(0, "joined user namespace config loads");
+                return;
+        }
+        struct oci_namespace *ns = &c->linux->namespaces[6];
+        tap_ok(fires(c, "BW044") && !fires(c, "BW041") && !fires(c, "BW042"),
+               "unread: BW044 (and nothing known about its maps)");
+        static struct oci_idmap root = { 0, 0, 1 }, range = { 0, 200000, 65536 };
+        ns->joined_read = true;
+        ns->joined_uid = (struct oci_idmap_list){ &root, 1, true };
+        ns->joined_gid = (struct oci_idmap_list){ &range, 1, true };
+        tap_ok(!fires(c, "BW044") && fires(c, "BW041") && fires(c, "BW042"),
+               "a joined namespace mapping host root: BW041 and BW042 (process uid 0 is host 0)");
+        ns->joined_uid = (struct oci_idmap_list){ &range, 1, true };
+        ns->joined_gid = (struct oci_idmap_list){ &root, 1, true };
+        tap_ok(fires(c, "BW041") && !fires(c, "BW042"), "host gid 0 in the joined gid_map: BW041");
+        ns->joined_gid = (struct oci_idmap_list){ &range, 1, true };
+        tap_ok(!fires(c, "BW041") && !fires(c, "BW042") && !fires(c, "BW044"),
+               "a joined namespace with an unprivileged range passes");
+        ns->joined_uid = ns->joined_gid = (struct oci_idmap_list){ 0 };
+        oci_config_free(c);
+}
+
+/* BW102 against the host's pid_max (a fact the runtime fills in). */
+static void pids_above_pid_max(void)
+{
+        struct oci_config *c = config_with("{\"linux\": {\"resources\": {\"pids\": {\"limit\": 100000}}}}");
+        if (!c) {
+                tap_ok(0, "pids config loads");
+                return;
+        }
+        tap_ok(!fires(c, "BW102"), "pid_max unknown: 100000 is below any kernel's limit");
+        c->linux->host_pid_max = 32768;
+        tap_ok(fires(c, "BW102"), "a limit above this host's pid_max 32768 is none");
+        c->linux->host_pid_max = 100000;
+        tap_ok(fires(c, "BW102"), "a limit equal to pid_max is none");
+        c->linux->host_pid_max = 4194304;
+        tap_ok(!fires(c, "BW102"), "a limit below pid_max counts");
+        c->linux->host_pid_max = 0;
+        c->linux->resources.pids.limit.v = 4194304;
+        tap_ok(fires(c, "BW102"), "pid_max unknown: 2^22 is none on any kernel");
+        oci_config_free(c);
+}
+
 int main(void)
 {
         struct oci_config *c = config_with(NULL);
@@ -246,6 +326,9 @@ int main(void)
         oci_config_free(c);
 
         capability_rules();
+        pseudofs_mounts();
+        joined_userns();
+        pids_above_pid_max();
         privileged();
         sysctl_rule();
         host_ns_by_path();
