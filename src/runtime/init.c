@@ -19,6 +19,7 @@
 #include "linux/namespaces.h"
 #include "linux/ping_range.h"
 #include "linux/process.h"
+#include "linux/procfs_handle.h"
 #include "linux/rootfs.h"
 #include "linux/terminal.h"
 #include "runtime/container.h"
@@ -99,7 +100,7 @@ static int setup_rootfs(const struct bw_init_ctx *ctx, int *root_fd, struct bw_e
         return bw_devices_links(fd, err);
 }
 
-static int inside_settings(const struct bw_init_ctx *ctx, struct bw_error **err)
+static int inside_settings(const struct bw_init_ctx *ctx, int proc_fd, struct bw_error **err)
 {
         const struct oci_config *c = ctx->config;
         const struct oci_linux *l = c->linux;
@@ -113,11 +114,11 @@ static int inside_settings(const struct bw_init_ctx *ctx, struct bw_error **err)
         }
         /* sysctls before readonlyPaths, which makes /proc/sys read-only. */
         for (size_t i = 0; l && i < l->sysctl.n; i++) {
-                r = bw_process_set_sysctl(l->sysctl.v[i].key, l->sysctl.v[i].value, err);
+                r = bw_process_set_sysctl(proc_fd, l->sysctl.v[i].key, l->sysctl.v[i].value, err);
                 if (r < 0)
                         return r;
         }
-        if ((r = bw_ping_range_setup(c, err)) < 0)
+        if ((r = bw_ping_range_setup(proc_fd, c, err)) < 0)
                 return r;
         for (size_t i = 0; l && l->masked_paths && l->masked_paths[i]; i++) {
                 r = bw_mask_path(l->masked_paths[i], err);
@@ -266,7 +267,11 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
         }
         if (bw_rootfs_enter(ctx->rootfs, ctx->no_pivot, &err) < 0)
                 fail(ctx, err, false);
-        if (inside_settings(ctx, &err) < 0)
+        /* Our own procfs, mounted in the container's namespaces before the
+         * masks cover /proc (the kernel refuses a new one after): every
+         * write to /proc from here on goes through it. */
+        _cleanup_close_ int proc_fd = bw_procfs_open(&err);
+        if (proc_fd < 0 || inside_settings(ctx, proc_fd, &err) < 0)
                 fail(ctx, err, false);
         if (!ctx->no_new_keyring) {
                 char name[64];
