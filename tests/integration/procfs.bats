@@ -70,3 +70,72 @@ bind_over() {
   [ "$status" -eq 0 ]
   [ "$output" = 123 ]
 }
+
+# An image without a /dev mount of the config's: its own /dev is used, and
+# it holds links that climb out of the rootfs to a host path.
+hostile_dev() {
+  config_edit '.mounts = [.mounts[] | select(.destination != "/dev")]'
+  HOSTDIR=$(mktemp -d /tmp/bulwark-procfs-victim-dir.XXXXXX)
+  local up=../../../../../../../..
+  ln -s "$up$VICTIM" "$BUNDLE/rootfs/dev/null"
+  ln -s "$up$VICTIM" "$BUNDLE/rootfs/dev/zero"
+  ln -s "$up$HOSTDIR" "$BUNDLE/rootfs/dev/pts"
+  ln -s "$up$HOSTDIR" "$BUNDLE/rootfs/dev/shm"
+}
+
+host_untouched() {
+  [ "$(cat "$VICTIM")" = untouched ]
+  [ -z "$(ls -A "$HOSTDIR")" ]
+  ! mountpoint -q "$VICTIM"
+  ! mountpoint -q "$HOSTDIR"
+}
+
+@test "default devices replace an image's /dev links to host paths (mknod)" {
+  hostile_dev
+  run run_in sh -c 'ls -l /dev/null /dev/zero | cut -c1; echo x >/dev/null; head -c 3 /dev/zero | od -An -tx1'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = c ]
+  [ "${lines[1]}" = c ]
+  [ "$(echo ${lines[2]})" = "00 00 00" ]
+  host_untouched
+}
+
+@test "default devices replace an image's /dev links to host paths (bind from the host, user namespace)" {
+  hostile_dev
+  config_edit '.linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
+    | .mounts = [.mounts[] | select(.type != "sysfs" and .type != "cgroup")]'
+  chmod 755 "$BUNDLE"
+  chown -hR 100000:100000 "$BUNDLE/rootfs" # container root owns its /dev
+  run run_in sh -c 'ls -l /dev/null | cut -c1; echo x >/dev/null && echo written; cat /dev/null | wc -c'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = c ]
+  [ "${lines[1]}" = written ]
+  [ "${lines[2]}" = 0 ]
+  host_untouched
+}
+
+@test "/dev/pts and /dev/shm links in the image never reach the host path" {
+  hostile_dev
+  run run_in sh -c 'echo in-shm >/dev/shm/f; cat /dev/shm/f; grep -c " devpts " /proc/self/mountinfo'
+  host_untouched
+  # Either the mounts were made inside the rootfs, or the create refused.
+  if [ "$status" -eq 0 ]; then
+    [ "${lines[0]}" = in-shm ]
+    [ "${lines[1]}" = 1 ]
+  else
+    [[ $output == *symlink* ]]
+  fi
+}
+
+@test "an image whose /dev is a link is refused with a clear error" {
+  config_edit '.mounts = [.mounts[] | select((.destination | startswith("/dev")) | not)]'
+  rmdir "$BUNDLE/rootfs/dev"
+  HOSTDIR=$(mktemp -d /tmp/bulwark-procfs-victim-dir.XXXXXX)
+  ln -s "../../../../../../..$HOSTDIR" "$BUNDLE/rootfs/dev"
+  run fails_to_create devlink
+  [ "$status" -ne 0 ]
+  [[ $output == *"/dev in the image is not a plain directory (a symlink?)"* ]]
+  [ -z "$(ls -A "$HOSTDIR")" ]
+}
