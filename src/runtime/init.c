@@ -14,6 +14,7 @@
 
 #include "linux/caps.h"
 #include "linux/devices.h"
+#include "linux/lsm.h"
 #include "linux/masks.h"
 #include "linux/mounts.h"
 #include "linux/namespaces.h"
@@ -248,6 +249,10 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
                 bw_error_msg(&err, -EINVAL, "the config has no mount namespace; add {\"type\": \"mount\"} to linux.namespaces");
                 fail(ctx, err, false);
         }
+        /* Which LSMs the host runs, read while its /sys is still ours to see. */
+        struct bw_lsm_plan lsm;
+        if (bw_lsm_plan_for(c->process, &lsm, &err) < 0)
+                fail(ctx, err, false);
         int root_fd = -1;
         if (setup_rootfs(ctx, &root_fd, &err) < 0) {
                 bw_error_wrap(&err, "preparing the rootfs %s", ctx->rootfs);
@@ -309,6 +314,7 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
                 fail(ctx, err, true);
         }
         if (bw_seccomp_setup_state(ctx->seccomp, ctx->id, ctx->bundle, &c->annotations, host_pid, &err) < 0 ||
+            bw_lsm_apply_self(proc_fd, &lsm, &err) < 0 ||
             bw_process_final_steps(p, c->linux ? c->linux->personality : NULL, ctx->preserve_fds, ctx->seccomp,
                                    &err) < 0)
                 fail(ctx, err, true);

@@ -139,3 +139,33 @@ host_untouched() {
   [[ $output == *"/dev in the image is not a plain directory (a symlink?)"* ]]
   [ -z "$(ls -A "$HOSTDIR")" ]
 }
+
+host_has_lsm() {
+  [ -r /sys/kernel/security/lsm ] && tr , '\n' </sys/kernel/security/lsm | grep -qx "$1" && return 0
+  [ "$1" = apparmor ] && grep -q Y /sys/module/apparmor/parameters/enabled 2>/dev/null && return 0
+  [ "$1" = selinux ] && [ -e /sys/fs/selinux/enforce ] && return 0
+  return 1
+}
+
+@test "apparmorProfile on a host without AppArmor: skipped, with a --debug line, for run and exec (as runc)" {
+  ! host_has_lsm apparmor || skip "this host runs AppArmor"
+  config_edit '.process.apparmorProfile = "docker-default"'
+  run --separate-stderr bw --debug run --bundle "$BUNDLE" aa1
+  [ "$status" -eq 0 ]
+  [ "$output" = hello ]
+  [[ $stderr == *"process.apparmorProfile docker-default not applied: AppArmor is not enabled on this host"* ]]
+  create_bg aa2 sleep 30
+  bw start aa2
+  run --separate-stderr bw --debug exec aa2 echo in-exec
+  [ "$status" -eq 0 ]
+  [ "$output" = in-exec ]
+  [[ $stderr == *"process.apparmorProfile docker-default not applied"* ]]
+}
+
+@test "selinuxLabel on a host without SELinux is refused (as runc)" {
+  ! host_has_lsm selinux || skip "this host runs SELinux"
+  config_edit '.process.selinuxLabel = "system_u:system_r:container_t:s0:c1,c2"'
+  run fails_to_create se1
+  [ "$status" -ne 0 ]
+  [[ $output == *"process.selinuxLabel system_u:system_r:container_t:s0:c1,c2 is set, but SELinux is not enabled on this host"* ]]
+}
