@@ -122,6 +122,25 @@ int bw_lsm_apply_self(int proc_fd, const struct bw_lsm_plan *plan, struct bw_err
         return bw_lsm_apply(dir, plan, err);
 }
 
+int bw_lsm_mount_data(const struct bw_lsm *host, const char *type, const char *data, const char *mount_label,
+                      char **out)
+{
+        *out = NULL;
+        if (!host->selinux || !mount_label || !*mount_label || !type)
+                return 0;
+        if (strcmp(type, "tmpfs") != 0 && strcmp(type, "mqueue") != 0)
+                return 0;
+        if (data && (strncmp(data, "context=", 8) == 0 || strstr(data, ",context=")))
+                return 0; /* the config chose one */
+        int n = data && *data ? asprintf(out, "%s,context=\"%s\"", data, mount_label)
+                              : asprintf(out, "context=\"%s\"", mount_label);
+        if (n < 0) {
+                *out = NULL;
+                return -ENOMEM;
+        }
+        return 0;
+}
+
 int bw_lsm_plan_for(const struct oci_process *p, struct bw_lsm_plan *out, struct bw_error **err)
 {
         *out = (struct bw_lsm_plan){ 0 };

@@ -47,5 +47,12 @@ int bw_lsm_apply(int attr_dir, const struct bw_lsm_plan *plan, struct bw_error *
  * namespace) and apply the plan. Nothing to do: no procfs access at all. */
 int bw_lsm_apply_self(int proc_fd, const struct bw_lsm_plan *plan, struct bw_error **err);
 
+/* linux.mountLabel for a mount of type: with SELinux, tmpfs and mqueue
+ * mounts get context="LABEL" added to their data (unless the data sets a
+ * context already), so their files carry the container's label. *out is
+ * a new string, or NULL when nothing changes. Returns 0 or -ENOMEM. */
+int bw_lsm_mount_data(const struct bw_lsm *host, const char *type, const char *data, const char *mount_label,
+                      char **out);
+
 /* For a container's process: detect the host's LSMs and decide. */
 int bw_lsm_plan_for(const struct oci_process *p, struct bw_lsm_plan *out, struct bw_error **err);

@@ -156,6 +156,27 @@ static void test_apply(void)
         tap_ok(bw_lsm_apply_self(-1, &nothing, &err) == 0, "apply_self: an empty plan touches no procfs");
 }
 
+static void test_mount_data(void)
+{
+        struct bw_lsm none = { 0 }, se = { .selinux = true };
+        const char *label = "system_u:object_r:container_file_t:s0:c1,c2";
+        char *out = NULL;
+        tap_ok(bw_lsm_mount_data(&none, "tmpfs", "mode=755", label, &out) == 0 && !out,
+               "mount data: without SELinux nothing is added");
+        tap_ok(bw_lsm_mount_data(&se, "tmpfs", "mode=755,size=65536k", label, &out) == 0 && out &&
+                       strcmp(out, "mode=755,size=65536k,context=\"system_u:object_r:container_file_t:s0:c1,c2\"") == 0,
+               "mount data: tmpfs gets context=\"LABEL\"");
+        free(out);
+        tap_ok(bw_lsm_mount_data(&se, "mqueue", NULL, label, &out) == 0 && out &&
+                       strcmp(out, "context=\"system_u:object_r:container_file_t:s0:c1,c2\"") == 0,
+               "mount data: mqueue without data gets only the context");
+        free(out);
+        tap_ok(bw_lsm_mount_data(&se, "tmpfs", "context=\"x\",mode=755", label, &out) == 0 && !out,
+               "mount data: a context the config set is kept");
+        tap_ok(bw_lsm_mount_data(&se, "proc", NULL, label, &out) == 0 && !out, "mount data: proc is left alone");
+        tap_ok(bw_lsm_mount_data(&se, "tmpfs", NULL, "", &out) == 0 && !out, "mount data: no label, nothing added");
+}
+
 int main(void)
 {
         if (!mkdtemp(dir)) {
@@ -165,6 +186,7 @@ int main(void)
         test_parse();
         test_decide();
         test_apply();
+        test_mount_data();
         reset();
         rmdir(dir);
         return tap_done();
