@@ -275,8 +275,10 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
         /* Our own procfs, mounted in the container's namespaces before the
          * masks cover /proc (the kernel refuses a new one after): every
          * write to /proc from here on goes through it. */
-        _cleanup_close_ int proc_fd = bw_procfs_open(&err);
-        if (proc_fd < 0 || inside_settings(ctx, proc_fd, &err) < 0)
+        bool need_proc = (c->linux && c->linux->sysctl.n) || has_new_ns(c, OCI_NS_NETWORK) || lsm.apparmor_profile ||
+                         lsm.selinux_label;
+        _cleanup_close_ int proc_fd = need_proc ? bw_procfs_open(&err) : -1;
+        if ((need_proc && proc_fd < 0) || inside_settings(ctx, proc_fd, &err) < 0)
                 fail(ctx, err, false);
         if (!ctx->no_new_keyring) {
                 char name[64];
