@@ -21,6 +21,7 @@
 #include "linux/namespaces.h"
 #include "linux/proc.h"
 #include "linux/process.h"
+#include "linux/procfs_handle.h"
 #include "linux/terminal.h"
 #include "oci/load.h"
 #include "runtime/cgroups.h"
@@ -177,9 +178,11 @@ static int new_time_ns(const struct oci_config *c, struct bw_error **err)
         snprintf(text, sizeof(text), "monotonic %lld %u\nboottime %lld %u\n",
                  (long long)(mono->present ? mono->secs : 0), mono->present ? mono->nanosecs : 0,
                  (long long)(boot->present ? boot->secs : 0), boot->present ? boot->nanosecs : 0);
-        _cleanup_close_ int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
-        if (fd < 0 || write(fd, text, strlen(text)) < 0)
-                return bw_error_set(err, -errno, "writing the time namespace offsets (linux.timeOffsets)");
+        _cleanup_close_ int proc_fd = bw_procfs_open_host(err);
+        char path[32];
+        snprintf(path, sizeof(path), "%d/timens_offsets", (int)getpid());
+        if (proc_fd < 0 || bw_procfs_write(proc_fd, path, text, err) < 0)
+                return bw_error_wrap(err, "writing the time namespace offsets (linux.timeOffsets)");
         return 0;
 }
 

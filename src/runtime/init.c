@@ -14,11 +14,13 @@
 
 #include "linux/caps.h"
 #include "linux/devices.h"
+#include "linux/lsm.h"
 #include "linux/masks.h"
 #include "linux/mounts.h"
 #include "linux/namespaces.h"
 #include "linux/ping_range.h"
 #include "linux/process.h"
+#include "linux/procfs_handle.h"
 #include "linux/rootfs.h"
 #include "linux/terminal.h"
 #include "runtime/container.h"
@@ -99,7 +101,7 @@ static int setup_rootfs(const struct bw_init_ctx *ctx, int *root_fd, struct bw_e
         return bw_devices_links(fd, err);
 }
 
-static int inside_settings(const struct bw_init_ctx *ctx, struct bw_error **err)
+static int inside_settings(const struct bw_init_ctx *ctx, int proc_fd, struct bw_error **err)
 {
         const struct oci_config *c = ctx->config;
         const struct oci_linux *l = c->linux;
@@ -113,11 +115,11 @@ static int inside_settings(const struct bw_init_ctx *ctx, struct bw_error **err)
         }
         /* sysctls before readonlyPaths, which makes /proc/sys read-only. */
         for (size_t i = 0; l && i < l->sysctl.n; i++) {
-                r = bw_process_set_sysctl(l->sysctl.v[i].key, l->sysctl.v[i].value, err);
+                r = bw_process_set_sysctl(proc_fd, l->sysctl.v[i].key, l->sysctl.v[i].value, err);
                 if (r < 0)
                         return r;
         }
-        if ((r = bw_ping_range_setup(c, err)) < 0)
+        if ((r = bw_ping_range_setup(proc_fd, c, err)) < 0)
                 return r;
         for (size_t i = 0; l && l->masked_paths && l->masked_paths[i]; i++) {
                 r = bw_mask_path(l->masked_paths[i], err);
@@ -274,6 +276,10 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
                 bw_error_msg(&err, -EINVAL, "the config has no mount namespace; add {\"type\": \"mount\"} to linux.namespaces");
                 fail(ctx, err, false);
         }
+        /* Which LSMs the host runs, read while its /sys is still ours to see. */
+        struct bw_lsm_plan lsm;
+        if (bw_lsm_plan_for(c->process, &lsm, &err) < 0)
+                fail(ctx, err, false);
         int root_fd = -1;
         if (setup_rootfs(ctx, &root_fd, &err) < 0) {
                 bw_error_wrap(&err, "preparing the rootfs %s", ctx->rootfs);
@@ -293,7 +299,13 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
         }
         if (bw_rootfs_enter(ctx->rootfs, ctx->no_pivot, &err) < 0)
                 fail(ctx, err, false);
-        if (inside_settings(ctx, &err) < 0)
+        /* Our own procfs, mounted in the container's namespaces before the
+         * masks cover /proc (the kernel refuses a new one after): every
+         * write to /proc from here on goes through it. */
+        bool need_proc = (c->linux && c->linux->sysctl.n) || has_new_ns(c, OCI_NS_NETWORK) || lsm.apparmor_profile ||
+                         lsm.selinux_label;
+        _cleanup_close_ int proc_fd = need_proc ? bw_procfs_open(&err) : -1;
+        if ((need_proc && proc_fd < 0) || inside_settings(ctx, proc_fd, &err) < 0)
                 fail(ctx, err, false);
         if (!ctx->no_new_keyring) {
                 char name[64];
@@ -340,6 +352,7 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
                 fail(ctx, err, true);
         }
         if (bw_seccomp_setup_state(ctx->seccomp, ctx->id, ctx->bundle, &c->annotations, host_pid, &err) < 0 ||
+            bw_lsm_apply_self(proc_fd, &lsm, &err) < 0 ||
             bw_process_final_steps(p, c->linux ? c->linux->personality : NULL, ctx->preserve_fds, ctx->seccomp,
                                    &err) < 0)
                 fail(ctx, err, true);
