@@ -483,7 +483,7 @@ static bool is_volatile(const struct bw_overlay_layers *l)
 
 /* Empty a directory (depth first, never following symlinks or crossing
  * into mounts: everything in it was made by overlayfs). */
-static int clear_dir(int dfd, int depth)
+int bw_overlay_clear_dir(int dfd, int depth)
 {
         if (depth > 64)
                 return -ELOOP;
@@ -517,7 +517,7 @@ static int clear_dir(int dfd, int depth)
                                 r = -EXDEV; /* a mount in a work directory: not overlayfs's */
                                 break;
                         }
-                        if ((r = clear_dir(sub, depth + 1)) == 0 && unlinkat(dfd, e->d_name, AT_REMOVEDIR) < 0)
+                        if ((r = bw_overlay_clear_dir(sub, depth + 1)) == 0 && unlinkat(dfd, e->d_name, AT_REMOVEDIR) < 0)
                                 r = -errno;
                 }
         }
@@ -550,7 +550,7 @@ static int own_volatile_work(const char *work, uid_t uid, gid_t gid, int *out, c
         _cleanup_close_ int fd = openat(pfd, BW_OVERLAY_VOLATILE_WORK, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0)
                 return bw_error_set(err, -errno, "opening %s", *path);
-        int r = clear_dir(fd, 0);
+        int r = bw_overlay_clear_dir(fd, 0);
         if (r < 0)
                 return bw_error_set(err, r, "emptying %s (left by an earlier start of this container)", *path);
         if (fchown(fd, uid, gid) < 0)
@@ -605,7 +605,7 @@ int bw_overlay_idmapped(const struct bw_overlay_layers *l, int userns_fd, uid_t 
         if (l->upper && ((r = own_dir(l->upper, root_uid, root_gid, &upper, err)) < 0 ||
                          (r = is_volatile(l) ? own_volatile_work(l->work, root_uid, root_gid, &work, &work_path, err)
                                              : own_dir(l->work, root_uid, root_gid, &work, err)) < 0 ||
-                         (r = shift_upper(upper, l->upper, root_uid, root_gid, size, err)) < 0))
+                         (!l->own_upper && (r = shift_upper(upper, l->upper, root_uid, root_gid, size, err)) < 0)))
                 return r;
         _cleanup_close_ int fs = fsopen("overlay", FSOPEN_CLOEXEC);
         if (fs < 0)

@@ -18,6 +18,8 @@ struct bw_overlay_layers {
         char *upper;      /* NULL: a read-only overlay */
         char *work;
         char **options;   /* "metacopy=on" ...: kept for the rebuild */
+        bool own_upper;   /* the upper layer is bulwark's own (a directory rootfs's
+                           * writes): only overlayfs writes there, nothing to shift */
 };
 void bw_overlay_layers_free(struct bw_overlay_layers *l);
 
@@ -53,6 +55,10 @@ int bw_overlay_idmapped(const struct bw_overlay_layers *l, int userns_fd, uid_t 
 int bw_overlay_shift_entry(int dfd, const char *name, ino_t listed, uid_t uid, gid_t gid, unsigned size,
                            dev_t dev, int *dir_fd);
 int bw_overlay_shift_tree(int dfd, uid_t uid, gid_t gid, unsigned size, dev_t dev, int depth);
+
+/* Empty a directory as host root: depth first, never following a symlink
+ * nor entering another filesystem (-EXDEV). 0 or -errno. */
+int bw_overlay_clear_dir(int dfd, int depth);
 
 /* How layers are handed to overlayfs; the rebuild starts with
  * bw_overlay_route and falls back in this order. Tests set it to take the
