@@ -27,10 +27,12 @@ void bw_harden_result_free(struct bw_harden_result *res)
 static const struct { const char *id; const char *why; } refused[] = {
         { "BW001", "a privileged container cannot be made safe without changing what it is" },
         { "BW041", "the id mapping was chosen by the engine; changing it would re-own the container's files" },
+        { "BW043", "the mapping was chosen by the engine or the user; another one would re-own what the container sees" },
         { "BW060", "the workload asked for the host's pid namespace" },
         { "BW061", "the workload asked for the host's network" },
         { "BW062", "the workload asked for the host's IPC namespace" },
         { "BW065", "the workload runs in the host's mount namespace" },
+        { "BW066", "the workload asked for that mount namespace" },
         { "BW070", "removing the mount would break the workload, keeping it gives it the host" },
         { "BW071", "removing or re-mounting it would break the workload" },
         { "BW072", "removing the mount would break the workload" },
