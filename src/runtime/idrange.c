@@ -336,6 +336,34 @@ static void remove_writes(const struct bw_idrange_config *c, const struct bw_idr
                 bw_debug("removed %s, the writes of rootfs %s, which is gone", path, a->key.path ? a->key.path : "?");
 }
 
+/* Writes no record names (their record was freed by a bulwark that knew
+ * nothing of them, or lost in a crash): nothing can find them again. */
+static void sweep_writes(const struct bw_idrange_config *c, const struct bw_idrange_allocs *all, const bool *dropped)
+{
+        const char *writes = writes_of(c);
+        DIR *d = writes ? opendir(writes) : NULL;
+        if (!d)
+                return;
+        struct dirent *e;
+        while ((e = readdir(d))) {
+                unsigned long long dev, ino, btime;
+                unsigned uid;
+                int end = 0;
+                if (sscanf(e->d_name, "%llx-%llx-%llx-%x%n", &dev, &ino, &btime, &uid, &end) != 4 || e->d_name[end])
+                        continue;
+                bool named = false;
+                for (size_t i = 0; i < all->n && !named; i++)
+                        named = !dropped[i] && (all->v[i].corrupt || (all->v[i].key.dev == dev && all->v[i].key.ino == ino &&
+                                                                      all->v[i].key.btime == btime &&
+                                                                      all->v[i].range.uid == uid));
+                if (named)
+                        continue;
+                struct bw_idrange_alloc gone = { .range = { .uid = uid }, .key = { .dev = dev, .ino = ino, .btime = btime } };
+                remove_writes(c, &gone);
+        }
+        closedir(d);
+}
+
 static int remove_alloc(int dir, const struct bw_idrange_alloc *a, struct bw_error **err)
 {
         /* No fsync: a removal lost in a crash brings back a record of a
@@ -472,6 +500,7 @@ static int acquire_locked(const struct bw_idrange_config *c, int dir, struct bw_
                         dropped[i] = true;
                 }
         }
+        sweep_writes(c, all, dropped);
         /* 3. A free slot. */
         size_t n = n_slots(su) < n_slots(sg) ? n_slots(su) : n_slots(sg);
         for (size_t i = 0; i < n; i++) {
