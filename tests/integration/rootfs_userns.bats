@@ -194,6 +194,12 @@ EOF
   run "$BULWARK" audit "$BUNDLE/config.json"
   echo "$output"
   [[ $output == *"BW043"*"the id range of live container live"* ]]
+  # not root, audit cannot read the store, and says so
+  cp "$BUNDLE/config.json" "$BUNDLE/audit.json" && chmod 644 "$BUNDLE/audit.json"
+  run setpriv --reuid=65534 --regid=65534 --clear-groups "$BULWARK" audit "$BUNDLE/audit.json"
+  echo "$output"
+  [[ $output != *"live container live"* ]]
+  [[ $output == *"audit.json: its id mappings were not checked against live containers' ranges (reading them needs root)"* ]]
   # a mount's own mapping onto a host user's id
   config_edit '.linux.uidMappings = [{"containerID": 0, "hostID": 5000000, "size": 65536}]
     | .mounts += [{"destination": "/m", "type": "bind", "source": "/tmp", "options": ["rbind", "idmap"],
