@@ -155,6 +155,11 @@ void oci_config_free(struct oci_config *c)
         free_hooks(&c->hooks.poststop);
         free_kv(&c->annotations);
         free_linux(c->linux);
+        free(c->host_ids.uids);
+        free(c->host_ids.gids);
+        for (size_t i = 0; i < c->host_ids.n_ranges; i++)
+                free(c->host_ids.ranges[i].owner);
+        free(c->host_ids.ranges);
         free(c);
 }
 

@@ -242,6 +242,21 @@ struct oci_linux {
         int64_t host_pid_max;
 };
 
+/* Facts about the host's ids that the runtime gathers for the policy
+ * before the rules run (never read from config.json): who the host's
+ * users and groups are, and which ranges live containers hold. */
+struct oci_host_range { uint32_t uid, gid, size; char *owner; };
+struct oci_host_ids {
+        bool gathered;                        /* users and groups were read */
+        bool ranges_read;                     /* the id-range store was read (root only) */
+        bool rootless;                        /* the caller is not root: its own ids are its to map */
+        uint32_t self_uid, self_gid;
+        uint32_t *uids, *gids;                /* /etc/passwd, /etc/group */
+        size_t n_uids, n_gids;
+        struct oci_host_range *ranges;        /* live containers' ranges */
+        size_t n_ranges;
+};
+
 struct oci_config {
         char *oci_version;
         struct oci_root root;
@@ -254,6 +269,7 @@ struct oci_config {
         struct oci_hooks hooks;
         struct oci_kv_list annotations;
         struct oci_linux *linux;              /* NULL: absent */
+        struct oci_host_ids host_ids;         /* gathered by the runtime, see above */
 };
 
 /* Names, for messages and for the dumper. */

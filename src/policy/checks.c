@@ -326,6 +326,76 @@ int bw_check_joined_userns_unread(const struct bw_rule *r, const struct oci_conf
                                   ns->path);
 }
 
+/* What an explicit mapping lands on. Host id 0 alone is BW041's. Ids
+ * below 65,536 are the host's system and ordinary users (and their
+ * files: /etc/shadow's group, home directories); ids of /etc/passwd or
+ * /etc/group users anywhere; a live container's range is that
+ * container's files and processes. A rootless caller's own id is its own. */
+static int onto_host_ids(const struct bw_rule *r, const struct oci_config *c, const struct oci_idmap_list *l,
+                         bool gid, const char *base, struct bw_findings *out)
+{
+        const struct oci_host_ids *h = &c->host_ids;
+        const char *what = gid ? "gid" : "uid";
+        for (size_t i = 0; i < l->n; i++) {
+                uint64_t lo = l->v[i].host_id, hi = lo + l->v[i].size; /* [lo, hi) */
+                if (lo == 0)
+                        lo = 1;
+                if (lo >= hi)
+                        continue;
+                uint32_t self = gid ? h->self_gid : h->self_uid;
+                if (h->rootless && l->v[i].host_id == self && l->v[i].size == 1)
+                        continue;
+                char ptr[96], detail[256] = "";
+                snprintf(ptr, sizeof(ptr), "%s/%zu", base, i);
+                if (lo < BW_HOST_IDS_RESERVED) {
+                        snprintf(detail, sizeof(detail), "host %ss %" PRIu64 "-%" PRIu64 ", below %u (the host's system "
+                                 "and ordinary users)", what, lo, (hi < BW_HOST_IDS_RESERVED ? hi : BW_HOST_IDS_RESERVED) - 1,
+                                 BW_HOST_IDS_RESERVED);
+                }
+                const uint32_t *ids = gid ? h->gids : h->uids;
+                size_t n = gid ? h->n_gids : h->n_uids;
+                for (size_t k = 0; !detail[0] && k < n; k++)
+                        if (ids[k] >= lo && ids[k] < hi && !(h->rootless && ids[k] == self))
+                                snprintf(detail, sizeof(detail), "host %s %" PRIu32 ", a %s of the host's /etc/%s", what,
+                                         ids[k], gid ? "group" : "user", gid ? "group" : "passwd");
+                for (size_t k = 0; !detail[0] && k < h->n_ranges; k++) {
+                        const struct oci_host_range *hr = &h->ranges[k];
+                        uint64_t s = gid ? hr->gid : hr->uid, e = s + hr->size;
+                        if (lo < e && s < hi)
+                                snprintf(detail, sizeof(detail), "host %ss %" PRIu64 "-%" PRIu64 ", the id range of live "
+                                         "container %s", what, s, e - 1, hr->owner ? hr->owner : "?");
+                }
+                if (!detail[0])
+                        continue;
+                int ret = bw_findings_add_at(out, r, ptr, NULL, "%s[%zu] maps container %" PRIu32 "-%" PRIu64 " onto %s",
+                                             base + 1, i, l->v[i].container_id,
+                                             (uint64_t)l->v[i].container_id + l->v[i].size - 1, detail);
+                if (ret < 0)
+                        return ret;
+        }
+        return 0;
+}
+
+int bw_check_mapping_onto_host_ids(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
+{
+        const struct oci_namespace *ns = oci_config_namespace(c, OCI_NS_USER);
+        int ret = 0;
+        /* mappings of a user namespace joined by path are not written */
+        if (ns && !ns->path &&
+            ((ret = onto_host_ids(r, c, &c->linux->uid_mappings, false, "/linux/uidMappings", out)) < 0 ||
+             (ret = onto_host_ids(r, c, &c->linux->gid_mappings, true, "/linux/gidMappings", out)) < 0))
+                return ret;
+        for (size_t m = 0; m < c->n_mounts; m++) {
+                char u[64], g[64];
+                snprintf(u, sizeof(u), "/mounts/%zu/uidMappings", m);
+                snprintf(g, sizeof(g), "/mounts/%zu/gidMappings", m);
+                if ((ret = onto_host_ids(r, c, &c->mounts[m].uid_mappings, false, u, out)) < 0 ||
+                    (ret = onto_host_ids(r, c, &c->mounts[m].gid_mappings, true, g, out)) < 0)
+                        return ret;
+        }
+        return 0;
+}
+
 int bw_check_host_root_process(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         if (!c->process || bw_host_uid(c, c->process->user.uid) != 0)
@@ -508,6 +578,19 @@ int bw_check_host_ns(const struct bw_rule *r, const struct oci_config *c, struct
         }
         return bw_findings_add_at(out, r, "/linux/namespaces", needle, "no %s namespace: the container shares the host's",
                                oci_ns_type_name(t));
+}
+
+/* The mount namespace named by path: whatever it is (the host's, another
+ * container's, a file that is not one), the container's mounts and
+ * bulwark's idmapped views would be made in it, outside the container. */
+int bw_check_mount_ns_path(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
+{
+        const struct oci_namespace *ns = oci_config_namespace(c, OCI_NS_MOUNT);
+        if (!ns || !ns->path)
+                return 0;
+        char ptr[64];
+        snprintf(ptr, sizeof(ptr), "/linux/namespaces/%zu/path", (size_t)(ns - c->linux->namespaces));
+        return bw_findings_add_at(out, r, ptr, ns->path, "the mount namespace is joined by path %s", ns->path);
 }
 
 /* --- host mounts -------------------------------------------------------- */

@@ -43,6 +43,10 @@ BW_CHECK(seccomp_unconfined);
 BW_CHECK(seccomp_breakout);
 BW_CHECK(no_new_privs);
 BW_CHECK(host_ns);
+BW_CHECK(mapping_onto_host_ids);
+BW_CHECK(mount_ns_path);
+/* Explicit mappings onto host ids below this are refused (BW043). */
+#define BW_HOST_IDS_RESERVED 65536u
 BW_CHECK(engine_socket);
 BW_CHECK(sensitive_rw);
 BW_CHECK(unresolved_source);

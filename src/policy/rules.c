@@ -189,6 +189,15 @@ const struct bw_rule bw_rules[] = {
           CIS "4.1; Pod Security Standards restricted: Running as Non-root; CVE-2019-5736",
           bw_check_host_root_process, -1 },
 
+        { "BW043", "mapping-onto-host-ids", BW_SEV_CRITICAL, "Id mapping onto host users or another container",
+          "An explicit uidMappings/gidMappings (of the container or of a mount) that lands on host ids below "
+          "65536, on a user or group of the host's /etc/passwd or /etc/group, or on a live container's range "
+          "makes container root own those users' files (/etc/shadow's group, home directories) or that "
+          "container's files and processes.",
+          "config.json: remove linux.uidMappings/gidMappings (bulwark then allocates an unused range of its "
+          "own) or map onto ids no host user or container has (e.g. a range of /etc/subuid given to bulwark "
+          "and not in use); the same for the uidMappings/gidMappings of mounts.",
+          NULL, bw_check_mapping_onto_host_ids, -1 },
         { "BW044", "joined-userns-unread", BW_SEV_HIGH, "Joined user namespace could not be examined",
           "A user namespace joined by path decides what the container's ids are on the host by its own "
           "uid_map and gid_map, not by the config's mappings. One that cannot be opened and read cannot be "
@@ -252,6 +261,11 @@ const struct bw_rule bw_rules[] = {
           "host's mount table: it is not isolated from the host's filesystem.",
           "config.json: add {\"type\": \"mount\"} to linux.namespaces.",
           NULL, bw_check_host_ns, OCI_NS_MOUNT },
+        { "BW066", "mount-namespace-by-path", BW_SEV_CRITICAL, "Mount namespace joined by path",
+          "A mount namespace named by path is not the container's own: its mounts (and the rootfs's idmapped "
+          "views) would be made in that namespace, which may be the host's or another container's, over its paths.",
+          "config.json: give {\"type\": \"mount\"} in linux.namespaces without a path (a new mount namespace).",
+          NULL, bw_check_mount_ns_path, -1 },
 
         { "BW070", "engine-socket-mount", BW_SEV_CRITICAL, "Container engine socket mounted",
           "Whoever can connect to the Docker/containerd/CRI-O/Podman socket can start a privileged container "

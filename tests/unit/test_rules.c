@@ -29,6 +29,10 @@ static const struct rule_case cases[] = {
                    " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]}}",
           "{\"linux\": {\"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}],"
           " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]}}" },
+        { "BW043", "{\"linux\": {\"uidMappings\": [{\"containerID\": 0, \"hostID\": 1, \"size\": 65536}],"
+                   " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]}}",
+          "{\"linux\": {\"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}],"
+          " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]}}" },
         { "BW042", "{\"process\": {\"user\": {\"uid\": 0, \"gid\": 0}}, \"linux\": {\"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"mount\"}]}}",
           "{\"process\": {\"user\": {\"uid\": 0, \"gid\": 0}}}" },
         { "BW044", NS_WITHOUT("{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"ipc\"}, {\"type\": \"uts\"}, {\"type\": \"mount\"},"
@@ -48,6 +52,8 @@ static const struct rule_case cases[] = {
         { "BW063", NS_WITHOUT("{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"ipc\"}, {\"type\": \"mount\"}, {\"type\": \"cgroup\"}, {\"type\": \"user\"}"), NULL },
         { "BW064", NS_WITHOUT("{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"ipc\"}, {\"type\": \"uts\"}, {\"type\": \"mount\"}, {\"type\": \"user\"}"), NULL },
         { "BW065", NS_WITHOUT("{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"ipc\"}, {\"type\": \"uts\"}, {\"type\": \"cgroup\"}, {\"type\": \"user\"}"), NULL },
+        { "BW066", "{\"linux\": {\"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"ipc\"}, {\"type\": \"uts\"},"
+                   " {\"type\": \"mount\", \"path\": \"/run/netns/nothing\"}, {\"type\": \"cgroup\"}, {\"type\": \"user\"}]}}", NULL },
         { "BW070", "{\"mounts\": [{\"destination\": \"/var/run/docker.sock\", \"type\": \"bind\", \"source\": \"/var/run/docker.sock\", \"options\": [\"rbind\", \"ro\"]}]}",
           "{\"mounts\": [{\"destination\": \"/var/run/docker.sock\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"}]}" },
         { "BW071", "{\"mounts\": [{\"destination\": \"/host\", \"type\": \"bind\", \"source\": \"/etc\", \"options\": [\"rbind\", \"rw\"]}]}",
@@ -315,6 +321,62 @@ static void pids_above_pid_max(void)
         oci_config_free(c);
 }
 
+/* BW043 on the facts the runtime gathers: a host user's uid, a live
+ * container's range, a mount's own mappings, a rootless caller's own id. */
+static size_t bw043_count(struct oci_config *c, char *detail, size_t size)
+{
+        struct bw_findings f = { 0 };
+        size_t n = 0;
+        detail[0] = '\0';
+        if (c && bw_rules_check(c, &f) == 0)
+                for (size_t i = 0; i < f.n; i++)
+                        if (strcmp(f.v[i].rule->id, "BW043") == 0 && n++ == 0)
+                                snprintf(detail, size, "%s", f.v[i].detail);
+        bw_findings_clear(&f);
+        return n;
+}
+
+static void mapping_facts(void)
+{
+        const char *maps = "{\"linux\": {\"uidMappings\": [{\"containerID\": 0, \"hostID\": 2000000, \"size\": 65536}],"
+                           " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 2000000, \"size\": 65536}]}}";
+        char d[256];
+        struct oci_config *c = config_with(maps);
+        tap_ok(c && bw043_count(c, d, sizeof(d)) == 0, "BW043: a range no user or container has passes");
+        static uint32_t uids[] = { 0, 1000, 2000123 }, gids[] = { 0, 100 };
+        c->host_ids = (struct oci_host_ids){ .gathered = true, .uids = uids, .n_uids = 3, .gids = gids, .n_gids = 2 };
+        tap_ok(bw043_count(c, d, sizeof(d)) == 1 && strstr(d, "host uid 2000123, a user of the host's /etc/passwd"),
+               "BW043: a mapping onto a /etc/passwd user's uid fires (%s)", d);
+        uids[2] = 1;
+        struct oci_host_range live = { 2000000 + 65536 - 10, 3000000, 65536, (char *)"other" };
+        c->host_ids.ranges = &live;
+        c->host_ids.n_ranges = 1;
+        tap_ok(bw043_count(c, d, sizeof(d)) == 1 && strstr(d, "the id range of live container other"),
+               "BW043: a mapping overlapping a live container's range fires (%s)", d);
+        c->host_ids = (struct oci_host_ids){ 0 };
+        oci_config_free(c);
+
+        c = config_with("{\"mounts\": [{\"destination\": \"/m\", \"type\": \"bind\", \"source\": \"/srv/m\","
+                        " \"options\": [\"rbind\", \"idmap\"],"
+                        " \"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}],"
+                        " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 5000000, \"size\": 1}]}]}");
+        tap_ok(c && bw043_count(c, d, sizeof(d)) == 1 && strstr(d, "mounts/0/uidMappings[0]") &&
+               strstr(d, "host uids 1000-1000, below 65536"), "BW043: a mount's own mapping onto uid 1000 fires (%s)", d);
+        oci_config_free(c);
+
+        c = config_with("{\"linux\": {\"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}],"
+                        " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}]}}");
+        tap_ok(c && bw043_count(c, d, sizeof(d)) == 2, "BW043: uid and gid 1000 mapped by root fire twice");
+        c->host_ids = (struct oci_host_ids){ .gathered = true, .rootless = true, .self_uid = 1000, .self_gid = 1000 };
+        tap_ok(bw043_count(c, d, sizeof(d)) == 0, "BW043: a rootless caller mapping its own uid and gid passes");
+        oci_config_free(c);
+
+        c = config_with("{\"linux\": {\"uidMappings\": [{\"containerID\": 0, \"hostID\": 0, \"size\": 1}],"
+                        " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]}}");
+        tap_ok(c && bw043_count(c, d, sizeof(d)) == 0, "BW043: host 0 alone is left to BW041");
+        oci_config_free(c);
+}
+
 int main(void)
 {
         struct oci_config *c = config_with(NULL);
@@ -333,6 +395,7 @@ int main(void)
         sysctl_rule();
         host_ns_by_path();
         breakout_matches_allows();
+        mapping_facts();
         for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
                 check_case(cases[i].id, cases[i].fire, cases[i].nofire);
 
