@@ -177,15 +177,20 @@ static int dir_overlay(const struct bw_userns_plan *p, const char *rootfs, int u
         return fd;
 }
 
-/* A read-only rootfs: its idmapped view, read-only itself. */
+/* A read-only rootfs: its idmapped view, every submount read-only. The
+ * top stays writable while init creates the config's missing mount
+ * points (empty directories and files, as runc makes them), and init
+ * makes it read-only before anything of the container runs
+ * (bw_rootfs_finish), so no process of the container writes through it. */
 static int ro_view(const char *rootfs, int userns, struct bw_error **err)
 {
         _cleanup_close_ int fd = bw_idmap_mount_clone(AT_FDCWD, rootfs, userns, true, err);
         if (fd < 0)
                 return fd;
-        struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY };
-        if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) < 0)
-                return bw_error_set(err, -errno, "making the idmapped view read-only (mount_setattr)");
+        struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY }, rw = { .attr_clr = MOUNT_ATTR_RDONLY };
+        if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &ro, sizeof(ro)) < 0 ||
+            mount_setattr(fd, "", AT_EMPTY_PATH, &rw, sizeof(rw)) < 0)
+                return bw_error_set(err, -errno, "making the idmapped view's submounts read-only (mount_setattr)");
         return take_fd(fd);
 }
 
