@@ -310,6 +310,9 @@ int bw_check_seccomp_unconfined(const struct bw_rule *r, const struct oci_config
 {
         if (!c->linux || !c->linux->seccomp || !seccomp_unconfined(c->linux->seccomp))
                 return 0;
+        /* A filter stacked on it confines what this one lets through. */
+        if (c->linux->seccomp_stacked && !seccomp_unconfined(c->linux->seccomp_stacked))
+                return 0;
         return bw_findings_add_at(out, r, "/linux/seccomp/defaultAction", NULL, "defaultAction %s and no rule blocks anything",
                                oci_seccomp_action_name(c->linux->seccomp->default_action));
 }
@@ -424,7 +427,8 @@ static void sort_breakout(void)
 int bw_check_seccomp_breakout(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         const struct oci_seccomp *s = c->linux ? c->linux->seccomp : NULL;
-        if (!s || seccomp_unconfined(s))
+        const struct oci_seccomp *stacked = c->linux ? c->linux->seccomp_stacked : NULL;
+        if (!s || (seccomp_unconfined(s) && (!stacked || seccomp_unconfined(stacked))))
                 return 0; /* BW050/BW051 say it already */
         /* One pass over the profile (it names ~350 syscalls), the same
          * decision as bw_seccomp_allows for each listed one: the last
@@ -457,6 +461,10 @@ int bw_check_seccomp_breakout(const struct bw_rule *r, const struct oci_config *
         const char *first = NULL;
         for (size_t i = 0; i < N_BREAKOUT; i++) {
                 if (!conditional[i] && !(allowed[i] < 0 ? by_default : allowed[i]))
+                        continue;
+                /* Stacked filters: the kernel lets a call through only
+                 * when both do. */
+                if (stacked && !bw_seccomp_allows(stacked, bw_breakout_syscalls[i]))
                         continue;
                 if (!first)
                         first = bw_breakout_syscalls[i];
