@@ -174,3 +174,39 @@ agent_profile() {
   [[ $output == *"seccomp agent running"* ]]
   [ ! -e "$BW_ROOT/noagent" ]
 }
+
+# What audit says BW052 finds in the bundle's config ("" when it does not fire).
+bw052() {
+  "$BULWARK" audit --format json "$BUNDLE/config.json" | jq -r '[.targets[].findings[] | select(.rule == "BW052") | .detail] | join("")'
+}
+
+@test "audit: BW052 counts a conditional allow of a breakout syscall, io_uring included, but not Docker's clone mask" {
+  # always true: flags >= 0
+  config_edit '.linux.seccomp = {"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
+    {"names": ["read", "write"], "action": "SCMP_ACT_ALLOW"},
+    {"names": ["unshare", "add_key", "fsopen"], "action": "SCMP_ACT_ALLOW",
+     "args": [{"index": 0, "value": 0, "op": "SCMP_CMP_GE"}]}]}'
+  [ "$(bw052)" = "allows fsopen, unshare, add_key" ]
+  config_edit '.linux.seccomp.syscalls[1] = {"names": ["io_uring_setup", "io_uring_enter", "io_uring_register"], "action": "SCMP_ACT_ALLOW"}'
+  [ "$(bw052)" = "allows io_uring_setup, io_uring_enter, io_uring_register" ]
+  # Docker's clone rule (no namespace flags) and clone3 answered ENOSYS
+  config_edit '.linux.seccomp.syscalls[1] = {"names": ["clone"], "action": "SCMP_ACT_ALLOW",
+     "args": [{"index": 0, "value": 2114060288, "valueTwo": 0, "op": "SCMP_CMP_MASKED_EQ"}]}
+    | .linux.seccomp.syscalls[2] = {"names": ["clone3"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38}'
+  [ "$(bw052)" = "" ]
+  # the same mask without CLONE_NEWUSER proves nothing
+  config_edit '.linux.seccomp.syscalls[1].args[0].value = 1847721984'
+  [ "$(bw052)" = "allows clone" ]
+}
+
+@test "an always-true condition on unshare really lets it through (what BW052 now reports)" {
+  with_userns
+  config_edit '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+    {"names": ["keyctl"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1},
+    {"names": ["unshare"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 0, "op": "SCMP_CMP_GE"}]}]}'
+  run run_in attack unshare-user keyctl
+  [ "$status" -eq 0 ]
+  [[ $output == *"unshare-user: ok"* ]]
+  [[ $output == *"keyctl: EPERM"* ]]
+  [[ "$(bw052)" == *unshare* ]]
+}
