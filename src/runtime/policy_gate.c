@@ -92,6 +92,10 @@ int bw_policy_load_saved(const char *dir, struct bw_policy *out, struct bw_error
         const char *profile = j ? json_string_value(json_object_get(j, "profile")) : NULL;
         const char *mode = j ? json_string_value(json_object_get(j, "mode")) : NULL;
         const char *file = j ? json_string_value(json_object_get(j, "policyFile")) : NULL;
+        /* A policy file named at create and gone since: its exceptions are
+         * gone too; the profile and mode still hold. */
+        if (file && access(file, F_OK) < 0)
+                file = NULL;
         int r = bw_policy_resolve(file, profile, mode, out, err);
         if (r < 0)
                 return bw_error_wrap(err, "the policy of the container (%s)", path);
