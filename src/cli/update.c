@@ -12,6 +12,7 @@
 #include "cli/commands.h"
 #include "oci/load.h"
 #include "runtime/cgroups.h"
+#include "runtime/policy_gate.h"
 #include "util/cleanup.h"
 
 enum { OPT_MEM = 256, OPT_SWAP, OPT_RESERV, OPT_PIDS, OPT_SHARES, OPT_QUOTA, OPT_PERIOD, OPT_CPUS, OPT_MEMS,
@@ -184,7 +185,10 @@ BW_COMMAND(update)
                 res->cpu.cpus = (char *)cpus;
         if (mems)
                 res->cpu.mems = (char *)mems;
-        int r = bw_container_update(g->root, argv[optind], res, err);
+        /* Every door goes through the policy: judged before anything is written. */
+        int r = bw_policy_gate_update(g->root, argv[optind], res, err);
+        if (r == 0)
+                r = bw_container_update(g->root, argv[optind], res, err);
         if (cpus)
                 res->cpu.cpus = old_cpus;
         if (mems)

@@ -302,6 +302,8 @@ static json_t *dump_linux(const struct oci_linux *l)
         put_kv(o, "sysctl", &l->sysctl);
         if (l->seccomp)
                 put(o, "seccomp", dump_seccomp(l->seccomp));
+        if (l->seccomp_stacked)
+                put(o, "seccompStacked", dump_seccomp(l->seccomp_stacked));
         put_str(o, "rootfsPropagation", l->rootfs_propagation);
         put_strv(o, "maskedPaths", l->masked_paths);
         put_strv(o, "readonlyPaths", l->readonly_paths);

@@ -117,6 +117,7 @@ static void free_linux(struct oci_linux *l)
         free_resources(&l->resources);
         free_kv(&l->sysctl);
         oci_seccomp_free(l->seccomp);
+        oci_seccomp_free(l->seccomp_stacked);
         free(l->rootfs_propagation);
         bw_strv_free(l->masked_paths);
         bw_strv_free(l->readonly_paths);

@@ -172,6 +172,7 @@ int oci_load_linux(struct oci_reader *r, json_t *v, struct oci_linux *l)
             (k = RD_WITH(r, v, "resources", load_resources_field, &l->resources)) < 0 ||
             (k = rd_field_kv(r, v, "sysctl", &l->sysctl)) < 0 ||
             (k = RD_ALLOC_WITH(r, v, "seccomp", oci_load_seccomp, l->seccomp)) < 0 ||
+            (k = RD_ALLOC_WITH(r, v, "seccompStacked", oci_load_seccomp, l->seccomp_stacked)) < 0 ||
             (k = RD_WITH(r, v, "rootfsPropagation", load_propagation, &l->rootfs_propagation)) < 0 ||
             (k = RD_WITH(r, v, "maskedPaths", load_abs_paths, &l->masked_paths)) < 0 ||
             (k = RD_WITH(r, v, "readonlyPaths", load_abs_paths, &l->readonly_paths)) < 0 ||

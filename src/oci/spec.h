@@ -230,6 +230,12 @@ struct oci_linux {
         struct oci_resources resources;
         struct oci_kv_list sysctl;
         struct oci_seccomp *seccomp;          /* NULL: no seccomp section */
+        /* bulwark's extension ("seccompStacked" in the saved config): a
+         * second filter the kernel applies on top of seccomp (the most
+         * restrictive action of the two wins). Harden puts the built-in
+         * profile here when the config's own filter has denials or a
+         * listener to keep. NULL: none. */
+        struct oci_seccomp *seccomp_stacked;
         char *rootfs_propagation;
         char **masked_paths;                  /* NULL: absent */
         char **readonly_paths;                /* NULL: absent */

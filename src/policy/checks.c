@@ -437,41 +437,92 @@ int bw_check_seccomp_unconfined(const struct bw_rule *r, const struct oci_config
 {
         if (!c->linux || !c->linux->seccomp || !seccomp_unconfined(c->linux->seccomp))
                 return 0;
+        /* A filter stacked on it confines what this one lets through. */
+        if (c->linux->seccomp_stacked && !seccomp_unconfined(c->linux->seccomp_stacked))
+                return 0;
         return bw_findings_add_at(out, r, "/linux/seccomp/defaultAction", NULL, "defaultAction %s and no rule blocks anything",
                                oci_seccomp_action_name(c->linux->seccomp->default_action));
-}
-
-/* Whether a filter lets a syscall through unconditionally. A rule without
- * argument conditions decides; conditional rules only narrow, so under a
- * blocking default a conditional allow does not count, and under an
- * allowing default a conditional block does not stop it. */
-bool bw_seccomp_allows(const struct oci_seccomp *s, const char *name)
-{
-        bool decided = false, allowed = false;
-        for (size_t i = 0; i < s->n_syscalls; i++) {
-                const struct oci_seccomp_syscall *sc = &s->syscalls[i];
-                if (sc->n_args || !bw_strv_contains(sc->names, name))
-                        continue;
-                decided = true;
-                allowed = action_lets_through(sc->action);
-        }
-        return decided ? allowed : action_lets_through(s->default_action);
 }
 
 /* What container breakouts and kernel exploits reach for: the mount API,
  * namespace creation and entry, kernel modules and kexec, handles that
  * escape bind mounts, eBPF, keyrings, userfaultfd (exploit timing),
- * perf, raw I/O ports, reboot and swap. Docker's default profile blocks
- * all of them unless the matching capability is added. ptrace is left
- * out: Docker allows it on kernels >= 4.8, where it is safe. */
+ * io_uring (a long record of kernel exploits; Docker's profile dropped it),
+ * perf, raw I/O ports, reboot and swap. clone and clone3 create
+ * namespaces as unshare does. Docker's default profile blocks all of them
+ * unless the matching capability is added. ptrace is left out: Docker
+ * allows it on kernels >= 4.8, where it is safe. */
 const char *const bw_breakout_syscalls[] = {
         "mount", "umount2", "fsopen", "fsconfig", "fsmount", "fspick", "move_mount",
-        "open_tree", "mount_setattr", "pivot_root", "unshare", "setns",
+        "open_tree", "mount_setattr", "pivot_root", "unshare", "setns", "clone", "clone3",
         "open_by_handle_at", "init_module", "finit_module", "delete_module",
         "kexec_load", "kexec_file_load", "bpf", "keyctl", "add_key", "request_key",
         "userfaultfd", "perf_event_open", "iopl", "ioperm", "reboot", "swapon",
-        "swapoff", "lookup_dcookie", "quotactl", NULL,
+        "swapoff", "lookup_dcookie", "quotactl", "io_uring_setup", "io_uring_enter",
+        "io_uring_register", NULL,
 };
+
+/* The namespace flags of clone() and unshare() (CLONE_NEWNS, NEWCGROUP,
+ * NEWUTS, NEWIPC, NEWUSER, NEWPID, NEWNET: 0x7E020000, Docker's mask). */
+#define BW_CLONE_NS_FLAGS 0x7E020000ULL
+
+/* Where the flags are: unshare(flags), clone(flags, ...) except on s390,
+ * which passes the stack first. clone3 keeps them in memory, out of the
+ * filter's reach: no condition on it proves anything. */
+static int ns_flags_arg(const char *name)
+{
+        if (strcmp(name, "unshare") == 0)
+                return 0;
+        if (strcmp(name, "clone") == 0) {
+#if defined(__s390x__) || defined(__s390__)
+                return 1;
+#else
+                return 0;
+#endif
+        }
+        return -1;
+}
+
+/* Whether a conditional rule provably lets the syscall through only
+ * without namespace flags. Conditions are ANDed, so one condition
+ * `flags & mask == value` with every namespace bit in mask and none in
+ * value is proof (Docker's clone rule). Anything else is not. */
+static bool conditional_allow_is_safe(const struct oci_seccomp_syscall *sc, const char *name)
+{
+        int idx = ns_flags_arg(name);
+        if (idx < 0)
+                return false;
+        for (size_t i = 0; i < sc->n_args; i++) {
+                const struct oci_seccomp_arg *a = &sc->args[i];
+                if (a->op == OCI_SECCOMP_MASKED_EQ && a->index == (uint32_t)idx &&
+                    (a->value & BW_CLONE_NS_FLAGS) == BW_CLONE_NS_FLAGS && (a->value_two & BW_CLONE_NS_FLAGS) == 0)
+                        return true;
+        }
+        return false;
+}
+
+/* Whether a filter can let a syscall through. The last argument-free rule
+ * naming it decides, else the default action; a conditional rule that
+ * lets it through counts as letting it through (some arguments pass)
+ * unless its conditions provably exclude the dangerous use (see
+ * conditional_allow_is_safe); a conditional block under an allowing
+ * decision stops only some calls, so it does not count. */
+bool bw_seccomp_allows(const struct oci_seccomp *s, const char *name)
+{
+        bool decided = false, allowed = false, conditional = false;
+        for (size_t i = 0; i < s->n_syscalls; i++) {
+                const struct oci_seccomp_syscall *sc = &s->syscalls[i];
+                if (!bw_strv_contains(sc->names, name))
+                        continue;
+                if (sc->n_args) {
+                        conditional |= action_lets_through(sc->action) && !conditional_allow_is_safe(sc, name);
+                        continue;
+                }
+                decided = true;
+                allowed = action_lets_through(sc->action);
+        }
+        return conditional || (decided ? allowed : action_lets_through(s->default_action));
+}
 
 static int cmp_name(const void *a, const void *b)
 {
@@ -503,31 +554,44 @@ static void sort_breakout(void)
 int bw_check_seccomp_breakout(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         const struct oci_seccomp *s = c->linux ? c->linux->seccomp : NULL;
-        if (!s || seccomp_unconfined(s))
+        const struct oci_seccomp *stacked = c->linux ? c->linux->seccomp_stacked : NULL;
+        if (!s || (seccomp_unconfined(s) && (!stacked || seccomp_unconfined(stacked))))
                 return 0; /* BW050/BW051 say it already */
         /* One pass over the profile (it names ~350 syscalls), the same
          * decision as bw_seccomp_allows for each listed one: the last
-         * argument-free rule naming it wins, else the default action. */
+         * argument-free rule naming it wins, else the default action, and
+         * a conditional allow not proven safe lets it through. */
         sort_breakout();
         signed char allowed[N_BREAKOUT];
+        bool conditional[N_BREAKOUT];
         memset(allowed, -1, sizeof(allowed));
+        memset(conditional, 0, sizeof(conditional));
         for (size_t i = 0; i < s->n_syscalls; i++) {
                 const struct oci_seccomp_syscall *sc = &s->syscalls[i];
-                if (sc->n_args)
+                bool through = action_lets_through(sc->action);
+                if (sc->n_args && !through)
                         continue;
                 for (char **n = sc->names; n && *n; n++) {
                         struct breakout_entry key = { *n, 0 };
                         const struct breakout_entry *e =
                                 bsearch(&key, sorted_breakout, N_BREAKOUT, sizeof(key), cmp_entry);
-                        if (e)
-                                allowed[e->index] = action_lets_through(sc->action);
+                        if (!e)
+                                continue;
+                        if (!sc->n_args)
+                                allowed[e->index] = through;
+                        else if (!conditional_allow_is_safe(sc, e->name))
+                                conditional[e->index] = true;
                 }
         }
         bool by_default = action_lets_through(s->default_action);
-        char list[512] = "";
+        char list[1024] = "";
         const char *first = NULL;
         for (size_t i = 0; i < N_BREAKOUT; i++) {
-                if (!(allowed[i] < 0 ? by_default : allowed[i]))
+                if (!conditional[i] && !(allowed[i] < 0 ? by_default : allowed[i]))
+                        continue;
+                /* Stacked filters: the kernel lets a call through only
+                 * when both do. */
+                if (stacked && !bw_seccomp_allows(stacked, bw_breakout_syscalls[i]))
                         continue;
                 if (!first)
                         first = bw_breakout_syscalls[i];

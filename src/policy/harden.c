@@ -169,20 +169,49 @@ static int bound_tmpfs(struct oci_config *c)
         return 0;
 }
 
+/* Whether a config's own filter says something bulwark's default would
+ * lose: a denial (its default action or a rule that blocks) or a notify
+ * listener, whose agent must still be there for the container to start. */
+static bool seccomp_worth_keeping(const struct oci_seccomp *s)
+{
+        if (!s)
+                return false;
+        if (s->listener_path || s->default_action != OCI_SECCOMP_ALLOW)
+                return true;
+        for (size_t i = 0; i < s->n_syscalls; i++)
+                if (s->syscalls[i].action != OCI_SECCOMP_ALLOW)
+                        return true;
+        return false;
+}
+
 /* No filter, an unconfined one, or one that lets breakout syscalls through:
  * all get the built-in profile, Docker's allowlist made stricter. Only the
- * capabilities the container keeps unlock the few syscalls gated on them. */
-static int install_default_seccomp(struct oci_config *c)
+ * capabilities the container keeps unlock the few syscalls gated on them.
+ * A filter with denials or a listener of its own stays, and the built-in
+ * profile is stacked on it: the kernel runs both and applies the most
+ * restrictive answer, so the config's errno and its agent still decide
+ * what the default allows. *what says which was done. */
+static int install_default_seccomp(struct oci_config *c, const char **what)
 {
         struct oci_linux *l = ensure_linux(c);
         if (!l)
                 return -ENOMEM;
+        bool stack = seccomp_worth_keeping(l->seccomp);
+        *what = stack ? "stacked bulwark's default seccomp profile on the config's own filter, which stays "
+                        "(its denials and listener kept; docs/seccomp.md)"
+                      : "installed bulwark's default seccomp profile (docs/seccomp.md)";
+        if (stack && l->seccomp_stacked)
+                return 0; /* BW051 and BW052 both ask: once is enough */
         uint64_t caps = c->process ? c->process->capabilities.bounding.mask : 0;
         struct oci_seccomp *s = oci_seccomp_default(caps);
         if (!s)
                 return -ENOMEM;
-        oci_seccomp_free(l->seccomp);
-        l->seccomp = s;
+        if (stack) {
+                l->seccomp_stacked = s;
+        } else {
+                oci_seccomp_free(l->seccomp);
+                l->seccomp = s;
+        }
         return 0;
 }
 
@@ -220,8 +249,7 @@ static int fix(struct oci_config *c, const struct bw_finding *f, const char **wh
                 ret = add_ns(c, OCI_NS_CGROUP);
                 *what = "added a cgroup namespace";
         } else if (strcmp(id, "BW050") == 0 || strcmp(id, "BW051") == 0 || strcmp(id, "BW052") == 0) {
-                ret = install_default_seccomp(c);
-                *what = "installed bulwark's default seccomp profile (docs/seccomp.md)";
+                ret = install_default_seccomp(c, what);
         } else if (strcmp(id, "BW053") == 0) {
                 if (!c->process)
                         return 0;

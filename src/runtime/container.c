@@ -348,6 +348,9 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
         r = bw_store_create(o->root, o->id, &cr.entry, err);
         if (r < 0)
                 return r;
+        /* exec and update are judged by the policy this create was. */
+        if ((r = bw_policy_save_choice(&cr.entry, &pc, err)) < 0)
+                return r;
         _cleanup_(bw_seccomp_setup_clear) struct bw_seccomp_setup sc = { .agent_fd = -1 };
         if ((r = bw_seccomp_setup_prepare(c, o->root, &sc, err)) < 0)
                 return r;

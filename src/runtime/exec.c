@@ -19,6 +19,7 @@
 #include "linux/procfs_handle.h"
 #include "linux/terminal.h"
 #include "oci/load.h"
+#include "policy/enforce.h"
 #include "runtime/cgroups.h"
 #include "runtime/container.h"
 #include "runtime/policy_gate.h"
@@ -216,6 +217,7 @@ int bw_exec_start(const struct bw_exec_opts *o, pid_t *pid_out, struct bw_error 
         _cleanup_(bw_state_clear) struct bw_state s = { 0 };
         _cleanup_(config_freep) struct oci_config *c = NULL;
         _cleanup_(bw_ctr_cgroup_close) struct bw_ctr_cgroup cg = { 0 };
+        _cleanup_(bw_policy_free) struct bw_policy pol = { 0 };
         {
                 /* Hold the lock only to read a consistent state. */
                 _cleanup_(bw_store_entry_close) struct bw_store_entry e = { .dir_fd = -1 };
@@ -232,6 +234,8 @@ int bw_exec_start(const struct bw_exec_opts *o, pid_t *pid_out, struct bw_error 
                         return -ENOMEM;
                 if ((r = oci_config_load_file(cfg, &c, err)) < 0)
                         return bw_error_wrap(err, "container %s's saved config", o->id);
+                if ((r = bw_policy_load_saved(e.path, &pol, err)) < 0)
+                        return r;
                 if ((r = bw_ctr_cgroup_open(&e, o->id, &cg, err)) < 0 && r != -ENOENT)
                         return r;
         }
@@ -242,10 +246,27 @@ int bw_exec_start(const struct bw_exec_opts *o, pid_t *pid_out, struct bw_error 
                 if (r < 0)
                         return r;
                 p = pf;
+        } else if (p) {
+                /* A copy: the overrides must not change the container's own
+                 * process, which the policy compares the new one with. */
+                _cleanup_json_ json_t *j = oci_config_dump(c);
+                _cleanup_free_ char *text = j ? json_dumps(json_object_get(j, "process"), 0) : NULL;
+                if (!text)
+                        return -ENOMEM;
+                int r = oci_process_load_data(text, strlen(text), "the container's process", &pf, err);
+                if (r < 0)
+                        return r;
+                p = pf;
         }
         int r = override(p, o, err);
         if (r < 0)
                 return r;
+        /* Every door goes through the policy: before anything is started. */
+        if ((r = bw_policy_apply_process(c, p, &pol, err)) < 0) {
+                if (*err)
+                        (*err)->status = BW_EXIT_FAILURE;
+                return bw_error_wrap(err, "exec in container %s", o->id);
+        }
         /* The container's processes and the new one may reach us. */
         const struct oci_process *procs[] = { c->process, p };
         if ((r = bw_self_protect(procs, 2, err)) < 0)

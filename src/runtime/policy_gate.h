@@ -4,11 +4,15 @@
 #pragma once
 #include "oci/spec.h"
 #include "runtime/store.h"
+#include "policy/profile.h"
 #include "util/error.h"
 
 /* The effective config, as written to the state directory after the policy
  * (and what exec uses). */
 #define BW_EFFECTIVE_CONFIG "config.hardened.json"
+/* The profile and mode the container was created under (exec and update
+ * are judged by them). */
+#define BW_POLICY_SAVED "policy.effective.json"
 
 struct bw_policy_choice {
         const char *file;     /* --policy, NULL: /etc/bulwark/policy.json when it exists */
@@ -38,3 +42,13 @@ int bw_policy_save_effective(const struct bw_store_entry *e, const struct oci_co
 /* The saved config a command should read: the effective one when it is
  * there, else the bundle's copy (malloc'd path). */
 char *bw_saved_config_path(const char *dir);
+/* Write the profile and mode pc resolves to into the container's
+ * directory as BW_POLICY_SAVED. */
+int bw_policy_save_choice(const struct bw_store_entry *e, const struct bw_policy_choice *pc, struct bw_error **err);
+/* The policy a container was created under: its saved profile and mode
+ * (with the policy file's exceptions); the defaults when none was saved. */
+int bw_policy_load_saved(const char *dir, struct bw_policy *out, struct bw_error **err);
+/* Judge an update (the saved effective config with u applied) by the
+ * policy the container was created under; -EPERM with every rule and its
+ * fix when it may not be applied. Nothing is written. */
+int bw_policy_gate_update(const char *root, const char *id, const struct oci_resources *u, struct bw_error **err);

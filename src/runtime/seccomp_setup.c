@@ -28,6 +28,20 @@ int bw_seccomp_setup_prepare(const struct oci_config *c, const char *root, struc
         out->present = true;
         bw_debug("seccomp: %zu BPF instructions%s", out->filter.n_insns,
                  out->filter.from_cache ? " (from the cache)" : "");
+        const struct oci_seccomp *st = c->linux->seccomp_stacked;
+        if (st) {
+                if (st->listener_path) {
+                        bw_seccomp_setup_clear(out);
+                        return bw_error_msg(err, -EINVAL, "linux.seccompStacked has a listenerPath: only linux.seccomp may "
+                                                          "notify (remove it from the saved config)");
+                }
+                if ((r = bw_seccomp_compile_cached(st, dir, &out->stacked, err)) < 0) {
+                        bw_seccomp_setup_clear(out);
+                        return bw_error_wrap(err, "compiling the seccomp filter stacked on linux.seccomp");
+                }
+                bw_debug("seccomp: %zu BPF instructions stacked%s", out->stacked.n_insns,
+                         out->stacked.from_cache ? " (from the cache)" : "");
+        }
         if (out->filter.notify) {
                 out->agent_fd = bw_seccomp_notify_connect(s->listener_path, err);
                 if (out->agent_fd < 0) {
@@ -59,6 +73,11 @@ int bw_seccomp_setup_install(struct bw_seccomp_setup *s, bool no_new_privs, bool
         if (!s || !s->present || early == no_new_privs)
                 return 0;
         int listener = -1;
+        /* The stacked filter first: the config's own is the last one
+         * loaded, so where both answer with an errno, the config's errno
+         * is the one returned. */
+        if (s->stacked.n_insns && bw_seccomp_load(&s->stacked, NULL, err) < 0)
+                return bw_error_wrap(err, "loading the seccomp filter stacked on linux.seccomp");
         int r = bw_seccomp_load(&s->filter, s->filter.notify ? &listener : NULL, err);
         if (r < 0)
                 return bw_error_wrap(err, "loading linux.seccomp");
@@ -75,6 +94,7 @@ int bw_seccomp_setup_install(struct bw_seccomp_setup *s, bool no_new_privs, bool
 void bw_seccomp_setup_clear(struct bw_seccomp_setup *s)
 {
         bw_seccomp_filter_clear(&s->filter);
+        bw_seccomp_filter_clear(&s->stacked);
         if (s->agent_fd >= 0)
                 close(s->agent_fd);
         free(s->metadata);

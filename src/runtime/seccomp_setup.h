@@ -12,6 +12,9 @@
 struct bw_seccomp_setup {
         bool present;
         struct bw_seccomp_filter filter;
+        /* linux.seccompStacked (bulwark's default stacked by harden), loaded
+         * before filter; n_insns 0: none. */
+        struct bw_seccomp_filter stacked;
         /* With SCMP_ACT_NOTIFY: a socket connected to listenerPath by the
          * parent (the process that loads the filter cannot reach the path
          * from inside the rootfs), and what to tell the agent. */
@@ -20,8 +23,9 @@ struct bw_seccomp_setup {
         char *state_json;    /* the container's state; set by bw_seccomp_setup_state */
 };
 
-/* Compile c's linux.seccomp (nothing when absent), using root/seccomp-cache;
- * connect to the agent when the profile notifies. */
+/* Compile c's linux.seccomp (nothing when absent) and the filter stacked on
+ * it, using root/seccomp-cache; connect to the agent when the profile
+ * notifies. */
 int bw_seccomp_setup_prepare(const struct oci_config *c, const char *root, struct bw_seccomp_setup *out,
                              struct bw_error **err);
 /* The container state the agent receives with the listener (call before

@@ -116,3 +116,97 @@ with_userns() {
   [[ $output == *"keyctl: EPERM"* ]]
   [[ $output == *"getpid: ok"* ]]
 }
+
+# A seccomp agent's profile: everything allowed but what the config denies
+# (mkdir, errno 18) and what it hands to its agent (uname).
+agent_profile() {
+  config_edit --arg s "$1" '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+    "listenerPath": $s,
+    "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 18},
+                 {"names": ["uname"], "action": "SCMP_ACT_NOTIFY"}]}'
+}
+
+@test "harden stacks the default profile on a config's own filter: its errno, its agent and the default all apply" {
+  local sock=$BUNDLE/agent.sock
+  python3 "$BATS_TEST_DIRNAME/helpers/seccomp_agent.py" "$sock" 31 &
+  AGENT=$!
+  for _ in $(seq 50); do [ -e "$sock.ready" ] && break; sleep 0.1; done
+  with_userns
+  agent_profile "$sock"
+  BW_POLICY="--debug" run run_in sh -c 'mkdir /tmp/x; attack unshare-user keyctl io_uring_setup uname getpid; grep "^Seccomp_filters:" /proc/self/status'
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"hardened: BW05"*"stacked bulwark's default seccomp profile"* ]]
+  [[ $output == *"mkdir: can't create directory '/tmp/x': Invalid cross-device link"* ]] # the config's errno
+  [[ $output == *"unshare-user: EPERM"* ]]   # bulwark's default
+  [[ $output == *"keyctl: EPERM"* ]]
+  [[ $output == *"io_uring_setup: EPERM"* ]]
+  [[ $output == *"uname: EMLINK"* ]]         # only the agent answers EMLINK
+  [[ $output == *"getpid: ok"* ]]
+  [[ $output == *"Seccomp_filters:	2"* ]]
+  grep -qx 63 "$sock.calls" # uname is 63 on x86_64
+}
+
+@test "the stacked filters are saved, exec loads both, and the cache serves the second create" {
+  with_userns
+  config_edit '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW",
+    "syscalls": [{"names": ["mkdir", "mkdirat"], "action": "SCMP_ACT_ERRNO", "errnoRet": 18}]}'
+  config_edit '.process.args = ["sleep", "100"]'
+  BW_POLICY="" bw run -d --bundle "$BUNDLE" st1 >/dev/null 2>&1
+  jq -e '.linux.seccomp.defaultAction == "SCMP_ACT_ALLOW" and .linux.seccomp.syscalls[0].errnoRet == 18
+         and .linux.seccompStacked.defaultAction == "SCMP_ACT_ERRNO"' "$BW_ROOT/st1/config.hardened.json"
+  run bw exec st1 sh -c 'mkdir /tmp/y; attack keyctl getpid'
+  [ "$status" -eq 0 ]
+  [[ $output == *"Invalid cross-device link"* ]]
+  [[ $output == *"keyctl: EPERM"* ]]
+  [[ $output == *"getpid: ok"* ]]
+  # Both compiled filters come from the cache the second time.
+  "$BULWARK" --root "$BW_ROOT" --debug create --bundle "$BUNDLE" st2 </dev/null >/dev/null 2>"$BUNDLE/st2.log"
+  grep -q "BPF instructions (from the cache)" "$BUNDLE/st2.log"
+  grep -q "BPF instructions stacked (from the cache)" "$BUNDLE/st2.log"
+}
+
+@test "under the default policy a stacked config still needs its agent" {
+  with_userns
+  agent_profile "$BUNDLE/none.sock"
+  BW_POLICY="" run fails_to_create noagent
+  [ "$status" -eq 1 ]
+  [[ $output == *"seccomp agent running"* ]]
+  [ ! -e "$BW_ROOT/noagent" ]
+}
+
+# What audit says BW052 finds in the bundle's config ("" when it does not fire).
+bw052() {
+  "$BULWARK" audit --format json "$BUNDLE/config.json" | jq -r '[.targets[].findings[] | select(.rule == "BW052") | .detail] | join("")'
+}
+
+@test "audit: BW052 counts a conditional allow of a breakout syscall, io_uring included, but not Docker's clone mask" {
+  # always true: flags >= 0
+  config_edit '.linux.seccomp = {"defaultAction": "SCMP_ACT_ERRNO", "syscalls": [
+    {"names": ["read", "write"], "action": "SCMP_ACT_ALLOW"},
+    {"names": ["unshare", "add_key", "fsopen"], "action": "SCMP_ACT_ALLOW",
+     "args": [{"index": 0, "value": 0, "op": "SCMP_CMP_GE"}]}]}'
+  [ "$(bw052)" = "allows fsopen, unshare, add_key" ]
+  config_edit '.linux.seccomp.syscalls[1] = {"names": ["io_uring_setup", "io_uring_enter", "io_uring_register"], "action": "SCMP_ACT_ALLOW"}'
+  [ "$(bw052)" = "allows io_uring_setup, io_uring_enter, io_uring_register" ]
+  # Docker's clone rule (no namespace flags) and clone3 answered ENOSYS
+  config_edit '.linux.seccomp.syscalls[1] = {"names": ["clone"], "action": "SCMP_ACT_ALLOW",
+     "args": [{"index": 0, "value": 2114060288, "valueTwo": 0, "op": "SCMP_CMP_MASKED_EQ"}]}
+    | .linux.seccomp.syscalls[2] = {"names": ["clone3"], "action": "SCMP_ACT_ERRNO", "errnoRet": 38}'
+  [ "$(bw052)" = "" ]
+  # the same mask without CLONE_NEWUSER proves nothing
+  config_edit '.linux.seccomp.syscalls[1].args[0].value = 1847721984'
+  [ "$(bw052)" = "allows clone" ]
+}
+
+@test "an always-true condition on unshare really lets it through (what BW052 now reports)" {
+  with_userns
+  config_edit '.linux.seccomp = {"defaultAction": "SCMP_ACT_ALLOW", "syscalls": [
+    {"names": ["keyctl"], "action": "SCMP_ACT_ERRNO", "errnoRet": 1},
+    {"names": ["unshare"], "action": "SCMP_ACT_ALLOW", "args": [{"index": 0, "value": 0, "op": "SCMP_CMP_GE"}]}]}'
+  run run_in attack unshare-user keyctl
+  [ "$status" -eq 0 ]
+  [[ $output == *"unshare-user: ok"* ]]
+  [[ $output == *"keyctl: EPERM"* ]]
+  [[ "$(bw052)" == *unshare* ]]
+}

@@ -95,6 +95,8 @@ int main(int argc, char **argv)
                         report(a, syscall(SYS_uname, buf));
                 } else if (!strcmp(a, "ping"))
                         report(a, ping_dgram());
+                else if (!strcmp(a, "raw-socket")) /* needs CAP_NET_RAW */
+                        report(a, socket(AF_INET, SOCK_RAW, IPPROTO_ICMP));
                 else if (!strcmp(a, "open-mem")) /* a device node the test made */
                         report(a, open("/dev/bwmem", O_RDONLY));
                 else
