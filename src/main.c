@@ -25,6 +25,8 @@ static const struct bw_command commands[] = {
           "audit [--format text|json|sarif] [--profile P] [--fail-on SEVERITY] [--docker [ID...]] [FILE|DIR|-]..." },
         { "setup", cmd_setup, "create the bulwark user and its subordinate id ranges (as root; idempotent)",
           "setup [--ids N]" },
+        { "share", cmd_share, "hand a host directory to containers: re-own it into the volume range (as root)",
+          "share DIR" },
         { "spec", cmd_spec, "write a hardened default config.json into a bundle",
           "spec [--bundle DIR] [--rootless]" },
         { "features", cmd_features, "print the OCI features document (what this runtime supports)", "features" },

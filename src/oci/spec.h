@@ -34,6 +34,9 @@ struct oci_mount {
         char **options;
         struct oci_idmap_list uid_mappings;
         struct oci_idmap_list gid_mappings;
+        /* Never read from config.json: set by the policy gate when the
+         * policy file opts this bind source into identity mapping (BW074). */
+        bool identity_mapped;
 };
 
 /* Capability sets as bit masks (bit n = capability n, as in linux/capability.h).
