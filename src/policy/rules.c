@@ -262,6 +262,13 @@ const struct bw_rule bw_rules[] = {
           "Remove the mount or narrow it to the file actually needed (docker run -v; Kubernetes hostPath; "
           "config.json mounts).",
           CIS "5.5; Pod Security Standards baseline: HostPath Volumes", bw_check_sensitive_ro, -1 },
+        { "BW074", "volume-identity-mapped", BW_SEV_HIGH, "Bind mount identity-mapped by the policy file",
+          "The policy file's identityMappedVolumes keeps this host directory's old identity mapping: container "
+          "root acts as host root on its files (it can leave a setuid-root binary or a root-owned file there). "
+          "Every other bind mount is seen from bulwark's volume range, where host ids are nobody.",
+          "Remove the directory from identityMappedVolumes in /etc/bulwark/policy.json and hand it to containers "
+          "with `bulwark share DIR` (its files then belong to the volume range), or bind it read-only.",
+          NULL, bw_check_policy_only, -1 },
 
         { "BW080", "host-block-device", BW_SEV_CRITICAL, "Host block device passed in",
           "A host disk in the container can be read and written below the filesystem: every file on it, "

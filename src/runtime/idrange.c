@@ -413,7 +413,7 @@ static int retire_volume_slot(const struct bw_idrange_config *c, int dir, struct
                 if (a->corrupt)
                         continue;
                 if (alive(c, a)) {
-                        bw_warn("container %s holds ids %u.. (%s), which are now bulwark's volume range; they go "
+                        bw_debug("container %s holds ids %u.. (%s), which are now bulwark's volume range; they go "
                                 "back to volumes when it is deleted", a->owner, a->range.uid, a->file);
                         continue;
                 }

@@ -20,7 +20,10 @@
 static const char *const engine_roots[] = {
         "/volumes/*/_data",                           /* Docker and Podman named volumes */
         "/containers/*/hosts", "/containers/*/hostname", "/containers/*/resolv.conf", /* Docker */
-        "/overlay-containers/*/userdata/*",           /* Podman: hosts, hostname, resolv.conf, run ... */
+        "/containers/*/mounts/shm",                   /* Docker's /dev/shm (a tmpfs of its own) */
+        "/overlay-containers/*/userdata/*",           /* Podman: hosts, hostname, resolv.conf, shm, run ... */
+        "/sandboxes/*/hosts", "/sandboxes/*/hostname", "/sandboxes/*/resolv.conf", "/sandboxes/*/shm", /* CRI */
+        "/pods/*/etc-hosts", "/pods/*/volumes/*/*", "/pods/*/containers/*/*", /* kubelet */
         NULL,
 };
 

@@ -6,7 +6,10 @@
  * range: two containers sharing a volume see the same owners, files they
  * create land as V+n, and files owned by anything else (host root, host
  * users) are seen as the overflow id, so container root only gets the
- * "other" permission bits on them and none of its capabilities apply.
+ * "other" permission bits on them for reading and none of its
+ * capabilities apply; the kernel refuses any write to an inode whose
+ * owner it cannot map (inode_permission), so such a folder is read-only
+ * to containers even when it is 1777.
  *
  * What an engine made for the container (a named volume's _data, the
  * per-container hosts, hostname, resolv.conf) is owned by host ids 0..n
@@ -22,8 +25,10 @@
 
 /* The engine-made root that a canonical bind source is (or lies under):
  * ".../volumes/NAME/_data" (Docker, Podman), Docker's
- * ".../containers/ID/{hosts,hostname,resolv.conf}", Podman's
- * ".../overlay-containers/ID/userdata/ENTRY". Only when every directory
+ * ".../containers/ID/{hosts,hostname,resolv.conf,mounts/shm}", Podman's
+ * ".../overlay-containers/ID/userdata/ENTRY", CRI's
+ * ".../sandboxes/ID/{hosts,hostname,resolv.conf,shm}", kubelet's
+ * ".../pods/UID/{etc-hosts,volumes/KIND/NAME,containers/NAME/ENTRY}". Only when every directory
  * above it belongs to host root and no one else may write it (or it is
  * sticky), so a host user cannot lay the pattern out to get files
  * re-owned. Returns a malloc'd path, or NULL. */
