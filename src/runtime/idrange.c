@@ -417,7 +417,7 @@ static int retire_volume_slot(const struct bw_idrange_config *c, int dir, struct
                                 "back to volumes when it is deleted", a->owner, a->range.uid, a->file);
                         continue;
                 }
-                bw_warn("id range %s (rootfs %s) is now bulwark's volume range: freed; that rootfs gets another "
+                bw_debug("id range %s (rootfs %s) is now bulwark's volume range: freed; that rootfs gets another "
                         "range, and files it holds owned by the old one show as nobody",
                         a->file, a->key.path ? a->key.path : "(unknown)");
                 int r = remove_alloc(dir, a, err);

@@ -253,3 +253,20 @@ except OSError: print("none")' "$VOL/f")
   cat "$BUNDLE/debug.log"
   grep -q "bind /vol: $VOL belongs to host uid 0, outside bulwark's ranges: container root sees it as nobody's and cannot write it; to let containers write it, run \`bulwark share $VOL\`" "$BUNDLE/debug.log"
 }
+
+@test "volumes: identity mapping only through the policy file (BW074): reported by audit, and writes land as before" {
+  bind "$VOL" /vol
+  echo '{"identityMappedVolumes": ["'"$VOL"'"]}' >"$BUNDLE/policy.json"
+  # a config cannot ask for it: the same container without the policy file
+  run run_as "" sh -c 'echo x > /vol/f && echo WROTE'
+  [[ $output != *WROTE* ]]
+  run run_as "--policy $BUNDLE/policy.json" sh -c 'echo x > /vol/f && echo WROTE'
+  echo "$output"
+  [[ $output == *WROTE* ]]
+  [ "$(stat -c %u "$VOL/f")" = 0 ]
+  run "$BULWARK" --policy "$BUNDLE/policy.json" audit "$BUNDLE/config.json"
+  echo "$output"
+  [[ $output == *BW074* && $output == *"$VOL mounted at /vol is identity-mapped"* ]]
+  run "$BULWARK" audit "$BUNDLE/config.json"
+  [[ $output != *BW074* ]]
+}
