@@ -205,11 +205,11 @@ none_root_owned() {
   mkdir -p "$E2E/vol"
   chmod 777 "$E2E/vol"
   echo from-host >"$E2E/vol/host-file"
-  run drun --network none -v "$E2E/vol:/data" "$IMG" sh -c 'cat /data/host-file; stat -c %u /data/host-file; echo by-root >/data/root-file && echo WROTE'
-  echo "$output"
+  run --separate-stderr drun --network none -v "$E2E/vol:/data" "$IMG" sh -c 'cat /data/host-file; stat -c %u /data/host-file; echo by-root >/data/root-file && echo WROTE'
+  echo "$output $stderr"
   [ "${lines[0]}" = from-host ]
   [ "${lines[1]}" = 65534 ]
-  [[ $output == *"Permission denied"* && $output != *WROTE* ]]
+  [[ $stderr == *"Permission denied"* && $output != *WROTE* ]]
   [ ! -e "$E2E/vol/root-file" ]
   "$BULWARK" share "$E2E/vol"
   run drun --network none -v "$E2E/vol:/data" "$IMG" sh -c 'stat -c %u /data/host-file; echo by-root >/data/root-file && cat /data/root-file'
@@ -295,15 +295,18 @@ none_root_owned() {
   docker run -d --name hs --runtime bulwark --network none -v "$E2E/site:/usr/share/site:ro" "$IMG" sleep 600 >/dev/null
   run docker exec hs sh -c 'echo "10.9.8.7 extra" >>/etc/hosts && grep -c extra /etc/hosts; stat -c %u /etc/hosts /etc/hostname; cat /usr/share/site/index.html; echo x >/usr/share/site/new'
   echo "$output"
-  local hosts
+  local hosts owners
   hosts=$(docker inspect -f '{{.HostsPath}}' hs)
+  owners=$(stat -c %u "$hosts" "$(docker inspect -f '{{.HostnamePath}}' hs)" "$(docker inspect -f '{{.ResolvConfPath}}' hs)")
   docker rm -f hs >/dev/null
   [ "${lines[0]}" = 1 ]
   [ "${lines[1]}" = 0 ]
   [ "${lines[2]}" = 0 ]
   [ "${lines[3]}" = '<h1>hi</h1>' ]
   [[ $output == *"Read-only file system"* ]]
-  [ "$(stat -c %u "$hosts")" = "$(vol_uid)" ]
+  local v
+  v=$(vol_uid)
+  [ "$owners" = "$(printf '%s\n%s\n%s' "$v" "$v" "$v")" ]
   [ "$(stat -c %u "$E2E/site/index.html")" = 0 ] # the host's site is untouched
   [ ! -e "$E2E/site/new" ]
 }
