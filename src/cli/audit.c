@@ -159,6 +159,9 @@ static int audit_input(struct audit *a, const char *arg, struct bw_error **err)
                 return bad_input(err, r);
         /* a namespace path on this machine may be the host's own */
         bw_policy_mark_host_namespaces(c);
+        if (!bw_policy_gather_host_ids(c))
+                bw_warn("%s: its id mappings were not checked against live containers' ranges (reading them "
+                        "needs root)", name);
         r = add_target(a, c, strdup(name), strdup(path), take_ptr(data), err);
         oci_config_free(c);
         return r;

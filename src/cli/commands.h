@@ -22,3 +22,5 @@ BW_COMMAND(pause);
 BW_COMMAND(resume);
 BW_COMMAND(update);
 BW_COMMAND(events);
+BW_COMMAND(check);
+BW_COMMAND(breakout_test);

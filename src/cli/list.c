@@ -23,6 +23,7 @@ static json_t *entry_json(const char *root, const char *id)
         if (!j)
                 return NULL;
         json_object_set_new(j, "created", json_string(s.created ? s.created : ""));
+        json_object_set_new(j, "rootfs", json_string(s.rootfs ? s.rootfs : ""));
         /* Who made it: the owner of its state directory, as runc shows. */
         struct stat st;
         char owner[32] = "?";

@@ -172,7 +172,11 @@ static int make_dirs(const struct bw_cg_hierarchy *h, const char *dir, struct bw
                 bool made = mkdir(p, 0755) == 0;
                 if (!made && errno != EEXIST)
                         return bw_error_set(err, -errno, "creating cgroup %s", p);
-                if (made && !h->v2 && (h->ctrls & 1u << BW_CGC_CPUSET))
+                /* An existing parent with an empty cpuset (made by
+                 * someone else, never given cpus) would refuse our tasks
+                 * with ENOSPC: it gets its parent's, as runc does. Only an
+                 * empty cpuset is written, which can hold no task. */
+                if (!h->v2 && (h->ctrls & 1u << BW_CGC_CPUSET))
                         cg_v1_cpuset_inherit(p);
                 if (s)
                         *s = '/';

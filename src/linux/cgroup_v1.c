@@ -78,9 +78,15 @@ static int memory(const char *dir, const struct oci_memory *m, struct bw_error *
         if (m->disable_oom_killer.set &&
             (r = cg_write(dir, "memory.oom_control", m->disable_oom_killer.v ? "1" : "0", err)) < 0)
                 return r;
-        if (m->kernel.set || m->kernel_tcp.set)
-                bw_warn("memory.kernel and memory.kernelTCP are ignored: Linux no longer supports "
-                        "separate kernel memory limits");
+        if (m->kernel.set)
+                bw_warn("memory.kernel is ignored: Linux no longer supports a separate kernel memory limit");
+        /* The TCP buffer limit outlived it on v1 (crun applies it too). */
+        if (m->kernel_tcp.set) {
+                if (!cg_has(dir, "memory.kmem.tcp.limit_in_bytes"))
+                        bw_warn("memory.kernelTCP is ignored: this kernel has no memory.kmem.tcp.limit_in_bytes");
+                else if ((r = write_i64(dir, "memory.kmem.tcp.limit_in_bytes", m->kernel_tcp, err)) < 0)
+                        return r;
+        }
         return 0;
 }
 

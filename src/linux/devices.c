@@ -31,11 +31,66 @@ static mode_t type_bits(char t)
         }
 }
 
+/* The directory a device goes in, made if missing, then opened again with
+ * no symlink allowed on the way: an image whose /dev (or /dev/x for
+ * /dev/x/y) is a link, even one that stays inside the rootfs, gets a clear
+ * refusal rather than devices somewhere else. *base is the last component. */
+static int open_dev_dir(int root_fd, const char *path, char **base, struct bw_error **err)
+{
+        const char *name;
+        _cleanup_close_ int made = bw_open_parent_in_root(root_fd, path, true, &name);
+        if (made < 0)
+                return bw_error_set(err, made, "creating the directory of device %s", path);
+        size_t dlen = (size_t)(name - path);
+        while (dlen > 1 && path[dlen - 1] == '/')
+                dlen--;
+        _cleanup_free_ char *dir = strndup(path, dlen);
+        _cleanup_free_ char *b = strndup(name, strcspn(name, "/"));
+        if (!dir || !b)
+                return bw_error_set(err, -ENOMEM, "device %s", path);
+        int fd = bw_open_in_root(root_fd, dir, O_PATH | O_DIRECTORY, BW_RESOLVE_NO_SYMLINKS);
+        if (fd < 0)
+                return bw_error_set(err, fd, "creating device %s: %s in the image is not a plain directory (a symlink?); refusing to follow it",
+                                    path, dir);
+        *base = take_ptr(b);
+        return fd;
+}
+
+/* Make name in dir an empty regular file of our own, whatever the image
+ * had there (a symlink to a host path, a device, a fifo), and return an
+ * O_PATH fd of it: the bind lands on that inode and nowhere else. */
+static int own_file(int dir, const char *name, const char *path, struct bw_error **err)
+{
+        struct stat st;
+        if (fstatat(dir, name, &st, AT_SYMLINK_NOFOLLOW) == 0 && !S_ISREG(st.st_mode)) {
+                if (S_ISDIR(st.st_mode))
+                        return bw_error_msg(err, -EISDIR, "creating device %s: the image has a directory there; remove it from the image", path);
+                if (unlinkat(dir, name, 0) < 0)
+                        return bw_error_set(err, -errno, "removing the image's %s", path);
+        }
+        int f = openat(dir, name, O_CREAT | O_WRONLY | O_NOFOLLOW | O_CLOEXEC, 0644);
+        if (f < 0)
+                return bw_error_set(err, -errno, "creating a file for device %s", path);
+        close(f);
+        int fd = openat(dir, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return bw_error_set(err, -errno, "opening the file for device %s", path);
+        if (fstat(fd, &st) < 0 || !S_ISREG(st.st_mode)) {
+                close(fd);
+                return bw_error_msg(err, -EPERM, "creating device %s: what is there is not the file we made", path);
+        }
+        return fd;
+}
+
 static int bind_host_node(int root_fd, const struct oci_device *d, struct bw_error **err)
 {
-        _cleanup_close_ int target = bw_mkpath_in_root(root_fd, d->path, 0755, true);
+        _cleanup_free_ char *base = NULL;
+        _cleanup_close_ int dir = open_dev_dir(root_fd, d->path, &base, err);
+        if (dir < 0)
+                return dir;
+        _cleanup_close_ int target = own_file(dir, base, d->path, err);
         if (target < 0)
-                return bw_error_set(err, target, "creating a file for device %s", d->path);
+                return target;
         _cleanup_close_ int tree = open_tree(AT_FDCWD, d->path, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC);
         if (tree < 0)
                 return bw_error_set(err, -errno, "cloning the host's %s to bind it into the container", d->path);
@@ -49,20 +104,19 @@ static int make_node(int root_fd, const struct oci_device *d, struct bw_error **
         mode_t type = type_bits(d->type);
         if (!type)
                 return bw_error_msg(err, -EINVAL, "device %s: unknown type '%c'; use c, b, u or p", d->path, d->type);
-        const char *name;
-        _cleanup_close_ int parent = bw_open_parent_in_root(root_fd, d->path, true, &name);
+        _cleanup_free_ char *base = NULL;
+        _cleanup_close_ int parent = open_dev_dir(root_fd, d->path, &base, err);
         if (parent < 0)
-                return bw_error_set(err, parent, "creating the directory of device %s", d->path);
-        _cleanup_free_ char *base = strndup(name, strcspn(name, "/"));
-        if (!base)
-                return -ENOMEM;
-        /* Replace whatever the image has there (a file, a symlink). */
+                return parent;
+        /* Replace whatever the image has there (a file, a symlink): the
+         * unlink removes a link itself, never what it points at. */
         if (unlinkat(parent, base, 0) < 0 && errno != ENOENT && errno != EISDIR)
                 return bw_error_set(err, -errno, "removing the image's %s", d->path);
         mode_t mode = d->file_mode.set ? d->file_mode.v & 07777 : 0666;
         dev_t dev = type == S_IFIFO ? 0 : makedev((unsigned)d->major, (unsigned)d->minor);
         if (mknodat(parent, base, mode | type, dev) < 0)
                 return bw_error_set(err, -errno, "creating device %s", d->path);
+        /* fchmodat follows links; base is the node mknodat just made. */
         if (fchmodat(parent, base, mode, 0) < 0)
                 return bw_error_set(err, -errno, "setting the mode of device %s", d->path);
         if ((d->uid.set || d->gid.set) &&
@@ -127,9 +181,12 @@ int bw_devices_links(int root_fd, struct bw_error **err)
                 { "stderr", "/proc/self/fd/2" },
                 { "ptmx", "pts/ptmx" },
         };
-        _cleanup_close_ int dev = bw_mkpath_in_root(root_fd, "/dev", 0755, false);
+        _cleanup_close_ int made = bw_mkpath_in_root(root_fd, "/dev", 0755, false);
+        if (made < 0)
+                return bw_error_set(err, made, "creating /dev in the rootfs");
+        _cleanup_close_ int dev = bw_open_in_root(root_fd, "/dev", O_PATH | O_DIRECTORY, BW_RESOLVE_NO_SYMLINKS);
         if (dev < 0)
-                return bw_error_set(err, dev, "opening /dev in the rootfs");
+                return bw_error_set(err, dev, "opening /dev in the rootfs: the image's /dev is not a plain directory (a symlink?)");
         for (size_t i = 0; i < ARRAY_SIZE(links); i++)
                 if (replace_link(dev, links[i][0], links[i][1], err) < 0)
                         return -EPERM;

@@ -8,6 +8,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "linux/procfs_handle.h"
 #include "util/cleanup.h"
 #include "util/strv.h"
 
@@ -27,20 +28,11 @@ char *bw_idmap_format(const struct oci_idmap_list *l)
         return buf;
 }
 
-static int write_proc(pid_t pid, const char *file, const char *text, struct bw_error **err)
+static int write_proc(int proc_fd, pid_t pid, const char *file, const char *text, struct bw_error **err)
 {
         char path[64];
-        snprintf(path, sizeof(path), "/proc/%d/%s", (int)pid, file);
-        _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
-        if (fd < 0)
-                return bw_error_set(err, -errno, "opening %s", path);
-        size_t len = strlen(text);
-        ssize_t n = write(fd, text, len);
-        if (n < 0)
-                return bw_error_set(err, -errno, "writing %s (%s)", path, text);
-        if ((size_t)n != len)
-                return bw_error_msg(err, -EIO, "writing %s: short write", path);
-        return 0;
+        snprintf(path, sizeof(path), "%d/%s", (int)pid, file);
+        return bw_procfs_write(proc_fd, path, text, err);
 }
 
 /* newuidmap PID cid hid size ... : the setuid helpers check /etc/subuid for us. */
@@ -81,12 +73,18 @@ int bw_idmap_write(pid_t pid, const struct oci_idmap_list *uids, const struct oc
                    struct bw_error **err)
 {
         bool root = geteuid() == 0;
+        _cleanup_close_ int proc_fd = -1;
+        if (root && ((gids && gids->n) || (uids && uids->n))) {
+                proc_fd = bw_procfs_open_host(err);
+                if (proc_fd < 0)
+                        return bw_error_wrap(err, "writing the container's id mappings");
+        }
         if (gids && gids->n) {
                 if (root) {
                         _cleanup_free_ char *g = bw_idmap_format(gids);
                         if (!g)
                                 return bw_error_set(err, -ENOMEM, "formatting gid_map");
-                        if (write_proc(pid, "gid_map", g, err) < 0)
+                        if (write_proc(proc_fd, pid, "gid_map", g, err) < 0)
                                 return bw_error_wrap(err, "writing the container's gid mappings");
                 } else if (run_helper("newgidmap", pid, gids, err) < 0) {
                         return bw_error_wrap(err, "writing the container's gid mappings");
@@ -97,7 +95,7 @@ int bw_idmap_write(pid_t pid, const struct oci_idmap_list *uids, const struct oc
                         _cleanup_free_ char *u = bw_idmap_format(uids);
                         if (!u)
                                 return bw_error_set(err, -ENOMEM, "formatting uid_map");
-                        if (write_proc(pid, "uid_map", u, err) < 0)
+                        if (write_proc(proc_fd, pid, "uid_map", u, err) < 0)
                                 return bw_error_wrap(err, "writing the container's uid mappings");
                 } else if (run_helper("newuidmap", pid, uids, err) < 0) {
                         return bw_error_wrap(err, "writing the container's uid mappings");

@@ -8,6 +8,7 @@
 
 /* Format a mapping list as the kernel reads it ("0 100000 65536\n..."). */
 char *bw_idmap_format(const struct oci_idmap_list *l);
-/* Write both maps of pid (gid first, as newgidmap expects). */
+/* Write both maps of pid (gid first, as newgidmap expects); as root
+ * through a private procfs of the caller's pid namespace. */
 int bw_idmap_write(pid_t pid, const struct oci_idmap_list *uids, const struct oci_idmap_list *gids,
                    struct bw_error **err);

@@ -7,6 +7,7 @@
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "linux/safe_path.h"
 #include "util/cleanup.h"
 
 /* The container's /dev/null, checked to be the real device 1:3: an image
@@ -39,13 +40,24 @@ static int empty_ro_tmpfs(struct bw_error **err)
         return m;
 }
 
+/* The path as the container sees it, resolved inside its root: no magic
+ * link (/proc/1/root/...) leads out, and the last component is not
+ * followed. */
+static int open_target(const char *path)
+{
+        _cleanup_close_ int root = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (root < 0)
+                return -errno;
+        return bw_open_in_root(root, path, O_PATH | O_NOFOLLOW, 0);
+}
+
 int bw_mask_path(const char *path, struct bw_error **err)
 {
-        _cleanup_close_ int target = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        _cleanup_close_ int target = open_target(path);
         if (target < 0) {
-                if (errno == ENOENT)
+                if (target == -ENOENT)
                         return 0;
-                return bw_error_set(err, -errno, "opening masked path %s", path);
+                return bw_error_set(err, target, "opening masked path %s", path);
         }
         struct stat st;
         if (fstat(target, &st) < 0)
@@ -72,11 +84,11 @@ int bw_mask_path(const char *path, struct bw_error **err)
 
 int bw_readonly_path(const char *path, struct bw_error **err)
 {
-        _cleanup_close_ int target = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        _cleanup_close_ int target = open_target(path);
         if (target < 0) {
-                if (errno == ENOENT)
+                if (target == -ENOENT)
                         return 0;
-                return bw_error_set(err, -errno, "opening read-only path %s", path);
+                return bw_error_set(err, target, "opening read-only path %s", path);
         }
         /* Bind the path onto itself, then set read-only on the whole new
          * tree, so a mount below it (binfmt_misc under /proc/sys) is covered. */

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <linux/magic.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,88 +15,6 @@
 #include "linux/safe_path.h"
 #include "util/cleanup.h"
 
-enum { SET, CLEAR, PROP, BIND };
-
-static const struct {
-        const char *name;
-        int kind;
-        unsigned long flag;
-} option_table[] = {
-        { "defaults", SET, 0 },
-        { "ro", SET, MS_RDONLY },           { "rw", CLEAR, MS_RDONLY },
-        { "nosuid", SET, MS_NOSUID },       { "suid", CLEAR, MS_NOSUID },
-        { "nodev", SET, MS_NODEV },         { "dev", CLEAR, MS_NODEV },
-        { "noexec", SET, MS_NOEXEC },       { "exec", CLEAR, MS_NOEXEC },
-        { "sync", SET, MS_SYNCHRONOUS },    { "async", CLEAR, MS_SYNCHRONOUS },
-        { "dirsync", SET, MS_DIRSYNC },
-        { "remount", SET, MS_REMOUNT },
-        { "mand", SET, MS_MANDLOCK },       { "nomand", CLEAR, MS_MANDLOCK },
-        { "noatime", SET, MS_NOATIME },     { "atime", CLEAR, MS_NOATIME },
-        { "nodiratime", SET, MS_NODIRATIME }, { "diratime", CLEAR, MS_NODIRATIME },
-        { "relatime", SET, MS_RELATIME },   { "norelatime", CLEAR, MS_RELATIME },
-        { "strictatime", SET, MS_STRICTATIME }, { "nostrictatime", CLEAR, MS_STRICTATIME },
-        { "lazytime", SET, MS_LAZYTIME },   { "nolazytime", CLEAR, MS_LAZYTIME },
-        { "iversion", SET, MS_I_VERSION },  { "noiversion", CLEAR, MS_I_VERSION },
-        { "silent", SET, MS_SILENT },       { "loud", CLEAR, MS_SILENT },
-        { "bind", BIND, 0 },                { "rbind", BIND, MS_REC },
-        { "private", PROP, MS_PRIVATE },    { "rprivate", PROP, MS_PRIVATE | MS_REC },
-        { "shared", PROP, MS_SHARED },      { "rshared", PROP, MS_SHARED | MS_REC },
-        { "slave", PROP, MS_SLAVE },        { "rslave", PROP, MS_SLAVE | MS_REC },
-        { "unbindable", PROP, MS_UNBINDABLE }, { "runbindable", PROP, MS_UNBINDABLE | MS_REC },
-        /* Asks a runtime to copy the image's files into a tmpfs; accepted, not done. */
-        { "tmpcopyup", SET, 0 },
-};
-
-long bw_mount_propagation(const char *name)
-{
-        if (!name || !*name)
-                return 0;
-        for (size_t i = 0; i < ARRAY_SIZE(option_table); i++)
-                if (option_table[i].kind == PROP && strcmp(option_table[i].name, name) == 0)
-                        return (long)option_table[i].flag;
-        return -EINVAL;
-}
-
-void bw_mount_opts_free(struct bw_mount_opts *o)
-{
-        free(o->data);
-        o->data = NULL;
-}
-
-int bw_mount_parse_options(char *const *options, struct bw_mount_opts *out, struct bw_error **err)
-{
-        *out = (struct bw_mount_opts){ 0 };
-        for (size_t i = 0; options && options[i]; i++) {
-                const char *o = options[i];
-                bool known = false;
-                for (size_t k = 0; k < ARRAY_SIZE(option_table) && !known; k++) {
-                        if (strcmp(option_table[k].name, o) != 0)
-                                continue;
-                        known = true;
-                        unsigned long f = option_table[k].flag;
-                        switch (option_table[k].kind) {
-                        case SET: out->flags |= f; out->clear &= ~f; break;
-                        case CLEAR: out->flags &= ~f; out->clear |= f; break;
-                        case PROP: out->propagation = f; break;
-                        case BIND: out->bind = true; out->recursive = f & MS_REC; break;
-                        }
-                }
-                if (known)
-                        continue;
-                /* The parent idmapped the bind source already (runtime/userns_auto.c). */
-                if (strcmp(o, "idmap") == 0 || strcmp(o, "ridmap") == 0)
-                        continue;
-                char *d = NULL;
-                if (asprintf(&d, "%s%s%s", out->data ? out->data : "", out->data ? "," : "", o) < 0) {
-                        bw_mount_opts_free(out);
-                        return bw_error_set(err, -ENOMEM, "parsing mount options");
-                }
-                free(out->data);
-                out->data = d;
-        }
-        return 0;
-}
-
 int bw_fd_fs_is(int fd, long magic)
 {
         struct statfs s;
@@ -104,37 +23,38 @@ int bw_fd_fs_is(int fd, long magic)
         return s.f_type == magic;
 }
 
-static unsigned long ms_to_attr(unsigned long ms)
-{
-        unsigned long a = 0;
-        if (ms & MS_RDONLY) a |= MOUNT_ATTR_RDONLY;
-        if (ms & MS_NOSUID) a |= MOUNT_ATTR_NOSUID;
-        if (ms & MS_NODEV) a |= MOUNT_ATTR_NODEV;
-        if (ms & MS_NOEXEC) a |= MOUNT_ATTR_NOEXEC;
-        if (ms & MS_NODIRATIME) a |= MOUNT_ATTR_NODIRATIME;
-        if (ms & MS_NOATIME) a |= MOUNT_ATTR_NOATIME;
-        else if (ms & MS_STRICTATIME) a |= MOUNT_ATTR_STRICTATIME;
-        else if (ms & MS_RELATIME) a |= MOUNT_ATTR_RELATIME;
-        return a;
-}
+/* What a bind's source must be when it is cloned: the object the policy
+ * judged (runtime/bind_resolve.c), or NULL for bulwark's own binds. */
+struct bind_expect {
+        uint64_t dev, ino;
+};
 
-/* A bind mount: clone the source tree (open_tree), set its attributes with
- * mount_setattr (recursively for rbind, so "rbind,ro" leaves no writable
- * submount), then attach it to the already-resolved target fd. */
-static int mount_bind(const char *source, int target_fd, const struct bw_mount_opts *o, struct bw_error **err)
+/* A bind mount: clone the source tree (open_tree), check that its root is
+ * the object the policy judged, set its attributes with mount_setattr
+ * (recursively for rbind or an r* option, so "rbind,ro" leaves no
+ * writable submount), then attach it to the already-resolved target fd. */
+static int mount_bind(const char *source, const struct bind_expect *want, int target_fd, const struct bw_mount_opts *o,
+                      struct bw_error **err)
 {
+        bool rec = o->recursive || o->attr_recursive;
         _cleanup_close_ int tree = open_tree(AT_FDCWD, source,
                                              OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | (o->recursive ? AT_RECURSIVE : 0));
         if (tree < 0)
                 return bw_error_set(err, -errno, "cloning bind source %s", source);
-        struct mount_attr attr = {
-                .attr_set = ms_to_attr(o->flags),
-                .attr_clr = ms_to_attr(o->clear & (MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC | MS_NODIRATIME)),
-        };
-        if (attr.attr_set & (MOUNT_ATTR_NOATIME | MOUNT_ATTR_STRICTATIME | MOUNT_ATTR_RELATIME))
-                attr.attr_clr |= MOUNT_ATTR__ATIME;
+        if (want) {
+                struct stat st;
+                if (fstat(tree, &st) < 0)
+                        return bw_error_set(err, -errno, "checking bind source %s", source);
+                if ((uint64_t)st.st_dev != want->dev || (uint64_t)st.st_ino != want->ino)
+                        return bw_error_msg(err, -EXDEV, "bind source %s changed after the policy judged it "
+                                            "(device:inode %" PRIu64 ":%" PRIu64 ", now %" PRIu64 ":%" PRIu64 "); "
+                                            "something replaced it while the container was being created: retry, "
+                                            "and find what writes there", source, want->dev, want->ino,
+                                            (uint64_t)st.st_dev, (uint64_t)st.st_ino);
+        }
+        struct mount_attr attr = { .attr_set = o->attr_set, .attr_clr = o->attr_clr };
         if ((attr.attr_set || attr.attr_clr) &&
-            mount_setattr(tree, "", AT_EMPTY_PATH | (o->recursive ? AT_RECURSIVE : 0), &attr, sizeof(attr)) < 0)
+            mount_setattr(tree, "", AT_EMPTY_PATH | (rec ? AT_RECURSIVE : 0), &attr, sizeof(attr)) < 0)
                 return bw_error_set(err, -errno, "setting the options of bind mount %s", source);
         if (move_mount(tree, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
                 return bw_error_set(err, -errno, "attaching bind mount of %s", source);
@@ -198,7 +118,7 @@ int bw_mount_one(int root_fd, const char *bundle, const struct oci_mount *m, str
         if (bind) {
                 if (!src)
                         return bw_error_msg(err, -EINVAL, "bind mount %s has no source", m->destination);
-                r = source_is_dir(src);
+                r = m->src.resolved ? S_ISDIR(m->src.mode) : source_is_dir(src);
                 if (r < 0)
                         return bw_error_set(err, r, "bind mount %s: source %s", m->destination, src);
                 as_file = !r;
@@ -221,7 +141,13 @@ int bw_mount_one(int root_fd, const char *bundle, const struct oci_mount *m, str
                 target = t;
         }
         if (bind) {
-                r = mount_bind(src, target, &o, err);
+                /* The policy judged what the runtime resolved: mount that
+                 * same object, or nothing. */
+                if (!m->src.resolved)
+                        return bw_error_msg(err, -EINVAL, "bind mount %s: source %s was not resolved before the policy ran",
+                                            m->destination, src);
+                struct bind_expect want = { m->src.dev, m->src.ino };
+                r = mount_bind(src, &want, target, &o, err);
                 if (r < 0)
                         return bw_error_wrap(err, "mount %s", m->destination);
         } else {
@@ -234,7 +160,7 @@ int bw_mount_one(int root_fd, const char *bundle, const struct oci_mount *m, str
                         struct bw_mount_opts b = o;
                         b.bind = true;
                         b.recursive = true;
-                        r = mount_bind("/sys/fs/cgroup", target, &b, err);
+                        r = mount_bind("/sys/fs/cgroup", NULL, target, &b, err);
                         if (r < 0)
                                 return bw_error_wrap(err, "mount %s", m->destination);
                 } else if (mount(src ? src : type, p, type, flags, o.data) < 0) {
@@ -245,7 +171,9 @@ int bw_mount_one(int root_fd, const char *bundle, const struct oci_mount *m, str
                                 struct bw_mount_opts b = o;
                                 b.bind = b.recursive = true;
                                 b.flags |= MS_RDONLY;
-                                r = mount_bind("/sys", target, &b, err);
+                                b.attr_set |= MOUNT_ATTR_RDONLY;
+                                b.attr_clr &= ~(uint64_t)MOUNT_ATTR_RDONLY;
+                                r = mount_bind("/sys", NULL, target, &b, err);
                                 if (r < 0)
                                         return bw_error_wrap(err, "mount %s", m->destination);
                         } else {

@@ -2,7 +2,11 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/nsfs.h>
 #include <sched.h>
+#include <stdlib.h>
+#include <sys/ioctl.h>
+#include <sys/wait.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -84,6 +88,127 @@ int bw_ns_path_is_host(enum oci_ns_type t, const char *path)
                         return 1;
         }
         return 0;
+}
+
+/* "inside outside count" lines of a uid_map or gid_map. */
+static int parse_map(const char *text, struct oci_idmap_list *out)
+{
+        *out = (struct oci_idmap_list){ .present = true };
+        for (const char *p = text; p && *p;) {
+                unsigned long in, host, count;
+                int used = 0;
+                if (sscanf(p, " %lu %lu %lu%n", &in, &host, &count, &used) != 3)
+                        break;
+                struct oci_idmap *v = realloc(out->v, (out->n + 1) * sizeof(*v));
+                if (!v)
+                        return -ENOMEM;
+                out->v = v;
+                v[out->n++] = (struct oci_idmap){ (uint32_t)in, (uint32_t)host, (uint32_t)count };
+                p += used;
+                while (*p == '\n' || *p == ' ')
+                        p++;
+        }
+        return 0;
+}
+
+static int read_map(int proc_pid_fd, const char *name, struct oci_idmap_list *out)
+{
+        _cleanup_close_ int fd = openat(proc_pid_fd, name, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        char buf[8192];
+        size_t n = 0;
+        ssize_t k;
+        while (n < sizeof(buf) - 1 && (k = read(fd, buf + n, sizeof(buf) - 1 - n)) != 0) {
+                if (k < 0 && errno == EINTR)
+                        continue;
+                if (k < 0)
+                        return -errno;
+                n += (size_t)k;
+        }
+        buf[n] = '\0';
+        return parse_map(buf, out);
+}
+
+static int read_maps_of(const char *proc_pid, struct oci_idmap_list *uid, struct oci_idmap_list *gid)
+{
+        _cleanup_close_ int dir = open(proc_pid, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (dir < 0)
+                return -errno;
+        int r = read_map(dir, "uid_map", uid);
+        return r < 0 ? r : read_map(dir, "gid_map", gid);
+}
+
+int bw_userns_maps(int ns_fd, struct oci_idmap_list *uid, struct oci_idmap_list *gid, struct bw_error **err)
+{
+        *uid = *gid = (struct oci_idmap_list){ 0 };
+        int type = ioctl(ns_fd, NS_GET_NSTYPE);
+        if (type < 0)
+                return bw_error_set(err, -errno, "asking the kernel what namespace it is");
+        if (type != CLONE_NEWUSER)
+                return bw_error_msg(err, -EINVAL, "not a user namespace");
+        /* Our own (the host's): setns cannot enter it again, and its maps
+         * are ours. */
+        struct stat a, b;
+        if (fstat(ns_fd, &a) == 0 && stat("/proc/self/ns/user", &b) == 0 && a.st_dev == b.st_dev &&
+            a.st_ino == b.st_ino) {
+                int r = read_maps_of("/proc/self", uid, gid);
+                return r < 0 ? bw_error_set(err, r, "reading our own uid_map and gid_map") : 0;
+        }
+        /* There is no call that reads a namespace's maps from its fd. A
+         * child of ours enters it and waits; we read /proc/CHILD/uid_map
+         * from here. Safe: the child's pid cannot be reused before we reap
+         * it, so the maps are those of the namespace the fd names, whether
+         * it is a /proc/PID/ns/user link, a bind-mounted ns file or one no
+         * process lives in any more. And read from our (the host's) user
+         * namespace, the kernel shows the outside ids as host ids, also
+         * for a namespace nested in another: read from inside, they would
+         * be ids of its parent. */
+        int go[2], hold[2];
+        if (pipe2(go, O_CLOEXEC) < 0)
+                return bw_error_set(err, -errno, "pipe");
+        if (pipe2(hold, O_CLOEXEC) < 0) {
+                int e = -errno;
+                close(go[0]), close(go[1]);
+                return bw_error_set(err, e, "pipe");
+        }
+        pid_t pid = fork();
+        if (pid == 0) {
+                close(go[0]);
+                close(hold[1]);
+                int e = setns(ns_fd, CLONE_NEWUSER) < 0 ? errno : 0;
+                if (write(go[1], &e, sizeof(e)) != sizeof(e))
+                        _exit(1);
+                char c;
+                while (read(hold[0], &c, 1) < 0 && errno == EINTR)
+                        ;
+                _exit(0);
+        }
+        int fork_errno = errno;
+        close(go[1]);
+        close(hold[0]);
+        int r = 0, e = 0;
+        if (pid < 0)
+                r = bw_error_set(err, -fork_errno, "forking to enter the user namespace");
+        else if (read(go[0], &e, sizeof(e)) != sizeof(e))
+                r = bw_error_msg(err, -EIO, "the child that enters the user namespace died");
+        else if (e)
+                r = bw_error_set(err, -e, "entering the user namespace to read its maps");
+        else {
+                char path[64];
+                snprintf(path, sizeof(path), "/proc/%d", (int)pid);
+                if ((r = read_maps_of(path, uid, gid)) < 0)
+                        bw_error_set(err, r, "reading %s/uid_map and gid_map", path);
+        }
+        close(go[0]);
+        close(hold[1]);
+        while (pid > 0 && waitpid(pid, NULL, 0) < 0 && errno == EINTR)
+                ;
+        if (r < 0) {
+                free(uid->v), free(gid->v);
+                *uid = *gid = (struct oci_idmap_list){ 0 };
+        }
+        return r;
 }
 
 struct bw_clone_args {

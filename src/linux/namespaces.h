@@ -21,6 +21,10 @@ int bw_ns_same_as_self(pid_t pid, enum oci_ns_type t);
 /* Is the namespace at path the host's: the one of pid 1 or our own?
  * 1 or 0; 0 too when it cannot be told (a path that does not exist). */
 int bw_ns_path_is_host(enum oci_ns_type t, const char *path);
+/* The real uid and gid maps of the user namespace ns_fd names, outside ids
+ * as host ids (as our user namespace sees them). 0, or a negative errno
+ * with err set (not a user namespace, cannot enter it). */
+int bw_userns_maps(int ns_fd, struct oci_idmap_list *uid, struct oci_idmap_list *gid, struct bw_error **err);
 /* Fork-like clone into new namespaces (flags: CLONE_NEW*). Returns 0 in the
  * child, the child's pid in the parent, or a negative errno. The child gets
  * SIGCHLD as its exit signal. With cgroup_fd >= 0 (a cgroup2 directory) the

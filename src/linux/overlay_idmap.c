@@ -10,6 +10,7 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "linux/idmap_mount.h"
@@ -361,29 +362,63 @@ static int own_dir(const char *path, uid_t uid, gid_t gid, int *out, struct bw_e
         return 0;
 }
 
-struct shift {
-        uid_t uid;
-        gid_t gid;
-        unsigned size;
-        dev_t dev;
-};
+/* chmod through an fd (O_PATH included): fchmodat2's AT_EMPTY_PATH (6.6+),
+ * else the fd's /proc/self/fd link, which names the opened inode itself
+ * and is never resolved again by name. */
+static int chmod_fd(int fd, mode_t mode)
+{
+#ifdef SYS_fchmodat2
+        if (syscall(SYS_fchmodat2, fd, "", mode, AT_EMPTY_PATH) == 0)
+                return 0;
+        if (errno != ENOSYS && errno != EINVAL)
+                return -errno;
+#endif
+        char p[64];
+        snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+        return chmod(p, mode) < 0 ? -errno : 0;
+}
 
 /* An id below the range's size is a host id the engine wrote (podman puts
  * /etc/mtab and the like in the upper layer before the container starts);
  * it becomes the container's view of the same id. Ids already in the
- * range (an earlier start, or copy-ups) and any others stay. */
-static int shift_entry(int dfd, const char *name, const struct stat *st, const struct shift *sh)
+ * range (an earlier start, or copy-ups) and any others stay.
+ *
+ * This runs as host root over a directory a container may write to, so it
+ * acts on one object only: the entry is opened once, O_PATH | O_NOFOLLOW
+ * (a symlink is opened as itself, a device or fifo is not opened for I/O),
+ * checked to be the inode readdir listed, and then changed through that fd
+ * (chown with AT_EMPTY_PATH, chmod through the fd). A name swapped for a
+ * symlink between the look and the change cannot redirect either. */
+int bw_overlay_shift_entry(int dfd, const char *name, ino_t listed, uid_t uid, gid_t gid, unsigned size,
+                           dev_t dev, int *dir_fd)
 {
-        uid_t u = st->st_uid < sh->size ? sh->uid + st->st_uid : st->st_uid;
-        gid_t g = st->st_gid < sh->size ? sh->gid + st->st_gid : st->st_gid;
-        if (u == st->st_uid && g == st->st_gid)
-                return 0;
-        if (fchownat(dfd, name, u, g, AT_SYMLINK_NOFOLLOW) < 0)
+        if (dir_fd)
+                *dir_fd = -1;
+        _cleanup_close_ int fd = openat(dfd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return errno == ENOENT ? 0 : -errno; /* gone meanwhile: nothing to shift */
+        struct stat st;
+        if (fstat(fd, &st) < 0)
                 return -errno;
-        /* chown drops setuid and setgid from a file: put them back */
-        if (S_ISREG(st->st_mode) && (st->st_mode & (S_ISUID | S_ISGID)) &&
-            fchmodat(dfd, name, st->st_mode & 07777, 0) < 0)
+        if (st.st_dev != dev || (listed && st.st_ino != listed))
+                return 0; /* a mount inside the layer, or swapped since readdir: not ours to touch */
+        uid_t u = st.st_uid < size ? uid + st.st_uid : st.st_uid;
+        gid_t g = st.st_gid < size ? gid + st.st_gid : st.st_gid;
+        if ((u != st.st_uid || g != st.st_gid) && fchownat(fd, "", u, g, AT_EMPTY_PATH) < 0)
                 return -errno;
+        /* chown drops setuid and setgid from a file: put them back, on the
+         * same inode (a regular file: fstat of this very fd said so) */
+        if ((u != st.st_uid || g != st.st_gid) && S_ISREG(st.st_mode) && (st.st_mode & (S_ISUID | S_ISGID))) {
+                int r = chmod_fd(fd, st.st_mode & 07777);
+                if (r < 0)
+                        return r;
+        }
+        if (dir_fd && S_ISDIR(st.st_mode)) {
+                /* "." from the O_PATH fd: the same directory, not the name again */
+                *dir_fd = openat(fd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+                if (*dir_fd < 0)
+                        return -errno;
+        }
         return 0;
 }
 
@@ -402,7 +437,7 @@ static DIR *opendir_dup(int dfd)
         return d;
 }
 
-static int shift_tree(int dfd, const struct shift *sh, int depth)
+int bw_overlay_shift_tree(int dfd, uid_t uid, gid_t gid, unsigned size, dev_t dev, int depth)
 {
         if (depth > 512)
                 return -ELOOP;
@@ -414,17 +449,10 @@ static int shift_tree(int dfd, const struct shift *sh, int depth)
         while (r == 0 && (e = readdir(d))) {
                 if (strcmp(e->d_name, ".") == 0 || strcmp(e->d_name, "..") == 0)
                         continue;
-                struct stat st;
-                if (fstatat(dfd, e->d_name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
-                        r = -errno;
-                        break;
-                }
-                if (st.st_dev != sh->dev)
-                        continue; /* a mount inside the layer: not the layer's */
-                if ((r = shift_entry(dfd, e->d_name, &st, sh)) < 0 || !S_ISDIR(st.st_mode))
-                        continue;
-                _cleanup_close_ int sub = openat(dfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                r = sub < 0 ? -errno : shift_tree(sub, sh, depth + 1);
+                _cleanup_close_ int sub = -1;
+                r = bw_overlay_shift_entry(dfd, e->d_name, e->d_ino, uid, gid, size, dev, &sub);
+                if (r == 0 && sub >= 0)
+                        r = bw_overlay_shift_tree(sub, uid, gid, size, dev, depth + 1);
         }
         closedir(d);
         return r;
@@ -438,8 +466,7 @@ static int shift_upper(int fd, const char *path, uid_t uid, gid_t gid, unsigned 
         struct stat st;
         if (fstat(fd, &st) < 0)
                 return bw_error_set(err, -errno, "reading overlay directory %s", path);
-        struct shift sh = { .uid = uid, .gid = gid, .size = size, .dev = st.st_dev };
-        int r = shift_tree(fd, &sh, 0);
+        int r = bw_overlay_shift_tree(fd, uid, gid, size, st.st_dev, 0);
         if (r < 0)
                 return bw_error_set(err, r, "handing the files in the upper layer %s to the container's ids (%u-%u)",
                                     path, (unsigned)uid, (unsigned)(uid + size - 1));
@@ -456,7 +483,7 @@ static bool is_volatile(const struct bw_overlay_layers *l)
 
 /* Empty a directory (depth first, never following symlinks or crossing
  * into mounts: everything in it was made by overlayfs). */
-static int clear_dir(int dfd, int depth)
+int bw_overlay_clear_dir(int dfd, int depth)
 {
         if (depth > 64)
                 return -ELOOP;
@@ -481,11 +508,16 @@ static int clear_dir(int dfd, int depth)
                                 break;
                         }
                         _cleanup_close_ int sub = openat(dfd, e->d_name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-                        if (sub < 0) {
+                        struct stat a, b;
+                        if (sub < 0 || fstat(sub, &a) < 0 || fstat(dfd, &b) < 0) {
                                 r = -errno;
                                 break;
                         }
-                        if ((r = clear_dir(sub, depth + 1)) == 0 && unlinkat(dfd, e->d_name, AT_REMOVEDIR) < 0)
+                        if (a.st_dev != b.st_dev) {
+                                r = -EXDEV; /* a mount in a work directory: not overlayfs's */
+                                break;
+                        }
+                        if ((r = bw_overlay_clear_dir(sub, depth + 1)) == 0 && unlinkat(dfd, e->d_name, AT_REMOVEDIR) < 0)
                                 r = -errno;
                 }
         }
@@ -518,7 +550,7 @@ static int own_volatile_work(const char *work, uid_t uid, gid_t gid, int *out, c
         _cleanup_close_ int fd = openat(pfd, BW_OVERLAY_VOLATILE_WORK, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0)
                 return bw_error_set(err, -errno, "opening %s", *path);
-        int r = clear_dir(fd, 0);
+        int r = bw_overlay_clear_dir(fd, 0);
         if (r < 0)
                 return bw_error_set(err, r, "emptying %s (left by an earlier start of this container)", *path);
         if (fchown(fd, uid, gid) < 0)
@@ -573,7 +605,7 @@ int bw_overlay_idmapped(const struct bw_overlay_layers *l, int userns_fd, uid_t 
         if (l->upper && ((r = own_dir(l->upper, root_uid, root_gid, &upper, err)) < 0 ||
                          (r = is_volatile(l) ? own_volatile_work(l->work, root_uid, root_gid, &work, &work_path, err)
                                              : own_dir(l->work, root_uid, root_gid, &work, err)) < 0 ||
-                         (r = shift_upper(upper, l->upper, root_uid, root_gid, size, err)) < 0))
+                         (!l->own_upper && (r = shift_upper(upper, l->upper, root_uid, root_gid, size, err)) < 0)))
                 return r;
         _cleanup_close_ int fs = fsopen("overlay", FSOPEN_CLOEXEC);
         if (fs < 0)

@@ -18,6 +18,8 @@ struct bw_overlay_layers {
         char *upper;      /* NULL: a read-only overlay */
         char *work;
         char **options;   /* "metacopy=on" ...: kept for the rebuild */
+        bool own_upper;   /* the upper layer is bulwark's own (a directory rootfs's
+                           * writes): only overlayfs writes there, nothing to shift */
 };
 void bw_overlay_layers_free(struct bw_overlay_layers *l);
 
@@ -42,6 +44,21 @@ int bw_overlay_of_path(const char *path, struct bw_overlay_layers *out, struct b
  * (root_uid + id): overlayfs cannot idmap an upper layer. */
 int bw_overlay_idmapped(const struct bw_overlay_layers *l, int userns_fd, uid_t root_uid, gid_t root_gid,
                         unsigned size, struct bw_error **err);
+
+/* Move what an upper layer holds under host ids 0..size-1 to uid/gid +
+ * id, as host root, safely against a container changing the tree
+ * meanwhile: each entry of dfd is opened once (O_PATH | O_NOFOLLOW),
+ * checked against the inode readdir listed (`listed`, 0: unchecked) and
+ * the layer's device, and changed through that fd only. *dir_fd (when
+ * given) gets the entry opened as a directory when it is one, else -1.
+ * 0 or -errno. */
+int bw_overlay_shift_entry(int dfd, const char *name, ino_t listed, uid_t uid, gid_t gid, unsigned size,
+                           dev_t dev, int *dir_fd);
+int bw_overlay_shift_tree(int dfd, uid_t uid, gid_t gid, unsigned size, dev_t dev, int depth);
+
+/* Empty a directory as host root: depth first, never following a symlink
+ * nor entering another filesystem (-EXDEV). 0 or -errno. */
+int bw_overlay_clear_dir(int dfd, int depth);
 
 /* How layers are handed to overlayfs; the rebuild starts with
  * bw_overlay_route and falls back in this order. Tests set it to take the

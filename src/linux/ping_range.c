@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "linux/loopback.h"
+#include "linux/procfs_handle.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -48,7 +49,7 @@ static bool config_sets_it(const struct oci_config *c)
         return false;
 }
 
-int bw_ping_range_setup(const struct oci_config *c, struct bw_error **err)
+int bw_ping_range_setup(int proc_fd, const struct oci_config *c, struct bw_error **err)
 {
         const struct oci_namespace *net = oci_config_namespace(c, OCI_NS_NETWORK);
         if (!net || net->path)
@@ -58,23 +59,24 @@ int bw_ping_range_setup(const struct oci_config *c, struct bw_error **err)
                 return r;
         if (config_sets_it(c))
                 return 0;
-        char map[4096];
-        _cleanup_close_ int mfd = open("/proc/self/gid_map", O_RDONLY | O_CLOEXEC);
-        ssize_t n = mfd >= 0 ? read(mfd, map, sizeof(map) - 1) : -1;
+        char map[4096], path[32];
+        snprintf(path, sizeof(path), "%d/gid_map", (int)getpid());
+        ssize_t n = bw_procfs_read(proc_fd, path, map, sizeof(map));
         if (n < 0)
-                return bw_error_set(err, -errno, "reading /proc/self/gid_map for net.ipv4.ping_group_range");
-        map[n] = '\0';
+                return bw_error_set(err, (int)n, "reading /proc/%s for net.ipv4.ping_group_range", path);
         uint32_t lo, hi;
         if (!bw_ping_range_from_map(map, &lo, &hi))
                 return 0;
         char text[64];
         snprintf(text, sizeof(text), "%" PRIu32 " %" PRIu32 "\n", lo, hi);
-        _cleanup_close_ int fd = open("/proc/sys/net/ipv4/ping_group_range", O_WRONLY | O_CLOEXEC);
+        /* Our own procfs: a mount the config placed over the container's
+         * /proc/sys/net/ipv4/ping_group_range does not receive this. */
+        _cleanup_close_ int fd = bw_procfs_openat(proc_fd, "sys/net/ipv4/ping_group_range", O_WRONLY);
         if (fd < 0 || write(fd, text, strlen(text)) < 0) {
                 /* ping is a convenience: a kernel without the sysctl or a
                  * read-only /proc/sys must not stop the container. */
                 bw_warn("could not open net.ipv4.ping_group_range to %" PRIu32 "-%" PRIu32 ": %s", lo, hi,
-                        strerror(errno));
+                        strerror(fd < 0 ? -fd : errno));
                 return 0;
         }
         return 0;

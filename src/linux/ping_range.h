@@ -15,5 +15,6 @@ bool bw_ping_range_from_map(const char *gid_map, uint32_t *lo, uint32_t *hi);
 
 /* In the container's init, after its sysctls, when the container has a
  * network namespace of its own: bring lo up (as runc), and open the range
- * to the mapped gids unless the config sets the sysctl itself. */
-int bw_ping_range_setup(const struct oci_config *c, struct bw_error **err);
+ * to the mapped gids unless the config sets the sysctl itself. proc_fd:
+ * the private procfs of the container's namespaces (procfs_handle.h). */
+int bw_ping_range_setup(int proc_fd, const struct oci_config *c, struct bw_error **err);

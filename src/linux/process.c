@@ -18,6 +18,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "linux/procfs_handle.h"
 #include "util/cleanup.h"
 #include "util/strv.h"
 
@@ -39,18 +40,14 @@ int bw_process_set_rlimits(const struct oci_rlimit *r, size_t n, struct bw_error
 
 int bw_process_set_oom_score_adj(pid_t pid, int v, struct bw_error **err)
 {
-        char path[64];
-        if (pid > 0)
-                snprintf(path, sizeof(path), "/proc/%d/oom_score_adj", (int)pid);
-        else
-                snprintf(path, sizeof(path), "/proc/self/oom_score_adj");
-        _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
-        if (fd < 0)
-                return bw_error_set(err, -errno, "opening %s", path);
-        char buf[16];
-        int len = snprintf(buf, sizeof(buf), "%d", v);
-        if (write(fd, buf, (size_t)len) != len)
-                return bw_error_set(err, -errno, "setting oomScoreAdj to %d", v);
+        _cleanup_close_ int proc_fd = bw_procfs_open_host(err);
+        if (proc_fd < 0)
+                return bw_error_wrap(err, "setting oomScoreAdj to %d", v);
+        char path[64], buf[16];
+        snprintf(path, sizeof(path), "%d/oom_score_adj", (int)(pid > 0 ? pid : getpid()));
+        snprintf(buf, sizeof(buf), "%d", v);
+        if (bw_procfs_write(proc_fd, path, buf, err) < 0)
+                return bw_error_wrap(err, "setting oomScoreAdj to %d", v);
         return 0;
 }
 
@@ -157,18 +154,24 @@ int bw_process_set_names(const char *hostname, const char *domainname, struct bw
  * a user namespace; in one (bulwark's automatic range, say) the same intent
  * is "every mapped group": the request narrowed to the widest mapped range.
  * Returns false when nothing of the request is mapped. */
-static bool ping_range_in_userns(const char *value, char *out, size_t size)
+static bool ping_range_in_userns(int proc_fd, const char *value, char *out, size_t size)
 {
         unsigned long long lo, hi, best_lo = 0, best_n = 0;
         if (sscanf(value, "%llu %llu", &lo, &hi) != 2 || lo > hi)
                 return false;
-        _cleanup_fclose_ FILE *f = fopen("/proc/self/gid_map", "re");
+        char path[32], map[4096];
+        snprintf(path, sizeof(path), "%d/gid_map", (int)getpid());
+        if (bw_procfs_read(proc_fd, path, map, sizeof(map)) < 0)
+                return false;
         unsigned long long in, outside, n;
-        while (f && fscanf(f, "%llu %llu %llu", &in, &outside, &n) == 3)
-                if (n > best_n) {
+        for (const char *line = map; line && *line;) {
+                if (sscanf(line, "%llu %llu %llu", &in, &outside, &n) == 3 && n > best_n) {
                         best_lo = in;
                         best_n = n;
                 }
+                const char *nl = strchr(line, '\n');
+                line = nl ? nl + 1 : NULL;
+        }
         unsigned long long a = lo > best_lo ? lo : best_lo;
         unsigned long long b = best_n && hi > best_lo + best_n - 1 ? best_lo + best_n - 1 : hi;
         if (!best_n || a > b)
@@ -177,31 +180,28 @@ static bool ping_range_in_userns(const char *value, char *out, size_t size)
         return true;
 }
 
-int bw_process_set_sysctl(const char *key, const char *value, struct bw_error **err)
+int bw_process_set_sysctl(int proc_fd, const char *key, const char *value, struct bw_error **err)
 {
         if (!*key || strstr(key, "..") || key[0] == '.' || key[0] == '/')
                 return bw_error_msg(err, -EINVAL, "sysctl %s: not a valid name", key);
         _cleanup_free_ char *path = NULL;
-        if (asprintf(&path, "/proc/sys/%s", key) < 0)
+        if (asprintf(&path, "sys/%s", key) < 0)
                 return -ENOMEM;
-        for (char *c = path + strlen("/proc/sys/"); *c; c++)
+        for (char *c = path + strlen("sys/"); *c; c++)
                 if (*c == '.')
                         *c = '/';
-        _cleanup_close_ int fd = open(path, O_WRONLY | O_NOFOLLOW | O_CLOEXEC);
+        /* Through our own procfs: whatever the container's /proc/sys shows
+         * (a bind mount over the file, a link) is not what we write. */
+        _cleanup_close_ int fd = bw_procfs_openat(proc_fd, path, O_WRONLY);
         if (fd < 0)
-                return bw_error_set(err, -errno, "opening sysctl %s (%s)", key, path);
-        struct statfs s;
-        if (fstatfs(fd, &s) < 0)
-                return bw_error_set(err, -errno, "checking %s", path);
-        if (s.f_type != PROC_SUPER_MAGIC)
-                return bw_error_msg(err, -EPERM, "sysctl %s: %s is not on procfs; refusing to write it", key, path);
+                return bw_error_set(err, fd, "opening sysctl %s (/proc/%s)", key, path);
         size_t len = strlen(value);
         if (write(fd, value, len) == (ssize_t)len)
                 return 0;
         int e = errno;
         char narrowed[64];
         if (e == EINVAL && strcmp(key, "net.ipv4.ping_group_range") == 0 &&
-            ping_range_in_userns(value, narrowed, sizeof(narrowed))) {
+            ping_range_in_userns(proc_fd, value, narrowed, sizeof(narrowed))) {
                 len = strlen(narrowed);
                 if (write(fd, narrowed, len) == (ssize_t)len)
                         return 0;

@@ -10,7 +10,8 @@
 #include "util/error.h"
 
 int bw_process_set_rlimits(const struct oci_rlimit *r, size_t n, struct bw_error **err);
-/* Write /proc/PID/oom_score_adj (0: ourselves). */
+/* Write /proc/PID/oom_score_adj (0: ourselves) through a private procfs
+ * of the caller's pid namespace (linux/procfs_handle.h). */
 int bw_process_set_oom_score_adj(pid_t pid, int v, struct bw_error **err);
 /* process.ioPriority: ioprio_set on ourselves. */
 int bw_process_set_io_priority(const struct oci_io_priority *io, struct bw_error **err);
@@ -20,9 +21,10 @@ int bw_process_set_personality(const struct oci_personality *p, struct bw_error 
 /* setgroups (additional gids), setresgid, setresuid. */
 int bw_process_set_user(const struct oci_user *u, struct bw_error **err);
 int bw_process_set_names(const char *hostname, const char *domainname, struct bw_error **err);
-/* Write one sysctl ("net.ipv4.ip_forward") under /proc/sys, after checking
- * that what is open is really procfs. */
-int bw_process_set_sysctl(const char *key, const char *value, struct bw_error **err);
+/* Write one sysctl ("net.ipv4.ip_forward") under sys/ of proc_fd, the
+ * private procfs opened in the container's namespaces (never the
+ * container's /proc, which its mounts may redirect). */
+int bw_process_set_sysctl(int proc_fd, const char *key, const char *value, struct bw_error **err);
 /* A fresh anonymous session keyring, so the container sees none of the
  * host's keys. Missing keyring support is not an error. */
 int bw_process_new_keyring(const char *name, struct bw_error **err);

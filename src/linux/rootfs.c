@@ -9,13 +9,17 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "linux/pseudofs_cover.h"
 #include "util/cleanup.h"
 
 int bw_rootfs_prepare(const char *rootfs, unsigned long propagation, struct bw_error **err)
 {
         /* Everything below happens in our own mount namespace, but a shared
          * mount would still carry it back to the host: slave first. */
-        unsigned long prop = propagation ? propagation : (MS_SLAVE | MS_REC);
+        /* An unbindable root would refuse the bind of the rootfs below (and
+         * of the idmapped views attached over it): slave until the end, and
+         * the config's unbindable is applied after pivot_root (init.c). */
+        unsigned long prop = propagation && !(propagation & MS_UNBINDABLE) ? propagation : (MS_SLAVE | MS_REC);
         if (mount(NULL, "/", NULL, prop | MS_REC, NULL) < 0)
                 return bw_error_set(err, -errno, "setting mount propagation of / in the container's mount namespace");
         /* pivot_root refuses a new root whose parent mount is shared. */
@@ -75,6 +79,9 @@ static int do_pivot(const char *rootfs, struct bw_error **err)
 
 static int do_chroot(const char *rootfs, struct bw_error **err)
 {
+        int r = bw_pseudofs_cover_outside(rootfs, err);
+        if (r < 0)
+                return r;
         if (chdir(rootfs) < 0)
                 return bw_error_set(err, -errno, "entering the rootfs %s", rootfs);
         if (mount(rootfs, "/", NULL, MS_MOVE, NULL) < 0)

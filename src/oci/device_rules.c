@@ -25,13 +25,14 @@ int oci_device_rule_push(struct oci_resources *res, bool allow, char type, int64
         return 0;
 }
 
-int bw_device_allows_append(struct oci_linux *l)
+int bw_device_allows_append(struct oci_linux *l, const char *listed_access)
 {
         int r = 0;
         for (const struct bw_device_allow *d = bw_default_device_allows; r == 0 && d->type; d++)
                 r = oci_device_rule_push(&l->resources, true, d->type, d->major, d->minor, d->access);
         for (size_t i = 0; r == 0 && i < l->n_devices; i++)
-                r = oci_device_rule_push(&l->resources, true, l->devices[i].type == 'b' ? 'b' : 'c',
-                                         l->devices[i].major, l->devices[i].minor, "rwm");
+                if (l->devices[i].type != 'p')
+                        r = oci_device_rule_push(&l->resources, true, l->devices[i].type == 'b' ? 'b' : 'c',
+                                                 l->devices[i].major, l->devices[i].minor, listed_access);
         return r;
 }

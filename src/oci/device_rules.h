@@ -12,8 +12,13 @@
 int oci_device_rule_push(struct oci_resources *res, bool allow, char type, int64_t major, int64_t minor,
                          const char *access);
 
-/* Append allows for the default devices (bw_default_device_allows) and for
- * each device in linux.devices ("rwm", block devices as 'b', others 'c').
- * Placed after the config's own rules they win, the last match deciding.
- * 0 or -ENOMEM. */
-int bw_device_allows_append(struct oci_linux *l);
+/* Append allows for the default devices (bw_default_device_allows), then
+ * one for each device in linux.devices (block devices as 'b', others 'c';
+ * fifos need none) with listed_access. Placed after the config's own rules
+ * they win, the last match deciding. create passes "m": a linux.devices
+ * entry lets the runtime make the node, and only linux.resources.devices
+ * decides whether it opens (as with runc; Docker writes the allow into
+ * resources.devices itself). Harden passes "rwm": its deny-all replaces
+ * the config's own rules, so it writes the allows for the devices the
+ * config asked for, visibly, in the hardened config. 0 or -ENOMEM. */
+int bw_device_allows_append(struct oci_linux *l, const char *listed_access);

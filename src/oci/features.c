@@ -9,6 +9,7 @@
 
 #include "linux/cap_names.h"
 #include "linux/idmap_probe.h"
+#include "linux/lsm.h"
 #include "linux/mount_options.h"
 #include "linux/seccomp_probe.h"
 #include "oci/features.h"
@@ -57,7 +58,7 @@ static json_t *mount_options(void)
 {
         json_t *a = json_array();
         for (size_t i = 0; a && i < bw_n_mount_options; i++)
-                if (json_array_append_new(a, json_string(bw_mount_options[i].name)) < 0) {
+                if (!bw_mount_options[i].unadvertised && json_array_append_new(a, json_string(bw_mount_options[i].name)) < 0) {
                         json_decref(a);
                         return NULL;
                 }
@@ -125,16 +126,18 @@ static json_t *seccomp(void)
 static json_t *linux_section(bool idmap)
 {
         /* cgroup: both versions through cgroupfs; no systemd driver and no
-         * rdma controller. No AppArmor, SELinux or Intel RDT support is
-         * built in, so none is claimed. */
+         * rdma controller. AppArmor and SELinux are applied where the host
+         * runs them (linux/lsm.c), so they are reported as the host has
+         * them. No Intel RDT support is built in, so none is claimed. */
+        struct bw_lsm lsm = bw_lsm_detect();
         return json_pack("{s:o, s:o, s:{s:b, s:b, s:b, s:b, s:b}, s:o, s:{s:b}, s:{s:b}, s:{s:b},"
                          " s:{s:{s:b}}}",
                          "namespaces", enum_names(ns_name),
                          "capabilities", capabilities(),
                          "cgroup", "v1", 1, "v2", 1, "systemd", 0, "systemdUser", 0, "rdma", 0,
                          "seccomp", seccomp(),
-                         "apparmor", "enabled", 0,
-                         "selinux", "enabled", 0,
+                         "apparmor", "enabled", lsm.apparmor,
+                         "selinux", "enabled", lsm.selinux,
                          "intelRdt", "enabled", 0,
                          "mountExtensions", "idmap", "enabled", idmap);
 }

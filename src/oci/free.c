@@ -22,6 +22,9 @@ static void free_mount(struct oci_mount *m)
         bw_strv_free(m->options);
         free(m->uid_mappings.v);
         free(m->gid_mappings.v);
+        free(m->src.path);
+        free(m->src.written);
+        free(m->src.engine_socket);
 }
 
 void oci_process_free(struct oci_process *p)
@@ -99,8 +102,11 @@ static void free_linux(struct oci_linux *l)
 {
         if (!l)
                 return;
-        for (size_t i = 0; i < l->n_namespaces; i++)
+        for (size_t i = 0; i < l->n_namespaces; i++) {
                 free(l->namespaces[i].path);
+                free(l->namespaces[i].joined_uid.v);
+                free(l->namespaces[i].joined_gid.v);
+        }
         free(l->namespaces);
         free(l->uid_mappings.v);
         free(l->gid_mappings.v);
@@ -149,6 +155,11 @@ void oci_config_free(struct oci_config *c)
         free_hooks(&c->hooks.poststop);
         free_kv(&c->annotations);
         free_linux(c->linux);
+        free(c->host_ids.uids);
+        free(c->host_ids.gids);
+        for (size_t i = 0; i < c->host_ids.n_ranges; i++)
+                free(c->host_ids.ranges[i].owner);
+        free(c->host_ids.ranges);
         free(c);
 }
 

@@ -27,6 +27,19 @@ struct oci_idmap_list { struct oci_idmap *v; size_t n; bool present; };
 
 struct oci_root { char *path; bool readonly; };
 
+/* What a bind mount's source is on this host, found by the runtime before
+ * the policy runs (runtime/bind_resolve.c): never read from JSON, never
+ * dumped. `audit` of a config from elsewhere leaves it unresolved and the
+ * policy judges the source's text, normalised. */
+struct oci_mount_source {
+        bool resolved;
+        char *path;          /* canonical: readlink of the opened source */
+        char *written;       /* the source as config.json spelled it */
+        uint64_t dev, ino;   /* identity of the opened source */
+        uint32_t mode;       /* its st_mode (file type) */
+        char *engine_socket; /* a known engine socket on this host that the source is, or holds */
+};
+
 struct oci_mount {
         char *destination;
         char *type;
@@ -34,6 +47,7 @@ struct oci_mount {
         char **options;
         struct oci_idmap_list uid_mappings;
         struct oci_idmap_list gid_mappings;
+        struct oci_mount_source src;
         /* Never read from config.json: set by the policy gate when the
          * policy file opts this bind source into identity mapping (BW074). */
         bool identity_mapped;
@@ -105,6 +119,12 @@ struct oci_namespace {
          * a bind of the host's netns): a fact about this machine the
          * runtime finds before the policy runs; never read from JSON. */
         bool host;
+        /* A user namespace joined by path: its real uid and gid maps, in
+         * host ids, read from the namespace itself by the runtime before
+         * the policy runs (joined_read false: they could not be read).
+         * Never read from JSON; the policy judges these, not uidMappings. */
+        bool joined_read;
+        struct oci_idmap_list joined_uid, joined_gid;
 };
 
 struct oci_device {
@@ -220,6 +240,24 @@ struct oci_linux {
         struct oci_personality *personality;  /* NULL: absent */
         struct oci_time_offset time_monotonic, time_boottime;
         struct oci_intel_rdt *intel_rdt;      /* NULL: absent */
+        /* /proc/sys/kernel/pid_max of this host, 0 when unknown: a fact the
+         * runtime reads before the policy runs; never read from JSON. */
+        int64_t host_pid_max;
+};
+
+/* Facts about the host's ids that the runtime gathers for the policy
+ * before the rules run (never read from config.json): who the host's
+ * users and groups are, and which ranges live containers hold. */
+struct oci_host_range { uint32_t uid, gid, size; char *owner; };
+struct oci_host_ids {
+        bool gathered;                        /* users and groups were read */
+        bool ranges_read;                     /* the id-range store was read (root only) */
+        bool rootless;                        /* the caller is not root: its own ids are its to map */
+        uint32_t self_uid, self_gid;
+        uint32_t *uids, *gids;                /* /etc/passwd, /etc/group */
+        size_t n_uids, n_gids;
+        struct oci_host_range *ranges;        /* live containers' ranges */
+        size_t n_ranges;
 };
 
 struct oci_config {
@@ -234,6 +272,7 @@ struct oci_config {
         struct oci_hooks hooks;
         struct oci_kv_list annotations;
         struct oci_linux *linux;              /* NULL: absent */
+        struct oci_host_ids host_ids;         /* gathered by the runtime, see above */
 };
 
 /* Names, for messages and for the dumper. */

@@ -4,13 +4,20 @@
 #include <errno.h>
 #include <fnmatch.h>
 #include <inttypes.h>
+#include <limits.h>
 #include <linux/capability.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
+#include "linux/cgroup_internal.h"
+#include "linux/mount_options.h"
+#include "oci/default.h"
 #include "policy/checks.h"
 #include "policy/rules.h"
 #include "util/cleanup.h"
+#include "util/lexpath.h"
 #include "util/strv.h"
 
 /* --- small predicates over the config ----------------------------------- */
@@ -33,20 +40,20 @@ bool bw_has_own_ns(const struct oci_config *c, enum oci_ns_type t)
         return ns && !ns->host;
 }
 
-static bool has_opt(char *const *opts, const char *o)
-{
-        return opts && bw_strv_contains(opts, o);
-}
-
 bool bw_mount_is_bind(const struct oci_mount *m)
 {
-        return (m->type && strcmp(m->type, "bind") == 0) || has_opt(m->options, "bind") ||
-               has_opt(m->options, "rbind");
+        struct bw_mount_opts o;
+        bw_mount_options_effect(m->options, &o);
+        return o.bind || (m->type && strcmp(m->type, "bind") == 0);
 }
 
+/* Read-only as the mounter will leave it: the options applied in order
+ * (["ro","rw"] is writable), by the parser the mount code uses. */
 bool bw_mount_is_ro(const struct oci_mount *m)
 {
-        return has_opt(m->options, "ro");
+        struct bw_mount_opts o;
+        bw_mount_options_effect(m->options, &o);
+        return bw_mount_opts_readonly(&o);
 }
 
 /* Is path equal to or below prefix, comparing whole components? "/" only
@@ -69,11 +76,21 @@ bool bw_path_under(const char *path, const char *prefix)
  * namespace, the mapped id with one, and -1 when the namespace has no
  * mappings (bulwark then allocates an unprivileged range) or the id is not
  * mapped. */
+const struct oci_idmap_list *bw_user_map(const struct oci_config *c, bool gid)
+{
+        const struct oci_namespace *ns = oci_config_namespace(c, OCI_NS_USER);
+        if (!ns)
+                return NULL;
+        if (ns->path)
+                return gid ? &ns->joined_gid : &ns->joined_uid;
+        return gid ? &c->linux->gid_mappings : &c->linux->uid_mappings;
+}
+
 int64_t bw_host_uid(const struct oci_config *c, uint32_t uid)
 {
         if (!bw_has_ns(c, OCI_NS_USER))
                 return uid;
-        const struct oci_idmap_list *l = &c->linux->uid_mappings;
+        const struct oci_idmap_list *l = bw_user_map(c, false);
         for (size_t i = 0; i < l->n; i++)
                 if (uid >= l->v[i].container_id && uid - l->v[i].container_id < l->v[i].size)
                         return (int64_t)l->v[i].host_id + (uid - l->v[i].container_id);
@@ -187,37 +204,45 @@ static bool masks_removed(const struct oci_config *c)
         return !c->linux || bw_strv_len(c->linux->masked_paths) == 0;
 }
 
-/* The device cgroup verdict for access (one of "rwm") to a device: the last
- * matching rule wins; with no rules bulwark denies everything but its
- * default devices. */
-static bool device_allowed(const struct oci_config *c, char type, int64_t major, int64_t minor, char access)
+/* What the device cgroup will hold: the rule list reduced the way the v1
+ * controller (and bulwark's v2 program, built from the same reduction)
+ * keeps it. No rules at all leave the cgroup as it was made: the kernel
+ * lets every device through. Rules that do not parse (create refuses
+ * them later) are judged as the worst case. */
+static void device_set(const struct oci_config *c, struct cg_dev_set *s)
 {
-        if (!c->linux)
-                return false;
-        const struct oci_resources *res = &c->linux->resources;
-        bool allowed = false;
-        for (size_t i = 0; i < res->n_devices; i++) {
-                const struct oci_device_rule *d = &res->devices[i];
-                char t = d->type ? d->type : 'a';
-                if (t != 'a' && t != type)
-                        continue;
-                if (d->major.set && d->major.v != major)
-                        continue;
-                if (d->minor.set && d->minor.v != minor)
-                        continue;
-                if (d->access && !strchr(d->access, access))
-                        continue;
-                allowed = d->allow;
-        }
-        return allowed;
+        const struct oci_resources *res = c->linux ? &c->linux->resources : NULL;
+        if (!res || !res->n_devices || cg_dev_set_from_rules(res->devices, res->n_devices, s, NULL) < 0)
+                *s = (struct cg_dev_set){ .default_allow = true };
 }
 
-/* Probes: a disk (sda, 8:0) and /dev/mem (1:1). */
+/* Whether a deny-all set lets one device be read or written: some
+ * exception has its type (or 'a') and each number the device's or any. */
+static bool set_allows_rw(const struct cg_dev_set *s, char type, int64_t major, int64_t minor)
+{
+        bool matched = false;
+        for (size_t i = 0; i < s->n && !matched; i++) {
+                const struct cg_dev_exc *e = &s->v[i];
+                matched = (e->type == 'a' || e->type == type) && (e->major < 0 || e->major == major) &&
+                          (e->minor < 0 || e->minor == minor) && (e->access & (CG_DEV_R | CG_DEV_W));
+        }
+        return matched;
+}
+
+/* BW001's "open to host devices": rules that open them on purpose (allow
+ * all, a disk such as sda 8:0, /dev/mem 1:1). A config with no rules at
+ * all is BW082's alone: harden can close that without refusing. */
 static const char *devices_open_to_all(const struct oci_config *c)
 {
-        if (device_allowed(c, 'b', 8, 0, 'r') || device_allowed(c, 'b', 8, 0, 'w'))
+        if (!c->linux || !c->linux->resources.n_devices)
+                return NULL;
+        _cleanup_(cg_dev_set_clear) struct cg_dev_set s = { 0 };
+        device_set(c, &s);
+        if (s.default_allow)
+                return "every device (the device cgroup allows all)";
+        if (set_allows_rw(&s, 'b', 8, 0))
                 return "block devices (e.g. /dev/sda, 8:0)";
-        if (device_allowed(c, 'c', 1, 1, 'r') || device_allowed(c, 'c', 1, 1, 'w'))
+        if (set_allows_rw(&s, 'c', 1, 1))
                 return "/dev/mem (1:1) and other character devices";
         return NULL;
 }
@@ -246,29 +271,129 @@ int bw_check_no_userns(const struct bw_rule *r, const struct oci_config *c, stru
         return bw_findings_add_at(out, r, "/linux/namespaces", "UsernsMode", "no user namespace in linux.namespaces");
 }
 
-static int host_root_in(const struct bw_rule *r, const struct oci_idmap_list *l, const char *what,
-                        struct bw_findings *out)
+/* joined: the path of a joined user namespace, whose maps these are;
+ * the finding then points at that path (the config has no such mapping). */
+static int host_root_in(const struct bw_rule *r, const struct oci_config *c, const struct oci_idmap_list *l,
+                        const char *what, const struct oci_namespace *joined, struct bw_findings *out)
 {
-        for (size_t i = 0; i < l->n; i++)
-                if (l->v[i].host_id == 0 && l->v[i].size > 0) {
-                        char ptr[64];
+        for (size_t i = 0; i < l->n; i++) {
+                if (l->v[i].host_id != 0 || l->v[i].size == 0)
+                        continue;
+                char ptr[64];
+                int ret;
+                if (joined) {
+                        snprintf(ptr, sizeof(ptr), "/linux/namespaces/%zu/path", (size_t)(joined - c->linux->namespaces));
+                        ret = bw_findings_add_at(out, r, ptr, joined->path,
+                                                 "the joined user namespace %s maps container %" PRIu32
+                                                 " to host 0 in its %s (size %" PRIu32 ")",
+                                                 joined->path, l->v[i].container_id,
+                                                 what[0] == 'u' ? "uid_map" : "gid_map", l->v[i].size);
+                } else {
                         snprintf(ptr, sizeof(ptr), "/linux/%s/%zu", what, i);
-                        int ret = bw_findings_add_at(out, r, ptr, NULL, "%s maps container %" PRIu32 " to host 0 (size %" PRIu32 ")",
-                                                  what, l->v[i].container_id, l->v[i].size);
-                        if (ret < 0)
-                                return ret;
+                        ret = bw_findings_add_at(out, r, ptr, NULL, "%s maps container %" PRIu32 " to host 0 (size %" PRIu32 ")",
+                                                 what, l->v[i].container_id, l->v[i].size);
                 }
+                if (ret < 0)
+                        return ret;
+        }
         return 0;
 }
 
+/* A user namespace joined by path is judged by its real maps (ns->joined_*,
+ * read by the runtime); the config's uidMappings do not apply to it. */
 int bw_check_host_root_mapped(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
-        if (!bw_has_ns(c, OCI_NS_USER))
+        const struct oci_namespace *ns = oci_config_namespace(c, OCI_NS_USER);
+        if (!ns)
                 return 0;
-        int ret = host_root_in(r, &c->linux->uid_mappings, "uidMappings", out);
+        const struct oci_namespace *joined = ns->path ? ns : NULL;
+        int ret = host_root_in(r, c, bw_user_map(c, false), "uidMappings", joined, out);
         if (ret < 0)
                 return ret;
-        return host_root_in(r, &c->linux->gid_mappings, "gidMappings", out);
+        return host_root_in(r, c, bw_user_map(c, true), "gidMappings", joined, out);
+}
+
+int bw_check_joined_userns_unread(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
+{
+        const struct oci_namespace *ns = oci_config_namespace(c, OCI_NS_USER);
+        if (!ns || !ns->path || ns->joined_read)
+                return 0;
+        char ptr[64];
+        snprintf(ptr, sizeof(ptr), "/linux/namespaces/%zu/path", (size_t)(ns - c->linux->namespaces));
+        return bw_findings_add_at(out, r, ptr, ns->path,
+                                  "the user namespace %s could not be opened and read (its uid_map and gid_map "
+                                  "decide what the container's ids are on the host)",
+                                  ns->path);
+}
+
+/* What an explicit mapping lands on. Host id 0 alone is BW041's. Ids
+ * below 65,536 are the host's system and ordinary users (and their
+ * files: /etc/shadow's group, home directories); ids of /etc/passwd or
+ * /etc/group users anywhere; a live container's range is that
+ * container's files and processes. A rootless caller's own id is its own. */
+static int onto_host_ids(const struct bw_rule *r, const struct oci_config *c, const struct oci_idmap_list *l,
+                         bool gid, const char *base, struct bw_findings *out)
+{
+        const struct oci_host_ids *h = &c->host_ids;
+        const char *what = gid ? "gid" : "uid";
+        for (size_t i = 0; i < l->n; i++) {
+                uint64_t lo = l->v[i].host_id, hi = lo + l->v[i].size; /* [lo, hi) */
+                if (lo == 0)
+                        lo = 1;
+                if (lo >= hi)
+                        continue;
+                uint32_t self = gid ? h->self_gid : h->self_uid;
+                if (h->rootless && l->v[i].host_id == self && l->v[i].size == 1)
+                        continue;
+                char ptr[96], detail[256] = "";
+                snprintf(ptr, sizeof(ptr), "%s/%zu", base, i);
+                if (lo < BW_HOST_IDS_RESERVED) {
+                        snprintf(detail, sizeof(detail), "host %ss %" PRIu64 "-%" PRIu64 ", below %u (the host's system "
+                                 "and ordinary users)", what, lo, (hi < BW_HOST_IDS_RESERVED ? hi : BW_HOST_IDS_RESERVED) - 1,
+                                 BW_HOST_IDS_RESERVED);
+                }
+                const uint32_t *ids = gid ? h->gids : h->uids;
+                size_t n = gid ? h->n_gids : h->n_uids;
+                for (size_t k = 0; !detail[0] && k < n; k++)
+                        if (ids[k] >= lo && ids[k] < hi && !(h->rootless && ids[k] == self))
+                                snprintf(detail, sizeof(detail), "host %s %" PRIu32 ", a %s of the host's /etc/%s", what,
+                                         ids[k], gid ? "group" : "user", gid ? "group" : "passwd");
+                for (size_t k = 0; !detail[0] && k < h->n_ranges; k++) {
+                        const struct oci_host_range *hr = &h->ranges[k];
+                        uint64_t s = gid ? hr->gid : hr->uid, e = s + hr->size;
+                        if (lo < e && s < hi)
+                                snprintf(detail, sizeof(detail), "host %ss %" PRIu64 "-%" PRIu64 ", the id range of live "
+                                         "container %s", what, s, e - 1, hr->owner ? hr->owner : "?");
+                }
+                if (!detail[0])
+                        continue;
+                int ret = bw_findings_add_at(out, r, ptr, NULL, "%s[%zu] maps container %" PRIu32 "-%" PRIu64 " onto %s",
+                                             base + 1, i, l->v[i].container_id,
+                                             (uint64_t)l->v[i].container_id + l->v[i].size - 1, detail);
+                if (ret < 0)
+                        return ret;
+        }
+        return 0;
+}
+
+int bw_check_mapping_onto_host_ids(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
+{
+        const struct oci_namespace *ns = oci_config_namespace(c, OCI_NS_USER);
+        int ret = 0;
+        /* mappings of a user namespace joined by path are not written */
+        if (ns && !ns->path &&
+            ((ret = onto_host_ids(r, c, &c->linux->uid_mappings, false, "/linux/uidMappings", out)) < 0 ||
+             (ret = onto_host_ids(r, c, &c->linux->gid_mappings, true, "/linux/gidMappings", out)) < 0))
+                return ret;
+        for (size_t m = 0; m < c->n_mounts; m++) {
+                char u[64], g[64];
+                snprintf(u, sizeof(u), "/mounts/%zu/uidMappings", m);
+                snprintf(g, sizeof(g), "/mounts/%zu/gidMappings", m);
+                if ((ret = onto_host_ids(r, c, &c->mounts[m].uid_mappings, false, u, out)) < 0 ||
+                    (ret = onto_host_ids(r, c, &c->mounts[m].gid_mappings, true, g, out)) < 0)
+                        return ret;
+        }
+        return 0;
 }
 
 int bw_check_host_root_process(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
@@ -277,7 +402,9 @@ int bw_check_host_root_process(const struct bw_rule *r, const struct oci_config 
                 return 0;
         return bw_findings_add_at(out, r, "/process/user/uid", "\"User\"", "process.user.uid %" PRIu32 " is uid 0 on the host%s",
                                c->process->user.uid,
-                               bw_has_ns(c, OCI_NS_USER) ? " (mapped by uidMappings)" : " (no user namespace)");
+                               !bw_has_ns(c, OCI_NS_USER)                       ? " (no user namespace)"
+                               : oci_config_namespace(c, OCI_NS_USER)->path ? " (mapped by the joined user namespace's uid_map)"
+                                                                              : " (mapped by uidMappings)");
 }
 
 /* --- seccomp ------------------------------------------------------------ */
@@ -453,7 +580,36 @@ int bw_check_host_ns(const struct bw_rule *r, const struct oci_config *c, struct
                                oci_ns_type_name(t));
 }
 
+/* The mount namespace named by path: whatever it is (the host's, another
+ * container's, a file that is not one), the container's mounts and
+ * bulwark's idmapped views would be made in it, outside the container. */
+int bw_check_mount_ns_path(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
+{
+        const struct oci_namespace *ns = oci_config_namespace(c, OCI_NS_MOUNT);
+        if (!ns || !ns->path)
+                return 0;
+        char ptr[64];
+        snprintf(ptr, sizeof(ptr), "/linux/namespaces/%zu/path", (size_t)(ns - c->linux->namespaces));
+        return bw_findings_add_at(out, r, ptr, ns->path, "the mount namespace is joined by path %s", ns->path);
+}
+
 /* --- host mounts -------------------------------------------------------- */
+
+/* Where engines listen (rootful and rootless). A bind of one of these, or
+ * of a directory at or above one (/run, /var/run, /run/docker), hands the
+ * container the engine: connect() needs no write permission on the mount. */
+const char *const bw_engine_socket_paths[] = {
+        "/run/docker.sock", "/var/run/docker.sock",
+        "/run/docker/containerd/containerd.sock", "/var/run/docker/containerd/containerd.sock",
+        "/run/containerd/containerd.sock", "/var/run/containerd/containerd.sock",
+        "/run/crio/crio.sock", "/var/run/crio/crio.sock",
+        "/run/podman/podman.sock", "/var/run/podman/podman.sock",
+        "/run/buildkit/buildkitd.sock", "/var/run/buildkit/buildkitd.sock",
+        "/run/cri-dockerd.sock", "/var/run/cri-dockerd.sock",
+        "/run/dockershim.sock", "/var/run/dockershim.sock",
+        "/run/user/*/docker.sock", "/run/user/*/podman/podman.sock",
+        NULL,
+};
 
 static const char *const engine_sockets[] = {
         "docker.sock", "containerd.sock", "crio.sock", "podman.sock", "dockershim.sock",
@@ -469,36 +625,147 @@ bool bw_is_engine_socket(const char *src)
         return bw_strv_contains((char **)engine_sockets, base);
 }
 
+/* The path the policy judges: the canonical path the runtime found on
+ * this host, else (audit of a config from elsewhere) the text normalised
+ * lexically. malloc'd. */
+static char *judged_source(const struct oci_mount *m)
+{
+        return m->src.resolved && m->src.path ? strdup(m->src.path) : bw_path_lexical(m->source);
+}
+
+/* The known engine socket path at or under p, if any. */
+static const char *holds_known_socket(const char *p)
+{
+        if (!p || p[0] != '/')
+                return NULL;
+        for (size_t i = 0; bw_engine_socket_paths[i]; i++) {
+                const char *q = bw_engine_socket_paths[i];
+                if (strcmp(p, "/") == 0)
+                        return q;
+                /* p is at or above q when a leading part of q matches p. */
+                char prefix[PATH_MAX];
+                for (size_t k = 1; q[k - 1]; k++) {
+                        if (q[k] != '/' && q[k] != 0)
+                                continue;
+                        if (k >= sizeof(prefix))
+                                break;
+                        memcpy(prefix, q, k);
+                        prefix[k] = 0;
+                        if (fnmatch(prefix, p, FNM_PATHNAME) == 0)
+                                return q;
+                }
+        }
+        return NULL;
+}
+
+/* What the runtime found does not rule it out (audit: nothing found). */
+static bool may_be_socket(const struct oci_mount *m)
+{
+        return !m->src.resolved || S_ISSOCK(m->src.mode);
+}
+
+static bool may_hold(const struct oci_mount *m)
+{
+        return !m->src.resolved || S_ISDIR(m->src.mode);
+}
+
+/* Is the source itself an engine socket (by identity on this host, or by
+ * name)? Returns the socket's path, or NULL. */
+static const char *source_is_engine_socket(const struct oci_mount *m, const char *judged)
+{
+        if (m->src.engine_socket && S_ISSOCK(m->src.mode))
+                return m->src.engine_socket;
+        if (!may_be_socket(m))
+                return NULL;
+        if (bw_is_engine_socket(judged))
+                return judged;
+        if (m->src.written && bw_is_engine_socket(m->src.written))
+                return m->src.written;
+        const char *q = holds_known_socket(judged);
+        return q && bw_is_engine_socket(judged) ? q : NULL;
+}
+
+/* The engine socket the bind gives the container: the source itself, or
+ * a socket at or under the directory it binds. */
+static const char *engine_socket_of(const struct oci_mount *m, const char *judged)
+{
+        const char *s = source_is_engine_socket(m, judged);
+        if (s)
+                return s;
+        if (m->src.engine_socket)
+                return m->src.engine_socket;
+        return may_hold(m) ? holds_known_socket(judged) : NULL;
+}
+
+/* How a finding names the source: as written, what it is when that
+ * differs, and whether it was resolved on this host. */
+static void describe_source(const struct oci_mount *m, const char *judged, char *buf, size_t len)
+{
+        const char *written = m->src.written ? m->src.written : m->source;
+        if (strcmp(written, judged) != 0)
+                snprintf(buf, len, "%s (%s %s)", written, m->src.resolved ? "on this host" : "read as", judged);
+        else
+                snprintf(buf, len, "%s", written);
+}
+
+/* audit of a config from elsewhere: when the text is not a plain absolute
+ * path, the finding says that it was read, not resolved. */
+static const char *unresolved_note(const struct oci_mount *m, const char *judged)
+{
+        if (m->src.resolved || strcmp(judged, m->source) == 0)
+                return "";
+        return "; not resolved on this host: judged by its text";
+}
+
 int bw_check_engine_socket(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         for (size_t i = 0; i < c->n_mounts; i++) {
                 const struct oci_mount *m = &c->mounts[i];
-                if (!bw_mount_is_bind(m) || !bw_is_engine_socket(m->source))
+                if (!bw_mount_is_bind(m) || !m->source)
                         continue;
-                char ptr[64];
+                _cleanup_free_ char *judged = judged_source(m);
+                if (!judged)
+                        return -ENOMEM;
+                const char *sock = engine_socket_of(m, judged);
+                if (!sock)
+                        continue;
+                char ptr[64], what[2 * PATH_MAX + 32], holds[PATH_MAX + 32] = "";
                 snprintf(ptr, sizeof(ptr), "/mounts/%zu/source", i);
-                int ret = bw_findings_add_at(out, r, ptr, m->source, "%s mounted at %s%s", m->source,
-                                          m->destination ? m->destination : "?",
-                                          bw_mount_is_ro(m) ? " (read-only, which does not stop connect())" : "");
+                describe_source(m, judged, what, sizeof(what));
+                if (strcmp(sock, judged) != 0 && (!m->src.written || strcmp(sock, m->src.written) != 0))
+                        snprintf(holds, sizeof(holds), S_ISSOCK(m->src.mode) ? " (the engine socket %s)" : " (holds %s)", sock);
+                int ret = bw_findings_add_at(out, r, ptr, m->src.written ? m->src.written : m->source,
+                                             "%s%s mounted at %s%s%s", what, holds,
+                                             m->destination ? m->destination : "?",
+                                             bw_mount_is_ro(m) ? " (read-only, which does not stop connect())" : "",
+                                             unresolved_note(m, judged));
                 if (ret < 0)
                         return ret;
         }
         return 0;
 }
 
-static const char *const sensitive_paths[] = {
-        "/", "/proc", "/sys", "/dev", "/etc", "/boot", "/lib/modules", "/usr",
-        "/var/lib/docker", "/var/lib/containerd", "/var/lib/kubelet", "/run", "/var/run",
-        "/root", NULL,
+/* Host trees a container must not get: a bind at, inside or above one
+ * (binding / or /var exposes /etc or /var/lib/docker) is sensitive. */
+static const char *const sensitive_trees[] = {
+        "/proc", "/sys", "/dev", "/etc", "/boot", "/root", "/usr", "/bin", "/sbin",
+        "/lib", "/lib32", "/lib64", "/libx32", "/run", "/var/run", "/var/log", "/var/spool/cron",
+        "/var/lib/docker", "/var/lib/containerd", "/var/lib/containers", "/var/lib/kubelet",
+        NULL,
 };
+/* Trees sensitive only whole: /home holds every user's home, but one
+ * user's project directory inside it is an ordinary volume. */
+static const char *const sensitive_whole[] = { "/home", NULL };
 
 /* Engines bind per-container files from their own state directories:
- * Docker's resolv.conf/hosts/hostname/shm and named volumes, kubelet's pod
- * volumes, CRI's sandbox files, Podman's userdata. Those belong to the
- * container, not to the host. */
+ * Docker's resolv.conf/hosts/hostname/shm and named volumes, Podman's,
+ * kubelet's pod volumes, CRI's sandbox files, Podman's userdata. Those
+ * belong to the container, not to the host. */
 static const char *const engine_owned[] = {
         "/var/lib/docker/containers/*/*", "/var/lib/docker/*.*/containers/*/*",
         "/var/lib/docker/volumes/*/_data", "/var/lib/docker/*.*/volumes/*/_data",
+        "/var/lib/containers/storage/volumes/*/_data",
+        "/var/lib/containers/storage/overlay-containers/*/userdata/*",
         "/var/lib/kubelet/pods/*/*",
         "/var/lib/containerd/io.containerd.grpc.v1.cri/sandboxes/*/*",
         "/run/containerd/io.containerd.grpc.v1.cri/sandboxes/*/*",
@@ -517,14 +784,30 @@ static bool is_engine_owned(const char *src)
         return false;
 }
 
+/* The sensitive tree a judged source path is at, inside or above; NULL. */
+static const char *sensitive_path(const char *p)
+{
+        if (!p || p[0] != '/' || is_engine_owned(p))
+                return NULL;
+        for (size_t i = 0; sensitive_trees[i]; i++)
+                if (bw_path_under(p, sensitive_trees[i]) || bw_path_under(sensitive_trees[i], p) ||
+                    strcmp(p, "/") == 0)
+                        return sensitive_trees[i];
+        for (size_t i = 0; sensitive_whole[i]; i++)
+                if (bw_path_under(sensitive_whole[i], p))
+                        return sensitive_whole[i];
+        return NULL;
+}
+
 const char *bw_sensitive_source(const struct oci_mount *m)
 {
-        if (!bw_mount_is_bind(m) || !m->source || bw_is_engine_socket(m->source) || is_engine_owned(m->source))
+        if (!bw_mount_is_bind(m) || !m->source)
                 return NULL;
-        for (size_t i = 0; sensitive_paths[i]; i++)
-                if (bw_path_under(m->source, sensitive_paths[i]))
-                        return sensitive_paths[i];
-        return NULL;
+        _cleanup_free_ char *judged = judged_source(m);
+        /* A socket is BW070's: reported once, as what it is. */
+        if (!judged || source_is_engine_socket(m, judged))
+                return NULL;
+        return sensitive_path(judged);
 }
 
 static int sensitive_mounts(const struct bw_rule *r, const struct oci_config *c, bool want_ro,
@@ -532,12 +815,21 @@ static int sensitive_mounts(const struct bw_rule *r, const struct oci_config *c,
 {
         for (size_t i = 0; i < c->n_mounts; i++) {
                 const struct oci_mount *m = &c->mounts[i];
-                if (!bw_sensitive_source(m) || bw_mount_is_ro(m) != want_ro)
+                const char *tree = bw_sensitive_source(m);
+                if (!tree || bw_mount_is_ro(m) != want_ro)
                         continue;
-                char ptr[64];
+                _cleanup_free_ char *judged = judged_source(m);
+                if (!judged)
+                        return -ENOMEM;
+                char ptr[64], what[2 * PATH_MAX + 32], above[PATH_MAX + 32] = "";
                 snprintf(ptr, sizeof(ptr), "/mounts/%zu/source", i);
-                int ret = bw_findings_add_at(out, r, ptr, m->source, "%s mounted at %s%s", m->source,
-                                          m->destination ? m->destination : "?", want_ro ? " read-only" : " writable");
+                describe_source(m, judged, what, sizeof(what));
+                if (!bw_path_under(judged, tree))
+                        snprintf(above, sizeof(above), " (exposes %s)", tree);
+                int ret = bw_findings_add_at(out, r, ptr, m->src.written ? m->src.written : m->source,
+                                             "%s%s mounted at %s%s%s", what, above,
+                                             m->destination ? m->destination : "?",
+                                             want_ro ? " read-only" : " writable", unresolved_note(m, judged));
                 if (ret < 0)
                         return ret;
         }
@@ -552,6 +844,32 @@ int bw_check_sensitive_rw(const struct bw_rule *r, const struct oci_config *c, s
 int bw_check_sensitive_ro(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         return sensitive_mounts(r, c, true, out);
+}
+
+/* Only audit leaves sources unresolved; it notes those whose reading
+ * depends on the filesystem it does not have. */
+int bw_check_unresolved_source(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
+{
+        for (size_t i = 0; i < c->n_mounts; i++) {
+                const struct oci_mount *m = &c->mounts[i];
+                if (!bw_mount_is_bind(m) || !m->source || m->src.resolved)
+                        continue;
+                _cleanup_free_ char *judged = judged_source(m);
+                if (!judged)
+                        return -ENOMEM;
+                if (judged[0] == '/' && strcmp(judged, m->source) == 0)
+                        continue;
+                char ptr[64];
+                snprintf(ptr, sizeof(ptr), "/mounts/%zu/source", i);
+                int ret = judged[0] == '/'
+                        ? bw_findings_add_at(out, r, ptr, m->source, "%s mounted at %s: not resolved on this host; "
+                                             "judged as %s", m->source, m->destination ? m->destination : "?", judged)
+                        : bw_findings_add_at(out, r, ptr, m->source, "%s mounted at %s: not resolved on this host; "
+                                             "relative to the bundle", m->source, m->destination ? m->destination : "?");
+                if (ret < 0)
+                        return ret;
+        }
+        return 0;
 }
 
 int bw_check_policy_only(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
@@ -603,12 +921,52 @@ int bw_check_char_devices(const struct bw_rule *r, const struct oci_config *c, s
         return device_check(r, c, false, out);
 }
 
+/* An exception that grants nothing beyond the default devices (the same
+ * list create allows: oci/default.c) and the nodes the config itself
+ * creates in linux.devices (those are BW080/BW081's to judge). A wildcard
+ * is a subset only where the default list has the same wildcard (the
+ * devpts slaves, c 136:*). */
+static bool exception_is_expected(const struct oci_config *c, const struct cg_dev_exc *e)
+{
+        if (e->type == 'a')
+                return false;
+        for (const struct bw_device_allow *d = bw_default_device_allows; d->type; d++)
+                if (d->type == e->type && d->major == e->major && (d->minor < 0 || d->minor == e->minor))
+                        return true;
+        for (size_t i = 0; c->linux && i < c->linux->n_devices; i++) {
+                const struct oci_device *d = &c->linux->devices[i];
+                char t = d->type == 'b' ? 'b' : 'c';
+                if (d->type != 'p' && t == e->type && d->major == e->major && d->minor == e->minor)
+                        return true;
+        }
+        return false;
+}
+
 int bw_check_device_cgroup(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
-        const char *what = devices_open_to_all(c);
-        if (!what)
-                return 0;
-        return bw_findings_add_at(out, r, "/linux/resources/devices", "Privileged|DeviceCgroupRules", "linux.resources.devices allows %s", what);
+        _cleanup_(cg_dev_set_clear) struct cg_dev_set s = { 0 };
+        device_set(c, &s);
+        const char *ptr = "/linux/resources/devices";
+        if (s.default_allow)
+                return bw_findings_add_at(out, r, ptr, "Privileged|DeviceCgroupRules",
+                                          "linux.resources.devices %s: every host device a node in the image or a "
+                                          "mknod names can be opened",
+                                          c->linux && c->linux->resources.n_devices ? "ends in allow-all mode"
+                                                                                    : "is empty");
+        for (size_t i = 0; i < s.n; i++) {
+                const struct cg_dev_exc *e = &s.v[i];
+                if (!(e->access & (CG_DEV_R | CG_DEV_W)) || exception_is_expected(c, e))
+                        continue;
+                char rule[64];
+                cg_dev_exc_format(e, rule, sizeof(rule));
+                int ret = bw_findings_add_at(out, r, ptr, "DeviceCgroupRules",
+                                             "linux.resources.devices allows %s, beyond the default devices and "
+                                             "linux.devices",
+                                             rule);
+                if (ret < 0)
+                        return ret;
+        }
+        return 0;
 }
 
 /* --- /proc and /sys ----------------------------------------------------- */
@@ -676,6 +1034,67 @@ int bw_check_sysfs_rw(const struct bw_rule *r, const struct oci_config *c, struc
                 snprintf(ptr, sizeof(ptr), "/mounts/%zu", i);
                 int ret = bw_findings_add_at(out, r, ptr, NULL, "sysfs at %s without \"ro\"",
                                           m->destination ? m->destination : "?");
+                if (ret < 0)
+                        return ret;
+        }
+        return 0;
+}
+
+/* A mount destination as the kernel will walk it inside the rootfs,
+ * reduced lexically: "//proc/./" and "/x/../proc" are /proc. ".." at the
+ * root stays at the root (RESOLVE_IN_ROOT does the same). */
+static void normalize_dest(const char *in, char *out, size_t len)
+{
+        size_t n = 0;
+        out[0] = '\0';
+        for (const char *p = in; p && *p;) {
+                while (*p == '/')
+                        p++;
+                const char *e = p;
+                while (*e && *e != '/')
+                        e++;
+                size_t cl = (size_t)(e - p);
+                if (cl == 0 || (cl == 1 && p[0] == '.')) {
+                        /* nothing */
+                } else if (cl == 2 && p[0] == '.' && p[1] == '.') {
+                        while (n > 0 && out[n - 1] != '/')
+                                n--;
+                        if (n > 0)
+                                n--;
+                } else if (n + cl + 2 < len) {
+                        out[n++] = '/';
+                        memcpy(out + n, p, cl);
+                        n += cl;
+                }
+                out[n] = '\0';
+                p = e;
+        }
+        if (n == 0)
+                snprintf(out, len, "/");
+}
+
+/* maskedPaths and readonlyPaths name paths under /proc and /sys: only a
+ * proc mount at /proc and a sysfs at /sys get them. Any other proc or
+ * sysfs mount (a second one at /host-proc, one over /proc/sys) is a whole
+ * unmasked view: /proc/sys/kernel/core_pattern, sysrq-trigger, kcore. */
+int bw_check_unmasked_pseudofs(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
+{
+        for (size_t i = 0; i < c->n_mounts; i++) {
+                const struct oci_mount *m = &c->mounts[i];
+                if (!m->type || bw_mount_is_bind(m))
+                        continue;
+                const char *home = strcmp(m->type, "proc") == 0 ? "/proc" : strcmp(m->type, "sysfs") == 0 ? "/sys" : NULL;
+                if (!home)
+                        continue;
+                char dest[4096];
+                normalize_dest(m->destination, dest, sizeof(dest));
+                if (strcmp(dest, home) == 0)
+                        continue;
+                char ptr[64];
+                snprintf(ptr, sizeof(ptr), "/mounts/%zu/destination", i);
+                int ret = bw_findings_add_at(out, r, ptr, m->destination,
+                                             "%s mounted at %s: maskedPaths and readonlyPaths apply under %s only",
+                                             m->type, m->destination ? m->destination : "?", home);
                 if (ret < 0)
                         return ret;
         }
@@ -753,11 +1172,63 @@ int bw_check_rootfs_rw(const struct bw_rule *r, const struct oci_config *c, stru
         return bw_findings_add_at(out, r, "/root/readonly", "ReadonlyRootfs", "root.readonly is false");
 }
 
+/* The kernel never hands out more than pid_max pids (PID_MAX_LIMIT, 2^22,
+ * on any host when this one's is unknown): a limit at or above it is no
+ * limit. */
+#define BW_PID_MAX_LIMIT 4194304
+
 int bw_check_pids_limit(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
-        if (c->linux && c->linux->resources.pids.limit.set && c->linux->resources.pids.limit.v > 0)
+        const char *ptr = "/linux/resources/pids/limit";
+        if (!c->linux || !c->linux->resources.pids.limit.set || c->linux->resources.pids.limit.v <= 0)
+                return bw_findings_add_at(out, r, ptr, "PidsLimit", "no linux.resources.pids.limit");
+        int64_t limit = c->linux->resources.pids.limit.v;
+        int64_t max = c->linux->host_pid_max > 0 ? c->linux->host_pid_max : BW_PID_MAX_LIMIT;
+        if (limit < max)
                 return 0;
-        return bw_findings_add_at(out, r, "/linux/resources/pids/limit", "PidsLimit", "no linux.resources.pids.limit");
+        return bw_findings_add_at(out, r, ptr, "PidsLimit",
+                                  "linux.resources.pids.limit %" PRId64 " is not below the kernel's pid_max %" PRId64
+                                  "%s: it limits nothing",
+                                  limit, max, c->linux->host_pid_max > 0 ? "" : " (the largest any kernel allows)");
+}
+
+/* The bound a tmpfs's size=/nr_blocks= sets: the last one given wins, as
+ * the kernel parses them in order; 0 and a percentage of the host's memory
+ * (the kernel's own default is 50%) are no bound for a container. */
+static bool tmpfs_bounded(const struct oci_mount *m)
+{
+        bool bounded = false;
+        for (size_t i = 0; m->options && m->options[i]; i++) {
+                _cleanup_free_ char *copy = strdup(m->options[i]);
+                if (!copy)
+                        return false;
+                for (char *save = NULL, *o = strtok_r(copy, ",", &save); o; o = strtok_r(NULL, ",", &save)) {
+                        const char *v = strncmp(o, "size=", 5) == 0 ? o + 5 : strncmp(o, "nr_blocks=", 10) == 0 ? o + 10 : NULL;
+                        if (!v)
+                                continue;
+                        char *end = NULL;
+                        unsigned long long n = strtoull(v, &end, 0);
+                        bounded = end != v && n > 0 && !strchr(v, '%');
+                }
+        }
+        return bounded;
+}
+
+int bw_check_tmpfs_size(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
+{
+        for (size_t i = 0; i < c->n_mounts; i++) {
+                const struct oci_mount *m = &c->mounts[i];
+                if (!m->type || strcmp(m->type, "tmpfs") != 0 || bw_mount_is_bind(m) || tmpfs_bounded(m))
+                        continue;
+                char ptr[64];
+                snprintf(ptr, sizeof(ptr), "/mounts/%zu/options", i);
+                int ret = bw_findings_add_at(out, r, ptr, NULL,
+                                             "tmpfs at %s has no size= bound: it can fill half the host's memory",
+                                             m->destination ? m->destination : "?");
+                if (ret < 0)
+                        return ret;
+        }
+        return 0;
 }
 
 int bw_check_memory_limit(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)

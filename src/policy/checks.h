@@ -14,12 +14,18 @@ bool bw_mount_is_bind(const struct oci_mount *m);
 bool bw_mount_is_ro(const struct oci_mount *m);
 bool bw_path_under(const char *path, const char *prefix);
 int64_t bw_host_uid(const struct oci_config *c, uint32_t uid);
+/* The uid (gid) map the container's ids get: a user namespace joined by
+ * path has its real one (read by the runtime, in host ids), a new one the
+ * config's uidMappings (gidMappings). NULL without a user namespace. */
+const struct oci_idmap_list *bw_user_map(const struct oci_config *c, bool gid);
 bool bw_seccomp_allows(const struct oci_seccomp *s, const char *name);
 bool bw_is_engine_socket(const char *src);
 const char *bw_sensitive_source(const struct oci_mount *m);
 bool bw_sysctl_safe(const struct oci_config *c, const char *key);
 
 extern const char *const bw_breakout_syscalls[];
+/* Where engines put their API sockets (glob patterns). */
+extern const char *const bw_engine_socket_paths[];
 extern const char *const bw_required_masked[];
 extern const char *const bw_required_readonly[];
 
@@ -31,13 +37,19 @@ BW_CHECK(privileged);
 BW_CHECK(no_userns);
 BW_CHECK(host_root_mapped);
 BW_CHECK(host_root_process);
+BW_CHECK(joined_userns_unread);
 BW_CHECK(seccomp_absent);
 BW_CHECK(seccomp_unconfined);
 BW_CHECK(seccomp_breakout);
 BW_CHECK(no_new_privs);
 BW_CHECK(host_ns);
+BW_CHECK(mapping_onto_host_ids);
+BW_CHECK(mount_ns_path);
+/* Explicit mappings onto host ids below this are refused (BW043). */
+#define BW_HOST_IDS_RESERVED 65536u
 BW_CHECK(engine_socket);
 BW_CHECK(sensitive_rw);
+BW_CHECK(unresolved_source);
 BW_CHECK(sensitive_ro);
 /* Rules whose findings the policy adds (bw_policy_evaluate): none from the config alone. */
 BW_CHECK(policy_only);
@@ -48,10 +60,12 @@ BW_CHECK(masked);
 BW_CHECK(readonly);
 BW_CHECK(proc_sys);
 BW_CHECK(sysfs_rw);
+BW_CHECK(unmasked_pseudofs);
 BW_CHECK(sysctl);
 BW_CHECK(propagation);
 BW_CHECK(rootfs_rw);
 BW_CHECK(pids_limit);
+BW_CHECK(tmpfs_size);
 BW_CHECK(memory_limit);
 BW_CHECK(hooks);
 BW_CHECK(annotations);

@@ -27,16 +27,20 @@ void bw_harden_result_free(struct bw_harden_result *res)
 static const struct { const char *id; const char *why; } refused[] = {
         { "BW001", "a privileged container cannot be made safe without changing what it is" },
         { "BW041", "the id mapping was chosen by the engine; changing it would re-own the container's files" },
+        { "BW044", "the workload asked to join this user namespace" },
+        { "BW043", "the mapping was chosen by the engine or the user; another one would re-own what the container sees" },
         { "BW060", "the workload asked for the host's pid namespace" },
         { "BW061", "the workload asked for the host's network" },
         { "BW062", "the workload asked for the host's IPC namespace" },
         { "BW065", "the workload runs in the host's mount namespace" },
+        { "BW066", "the workload asked for that mount namespace" },
         { "BW070", "removing the mount would break the workload, keeping it gives it the host" },
         { "BW071", "removing or re-mounting it would break the workload" },
         { "BW072", "removing the mount would break the workload" },
         { "BW080", "the workload asked for this device" },
         { "BW081", "the workload asked for this device" },
         { "BW094", "the workload asked for this sysctl" },
+        { "BW095", "the workload asked for this proc or sysfs mount; it cannot be masked" },
         { "BW100", "the workload asked for shared propagation" },
 };
 
@@ -119,7 +123,7 @@ static int deny_all_devices(struct oci_config *c)
         int r = oci_device_rule_push(&l->resources, false, 'a', -1, -1, "rwm");
         if (r < 0)
                 return r;
-        return bw_device_allows_append(l);
+        return bw_device_allows_append(l, "rwm");
 }
 
 static int ro_sysfs(struct oci_config *c)
@@ -134,6 +138,33 @@ static int ro_sysfs(struct oci_config *c)
                         if (r < 0)
                                 return r;
                 }
+        }
+        return 0;
+}
+
+/* A tmpfs without a bound gets one: 64m under /dev (what engines give
+ * /dev and /dev/shm), 1g elsewhere (room for a scratch /tmp, far below
+ * the kernel's half of the host's memory). Appended, so it wins over an
+ * earlier size=0. */
+static int bound_tmpfs(struct oci_config *c)
+{
+        for (size_t i = 0; i < c->n_mounts; i++) {
+                struct oci_mount *m = &c->mounts[i];
+                if (!m->type || strcmp(m->type, "tmpfs") != 0 || bw_mount_is_bind(m))
+                        continue;
+                struct bw_findings f = { 0 };
+                struct oci_config one = { .mounts = m, .n_mounts = 1 };
+                int r = bw_check_tmpfs_size(bw_rule_find("BW104"), &one, &f);
+                bool unbounded = f.n > 0;
+                bw_findings_clear(&f);
+                if (r < 0)
+                        return r;
+                if (!unbounded)
+                        continue;
+                if (!m->options && !(m->options = calloc(1, sizeof(char *))))
+                        return -ENOMEM;
+                if ((r = bw_strv_push(&m->options, bw_path_under(m->destination, "/dev") ? "size=64m" : "size=1g")) < 0)
+                        return r;
         }
         return 0;
 }
@@ -216,6 +247,9 @@ static int fix(struct oci_config *c, const struct bw_finding *f, const char **wh
                 l->resources.pids.present = true;
                 l->resources.pids.limit = (oci_opt_i64){ true, BW_HARDEN_PIDS_LIMIT };
                 *what = "set linux.resources.pids.limit to 4096";
+        } else if (strcmp(id, "BW104") == 0) {
+                ret = bound_tmpfs(c);
+                *what = "bounded the tmpfs: size=64m under /dev, size=1g elsewhere";
         } else {
                 return 0;
         }

@@ -42,12 +42,13 @@ int bw_mode_from_name(const char *name)
  * only the operator's policy file can ask for), SETFCAP (in DESIGN.md's allowed set,
  * harmless inside a user namespace), a writable rootfs, no memory limit,
  * hooks and annotations: reported by audit, not enforced. */
-static const char *const restricted_allows[] = { "BW028", "BW074", "BW101", "BW103", "BW110", "BW111", NULL };
+static const char *const restricted_allows[] = { "BW028", "BW074", "BW076", "BW101", "BW103", "BW110", "BW111", NULL };
 /* Baseline allows that too, plus the file capabilities ordinary images'
  * entrypoints use (postgres and redis chown their data dirs; the user
  * namespace confines them to the container's own ids), read-only
- * sensitive mounts, and the host's UTS and cgroup namespaces. */
-static const char *const baseline_also_allows[] = { "BW015", "BW016", "BW017", "BW063", "BW064", "BW072", NULL };
+ * sensitive mounts, the host's UTS and cgroup namespaces, and tmpfs mounts
+ * without a size (engines write them; restricted bounds them). */
+static const char *const baseline_also_allows[] = { "BW015", "BW016", "BW017", "BW063", "BW064", "BW072", "BW104", NULL };
 
 static bool listed(const char *const *list, const char *id)
 {

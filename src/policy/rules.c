@@ -78,7 +78,7 @@ uint64_t bw_config_caps(const struct oci_config *c)
           "remove CAP_" #CAP " from every process.capabilities set.",                            \
           REFS, bw_check_cap, CAP_##CAP }
 
-#define CIS "CIS Docker Benchmark v1.2.0 "
+#define CIS "CIS Docker Benchmark v1.6.0 "
 
 const struct bw_rule bw_rules[] = {
         { "BW001", "privileged", BW_SEV_CRITICAL, "Privileged container",
@@ -87,94 +87,94 @@ const struct bw_rule bw_rules[] = {
           "disk, load a module).",
           "Do not use docker run --privileged (Kubernetes: securityContext.privileged: false); grant the "
           "single capability or device the workload needs instead.",
-          CIS "5.4; Pod Security Standards baseline: Privileged Containers", bw_check_privileged, -1 },
+          CIS "5.5; Pod Security Standards baseline: Privileged Containers", bw_check_privileged, -1 },
 
         CAP_RULE("BW010", "cap-sys-admin", SYS_ADMIN, BW_SEV_CRITICAL, "CAP_SYS_ADMIN granted",
                  "SYS_ADMIN allows mount, cgroup v1 release_agent writes and many other administrative "
                  "operations; with it a container can mount host filesystems and run code on the host.",
-                 CIS "5.3; Pod Security Standards baseline: Capabilities; CVE-2022-0492"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities; CVE-2022-0492"),
         CAP_RULE("BW011", "cap-sys-module", SYS_MODULE, BW_SEV_CRITICAL, "CAP_SYS_MODULE granted",
                  "SYS_MODULE loads kernel modules: code that runs in the host kernel, outside every namespace.",
-                 CIS "5.3; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
         CAP_RULE("BW012", "cap-sys-ptrace", SYS_PTRACE, BW_SEV_HIGH, "CAP_SYS_PTRACE granted",
                  "SYS_PTRACE lets the container read and rewrite the memory of processes it can see, "
                  "including ones that carry host privileges when they enter the container.",
-                 CIS "5.3; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
         CAP_RULE("BW013", "cap-sys-rawio", SYS_RAWIO, BW_SEV_CRITICAL, "CAP_SYS_RAWIO granted",
                  "SYS_RAWIO gives raw I/O port and memory access (iopl, /dev/mem): direct access to host hardware and memory.",
-                 CIS "5.3; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
         CAP_RULE("BW014", "cap-dac-read-search", DAC_READ_SEARCH, BW_SEV_CRITICAL, "CAP_DAC_READ_SEARCH granted",
                  "DAC_READ_SEARCH allows open_by_handle_at, which opens host files by inode handle outside the "
                  "container's mounts (the 'shocker' escape), and reading any file regardless of permissions.",
-                 CIS "5.3; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
         CAP_RULE("BW015", "cap-dac-override", DAC_OVERRIDE, BW_SEV_MEDIUM, "CAP_DAC_OVERRIDE granted",
                  "DAC_OVERRIDE ignores file permissions: root in the container reads and writes other users' "
                  "files in any mounted folder, including chmod 600 ones.",
-                 CIS "5.3; Pod Security Standards restricted: Capabilities"),
+                 CIS "5.4; Pod Security Standards restricted: Capabilities"),
         CAP_RULE("BW016", "cap-fowner", FOWNER, BW_SEV_MEDIUM, "CAP_FOWNER granted",
                  "FOWNER bypasses ownership checks: container root can chmod, set ACLs on and otherwise take "
                  "over files it does not own in mounted folders.",
-                 CIS "5.3; Pod Security Standards restricted: Capabilities"),
+                 CIS "5.4; Pod Security Standards restricted: Capabilities"),
         CAP_RULE("BW017", "cap-chown", CHOWN, BW_SEV_MEDIUM, "CAP_CHOWN granted",
                  "CHOWN lets container root give itself any file in a mounted folder, then read or change it.",
-                 CIS "5.3; Pod Security Standards restricted: Capabilities"),
+                 CIS "5.4; Pod Security Standards restricted: Capabilities"),
         CAP_RULE("BW018", "cap-mknod", MKNOD, BW_SEV_MEDIUM, "CAP_MKNOD granted",
                  "MKNOD creates device nodes; where the device cgroup or a mount lets it open them, the "
                  "container reads host disks directly.",
-                 CIS "5.3; Pod Security Standards restricted: Capabilities"),
+                 CIS "5.4; Pod Security Standards restricted: Capabilities"),
         CAP_RULE("BW019", "cap-net-raw", NET_RAW, BW_SEV_MEDIUM, "CAP_NET_RAW granted",
                  "NET_RAW opens raw and packet sockets: spoofing and sniffing on the container's network, and "
                  "kernel packet-socket bugs reachable from the container.",
-                 CIS "5.3; Pod Security Standards baseline: Capabilities; CVE-2020-14386"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities; CVE-2020-14386"),
         CAP_RULE("BW020", "cap-net-admin", NET_ADMIN, BW_SEV_HIGH, "CAP_NET_ADMIN granted",
                  "NET_ADMIN reconfigures interfaces, routes and firewall rules, and exposes a large kernel "
                  "surface (netfilter, traffic control) that exploits target.",
-                 CIS "5.3; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
         CAP_RULE("BW021", "cap-bpf", BPF, BW_SEV_HIGH, "CAP_BPF granted",
                  "BPF loads eBPF programs into the host kernel; verifier bugs turn that into kernel code execution.",
-                 CIS "5.3; Pod Security Standards baseline: Capabilities; CVE-2021-3490"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities; CVE-2021-3490"),
         CAP_RULE("BW022", "cap-perfmon", PERFMON, BW_SEV_HIGH, "CAP_PERFMON granted",
                  "PERFMON opens perf events system-wide: it observes host processes and the kernel and exposes "
                  "perf's exploitable kernel code.",
-                 CIS "5.3; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
         CAP_RULE("BW023", "cap-sys-boot", SYS_BOOT, BW_SEV_HIGH, "CAP_SYS_BOOT granted",
                  "SYS_BOOT reboots the host and loads a new kernel with kexec_load.",
-                 CIS "5.3; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
         CAP_RULE("BW024", "cap-sys-time", SYS_TIME, BW_SEV_HIGH, "CAP_SYS_TIME granted",
                  "SYS_TIME sets the host's clock (it is not namespaced), breaking TLS, logs and tokens on the whole host.",
-                 CIS "5.3; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
         CAP_RULE("BW025", "cap-syslog", SYSLOG, BW_SEV_MEDIUM, "CAP_SYSLOG granted",
                  "SYSLOG reads and clears the kernel log, which reveals kernel addresses that defeat KASLR for exploits.",
-                 CIS "5.3; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
         CAP_RULE("BW026", "cap-mac-admin", MAC_ADMIN, BW_SEV_HIGH, "CAP_MAC_ADMIN granted",
                  "MAC_ADMIN changes the AppArmor/SELinux/Smack policy that confines the container.",
-                 CIS "5.3; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
         CAP_RULE("BW027", "cap-mac-override", MAC_OVERRIDE, BW_SEV_HIGH, "CAP_MAC_OVERRIDE granted",
                  "MAC_OVERRIDE bypasses mandatory access control (Smack) that would otherwise confine the container.",
-                 CIS "5.3; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
         CAP_RULE("BW028", "cap-setfcap", SETFCAP, BW_SEV_LOW, "CAP_SETFCAP granted",
                  "SETFCAP writes file capabilities; without a user namespace a binary it marks regains "
                  "capabilities on exec, and it lets a nested user namespace map uid 0.",
-                 CIS "5.3; Pod Security Standards restricted: Capabilities"),
+                 CIS "5.4; Pod Security Standards restricted: Capabilities"),
         { "BW029", "ptrace-host-pid", BW_SEV_CRITICAL, "CAP_SYS_PTRACE with the host's pid namespace",
           "With the host's processes visible and SYS_PTRACE, the container can attach to a host process "
           "and run code as it, outside the container.",
           "Drop one of them: no docker run --pid host (Kubernetes hostPID: false), or --cap-drop SYS_PTRACE; "
           "config.json: add {\"type\": \"pid\"} to linux.namespaces or remove CAP_SYS_PTRACE.",
-          CIS "5.15; Pod Security Standards baseline: Host Namespaces", bw_check_ptrace_hostpid, -1 },
+          CIS "5.16; Pod Security Standards baseline: Host Namespaces", bw_check_ptrace_hostpid, -1 },
         { "BW030", "cap-other", BW_SEV_LOW, "Capability outside the default set",
           "A capability beyond the small set an ordinary container needs widens what container root can "
           "do to the kernel and host resources.",
           "Drop it: docker run --cap-drop NAME; Kubernetes securityContext.capabilities.drop; config.json: "
           "remove it from every process.capabilities set.",
-          CIS "5.3; Pod Security Standards restricted: Capabilities", bw_check_other_caps, -1 },
+          CIS "5.4; Pod Security Standards restricted: Capabilities", bw_check_other_caps, -1 },
 
         { "BW040", "no-user-namespace", BW_SEV_HIGH, "No user namespace",
           "Without a user namespace, root in the container is root on the host: any escape (a kernel bug, "
           "a runtime bug, a bad mount) lands as host root.",
           "config.json: add {\"type\": \"user\"} to linux.namespaces (bulwark then picks an unused id range); "
           "Docker: dockerd --userns-remap=default; Kubernetes: hostUsers: false.",
-          CIS "5.30", bw_check_no_userns, -1 },
+          CIS "5.31", bw_check_no_userns, -1 },
         { "BW041", "host-root-mapped", BW_SEV_CRITICAL, "Host uid or gid 0 mapped into the container",
           "The user namespace maps a container id to host root, so files and processes of that id are "
           "root's on the host.",
@@ -189,51 +189,69 @@ const struct bw_rule bw_rules[] = {
           CIS "4.1; Pod Security Standards restricted: Running as Non-root; CVE-2019-5736",
           bw_check_host_root_process, -1 },
 
+        { "BW043", "mapping-onto-host-ids", BW_SEV_CRITICAL, "Id mapping onto host users or another container",
+          "An explicit uidMappings/gidMappings (of the container or of a mount) that lands on host ids below "
+          "65536, on a user or group of the host's /etc/passwd or /etc/group, or on a live container's range "
+          "makes container root own those users' files (/etc/shadow's group, home directories) or that "
+          "container's files and processes.",
+          "config.json: remove linux.uidMappings/gidMappings (bulwark then allocates an unused range of its "
+          "own) or map onto ids no host user or container has (e.g. a range of /etc/subuid given to bulwark "
+          "and not in use); the same for the uidMappings/gidMappings of mounts.",
+          NULL, bw_check_mapping_onto_host_ids, -1 },
+        { "BW044", "joined-userns-unread", BW_SEV_HIGH, "Joined user namespace could not be examined",
+          "A user namespace joined by path decides what the container's ids are on the host by its own "
+          "uid_map and gid_map, not by the config's mappings. One that cannot be opened and read cannot be "
+          "told apart from one that maps host root.",
+          "config.json: give linux.namespaces a user namespace path that exists on this host and that the "
+          "runtime can enter (/proc/PID/ns/user of a live process, or a bind mount of one), or leave the path "
+          "out and let bulwark allocate an unprivileged id range.",
+          NULL, bw_check_joined_userns_unread, -1 },
+
         { "BW050", "seccomp-absent", BW_SEV_HIGH, "No seccomp filter",
           "Without seccomp every system call reaches the kernel, including the mount API, keyctl, bpf and "
           "userfaultfd that container escapes and kernel exploits rely on.",
           "Keep the runtime's default profile: do not use docker run --security-opt seccomp=unconfined; "
           "Kubernetes securityContext.seccompProfile.type: RuntimeDefault; config.json: add linux.seccomp.",
-          CIS "5.21; Pod Security Standards restricted: Seccomp", bw_check_seccomp_absent, -1 },
+          CIS "5.22; Pod Security Standards restricted: Seccomp", bw_check_seccomp_absent, -1 },
         { "BW051", "seccomp-unconfined", BW_SEV_HIGH, "Seccomp filter allows everything",
           "The filter's default action allows every system call and no rule blocks any: it is seccomp in name only.",
           "Use the default profile (docker: drop --security-opt seccomp=...; Kubernetes seccompProfile.type: "
           "RuntimeDefault); config.json: linux.seccomp.defaultAction SCMP_ACT_ERRNO with an allow list.",
-          CIS "5.21; Pod Security Standards baseline: Seccomp", bw_check_seccomp_unconfined, -1 },
+          CIS "5.22; Pod Security Standards baseline: Seccomp", bw_check_seccomp_unconfined, -1 },
         { "BW052", "seccomp-breakout-syscalls", BW_SEV_HIGH, "Seccomp allows breakout system calls",
           "The filter lets through system calls that escapes and kernel exploits need (mount API, unshare, "
           "setns, open_by_handle_at, module loading, bpf, keyctl, userfaultfd ...).",
           "Use the runtime's default profile, and do not add the capabilities (SYS_ADMIN and friends) that "
           "make Docker's profile allow them; config.json: remove these names from SCMP_ACT_ALLOW rules.",
-          CIS "5.21; CVE-2022-0185", bw_check_seccomp_breakout, -1 },
+          CIS "5.22; CVE-2022-0185", bw_check_seccomp_breakout, -1 },
         { "BW053", "no-new-privileges-off", BW_SEV_MEDIUM, "no_new_privs is off",
           "Without no_new_privs, setuid and file-capability binaries in the image raise privileges inside "
           "the container, up to the full capability bounding set.",
           "docker run --security-opt no-new-privileges; Kubernetes securityContext.allowPrivilegeEscalation: "
           "false; config.json process.noNewPrivileges: true.",
-          CIS "5.25; Pod Security Standards restricted: Privilege Escalation", bw_check_no_new_privs, -1 },
+          CIS "5.26; Pod Security Standards restricted: Privilege Escalation", bw_check_no_new_privs, -1 },
 
         { "BW060", "host-pid-namespace", BW_SEV_HIGH, "Host pid namespace",
           "The container sees and can signal every host process, and reads their /proc entries "
           "(environment, open files) where permissions allow.",
           "Drop docker run --pid host (Kubernetes hostPID: false); config.json: add {\"type\": \"pid\"} to linux.namespaces.",
-          CIS "5.15; Pod Security Standards baseline: Host Namespaces", bw_check_host_ns, OCI_NS_PID },
+          CIS "5.16; Pod Security Standards baseline: Host Namespaces", bw_check_host_ns, OCI_NS_PID },
         { "BW061", "host-network-namespace", BW_SEV_HIGH, "Host network namespace",
           "The container uses the host's network stack: it reaches services bound to localhost, and with "
           "NET_RAW or NET_ADMIN it sniffs or reconfigures the host's network. A namespace path that is the "
           "host's own network namespace (Docker's --network host names a bind of it) is the same.",
           "Drop docker run --network host (Kubernetes hostNetwork: false); config.json: add {\"type\": \"network\"} "
           "to linux.namespaces, without a path to the host's network namespace.",
-          CIS "5.9; Pod Security Standards baseline: Host Namespaces", bw_check_host_ns, OCI_NS_NETWORK },
+          CIS "5.10; Pod Security Standards baseline: Host Namespaces", bw_check_host_ns, OCI_NS_NETWORK },
         { "BW062", "host-ipc-namespace", BW_SEV_MEDIUM, "Host IPC namespace",
           "The container shares the host's System V IPC and POSIX message queues: it reads and corrupts "
           "host processes' shared memory.",
           "Drop docker run --ipc host (Kubernetes hostIPC: false); config.json: add {\"type\": \"ipc\"} to linux.namespaces.",
-          CIS "5.16; Pod Security Standards baseline: Host Namespaces", bw_check_host_ns, OCI_NS_IPC },
+          CIS "5.17; Pod Security Standards baseline: Host Namespaces", bw_check_host_ns, OCI_NS_IPC },
         { "BW063", "host-uts-namespace", BW_SEV_LOW, "Host UTS namespace",
           "The container shares the host's hostname; with SYS_ADMIN it renames the host.",
           "Drop docker run --uts host; config.json: add {\"type\": \"uts\"} to linux.namespaces.",
-          CIS "5.20", bw_check_host_ns, OCI_NS_UTS },
+          CIS "5.21", bw_check_host_ns, OCI_NS_UTS },
         { "BW064", "host-cgroup-namespace", BW_SEV_LOW, "Host cgroup namespace",
           "The container sees the host's cgroup paths, which tells it where it sits and helps cgroup-based escapes.",
           "docker run --cgroupns private; config.json: add {\"type\": \"cgroup\"} to linux.namespaces.",
@@ -243,25 +261,30 @@ const struct bw_rule bw_rules[] = {
           "host's mount table: it is not isolated from the host's filesystem.",
           "config.json: add {\"type\": \"mount\"} to linux.namespaces.",
           NULL, bw_check_host_ns, OCI_NS_MOUNT },
+        { "BW066", "mount-namespace-by-path", BW_SEV_CRITICAL, "Mount namespace joined by path",
+          "A mount namespace named by path is not the container's own: its mounts (and the rootfs's idmapped "
+          "views) would be made in that namespace, which may be the host's or another container's, over its paths.",
+          "config.json: give {\"type\": \"mount\"} in linux.namespaces without a path (a new mount namespace).",
+          NULL, bw_check_mount_ns_path, -1 },
 
         { "BW070", "engine-socket-mount", BW_SEV_CRITICAL, "Container engine socket mounted",
           "Whoever can connect to the Docker/containerd/CRI-O/Podman socket can start a privileged container "
           "with the host's / mounted: that is host root. A read-only mount does not stop connect().",
           "Remove the mount (docker run -v /var/run/docker.sock:...; Kubernetes hostPath volume of the "
           "socket); give the workload a narrow API proxy instead.",
-          CIS "5.31", bw_check_engine_socket, -1 },
+          CIS "5.32", bw_check_engine_socket, -1 },
         { "BW071", "sensitive-mount-writable", BW_SEV_CRITICAL, "Sensitive host path mounted writable",
           "A writable bind of a host system directory (/, /etc, /proc, /sys, /dev, /boot, /usr, engine "
           "state ...) lets the container change the host: cron jobs, binaries, kernel knobs, other containers.",
           "Remove the mount, or mount only the narrow subdirectory needed, read-only (docker run -v SRC:DST:ro; "
           "Kubernetes hostPath with readOnly: true; config.json mount option \"ro\").",
-          CIS "5.5; Pod Security Standards baseline: HostPath Volumes", bw_check_sensitive_rw, -1 },
+          CIS "5.6; Pod Security Standards baseline: HostPath Volumes", bw_check_sensitive_rw, -1 },
         { "BW072", "sensitive-mount-readonly", BW_SEV_MEDIUM, "Sensitive host path mounted read-only",
           "Even read-only, host system directories leak secrets (/etc/shadow, keys, tokens in /var/lib/kubelet) "
           "and other containers' data.",
           "Remove the mount or narrow it to the file actually needed (docker run -v; Kubernetes hostPath; "
           "config.json mounts).",
-          CIS "5.5; Pod Security Standards baseline: HostPath Volumes", bw_check_sensitive_ro, -1 },
+          CIS "5.6; Pod Security Standards baseline: HostPath Volumes", bw_check_sensitive_ro, -1 },
         { "BW074", "volume-identity-mapped", BW_SEV_HIGH, "Bind mount identity-mapped by the policy file",
           "The policy file's identityMappedVolumes keeps this host directory's old identity mapping: container "
           "root acts as host root on its files (it can leave a setuid-root binary or a root-owned file there). "
@@ -269,25 +292,33 @@ const struct bw_rule bw_rules[] = {
           "Remove the directory from identityMappedVolumes in /etc/bulwark/policy.json and hand it to containers "
           "with `bulwark share DIR` (its files then belong to the volume range), or bind it read-only.",
           NULL, bw_check_policy_only, -1 },
+        { "BW076", "bind-source-unresolved", BW_SEV_INFO, "Bind source judged by its text",
+          "audit reads a config without the host it runs on: a bind source spelled relative to the bundle, or "
+          "with \".\" and \"..\" components, may name another directory there once symlinks are followed "
+          "(a link to /etc, .. through a symlinked directory). At create bulwark resolves every source on the "
+          "host and judges what it is.",
+          "Write bind sources as plain absolute paths (docker run -v /srv/data:/data; Kubernetes hostPath.path; "
+          "config.json mounts[].source), or audit the config on the host that runs it.",
+          NULL, bw_check_unresolved_source, -1 },
 
         { "BW080", "host-block-device", BW_SEV_CRITICAL, "Host block device passed in",
           "A host disk in the container can be read and written below the filesystem: every file on it, "
           "including the host's, is exposed.",
           "Remove docker run --device /dev/sdX (Kubernetes: no privileged or device plugin exposing disks); "
           "config.json: remove it from linux.devices.",
-          CIS "5.17", bw_check_block_devices, -1 },
+          CIS "5.18", bw_check_block_devices, -1 },
         { "BW081", "host-char-device", BW_SEV_HIGH, "Host character device passed in",
           "A host device beyond null/zero/full/random/urandom/tty/console/ptmx gives direct access to "
           "hardware or kernel interfaces (/dev/mem, /dev/kmsg, GPUs, fuse).",
           "Remove docker run --device ...; config.json: remove it from linux.devices, or accept it with a "
           "policy exception if the workload needs it.",
-          CIS "5.17", bw_check_char_devices, -1 },
+          CIS "5.18", bw_check_char_devices, -1 },
         { "BW082", "device-cgroup-allow-all", BW_SEV_CRITICAL, "Device cgroup allows host devices",
           "The device cgroup lets the container open host block or memory devices it creates with mknod "
           "or finds in /dev: the host's disks and memory are one open() away.",
           "Do not use docker run --privileged or --device-cgroup-rule 'a *:* rwm'; config.json: "
           "linux.resources.devices should start with {\"allow\": false, \"access\": \"rwm\"}.",
-          CIS "5.17", bw_check_device_cgroup, -1 },
+          CIS "5.18", bw_check_device_cgroup, -1 },
 
         { "BW090", "masked-paths-removed", BW_SEV_HIGH, "Masked /proc and /sys paths removed",
           "Unmasked /proc/kcore, /proc/keys, /proc/timer_list, /sys/firmware and others leak kernel memory, "
@@ -319,30 +350,46 @@ const struct bw_rule bw_rules[] = {
           "or set it on the host.",
           "Pod Security Standards baseline: Sysctls", bw_check_sysctl, -1 },
 
+        { "BW095", "unmasked-proc-or-sys-mount", BW_SEV_HIGH, "proc or sysfs mounted outside /proc and /sys",
+          "Masked and read-only paths are applied under /proc and /sys only. Another proc or sysfs mount (a "
+          "second /proc at /host-proc, one over /proc/sys) is a whole unmasked view: kernel.core_pattern runs "
+          "a program as host root, /proc/sysrq-trigger reboots the host, /proc/kcore and /sys/firmware leak "
+          "kernel memory.",
+          "Remove the extra mount (docker run -v /proc:...; Kubernetes procMount: Unmasked); config.json: "
+          "mount proc only at /proc and sysfs only at /sys.",
+          "Pod Security Standards baseline: /proc Mount Type", bw_check_unmasked_pseudofs, -1 },
+
         { "BW100", "shared-propagation", BW_SEV_MEDIUM, "Shared mount propagation",
           "With shared propagation, mounts made in the container appear on the host (and the reverse): "
           "the container can plant mounts in the host's tree.",
           "Use private or slave propagation: docker run -v SRC:DST:rslave (not :shared/:rshared); Kubernetes "
           "mountPropagation: None or HostToContainer; config.json linux.rootfsPropagation and mount options.",
-          CIS "5.19", bw_check_propagation, -1 },
+          CIS "5.20", bw_check_propagation, -1 },
         { "BW101", "rootfs-writable", BW_SEV_LOW, "Root filesystem writable",
           "A writable root filesystem lets an intruder modify binaries and plant tools that survive in the "
           "container's upper layer.",
           "docker run --read-only (with tmpfs for scratch dirs); Kubernetes securityContext.readOnlyRootFilesystem: "
           "true; config.json root.readonly: true.",
-          CIS "5.12", bw_check_rootfs_rw, -1 },
+          CIS "5.13", bw_check_rootfs_rw, -1 },
         { "BW102", "no-pids-limit", BW_SEV_MEDIUM, "No pids limit",
           "Without a pids limit a fork bomb in the container exhausts the host's process table and takes "
           "every other workload down.",
           "docker run --pids-limit 4096; Kubernetes: kubelet podPidsLimit; config.json "
           "linux.resources.pids.limit.",
-          CIS "5.28", bw_check_pids_limit, -1 },
+          CIS "5.29", bw_check_pids_limit, -1 },
         { "BW103", "no-memory-limit", BW_SEV_LOW, "No memory limit",
           "Without a memory limit the container can push the host into out-of-memory, where the kernel kills "
           "other workloads.",
           "docker run --memory 512m; Kubernetes resources.limits.memory; config.json "
           "linux.resources.memory.limit.",
-          CIS "5.10", bw_check_memory_limit, -1 },
+          CIS "5.11", bw_check_memory_limit, -1 },
+
+        { "BW104", "tmpfs-without-size", BW_SEV_MEDIUM, "tmpfs mount without a size",
+          "A tmpfs without size= may grow to half of the host's memory (the kernel's default); without a "
+          "memory limit a container that fills it pushes the host into out-of-memory.",
+          "docker run --tmpfs /tmp:size=64m (--shm-size for /dev/shm); Kubernetes emptyDir.sizeLimit with "
+          "medium: Memory; config.json: add \"size=64m\" (or another bound) to the mount's options.",
+          NULL, bw_check_tmpfs_size, -1 },
 
         { "BW110", "hooks", BW_SEV_MEDIUM, "Hook runs a host binary",
           "OCI hooks run as host root in the host's namespaces: whoever controls the config chooses a host "

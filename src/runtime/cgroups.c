@@ -31,7 +31,7 @@ int bw_cgroup_default_devices(struct oci_config *c)
                 restricts |= !res->devices[i].allow;
         if (!restricts)
                 return 0;
-        return bw_device_allows_append(c->linux);
+        return bw_device_allows_append(c->linux, "m");
 }
 
 static int read_all(const char *path, char **out)

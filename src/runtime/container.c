@@ -21,9 +21,11 @@
 #include "linux/namespaces.h"
 #include "linux/proc.h"
 #include "linux/process.h"
+#include "linux/procfs_handle.h"
 #include "linux/terminal.h"
 #include "oci/load.h"
 #include "runtime/cgroups.h"
+#include "runtime/bind_resolve.h"
 #include "runtime/policy_gate.h"
 #include "runtime/seccomp_setup.h"
 #include "runtime/self_protect.h"
@@ -176,9 +178,11 @@ static int new_time_ns(const struct oci_config *c, struct bw_error **err)
         snprintf(text, sizeof(text), "monotonic %lld %u\nboottime %lld %u\n",
                  (long long)(mono->present ? mono->secs : 0), mono->present ? mono->nanosecs : 0,
                  (long long)(boot->present ? boot->secs : 0), boot->present ? boot->nanosecs : 0);
-        _cleanup_close_ int fd = open("/proc/self/timens_offsets", O_WRONLY | O_CLOEXEC);
-        if (fd < 0 || write(fd, text, strlen(text)) < 0)
-                return bw_error_set(err, -errno, "writing the time namespace offsets (linux.timeOffsets)");
+        _cleanup_close_ int proc_fd = bw_procfs_open_host(err);
+        char path[32];
+        snprintf(path, sizeof(path), "%d/timens_offsets", (int)getpid());
+        if (proc_fd < 0 || bw_procfs_write(proc_fd, path, text, err) < 0)
+                return bw_error_wrap(err, "writing the time namespace offsets (linux.timeOffsets)");
         return 0;
 }
 
@@ -292,9 +296,9 @@ static int parent_steps(const struct bw_create_opts *o, const struct oci_config 
                 if (bw_sync_expect(sync_fd, BW_SYNC_HOOKS, NULL, err) < 0)
                         return bw_error_wrap(err, "creating container %s", o->id);
                 _cleanup_free_ char *st = bw_state_json_text(o->id, bundle, &c->annotations, pid, BW_STATUS_CREATING);
-                r = bw_hooks_run(&c->hooks.prestart, "prestart", st ? st : "{}", err);
+                r = bw_hooks_run(&c->hooks.prestart, "prestart", st ? st : "{}", bundle, err);
                 if (r >= 0)
-                        r = bw_hooks_run(&c->hooks.create_runtime, "createRuntime", st ? st : "{}", err);
+                        r = bw_hooks_run(&c->hooks.create_runtime, "createRuntime", st ? st : "{}", bundle, err);
                 if (r < 0) {
                         bw_sync_send(sync_fd, BW_SYNC_ERROR, r, "hook failed", NULL);
                         return r;
@@ -317,7 +321,11 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
         r = bw_bundle_load(o->bundle, &bundle, &c, err);
         if (r < 0)
                 return r;
-        /* The policy first: it may rewrite what the checks below see. */
+        /* Bind sources as this host has them, so the policy and the mounts
+         * act on one object; then the policy: it may rewrite what the
+         * checks below see. */
+        if ((r = bw_bind_resolve(c, bundle, err)) < 0)
+                return r;
         struct bw_policy_choice pc = { o->policy_file, o->profile, o->policy_mode };
         if ((r = bw_policy_gate(c, &pc, err)) < 0)
                 return r;
@@ -447,13 +455,6 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
         return 0;
 }
 
-static void warn_hooks(const struct oci_hook_list *l, const char *phase, const char *state)
-{
-        _cleanup_error_ struct bw_error *e = NULL;
-        if (bw_hooks_run(l, phase, state, &e) < 0)
-                bw_warn("%s", e->msg);
-}
-
 int bw_container_start(const char *root, const char *id, struct bw_error **err)
 {
         _cleanup_(bw_store_entry_close) struct bw_store_entry e = { .dir_fd = -1 };
@@ -487,7 +488,7 @@ int bw_container_start(const char *root, const char *id, struct bw_error **err)
                 ;
         if (c && c->hooks.poststart.n) {
                 _cleanup_free_ char *text = bw_state_json_text(id, s.bundle, &c->annotations, s.pid, BW_STATUS_RUNNING);
-                warn_hooks(&c->hooks.poststart, "poststart", text ? text : "{}");
+                bw_hooks_run_all(&c->hooks.poststart, "poststart", text ? text : "{}", s.bundle);
         }
         return 0;
 }
@@ -642,7 +643,7 @@ int bw_container_delete(const char *root, const char *id, bool force, struct bw_
         _cleanup_error_ struct bw_error *cerr = NULL;
         if ((s.hooks & BW_HOOKS_POSTSTOP) && load_saved_config(&e, &c, &cerr) == 0 && c->hooks.poststop.n) {
                 _cleanup_free_ char *text = bw_state_json_text(id, s.bundle, &c->annotations, 0, BW_STATUS_STOPPED);
-                warn_hooks(&c->hooks.poststop, "poststop", text ? text : "{}");
+                bw_hooks_run_all(&c->hooks.poststop, "poststop", text ? text : "{}", s.bundle);
         }
         return remove_container(root, id, &e, err);
 }

@@ -12,9 +12,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "linux/lsm.h"
 #include "linux/namespaces.h"
 #include "linux/proc.h"
 #include "linux/process.h"
+#include "linux/procfs_handle.h"
 #include "linux/terminal.h"
 #include "oci/load.h"
 #include "runtime/cgroups.h"
@@ -147,6 +149,10 @@ static _Noreturn void child(const struct bw_exec_opts *o, const struct oci_confi
         if (read(gopipe, &go, 1) != 1)
                 _exit(126);
         close(gopipe);
+        /* The host's LSMs, before the container's mount namespace hides its /sys. */
+        struct bw_lsm_plan lsm;
+        if (bw_lsm_plan_for(p, &lsm, &err) < 0)
+                goto fail;
         /* The user namespace first (the others belong to it), mount last. */
         static const enum oci_ns_type order[] = { OCI_NS_USER, OCI_NS_IPC, OCI_NS_UTS, OCI_NS_NETWORK,
                                                   OCI_NS_CGROUP, OCI_NS_MOUNT };
@@ -172,6 +178,13 @@ static _Noreturn void child(const struct bw_exec_opts *o, const struct oci_confi
         if (bw_process_default_home(&p->env, p->user.uid) < 0) {
                 bw_error_set(&err, -ENOMEM, "setting HOME");
                 goto fail;
+        }
+        if (lsm.apparmor_profile || lsm.selinux_label) {
+                /* The profile is written through a procfs of our own, not
+                 * the container's /proc. */
+                _cleanup_close_ int proc_fd = bw_procfs_open(&err);
+                if (proc_fd < 0 || bw_lsm_apply_self(proc_fd, &lsm, &err) < 0)
+                        goto fail;
         }
         if (bw_process_final_steps(p, c->linux ? c->linux->personality : NULL, o->preserve_fds, sc, &err) < 0)
                 goto fail;

@@ -14,6 +14,7 @@
 
 #include "linux/process.h"
 #include "util/cleanup.h"
+#include "util/log.h"
 
 static long now_ms(void)
 {
@@ -22,11 +23,20 @@ static long now_ms(void)
         return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-static _Noreturn void exec_hook(const struct oci_hook *h, int in, int errfd)
+static _Noreturn void exec_hook(const struct oci_hook *h, const char *dir, int in, int errfd)
 {
         bw_process_reset_signals();
         if (dup2(in, 0) < 0 || dup2(errfd, 2) < 0)
                 _exit(126);
+        /* runc runs host hooks from the bundle, and createContainer hooks
+         * from the rootfs: hooks written for it use relative paths. */
+        if (dir && chdir(dir) < 0) {
+                /* poststop may run after the bundle was removed */
+                if (errno != ENOENT || chdir("/") < 0) {
+                        fprintf(stderr, "cannot enter %s: %s\n", dir, strerror(errno));
+                        _exit(126);
+                }
+        }
         /* stdout goes where our stderr goes: hooks' chatter must not land
          * in `state` output or a shim's pipe meant for the container. */
         dup2(errfd, 1);
@@ -39,7 +49,7 @@ static _Noreturn void exec_hook(const struct oci_hook *h, int in, int errfd)
 }
 
 static int run_one(const struct oci_hook *h, const char *phase, size_t idx, const char *state_json,
-                   struct bw_error **err)
+                   const char *dir, struct bw_error **err)
 {
         int in[2], er[2];
         if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, in) < 0)
@@ -55,7 +65,7 @@ static int run_one(const struct oci_hook *h, const char *phase, size_t idx, cons
         if (pid < 0)
                 return bw_error_set(err, -errno, "%s hook %s: fork", phase, h->path);
         if (pid == 0)
-                exec_hook(h, in_r, er_w);
+                exec_hook(h, dir, in_r, er_w);
         close(take_fd(in_r));
         close(take_fd(er_w));
         /* A hook need not read its stdin: a failed send is not its failure. */
@@ -113,13 +123,26 @@ static int run_one(const struct oci_hook *h, const char *phase, size_t idx, cons
                             WEXITSTATUS(status), used ? ": " : "", out);
 }
 
-int bw_hooks_run(const struct oci_hook_list *l, const char *phase, const char *state_json,
+int bw_hooks_run(const struct oci_hook_list *l, const char *phase, const char *state_json, const char *dir,
                  struct bw_error **err)
 {
         for (size_t i = 0; l && i < l->n; i++) {
-                int r = run_one(&l->v[i], phase, i, state_json, err);
+                int r = run_one(&l->v[i], phase, i, state_json, dir, err);
                 if (r < 0)
                         return r;
         }
         return 0;
+}
+
+int bw_hooks_run_all(const struct oci_hook_list *l, const char *phase, const char *state_json, const char *dir)
+{
+        int failed = 0;
+        for (size_t i = 0; l && i < l->n; i++) {
+                _cleanup_error_ struct bw_error *e = NULL;
+                if (run_one(&l->v[i], phase, i, state_json, dir, &e) < 0) {
+                        bw_warn("%s", e && e->msg ? e->msg : "a hook failed");
+                        failed++;
+                }
+        }
+        return failed;
 }

@@ -52,9 +52,20 @@ int bw_rootfs_key_of(const char *rootfs, struct bw_rootfs_key *out, struct bw_er
                 return r;
         /* An overlay's merged dir is new at every mount; its upper layer
          * is what persists, and what holds the range's files. */
-        r = bw_rootfs_key_of_dir(r == 1 && l.upper ? l.upper : rootfs, out, err);
+        bool upper = r == 1 && l.upper;
+        r = bw_rootfs_key_of_dir(upper ? l.upper : rootfs, out, err);
+        out->upper = r == 0 && upper;
         bw_overlay_layers_free(&l);
         return r;
+}
+
+char *bw_rootfs_writes_dir(const char *writes, const struct bw_rootfs_key *k, const struct bw_idrange *r)
+{
+        char *p = NULL;
+        if (asprintf(&p, "%s/%llx-%llx-%llx-%x", writes ? writes : BW_ROOTFS_WRITES, (unsigned long long)k->dev,
+                     (unsigned long long)k->ino, (unsigned long long)k->btime, (unsigned)r->uid) < 0)
+                return NULL;
+        return p;
 }
 
 static bool key_same(const struct bw_rootfs_key *a, const struct bw_rootfs_key *b)
@@ -296,6 +307,63 @@ static int write_alloc(int dir, const struct bw_idrange_alloc *a, bool durable, 
         return 0;
 }
 
+static const char *writes_of(const struct bw_idrange_config *c)
+{
+        return c->writes ? c->writes : c->store ? NULL : BW_ROOTFS_WRITES;
+}
+
+/* The writes of a directory rootfs under a range that is let go: removed
+ * as host root from a tree a container wrote, so never following a
+ * symlink nor leaving the directory's filesystem. */
+static void remove_writes(const struct bw_idrange_config *c, const struct bw_idrange_alloc *a)
+{
+        const char *writes = writes_of(c);
+        if (!writes || !a->key.dev)
+                return;
+        _cleanup_free_ char *path = bw_rootfs_writes_dir(writes, &a->key, &a->range);
+        _cleanup_close_ int top = open(writes, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        const char *name = path ? strrchr(path, '/') + 1 : NULL;
+        if (top < 0 || !name)
+                return;
+        _cleanup_close_ int fd = openat(top, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return;
+        int r = bw_overlay_clear_dir(fd, 0);
+        if (r < 0 || unlinkat(top, name, AT_REMOVEDIR) < 0)
+                bw_warn("removing the writes of rootfs %s in %s: %s", a->key.path ? a->key.path : "(gone)", path,
+                        strerror(r < 0 ? -r : errno));
+        else
+                bw_debug("removed %s, the writes of rootfs %s, which is gone", path, a->key.path ? a->key.path : "?");
+}
+
+/* Writes no record names (their record was freed by a bulwark that knew
+ * nothing of them, or lost in a crash): nothing can find them again. */
+static void sweep_writes(const struct bw_idrange_config *c, const struct bw_idrange_allocs *all, const bool *dropped)
+{
+        const char *writes = writes_of(c);
+        DIR *d = writes ? opendir(writes) : NULL;
+        if (!d)
+                return;
+        struct dirent *e;
+        while ((e = readdir(d))) {
+                unsigned long long dev, ino, btime;
+                unsigned uid;
+                int end = 0;
+                if (sscanf(e->d_name, "%llx-%llx-%llx-%x%n", &dev, &ino, &btime, &uid, &end) != 4 || e->d_name[end])
+                        continue;
+                bool named = false;
+                for (size_t i = 0; i < all->n && !named; i++)
+                        named = !dropped[i] && (all->v[i].corrupt || (all->v[i].key.dev == dev && all->v[i].key.ino == ino &&
+                                                                      all->v[i].key.btime == btime &&
+                                                                      all->v[i].range.uid == uid));
+                if (named)
+                        continue;
+                struct bw_idrange_alloc gone = { .range = { .uid = uid }, .key = { .dev = dev, .ino = ino, .btime = btime } };
+                remove_writes(c, &gone);
+        }
+        closedir(d);
+}
+
 static int remove_alloc(int dir, const struct bw_idrange_alloc *a, struct bw_error **err)
 {
         /* No fsync: a removal lost in a crash brings back a record of a
@@ -423,6 +491,7 @@ static int retire_volume_slot(const struct bw_idrange_config *c, int dir, struct
                 int r = remove_alloc(dir, a, err);
                 if (r < 0)
                         return r;
+                remove_writes(c, a);
         }
         return 0;
 }
@@ -436,6 +505,10 @@ static int take(const struct bw_idrange_config *c, int dir, struct bw_idrange_al
         int r = write_alloc(dir, &n, !key_same(&a->key, key), err);
         if (r < 0)
                 return r;
+        /* a range reused for another rootfs: the old one's writes were
+         * owned by this range and would be orphaned */
+        if (a->key.dev && !key_same(&a->key, key))
+                remove_writes(c, a);
         *out = a->range;
         return 0;
 }
@@ -461,6 +534,17 @@ static int acquire_locked(const struct bw_idrange_config *c, int dir, struct bw_
                                 return r;
                 }
         }
+        /* 0. An overlay's upper layer is rebuilt by re-owning what is in
+         * it: never while another live container writes there. */
+        for (size_t i = 0; key->upper && i < all->n; i++) {
+                struct bw_idrange_alloc *a = &all->v[i];
+                if (!a->corrupt && key_same(&a->key, key) && a->owner && !is_mine(c, a, owner) && alive(c, a))
+                        return bw_error_msg(err, -EBUSY,
+                                            "the rootfs's upper layer %s is in use by container %s (state root %s); "
+                                            "one overlay upper layer serves one live container: delete that container "
+                                            "first, or give this one a rootfs of its own",
+                                            key->path, a->owner, a->owner_root);
+        }
         /* 1. This rootfs's own range, unless another live container holds it. */
         for (size_t i = 0; i < all->n; i++) {
                 struct bw_idrange_alloc *a = &all->v[i];
@@ -474,9 +558,11 @@ static int acquire_locked(const struct bw_idrange_config *c, int dir, struct bw_
                 if (!dropped[i] && !a->corrupt && !alive(c, a) && rootfs_gone(&a->key)) {
                         if ((r = remove_alloc(dir, a, err)) < 0)
                                 return r;
+                        remove_writes(c, a);
                         dropped[i] = true;
                 }
         }
+        sweep_writes(c, all, dropped);
         /* 3. A free slot; slot 0 is the volume range. */
         size_t n = n_slots(su) < n_slots(sg) ? n_slots(su) : n_slots(sg);
         for (size_t i = 1; i < n; i++) {
@@ -539,6 +625,8 @@ int bw_idrange_release(const struct bw_idrange_config *c, const char *owner, str
                 bool mine = is_mine(c, a, owner);
                 if ((mine || !alive(c, a)) && rootfs_gone(&a->key)) {
                         r = remove_alloc(s.dir, a, err);
+                        if (r >= 0)
+                                remove_writes(c, a);
                 } else if (mine) {
                         disown(a);
                         r = write_alloc(s.dir, a, false, err);

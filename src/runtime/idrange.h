@@ -25,6 +25,9 @@
 #define BW_IDRANGE_SIZE 65536u
 #define BW_IDRANGE_USER "bulwark"
 #define BW_IDRANGE_STORE "/var/lib/bulwark/idranges"
+/* Where a writable directory rootfs's writes go: an overlay upper and work
+ * directory per rootfs and range (see bw_rootfs_writes_dir). */
+#define BW_ROOTFS_WRITES "/var/lib/bulwark/rootfs"
 
 /* One line of /etc/subuid or /etc/subgid. */
 struct bw_subid { uint32_t start, count; };
@@ -43,6 +46,7 @@ int bw_subids_read(const char *path, const char *user, uid_t uid, struct bw_subi
 struct bw_rootfs_key {
         char *path;     /* the directory that persists: an overlay's upperdir, else the rootfs */
         uint64_t dev, ino, btime;
+        bool upper;     /* path is an overlay's upper layer, which only one live container may use */
 };
 void bw_rootfs_key_clear(struct bw_rootfs_key *k);
 /* The key of a rootfs (an overlay's upper layer when it is an overlay). */
@@ -52,9 +56,18 @@ int bw_rootfs_key_of_dir(const char *dir, struct bw_rootfs_key *out, struct bw_e
 
 struct bw_idrange { uint32_t uid, gid, size; };
 
+/* The directory (under writes, NULL: BW_ROOTFS_WRITES) holding the upper
+ * and work directories of a directory rootfs with that key under that
+ * range: WRITES/DEV-INO-BTIME-UID (hex). NULL when out of memory. */
+char *bw_rootfs_writes_dir(const char *writes, const struct bw_rootfs_key *k, const struct bw_idrange *r);
+
 struct bw_idrange_config {
         const char *root;     /* the caller's state root (--root): owners are <root>/<id> */
         const char *store;    /* NULL: BW_IDRANGE_STORE */
+        /* Where directory rootfs writes are kept, removed with their range
+         * once the rootfs is gone. NULL: BW_ROOTFS_WRITES when store is
+         * NULL too, else none. */
+        const char *writes;
         const char *subuid;   /* NULL: /etc/subuid */
         const char *subgid;   /* NULL: /etc/subgid */
         const char *user;     /* NULL: "bulwark" */
@@ -72,7 +85,9 @@ int bw_idrange_volume(const struct bw_idrange_config *c, struct bw_idrange *out,
 
 /* A range for container `owner` on the rootfs `key`: the one already
  * keyed to that rootfs if no other live container holds it, else a free
- * one. */
+ * one. An overlay's upper layer (key->upper) that another live container
+ * holds is refused (-EBUSY): its rebuild would re-own files that
+ * container is writing. */
 int bw_idrange_acquire(const struct bw_idrange_config *c, const char *owner, const struct bw_rootfs_key *key,
                        struct bw_idrange *out, struct bw_error **err);
 /* The container is gone: its range stays with its rootfs while that

@@ -14,11 +14,13 @@
 
 #include "linux/caps.h"
 #include "linux/devices.h"
+#include "linux/lsm.h"
 #include "linux/masks.h"
 #include "linux/mounts.h"
 #include "linux/namespaces.h"
 #include "linux/ping_range.h"
 #include "linux/process.h"
+#include "linux/procfs_handle.h"
 #include "linux/rootfs.h"
 #include "linux/terminal.h"
 #include "runtime/container.h"
@@ -99,7 +101,7 @@ static int setup_rootfs(const struct bw_init_ctx *ctx, int *root_fd, struct bw_e
         return bw_devices_links(fd, err);
 }
 
-static int inside_settings(const struct bw_init_ctx *ctx, struct bw_error **err)
+static int inside_settings(const struct bw_init_ctx *ctx, int proc_fd, struct bw_error **err)
 {
         const struct oci_config *c = ctx->config;
         const struct oci_linux *l = c->linux;
@@ -113,11 +115,11 @@ static int inside_settings(const struct bw_init_ctx *ctx, struct bw_error **err)
         }
         /* sysctls before readonlyPaths, which makes /proc/sys read-only. */
         for (size_t i = 0; l && i < l->sysctl.n; i++) {
-                r = bw_process_set_sysctl(l->sysctl.v[i].key, l->sysctl.v[i].value, err);
+                r = bw_process_set_sysctl(proc_fd, l->sysctl.v[i].key, l->sysctl.v[i].value, err);
                 if (r < 0)
                         return r;
         }
-        if ((r = bw_ping_range_setup(c, err)) < 0)
+        if ((r = bw_ping_range_setup(proc_fd, c, err)) < 0)
                 return r;
         for (size_t i = 0; l && l->masked_paths && l->masked_paths[i]; i++) {
                 r = bw_mask_path(l->masked_paths[i], err);
@@ -155,11 +157,38 @@ static int setup_terminal(const struct bw_init_ctx *ctx, struct bw_error **err)
         if (master < 0)
                 return master;
         _cleanup_close_ int s = slave;
+        /* The process's own terminal, as under runc: owned by its user
+         * (the group stays devpts' tty group). */
+        if (fchown(s, p->user.uid, (gid_t)-1) < 0)
+                return bw_error_set(err, -errno, "giving the terminal to uid %u (is it mapped in the user namespace?)",
+                                    p->user.uid);
         int r = bw_pty_become_stdio(s, p->console_size.present ? p->console_size.height : 0,
                                     p->console_size.present ? p->console_size.width : 0, err);
         if (r < 0)
                 return r;
         return bw_send_fd(ctx->console_fd, master, "/dev/ptmx", err);
+}
+
+/* Before parking, as container root from /: an absolute or PATH name
+ * that names no executable file in the rootfs fails create. A relative
+ * name with a slash is left for after chdir to process.cwd. */
+static int check_exec(const struct oci_process *p, struct bw_error **err)
+{
+        const char *file = p->args[0];
+        if (strchr(file, '/') && file[0] != '/')
+                return 0;
+        _cleanup_free_ char *path = bw_process_find_exec(file, p->env);
+        if (!path)
+                return bw_error_set(err, -errno, "executable %s not found in the container%s", file,
+                                    strchr(file, '/') ? "" : "'s PATH");
+        if (file[0] == '/') {
+                struct stat st;
+                if (stat(path, &st) < 0)
+                        return bw_error_set(err, -errno, "executable %s", file);
+                if (!S_ISREG(st.st_mode))
+                        return bw_error_msg(err, -EACCES, "executable %s is not a regular file", file);
+        }
+        return 0;
 }
 
 static char *hook_state(const struct bw_init_ctx *ctx, pid_t pid, enum bw_status st)
@@ -247,6 +276,10 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
                 bw_error_msg(&err, -EINVAL, "the config has no mount namespace; add {\"type\": \"mount\"} to linux.namespaces");
                 fail(ctx, err, false);
         }
+        /* Which LSMs the host runs, read while its /sys is still ours to see. */
+        struct bw_lsm_plan lsm;
+        if (bw_lsm_plan_for(c->process, &lsm, &err) < 0)
+                fail(ctx, err, false);
         int root_fd = -1;
         if (setup_rootfs(ctx, &root_fd, &err) < 0) {
                 bw_error_wrap(&err, "preparing the rootfs %s", ctx->rootfs);
@@ -261,12 +294,18 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
         }
         if (c->hooks.create_container.n) {
                 _cleanup_free_ char *st = hook_state(ctx, host_pid, BW_STATUS_CREATING);
-                if (bw_hooks_run(&c->hooks.create_container, "createContainer", st ? st : "{}", &err) < 0)
+                if (bw_hooks_run(&c->hooks.create_container, "createContainer", st ? st : "{}", ctx->rootfs, &err) < 0)
                         fail(ctx, err, false);
         }
         if (bw_rootfs_enter(ctx->rootfs, ctx->no_pivot, &err) < 0)
                 fail(ctx, err, false);
-        if (inside_settings(ctx, &err) < 0)
+        /* Our own procfs, mounted in the container's namespaces before the
+         * masks cover /proc (the kernel refuses a new one after): every
+         * write to /proc from here on goes through it. */
+        bool need_proc = (c->linux && c->linux->sysctl.n) || has_new_ns(c, OCI_NS_NETWORK) || lsm.apparmor_profile ||
+                         lsm.selinux_label;
+        _cleanup_close_ int proc_fd = need_proc ? bw_procfs_open(&err) : -1;
+        if ((need_proc && proc_fd < 0) || inside_settings(ctx, proc_fd, &err) < 0)
                 fail(ctx, err, false);
         if (!ctx->no_new_keyring) {
                 char name[64];
@@ -276,6 +315,15 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
         }
         if (setup_terminal(ctx, &err) < 0)
                 fail(ctx, err, false);
+        /* A process that cannot be found must fail create, not a start
+         * that the caller is told succeeded (runc looks it up here too).
+         * Looked up again after start, as the process's user and cwd. */
+        if (check_exec(c->process, &err) < 0) {
+                if (err->code != -ENOENT)
+                        fail(ctx, err, false);
+                bw_sync_send(ctx->sync_fd, BW_SYNC_NOT_FOUND, err->code, err->msg, NULL);
+                _exit(127);
+        }
         if (ctx->console_fd >= 0)
                 close(ctx->console_fd);
         if (bw_sync_send(ctx->sync_fd, BW_SYNC_PARKED, 0, NULL, &err) < 0)
@@ -295,7 +343,7 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
 
         if (c->hooks.start_container.n) {
                 _cleanup_free_ char *st = hook_state(ctx, host_pid, BW_STATUS_CREATED);
-                if (bw_hooks_run(&c->hooks.start_container, "startContainer", st ? st : "{}", &err) < 0)
+                if (bw_hooks_run(&c->hooks.start_container, "startContainer", st ? st : "{}", NULL, &err) < 0)
                         fail(ctx, err, true);
         }
         struct oci_process *p = c->process;
@@ -304,6 +352,7 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
                 fail(ctx, err, true);
         }
         if (bw_seccomp_setup_state(ctx->seccomp, ctx->id, ctx->bundle, &c->annotations, host_pid, &err) < 0 ||
+            bw_lsm_apply_self(proc_fd, &lsm, &err) < 0 ||
             bw_process_final_steps(p, c->linux ? c->linux->personality : NULL, ctx->preserve_fds, ctx->seccomp,
                                    &err) < 0)
                 fail(ctx, err, true);

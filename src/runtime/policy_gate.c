@@ -5,9 +5,12 @@
 #include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "linux/namespaces.h"
+#include "runtime/idrange.h"
 #include "oci/load.h"
 #include "policy/checks.h"
 #include "policy/enforce.h"
@@ -16,8 +19,48 @@
 #include "util/log.h"
 #include "util/strv.h"
 
+/* A user namespace joined by path is judged by what it is: its real maps,
+ * read from the namespace (linux/namespaces.c says how), go through the
+ * same rules as uidMappings. The path is opened again to join it; only
+ * host root can swap what a path names between the two, and host root
+ * needs no runtime to be host root. */
+void bw_policy_read_joined_userns(struct oci_config *c)
+{
+        for (size_t i = 0; c->linux && i < c->linux->n_namespaces; i++) {
+                struct oci_namespace *ns = &c->linux->namespaces[i];
+                if (ns->type != OCI_NS_USER || !ns->path || ns->joined_read)
+                        continue;
+                _cleanup_error_ struct bw_error *err = NULL;
+                _cleanup_close_ int fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+                if (fd < 0) {
+                        bw_debug("policy: cannot open the user namespace %s: %m", ns->path);
+                        continue;
+                }
+                if (bw_userns_maps(fd, &ns->joined_uid, &ns->joined_gid, &err) < 0) {
+                        bw_debug("policy: the user namespace %s: %s", ns->path, err ? err->msg : "?");
+                        continue;
+                }
+                ns->joined_read = true;
+                bw_debug("policy: the user namespace %s has %zu uid and %zu gid map lines", ns->path,
+                         ns->joined_uid.n, ns->joined_gid.n);
+        }
+}
+
+/* The kernel's pid_max: a pids limit at or above it limits nothing. */
+void bw_policy_read_limits(struct oci_config *c)
+{
+        if (!c->linux)
+                return;
+        _cleanup_fclose_ FILE *f = fopen("/proc/sys/kernel/pid_max", "re");
+        long long v = 0;
+        if (f && fscanf(f, "%lld", &v) == 1 && v > 0)
+                c->linux->host_pid_max = v;
+}
+
 void bw_policy_mark_host_namespaces(struct oci_config *c)
 {
+        bw_policy_read_joined_userns(c);
+        bw_policy_read_limits(c);
         for (size_t i = 0; c->linux && i < c->linux->n_namespaces; i++) {
                 struct oci_namespace *ns = &c->linux->namespaces[i];
                 ns->host = ns->path && ns->type != OCI_NS_USER && bw_ns_path_is_host(ns->type, ns->path) == 1;
@@ -52,9 +95,97 @@ static void mark_identity_mapped(struct oci_config *c, const struct bw_policy *p
         bw_strv_free(real.identity_volumes);
 }
 
+static bool has_explicit_mappings(const struct oci_config *c)
+{
+        if (c->linux && (c->linux->uid_mappings.n || c->linux->gid_mappings.n))
+                return true;
+        for (size_t i = 0; i < c->n_mounts; i++)
+                if (c->mounts[i].uid_mappings.n || c->mounts[i].gid_mappings.n)
+                        return true;
+        return false;
+}
+
+/* The third field of each line of /etc/passwd or /etc/group. */
+static void read_ids(const char *path, uint32_t **ids, size_t *n)
+{
+        _cleanup_fclose_ FILE *f = fopen(path, "re");
+        char *line = NULL;
+        size_t cap = 0;
+        while (f && getline(&line, &cap, f) > 0) {
+                char *save = NULL, *name = strtok_r(line, ":", &save), *pw = name ? strtok_r(NULL, ":", &save) : NULL;
+                char *id = pw ? strtok_r(NULL, ":", &save) : NULL, *end = NULL;
+                if (!id || name[0] == '#')
+                        continue;
+                unsigned long v = strtoul(id, &end, 10);
+                if (end == id || *end || v > UINT32_MAX)
+                        continue;
+                uint32_t *nv = realloc(*ids, (*n + 1) * sizeof(**ids));
+                if (!nv)
+                        break;
+                *ids = nv;
+                (*ids)[(*n)++] = (uint32_t)v;
+        }
+        free(line);
+}
+
+static bool owner_alive(const struct bw_idrange_alloc *a)
+{
+        _cleanup_free_ char *p = NULL;
+        struct stat st;
+        return a->owner && a->owner_root && asprintf(&p, "%s/%s", a->owner_root, a->owner) >= 0 && stat(p, &st) == 0 &&
+               S_ISDIR(st.st_mode);
+}
+
+/* Live containers' ranges: root only (the store is root's), and only when
+ * it exists (nothing is created for a look). */
+static void read_live_ranges(struct oci_host_ids *h)
+{
+        if (geteuid() != 0)
+                return;
+        if (access(BW_IDRANGE_STORE, F_OK) < 0) {
+                h->ranges_read = true; /* no store: no range is held */
+                return;
+        }
+        struct bw_idrange_config cfg = { .root = "/" };
+        struct bw_idrange_allocs all = { 0 };
+        _cleanup_error_ struct bw_error *e = NULL;
+        if (bw_idrange_list(&cfg, &all, &e) < 0) {
+                bw_warn("policy: the id ranges of live containers were not checked: %s", e->msg);
+                return;
+        }
+        h->ranges_read = true;
+        for (size_t i = 0; i < all.n; i++) {
+                if (all.v[i].corrupt || !owner_alive(&all.v[i]))
+                        continue;
+                struct oci_host_range *nv = realloc(h->ranges, (h->n_ranges + 1) * sizeof(*nv));
+                if (!nv)
+                        break;
+                h->ranges = nv;
+                h->ranges[h->n_ranges++] = (struct oci_host_range){ all.v[i].range.uid, all.v[i].range.gid,
+                                                                    all.v[i].range.size, strdup(all.v[i].owner) };
+        }
+        bw_idrange_allocs_free(&all);
+}
+
+bool bw_policy_gather_host_ids(struct oci_config *c)
+{
+        struct oci_host_ids *h = &c->host_ids;
+        if (h->gathered || !has_explicit_mappings(c))
+                return true;
+        h->gathered = true;
+        h->rootless = geteuid() != 0;
+        h->self_uid = getuid();
+        h->self_gid = getgid();
+        read_ids("/etc/passwd", &h->uids, &h->n_uids);
+        read_ids("/etc/group", &h->gids, &h->n_gids);
+        read_live_ranges(h);
+        return h->ranges_read;
+}
+
 int bw_policy_gate(struct oci_config *c, const struct bw_policy_choice *pc, struct bw_error **err)
 {
         bw_policy_mark_host_namespaces(c);
+        bw_policy_gather_host_ids(c);
         struct bw_policy p;
         int r = bw_policy_resolve(pc ? pc->file : NULL, pc ? pc->profile : NULL, pc ? pc->mode : NULL, &p, err);
         if (r < 0)

@@ -18,8 +18,18 @@ struct bw_policy_choice {
 
 /* Mark each namespace whose path is the host's own (ns->host), so the
  * policy, which does not look at the machine, can tell that joining it
- * is sharing the host's. */
+ * is sharing the host's; and gather the other facts about this host the
+ * policy needs (below). */
 void bw_policy_mark_host_namespaces(struct oci_config *c);
+/* The facts the policy judges with, also called by the above: the real
+ * maps of a user namespace joined by path, and the host's pid_max. */
+void bw_policy_read_joined_userns(struct oci_config *c);
+void bw_policy_read_limits(struct oci_config *c);
+/* When c has explicit id mappings: the host's users and groups
+ * (/etc/passwd, /etc/group) and, as root, the ranges live containers hold
+ * (the id-range store) into c->host_ids, for BW043. False when the live
+ * ranges could not be read (not root). */
+bool bw_policy_gather_host_ids(struct oci_config *c);
 /* Enforce, harden, warn or pass c (host namespaces marked first). A refusal returns -EPERM with *err
  * listing each violated rule and its fix (exit status 1). */
 int bw_policy_gate(struct oci_config *c, const struct bw_policy_choice *pc, struct bw_error **err);

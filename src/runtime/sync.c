@@ -31,8 +31,12 @@ int bw_sync_expect(int fd, enum bw_sync_type want, struct bw_sync_msg *out, stru
         if ((size_t)n < offsetof(struct bw_sync_msg, text) + 1)
                 return bw_error_msg(err, -EPROTO, "short message from the container's init");
         m.text[sizeof(m.text) - 1] = '\0';
-        if (m.type == BW_SYNC_ERROR)
-                return bw_error_msg(err, m.value < 0 ? m.value : -EIO, "%s", m.text);
+        if (m.type == BW_SYNC_ERROR || m.type == BW_SYNC_NOT_FOUND) {
+                int r = bw_error_msg(err, m.value < 0 ? m.value : -EIO, "%s", m.text);
+                if (m.type == BW_SYNC_NOT_FOUND && err && *err)
+                        (*err)->status = 127;
+                return r;
+        }
         if (m.type != (uint32_t)want)
                 return bw_error_msg(err, -EPROTO, "unexpected message %u from the container's init (wanted %u)", m.type, (unsigned)want);
         if (out)

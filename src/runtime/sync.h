@@ -12,6 +12,8 @@ enum bw_sync_type {
         BW_SYNC_PARKED,        /* init -> parent: waiting for start */
         BW_SYNC_ERROR,         /* either way: text says what failed */
         BW_SYNC_PID,           /* two-stage init -> parent: value is init's host pid */
+        BW_SYNC_NOT_FOUND,     /* init -> parent: an error as BW_SYNC_ERROR, the process's executable is
+                                * missing (create and run exit 127, as a shell does) */
 };
 
 struct bw_sync_msg {

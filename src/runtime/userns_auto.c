@@ -121,6 +121,14 @@ static int check_bind_classes(const struct oci_config *c, const char *bundle, bo
         return 0;
 }
 
+static bool any_idmap(const struct oci_config *c)
+{
+        for (size_t i = 0; i < c->n_mounts; i++)
+                if (bw_userns_mount_wants_idmap(&c->mounts[i]))
+                        return true;
+        return false;
+}
+
 int bw_userns_auto_assign(const char *root, const char *id, struct oci_config *c, const char *bundle,
                           const char *rootfs, struct bw_userns_plan *plan, struct bw_error **err)
 {
@@ -132,6 +140,16 @@ int bw_userns_auto_assign(const char *root, const char *id, struct oci_config *c
                                             "mount %s asks to be idmapped (idmap, ridmap or its own uidMappings) but the "
                                             "container has no user namespace of its own; add {\"type\": \"user\"} to "
                                             "linux.namespaces", c->mounts[i].destination ? c->mounts[i].destination : "?");
+        /* The idmapped views are attached in init's mount namespace: one
+         * joined by path is not the container's own (it may be the host's),
+         * and views attached there would stay over its paths. */
+        const struct oci_namespace *mnt = oci_config_namespace(c, OCI_NS_MOUNT);
+        bool views = ns && !ns->path && ((bw_userns_auto_wanted(c) && geteuid() == 0) || any_idmap(c));
+        if (views && mnt && mnt->path)
+                return bw_error_msg(err, -EINVAL,
+                                    "the mount namespace is joined by path %s, but the container's idmapped rootfs "
+                                    "and volumes are made in its mount namespace, which would then be that one; give "
+                                    "{\"type\": \"mount\"} without a path (a mount namespace of its own)", mnt->path);
         if (!bw_userns_auto_wanted(c))
                 return ns && !ns->path ? check_bind_classes(c, bundle, false, err) : 0;
         plan->automatic = true;

@@ -115,8 +115,83 @@ static bool unmapped_allowed(const struct oci_config *c, const char *dest)
         return false;
 }
 
-static int rootfs_view(const struct bw_userns_plan *p, const char *rootfs, int userns, struct views *vs,
-                       struct bw_error **err)
+/* mkdir that accepts an existing directory, never a symlink. */
+static int mkdir_at(int dfd, const char *name, mode_t mode, struct bw_error **err, const char *what)
+{
+        if (mkdirat(dfd, name, mode) < 0 && errno != EEXIST)
+                return bw_error_set(err, -errno, "making %s", what);
+        int fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+        if (fd < 0)
+                return bw_error_set(err, -errno, "opening %s", what);
+        return fd;
+}
+
+/* WRITES/<key>-<uid>/{upper,work} for a directory rootfs: only host root
+ * may enter (0700); upper and work are handed to the range's root by the
+ * overlay rebuild. */
+static int writes_dirs(const char *dir, char **upper, char **work, struct bw_error **err)
+{
+        _cleanup_close_ int lib = mkdir_at(AT_FDCWD, "/var/lib/bulwark", 0755, err, "/var/lib/bulwark");
+        if (lib < 0)
+                return lib;
+        _cleanup_close_ int top = mkdir_at(lib, "rootfs", 0700, err, BW_ROOTFS_WRITES);
+        if (top < 0)
+                return top;
+        _cleanup_close_ int own = mkdir_at(top, strrchr(dir, '/') + 1, 0700, err, dir);
+        if (own < 0)
+                return own;
+        _cleanup_close_ int u = mkdir_at(own, "upper", 0755, err, "the rootfs's upper directory");
+        if (u < 0)
+                return u;
+        _cleanup_close_ int w = mkdir_at(own, "work", 0700, err, "the rootfs's work directory");
+        if (w < 0)
+                return w;
+        if (asprintf(upper, "%s/upper", dir) < 0 || asprintf(work, "%s/work", dir) < 0)
+                return bw_error_set(err, -ENOMEM, "naming the rootfs's writes");
+        return 0;
+}
+
+/* A directory rootfs (a bundle's rootfs/) that container root may write:
+ * an overlay whose lower layer is the idmapped view of the directory (so
+ * host root's files read as container root's, as before) and whose upper
+ * and work directories, kept under BW_ROOTFS_WRITES and keyed like the id
+ * range, belong to the range. Every write lands there as a range id; the
+ * bundle's directory is never written. */
+static int dir_overlay(const struct bw_userns_plan *p, const char *rootfs, int userns, struct bw_error **err)
+{
+        struct bw_rootfs_key key = { 0 };
+        int r = bw_rootfs_key_of_dir(rootfs, &key, err);
+        if (r < 0)
+                return r;
+        _cleanup_free_ char *dir = bw_rootfs_writes_dir(NULL, &key, &p->range);
+        bw_rootfs_key_clear(&key);
+        if (!dir)
+                return bw_error_set(err, -ENOMEM, "naming the rootfs's writes");
+        _cleanup_free_ char *upper = NULL, *work = NULL;
+        if ((r = writes_dirs(dir, &upper, &work, err)) < 0)
+                return r;
+        char *lower[] = { (char *)rootfs, NULL };
+        struct bw_overlay_layers l = { .lower = lower, .upper = upper, .work = work, .own_upper = true };
+        int fd = bw_overlay_idmapped(&l, userns, p->range.uid, p->range.gid, p->range.size, err);
+        if (fd >= 0)
+                bw_debug("the rootfs %s is written to %s", rootfs, upper);
+        return fd;
+}
+
+/* A read-only rootfs: its idmapped view, read-only itself. */
+static int ro_view(const char *rootfs, int userns, struct bw_error **err)
+{
+        _cleanup_close_ int fd = bw_idmap_mount_clone(AT_FDCWD, rootfs, userns, true, err);
+        if (fd < 0)
+                return fd;
+        struct mount_attr a = { .attr_set = MOUNT_ATTR_RDONLY };
+        if (mount_setattr(fd, "", AT_EMPTY_PATH | AT_RECURSIVE, &a, sizeof(a)) < 0)
+                return bw_error_set(err, -errno, "making the idmapped view read-only (mount_setattr)");
+        return take_fd(fd);
+}
+
+static int rootfs_view(const struct bw_userns_plan *p, const struct oci_config *c, const char *rootfs, int userns,
+                       struct views *vs, struct bw_error **err)
 {
         struct bw_overlay_layers l = { 0 };
         int r = bw_overlay_of_path(rootfs, &l, err);
@@ -126,8 +201,10 @@ static int rootfs_view(const struct bw_userns_plan *p, const char *rootfs, int u
         if (r == 1) {
                 fd = bw_overlay_idmapped(&l, userns, p->range.uid, p->range.gid, p->range.size, err);
                 bw_overlay_layers_free(&l);
+        } else if (c->root.readonly) {
+                fd = ro_view(rootfs, userns, err);
         } else {
-                fd = bw_idmap_mount_clone(AT_FDCWD, rootfs, userns, true, err);
+                fd = dir_overlay(p, rootfs, userns, err);
         }
         if (fd < 0) {
                 bw_error_wrap(err, "the rootfs %s", rootfs);
@@ -360,7 +437,7 @@ static int helper(const struct bw_userns_plan *p, const struct oci_config *c, co
         /* The rootfs goes last: a bind source that contains it (the
          * bundle, say) must not cover its view. */
         if ((r = bind_views(p, c, bundle, userns, &vs, err)) < 0 ||
-            (p->idmap_mounts && (r = rootfs_view(p, rootfs, userns, &vs, err)) < 0))
+            (p->idmap_mounts && (r = rootfs_view(p, c, rootfs, userns, &vs, err)) < 0))
                 return r;
         if ((r = add_covers(&vs, userns, &all, err)) < 0)
                 return r;

@@ -26,7 +26,7 @@ int bw_signal_parse(const char *s)
         char *end;
         long n = strtol(s, &end, 10);
         if (*end == '\0')
-                return n > 0 && n < NSIG ? (int)n : -1;
+                return n >= 0 && n < NSIG ? (int)n : -1;
         const char *name = strncasecmp(s, "SIG", 3) == 0 ? s + 3 : s;
         for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
                 if (strcasecmp(names[i].name, name) == 0)

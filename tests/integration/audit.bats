@@ -82,7 +82,7 @@ PY
   jq -e '.runs[0].tool.driver.rules | length > 40 and all(.help.text and .help.markdown and
          (.properties["security-severity"] | tonumber >= 0) and (.properties.tags | index("security")))' <<<"$output"
   # every result: a rule that exists at ruleIndex, a location, a fingerprint
-  jq -e '.runs[0] as $r | $r.results | length == 12 and all(.ruleId == $r.tool.driver.rules[.ruleIndex].id and
+  jq -e '.runs[0] as $r | $r.results | length == 13 and all(.ruleId == $r.tool.driver.rules[.ruleIndex].id and
          .locations[0].physicalLocation.artifactLocation.uri == "oci/risky.json" and
          (.partialFingerprints["bulwarkFinding/v1"] | test("^[0-9a-f]{16}$")))' <<<"$output"
   # the docker.sock finding points at the line of the mount
@@ -157,7 +157,7 @@ PY
   [[ "$output" == *"bundle/config.json"*"0 findings"* ]]
   run bash -c "'$BULWARK' audit --format json - <oci/risky.json"
   [ "$status" -eq 1 ]
-  jq -e '.targets[0].name == "<stdin>" and .targets[0].violations == 9' <<<"$output"
+  jq -e '.targets[0].name == "<stdin>" and .targets[0].violations == 10' <<<"$output"
   run "$BULWARK" audit --format json bundle docker/privileged.json docker/clean.json
   [ "$status" -eq 1 ]
   jq -e '[.targets[].name] == ["bundle/config.json", "priv (a1f0c2d3e4b5)", "clean (f6f0c2d3e4b5)"]' <<<"$output"

@@ -191,3 +191,29 @@ cg() { # cg CONTROLLER ID: the container's directory in that hierarchy
   bw delete --force first
   [ ! -e "/sys/fs/cgroup/pids/bulwark/shared-$$" ]
 }
+
+@test "memory.kernelTCP is applied on cgroup v1 where the kernel has it" {
+  [ -e /sys/fs/cgroup/memory/memory.kmem.tcp.limit_in_bytes ] || skip "no memory.kmem.tcp.limit_in_bytes on this kernel"
+  config_edit '.linux.resources.memory = {"limit": 67108864, "kernelTCP": 16777216} | .process.args = ["sleep", "100"]'
+  bw create --bundle "$BUNDLE" ktcp
+  [ "$(cat "$(cg memory ktcp)/memory.kmem.tcp.limit_in_bytes")" = 16777216 ]
+}
+
+@test "an existing parent cgroup with an empty cpuset gets its parent's cpus and mems" {
+  [ -d /sys/fs/cgroup/cpuset ] || skip "no cpuset v1 hierarchy"
+  local parent=/sys/fs/cgroup/cpuset/bwtest-empty-$$
+  mkdir "$parent"
+  # a new v1 cpuset directory starts empty (unless clone_children is set)
+  echo "" >"$parent/cpuset.cpus" 2>/dev/null || true
+  [ -z "$(tr -d ' \n' <"$parent/cpuset.cpus")" ] || { rmdir "$parent"; skip "the parent did not start empty"; }
+  config_edit --arg p "/bwtest-empty-$$/c1" '.linux.cgroupsPath = $p'
+  run run_in cat /proc/self/status
+  local st=$status
+  local cpus mems
+  cpus=$(cat "$parent/cpuset.cpus"); mems=$(cat "$parent/cpuset.mems")
+  rmdir "$parent/c1" 2>/dev/null || true
+  rmdir "$parent"
+  [ "$st" -eq 0 ]
+  [ "$cpus" = "$(cat /sys/fs/cgroup/cpuset/cpuset.cpus)" ]
+  [ "$mems" = "$(cat /sys/fs/cgroup/cpuset/cpuset.mems)" ]
+}

@@ -123,6 +123,13 @@ JSON
   grep -q exec-tty "$BUNDLE/console.out"
 }
 
+@test "the terminal belongs to the process's user, as under runc" {
+  config_edit '.process.terminal = true | .process.user = {"uid": 1000, "gid": 1000} | .process.args = ["sh", "-c", "stat -c \"%u %g\" $(tty)"]'
+  run bw run --bundle "$BUNDLE" ttyown </dev/null
+  [ "$status" -eq 0 ]
+  [[ $output == *"1000 5"* ]]
+}
+
 @test "terminal: true without --console-socket is refused by create" {
   config_edit '.process.terminal = true'
   run bw create --bundle "$BUNDLE" notty

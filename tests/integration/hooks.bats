@@ -134,3 +134,49 @@ HOOK
   bw delete --force old
   grep -q "^poststop stopped old " "$LOG"
 }
+
+@test "a failing poststart or poststop hook warns and the remaining hooks of its phase still run" {
+  config_edit --arg log "$LOG" '.hooks = {
+      poststart: [{path: "/bin/sh", args: ["sh", "-c", "echo poststart-broke >&2; exit 2"]},
+                  {path: "/bin/sh", args: ["sh", "-c", "echo poststart-second >>\"$0\"", $log]}],
+      poststop: [{path: "/bin/false"},
+                 {path: "/bin/sh", args: ["sh", "-c", "echo poststop-second >>\"$0\"", $log]}]}
+    | .process.args = ["true"]'
+  bw create --bundle "$BUNDLE" pw </dev/null >/dev/null 2>&1
+  run bw start pw
+  [ "$status" -eq 0 ]
+  [[ $output == *"poststart-broke"* ]]
+  grep -qx poststart-second "$LOG"
+  run bw delete --force pw
+  [ "$status" -eq 0 ]
+  [[ $output == *"poststop hook #0 (/bin/false) failed with status 1"* ]]
+  grep -qx poststop-second "$LOG"
+  [ ! -e "$BW_ROOT/pw" ]
+}
+
+@test "a failing prestart hook stops its phase: the next one does not run" {
+  config_edit --arg log "$LOG" '.hooks = {prestart: [{path: "/bin/false"},
+      {path: "/bin/sh", args: ["sh", "-c", "echo second >>\"$0\"", $log]}]}'
+  run bw create --bundle "$BUNDLE" pf </dev/null
+  [ "$status" -ne 0 ]
+  [[ $output == *"prestart hook #0 (/bin/false) failed"* ]]
+  [ ! -e "$LOG" ] || ! grep -q second "$LOG"
+  [ ! -e "$BW_ROOT/pf" ]
+}
+
+@test "host hooks run from the bundle, createContainer hooks from the rootfs" {
+  local where='pwd -P >>"$1"; echo "$0" >>"$1"'
+  config_edit --arg log "$LOG" --arg w "$where" '.hooks = {
+      prestart: [{path: "/bin/sh", args: ["sh", "-c", $w, "prestart", $log]}],
+      createRuntime: [{path: "/bin/sh", args: ["sh", "-c", $w, "createRuntime", $log]}],
+      createContainer: [{path: "/bin/sh", args: ["sh", "-c", $w, "createContainer", $log]}],
+      poststop: [{path: "/bin/sh", args: ["sh", "-c", $w, "poststop", $log]}]}'
+  cd /
+  bw create --bundle "$BUNDLE" cwd </dev/null >/dev/null 2>&1
+  bw delete --force cwd
+  cat "$LOG"
+  local bundle rootfs
+  bundle=$(cd "$BUNDLE" && pwd -P)
+  rootfs=$(cd "$BUNDLE/rootfs" && pwd -P)
+  [ "$(paste -d' ' - - <"$LOG" | sort)" = "$(printf '%s\n' "$bundle createRuntime" "$bundle poststop" "$bundle prestart" "$rootfs createContainer" | sort)" ]
+}

@@ -230,6 +230,27 @@ teardown() { teardown_bundle; }
   [[ $output == *"rootfsPropagation"* ]]
 }
 
+@test "rootfsPropagation unbindable and runbindable work with a user namespace, and under the default policy" {
+  local prop pol
+  for pol in "--policy-mode off" ""; do
+    for prop in unbindable runbindable; do
+      config_edit --arg p "$prop" '.linux.rootfsPropagation = $p'
+      if [ -n "$pol" ]; then
+        config_edit '.linux.namespaces += [{"type": "user"}]
+          | .linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+          | .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
+      fi
+      BW_POLICY=$pol run run_in sh -c 'grep -E "^[0-9]+ [0-9]+ [^ ]+ [^ ]+ / " /proc/self/mountinfo; cat /proc/self/uid_map'
+      echo "$pol $prop: $output"
+      [ "$status" -eq 0 ]
+      grep -q 'unbindable' <<<"$output"
+      # a user namespace either way (the default policy adds one)
+      ! grep -qE '^ +0 +0 ' <<<"$output"
+      config_edit 'del(.linux.uidMappings, .linux.gidMappings) | .linux.namespaces |= map(select(.type != "user"))'
+    done
+  done
+}
+
 @test "a new time namespace with the config's offsets" {
   config_edit '.linux.namespaces += [{"type": "time"}] | .linux.timeOffsets = {"boottime": {"secs": 1000000}}'
   run run_in sh -c 'cut -d. -f1 /proc/uptime; readlink /proc/self/ns/time'

@@ -138,6 +138,9 @@ teardown() { teardown_bundle; }
   for _ in $(seq 50); do grep -q ready "$BUNDLE/out.log" && break; sleep 0.1; done
   run bw kill k NOSUCHSIG
   [ "$status" -eq 2 ]
+  # signal 0 only asks whether init is alive (runc and kill(1) allow it)
+  bw kill k 0
+  [ "$(state_of k)" = running ]
   bw kill k SIGTERM
   for _ in $(seq 50); do [ "$(state_of k)" = stopped ] && break; sleep 0.1; done
   [ "$(state_of k)" = stopped ]
@@ -145,6 +148,8 @@ teardown() { teardown_bundle; }
   run bw kill k 9
   [ "$status" -ne 0 ]
   [[ $output == *"not running"* ]]
+  run bw kill k 0
+  [ "$status" -ne 0 ]
   bw delete k
   create_bg k2 sh -c 'sleep 100 & sleep 100 & wait'
   bw start k2
@@ -186,6 +191,8 @@ teardown() { teardown_bundle; }
   [[ $output == *l1*created* ]]
   [[ $output == *l2*running* ]]
   [ "$(bw list --format json | jq -r 'map(.id) | join(",")')" = "l1,l2" ]
+  # runc's json has the rootfs too
+  [ "$(bw list --format json | jq -r '.[1].rootfs')" = "$(cd "$BUNDLE/rootfs" && pwd -P)" ]
   [ "$(bw list -q | tr '\n' ' ')" = "l1 l2 " ]
 }
 
@@ -269,4 +276,22 @@ teardown() { teardown_bundle; }
   run bw delete never-created
   [ "$status" -eq 1 ]
   [[ $output == *"container never-created does not exist"* ]]
+}
+
+@test "a missing executable fails create itself (not a start that reports success), and leaves nothing" {
+  config_edit '.process.args = ["/no/such/binary"]'
+  run -127 bw create --bundle "$BUNDLE" nx </dev/null
+  [ "$status" -eq 127 ]
+  [[ $output == *"executable /no/such/binary"*"No such file or directory"* ]]
+  [ ! -e "$BW_ROOT/nx" ]
+  config_edit '.process.args = ["no-such-command"]'
+  run -127 bw create --bundle "$BUNDLE" nx </dev/null
+  [ "$status" -eq 127 ]
+  [[ $output == *"no-such-command not found in the container's PATH"* ]]
+  [ ! -e "$BW_ROOT/nx" ]
+  # a directory is not an executable either
+  config_edit '.process.args = ["/etc"]'
+  run bw create --bundle "$BUNDLE" nx </dev/null
+  [ "$status" -ne 0 ]
+  [ ! -e "$BW_ROOT/nx" ]
 }

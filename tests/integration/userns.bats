@@ -321,7 +321,13 @@ EOS
   echo "$output"
   [ "$status" -eq 0 ]
   [ "$output" = installed ]
-  [ "$(cat "$BUNDLE/rootfs/etc/app.conf")" = installed ]
+  # the write lands in the rootfs's own upper layer under /var/lib/bulwark,
+  # owned by the range; the bundle's directory is not written
+  [ ! -e "$BUNDLE/rootfs/etc/app.conf" ]
+  base=$(records_for "$BUNDLE/rootfs")
+  up=$(ls -d /var/lib/bulwark/rootfs/*-"$(printf %x "$base")"/upper)
+  [ "$(cat "$up/etc/app.conf")" = installed ]
+  [ "$(stat -c %u:%g "$up/etc/app.conf")" = "$base:$base" ]
 }
 
 @test "userns: per-mount idmap options and mappings are honoured with explicit container mappings" {

@@ -8,6 +8,7 @@
 #include "oci/load.h"
 #include "policy/harden.h"
 #include "policy/profile.h"
+#include "policy/rules.h"
 #include "rules_fixture.h"
 #include "runtime/cgroups.h"
 #include "tap.h"
@@ -41,8 +42,9 @@ static bool rule_is(const struct oci_device_rule *d, bool allow, char type, int6
                (minor < 0 || d->minor.v == minor) && d->access && strcmp(d->access, access) == 0;
 }
 
-/* rules[from..] are the default allows, then one allow per linux.devices. */
-static bool allows_at(const struct oci_linux *l, size_t from)
+/* rules[from..] are the default allows, then one allow with access
+ * `listed` per linux.devices entry. */
+static bool allows_at(const struct oci_linux *l, size_t from, const char *listed)
 {
         const struct oci_resources *res = &l->resources;
         size_t nd = n_defaults();
@@ -55,7 +57,7 @@ static bool allows_at(const struct oci_linux *l, size_t from)
         }
         for (size_t i = 0; i < l->n_devices; i++) {
                 const struct oci_device *d = &l->devices[i];
-                if (!rule_is(&res->devices[from + nd + i], true, d->type == 'b' ? 'b' : 'c', d->major, d->minor, "rwm"))
+                if (!rule_is(&res->devices[from + nd + i], true, d->type == 'b' ? 'b' : 'c', d->major, d->minor, listed))
                         return false;
         }
         return true;
@@ -87,8 +89,8 @@ static void test_allows_append(void)
                 tap_ok(0, "config with linux.devices loads");
                 return;
         }
-        tap_ok(bw_device_allows_append(c->linux) == 0, "allows appended");
-        tap_ok(allows_at(c->linux, 0), "the default allows, then one rwm allow per linux.devices entry in order");
+        tap_ok(bw_device_allows_append(c->linux, "rwm") == 0, "allows appended");
+        tap_ok(allows_at(c->linux, 0, "rwm"), "the default allows, then one rwm allow per linux.devices entry in order");
         tap_ok(c->linux->resources.devices[n_defaults() + 2].type == 'c', "an unbuffered char device (u) is allowed as c");
         oci_config_free(c);
 }
@@ -111,8 +113,8 @@ static void test_create_defaults(void)
                  "   {\"allow\": true, \"type\": \"c\", \"major\": 1, \"minor\": 3, \"access\": \"r\"}]}}}");
         tap_ok(c && bw_cgroup_default_devices(c) == 0, "create: a restricting config gets the allows");
         tap_ok(c && rule_is(&c->linux->resources.devices[0], false, 'a', -1, -1, "rwm") &&
-               rule_is(&c->linux->resources.devices[1], true, 'c', 1, 3, "r") && allows_at(c->linux, 2),
-               "create: the config's own rules first, then the default and linux.devices allows");
+               rule_is(&c->linux->resources.devices[1], true, 'c', 1, 3, "r") && allows_at(c->linux, 2, "m"),
+               "create: the config's own rules first, then the default allows, and for linux.devices mknod only");
         oci_config_free(c);
 }
 
@@ -136,15 +138,80 @@ static void test_harden_closes(void)
                 listed |= strncmp(*s, "BW082 ", 6) == 0;
         tap_ok(n >= 0 && listed, "harden: BW082 is fixed");
         tap_ok(c->linux->resources.n_devices > 1 &&
-               rule_is(&c->linux->resources.devices[1], false, 'a', -1, -1, "rwm") && allows_at(c->linux, 2),
-               "harden: after the open rule, deny all, then the same allows create adds");
+               rule_is(&c->linux->resources.devices[1], false, 'a', -1, -1, "rwm") && allows_at(c->linux, 2, "rwm"),
+               "harden: after the open rule, deny all, the default allows, then linux.devices'");
         bw_harden_result_free(&res);
         bw_error_free(err);
         oci_config_free(c);
 }
 
+/* BW082 over the rule list as the kernel evaluates it. */
+static bool bw082_fires(const char *rules, const char *devices)
+{
+        char patch[2048];
+        snprintf(patch, sizeof(patch), "{\"linux\": {\"devices\": %s, \"resources\": {\"devices\": %s}}}",
+                 devices ? devices : "[]", rules);
+        struct oci_config *c = config_with(patch);
+        if (!c)
+                return false;
+        struct bw_findings f = { 0 };
+        const struct bw_rule *r = bw_rule_find("BW082");
+        int n = r->check(r, c, &f);
+        bool fired = n == 0 && f.n > 0;
+        for (size_t i = 0; i < f.n; i++)
+                printf("#   %s\n", f.v[i].detail);
+        bw_findings_clear(&f);
+        oci_config_free(c);
+        return fired;
+}
+
+#define DENY "{\"allow\": false, \"access\": \"rwm\"}"
+#define ALLOW(spec) "{\"allow\": true, " spec "}"
+
+static void test_bw082_evaluation(void)
+{
+        static const struct { const char *rules, *devices; bool fires; const char *what; } cases[] = {
+                { "[" DENY "]", NULL, false, "deny all" },
+                { "[]", NULL, true, "no rules: the kernel allows every device" },
+                { "[" DENY ", " ALLOW("\"type\": \"c\", \"major\": 1, \"minor\": 3, \"access\": \"rwm\"") "]", NULL,
+                  false, "deny all, allow null" },
+                { "[" DENY ", " ALLOW("\"type\": \"c\", \"major\": 136, \"access\": \"rwm\"") "]", NULL, false,
+                  "c 136:* (devpts) is a default" },
+                { "[" DENY ", " ALLOW("\"type\": \"c\", \"major\": 10, \"access\": \"rwm\"") "]", NULL, true,
+                  "c 10:* rwm (hwrng, cpu_dma_latency, fuse ...)" },
+                { "[" DENY ", " ALLOW("\"type\": \"b\", \"major\": 254, \"minor\": 0, \"access\": \"rw\"") "]", NULL,
+                  true, "b 254:0 rw" },
+                { "[" DENY ", " ALLOW("\"type\": \"b\", \"major\": 254, \"access\": \"rw\"") "]", NULL, true,
+                  "b 254:* rw" },
+                { "[" DENY ", " ALLOW("\"type\": \"c\", \"major\": 1, \"minor\": 11, \"access\": \"w\"") "]", NULL,
+                  true, "c 1:11 w (kmsg)" },
+                { "[" DENY ", " ALLOW("\"type\": \"c\", \"major\": 5, \"access\": \"r\"") "]", NULL, true,
+                  "c 5:* r covers more than tty, console, ptmx" },
+                { "[" DENY ", " ALLOW("\"type\": \"c\", \"major\": 10, \"access\": \"m\"") "]", NULL, false,
+                  "mknod only opens nothing" },
+                { "[" DENY ", " ALLOW("\"access\": \"rwm\"") "]", NULL, true, "c *:* after a deny: allow-all again" },
+                { "[" DENY ", " ALLOW("\"type\": \"c\", \"access\": \"rwm\"") "]", NULL, true, "c *:* rwm after a deny" },
+                { "[" ALLOW("\"type\": \"c\", \"major\": 10, \"access\": \"rwm\"") ", " DENY "]", NULL, false,
+                  "an allow before the deny-all is reset by it" },
+                { "[" DENY ", " ALLOW("\"type\": \"c\", \"major\": 10, \"access\": \"rwm\"") ", "
+                  "{\"allow\": false, \"type\": \"c\", \"major\": 10, \"minor\": 62, \"access\": \"rwm\"}]",
+                  NULL, true, "a narrower deny does not carve a hole in c 10:* (v1 keeps the wildcard)" },
+                { "[" DENY ", " ALLOW("\"type\": \"c\", \"major\": 10, \"minor\": 229, \"access\": \"rwm\"") "]",
+                  "[{\"path\": \"/dev/fuse\", \"type\": \"c\", \"major\": 10, \"minor\": 229}]", false,
+                  "an allow for a device the config lists is BW081's" },
+                { "[" DENY ", " ALLOW("\"type\": \"c\", \"major\": 10, \"access\": \"rwm\"") "]",
+                  "[{\"path\": \"/dev/fuse\", \"type\": \"c\", \"major\": 10, \"minor\": 229}]", true,
+                  "a wildcard is wider than the listed device" },
+                { "[{\"allow\": true, \"access\": \"rwm\"}, {\"allow\": false, \"type\": \"b\", \"access\": \"rwm\"}]",
+                  NULL, true, "allow-all with block devices denied still opens char devices" },
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+                tap_is_int(bw082_fires(cases[i].rules, cases[i].devices), cases[i].fires, cases[i].what);
+}
+
 int main(void)
 {
+        test_bw082_evaluation();
         test_push();
         test_allows_append();
         test_create_defaults();

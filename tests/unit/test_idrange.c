@@ -437,10 +437,81 @@ static void test_overlay_key(void)
         tap_ok(bw_rootfs_key_of(m, &km, NULL) == 0 && bw_rootfs_key_of_dir(u, &ku, NULL) == 0 &&
                strcmp(km.path, u) == 0 && km.ino == ku.ino && km.dev == ku.dev,
                "an overlay rootfs is keyed by its upper layer");
+        tap_ok(km.upper && !ku.upper, "the key says it is an overlay's upper layer");
+        /* one live container per upper layer */
+        struct bw_idrange a, b;
+        mk_owner("ov1");
+        tap_is_int(bw_idrange_acquire(&cfg, "ov1", &km, &a, NULL), 0, "the first container on an upper layer gets a range");
+        struct bw_error *e = NULL;
+        int busy = bw_idrange_acquire(&cfg, "ov2", &km, &b, &e);
+        tap_ok(busy == -EBUSY && e && strstr(e->msg, "in use by container ov1"),
+               "a second live container on that upper layer is refused: %s", e ? e->msg : "accepted");
+        bw_error_free(e);
+        tap_is_int(bw_idrange_acquire(&cfg, "ov1", &km, &b, NULL), 0, "the same container again is not refused");
+        rm_owner("ov1");
+        tap_is_int(bw_idrange_acquire(&cfg, "ov2", &km, &b, NULL), 0, "once ov1 is gone, another container may use it");
+        tap_ok(a.uid == b.uid, "and gets its range");
+        bw_idrange_release(&cfg, "ov1", NULL);
+        bw_idrange_release(&cfg, "ov2", NULL);
         bw_rootfs_key_clear(&km);
         bw_rootfs_key_clear(&ku);
         umount2(m, MNT_DETACH);
         rmdir(l), rmdir(u), rmdir(w), rmdir(m);
+}
+
+/* A directory rootfs's writes (WRITES/KEY-UID) go with its range once the
+ * rootfs is gone; directories no record names are swept. */
+static void test_writes(void)
+{
+        char writes[700], rfs[700];
+        snprintf(writes, sizeof(writes), "%s/writes", root);
+        mkdir(writes, 0700);
+        struct bw_idrange_config c = cfg;
+        c.writes = writes;
+        tap_ok(mk_rootfs("w1", rfs, sizeof(rfs)) == 0, "a directory rootfs");
+        struct bw_rootfs_key k;
+        struct bw_idrange r;
+        mk_owner("w1");
+        tap_ok(bw_rootfs_key_of(rfs, &k, NULL) == 0 && bw_idrange_acquire(&c, "w1", &k, &r, NULL) == 0, "its range");
+        char *dir = bw_rootfs_writes_dir(writes, &k, &r), sub[800], orphan[800];
+        snprintf(sub, sizeof(sub), "%s/upper/etc", dir);
+        snprintf(orphan, sizeof(orphan), "%s/1-2-3-ff", writes);
+        mkdir(dir, 0700);
+        char up[800];
+        snprintf(up, sizeof(up), "%s/upper", dir);
+        mkdir(up, 0755), mkdir(sub, 0755), mkdir(orphan, 0700);
+        char lnk[900], keep[700], keepf[800];
+        snprintf(lnk, sizeof(lnk), "%s/escape", sub);
+        snprintf(keep, sizeof(keep), "%s/keep", root);
+        snprintf(keepf, sizeof(keepf), "%s/keep/file", root);
+        mkdir(keep, 0755);
+        write_text(keepf, "kept\n");
+        tap_ok(symlink(keep, lnk) == 0, "its writes hold a symlink to a host directory");
+        rm_owner("w1");
+        tap_is_int(bw_idrange_release(&c, "w1", NULL), 0, "released while the rootfs exists");
+        tap_ok(access(dir, F_OK) == 0, "the writes stay with the rootfs");
+        rmdir(rfs);
+        /* another create reclaims what is gone */
+        char other[700];
+        mk_rootfs("w2", other, sizeof(other));
+        struct bw_rootfs_key k2;
+        mk_owner("w2");
+        tap_ok(bw_rootfs_key_of(other, &k2, NULL) == 0 && bw_idrange_acquire(&c, "w2", &k2, &r, NULL) == 0,
+               "another rootfs gets a range");
+        tap_ok(access(dir, F_OK) < 0, "the gone rootfs's writes are removed with its range");
+        tap_ok(access(orphan, F_OK) < 0, "a writes directory no record names is swept");
+        struct stat st;
+        tap_ok(stat(keepf, &st) == 0 && st.st_size == 5, "the symlink was not followed: the host directory is intact");
+        char *dir2 = bw_rootfs_writes_dir(writes, &k2, &r);
+        mkdir(dir2, 0700);
+        rmdir(other);
+        rm_owner("w2");
+        tap_is_int(bw_idrange_release(&c, "w2", NULL), 0, "a container whose rootfs is gone is deleted");
+        tap_ok(access(dir2, F_OK) < 0, "its writes go with its range at once");
+        free(dir2);
+        bw_rootfs_key_clear(&k);
+        bw_rootfs_key_clear(&k2);
+        free(dir);
 }
 
 int main(void)
@@ -468,5 +539,6 @@ int main(void)
         test_none();
         test_rootless();
         test_overlay_key();
+        test_writes();
         return tap_done();
 }

@@ -5,6 +5,7 @@
 #include "mount_scratch.h"
 
 #include <dirent.h>
+#include <signal.h>
 #include <stdint.h>
 
 #include "linux/idmap_mount.h"
@@ -355,6 +356,64 @@ static void test_podman_like(void)
         umount2(sp("p/c/merged"), MNT_DETACH);
 }
 
+/* The shift as host root over a tree a container writes to: a name that
+ * turns into a symlink to a host file between the look and the change
+ * must not make that host file the range's, nor setuid. */
+static void test_shift_race(void)
+{
+        bool ok = mkdir(sp("race"), 0755) == 0 && mkdir(sp("race/up"), 0755) == 0 &&
+                  put_file(sp("race/host"), "host\n", 0, 0, 0644) == 0 &&
+                  symlink(sp("race/host"), sp("race/up/plain-link")) == 0 &&
+                  put_file(sp("race/up/suid"), "x", 0, 0, 06755) == 0 &&
+                  chmod(sp("race/up/suid"), 06755) == 0;
+        tap_ok(ok, "an upper layer with a setuid file and a symlink to a host file");
+        _cleanup_close_ int up = open(sp("race/up"), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        struct stat ust;
+        fstat(up, &ust);
+        tap_is_int(bw_overlay_shift_tree(up, BASE, BASE, 65536, ust.st_dev, 0), 0, "the tree is shifted");
+        struct stat s1 = st_of(sp("race/up/suid")), l1, h1 = st_of(sp("race/host"));
+        lstat(sp("race/up/plain-link"), &l1);
+        tap_ok(s1.st_uid == BASE && (s1.st_mode & 07777) == 06755, "the setuid file is the range's root's, still 06755");
+        tap_ok(l1.st_uid == BASE, "the symlink itself is the range's");
+        tap_ok(h1.st_uid == 0 && (h1.st_mode & 07777) == 0644, "the host file it points to is unchanged");
+        /* a name whose inode is not the one readdir listed is left alone */
+        struct stat now = st_of(sp("race/up/suid"));
+        tap_is_int(bw_overlay_shift_entry(up, "suid", now.st_ino + 1, BASE, BASE, 65536, ust.st_dev, NULL), 0,
+                   "an entry swapped since readdir is skipped");
+        /* the race: a flipper swaps a name between a 06777 root file and a
+         * symlink to the host file while the shift runs again and again */
+        pid_t pid = fork();
+        if (pid == 0) {
+                char f[256], t[256], l[256];
+                snprintf(f, sizeof(f), "%s", sp("race/up/flip"));
+                snprintf(t, sizeof(t), "%s", sp("race/up/.tmp"));
+                snprintf(l, sizeof(l), "%s", sp("race/host"));
+                for (;;) {
+                        int fd = open(t, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+                        if (fd >= 0) {
+                                fchmod(fd, 06777);
+                                close(fd);
+                                rename(t, f);
+                        }
+                        unlink(t);
+                        if (symlink(l, t) == 0)
+                                rename(t, f);
+                }
+        }
+        int errors = 0;
+        for (int i = 0; i < 20000; i++) {
+                int r = bw_overlay_shift_tree(up, BASE, BASE, 65536, ust.st_dev, 0);
+                errors += r < 0 && r != -ENOENT;
+        }
+        kill(pid, SIGKILL);
+        waitpid(pid, NULL, 0);
+        struct stat h2 = st_of(sp("race/host"));
+        tap_ok(h2.st_uid == 0 && h2.st_gid == 0 && (h2.st_mode & 07777) == 0644,
+               "after 20000 shifts racing a flipper the host file is still root's 0644 (uid %u mode %o)",
+               (unsigned)h2.st_uid, (unsigned)(h2.st_mode & 07777));
+        tap_is_int(errors, 0, "no shift failed on the flipping name");
+}
+
 int main(void)
 {
         test_parse();
@@ -366,5 +425,6 @@ int main(void)
         test_awkward_paths();
         test_docker_relative();
         test_podman_like();
+        test_shift_race();
         return tap_done();
 }

@@ -29,8 +29,14 @@ static const struct rule_case cases[] = {
                    " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]}}",
           "{\"linux\": {\"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}],"
           " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]}}" },
+        { "BW043", "{\"linux\": {\"uidMappings\": [{\"containerID\": 0, \"hostID\": 1, \"size\": 65536}],"
+                   " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]}}",
+          "{\"linux\": {\"uidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}],"
+          " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]}}" },
         { "BW042", "{\"process\": {\"user\": {\"uid\": 0, \"gid\": 0}}, \"linux\": {\"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"mount\"}]}}",
           "{\"process\": {\"user\": {\"uid\": 0, \"gid\": 0}}}" },
+        { "BW044", NS_WITHOUT("{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"ipc\"}, {\"type\": \"uts\"}, {\"type\": \"mount\"},"
+                              " {\"type\": \"cgroup\"}, {\"type\": \"user\", \"path\": \"/proc/4242/ns/user\"}"), NULL },
         { "BW050", "{\"linux\": {\"seccomp\": null}}", NULL },
         { "BW051", "{\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"defaultErrnoRet\": null, \"syscalls\": null}}}",
           "{\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ALLOW\", \"defaultErrnoRet\": null, \"syscalls\": "
@@ -46,6 +52,8 @@ static const struct rule_case cases[] = {
         { "BW063", NS_WITHOUT("{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"ipc\"}, {\"type\": \"mount\"}, {\"type\": \"cgroup\"}, {\"type\": \"user\"}"), NULL },
         { "BW064", NS_WITHOUT("{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"ipc\"}, {\"type\": \"uts\"}, {\"type\": \"mount\"}, {\"type\": \"user\"}"), NULL },
         { "BW065", NS_WITHOUT("{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"ipc\"}, {\"type\": \"uts\"}, {\"type\": \"cgroup\"}, {\"type\": \"user\"}"), NULL },
+        { "BW066", "{\"linux\": {\"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"ipc\"}, {\"type\": \"uts\"},"
+                   " {\"type\": \"mount\", \"path\": \"/run/netns/nothing\"}, {\"type\": \"cgroup\"}, {\"type\": \"user\"}]}}", NULL },
         { "BW070", "{\"mounts\": [{\"destination\": \"/var/run/docker.sock\", \"type\": \"bind\", \"source\": \"/var/run/docker.sock\", \"options\": [\"rbind\", \"ro\"]}]}",
           "{\"mounts\": [{\"destination\": \"/var/run/docker.sock\", \"type\": \"tmpfs\", \"source\": \"tmpfs\"}]}" },
         { "BW071", "{\"mounts\": [{\"destination\": \"/host\", \"type\": \"bind\", \"source\": \"/etc\", \"options\": [\"rbind\", \"rw\"]}]}",
@@ -53,6 +61,8 @@ static const struct rule_case cases[] = {
         { "BW072", "{\"mounts\": [{\"destination\": \"/host\", \"options\": [\"rbind\", \"ro\"], \"source\": \"/lib/modules/6.1.0\"}]}",
           "{\"mounts\": [{\"destination\": \"/etc/hosts\", \"type\": \"bind\", \"source\": \"/var/lib/docker/containers/abc/hosts\", \"options\": [\"rbind\", \"ro\"]},"
           " {\"destination\": \"/x\", \"type\": \"bind\", \"source\": \"/etcetera\", \"options\": [\"rbind\", \"ro\"]}]}" },
+        { "BW076", "{\"mounts\": [{\"destination\": \"/x\", \"type\": \"bind\", \"source\": \"/srv/link/.\", \"options\": [\"rbind\", \"ro\"]}]}",
+          "{\"mounts\": [{\"destination\": \"/x\", \"type\": \"bind\", \"source\": \"/srv/data\", \"options\": [\"rbind\", \"ro\"]}]}" },
         { "BW080", "{\"linux\": {\"devices\": [{\"path\": \"/dev/sda\", \"type\": \"b\", \"major\": 8, \"minor\": 0}]}}",
           "{\"linux\": {\"devices\": [{\"path\": \"/dev/null\", \"type\": \"c\", \"major\": 1, \"minor\": 3}]}}" },
         { "BW081", "{\"linux\": {\"devices\": [{\"path\": \"/dev/null\", \"type\": \"c\", \"major\": 1, \"minor\": 1}]}}",
@@ -65,10 +75,16 @@ static const struct rule_case cases[] = {
         { "BW092", "{\"linux\": {\"readonlyPaths\": [\"/proc/bus\", \"/proc/fs\", \"/proc/irq\", \"/proc/sysrq-trigger\"]}}",
           "{\"mounts\": [{\"destination\": \"/proc/sys/net\", \"type\": \"proc\", \"source\": \"proc\", \"options\": [\"ro\"]}]}" },
         { "BW093", "{\"mounts\": [{\"destination\": \"/sys\", \"type\": \"sysfs\", \"source\": \"sysfs\", \"options\": [\"nosuid\"]}]}", NULL },
+        { "BW095", "{\"mounts\": [{\"destination\": \"/proc\", \"type\": \"proc\", \"source\": \"proc\"},"
+          " {\"destination\": \"/host-proc\", \"type\": \"proc\", \"source\": \"proc\"}]}",
+          "{\"mounts\": [{\"destination\": \"//proc/./\", \"type\": \"proc\", \"source\": \"proc\"},"
+          " {\"destination\": \"/x/../sys\", \"type\": \"sysfs\", \"source\": \"sysfs\", \"options\": [\"ro\"]}]}" },
         { "BW100", "{\"linux\": {\"rootfsPropagation\": \"rshared\"}}", "{\"linux\": {\"rootfsPropagation\": \"rslave\"}}" },
         { "BW101", "{\"root\": {\"readonly\": false}}", NULL },
         { "BW102", "{\"linux\": {\"resources\": {\"pids\": null}}}", NULL },
         { "BW103", "{\"linux\": {\"resources\": {\"memory\": null}}}", NULL },
+        { "BW104", "{\"mounts\": [{\"destination\": \"/tmp\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"size=1m\", \"mode=1777,size=0\"]}]}",
+          "{\"mounts\": [{\"destination\": \"/tmp\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"size=0\", \"nosuid\", \"size=64m\"]}]}" },
         { "BW110", "{\"hooks\": {\"prestart\": [{\"path\": \"/usr/local/bin/net-setup\"}]}}", NULL },
         { "BW111", "{\"annotations\": {\"run.oci.keep_original_groups\": \"1\"}}",
           "{\"annotations\": {\"org.opencontainers.image.title\": \"x\"}}" },
@@ -233,6 +249,134 @@ static void breakout_matches_allows(void)
         }
 }
 
+/* BW095: every spelling of a proc or sysfs mount the masks do not reach. */
+static void pseudofs_mounts(void)
+{
+        static const struct { const char *type, *dest; bool fires; } pcases[] = {
+                { "proc", "/proc/sys", true },      { "proc", "/proc/../host", true }, { "proc", "/hostproc/", true },
+                { "proc", "/../proc", false },      { "proc", "/proc//", false },      { "sysfs", "/sys/kernel", true },
+                { "sysfs", "/./sys", false },       { "sysfs", "/proc", true },        { "proc", "/sys", true },
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(pcases); i++) {
+                char patch[512];
+                snprintf(patch, sizeof(patch),
+                         "{\"mounts\": [{\"destination\": \"%s\", \"type\": \"%s\", \"source\": \"x\", \"options\": [\"ro\"]}]}",
+                         pcases[i].dest, pcases[i].type);
+                struct oci_config *c = config_with(patch);
+                tap_ok(c && fires(c, "BW095") == pcases[i].fires, "BW095 %s for %s at %s",
+                       pcases[i].fires ? "fires" : "does not fire", pcases[i].type, pcases[i].dest);
+                oci_config_free(c);
+        }
+}
+
+/* A user namespace joined by path: its real maps (filled in by the runtime
+ * before the policy runs) are judged, the config's mappings are not. */
+static void joined_userns(void)
+{
+        struct oci_config *c = config_with(
+                "{\"process\": {\"user\": {\"uid\": 0, \"gid\": 0}}, \"linux\": {"
+                " \"namespaces\": [{\"type\": \"pid\"}, {\"type\": \"network\"}, {\"type\": \"ipc\"}, {\"type\": \"uts\"},"
+                " {\"type\": \"mount\"}, {\"type\": \"cgroup\"}, {\"type\": \"user\", \"path\": \"/proc/4242/ns/user\"}]}}");
+        if (!c) {
+                tap_ok(0, "joined user namespace config loads");
+                return;
+        }
+        struct oci_namespace *ns = &c->linux->namespaces[6];
+        tap_ok(fires(c, "BW044") && !fires(c, "BW041") && !fires(c, "BW042"),
+               "unread: BW044 (and nothing known about its maps)");
+        static struct oci_idmap root = { 0, 0, 1 }, range = { 0, 200000, 65536 };
+        ns->joined_read = true;
+        ns->joined_uid = (struct oci_idmap_list){ &root, 1, true };
+        ns->joined_gid = (struct oci_idmap_list){ &range, 1, true };
+        tap_ok(!fires(c, "BW044") && fires(c, "BW041") && fires(c, "BW042"),
+               "a joined namespace mapping host root: BW041 and BW042 (process uid 0 is host 0)");
+        ns->joined_uid = (struct oci_idmap_list){ &range, 1, true };
+        ns->joined_gid = (struct oci_idmap_list){ &root, 1, true };
+        tap_ok(fires(c, "BW041") && !fires(c, "BW042"), "host gid 0 in the joined gid_map: BW041");
+        ns->joined_gid = (struct oci_idmap_list){ &range, 1, true };
+        tap_ok(!fires(c, "BW041") && !fires(c, "BW042") && !fires(c, "BW044"),
+               "a joined namespace with an unprivileged range passes");
+        ns->joined_uid = ns->joined_gid = (struct oci_idmap_list){ 0 };
+        oci_config_free(c);
+}
+
+/* BW102 against the host's pid_max (a fact the runtime fills in). */
+static void pids_above_pid_max(void)
+{
+        struct oci_config *c = config_with("{\"linux\": {\"resources\": {\"pids\": {\"limit\": 100000}}}}");
+        if (!c) {
+                tap_ok(0, "pids config loads");
+                return;
+        }
+        tap_ok(!fires(c, "BW102"), "pid_max unknown: 100000 is below any kernel's limit");
+        c->linux->host_pid_max = 32768;
+        tap_ok(fires(c, "BW102"), "a limit above this host's pid_max 32768 is none");
+        c->linux->host_pid_max = 100000;
+        tap_ok(fires(c, "BW102"), "a limit equal to pid_max is none");
+        c->linux->host_pid_max = 4194304;
+        tap_ok(!fires(c, "BW102"), "a limit below pid_max counts");
+        c->linux->host_pid_max = 0;
+        c->linux->resources.pids.limit.v = 4194304;
+        tap_ok(fires(c, "BW102"), "pid_max unknown: 2^22 is none on any kernel");
+        oci_config_free(c);
+}
+
+/* BW043 on the facts the runtime gathers: a host user's uid, a live
+ * container's range, a mount's own mappings, a rootless caller's own id. */
+static size_t bw043_count(struct oci_config *c, char *detail, size_t size)
+{
+        struct bw_findings f = { 0 };
+        size_t n = 0;
+        detail[0] = '\0';
+        if (c && bw_rules_check(c, &f) == 0)
+                for (size_t i = 0; i < f.n; i++)
+                        if (strcmp(f.v[i].rule->id, "BW043") == 0 && n++ == 0)
+                                snprintf(detail, size, "%s", f.v[i].detail);
+        bw_findings_clear(&f);
+        return n;
+}
+
+static void mapping_facts(void)
+{
+        const char *maps = "{\"linux\": {\"uidMappings\": [{\"containerID\": 0, \"hostID\": 2000000, \"size\": 65536}],"
+                           " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 2000000, \"size\": 65536}]}}";
+        char d[256];
+        struct oci_config *c = config_with(maps);
+        tap_ok(c && bw043_count(c, d, sizeof(d)) == 0, "BW043: a range no user or container has passes");
+        static uint32_t uids[] = { 0, 1000, 2000123 }, gids[] = { 0, 100 };
+        c->host_ids = (struct oci_host_ids){ .gathered = true, .uids = uids, .n_uids = 3, .gids = gids, .n_gids = 2 };
+        tap_ok(bw043_count(c, d, sizeof(d)) == 1 && strstr(d, "host uid 2000123, a user of the host's /etc/passwd"),
+               "BW043: a mapping onto a /etc/passwd user's uid fires (%s)", d);
+        uids[2] = 1;
+        struct oci_host_range live = { 2000000 + 65536 - 10, 3000000, 65536, (char *)"other" };
+        c->host_ids.ranges = &live;
+        c->host_ids.n_ranges = 1;
+        tap_ok(bw043_count(c, d, sizeof(d)) == 1 && strstr(d, "the id range of live container other"),
+               "BW043: a mapping overlapping a live container's range fires (%s)", d);
+        c->host_ids = (struct oci_host_ids){ 0 };
+        oci_config_free(c);
+
+        c = config_with("{\"mounts\": [{\"destination\": \"/m\", \"type\": \"bind\", \"source\": \"/srv/m\","
+                        " \"options\": [\"rbind\", \"idmap\"],"
+                        " \"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}],"
+                        " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 5000000, \"size\": 1}]}]}");
+        tap_ok(c && bw043_count(c, d, sizeof(d)) == 1 && strstr(d, "mounts/0/uidMappings[0]") &&
+               strstr(d, "host uids 1000-1000, below 65536"), "BW043: a mount's own mapping onto uid 1000 fires (%s)", d);
+        oci_config_free(c);
+
+        c = config_with("{\"linux\": {\"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}],"
+                        " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1}]}}");
+        tap_ok(c && bw043_count(c, d, sizeof(d)) == 2, "BW043: uid and gid 1000 mapped by root fire twice");
+        c->host_ids = (struct oci_host_ids){ .gathered = true, .rootless = true, .self_uid = 1000, .self_gid = 1000 };
+        tap_ok(bw043_count(c, d, sizeof(d)) == 0, "BW043: a rootless caller mapping its own uid and gid passes");
+        oci_config_free(c);
+
+        c = config_with("{\"linux\": {\"uidMappings\": [{\"containerID\": 0, \"hostID\": 0, \"size\": 1}],"
+                        " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]}}");
+        tap_ok(c && bw043_count(c, d, sizeof(d)) == 0, "BW043: host 0 alone is left to BW041");
+        oci_config_free(c);
+}
+
 int main(void)
 {
         struct oci_config *c = config_with(NULL);
@@ -244,10 +388,14 @@ int main(void)
         oci_config_free(c);
 
         capability_rules();
+        pseudofs_mounts();
+        joined_userns();
+        pids_above_pid_max();
         privileged();
         sysctl_rule();
         host_ns_by_path();
         breakout_matches_allows();
+        mapping_facts();
         for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
                 check_case(cases[i].id, cases[i].fire, cases[i].nofire);
 

@@ -103,7 +103,8 @@ int main(void)
         tap_is_int(bw_signal_parse("sigusr1"), SIGUSR1, "lower case");
         tap_is_int(bw_signal_parse("9"), 9, "number");
         tap_is_int(bw_signal_parse("RTMIN+1"), SIGRTMIN + 1, "RTMIN+1");
-        tap_ok(bw_signal_parse("0") < 0, "0 is not a signal");
+        tap_is_int(bw_signal_parse("0"), 0, "0 asks whether the process exists");
+        tap_ok(bw_signal_parse("-1") < 0, "negative numbers are not signals");
         tap_ok(bw_signal_parse("65") < 0, "65 is out of range");
         tap_ok(bw_signal_parse("NOPE") < 0, "unknown name");
         tap_ok(bw_signal_parse("") < 0, "empty");
