@@ -29,6 +29,8 @@ static const struct bw_command commands[] = {
           "breakout-test [--runtime PATH]... [--profile P]... [--config NAME]... [--configs FILE] [--format text|json] [--summary] [--keep]" },
         { "setup", cmd_setup, "create the bulwark user and its subordinate id ranges (as root; idempotent)",
           "setup [--ids N]" },
+        { "share", cmd_share, "hand a host directory to containers: re-own it into the volume range (as root)",
+          "share DIR" },
         { "spec", cmd_spec, "write a hardened default config.json into a bundle",
           "spec [--bundle DIR] [--rootless]" },
         { "features", cmd_features, "print the OCI features document (what this runtime supports)", "features" },

@@ -4,6 +4,7 @@
 
 BW_COMMAND(features);
 BW_COMMAND(setup);
+BW_COMMAND(share);
 BW_COMMAND(spec);
 BW_COMMAND(create);
 BW_COMMAND(delete);

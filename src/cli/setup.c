@@ -15,7 +15,8 @@
 #include "util/cleanup.h"
 #include "util/users.h"
 
-#define DEFAULT_IDS (1u << 24)  /* 256 containers of 65,536 ids */
+#define DEFAULT_IDS (1u << 24)  /* the volume range and 255 containers of 65,536 ids */
+#define MIN_IDS (2 * BW_IDRANGE_SIZE) /* the volume range and one container */
 #define LOWEST_START (1u << 20) /* above the 100000.. ranges useradd hands out first */
 
 static int run(char *const argv[], struct bw_error **err)
@@ -100,8 +101,9 @@ static void describe(const char *what, const struct bw_subids *s)
 {
         for (size_t i = 0; i < s->n; i++)
                 printf("%s%u-%u", i ? ", " : "", s->v[i].start, s->v[i].start + s->v[i].count - 1);
-        printf(" (%llu %s, %llu containers)\n", (unsigned long long)total(s), what,
-               (unsigned long long)(total(s) / BW_IDRANGE_SIZE));
+        uint64_t slots = total(s) / BW_IDRANGE_SIZE;
+        printf(" (%llu %s, the volume range and %llu containers)\n", (unsigned long long)total(s), what,
+               (unsigned long long)(slots ? slots - 1 : 0));
 }
 
 BW_COMMAND(setup)
@@ -115,9 +117,9 @@ BW_COMMAND(setup)
                 switch (c) {
                 case 'n':
                         ids = strtoul(optarg, &end, 10);
-                        if (*end || ids < BW_IDRANGE_SIZE || ids > (1ul << 30))
-                                return bw_error_usage(err, "setup: --ids %s: give a count from %u to 2^30", optarg,
-                                                      BW_IDRANGE_SIZE);
+                        if (*end || ids < MIN_IDS || ids > (1ul << 30))
+                                return bw_error_usage(err, "setup: --ids %s: give a count from %u (the volume range "
+                                                      "and one container) to 2^30", optarg, MIN_IDS);
                         break;
                 default:
                         return bw_error_bad_option(err, bw_command_find("setup"), argc, argv);
@@ -145,7 +147,7 @@ BW_COMMAND(setup)
                 struct bw_subids s = { 0 };
                 if ((r = bw_subids_read(files[i], user, uid, &s, err)) < 0)
                         return r;
-                if (total(&s) >= BW_IDRANGE_SIZE) {
+                if (total(&s) >= MIN_IDS) {
                         printf("%s: %s already has subordinate %s ", files[i], user, kinds[i]);
                         describe(kinds[i], &s);
                         bw_subids_free(&s);
@@ -160,8 +162,14 @@ BW_COMMAND(setup)
                 char *argv2[] = { "usermod", (char *)flags[i], range, (char *)user, NULL };
                 if ((r = run(argv2, err)) < 0)
                         return bw_error_wrap(err, "adding subordinate %s %s to %s", kinds[i], range, user);
-                printf("%s: added %s:%u:%lu (%lu %s, %lu containers)\n", files[i], user, start, ids, ids, kinds[i],
-                       ids / BW_IDRANGE_SIZE);
+                printf("%s: added %s:%u:%lu (%lu %s, the volume range and %lu containers)\n", files[i], user, start,
+                       ids, ids, kinds[i], ids / BW_IDRANGE_SIZE - 1);
         }
+        struct bw_idrange v;
+        struct bw_idrange_config cfg = { .root = "/" };
+        if ((r = bw_idrange_volume(&cfg, &v, err)) < 0)
+                return r;
+        printf("volume range: uids %u-%u, gids %u-%u (what containers write through bind mounts; never a "
+               "container's own range)\n", v.uid, v.uid + v.size - 1, v.gid, v.gid + v.size - 1);
         return 0;
 }

@@ -48,6 +48,9 @@ struct oci_mount {
         struct oci_idmap_list uid_mappings;
         struct oci_idmap_list gid_mappings;
         struct oci_mount_source src;
+        /* Never read from config.json: set by the policy gate when the
+         * policy file opts this bind source into identity mapping (BW074). */
+        bool identity_mapped;
 };
 
 /* Capability sets as bit masks (bit n = capability n, as in linux/capability.h).

@@ -51,6 +51,8 @@ BW_CHECK(engine_socket);
 BW_CHECK(sensitive_rw);
 BW_CHECK(unresolved_source);
 BW_CHECK(sensitive_ro);
+/* Rules whose findings the policy adds (bw_policy_evaluate): none from the config alone. */
+BW_CHECK(policy_only);
 BW_CHECK(block_devices);
 BW_CHECK(char_devices);
 BW_CHECK(device_cgroup);

@@ -13,6 +13,7 @@
 #include "policy/locate.h"
 #include "policy/profile.h"
 #include "util/cleanup.h"
+#include "util/strv.h"
 
 void bw_policy_free(struct bw_policy *p)
 {
@@ -24,6 +25,7 @@ void bw_policy_free(struct bw_policy *p)
         free(p->exceptions);
         free(p->annotation);
         free(p->source);
+        bw_strv_free(p->identity_volumes);
         *p = (struct bw_policy){ 0 };
 }
 
@@ -143,6 +145,30 @@ static int parse_annotation(const struct pf *f, json_t *a, struct bw_policy *p)
         return p->annotation ? 0 : bw_error_set(f->err, -ENOMEM, "%s", f->name);
 }
 
+/* "identityMappedVolumes": ["/srv/trusted", ...]: absolute directories,
+ * no "." or ".." components (they are compared to resolved sources). */
+static int parse_identity_volumes(const struct pf *f, json_t *a, struct bw_policy *p)
+{
+        if (!json_is_array(a))
+                return perr(f, "/identityMappedVolumes",
+                            "identityMappedVolumes: expected a list of absolute host directories");
+        size_t i;
+        json_t *v;
+        json_array_foreach(a, i, v) {
+                const char *s = json_string_value(v);
+                char ptr[64];
+                snprintf(ptr, sizeof(ptr), "/identityMappedVolumes/%zu", i);
+                if (!s || s[0] != '/' || strstr(s, "/./") || strstr(s, "/../") || strcmp(s, "/") == 0 ||
+                    (strlen(s) >= 2 && strcmp(s + strlen(s) - 2, "/.") == 0) ||
+                    (strlen(s) >= 3 && strcmp(s + strlen(s) - 3, "/..") == 0))
+                        return perr(f, ptr, "identityMappedVolumes[%zu]: expected an absolute host directory other "
+                                    "than / with no . or .. components", i);
+                if (bw_strv_push(&p->identity_volumes, s) < 0)
+                        return bw_error_set(f->err, -ENOMEM, "%s", f->name);
+        }
+        return 0;
+}
+
 int bw_policy_parse(const char *data, size_t len, const char *name, struct bw_policy *p, struct bw_error **err)
 {
         json_error_t je;
@@ -152,7 +178,8 @@ int bw_policy_parse(const char *data, size_t len, const char *name, struct bw_po
         const struct pf f = { name, data, len, err };
         if (!json_is_object(root))
                 return perr(&f, "", "expected a JSON object");
-        static const char *const keys[] = { "profile", "mode", "exceptions", "annotation", "$comment", NULL };
+        static const char *const keys[] = { "profile", "mode", "exceptions", "annotation", "identityMappedVolumes",
+                                            "$comment", NULL };
         const char *profile, *mode;
         int r;
         if ((r = only_keys(&f, root, keys, "", "")) < 0 || (r = get_string(&f, root, "profile", "", "", &profile)) < 0 ||
@@ -190,6 +217,9 @@ int bw_policy_parse(const char *data, size_t len, const char *name, struct bw_po
                                 return r;
                 }
         }
+        json_t *iv = json_object_get(root, "identityMappedVolumes");
+        if (iv && (r = parse_identity_volumes(&f, iv, p)) < 0)
+                return r;
         json_t *an = json_object_get(root, "annotation");
         if (an && (r = parse_annotation(&f, an, p)) < 0)
                 return r;

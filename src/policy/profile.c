@@ -1,9 +1,11 @@
 /* Profiles as sets of rules that must not fire, and the single decision
  * function shared by create, audit and check. */
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
 #include <strings.h>
 
+#include "policy/checks.h"
 #include "policy/profile.h"
 #include "util/cleanup.h"
 
@@ -36,10 +38,11 @@ int bw_mode_from_name(const char *name)
         return -1;
 }
 
-/* What restricted allows to fire: SETFCAP (in DESIGN.md's allowed set,
+/* What restricted allows to fire: BW074 (an identity-mapped volume, which
+ * only the operator's policy file can ask for), SETFCAP (in DESIGN.md's allowed set,
  * harmless inside a user namespace), a writable rootfs, no memory limit,
  * hooks and annotations: reported by audit, not enforced. */
-static const char *const restricted_allows[] = { "BW028", "BW076", "BW101", "BW103", "BW110", "BW111", NULL };
+static const char *const restricted_allows[] = { "BW028", "BW074", "BW076", "BW101", "BW103", "BW110", "BW111", NULL };
 /* Baseline allows that too, plus the file capabilities ordinary images'
  * entrypoints use (postgres and redis chown their data dirs; the user
  * namespace confines them to the container's own ids), read-only
@@ -111,6 +114,36 @@ static bool waived(const struct bw_policy *p, const struct bw_finding *f)
         return false;
 }
 
+bool bw_policy_identity_mapped(const struct bw_policy *p, const char *source)
+{
+        for (char **d = p->identity_volumes; source && d && *d; d++)
+                if (bw_path_under(source, *d))
+                        return true;
+        return false;
+}
+
+/* BW074: its findings come from the policy file, not from the config. A
+ * source with .. components is never identity-mapped (the runtime
+ * compares resolved paths), so it is not reported either. */
+static int identity_findings(const struct oci_config *c, const struct bw_policy *p, struct bw_findings *out)
+{
+        const struct bw_rule *r = bw_rule_find("BW074");
+        for (size_t i = 0; r && i < c->n_mounts; i++) {
+                const struct oci_mount *m = &c->mounts[i];
+                if (!bw_mount_is_bind(m) || !m->source || strstr(m->source, "/..") ||
+                    !bw_policy_identity_mapped(p, m->source))
+                        continue;
+                char ptr[64];
+                snprintf(ptr, sizeof(ptr), "/mounts/%zu/source", i);
+                int ret = bw_findings_add_at(out, r, ptr, m->source,
+                                             "%s mounted at %s is identity-mapped (policy file identityMappedVolumes)",
+                                             m->source, m->destination ? m->destination : "?");
+                if (ret < 0)
+                        return ret;
+        }
+        return 0;
+}
+
 int bw_policy_evaluate(const struct oci_config *c, const struct bw_policy *p, struct bw_findings *out,
                        struct bw_error **err)
 {
@@ -120,6 +153,8 @@ int bw_policy_evaluate(const struct oci_config *c, const struct bw_policy *p, st
                 return r;
         size_t first = out->n;
         r = bw_rules_check(c, out);
+        if (r >= 0)
+                r = identity_findings(c, p, out);
         if (r < 0)
                 return bw_error_set(err, r, "checking the configuration");
         size_t n = 0;

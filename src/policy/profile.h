@@ -44,7 +44,16 @@ struct bw_policy {
         char *annotation;
         unsigned annotation_profiles;
         char *source;        /* where the profile came from, for messages */
+        /* Host directories whose bind mounts keep the old identity mapping
+         * (container root acts as host root on their files): the policy
+         * file's "identityMappedVolumes", never the container's config.
+         * Reported as BW074. NULL-terminated, or NULL. */
+        char **identity_volumes;
 };
+
+/* Is a bind source (an absolute path; the runtime passes it resolved)
+ * equal to or below a directory the policy opts into identity mapping? */
+bool bw_policy_identity_mapped(const struct bw_policy *p, const char *source);
 
 /* Build the policy: defaults, then the policy file, then the flags.
  * file NULL reads BW_POLICY_FILE when it exists; a file named explicitly

@@ -285,6 +285,13 @@ const struct bw_rule bw_rules[] = {
           "Remove the mount or narrow it to the file actually needed (docker run -v; Kubernetes hostPath; "
           "config.json mounts).",
           CIS "5.6; Pod Security Standards baseline: HostPath Volumes", bw_check_sensitive_ro, -1 },
+        { "BW074", "volume-identity-mapped", BW_SEV_HIGH, "Bind mount identity-mapped by the policy file",
+          "The policy file's identityMappedVolumes keeps this host directory's old identity mapping: container "
+          "root acts as host root on its files (it can leave a setuid-root binary or a root-owned file there). "
+          "Every other bind mount is seen from bulwark's volume range, where host ids are nobody.",
+          "Remove the directory from identityMappedVolumes in /etc/bulwark/policy.json and hand it to containers "
+          "with `bulwark share DIR` (its files then belong to the volume range), or bind it read-only.",
+          NULL, bw_check_policy_only, -1 },
         { "BW076", "bind-source-unresolved", BW_SEV_INFO, "Bind source judged by its text",
           "audit reads a config without the host it runs on: a bind source spelled relative to the bundle, or "
           "with \".\" and \"..\" components, may name another directory there once symlinks are followed "

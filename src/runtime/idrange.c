@@ -426,13 +426,72 @@ static int read_ranges(const struct bw_idrange_config *c, struct bw_subids *su, 
                 bw_subids_free(su);
                 return r;
         }
-        if (n_slots(su) == 0 || n_slots(sg) == 0) {
+        /* Slot 0 is the volume range, so a container needs a second one. */
+        if (n_slots(su) < 2 || n_slots(sg) < 2) {
                 bw_subids_free(su);
                 bw_subids_free(sg);
                 return bw_error_msg(err, -ENOENT,
-                                    "user %s has no subordinate range of %u ids in %s and %s, so containers cannot "
-                                    "get user namespaces of their own; run `bulwark setup` (as root) to create them",
-                                    user, BW_IDRANGE_SIZE, fu, fg);
+                                    "user %s has fewer than %u subordinate ids in %s and %s (%u for volumes, then %u "
+                                    "per container), so containers cannot get user namespaces of their own; run "
+                                    "`bulwark setup` (as root) to create them",
+                                    user, 2 * BW_IDRANGE_SIZE, fu, fg, BW_IDRANGE_SIZE, BW_IDRANGE_SIZE);
+        }
+        return 0;
+}
+
+/* The volume range: slot 0 of each file. */
+static struct bw_idrange volume_of(const struct bw_subids *su, const struct bw_subids *sg)
+{
+        struct bw_idrange v = { .size = BW_IDRANGE_SIZE };
+        nth_slot(su, 0, &v.uid);
+        nth_slot(sg, 0, &v.gid);
+        return v;
+}
+
+static bool in_volume(const struct bw_idrange *v, const struct bw_idrange *r)
+{
+        return overlaps(v->uid, r->uid, BW_IDRANGE_SIZE) || overlaps(v->gid, r->gid, BW_IDRANGE_SIZE);
+}
+
+int bw_idrange_volume(const struct bw_idrange_config *c, struct bw_idrange *out, struct bw_error **err)
+{
+        struct bw_subids su = { 0 }, sg = { 0 };
+        int r = read_ranges(c, &su, &sg, err);
+        if (r < 0)
+                return r;
+        *out = volume_of(&su, &sg);
+        bw_subids_free(&su);
+        bw_subids_free(&sg);
+        return 0;
+}
+
+/* A store older than the volume range may have given slot 0 to a
+ * container. While that container lives it keeps it (taking it away would
+ * leave its files unowned); once it is gone the record goes, and its
+ * rootfs gets a range of its own next time. Until then the range is never
+ * handed out again (dropped[i] marks it: no step below may pick it). */
+static int retire_volume_slot(const struct bw_idrange_config *c, int dir, struct bw_idrange_allocs *all,
+                              const struct bw_idrange *vol, bool *dropped, struct bw_error **err)
+{
+        for (size_t i = 0; i < all->n; i++) {
+                struct bw_idrange_alloc *a = &all->v[i];
+                if (!in_volume(vol, &a->range))
+                        continue;
+                dropped[i] = true;
+                if (a->corrupt)
+                        continue;
+                if (alive(c, a)) {
+                        bw_debug("container %s holds ids %u.. (%s), which are now bulwark's volume range; they go "
+                                "back to volumes when it is deleted", a->owner, a->range.uid, a->file);
+                        continue;
+                }
+                bw_debug("id range %s (rootfs %s) is now bulwark's volume range: freed; that rootfs gets another "
+                        "range, and files it holds owned by the old one show as nobody",
+                        a->file, a->key.path ? a->key.path : "(unknown)");
+                int r = remove_alloc(dir, a, err);
+                if (r < 0)
+                        return r;
+                remove_writes(c, a);
         }
         return 0;
 }
@@ -462,6 +521,9 @@ static int acquire_locked(const struct bw_idrange_config *c, int dir, struct bw_
         _cleanup_free_ bool *dropped = calloc(all->n + 1, sizeof(bool));
         if (!dropped)
                 return bw_error_set(err, -ENOMEM, "allocating an id range");
+        const struct bw_idrange vol = volume_of(su, sg);
+        if ((r = retire_volume_slot(c, dir, all, &vol, dropped, err)) < 0)
+                return r;
         /* One range per container: an old allocation of this id on another
          * rootfs (a create that died, an id reused) lets go of it. */
         for (size_t i = 0; i < all->n; i++) {
@@ -486,14 +548,14 @@ static int acquire_locked(const struct bw_idrange_config *c, int dir, struct bw_
         /* 1. This rootfs's own range, unless another live container holds it. */
         for (size_t i = 0; i < all->n; i++) {
                 struct bw_idrange_alloc *a = &all->v[i];
-                if (!a->corrupt && key_same(&a->key, key) &&
+                if (!dropped[i] && !a->corrupt && key_same(&a->key, key) &&
                     (!a->owner || is_mine(c, a, owner) || !alive(c, a)))
                         return take(c, dir, a, owner, key, out, err);
         }
         /* 2. Reclaim what belongs to no container and no rootfs. */
         for (size_t i = 0; i < all->n; i++) {
                 struct bw_idrange_alloc *a = &all->v[i];
-                if (!a->corrupt && !alive(c, a) && rootfs_gone(&a->key)) {
+                if (!dropped[i] && !a->corrupt && !alive(c, a) && rootfs_gone(&a->key)) {
                         if ((r = remove_alloc(dir, a, err)) < 0)
                                 return r;
                         remove_writes(c, a);
@@ -501,11 +563,13 @@ static int acquire_locked(const struct bw_idrange_config *c, int dir, struct bw_
                 }
         }
         sweep_writes(c, all, dropped);
-        /* 3. A free slot. */
+        /* 3. A free slot; slot 0 is the volume range. */
         size_t n = n_slots(su) < n_slots(sg) ? n_slots(su) : n_slots(sg);
-        for (size_t i = 0; i < n; i++) {
+        for (size_t i = 1; i < n; i++) {
                 uint32_t uid, gid;
-                if (nth_slot(su, i, &uid) && nth_slot(sg, i, &gid) && slot_free(all, uid, gid, dropped)) {
+                if (nth_slot(su, i, &uid) && nth_slot(sg, i, &gid) &&
+                    !in_volume(&vol, &(struct bw_idrange){ uid, gid, BW_IDRANGE_SIZE }) &&
+                    slot_free(all, uid, gid, dropped)) {
                         struct bw_idrange_alloc a = { .range = { uid, gid, BW_IDRANGE_SIZE } };
                         return take(c, dir, &a, owner, key, out, err);
                 }
@@ -527,7 +591,7 @@ static int acquire_locked(const struct bw_idrange_config *c, int dir, struct bw_
         return bw_error_msg(err, -ENOSPC,
                             "no free id range: all %zu ranges of %u ids of user %s are held by live containers; "
                             "delete some, or give %s a larger range in /etc/subuid and /etc/subgid",
-                            n, BW_IDRANGE_SIZE, user, user);
+                            n - 1, BW_IDRANGE_SIZE, user, user);
 }
 
 int bw_idrange_acquire(const struct bw_idrange_config *c, const char *owner, const struct bw_rootfs_key *key,

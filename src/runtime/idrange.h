@@ -76,6 +76,13 @@ struct bw_idrange_config {
         bool (*owner_alive)(const char *root, const char *owner);
 };
 
+/* The volume range: the first 65,536-id slot of the user's subordinate
+ * uids and of its gids. It is never given to a container: every file a
+ * container writes through a bind mount lands there (on-disk V+n is
+ * container id n in every container), so no container's own range owns
+ * volume files, and no volume file is owned by a host id. */
+int bw_idrange_volume(const struct bw_idrange_config *c, struct bw_idrange *out, struct bw_error **err);
+
 /* A range for container `owner` on the rootfs `key`: the one already
  * keyed to that rootfs if no other live container holds it, else a free
  * one. An overlay's upper layer (key->upper) that another live container

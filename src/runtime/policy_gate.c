@@ -12,10 +12,12 @@
 #include "linux/namespaces.h"
 #include "runtime/idrange.h"
 #include "oci/load.h"
+#include "policy/checks.h"
 #include "policy/enforce.h"
 #include "policy/profile.h"
 #include "util/cleanup.h"
 #include "util/log.h"
+#include "util/strv.h"
 
 /* A user namespace joined by path is judged by what it is: its real maps,
  * read from the namespace (linux/namespaces.c says how), go through the
@@ -65,6 +67,32 @@ void bw_policy_mark_host_namespaces(struct oci_config *c)
                 if (ns->host)
                         bw_debug("policy: the %s namespace %s is the host's", oci_ns_type_name(ns->type), ns->path);
         }
+}
+
+/* The policy file's identityMappedVolumes, on resolved paths: a source
+ * reaching a listed directory through a symlink or .. is judged where it
+ * lands, never by its text. */
+static void mark_identity_mapped(struct oci_config *c, const struct bw_policy *p)
+{
+        if (!p->identity_volumes)
+                return;
+        struct bw_policy real = { 0 };
+        for (char **d = p->identity_volumes; *d; d++) {
+                _cleanup_free_ char *rd = realpath(*d, NULL);
+                if (rd && bw_strv_push(&real.identity_volumes, rd) < 0)
+                        break;
+        }
+        for (size_t i = 0; i < c->n_mounts; i++) {
+                struct oci_mount *m = &c->mounts[i];
+                if (!bw_mount_is_bind(m) || !m->source || m->source[0] != '/')
+                        continue;
+                _cleanup_free_ char *rs = realpath(m->source, NULL);
+                m->identity_mapped = rs && bw_policy_identity_mapped(&real, rs);
+                if (m->identity_mapped)
+                        bw_debug("policy: bind %s (%s) is identity-mapped (identityMappedVolumes, BW074)",
+                                 m->destination, rs);
+        }
+        bw_strv_free(real.identity_volumes);
 }
 
 static bool has_explicit_mappings(const struct oci_config *c)
@@ -165,6 +193,8 @@ int bw_policy_gate(struct oci_config *c, const struct bw_policy_choice *pc, stru
         bw_debug("policy: profile %s (%s), mode %s", bw_profile_name(p.profile), p.source ? p.source : "default",
                  bw_mode_name(p.mode));
         r = bw_policy_apply(c, &p, err);
+        if (r >= 0)
+                mark_identity_mapped(c, &p);
         bw_policy_free(&p);
         if (r < 0 && err && *err)
                 (*err)->status = BW_EXIT_FAILURE; /* a refusal is not a usage error */

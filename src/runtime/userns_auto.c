@@ -177,12 +177,15 @@ int bw_userns_auto_assign(const char *root, const char *id, struct oci_config *c
         if (r < 0)
                 return bw_error_wrap(err, "allocating an id range for container %s", id);
         plan->acquired = true;
+        if ((r = bw_idrange_volume(&cfg, &plan->volume, err)) < 0)
+                return bw_error_wrap(err, "reading the volume range");
         if (bw_idrange_mappings(&plan->range, &u, &g) < 0)
                 return bw_error_set(err, -ENOMEM, "building the id mappings");
         set_lists(c, &u, &g);
         plan->idmap_mounts = true;
-        bw_debug("container %s: uids %u-%u, gids %u-%u", id, plan->range.uid, plan->range.uid + plan->range.size - 1,
-                 plan->range.gid, plan->range.gid + plan->range.size - 1);
+        bw_debug("container %s: uids %u-%u, gids %u-%u; bind mounts from the volume range %u.., %u..", id,
+                 plan->range.uid, plan->range.uid + plan->range.size - 1, plan->range.gid,
+                 plan->range.gid + plan->range.size - 1, plan->volume.uid, plan->volume.gid);
         return 0;
 }
 

@@ -23,6 +23,7 @@ struct bw_userns_plan {
         bool acquired;          /* a range is recorded for id */
         bool keep;              /* create succeeded: the range stays with the container */
         struct bw_idrange range;
+        struct bw_idrange volume; /* what bind mounts are idmapped from (idmap_mounts) */
 };
 
 /* Mount kinds, shared by the assignment and the mounts. */

@@ -16,6 +16,7 @@
 #include "linux/idmap_mount.h"
 #include "linux/mountinfo.h"
 #include "linux/overlay_idmap.h"
+#include "runtime/volumes.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 #include "util/strv.h"
@@ -218,11 +219,15 @@ static int rootfs_view(const struct bw_userns_plan *p, const struct oci_config *
 }
 
 /* Bind sources get an idmapped view: with the mount's own mappings when it
- * has some (honoured as given), else with the container's (an automatic
- * range maps every bind; explicit maps only those marked idmap/ridmap). */
+ * has some (honoured as given); with an automatic range, from the volume
+ * range (volumes.h: on-disk V+n is container id n, host ids are nobody),
+ * engine-made content shifted there first, unless the policy file opted
+ * the source into the container's own mapping (BW074); with explicit
+ * container maps, those marked idmap/ridmap get the container's. */
 static int bind_views(const struct bw_userns_plan *p, const struct oci_config *c, const char *bundle, int userns,
                       struct views *vs, struct bw_error **err)
 {
+        _cleanup_close_ int volns = -1;
         for (size_t i = 0; i < c->n_mounts; i++) {
                 const struct oci_mount *m = &c->mounts[i];
                 if (!bw_userns_mount_wants_idmap(m) && !(p->idmap_mounts && bw_userns_mount_is_bind(m)))
@@ -241,9 +246,21 @@ static int bind_views(const struct bw_userns_plan *p, const struct oci_config *c
                         dup = strcmp(vs->v[k].path, src) == 0;
                 if (dup)
                         continue;
+                int with = own >= 0 ? own : userns;
+                if (own < 0 && p->idmap_mounts && !m->identity_mapped) {
+                        int r = bw_volume_prepare(&p->volume, m, src, err);
+                        if (r < 0)
+                                return r;
+                        if (volns < 0 && (volns = bw_volume_userns(&p->volume, &p->range, err)) < 0)
+                                return volns;
+                        with = volns;
+                } else if (own < 0 && p->idmap_mounts) {
+                        bw_warn("bind mount %s: %s is identity-mapped (policy file, BW074): container root acts as "
+                                "host root on its files", m->destination ? m->destination : "?", src);
+                }
                 _cleanup_error_ struct bw_error *e = NULL;
                 bool recursive = bw_userns_mount_has_option(m, "rbind") || bw_userns_mount_has_option(m, "ridmap");
-                int fd = bw_idmap_mount_clone(AT_FDCWD, src, own >= 0 ? own : userns, recursive, &e);
+                int fd = bw_idmap_mount_clone(AT_FDCWD, src, with, recursive, &e);
                 if (fd < 0 && !bw_userns_mount_wants_idmap(m) && unmapped_allowed(c, m->destination ? m->destination : "")) {
                         bw_warn("bind mount %s stays unmapped (annotation " BW_ANNOTATION_UNMAPPED "): %s",
                                 m->destination, e->msg);

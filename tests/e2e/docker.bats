@@ -190,37 +190,125 @@ host_pid() {
   [ "$output" = "uid=1000(user) gid=1000(user) groups=1000(user)" ]
 }
 
-@test "-v HOSTDIR:/data: files written inside exist on the host, owned as the container's user" {
+# The volume range: the first 65,536 ids of the bulwark user.
+vol_uid() { awk -F: '$1 == "bulwark" { print $2; exit }' /etc/subuid; }
+vol_gid() { awk -F: '$1 == "bulwark" { print $2; exit }' /etc/subgid; }
+# No file below $1 (what containers wrote) belongs to host uid or gid 0.
+none_root_owned() {
+  local found
+  found=$(find "$@" \( -uid 0 -o -gid 0 \) -print)
+  [ -z "$found" ] || { echo "owned by host root: $found"; return 1; }
+}
+
+@test "-v HOSTDIR:/data: a host folder is read-only to container root (even 777) until bulwark share; then writes land in the volume range" {
+  need_userns
   mkdir -p "$E2E/vol"
   chmod 777 "$E2E/vol"
-  run drun --network none -v "$E2E/vol:/data" "$IMG" sh -c 'echo by-root >/data/root-file && cat /data/root-file'
+  echo from-host >"$E2E/vol/host-file"
+  run --separate-stderr drun --network none -v "$E2E/vol:/data" "$IMG" sh -c 'cat /data/host-file; stat -c %u /data/host-file; echo by-root >/data/root-file && echo WROTE'
+  echo "$output $stderr"
+  [ "${lines[0]}" = from-host ]
+  [ "${lines[1]}" = 65534 ]
+  [[ $stderr == *"Permission denied"* && $output != *WROTE* ]]
+  [ ! -e "$E2E/vol/root-file" ]
+  "$BULWARK" share "$E2E/vol"
+  run drun --network none -v "$E2E/vol:/data" "$IMG" sh -c 'stat -c %u /data/host-file; echo by-root >/data/root-file && cat /data/root-file'
+  echo "$output"
   [ "$status" -eq 0 ]
+  [ "$output" = "$(printf '0\nby-root')" ]
   run drun --network none --user 1000:1000 -v "$E2E/vol:/data" "$IMG" sh -c 'echo by-user >/data/user-file'
   [ "$status" -eq 0 ]
-  [ "$(cat "$E2E/vol/root-file")" = by-root ]
   [ "$(cat "$E2E/vol/user-file")" = by-user ]
-  [ "$(stat -c %u:%g "$E2E/vol/root-file")" = 0:0 ]
-  [ "$(stat -c %u:%g "$E2E/vol/user-file")" = 1000:1000 ]
-  # a host file is read inside with its host owner
-  echo from-host >"$E2E/vol/host-file"
-  run --separate-stderr drun --network none -v "$E2E/vol:/data:ro" "$IMG" sh -c 'cat /data/host-file; stat -c %u /data/host-file; touch /data/new'
+  local v g
+  v=$(vol_uid) g=$(vol_gid)
+  [ "$(stat -c %u:%g "$E2E/vol/root-file")" = "$v:$g" ]
+  [ "$(stat -c %u:%g "$E2E/vol/user-file")" = "$((v + 1000)):$((g + 1000))" ]
+  none_root_owned "$E2E/vol"
+  run --separate-stderr drun --network none -v "$E2E/vol:/data:ro" "$IMG" sh -c 'cat /data/host-file; touch /data/new'
   [ "$status" -ne 0 ]
   [ "${lines[0]}" = from-host ]
-  [ "${lines[1]}" = 0 ]
   [[ $stderr == *"Read-only file system"* ]]
 }
 
-@test "named volume: data written by one container is read by the next, owned as written" {
-  docker volume create bwvol >/dev/null
-  run drun --network none -v bwvol:/data "$IMG" sh -c 'echo kept >/data/f'
+@test "named volume: data written by container root lands in the volume range, is read by the next container" {
+  need_userns
+  run drun --network none -v bwvol:/data "$IMG" sh -c 'echo kept >/data/f; stat -c %u /data'
+  echo "$output"
   [ "$status" -eq 0 ]
-  run drun --network none -v bwvol:/data "$IMG" cat /data/f
+  [ "$output" = 0 ]
+  run drun --network none -v bwvol:/data "$IMG" sh -c 'cat /data/f; stat -c %u:%g /data/f'
   [ "$status" -eq 0 ]
-  [ "$output" = kept ]
-  local f=$E2E/data/volumes/bwvol/_data/f
-  [ "$(cat "$f")" = kept ]
-  [ "$(stat -c %u "$f")" = 0 ]
+  [ "$output" = "$(printf 'kept\n0:0')" ]
+  local d=$E2E/data/volumes/bwvol/_data
+  [ "$(cat "$d/f")" = kept ]
+  [ "$(stat -c %u:%g "$d/f")" = "$(vol_uid):$(vol_gid)" ]
+  none_root_owned "$d"
   docker volume rm bwvol >/dev/null
+}
+
+@test "named volume filled from the image, chowned by root to a service user who then writes as that user" {
+  need_userns
+  mkdir -p "$E2E/svcroot" && cp -a "$E2E/rootfs/." "$E2E/svcroot/"
+  mkdir -p "$E2E/svcroot/srv/app" && echo seed >"$E2E/svcroot/srv/app/seed"
+  tar -C "$E2E/svcroot" -c . | docker import - bw-svc:e2e >/dev/null
+  # the entrypoint's part as root, then the service's as uid 1000
+  run drun --network none -v svcdata:/srv/app bw-svc:e2e sh -c 'cat /srv/app/seed; chown -R 1000:1000 /srv/app && echo CHOWNED'
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf 'seed\nCHOWNED')" ]
+  run drun --network none --user 1000:1000 -v svcdata:/srv/app bw-svc:e2e sh -c 'echo w >/srv/app/w && stat -c %u:%g /srv/app /srv/app/seed /srv/app/w'
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(printf '1000:1000\n1000:1000\n1000:1000')" ]
+  local d=$E2E/data/volumes/svcdata/_data v g
+  v=$(vol_uid) g=$(vol_gid)
+  [ "$(stat -c %u:%g "$d/w")" = "$((v + 1000)):$((g + 1000))" ]
+  [ "$(stat -c %u:%g "$d/seed")" = "$((v + 1000)):$((g + 1000))" ]
+  none_root_owned "$d"
+  docker volume rm svcdata >/dev/null
+  docker rmi bw-svc:e2e >/dev/null
+}
+
+@test "two containers (different ranges) share a named volume with the same owners" {
+  need_userns
+  docker run -d --name sa --runtime bulwark --network none -v shared:/s "$IMG" sh -c 'echo a >/s/a; sleep 600' >/dev/null
+  wait_for 40 test -e "$E2E/data/volumes/shared/_data/a"
+  run drun --network none -v shared:/s "$IMG" sh -c 'stat -c %u:%g /s/a; cat /s/a; echo b >>/s/a && echo APPENDED; cat /proc/self/uid_map'
+  echo "$output"
+  local map_a
+  map_a=$(docker exec sa cat /proc/self/uid_map)
+  docker rm -f sa >/dev/null
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = 0:0 ]
+  [ "${lines[1]}" = a ]
+  [ "${lines[2]}" = APPENDED ]
+  [ "$(echo "${lines[3]}" | awk '{print $2}')" != "$(echo "$map_a" | awk '{print $2}')" ]
+  local d=$E2E/data/volumes/shared/_data
+  [ "$(cat "$d/a")" = "$(printf 'a\nb')" ]
+  none_root_owned "$d"
+  docker volume rm shared >/dev/null
+}
+
+@test "/etc/hosts, hostname and resolv.conf are container root's (shifted into the volume range once); a read-only host site dir is readable" {
+  need_userns
+  mkdir -p "$E2E/site" && echo '<h1>hi</h1>' >"$E2E/site/index.html"
+  docker run -d --name hs --runtime bulwark --network none -v "$E2E/site:/usr/share/site:ro" "$IMG" sleep 600 >/dev/null
+  run docker exec hs sh -c 'echo "10.9.8.7 extra" >>/etc/hosts && grep -c extra /etc/hosts; stat -c %u /etc/hosts /etc/hostname; cat /usr/share/site/index.html; echo x >/usr/share/site/new'
+  echo "$output"
+  local hosts owners
+  hosts=$(docker inspect -f '{{.HostsPath}}' hs)
+  owners=$(stat -c %u "$hosts" "$(docker inspect -f '{{.HostnamePath}}' hs)" "$(docker inspect -f '{{.ResolvConfPath}}' hs)")
+  docker rm -f hs >/dev/null
+  [ "${lines[0]}" = 1 ]
+  [ "${lines[1]}" = 0 ]
+  [ "${lines[2]}" = 0 ]
+  [ "${lines[3]}" = '<h1>hi</h1>' ]
+  [[ $output == *"Read-only file system"* ]]
+  local v
+  v=$(vol_uid)
+  [ "$owners" = "$(printf '%s\n%s\n%s' "$v" "$v" "$v")" ]
+  [ "$(stat -c %u "$E2E/site/index.html")" = 0 ] # the host's site is untouched
+  [ ! -e "$E2E/site/new" ]
 }
 
 @test "--tmpfs: a writable tmpfs at the path" {

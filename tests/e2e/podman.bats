@@ -54,6 +54,10 @@ pm() {
 
 ULIMITS=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 
+# The volume range: the first 65,536 ids of the bulwark user.
+vol_uid() { awk -F: '$1 == "bulwark" { print $2; exit }' /etc/subuid; }
+vol_gid() { awk -F: '$1 == "bulwark" { print $2; exit }' /etc/subgid; }
+
 @test "podman run: exit status and output; the runtime is bulwark" {
   run --separate-stderr pm run --rm --network none "${ULIMITS[@]}" "$IMG" sh -c 'echo out; id -u; exit 3'
   [ "$status" -eq 3 ]
@@ -107,9 +111,15 @@ ULIMITS=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
   [[ ${lines[2]} == *"Read-only file system"* ]]
   # uid 1000 without DAC_OVERRIDE cannot write the root-owned 0755 dir
   [[ ${lines[3]} == *"Permission denied"* ]]
+  # root inside neither: a host folder is the host's until bulwark share
+  run pm run --rm --network none "${ULIMITS[@]}" -v "$E2E/vol:/data" "$IMG" sh -c 'echo ok >/data/f'
+  [ "$status" -ne 0 ]
+  [ ! -e "$E2E/vol/f" ]
+  "$BULWARK" share "$E2E/vol"
   run pm run --rm --network none "${ULIMITS[@]}" -v "$E2E/vol:/data" "$IMG" sh -c 'echo ok >/data/f'
   [ "$status" -eq 0 ]
   [ "$(cat "$E2E/vol/f")" = ok ]
+  [ "$(stat -c %u "$E2E/vol/f")" = "$(vol_uid)" ]
 }
 
 @test "podman under bulwark's default policy: an automatic user namespace, root inside is an unprivileged host uid" {
@@ -145,14 +155,35 @@ ULIMITS=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
   pm rm -f -t 0 un
 }
 
-@test "podman under the default policy: a volume's files are root's inside, and root's writes are host root's (an idmapped bind)" {
+@test "podman under the default policy: a host folder's files are nobody's inside and not writable; shared, root's writes land in the volume range" {
   mkdir -p "$E2E/vol2"
   echo hi >"$E2E/vol2/hostfile"
+  pm run --rm --network none "${ULIMITS[@]}" -v "$E2E/vol2:/data" "$IMG" sh -c 'stat -c %u /data/hostfile; echo made >/data/made || echo REFUSED' >"$E2E/vol2.out" 2>&1 || true
+  cat "$E2E/vol2.out"
+  grep -qx 65534 "$E2E/vol2.out"
+  grep -qx REFUSED "$E2E/vol2.out"
+  [ ! -e "$E2E/vol2/made" ]
+  "$BULWARK" share "$E2E/vol2" >/dev/null
   pm run --rm --network none "${ULIMITS[@]}" -v "$E2E/vol2:/data" "$IMG" sh -c 'stat -c %u /data/hostfile; echo made >/data/made' >"$E2E/vol2.out"
   [ "$(cat "$E2E/vol2.out")" = 0 ]
-  # root inside wrote it: on the host it is root's (the bind is idmapped)
-  [ "$(stat -c %u "$E2E/vol2/made")" = 0 ]
+  [ "$(stat -c %u "$E2E/vol2/made")" = "$(vol_uid)" ]
   [ "$(cat "$E2E/vol2/made")" = made ]
+}
+
+@test "podman named volume and /etc/hosts: container root writes them, on the host they are in the volume range, never host root's" {
+  pm run --rm --network none "${ULIMITS[@]}" -v pmvol:/data "$IMG" sh -c 'echo x >/data/f; mkdir /data/d; echo "10.9.8.7 extra" >>/etc/hosts && grep -c extra /etc/hosts' >"$E2E/pmvol.out" 2>&1
+  cat "$E2E/pmvol.out"
+  [ "$(cat "$E2E/pmvol.out")" = 1 ]
+  local d
+  d=$(pm volume inspect -f '{{.Mountpoint}}' pmvol)
+  echo "volume at $d"
+  [ "$(stat -c %u:%g "$d/f")" = "$(vol_uid):$(vol_gid)" ]
+  [ "$(stat -c %u "$d/d")" = "$(vol_uid)" ]
+  [ -z "$(find "$d" \( -uid 0 -o -gid 0 \) -print)" ]
+  # a second container sees the same owners
+  run pm run --rm --network none "${ULIMITS[@]}" -v pmvol:/data "$IMG" stat -c %u:%g /data/f
+  [ "$output" = 0:0 ]
+  pm volume rm pmvol >/dev/null
 }
 
 @test "podman run --rm under the default policy: its volatile overlay is rebuilt, the rootfs writable, root's files root's" {

@@ -11,8 +11,17 @@
   line_g=$(grep '^bulwark:' /etc/subgid)
   [ "$(echo "$line_u" | wc -l)" -eq 1 ]
   [ "$(echo "$line_g" | wc -l)" -eq 1 ]
-  [ "$(echo "$line_u" | cut -d: -f3)" -ge 65536 ]
-  [ "$(echo "$line_g" | cut -d: -f3)" -ge 65536 ]
+  [ "$(echo "$line_u" | cut -d: -f3)" -ge 131072 ]
+  [ "$(echo "$line_g" | cut -d: -f3)" -ge 131072 ]
+}
+
+@test "setup: names the volume range, the first 65,536 ids of the bulwark range" {
+  [ "$(id -u)" = 0 ] || skip "needs root"
+  run "$BULWARK" setup
+  [ "$status" -eq 0 ]
+  su=$(awk -F: '$1 == "bulwark" { print $2; exit }' /etc/subuid)
+  sg=$(awk -F: '$1 == "bulwark" { print $2; exit }' /etc/subgid)
+  [[ $output == *"volume range: uids $su-$((su + 65535)), gids $sg-$((sg + 65535))"* ]]
 }
 
 @test "setup: a second run changes nothing and says so" {

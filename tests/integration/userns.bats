@@ -103,23 +103,36 @@ wait_for() {
   for i in 1 2 3 4; do [ "$(host_uid_of "c$i")" = "$(range_of "c$i")" ]; done
 }
 
-@test "userns: volume round trip (host files readable inside with their owners, new files owned as without a user namespace)" {
+@test "userns: volume round trip (host files readable inside as nobody's; after bulwark share, owners kept and new files in the volume range)" {
   echo hostdata >"$VOL/data"
   echo app >"$VOL/app" && chown 1000:1000 "$VOL/app"
   echo "127.0.0.1 localhost" >"$BUNDLE/hosts" # a single-file bind, as engines give /etc/hosts
   config_edit --arg v "$VOL" --arg h "$BUNDLE/hosts" '.mounts += [{"destination": "/vol", "type": "bind", "source": $v, "options": ["rbind", "rw"]},
     {"destination": "/etc/hosts", "type": "bind", "source": $h, "options": ["rbind", "rw"]}]'
-  run run_in sh -c 'cat /vol/data; stat -c "%u:%g" /vol/data /vol/app /etc/hosts; echo made > /vol/made; mkdir /vol/dir; echo "::1 localhost" >> /etc/hosts'
+  run run_in sh -c 'cat /vol/data; stat -c "%u:%g" /vol/data /vol/app /etc/hosts; echo made > /vol/made && echo MADE; echo "::1 localhost" >> /etc/hosts && echo APPENDED'
+  echo "$output"
+  [ "${lines[0]}" = hostdata ]
+  [ "${lines[1]}" = 65534:65534 ]
+  [ "${lines[2]}" = 65534:65534 ]
+  [ "${lines[3]}" = 65534:65534 ]
+  [[ $output != *MADE* && $output != *APPENDED* ]]
+  [ ! -e "$VOL/made" ]
+  ! grep -q '::1 localhost' "$BUNDLE/hosts"
+  # handed over on purpose: the owners come back, and writes land in the volume range
+  "$BULWARK" share "$VOL" >/dev/null
+  "$BULWARK" share "$BUNDLE/hosts" >/dev/null
+  v=$(awk -F: '$1 == "bulwark" { print $2; exit }' /etc/subuid)
+  run run_in sh -c 'stat -c "%u:%g" /vol/data /vol/app /etc/hosts; echo made > /vol/made; mkdir /vol/dir; echo "::1 localhost" >> /etc/hosts'
   echo "$output"
   [ "$status" -eq 0 ]
-  [ "${lines[0]}" = hostdata ]
-  [ "${lines[1]}" = 0:0 ]
-  [ "${lines[2]}" = 1000:1000 ]
-  [ "${lines[3]}" = 0:0 ]
+  [ "${lines[0]}" = 0:0 ]
+  [ "${lines[1]}" = 1000:1000 ]
+  [ "${lines[2]}" = 0:0 ]
   grep -q '::1 localhost' "$BUNDLE/hosts"
-  [ "$(stat -c %u:%g "$VOL/made")" = 0:0 ]
+  [ "$(stat -c %u "$VOL/made")" = "$v" ]
+  [ "$(stat -c %u "$VOL/app")" = "$((v + 1000))" ]
   [ "$(cat "$VOL/made")" = made ]
-  [ "$(stat -c %u:%g "$VOL/dir")" = 0:0 ]
+  [ "$(stat -c %u "$VOL/dir")" = "$v" ]
 }
 
 @test "userns: an overlay rootfs built the way Docker builds one runs under an automatic range; image layers unchanged" {
@@ -163,6 +176,7 @@ wait_for() {
   chmod 0710 "$BUNDLE"
   mkdir -m 0700 "$BUNDLE/closed" && mkdir -m 0700 "$BUNDLE/closed/vol"
   echo inside-closed >"$BUNDLE/closed/vol/f"
+  "$BULWARK" share "$BUNDLE/closed/vol" >/dev/null # the volume itself is the container's
   config_edit --arg v "$BUNDLE/closed/vol" '.mounts += [{"destination": "/vol", "type": "bind", "source": $v, "options": ["rbind", "rw"]}]'
   mounts_before=$(wc -l </proc/self/mountinfo)
   run run_in sh -c 'cat /vol/f; id -u; ls / | grep -c .'
@@ -387,6 +401,7 @@ EOS
   chmod 0710 "$top"
   mkdir -m 0700 "$top/vol"
   echo in-shared >"$top/vol/f"
+  "$BULWARK" share "$top/vol" >/dev/null
   config_edit --arg v "$top/vol" '.mounts += [{"destination": "/vol", "type": "bind", "source": $v, "options": ["rbind", "rw"]}]'
   mounts_before=$(wc -l </proc/self/mountinfo)
   run run_in sh -c 'cat /vol/f; echo new >/vol/g'
@@ -403,5 +418,5 @@ EOS
   [ "${lines[0]}" = in-shared ]
   [ "$leaked" = 0 ]
   [ "$after" -eq "$mounts_before" ]
-  [ "$owner" = 0 ]
+  [ "$owner" = "$(awk -F: '$1 == "bulwark" { print $2; exit }' /etc/subuid)" ]
 }

@@ -112,7 +112,8 @@ static void test_lifecycle(void)
         _cleanup_error_ struct bw_error *err = NULL;
         int r = acquire("c1", r1, &a, &err);
         tap_ok(r == 0, "allocate for c1%s%s", err ? ": " : "", err ? err->msg : "");
-        tap_ok(a.uid == 1000000 && a.gid == 2000000 && a.size == 65536, "the first slot of each file (%u, %u)", a.uid, a.gid);
+        tap_ok(a.uid == 1065536 && a.gid == 2065536 && a.size == 65536,
+               "the second slot of each file, after the volume range (%u, %u)", a.uid, a.gid);
         tap_is_int(acquire("c2", r2, &b, NULL), 0, "allocate for c2");
         tap_ok(disjoint(&a, &b), "c1 and c2 are disjoint (%u/%u vs %u/%u)", a.uid, a.gid, b.uid, b.gid);
         tap_is_int(acquire("c1", r1, &c, NULL), 0, "c1 asks again");
@@ -296,7 +297,7 @@ static void test_crash(void)
         char store[700], lock[720], tmp[760];
         snprintf(store, sizeof(store), "%s/store", scratch_dir);
         snprintf(lock, sizeof(lock), "%s/lock", store);
-        snprintf(tmp, sizeof(tmp), "%s/.tmp-99999-range-1000000-2000000.json", store);
+        snprintf(tmp, sizeof(tmp), "%s/.tmp-99999-range-1065536-2065536.json", store);
         fflush(NULL);
         pid_t pid = fork();
         if (pid == 0) {
@@ -314,18 +315,18 @@ static void test_crash(void)
         tap_is_int(acquire("after-crash", r1, &a, NULL), 0, "a killed allocator's lock does not block the next");
         alarm(0);
         tap_ok(access(tmp, F_OK) < 0, "its half-written file is swept away");
-        tap_is_int(a.uid, 1000000, "and its range was never taken");
+        tap_is_int(a.uid, 1065536, "and its range was never taken");
 
         /* A corrupt allocation file keeps its range taken. */
         char bad[760];
-        snprintf(bad, sizeof(bad), "%s/range-1065536-2065536.json", store);
+        snprintf(bad, sizeof(bad), "%s/range-1131072-2131072.json", store);
         write_text(bad, "not json");
         char r2[700];
         mk_rootfs("crash2", r2, sizeof(r2));
         mk_owner("after-corrupt");
         struct bw_idrange b;
         tap_is_int(acquire("after-corrupt", r2, &b, NULL), 0, "allocate next to a corrupt record");
-        tap_ok(b.uid != 1065536 && disjoint(&a, &b), "the corrupt record's range is not handed out (%u)", b.uid);
+        tap_ok(b.uid != 1131072 && disjoint(&a, &b), "the corrupt record's range is not handed out (%u)", b.uid);
         unlink(bad);
         bw_idrange_release(&cfg, "after-crash", NULL);
         bw_idrange_release(&cfg, "after-corrupt", NULL);
@@ -333,6 +334,50 @@ static void test_crash(void)
         rm_owner("after-corrupt");
         rmdir(r1);
         rmdir(r2);
+}
+
+/* Slot 0 is the volume range; a store from before it may hold slot 0. */
+static void test_volume(void)
+{
+        struct bw_idrange v;
+        tap_is_int(bw_idrange_volume(&cfg, &v, NULL), 0, "the volume range");
+        tap_ok(v.uid == 1000000 && v.gid == 2000000 && v.size == 65536, "is slot 0 of each file (%u, %u)", v.uid, v.gid);
+        char store[700], old[760];
+        snprintf(store, sizeof(store), "%s/store", scratch_dir);
+        snprintf(old, sizeof(old), "%s/range-1000000-2000000.json", store);
+        char r1[700], r2[700], text[2048];
+        mk_rootfs("old0", r1, sizeof(r1));
+        mk_rootfs("other0", r2, sizeof(r2));
+        struct bw_rootfs_key k;
+        bw_rootfs_key_of_dir(r1, &k, NULL);
+        /* an old container "old" on rootfs old0 holds slot 0, alive */
+        snprintf(text, sizeof(text),
+                 "{\"uid\": 1000000, \"gid\": 2000000, \"size\": 65536, \"owner\": \"old\", \"root\": \"%s\", "
+                 "\"rootfs\": \"%s\", \"dev\": %llu, \"ino\": %llu, \"btime\": %llu, \"used\": 1}",
+                 root, k.path, (unsigned long long)k.dev, (unsigned long long)k.ino, (unsigned long long)k.btime);
+        write_text(old, text);
+        mk_owner("old");
+        mk_owner("n1");
+        struct bw_idrange a;
+        tap_is_int(acquire("n1", r2, &a, NULL), 0, "a new container while an old one holds slot 0");
+        tap_ok(a.uid != 1000000 && a.gid != 2000000, "does not get slot 0 (%u)", a.uid);
+        tap_ok(access(old, F_OK) == 0, "the live container keeps its record");
+        /* the old container is deleted; its rootfs stays: a restart on it */
+        rm_owner("old");
+        mk_owner("old2");
+        struct bw_idrange b;
+        tap_is_int(acquire("old2", r1, &b, NULL), 0, "a restart on the old rootfs");
+        tap_ok(b.uid != 1000000 && b.gid != 2000000 && disjoint(&a, &b), "gets a range other than slot 0 (%u)", b.uid);
+        tap_ok(access(old, F_OK) < 0, "and the slot-0 record is gone");
+        bw_rootfs_key_clear(&k);
+        bw_idrange_release(&cfg, "n1", NULL);
+        bw_idrange_release(&cfg, "old2", NULL);
+        rm_owner("n1");
+        rm_owner("old2");
+        rmdir(r1);
+        rmdir(r2);
+        bw_idrange_release(&cfg, "sweep", NULL);
+        tap_is_int(n_allocs(), 0, "all freed");
 }
 
 static void test_none(void)
@@ -480,8 +525,8 @@ int main(void)
         snprintf(subuid, sizeof(subuid), "%s/subuid", scratch_dir);
         snprintf(subgid, sizeof(subgid), "%s/subgid", scratch_dir);
         mkdir(root, 0700);
-        write_text(subuid, "# test\nother:100000:65536\nbulwark:1000000:327680\n");
-        write_text(subgid, "bulwark:2000000:196608\n\nbulwark:3000000:131072\n");
+        write_text(subuid, "# test\nother:100000:65536\nbulwark:1000000:393216\n");
+        write_text(subgid, "bulwark:2000000:196608\n\nbulwark:3000000:196608\n");
         char store[600];
         snprintf(store, sizeof(store), "%s/store", scratch_dir);
         cfg = (struct bw_idrange_config){ .root = root, .store = store, .subuid = subuid, .subgid = subgid };
@@ -489,6 +534,7 @@ int main(void)
         test_two_roots();
         test_full();
         test_concurrent();
+        test_volume();
         test_crash();
         test_none();
         test_rootless();

@@ -374,8 +374,56 @@ static void modes(void)
         oci_config_free(c);
 }
 
+/* BW074: identity mapping comes from the policy file only, and is reported. */
+static void identity_volumes(void)
+{
+        struct bw_policy p;
+        char *msg;
+        int r = parse("{\"identityMappedVolumes\": [\"/srv/trusted\"]}", &p, &msg);
+        tap_ok(r == 0 && p.identity_volumes && bw_strv_len(p.identity_volumes) == 1, "identityMappedVolumes parses%s%s",
+               msg ? ": " : "", msg ? msg : "");
+        free(msg);
+        tap_ok(bw_policy_identity_mapped(&p, "/srv/trusted") && bw_policy_identity_mapped(&p, "/srv/trusted/a") &&
+               !bw_policy_identity_mapped(&p, "/srv/trustedx") && !bw_policy_identity_mapped(&p, "/srv"),
+               "a listed directory and what is below it, by whole components");
+        struct oci_config *c = config_with(
+                "{\"mounts\": [{\"destination\": \"/t\", \"type\": \"bind\", \"source\": \"/srv/trusted/x\", \"options\": [\"rbind\"]},"
+                " {\"destination\": \"/o\", \"type\": \"bind\", \"source\": \"/srv/other\", \"options\": [\"rbind\"]},"
+                " {\"destination\": \"/d\", \"type\": \"bind\", \"source\": \"/srv/trusted/../../etc\", \"options\": [\"rbind\"]}]}");
+        p.profile = BW_PROFILE_RESTRICTED;
+        struct bw_findings f = { 0 };
+        _cleanup_error_ struct bw_error *err = NULL;
+        bw_policy_evaluate(c, &p, &f, &err);
+        int n074 = 0;
+        bool counted = false, right = false;
+        for (size_t i = 0; i < f.n; i++)
+                if (strcmp(f.v[i].rule->id, "BW074") == 0) {
+                        n074++;
+                        counted |= f.v[i].violation;
+                        right = strstr(f.v[i].detail, "/srv/trusted/x mounted at /t") != NULL;
+                }
+        tap_is_int(n074, 1, "BW074 reports the identity-mapped bind, not the other, not a .. escape");
+        tap_ok(right, "naming source and destination");
+        tap_ok(!counted, "it is reported, not refused (the operator asked for it)");
+        bw_findings_clear(&f);
+        struct bw_policy none = policy(BW_PROFILE_RESTRICTED);
+        bw_policy_evaluate(c, &none, &f, &err);
+        tap_ok(!bw_findings_has(&f, "BW074"), "without the policy file's list, nothing fires: a config cannot ask for it");
+        bw_findings_clear(&f);
+        oci_config_free(c);
+        bw_policy_free(&p);
+        tap_ok(parse("{\"identityMappedVolumes\": [\"srv\"]}", &p, &msg) == -EINVAL && msg &&
+                       strstr(msg, "identityMappedVolumes[0]"), "a relative directory is refused: %s", msg ? msg : "");
+        free(msg);
+        bw_policy_free(&p);
+        tap_ok(parse("{\"identityMappedVolumes\": [\"/srv/../etc\"]}", &p, &msg) == -EINVAL, "so is one with ..");
+        free(msg);
+        bw_policy_free(&p);
+}
+
 int main(void)
 {
+        identity_volumes();
         modes();
         defaults_agree();
         profiles();
