@@ -9,6 +9,35 @@
 #include "util/cleanup.h"
 #include "util/log.h"
 
+/* Each violated rule once, with its fix, and at most a few of its
+ * findings: a privileged config breaks one rule per host device, and
+ * hundreds of lines would fill the pipe an engine reads only at exit. */
+enum { DETAILS_PER_RULE = 3 };
+
+static void list_violations(FILE *m, const struct bw_findings *f)
+{
+        for (size_t i = 0; i < f->n; i++) {
+                const struct bw_finding *v = &f->v[i];
+                bool first = v->violation;
+                for (size_t k = 0; first && k < i; k++)
+                        first = !(f->v[k].violation && f->v[k].rule == v->rule);
+                if (!first)
+                        continue;
+                fprintf(m, "\n  %s [%s] %s: %s", v->rule->id, bw_severity_name(v->rule->severity), v->rule->title,
+                        v->detail);
+                size_t more = 0;
+                for (size_t k = i + 1; k < f->n; k++) {
+                        if (!f->v[k].violation || f->v[k].rule != v->rule)
+                                continue;
+                        if (++more < DETAILS_PER_RULE)
+                                fprintf(m, "; %s", f->v[k].detail);
+                }
+                if (more >= DETAILS_PER_RULE)
+                        fprintf(m, "; and %zu more", more - (DETAILS_PER_RULE - 1));
+                fprintf(m, "\n    fix: %s", v->rule->fix);
+        }
+}
+
 /* "refused by bulwark's policy ...: BW001 ... fix: ..." for every violation. */
 static int refuse(const struct bw_policy *p, const struct bw_findings *f, struct bw_error **err)
 {
@@ -20,13 +49,7 @@ static int refuse(const struct bw_policy *p, const struct bw_findings *f, struct
         fprintf(m, "the container is refused by bulwark's policy (profile %s from %s, mode %s): %zu violation%s",
                 f->profile, p->source ? p->source : "the default", bw_mode_name(p->mode), f->n_violations,
                 f->n_violations == 1 ? "" : "s");
-        for (size_t i = 0; i < f->n; i++) {
-                const struct bw_finding *v = &f->v[i];
-                if (!v->violation)
-                        continue;
-                fprintf(m, "\n  %s [%s] %s: %s\n    fix: %s", v->rule->id, bw_severity_name(v->rule->severity),
-                        v->rule->title, v->detail, v->rule->fix);
-        }
+        list_violations(m, f);
         fprintf(m, "\nChange the container's configuration, choose another profile (--profile), or have the "
                    "operator add an exception to " BW_POLICY_FILE " (docs/policy.md)");
         fclose(take_ptr(m));
@@ -120,13 +143,7 @@ static int refuse_process(const struct bw_policy *p, const struct bw_findings *f
                    "create): %zu violation%s; nothing was started",
                 f->profile, p->source ? p->source : "the default", bw_mode_name(p->mode), f->n_violations,
                 f->n_violations == 1 ? "" : "s");
-        for (size_t i = 0; i < f->n; i++) {
-                const struct bw_finding *v = &f->v[i];
-                if (!v->violation)
-                        continue;
-                fprintf(m, "\n  %s [%s] %s: %s\n    fix: %s", v->rule->id, bw_severity_name(v->rule->severity),
-                        v->rule->title, v->detail, v->rule->fix);
-        }
+        list_violations(m, f);
         fprintf(m, "\nDrop what the process asks for beyond the container's own settings (exec --cap, "
                    "--process capabilities, noNewPrivileges), or create the container under another profile");
         fclose(take_ptr(m));
@@ -218,13 +235,7 @@ static int refuse_update(const struct bw_policy *p, const struct bw_findings *f,
         fprintf(m, "the update is refused by bulwark's policy (profile %s, mode %s, as at the container's create): "
                    "%zu violation%s; nothing was changed",
                 f->profile, bw_mode_name(p->mode), f->n_violations, f->n_violations == 1 ? "" : "s");
-        for (size_t i = 0; i < f->n; i++) {
-                const struct bw_finding *v = &f->v[i];
-                if (!v->violation)
-                        continue;
-                fprintf(m, "\n  %s [%s] %s: %s\n    fix: %s", v->rule->id, bw_severity_name(v->rule->severity),
-                        v->rule->title, v->detail, v->rule->fix);
-        }
+        list_violations(m, f);
         if (p->mode == BW_MODE_HARDEN)
                 fprintf(m, "\nAn update is not rewritten to comply (the limits asked for would silently not be the "
                            "ones applied): ask for limits the profile allows");
