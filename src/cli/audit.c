@@ -19,7 +19,6 @@
 #include "runtime/policy_gate.h"
 #include "util/cleanup.h"
 
-enum format { FMT_TEXT, FMT_JSON, FMT_SARIF };
 
 struct audit {
         struct bw_policy policy;
@@ -221,13 +220,13 @@ static int audit_docker(struct audit *a, char **ids, int n, struct bw_error **er
         return 0;
 }
 
-static int emit(struct audit *a, enum format fmt, struct bw_error **err)
+static int emit(struct audit *a, enum bw_report_format fmt, struct bw_error **err)
 {
-        if (fmt == FMT_TEXT) {
+        if (fmt == BW_REPORT_TEXT) {
                 bool color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
                 return bw_report_text(stdout, a->t, a->n, color) < 0 ? bw_error_set(err, -EIO, "writing the report") : 0;
         }
-        _cleanup_json_ json_t *j = fmt == FMT_JSON ? bw_report_json(a->t, a->n) : bw_report_sarif(a->t, a->n);
+        _cleanup_json_ json_t *j = fmt == BW_REPORT_JSON ? bw_report_json(a->t, a->n) : bw_report_sarif(a->t, a->n);
         if (!j || json_dumpf(j, stdout, JSON_INDENT(2)) < 0)
                 return bw_error_set(err, -EIO, "writing the report");
         fputc('\n', stdout);
@@ -243,23 +242,20 @@ BW_COMMAND(audit)
                 { "docker", no_argument, NULL, 'd' },
                 {},
         };
-        enum format fmt = FMT_TEXT;
+        enum bw_report_format fmt = BW_REPORT_TEXT;
         const char *profile = g->profile;
         int fail_on = BW_SEV_HIGH;
         bool docker = false;
         int c;
         while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
                 switch (c) {
-                case 'f':
-                        if (strcmp(optarg, "text") == 0)
-                                fmt = FMT_TEXT;
-                        else if (strcmp(optarg, "json") == 0)
-                                fmt = FMT_JSON;
-                        else if (strcmp(optarg, "sarif") == 0)
-                                fmt = FMT_SARIF;
-                        else
+                case 'f': {
+                        int f = bw_report_format_from_name(optarg);
+                        if (f < 0)
                                 return bw_error_usage(err, "audit --format: unknown format '%s'; use text, json or sarif", optarg);
+                        fmt = (enum bw_report_format)f;
                         break;
+                }
                 case 'p': profile = optarg; break;
                 case 'F':
                         if ((fail_on = bw_severity_from_name(optarg)) < 0)

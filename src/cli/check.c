@@ -19,7 +19,6 @@
 #include "policy/report.h"
 #include "util/cleanup.h"
 
-enum format { FMT_TEXT, FMT_JSON, FMT_SARIF };
 
 #define DEFAULT_FIXTURE "/bulwark-fixture"
 
@@ -89,23 +88,20 @@ BW_COMMAND(check)
                 { "fixture", required_argument, NULL, 'x' },
                 {},
         };
-        enum format fmt = FMT_TEXT;
+        enum bw_report_format fmt = BW_REPORT_TEXT;
         const char *profile = g->profile, *fixture = NULL;
         int fail_on = BW_SEV_HIGH;
         bool attack = false;
         int c;
         while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
                 switch (c) {
-                case 'f':
-                        if (strcmp(optarg, "text") == 0)
-                                fmt = FMT_TEXT;
-                        else if (strcmp(optarg, "json") == 0)
-                                fmt = FMT_JSON;
-                        else if (strcmp(optarg, "sarif") == 0)
-                                fmt = FMT_SARIF;
-                        else
+                case 'f': {
+                        int f = bw_report_format_from_name(optarg);
+                        if (f < 0)
                                 return bw_error_usage(err, "check --format: unknown format '%s'; use text, json or sarif", optarg);
+                        fmt = (enum bw_report_format)f;
                         break;
+                }
                 case 'p': profile = optarg; break;
                 case 'F':
                         if ((fail_on = bw_severity_from_name(optarg)) < 0)
@@ -156,16 +152,16 @@ BW_COMMAND(check)
         judge(&t.findings, &policy);
         bw_policy_free(&policy);
 
-        if (fmt == FMT_TEXT) {
+        if (fmt == BW_REPORT_TEXT) {
                 bool color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
                 r = bw_report_text(stdout, &t, 1, color);
                 if (r >= 0 && attack)
                         attempts_text(stdout, att, n_att);
         } else {
-                _cleanup_json_ json_t *j = fmt == FMT_JSON ? bw_report_json(&t, 1) : bw_report_sarif(&t, 1);
+                _cleanup_json_ json_t *j = fmt == BW_REPORT_JSON ? bw_report_json(&t, 1) : bw_report_sarif(&t, 1);
                 if (j && attack) {
                         json_t *a = attempts_json(att, n_att);
-                        if (fmt == FMT_JSON)
+                        if (fmt == BW_REPORT_JSON)
                                 json_object_set_new(j, "attacks", a);
                         else /* SARIF: the run's properties bag */
                                 json_object_set_new(json_array_get(json_object_get(j, "runs"), 0), "properties",

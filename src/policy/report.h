@@ -22,6 +22,11 @@ struct bw_report_target {
  * nothing matches. */
 bool bw_report_locate(const char *text, const struct bw_finding *f, int *line, int *col);
 
+/* The output formats of audit and check, by their --format names. */
+enum bw_report_format { BW_REPORT_TEXT, BW_REPORT_JSON, BW_REPORT_SARIF };
+/* "text", "json", "sarif" -> the format; -1 when unknown. */
+int bw_report_format_from_name(const char *name);
+
 /* Does a target have a violation at or above sev? */
 bool bw_report_fails(const struct bw_report_target *t, size_t n, enum bw_severity sev);
 
