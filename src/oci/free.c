@@ -142,6 +142,9 @@ void oci_config_free(struct oci_config *c)
                 return;
         free(c->oci_version);
         free(c->root.path);
+        free(c->root.src.path);
+        free(c->root.src.written);
+        free(c->root.src.engine_socket);
         for (size_t i = 0; i < c->n_mounts; i++)
                 free_mount(&c->mounts[i]);
         free(c->mounts);

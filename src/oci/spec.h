@@ -25,7 +25,7 @@ struct oci_kv_list { struct oci_kv *v; size_t n; };
 struct oci_idmap { uint32_t container_id; uint32_t host_id; uint32_t size; };
 struct oci_idmap_list { struct oci_idmap *v; size_t n; bool present; };
 
-struct oci_root { char *path; bool readonly; };
+
 
 /* What a bind mount's source is on this host, found by the runtime before
  * the policy runs (runtime/bind_resolve.c): never read from JSON, never
@@ -39,6 +39,10 @@ struct oci_mount_source {
         uint32_t mode;       /* its st_mode (file type) */
         char *engine_socket; /* a known engine socket on this host that the source is, or holds */
 };
+
+/* src: what root.path is on this host, found as a bind source's is (never
+ * read from JSON, never dumped). */
+struct oci_root { char *path; bool readonly; struct oci_mount_source src; };
 
 struct oci_mount {
         char *destination;
@@ -254,7 +258,9 @@ struct oci_linux {
 /* Facts about the host's ids that the runtime gathers for the policy
  * before the rules run (never read from config.json): who the host's
  * users and groups are, and which ranges live containers hold. */
-struct oci_host_range { uint32_t uid, gid, size; char *owner; };
+/* owner NULL with bulwark set: the subordinate ids of the user bulwark
+ * (the volume range and every slot its allocator hands out). */
+struct oci_host_range { uint32_t uid, gid, size; char *owner; bool bulwark; };
 struct oci_host_ids {
         bool gathered;                        /* users and groups were read */
         bool ranges_read;                     /* the id-range store was read (root only) */

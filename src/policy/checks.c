@@ -361,7 +361,10 @@ static int onto_host_ids(const struct bw_rule *r, const struct oci_config *c, co
                 for (size_t k = 0; !detail[0] && k < h->n_ranges; k++) {
                         const struct oci_host_range *hr = &h->ranges[k];
                         uint64_t s = gid ? hr->gid : hr->uid, e = s + hr->size;
-                        if (lo < e && s < hi)
+                        if (lo < e && s < hi && hr->bulwark)
+                                snprintf(detail, sizeof(detail), "host %ss %" PRIu64 "-%" PRIu64 ", bulwark's subordinate "
+                                         "ids (its volume range and the ranges it gives containers)", what, s, e - 1);
+                        else if (lo < e && s < hi)
                                 snprintf(detail, sizeof(detail), "host %ss %" PRIu64 "-%" PRIu64 ", the id range of live "
                                          "container %s", what, s, e - 1, hr->owner ? hr->owner : "?");
                 }
@@ -781,6 +784,37 @@ static const char *unresolved_note(const struct oci_mount *m, const char *judged
         return "; not resolved on this host: judged by its text";
 }
 
+/* The rootfs as the kernel will see it: a bind of root.path at /, read-only
+ * or not, with what the runtime found on this host (c->root.src). Borrows
+ * from c. */
+static bool root_as_mount(const struct oci_config *c, struct oci_mount *m)
+{
+        static char *const ro[] = { "rbind", "ro", NULL }, *const rw[] = { "rbind", "rw", NULL };
+        if (!c->has_root || !c->root.path || !*c->root.path)
+                return false;
+        *m = (struct oci_mount){ .destination = (char *)"/", .type = (char *)"bind", .source = c->root.path,
+                                 .options = (char **)(c->root.readonly ? ro : rw), .src = c->root.src };
+        return true;
+}
+
+static int root_engine_socket(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
+{
+        struct oci_mount m;
+        if (!root_as_mount(c, &m))
+                return 0;
+        _cleanup_free_ char *judged = judged_source(&m);
+        if (!judged)
+                return -ENOMEM;
+        const char *sock = m.src.engine_socket ? m.src.engine_socket : holds_known_socket(judged);
+        if (!sock || judged[0] != '/')
+                return 0;
+        char what[2 * PATH_MAX + 32];
+        describe_source(&m, judged, what, sizeof(what));
+        return bw_findings_add_at(out, r, "/root/path", m.src.written ? m.src.written : m.source,
+                                  "root.path %s holds %s: the container's / reaches it%s", what, sock,
+                                  unresolved_note(&m, judged));
+}
+
 int bw_check_engine_socket(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         for (size_t i = 0; i < c->n_mounts; i++) {
@@ -806,7 +840,7 @@ int bw_check_engine_socket(const struct bw_rule *r, const struct oci_config *c, 
                 if (ret < 0)
                         return ret;
         }
-        return 0;
+        return root_engine_socket(r, c, out);
 }
 
 /* Host trees a container must not get: a bind at, inside or above one
@@ -900,6 +934,54 @@ static int sensitive_mounts(const struct bw_rule *r, const struct oci_config *c,
         return 0;
 }
 
+/* A rootfs is expected inside the engines' state (/var/lib/docker/overlay2/
+ * ID/merged, /run/containerd/.../rootfs), so only these trees count when
+ * root.path is inside them; at or above any sensitive tree always counts. */
+static const char *const system_trees[] = {
+        "/proc", "/sys", "/dev", "/etc", "/boot", "/root", "/usr", "/bin", "/sbin",
+        "/lib", "/lib32", "/lib64", "/libx32", "/var/log", "/var/spool/cron", NULL,
+};
+
+static const char *sensitive_root(const char *p)
+{
+        if (!p || p[0] != '/')
+                return NULL;
+        if (strcmp(p, "/") == 0)
+                return "/";
+        for (size_t i = 0; sensitive_trees[i]; i++)
+                if (bw_path_under(sensitive_trees[i], p))
+                        return sensitive_trees[i];
+        for (size_t i = 0; system_trees[i]; i++)
+                if (bw_path_under(p, system_trees[i]))
+                        return system_trees[i];
+        for (size_t i = 0; sensitive_whole[i]; i++)
+                if (bw_path_under(sensitive_whole[i], p))
+                        return sensitive_whole[i];
+        return NULL;
+}
+
+/* BW073: root.path naming a host tree gives the container that tree as its
+ * /, seen through the idmapped rootfs view in which host root's files are
+ * container root's: read-only or not, /etc/shadow is then readable. */
+int bw_check_root_host_tree(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
+{
+        struct oci_mount m;
+        if (!root_as_mount(c, &m))
+                return 0;
+        _cleanup_free_ char *judged = judged_source(&m);
+        if (!judged)
+                return -ENOMEM;
+        const char *tree = sensitive_root(judged);
+        if (!tree)
+                return 0;
+        char what[2 * PATH_MAX + 32];
+        describe_source(&m, judged, what, sizeof(what));
+        return bw_findings_add_at(out, r, "/root/path", m.src.written ? m.src.written : m.source,
+                                  "root.path %s is the host's %s%s, as the container's %s /%s", what,
+                                  bw_path_under(judged, tree) ? "" : "tree above ", tree,
+                                  c->root.readonly ? "read-only" : "writable", unresolved_note(&m, judged));
+}
+
 int bw_check_sensitive_rw(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         return sensitive_mounts(r, c, false, out);
@@ -908,6 +990,57 @@ int bw_check_sensitive_rw(const struct bw_rule *r, const struct oci_config *c, s
 int bw_check_sensitive_ro(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         return sensitive_mounts(r, c, true, out);
+}
+
+/* BW075: the kernel maps the mount's files through the mount's own
+ * mappings (or, with idmap/ridmap and none of its own, the container's):
+ * host root's files become container root's and what it writes lands as
+ * the ids those mappings name, not in bulwark's volume range. */
+static bool option_given(char *const *opts, const char *o)
+{
+        for (size_t i = 0; opts && opts[i]; i++)
+                if (strcmp(opts[i], o) == 0)
+                        return true;
+        return false;
+}
+
+int bw_check_mount_idmap(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
+{
+        for (size_t i = 0; i < c->n_mounts; i++) {
+                const struct oci_mount *m = &c->mounts[i];
+                bool own = m->uid_mappings.n || m->gid_mappings.n;
+                const char *opt = option_given(m->options, "ridmap") ? "ridmap" : option_given(m->options, "idmap") ? "idmap" : NULL;
+                if (!own && !opt)
+                        continue;
+                char ptr[64];
+                snprintf(ptr, sizeof(ptr), own ? "/mounts/%zu/uidMappings" : "/mounts/%zu/options", i);
+                int ret = bw_findings_add_at(out, r, ptr, own ? "uidMappings" : opt,
+                                             "mount at %s asks for %s%s%s", m->destination ? m->destination : "?",
+                                             own ? "its own uidMappings/gidMappings" : "", own && opt ? " and " : "",
+                                             opt ? opt : "");
+                if (ret < 0)
+                        return ret;
+        }
+        return 0;
+}
+
+/* BW077: overlayfs takes its layers as host paths, which the kernel looks
+ * up in init's mount namespace: none of them is judged as a bind source
+ * is. Engines hand over a rootfs already made, never an overlay mount. */
+int bw_check_overlay_mount(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
+{
+        for (size_t i = 0; i < c->n_mounts; i++) {
+                const struct oci_mount *m = &c->mounts[i];
+                if (!m->type || strcmp(m->type, "overlay") != 0)
+                        continue;
+                char ptr[64];
+                snprintf(ptr, sizeof(ptr), "/mounts/%zu/type", i);
+                int ret = bw_findings_add_at(out, r, ptr, "overlay", "overlay mount at %s (its lowerdir, upperdir "
+                                             "and workdir are host paths)", m->destination ? m->destination : "?");
+                if (ret < 0)
+                        return ret;
+        }
+        return 0;
 }
 
 /* Only audit leaves sources unresolved; it notes those whose reading

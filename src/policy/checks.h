@@ -51,6 +51,9 @@ BW_CHECK(engine_socket);
 BW_CHECK(sensitive_rw);
 BW_CHECK(unresolved_source);
 BW_CHECK(sensitive_ro);
+BW_CHECK(mount_idmap);
+BW_CHECK(root_host_tree);
+BW_CHECK(overlay_mount);
 /* Rules whose findings the policy adds (bw_policy_evaluate): none from the config alone. */
 BW_CHECK(policy_only);
 BW_CHECK(block_devices);

@@ -285,6 +285,13 @@ const struct bw_rule bw_rules[] = {
           "Remove the mount or narrow it to the file actually needed (docker run -v; Kubernetes hostPath; "
           "config.json mounts).",
           CIS "5.6; Pod Security Standards baseline: HostPath Volumes", bw_check_sensitive_ro, -1 },
+        { "BW073", "rootfs-on-host-tree", BW_SEV_CRITICAL, "Rootfs is a host system tree",
+          "root.path naming a host tree (/etc, /usr, /root, / or a directory above one) makes it the container's "
+          "/, seen through the idmapped rootfs view in which host root's files are container root's: read-only "
+          "or not, /etc/shadow and /root are readable, and a writable one is host root's to change.",
+          "config.json: point root.path at the bundle's own rootfs directory (or let the engine make the "
+          "rootfs); bind the host files the container needs, read-only, as mounts.",
+          NULL, bw_check_root_host_tree, -1 },
         { "BW074", "volume-identity-mapped", BW_SEV_HIGH, "Bind mount identity-mapped by the policy file",
           "The policy file's identityMappedVolumes keeps this host directory's old identity mapping: container "
           "root acts as host root on its files (it can leave a setuid-root binary or a root-owned file there). "
@@ -292,6 +299,14 @@ const struct bw_rule bw_rules[] = {
           "Remove the directory from identityMappedVolumes in /etc/bulwark/policy.json and hand it to containers "
           "with `bulwark share DIR` (its files then belong to the volume range), or bind it read-only.",
           NULL, bw_check_policy_only, -1 },
+        { "BW075", "mount-own-idmap", BW_SEV_CRITICAL, "Mount asks for its own id mapping",
+          "A mount's own uidMappings/gidMappings (or the idmap/ridmap option) tell the kernel how the host "
+          "folder's owners appear in the container and which host ids its writes land as: mapping the folder's "
+          "on-disk ids onto the container's own range makes container root act as host root there (a setuid-root "
+          "binary left on the host, /etc/shadow read through a read-only bind).",
+          "config.json: remove the mount's uidMappings, gidMappings and idmap/ridmap options; bulwark maps every "
+          "bind from its volume range (share a folder with `bulwark share DIR`).",
+          NULL, bw_check_mount_idmap, -1 },
         { "BW076", "bind-source-unresolved", BW_SEV_INFO, "Bind source judged by its text",
           "audit reads a config without the host it runs on: a bind source spelled relative to the bundle, or "
           "with \".\" and \"..\" components, may name another directory there once symlinks are followed "
@@ -300,6 +315,14 @@ const struct bw_rule bw_rules[] = {
           "Write bind sources as plain absolute paths (docker run -v /srv/data:/data; Kubernetes hostPath.path; "
           "config.json mounts[].source), or audit the config on the host that runs it.",
           NULL, bw_check_unresolved_source, -1 },
+
+        { "BW077", "overlay-mount", BW_SEV_HIGH, "overlay mount in the config",
+          "overlayfs takes its layers (lowerdir, upperdir, workdir) as host paths that the kernel looks up as "
+          "the container's init sees the host, where directories only host root may enter are opened to it: a "
+          "layer there is read or written as host root, and no layer path is judged as a bind source is.",
+          "Let the engine make the overlay rootfs (root.path), or bind the folders the container needs "
+          "(config.json mounts with type bind).",
+          NULL, bw_check_overlay_mount, -1 },
 
         { "BW080", "host-block-device", BW_SEV_CRITICAL, "Host block device passed in",
           "A host disk in the container can be read and written below the filesystem: every file on it, "

@@ -63,67 +63,85 @@ static struct host_socket *host_sockets(void)
         return v;
 }
 
-static int resolve_one(struct oci_mount *m, const char *bundle, const struct host_socket *socks, struct bw_error **err)
+/* Open source (relative: against the bundle) as the kernel's mount will,
+ * following symlinks, and record what it is into *src. what names it in
+ * messages ("bind mount /data", "root.path"). */
+static int resolve_into(const char *source, const char *bundle, const char *what, const struct host_socket *socks,
+                        struct oci_mount_source *src, struct bw_error **err)
 {
         _cleanup_free_ char *joined = NULL;
-        const char *path = m->source;
+        const char *path = source;
         if (path[0] != '/') {
-                if (asprintf(&joined, "%s/%s", bundle, m->source) < 0)
+                if (asprintf(&joined, "%s/%s", bundle, source) < 0)
                         return -ENOMEM;
                 path = joined;
         }
         /* Followed to the end, as mount(2) and open_tree do. */
         _cleanup_close_ int fd = open(path, O_PATH | O_CLOEXEC);
         if (fd < 0)
-                return bw_error_set(err, -errno, "bind mount %s: source %s", m->destination ? m->destination : "?", path);
+                return bw_error_set(err, -errno, "%s: source %s", what, path);
         struct stat st;
         if (fstat(fd, &st) < 0)
-                return bw_error_set(err, -errno, "bind mount %s: source %s", m->destination ? m->destination : "?", path);
+                return bw_error_set(err, -errno, "%s: source %s", what, path);
         char proc[64], canon[PATH_MAX];
         snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
         ssize_t l = readlink(proc, canon, sizeof(canon) - 1);
         if (l <= 0 || canon[0] != '/')
-                return bw_error_msg(err, -EINVAL, "bind mount %s: source %s has no path on this host (%s)",
-                                    m->destination ? m->destination : "?", path, l > 0 ? "not reachable from /" : "readlink failed");
+                return bw_error_msg(err, -EINVAL, "%s: source %s has no path on this host (%s)", what, path,
+                                    l > 0 ? "not reachable from /" : "readlink failed");
         canon[l] = 0;
-        char *canonical = strdup(canon), *copy = strdup(canon);
-        if (!canonical || !copy) {
-                free(canonical);
-                free(copy);
+        _cleanup_free_ char *canonical = strdup(canon), *written = strdup(source);
+        if (!canonical || !written)
                 return -ENOMEM;
-        }
-        free(m->src.path);
-        free(m->src.written);
-        m->src.path = canonical;
-        m->src.written = m->source;
-        m->source = copy;
-        m->src.dev = st.st_dev;
-        m->src.ino = st.st_ino;
-        m->src.mode = st.st_mode;
-        m->src.resolved = true;
-        for (size_t i = 0; socks && socks[i].path && !m->src.engine_socket; i++) {
+        free(src->path);
+        free(src->written);
+        free(src->engine_socket);
+        *src = (struct oci_mount_source){ .resolved = true, .path = take_ptr(canonical), .written = take_ptr(written),
+                                          .dev = st.st_dev, .ino = st.st_ino, .mode = st.st_mode };
+        for (size_t i = 0; socks && socks[i].path && !src->engine_socket; i++) {
                 bool is = S_ISSOCK(st.st_mode) && st.st_dev == socks[i].dev && st.st_ino == socks[i].ino;
-                bool holds = S_ISDIR(st.st_mode) && bw_path_under(socks[i].path, canonical);
-                if ((is || holds) && !(m->src.engine_socket = strdup(socks[i].path)))
+                bool holds = S_ISDIR(st.st_mode) && bw_path_under(socks[i].path, src->path);
+                if ((is || holds) && !(src->engine_socket = strdup(socks[i].path)))
                         return -ENOMEM;
         }
-        if (strcmp(m->src.written, canonical) != 0)
-                bw_debug("bind source %s is %s on this host", m->src.written, canonical);
+        if (strcmp(src->written, src->path) != 0)
+                bw_debug("%s: %s is %s on this host", what, src->written, src->path);
+        return 0;
+}
+
+static int resolve_one(struct oci_mount *m, const char *bundle, const struct host_socket *socks, struct bw_error **err)
+{
+        char what[PATH_MAX + 16];
+        snprintf(what, sizeof(what), "bind mount %s", m->destination ? m->destination : "?");
+        int r = resolve_into(m->source, bundle, what, socks, &m->src, err);
+        if (r < 0)
+                return r;
+        char *copy = strdup(m->src.path);
+        if (!copy)
+                return -ENOMEM;
+        free(m->source);
+        m->source = copy;
         return 0;
 }
 
 int bw_bind_resolve(struct oci_config *c, const char *bundle, struct bw_error **err)
 {
-        struct host_socket *socks = NULL;
-        bool looked = false;
+        struct host_socket *socks = host_sockets();
+        /* The rootfs is a bind of root.path at / as far as what it exposes
+         * goes. One that cannot be opened stays unresolved: create reports
+         * it right after the policy. */
+        if (c->has_root && c->root.path && *c->root.path) {
+                _cleanup_error_ struct bw_error *ignored = NULL;
+                int r = resolve_into(c->root.path, bundle, "root.path", socks, &c->root.src, &ignored);
+                if (r == -ENOMEM) {
+                        host_sockets_free(socks);
+                        return bw_error_set(err, r, "resolving root.path");
+                }
+        }
         for (size_t i = 0; i < c->n_mounts; i++) {
                 struct oci_mount *m = &c->mounts[i];
                 if (!m->source || !*m->source || !bw_mount_is_bind(m))
                         continue;
-                if (!looked) {
-                        socks = host_sockets();
-                        looked = true;
-                }
                 int r = resolve_one(m, bundle, socks, err);
                 if (r < 0) {
                         host_sockets_free(socks);

@@ -167,6 +167,29 @@ static void read_live_ranges(struct oci_host_ids *h)
         bw_idrange_allocs_free(&all);
 }
 
+/* Explicit mappings never land in bulwark's own subordinate ids: its
+ * allocator would give the same ids to the next container, and the volume
+ * range's files are every container's. */
+static void read_bulwark_ids(struct oci_host_ids *h)
+{
+        struct bw_subids u = { 0 }, g = { 0 };
+        _cleanup_error_ struct bw_error *e = NULL;
+        if (bw_subids_read("/etc/subuid", BW_IDRANGE_USER, (uid_t)-1, &u, &e) == 0 &&
+            bw_subids_read("/etc/subgid", BW_IDRANGE_USER, (uid_t)-1, &g, &e) == 0) {
+                for (size_t i = 0; i < u.n && i < g.n; i++) {
+                        struct oci_host_range *nv = realloc(h->ranges, (h->n_ranges + 1) * sizeof(*nv));
+                        if (!nv)
+                                break;
+                        h->ranges = nv;
+                        h->ranges[h->n_ranges++] = (struct oci_host_range){
+                                u.v[i].start, g.v[i].start, u.v[i].count < g.v[i].count ? u.v[i].count : g.v[i].count,
+                                NULL, true };
+                }
+        }
+        bw_subids_free(&u);
+        bw_subids_free(&g);
+}
+
 bool bw_policy_gather_host_ids(struct oci_config *c)
 {
         struct oci_host_ids *h = &c->host_ids;
@@ -179,6 +202,7 @@ bool bw_policy_gather_host_ids(struct oci_config *c)
         read_ids("/etc/passwd", &h->uids, &h->n_uids);
         read_ids("/etc/group", &h->gids, &h->n_gids);
         read_live_ranges(h);
+        read_bulwark_ids(h);
         return h->ranges_read;
 }
 

@@ -61,6 +61,12 @@ static const struct rule_case cases[] = {
         { "BW072", "{\"mounts\": [{\"destination\": \"/host\", \"options\": [\"rbind\", \"ro\"], \"source\": \"/lib/modules/6.1.0\"}]}",
           "{\"mounts\": [{\"destination\": \"/etc/hosts\", \"type\": \"bind\", \"source\": \"/var/lib/docker/containers/abc/hosts\", \"options\": [\"rbind\", \"ro\"]},"
           " {\"destination\": \"/x\", \"type\": \"bind\", \"source\": \"/etcetera\", \"options\": [\"rbind\", \"ro\"]}]}" },
+        { "BW073", "{\"root\": {\"path\": \"/./etc\", \"readonly\": true}}",
+          "{\"root\": {\"path\": \"/var/lib/docker/overlay2/0123/merged\", \"readonly\": false}}" },
+        { "BW075", "{\"mounts\": [{\"destination\": \"/v\", \"type\": \"bind\", \"source\": \"/srv/v\", \"options\": [\"rbind\", \"idmap\"]}]}",
+          "{\"mounts\": [{\"destination\": \"/v\", \"type\": \"bind\", \"source\": \"/srv/v\", \"options\": [\"rbind\"]}]}" },
+        { "BW077", "{\"mounts\": [{\"destination\": \"/v\", \"type\": \"overlay\", \"source\": \"overlay\", \"options\": [\"lowerdir=/srv/a\"]}]}",
+          "{\"mounts\": [{\"destination\": \"/v\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"size=1m\"]}]}" },
         { "BW076", "{\"mounts\": [{\"destination\": \"/x\", \"type\": \"bind\", \"source\": \"/srv/link/.\", \"options\": [\"rbind\", \"ro\"]}]}",
           "{\"mounts\": [{\"destination\": \"/x\", \"type\": \"bind\", \"source\": \"/srv/data\", \"options\": [\"rbind\", \"ro\"]}]}" },
         { "BW080", "{\"linux\": {\"devices\": [{\"path\": \"/dev/sda\", \"type\": \"b\", \"major\": 8, \"minor\": 0}]}}",

@@ -1,0 +1,125 @@
+#!/usr/bin/env bats
+# What an attacker who writes the config tried against the resolved-source,
+# volume-range and idmapped-rootfs defences, each now refused: a mount's own
+# id mapping, root.path on a host tree, an overlay mount whose layers are
+# host paths, explicit mappings onto bulwark's own ids. Every attack is run
+# under the default policy (baseline, harden) and under restricted, and must
+# leave nothing on the host; audit must say the same rule.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+RESTRICTED="--profile restricted --policy-mode enforce"
+
+setup() {
+  setup_bundle
+  VOL=$(mktemp -d /srv/bulwark-attack-vol.XXXXXX)
+  chmod 755 "$VOL"
+}
+
+teardown() {
+  teardown_bundle
+  rm -rf "$VOL"
+}
+
+# refused RULE: create under the default policy and under restricted both
+# refuse with RULE, and leave no state; audit reports RULE too.
+refused() {
+  local rule=$1 pol
+  for pol in "" "$RESTRICTED"; do
+    BW_POLICY=$pol run bw run --bundle "$BUNDLE" "atk$BATS_TEST_NUMBER"
+    echo "${pol:-default}: $output"
+    [ "$status" -ne 0 ]
+    [[ $output == *"$rule "* ]]
+    [ ! -e "$BW_ROOT/atk$BATS_TEST_NUMBER" ]
+  done
+  # audit reads a config without its host: a relative path through a
+  # symlink is not resolved there (NO_AUDIT=1)
+  [ -z "${NO_AUDIT:-}" ] || return 0
+  run "$BULWARK" audit --profile restricted --format json "$BUNDLE"
+  echo "audit: $output"
+  jq -e --arg r "$rule" '[.targets[0].findings[] | select(.violation) | .rule] | index($r)' <<<"$output"
+}
+
+plant='cp /bin/busybox /vol/s && chmod 4755 /vol/s; ls -ln /vol'
+
+@test "a bind's own uidMappings onto the container's automatic range is BW075; no setuid-root file lands" {
+  # the range this rootfs gets (it gets it back next time)
+  config_edit '.process.args = ["cat", "/proc/self/uid_map"]'
+  BW_POLICY= run bw run --bundle "$BUNDLE" probe
+  [ "$status" -eq 0 ]
+  local r
+  r=$(awk '{print $2}' <<<"$output")
+  [ "$r" -gt 0 ]
+  bw delete --force probe >/dev/null 2>&1 || true
+  config_edit --argjson h "$r" --arg v "$VOL" --arg p "$plant" '.process.args = ["sh", "-c", $p]
+    | .mounts += [{"destination": "/vol", "type": "bind", "source": $v, "options": ["rbind", "rw"],
+        "uidMappings": [{"containerID": 0, "hostID": $h, "size": 65536}],
+        "gidMappings": [{"containerID": 0, "hostID": $h, "size": 65536}]}]'
+  refused BW075
+  [ ! -e "$VOL/s" ]
+}
+
+@test "the idmap option on a bind, with explicit container mappings, is BW075" {
+  config_edit --arg v "$VOL" --arg p "$plant" '.process.args = ["sh", "-c", $p]
+    | .linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 3000000000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 3000000000, "size": 65536}]
+    | .mounts += [{"destination": "/vol", "type": "bind", "source": $v, "options": ["rbind", "rw", "idmap"]}]'
+  refused BW075
+  [ ! -e "$VOL/s" ]
+}
+
+@test "root.path on a host tree is BW073, read-only or writable, by any spelling" {
+  local p
+  for p in /etc /./etc /etc/ssl /usr /; do
+    for ro in true false; do
+      config_edit --arg p "$p" --argjson ro "$ro" '.root = {"path": $p, "readonly": $ro} | .process.args = ["true"]'
+      refused BW073
+    done
+  done
+  # a symlink in the bundle to /etc
+  ln -s /etc "$BUNDLE/hostetc"
+  config_edit '.root = {"path": "hostetc", "readonly": true}'
+  NO_AUDIT=1 refused BW073
+  # a rootfs under the engines' state is not a host tree
+  config_edit '.root = {"path": "rootfs", "readonly": true} | .process.args = ["true"]'
+  BW_POLICY= run bw run --bundle "$BUNDLE" fine
+  [ "$status" -eq 0 ]
+}
+
+@test "root.path holding an engine socket is BW070" {
+  local dir=/run/bulwark-attack-$$
+  mkdir -p "$dir/docker" "$dir/rootfs"
+  # a directory above a known engine socket path on this host
+  [ -e /run/docker.sock ] || [ -e /var/run/docker.sock ] || {
+    config_edit '.root = {"path": "/run", "readonly": true}'
+    refused BW070
+    rmdir "$dir/docker" "$dir/rootfs" "$dir"
+    return 0
+  }
+  config_edit '.root = {"path": "/run", "readonly": true}'
+  refused BW070
+  rmdir "$dir/docker" "$dir/rootfs" "$dir"
+}
+
+@test "an overlay mount in the config is BW077: its layers are host paths nobody judged" {
+  mkdir -p "$VOL/lower" "$VOL/up" "$VOL/wk"
+  config_edit --arg v "$VOL" --arg p "$plant" '.process.args = ["sh", "-c", $p]
+    | .mounts += [{"destination": "/vol", "type": "overlay", "source": "overlay",
+        "options": [("lowerdir=" + $v + "/lower"), ("upperdir=" + $v + "/up"), ("workdir=" + $v + "/wk")]}]'
+  refused BW077
+  [ -z "$(ls -A "$VOL/up")" ]
+}
+
+@test "explicit mappings onto bulwark's own subordinate ids are BW043 (its allocator hands them out)" {
+  local start
+  start=$(awk -F: '$1 == "bulwark" {print $2; exit}' /etc/subuid)
+  [ -n "$start" ]
+  config_edit --argjson h "$((start + 65536 * 7))" '.process.args = ["true"]
+    | .linux.namespaces += [{"type": "user"}]
+    | .linux.uidMappings = [{"containerID": 0, "hostID": $h, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": $h, "size": 65536}]'
+  refused BW043
+  [[ $output == *"bulwark's subordinate ids"* ]]
+}
