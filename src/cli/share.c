@@ -5,6 +5,7 @@
  * container uid k what host uid k owned. Without it, an operator's folder
  * stays the host's: container root sees it as nobody's. */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -45,9 +46,18 @@ BW_COMMAND(share)
         if (geteuid() != 0)
                 return bw_error_msg(err, -EPERM, "share re-owns the files of %s into bulwark's volume range: run it "
                                     "as root (sudo bulwark share %s)", argv[1], argv[1]);
-        char real[PATH_MAX];
-        if (!realpath(argv[1], real))
-                return bw_error_set(err, -errno, "share: resolving %s", argv[1]);
+        /* Opened once, and judged and walked through that fd: a directory
+         * on the way that a container can write (inside a folder shared
+         * before) cannot be swapped between the check and the walk. */
+        _cleanup_close_ int fd = open(argv[1], O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (fd < 0)
+                return bw_error_set(err, -errno, "share: opening the directory %s", argv[1]);
+        char proc[64], real[PATH_MAX];
+        snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+        ssize_t len = readlink(proc, real, sizeof(real) - 1);
+        if (len <= 0 || real[0] != '/')
+                return bw_error_msg(err, -EINVAL, "share: %s has no path on this host", argv[1]);
+        real[len] = '\0';
         const char *why = refused(real);
         if (why)
                 return bw_error_msg(err, -EPERM,
@@ -61,7 +71,7 @@ BW_COMMAND(share)
                 return r;
         struct bw_id_shift range = { v.uid, v.gid, v.size };
         struct bw_id_shift_stats st = { 0 };
-        r = bw_id_shift_tree(real, &range, &st, err);
+        r = bw_id_shift_fd(fd, real, &range, &st, err);
         if (r < 0) {
                 bw_id_shift_stats_clear(&st);
                 return bw_error_wrap(err, "share %s", real);

@@ -159,6 +159,13 @@ int bw_id_shift_tree(const char *path, const struct bw_id_shift *range, struct b
         _cleanup_close_ int fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
         if (fd < 0)
                 return bw_error_set(err, -errno, "opening %s", path);
+        return bw_id_shift_fd(fd, path, range, stats, err);
+}
+
+int bw_id_shift_fd(int fd, const char *path, const struct bw_id_shift *range, struct bw_id_shift_stats *stats,
+                   struct bw_error **err)
+{
+        *stats = (struct bw_id_shift_stats){ 0 };
         struct statx stx;
         int r = stat_fd(fd, &stx);
         if (r < 0)

@@ -40,3 +40,7 @@ bool bw_id_shift_done(const char *path);
  * is not followed) and record it with BW_ID_SHIFT_XATTR on its root. */
 int bw_id_shift_tree(const char *path, const struct bw_id_shift *range, struct bw_id_shift_stats *stats,
                      struct bw_error **err);
+/* The same from an fd already opened (O_PATH) on the tree's root: what the
+ * caller judged is what is walked. path names it in messages. */
+int bw_id_shift_fd(int fd, const char *path, const struct bw_id_shift *range, struct bw_id_shift_stats *stats,
+                   struct bw_error **err);

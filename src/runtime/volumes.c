@@ -78,13 +78,9 @@ char *bw_volume_engine_root(const char *real)
 
 static bool mount_ro(const struct oci_mount *m)
 {
-        bool ro = false;
-        for (char **o = m->options; o && *o; o++) {
-                const struct bw_mount_option *d = bw_mount_option_find(*o);
-                if (d && d->kind == BW_MOPT_FLAG && (d->flags & MS_RDONLY))
-                        ro = !d->clear;
-        }
-        return ro;
+        struct bw_mount_opts o;
+        bw_mount_options_effect(m->options, &o);
+        return bw_mount_opts_readonly(&o);
 }
 
 static bool in_range(uint32_t id, uint32_t start, uint32_t size)
