@@ -27,6 +27,8 @@
 #include "runtime/hooks.h"
 #include "runtime/sync.h"
 #include "util/cleanup.h"
+#include "util/log.h"
+#include "util/strv.h"
 
 extern char **environ;
 
@@ -73,6 +75,33 @@ static int join_namespaces(const struct oci_config *c, bool user_joined, bool ne
         return 0;
 }
 
+/* linux.mountLabel: under SELinux, tmpfs and mqueue mounts get
+ * context="LABEL" (unless the config gave one), as runc does. This is
+ * init's own copy of the config. */
+static int label_mounts(struct oci_config *c, struct bw_error **err)
+{
+        const char *label = c->linux ? c->linux->mount_label : NULL;
+        if (!label || !*label)
+                return 0;
+        struct bw_lsm host = bw_lsm_detect();
+        if (!host.selinux) {
+                bw_debug("linux.mountLabel is not applied: this kernel has no SELinux");
+                return 0;
+        }
+        for (size_t i = 0; i < c->n_mounts; i++) {
+                struct oci_mount *m = &c->mounts[i];
+                bool has = false;
+                for (char **o = m->options; o && *o && !has; o++)
+                        has = strncmp(*o, "context=", 8) == 0;
+                _cleanup_free_ char *extra = NULL;
+                if (has || bw_lsm_mount_data(&host, m->type, NULL, label, &extra) < 0)
+                        continue;
+                if (extra && bw_strv_push(&m->options, extra) < 0)
+                        return bw_error_set(err, -ENOMEM, "labelling mount %s", m->destination);
+        }
+        return 0;
+}
+
 static int setup_rootfs(const struct bw_init_ctx *ctx, int *root_fd, struct bw_error **err)
 {
         const struct oci_config *c = ctx->config;
@@ -85,6 +114,9 @@ static int setup_rootfs(const struct bw_init_ctx *ctx, int *root_fd, struct bw_e
         if (fd < 0)
                 return fd;
         *root_fd = fd;
+        /* init's own copy of the config (a clone of the parent's memory) */
+        if (label_mounts((struct oci_config *)c, err) < 0)
+                return -ENOMEM;
         for (size_t i = 0; i < c->n_mounts; i++) {
                 int r = bw_mount_one(fd, ctx->bundle, &c->mounts[i], err);
                 if (r < 0)
