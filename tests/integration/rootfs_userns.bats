@@ -171,13 +171,13 @@ EOF
   # a user of /etc/passwd above 65535 (a private /etc/passwd, in a mount
   # namespace of the test's own)
   FAKE=$(mktemp /tmp/bulwark-test-passwd.XXXXXX)
-  { cat /etc/passwd; echo "far:x:4000123:4000123::/home/far:/bin/sh"; } >"$FAKE"
-  config_edit '.linux.uidMappings = [{"containerID": 0, "hostID": 4000000, "size": 65536}] | .linux.gidMappings = [{"containerID": 0, "hostID": 4000000, "size": 65536}]'
+  { cat /etc/passwd; echo "far:x:3000000123:3000000123::/home/far:/bin/sh"; } >"$FAKE"
+  config_edit '.linux.uidMappings = [{"containerID": 0, "hostID": 3000000000, "size": 65536}] | .linux.gidMappings = [{"containerID": 0, "hostID": 3000000000, "size": 65536}]'
   run unshare -m sh -c 'mount --make-rprivate / && mount --bind "$1" /etc/passwd && shift && "$@"' sh "$FAKE" \
     "$BULWARK" --root "$BW_ROOT" create --bundle "$BUNDLE" m2
   echo "$output"
   [ "$status" -ne 0 ]
-  [[ $output == *"BW043"*"host uid 4000123, a user of the host's /etc/passwd"* ]]
+  [[ $output == *"BW043"*"host uid 3000000123, a user of the host's /etc/passwd"* ]]
   # without that user the same mapping is fine
   run run_in true
   echo "$output"
@@ -186,7 +186,7 @@ EOF
   config_edit 'del(.linux.uidMappings, .linux.gidMappings)'
   create_bg live sleep 100
   base=$(awk '{print $2}' "/proc/$(bw state live | jq .pid)/uid_map")
-  config_edit --argjson b "$((base + 100))" '.linux.uidMappings = [{"containerID": 0, "hostID": $b, "size": 10}] | .linux.gidMappings = [{"containerID": 0, "hostID": 5000000, "size": 65536}]'
+  config_edit --argjson b "$((base + 100))" '.linux.uidMappings = [{"containerID": 0, "hostID": $b, "size": 10}] | .linux.gidMappings = [{"containerID": 0, "hostID": 3100000000, "size": 65536}]'
   run fails_to_create m3
   echo "$output"
   [ "$status" -ne 0 ]
@@ -201,10 +201,10 @@ EOF
   [[ $output != *"live container live"* ]]
   [[ $output == *"audit.json: its id mappings were not checked against live containers' ranges (reading them needs root)"* ]]
   # a mount's own mapping onto a host user's id
-  config_edit '.linux.uidMappings = [{"containerID": 0, "hostID": 5000000, "size": 65536}]
+  config_edit '.linux.uidMappings = [{"containerID": 0, "hostID": 3100000000, "size": 65536}]
     | .mounts += [{"destination": "/m", "type": "bind", "source": "/tmp", "options": ["rbind", "idmap"],
                    "uidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}],
-                   "gidMappings": [{"containerID": 0, "hostID": 5000000, "size": 1}]}]'
+                   "gidMappings": [{"containerID": 0, "hostID": 3100000000, "size": 1}]}]'
   run fails_to_create m4
   echo "$output"
   [ "$status" -ne 0 ]
