@@ -13,6 +13,10 @@ setup() {
   cd "$DATA"
 }
 
+teardown() {
+  if [[ -n ${server:-} ]]; then kill "$server" 2>/dev/null || true; fi
+}
+
 # SARIF's tool version changes with every release: compare without it.
 normalize() {
   case $1 in
@@ -232,7 +236,8 @@ JSON
 @test "audit --docker: talks HTTP/1.1 to a fake engine on a unix socket" {
   # A stand-in engine serving fixtures, with a chunked body as dockerd sends.
   sock=$BATS_TEST_TMPDIR/docker.sock
-  python3 - "$sock" "$DATA/docker" <<'PY' &
+  # fd 3 closed: bats must not wait for the server if the test fails
+  python3 - "$sock" "$DATA/docker" <<'PY' >/dev/null 2>&1 3>&- &
 import json, os, socket, sys
 sock, data = sys.argv[1], sys.argv[2]
 fixtures = {}
