@@ -284,7 +284,7 @@ static json_t *make_config(const struct bt *b, const struct run *r, const char *
         json_object_set_new(proc, "terminal", json_false());
         json_object_set_new(proc, "args", json_pack("[s, s, s, s, s]", "/bulwark", "check", "--attack", "--format", "json"));
         json_object_set_new(proc, "cwd", json_string("/"));
-        json_object_set_new(cfg, "root", json_pack("{s:s, s:b}", "path", b->rootfs, "readonly", 1));
+        json_object_set_new(cfg, "root", json_pack("{s:s, s:b}", "path", "rootfs", "readonly", 1));
         json_object_set_new(cfg, "hostname", json_string("breakout-test"));
         return cfg;
 }
@@ -300,6 +300,28 @@ static void first_line(const char *path, char *out, size_t n)
                         snprintf(out, n, "%.*s", (int)strcspn(line, "\n"), line);
 }
 
+/* Each run's bundle holds its own rootfs, made of hard links to the one
+ * prepared: bulwark refuses a rootfs outside its bundle that no engine made
+ * (BW073), as a directory rootfs elsewhere could be any host tree. */
+static int rootfs_in(const struct bt *b, const char *dir)
+{
+        static const char *const dirs[] = { "", "/proc", "/sys", "/dev", "/tmp", "/etc" };
+        static const char *const files[] = { "/etc/passwd", "/bulwark" };
+        char p[4200], q[4200];
+        for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
+                snprintf(p, sizeof(p), "%s/rootfs%s", dir, dirs[i]);
+                if (mkdir(p, 0755) < 0)
+                        return -errno;
+        }
+        for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
+                snprintf(p, sizeof(p), "%s%s", b->rootfs, files[i]);
+                snprintf(q, sizeof(q), "%s/rootfs%s", dir, files[i]);
+                if (link(p, q) < 0)
+                        return -errno;
+        }
+        return 0;
+}
+
 static void do_run(struct bt *b, struct run *r, size_t idx)
 {
         char dir[4096], state[4200], cfgp[4200], out[4200], errp[4200], id[64];
@@ -311,6 +333,11 @@ static void do_run(struct bt *b, struct run *r, size_t idx)
         snprintf(id, sizeof(id), "bw-breakout-%d-%zu", getpid(), idx);
         mkdir(dir, 0755);
         mkdir(state, 0700);
+        if (rootfs_in(b, dir) < 0) {
+                snprintf(r->verdict, sizeof(r->verdict), "error");
+                snprintf(r->reason, sizeof(r->reason), "could not make the run's rootfs in %.300s: %s", dir, strerror(errno));
+                return;
+        }
         _cleanup_json_ json_t *cfg = make_config(b, r, dir);
         if (!cfg || json_dump_file(cfg, cfgp, JSON_INDENT(2)) < 0) {
                 snprintf(r->verdict, sizeof(r->verdict), "error");

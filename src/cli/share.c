@@ -49,9 +49,9 @@ BW_COMMAND(share)
         /* Opened once, and judged and walked through that fd: a directory
          * on the way that a container can write (inside a folder shared
          * before) cannot be swapped between the check and the walk. */
-        _cleanup_close_ int fd = open(argv[1], O_PATH | O_DIRECTORY | O_CLOEXEC);
+        _cleanup_close_ int fd = open(argv[1], O_PATH | O_CLOEXEC);
         if (fd < 0)
-                return bw_error_set(err, -errno, "share: opening the directory %s", argv[1]);
+                return bw_error_set(err, -errno, "share: opening %s", argv[1]);
         char proc[64], real[PATH_MAX];
         snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
         ssize_t len = readlink(proc, real, sizeof(real) - 1);

@@ -42,7 +42,15 @@ struct oci_mount_source {
 
 /* src: what root.path is on this host, found as a bind source's is (never
  * read from JSON, never dumped). */
-struct oci_root { char *path; bool readonly; struct oci_mount_source src; };
+struct oci_root {
+        char *path;
+        bool readonly;
+        struct oci_mount_source src;
+        /* Also found by the runtime: the resolved rootfs is where a rootfs
+         * belongs (inside the bundle, the root of an overlay mount, under an
+         * engine's state directory), or the caller is not root. */
+        bool placed;
+};
 
 struct oci_mount {
         char *destination;

@@ -971,11 +971,18 @@ int bw_check_root_host_tree(const struct bw_rule *r, const struct oci_config *c,
         _cleanup_free_ char *judged = judged_source(&m);
         if (!judged)
                 return -ENOMEM;
-        const char *tree = sensitive_root(judged);
-        if (!tree)
-                return 0;
         char what[2 * PATH_MAX + 32];
         describe_source(&m, judged, what, sizeof(what));
+        const char *tree = sensitive_root(judged);
+        /* Resolved on this host: judged by where it is, not by a list of
+         * trees (a list always misses one: /srv, /opt, bulwark's state). */
+        if (m.src.resolved && !c->root.placed)
+                return bw_findings_add_at(out, r, "/root/path", m.src.written ? m.src.written : m.source,
+                                          "root.path %s is %s%s outside the bundle and not an engine's rootfs, as the "
+                                          "container's %s /", what, tree ? "the host's " : "a host directory",
+                                          tree ? tree : "", c->root.readonly ? "read-only" : "writable");
+        if (m.src.resolved || !tree)
+                return 0;
         return bw_findings_add_at(out, r, "/root/path", m.src.written ? m.src.written : m.source,
                                   "root.path %s is the host's %s%s, as the container's %s /%s", what,
                                   bw_path_under(judged, tree) ? "" : "tree above ", tree,

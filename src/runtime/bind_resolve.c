@@ -7,7 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "linux/mount_options.h"
@@ -124,6 +126,36 @@ static int resolve_one(struct oci_mount *m, const char *bundle, const struct hos
         return 0;
 }
 
+/* Where engines keep the rootfs they make (overlay "merged" directories
+ * are also caught as overlay mount roots; these cover vfs and the like). */
+static const char *const engine_state[] = {
+        "/var/lib/docker", "/var/lib/containers", "/var/lib/containerd", "/run/containerd", "/var/run/containerd",
+        "/run/containers", "/run/docker", NULL,
+};
+
+/* A rootfs belongs inside its bundle, at the root of an overlay mount, or
+ * in an engine's state. Anywhere else (a host tree, bulwark's own state,
+ * /srv, /opt ...) the idmapped rootfs view would make host root's files
+ * there container root's. */
+static bool rootfs_placed(const struct oci_mount_source *src, const char *bundle)
+{
+        if (geteuid() != 0)
+                return true; /* no idmapped view: the caller's own access */
+        if (!src->resolved || !src->path)
+                return false;
+        if (bundle && bw_path_under(src->path, bundle))
+                return true;
+        for (size_t i = 0; engine_state[i]; i++)
+                if (bw_path_under(src->path, engine_state[i]))
+                        return true;
+        _cleanup_close_ int fd = open(src->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        struct statfs sfs;
+        struct statx stx;
+        return fd >= 0 && fstatfs(fd, &sfs) == 0 && sfs.f_type == OVERLAYFS_SUPER_MAGIC &&
+               statx(fd, "", AT_EMPTY_PATH, 0, &stx) == 0 && (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+               (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+}
+
 int bw_bind_resolve(struct oci_config *c, const char *bundle, struct bw_error **err)
 {
         struct host_socket *socks = host_sockets();
@@ -137,6 +169,7 @@ int bw_bind_resolve(struct oci_config *c, const char *bundle, struct bw_error **
                         host_sockets_free(socks);
                         return bw_error_set(err, r, "resolving root.path");
                 }
+                c->root.placed = rootfs_placed(&c->root.src, bundle);
         }
         for (size_t i = 0; i < c->n_mounts; i++) {
                 struct oci_mount *m = &c->mounts[i];

@@ -343,6 +343,13 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
                 return -ENOMEM;
         if (!realpath(rp, rootfs))
                 return bw_error_set(err, -errno, "rootfs %s (root.path in config.json)", rp);
+        /* The directory the policy judged, not one swapped in since (the
+         * idmapped view is checked again when it is made from an fd). */
+        struct stat rst;
+        if (c->root.src.resolved &&
+            (stat(rootfs, &rst) < 0 || (uint64_t)rst.st_dev != c->root.src.dev || (uint64_t)rst.st_ino != c->root.src.ino))
+                return bw_error_msg(err, -EBUSY, "rootfs %s is not the directory the policy judged (%s): it changed in "
+                                    "between; refusing", rootfs, c->root.src.path);
 
         _cleanup_(created_cleanup) struct created cr = { .entry = { .dir_fd = -1 }, .id = o->id };
         r = bw_store_create(o->root, o->id, &cr.entry, err);

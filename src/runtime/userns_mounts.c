@@ -157,12 +157,14 @@ static int writes_dirs(const char *dir, char **upper, char **work, struct bw_err
  * and work directories, kept under BW_ROOTFS_WRITES and keyed like the id
  * range, belong to the range. Every write lands there as a range id; the
  * bundle's directory is never written. */
-static int dir_overlay(const struct bw_userns_plan *p, const char *rootfs, int userns, struct bw_error **err)
+static int dir_overlay(const struct bw_userns_plan *p, const char *rootfs, int rootfs_fd, int userns,
+                       struct bw_error **err)
 {
         struct bw_rootfs_key key = { 0 };
         int r = bw_rootfs_key_of_dir(rootfs, &key, err);
         if (r < 0)
                 return r;
+
         _cleanup_free_ char *dir = bw_rootfs_writes_dir(NULL, &key, &p->range);
         bw_rootfs_key_clear(&key);
         if (!dir)
@@ -170,7 +172,10 @@ static int dir_overlay(const struct bw_userns_plan *p, const char *rootfs, int u
         _cleanup_free_ char *upper = NULL, *work = NULL;
         if ((r = writes_dirs(dir, &upper, &work, err)) < 0)
                 return r;
-        char *lower[] = { (char *)rootfs, NULL };
+        /* the directory opened and checked, not its path again */
+        char self[64];
+        snprintf(self, sizeof(self), "/proc/self/fd/%d", rootfs_fd);
+        char *lower[] = { self, NULL };
         struct bw_overlay_layers l = { .lower = lower, .upper = upper, .work = work, .own_upper = true };
         int fd = bw_overlay_idmapped(&l, userns, p->range.uid, p->range.gid, p->range.size, err);
         if (fd >= 0)
@@ -183,9 +188,9 @@ static int dir_overlay(const struct bw_userns_plan *p, const char *rootfs, int u
  * points (empty directories and files, as runc makes them), and init
  * makes it read-only before anything of the container runs
  * (bw_rootfs_finish), so no process of the container writes through it. */
-static int ro_view(const char *rootfs, int userns, struct bw_error **err)
+static int ro_view(int rootfs_fd, int userns, struct bw_error **err)
 {
-        _cleanup_close_ int fd = bw_idmap_mount_clone(AT_FDCWD, rootfs, userns, true, err);
+        _cleanup_close_ int fd = bw_idmap_mount_clone(rootfs_fd, "", userns, true, err);
         if (fd < 0)
                 return fd;
         struct mount_attr ro = { .attr_set = MOUNT_ATTR_RDONLY }, rw = { .attr_clr = MOUNT_ATTR_RDONLY };
@@ -206,10 +211,19 @@ static int rootfs_view(const struct bw_userns_plan *p, const struct oci_config *
         if (r == 1) {
                 fd = bw_overlay_idmapped(&l, userns, p->range.uid, p->range.gid, p->range.size, err);
                 bw_overlay_layers_free(&l);
-        } else if (c->root.readonly) {
-                fd = ro_view(rootfs, userns, err);
         } else {
-                fd = dir_overlay(p, rootfs, userns, err);
+                /* A directory: opened once and checked to be what the
+                 * policy judged (root.path resolved before it ran), and the
+                 * view made from that fd, so no path swapped in between
+                 * (a symlink to /etc) is idmapped instead. */
+                _cleanup_close_ int rfd = open(rootfs, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                struct stat st;
+                if (rfd < 0 || fstat(rfd, &st) < 0)
+                        return bw_error_set(err, -errno, "opening the rootfs %s", rootfs);
+                if (c->root.src.resolved && (c->root.src.dev != (uint64_t)st.st_dev || c->root.src.ino != (uint64_t)st.st_ino))
+                        return bw_error_msg(err, -EBUSY, "the rootfs %s is not the directory the policy judged (%s): "
+                                            "it changed in between; refusing", rootfs, c->root.src.path);
+                fd = c->root.readonly ? ro_view(rfd, userns, err) : dir_overlay(p, rootfs, rfd, userns, err);
         }
         if (fd < 0) {
                 bw_error_wrap(err, "the rootfs %s", rootfs);
