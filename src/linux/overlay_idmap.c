@@ -301,14 +301,20 @@ static void drain_log(int fs_fd)
         context_log(fs_fd, drain, sizeof(drain));
 }
 
+/* The first layer finds the route. EINVAL to an fd: overlayfs on the new
+ * mount API before 6.13, which takes /proc/self/fd paths with lowerdir+
+ * (6.8+) or else in one lowerdir list. EOPNOTSUPP to an fd: a legacy
+ * filesystem (overlayfs before 6.5), which accepts any key and value
+ * here and only parses them at create, so lowerdir+ would pass here and
+ * fail there: the one legacy list it is. */
 static int add_layer(int fs_fd, const char *key, int layer_fd, struct route *rt, struct bw_error **err)
 {
         if (rt->how == BW_OVL_ROUTE_FD) {
                 if (fsconfig(fs_fd, FSCONFIG_SET_FD, key, NULL, layer_fd) == 0)
                         return 0;
-                if (errno != EINVAL)
+                if (errno != EINVAL && errno != EOPNOTSUPP)
                         return config_fail(fs_fd, -errno, key, err);
-                rt->how = BW_OVL_ROUTE_PATH;
+                rt->how = errno == EOPNOTSUPP ? BW_OVL_ROUTE_LEGACY : BW_OVL_ROUTE_PATH;
                 drain_log(fs_fd);
         }
         char p[64];
