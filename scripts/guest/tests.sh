@@ -29,10 +29,11 @@ mkdir -p /ext
 mount -t ext4 -o loop /guest/ext4.img /ext 2>$out
 
 # 1: the busybox bundle (built once into the image)
+# shellcheck disable=SC2016 # expanded by the rootfs's shell
 if grep -q ' /ext ext4 ' /proc/mounts && [ "$(chroot /ext/rootfs /bin/sh -c 'echo $((6 * 7))' 2>&1)" = 42 ]; then
   ok "busybox rootfs on ext4 (loop) runs"
 else
-  not_ok "busybox rootfs on ext4 (loop) runs" "$(cat /proc/mounts | grep ext)"
+  not_ok "busybox rootfs on ext4 (loop) runs" "$(grep ext /proc/mounts)"
 fi
 
 # 2: no user namespace
@@ -88,9 +89,9 @@ fi
 pids="" mem="" cg=""
 if timeout 60 bulwark --root $root create --bundle $B/cgroup cg1 </dev/null >$out 2>&1; then
   pid=$(bulwark --root $root state cg1 | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p')
-  cg=$(sed -n 's/^0:://p' /proc/$pid/cgroup)
-  pids=$(held /sys/fs/cgroup$cg/pids.max)
-  mem=$(held /sys/fs/cgroup$cg/memory.max)
+  cg=$(sed -n 's/^0:://p' "/proc/$pid/cgroup")
+  pids=$(held "/sys/fs/cgroup$cg/pids.max")
+  mem=$(held "/sys/fs/cgroup$cg/memory.max")
 fi
 bulwark --root $root delete --force cg1 >/dev/null 2>&1
 if [ "$pids" = 42 ] && [ "$mem" = 67108864 ]; then
