@@ -36,7 +36,15 @@ else
   not_ok "busybox rootfs on ext4 (loop) runs" "$(grep ext /proc/mounts)"
 fi
 
-# 2: no user namespace
+# 2: the guest is set up as `bulwark setup` leaves a host (its init wrote
+# the user and the ranges: useradd and usermod are not in busybox)
+if bulwark setup >$out 2>&1 && grep -q 'bulwark already has subordinate uids 1048576-17825791' $out; then
+  ok "bulwark setup finds the bulwark user and its subordinate ids"
+else
+  not_ok "bulwark setup finds the bulwark user and its subordinate ids"
+fi
+
+# 3: no user namespace
 if bw_run off1 plain --policy-mode off && grep -qx "hello from $(uname -r)" $out &&
    [ "$(tail -1 $out | tr -s ' ')" = " 0 0 4294967295" ]; then
   ok "run --policy-mode off: container ran with the host's ids"
@@ -44,7 +52,7 @@ else
   not_ok "run --policy-mode off: container ran with the host's ids"
 fi
 
-# 3: the default policy: an automatic user namespace from bulwark's range
+# 4: the default policy: an automatic user namespace from bulwark's range
 if bw_run def1 plain && grep -qx "hello from $(uname -r)" $out &&
    tail -1 $out | tr -s ' ' | grep -Eq '^ 0 [1-9][0-9]+ [0-9]+$'; then
   ok "run under the default policy: root in the container is $(tail -1 $out | tr -s ' ' | cut -d' ' -f3) on the host"
@@ -52,7 +60,7 @@ else
   not_ok "run under the default policy: an automatic user namespace"
 fi
 
-# 4: a writable directory rootfs under the default policy: an overlay
+# 5: a writable directory rootfs under the default policy: an overlay
 # of bulwark's own over the idmapped directory takes the writes
 if bw_run wr1 writable && grep -qx written $out && [ ! -e /ext/rootfs/made-inside ]; then
   ok "writable directory rootfs under the default policy: written in bulwark's overlay, the directory unchanged"
@@ -60,7 +68,7 @@ else
   not_ok "writable directory rootfs under the default policy" "$(ls -l /ext/rootfs/made-inside 2>&1)"
 fi
 
-# 5-6: a rootfs that is an overlay the caller mounted (as Docker does):
+# 6-7: a rootfs that is an overlay the caller mounted (as Docker does):
 # the default policy rebuilds it over idmapped layers
 if mount -t overlay overlay -o lowerdir=/ext/rootfs,upperdir=/ext/ovl/upper,workdir=/ext/ovl/work /ext/ovl/merged 2>$out &&
    bw_run ovl1 overlay --policy-mode off && [ "$(held /ext/ovl/upper/made-inside)" = written ]; then
@@ -76,7 +84,7 @@ else
   not_ok "overlay rootfs (layers on ext4) under the default policy" "upper holds: $(ls -ln /ext/ovl/upper)"
 fi
 
-# 7: the upper layer on tmpfs (lower on ext4)
+# 8: the upper layer on tmpfs (lower on ext4)
 mkdir -p /tmp/ovl/upper /tmp/ovl/work /tmp/ovl/merged
 if mount -t overlay overlay -o lowerdir=/ext/rootfs,upperdir=/tmp/ovl/upper,workdir=/tmp/ovl/work /tmp/ovl/merged 2>$out &&
    bw_run ovl3 tmpovl && [ "$(held /tmp/ovl/upper/made-inside)" = written ]; then
@@ -85,7 +93,7 @@ else
   not_ok "overlay rootfs with its upper layer on tmpfs under the default policy"
 fi
 
-# 8: cgroup v2 limits, read from the guest's side
+# 9: cgroup v2 limits, read from the guest's side
 pids="" mem="" cg=""
 if timeout 60 bulwark --root $root create --bundle $B/cgroup cg1 </dev/null >$out 2>&1; then
   pid=$(bulwark --root $root state cg1 | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p')
@@ -100,7 +108,7 @@ else
   not_ok "cgroup v2 limits" "cgroup '$cg': pids.max '$pids', memory.max '$mem'"
 fi
 
-# 9-10: a volume (bind mount) under the default policy: the host's folder
+# 10-11: a volume (bind mount) under the default policy: the host's folder
 # stays the host's (container root reads, cannot write) until it is shared
 if bw_run vol1 volume && grep -qx seeded $out; then
   not_ok "volume bind before bulwark share: container root cannot write the host's folder" "it could: $(ls -ln /ext/vol)"
@@ -116,7 +124,7 @@ else
   not_ok "volume bind after bulwark share"
 fi
 
-# 11: a rootfs on tmpfs: idmapped mounts of tmpfs came in 6.3; before,
+# 12: a rootfs on tmpfs: idmapped mounts of tmpfs came in 6.3; before,
 # bulwark refuses with the reason and the ways out (it never runs the
 # container unmapped on its own)
 mkdir -p /tmp/rootfs && cp -a /ext/rootfs/. /tmp/rootfs/
