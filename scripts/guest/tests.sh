@@ -68,20 +68,21 @@ else
   not_ok "writable directory rootfs under the default policy" "$(ls -l /ext/rootfs/made-inside 2>&1)"
 fi
 
-# 6-7: a rootfs that is an overlay the caller mounted (as Docker does):
+# 6-7: a rootfs that is an overlay the caller mounted (as Docker does,
+# its layer named through a symlink as Docker's l/ID):
 # the default policy rebuilds it over idmapped layers
-if mount -t overlay overlay -o lowerdir=/ext/rootfs,upperdir=/ext/ovl/upper,workdir=/ext/ovl/work /ext/ovl/merged 2>$out &&
+if mount -t overlay overlay -o lowerdir=/ext/l/base,upperdir=/ext/ovl/upper,workdir=/ext/ovl/work /ext/ovl/merged 2>$out &&
    bw_run ovl1 overlay --policy-mode off && [ "$(held /ext/ovl/upper/made-inside)" = written ]; then
-  ok "overlay rootfs (layers on ext4), --policy-mode off"
+  ok "overlay rootfs (layer on ext4 named through a symlink), --policy-mode off"
 else
-  not_ok "overlay rootfs (layers on ext4), --policy-mode off"
+  not_ok "overlay rootfs (layer on ext4 named through a symlink), --policy-mode off"
 fi
 rm -f /ext/ovl/upper/made-inside
 if bw_run ovl2 overlay && [ "$(held /ext/ovl/upper/made-inside)" = written ] &&
    grep -q ' 0 *0 .* /made-inside$' $out; then
-  ok "overlay rootfs (layers on ext4) under the default policy: rebuilt over idmapped layers, owned by the container's root ($(stat -c %u:%g /ext/ovl/upper/made-inside) on the host)"
+  ok "overlay rootfs (layer on ext4 named through a symlink) under the default policy: rebuilt over idmapped layers, owned by the container's root ($(stat -c %u:%g /ext/ovl/upper/made-inside) on the host)"
 else
-  not_ok "overlay rootfs (layers on ext4) under the default policy" "upper holds: $(ls -ln /ext/ovl/upper)"
+  not_ok "overlay rootfs (layer on ext4 named through a symlink) under the default policy" "upper holds: $(ls -ln /ext/ovl/upper)"
 fi
 
 # 8: the upper layer on tmpfs (lower on ext4)

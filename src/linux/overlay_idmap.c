@@ -365,7 +365,9 @@ static int add_legacy_list(int fs_fd, const struct route *rt, struct bw_error **
  * mount namespace of its own (private: nothing it attaches reaches the
  * host), it attaches each idmapped view over its own layer's directory,
  * which keeps the /proc/self/fd/N names of the list pointing at mounts of
- * its namespace, and reopens the upper and work directories there (the
+ * its namespace (a layer's name may be a symlink, as Docker's l/ID are:
+ * followed, since only the place of the view in this throwaway namespace
+ * depends on it, never what the list names), and reopens the upper and work directories there (the
  * same inodes as the runtime's fds, checked). The superblock holds its
  * own clones of the layers, so it outlives the child's namespace; the
  * caller mounts it from the shared filesystem context. */
@@ -393,7 +395,7 @@ static int legacy_child(int fs_fd, char **paths, const int *views, size_t n, con
         if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
                 return -errno;
         for (size_t i = 0; i < n; i++)
-                if (move_mount(views[i], "", AT_FDCWD, paths[i], MOVE_MOUNT_F_EMPTY_PATH) < 0)
+                if (move_mount(views[i], "", AT_FDCWD, paths[i], MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_SYMLINKS) < 0)
                         return -errno;
         if (upper) {
                 int u = reopen_same(upper, upper_fd), w = u < 0 ? u : reopen_same(work, work_fd);
@@ -424,8 +426,12 @@ static int legacy_create(int fs_fd, char **paths, const int *views, size_t n, co
         if (code == -ESTALE)
                 return bw_error_msg(err, code, "the overlay's upper or work directory (%s, %s) was replaced while the "
                                     "overlay was rebuilt", upper, work);
-        return config_fail(fs_fd, code, "the rebuilt overlay (layers attached in a mount namespace of its own, as "
-                           "overlayfs before 6.15 needs)", err);
+        char log[1024];
+        context_log(fs_fd, log, sizeof(log));
+        return bw_error_msg(err, code,
+                            "overlayfs refused the rebuilt overlay (its layers attached in a mount namespace of its "
+                            "own, as overlayfs before 6.15 needs): %s (%s)",
+                            strerror(-code), *log ? log : "overlayfs before 6.5 says why in the kernel log");
 }
 
 static int own_dir(const char *path, uid_t uid, gid_t gid, int *out, struct bw_error **err)
