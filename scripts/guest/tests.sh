@@ -71,18 +71,18 @@ fi
 # 6-7: a rootfs that is an overlay the caller mounted (as Docker does,
 # its layer named through a symlink as Docker's l/ID):
 # the default policy rebuilds it over idmapped layers
-if mount -t overlay overlay -o lowerdir=/ext/l/base,upperdir=/ext/ovl/upper,workdir=/ext/ovl/work /ext/ovl/merged 2>$out &&
+if mount -t overlay overlay -o lowerdir=/ext/layer2:/ext/l/base,upperdir=/ext/ovl/upper,workdir=/ext/ovl/work /ext/ovl/merged 2>$out &&
    bw_run ovl1 overlay --policy-mode off && [ "$(held /ext/ovl/upper/made-inside)" = written ]; then
-  ok "overlay rootfs (layer on ext4 named through a symlink), --policy-mode off"
+  ok "overlay rootfs (two layers on ext4, one named through a symlink), --policy-mode off"
 else
-  not_ok "overlay rootfs (layer on ext4 named through a symlink), --policy-mode off"
+  not_ok "overlay rootfs (two layers on ext4, one named through a symlink), --policy-mode off"
 fi
 rm -f /ext/ovl/upper/made-inside
-if bw_run ovl2 overlay && [ "$(held /ext/ovl/upper/made-inside)" = written ] &&
+if bw_run ovl2 overlay && [ "$(held /ext/ovl/upper/made-inside)" = written ] && grep -qx from-layer2 $out &&
    grep -q ' 0 *0 .* /made-inside$' $out; then
-  ok "overlay rootfs (layer on ext4 named through a symlink) under the default policy: rebuilt over idmapped layers, owned by the container's root ($(stat -c %u:%g /ext/ovl/upper/made-inside) on the host)"
+  ok "overlay rootfs (two layers on ext4, one named through a symlink) under the default policy: rebuilt over idmapped layers, owned by the container's root ($(stat -c %u:%g /ext/ovl/upper/made-inside) on the host)"
 else
-  not_ok "overlay rootfs (layer on ext4 named through a symlink) under the default policy" "upper holds: $(ls -ln /ext/ovl/upper)"
+  not_ok "overlay rootfs (two layers on ext4, one named through a symlink) under the default policy" "upper holds: $(ls -ln /ext/ovl/upper)"
 fi
 
 # 8: the upper layer on tmpfs (lower on ext4)
