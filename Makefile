@@ -3,7 +3,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 BUILD ?= build
 
-.PHONY: all check demo install deps bench clean
+.PHONY: all check check-guest demo install deps bench clean
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -17,6 +17,11 @@ deps:
 
 check:
 	BW_TALLY=$(BW_TALLY) scripts/check
+
+# Debian 12's own kernel (6.1) in a QEMU guest running containers from the
+# built binary (scripts/guest/run; the kernel is cached outside the tree).
+check-guest:
+	BUILD=$(BUILD) scripts/guest/run
 
 demo:
 	@scripts/deps --check >/dev/null 2>&1 || scripts/deps

@@ -11,6 +11,8 @@
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
+#include <sched.h>
 #include <unistd.h>
 
 #include "linux/idmap_mount.h"
@@ -301,14 +303,20 @@ static void drain_log(int fs_fd)
         context_log(fs_fd, drain, sizeof(drain));
 }
 
+/* The first layer finds the route. EINVAL to an fd: overlayfs on the new
+ * mount API before 6.13, which takes /proc/self/fd paths with lowerdir+
+ * (6.8+) or else in one lowerdir list. EOPNOTSUPP to an fd: a legacy
+ * filesystem (overlayfs before 6.5), which accepts any key and value
+ * here and only parses them at create, so lowerdir+ would pass here and
+ * fail there: the one legacy list it is. */
 static int add_layer(int fs_fd, const char *key, int layer_fd, struct route *rt, struct bw_error **err)
 {
         if (rt->how == BW_OVL_ROUTE_FD) {
                 if (fsconfig(fs_fd, FSCONFIG_SET_FD, key, NULL, layer_fd) == 0)
                         return 0;
-                if (errno != EINVAL)
+                if (errno != EINVAL && errno != EOPNOTSUPP)
                         return config_fail(fs_fd, -errno, key, err);
-                rt->how = BW_OVL_ROUTE_PATH;
+                rt->how = errno == EOPNOTSUPP ? BW_OVL_ROUTE_LEGACY : BW_OVL_ROUTE_PATH;
                 drain_log(fs_fd);
         }
         char p[64];
@@ -348,6 +356,82 @@ static int add_legacy_list(int fs_fd, const struct route *rt, struct bw_error **
         if (fsconfig(fs_fd, FSCONFIG_SET_STRING, "lowerdir", text, 0) < 0)
                 return config_fail(fs_fd, -errno, "lowerdir", err);
         return 0;
+}
+
+/* Before 6.15 overlayfs takes a layer only from a mount of the caller's
+ * own mount namespace ("failed to clone lowerpath" for a detached one),
+ * and before 6.5 (a legacy filesystem) it parses the layers only at
+ * create. So on the legacy route a child makes the superblock: in a
+ * mount namespace of its own (private: nothing it attaches reaches the
+ * host), it attaches each idmapped view over its own layer's directory,
+ * which keeps the /proc/self/fd/N names of the list pointing at mounts of
+ * its namespace (a layer's name may be a symlink, as Docker's l/ID are:
+ * followed, since only the place of the view in this throwaway namespace
+ * depends on it, never what the list names), and reopens the upper and work directories there (the
+ * same inodes as the runtime's fds, checked). The superblock holds its
+ * own clones of the layers, so it outlives the child's namespace; the
+ * caller mounts it from the shared filesystem context. */
+static int reopen_same(const char *path, int fd)
+{
+        int n = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        struct stat a, b;
+        if (n < 0 || fstat(n, &a) < 0 || fstat(fd, &b) < 0)
+                return -errno;
+        if (a.st_dev != b.st_dev || a.st_ino != b.st_ino)
+                return -ESTALE; /* the name no longer leads to the opened directory */
+        return n;
+}
+
+static int set_dir(int fs_fd, const char *key, int fd)
+{
+        char p[64];
+        snprintf(p, sizeof(p), "/proc/self/fd/%d", fd);
+        return fsconfig(fs_fd, FSCONFIG_SET_STRING, key, p, 0) < 0 ? -errno : 0;
+}
+
+static int legacy_child(int fs_fd, char **paths, const int *views, size_t n, const char *upper, int upper_fd,
+                        const char *work, int work_fd)
+{
+        if (unshare(CLONE_NEWNS) < 0 || mount(NULL, "/", NULL, MS_REC | MS_PRIVATE, NULL) < 0)
+                return -errno;
+        for (size_t i = 0; i < n; i++)
+                if (move_mount(views[i], "", AT_FDCWD, paths[i], MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_SYMLINKS) < 0)
+                        return -errno;
+        if (upper) {
+                int u = reopen_same(upper, upper_fd), w = u < 0 ? u : reopen_same(work, work_fd);
+                if (u < 0 || w < 0)
+                        return u < 0 ? u : w;
+                int r = set_dir(fs_fd, "upperdir", u);
+                if (r < 0 || (r = set_dir(fs_fd, "workdir", w)) < 0)
+                        return r;
+        }
+        return fsconfig(fs_fd, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0 ? -errno : 0;
+}
+
+static int legacy_create(int fs_fd, char **paths, const int *views, size_t n, const char *upper, int upper_fd,
+                         const char *work, int work_fd, struct bw_error **err)
+{
+        pid_t pid = fork();
+        if (pid < 0)
+                return bw_error_set(err, -errno, "forking to make the overlay");
+        if (pid == 0)
+                _exit(-legacy_child(fs_fd, paths, views, n, upper, upper_fd, work, work_fd));
+        int st = 0;
+        while (waitpid(pid, &st, 0) < 0)
+                if (errno != EINTR)
+                        return bw_error_set(err, -errno, "waiting for the child making the overlay");
+        if (WIFEXITED(st) && WEXITSTATUS(st) == 0)
+                return 0;
+        int code = WIFEXITED(st) ? -WEXITSTATUS(st) : -EIO;
+        if (code == -ESTALE)
+                return bw_error_msg(err, code, "the overlay's upper or work directory (%s, %s) was replaced while the "
+                                    "overlay was rebuilt", upper, work);
+        char log[1024];
+        context_log(fs_fd, log, sizeof(log));
+        return bw_error_msg(err, code,
+                            "overlayfs refused the rebuilt overlay (its layers attached in a mount namespace of its "
+                            "own, as overlayfs before 6.15 needs): %s (%s)",
+                            strerror(-code), *log ? log : "overlayfs before 6.5 says why in the kernel log");
 }
 
 static int own_dir(const char *path, uid_t uid, gid_t gid, int *out, struct bw_error **err)
@@ -620,8 +704,9 @@ int bw_overlay_idmapped(const struct bw_overlay_layers *l, int userns_fd, uid_t 
                 bw_error_wrap(err, "rebuilding the overlay rootfs");
                 return r;
         }
-        if (upper >= 0 && ((r = add_layer(fs, "upperdir", upper, &rt, err)) < 0 ||
-                           (r = add_layer(fs, "workdir", work, &rt, err)) < 0)) {
+        bool legacy = rt.how == BW_OVL_ROUTE_LEGACY;
+        if (upper >= 0 && !legacy &&
+            ((r = add_layer(fs, "upperdir", upper, &rt, err)) < 0 || (r = add_layer(fs, "workdir", work, &rt, err)) < 0)) {
                 bw_error_wrap(err, "rebuilding the overlay rootfs (upper layer %s)", l->upper);
                 return r;
         }
@@ -638,7 +723,23 @@ int bw_overlay_idmapped(const struct bw_overlay_layers *l, int userns_fd, uid_t 
                 if (r < 0)
                         return config_fail(fs, -errno, *o, err);
         }
-        if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
+        if (legacy) {
+                /* the views in the order of the paths they came from */
+                _cleanup_free_ char **paths = calloc(views.n + 1, sizeof(*paths));
+                if (!paths)
+                        return bw_error_set(err, -ENOMEM, "listing overlay layers");
+                size_t i = 0;
+                for (char **p = l->lower; p && *p && i < views.n; p++)
+                        paths[i++] = *p;
+                for (char **p = l->data; p && *p && i < views.n; p++)
+                        paths[i++] = *p;
+                r = legacy_create(fs, paths, views.fd, views.n, upper >= 0 ? l->upper : NULL, upper,
+                                  work_path ? work_path : l->work, work, err);
+                if (r < 0) {
+                        bw_error_wrap(err, "rebuilding the overlay rootfs over idmapped layers");
+                        return r;
+                }
+        } else if (fsconfig(fs, FSCONFIG_CMD_CREATE, NULL, NULL, 0) < 0) {
                 r = config_fail(fs, -errno, "the rebuilt overlay", err);
                 bw_error_wrap(err, "rebuilding the overlay rootfs over idmapped layers");
                 return r;
