@@ -16,15 +16,25 @@ not_ok() {
   [ -s $out ] && sed 's/^/#   | /' $out
 }
 # bw ID BUNDLE [global flags...]: run a container, output in $out
+# A directory rootfs lives in its bundle (bulwark refuses one elsewhere):
+# the shared one is bound there when a bundle is first used.
+in_bundle() {
+  if [ -f "$B/$1/rootsrc" ] && [ ! -d "$B/$1/rootfs" ]; then
+    mkdir "$B/$1/rootfs" && mount --bind "$(cat "$B/$1/rootsrc")" "$B/$1/rootfs"
+  fi
+}
 bw_run() {
   id=$1 bundle=$2
   shift 2
+  in_bundle "$bundle"
+
   timeout 60 bulwark --root $root "$@" run --bundle "$B/$bundle" "$id" </dev/null >$out 2>&1
 }
 # what a file holds, or a note that it is missing
 held() { if [ -e "$1" ]; then cat "$1"; else echo "($1 missing)"; fi; }
 
 mkdir -p $root
+
 mkdir -p /ext
 mount -t ext4 -o loop /guest/ext4.img /ext 2>$out
 
@@ -96,6 +106,7 @@ fi
 
 # 9: cgroup v2 limits, read from the guest's side
 pids="" mem="" cg=""
+in_bundle cgroup
 if timeout 60 bulwark --root $root create --bundle $B/cgroup cg1 </dev/null >$out 2>&1; then
   pid=$(bulwark --root $root state cg1 | sed -n 's/.*"pid": *\([0-9]*\).*/\1/p')
   cg=$(sed -n 's/^0:://p' "/proc/$pid/cgroup")

@@ -172,12 +172,23 @@ static int dir_overlay(const struct bw_userns_plan *p, const char *rootfs, int r
         _cleanup_free_ char *upper = NULL, *work = NULL;
         if ((r = writes_dirs(dir, &upper, &work, err)) < 0)
                 return r;
-        /* the directory opened and checked, not its path again */
-        char self[64];
+        /* The layer by the path of the directory opened and checked; the
+         * legacy overlay route (kernels before 6.5) needs a real path, so
+         * the check is repeated once the overlay exists. */
+        char self[64], real[PATH_MAX];
         snprintf(self, sizeof(self), "/proc/self/fd/%d", rootfs_fd);
-        char *lower[] = { self, NULL };
+        ssize_t len = readlink(self, real, sizeof(real) - 1);
+        if (len <= 0)
+                return bw_error_set(err, -errno, "reading the path of the rootfs %s", rootfs);
+        real[len] = '\0';
+        char *lower[] = { real, NULL };
         struct bw_overlay_layers l = { .lower = lower, .upper = upper, .work = work, .own_upper = true };
         int fd = bw_overlay_idmapped(&l, userns, p->range.uid, p->range.gid, p->range.size, err);
+        struct stat a, b;
+        if (fd >= 0 && (stat(real, &a) < 0 || fstat(rootfs_fd, &b) < 0 || a.st_dev != b.st_dev || a.st_ino != b.st_ino)) {
+                close(fd);
+                return bw_error_msg(err, -EBUSY, "the rootfs %s changed while its overlay was made; refusing", rootfs);
+        }
         if (fd >= 0)
                 bw_debug("the rootfs %s is written to %s", rootfs, upper);
         return fd;
