@@ -293,7 +293,7 @@ none_root_owned() {
   need_userns
   mkdir -p "$E2E/site" && echo '<h1>hi</h1>' >"$E2E/site/index.html"
   docker run -d --name hs --runtime bulwark --network none -v "$E2E/site:/usr/share/site:ro" "$IMG" sleep 600 >/dev/null
-  run docker exec hs sh -c 'echo "10.9.8.7 extra" >>/etc/hosts && grep -c extra /etc/hosts; stat -c %u /etc/hosts /etc/hostname; cat /usr/share/site/index.html; echo x >/usr/share/site/new'
+  run docker exec hs sh -c 'echo "10.9.8.7 extra" >>/etc/hosts && grep -c extra /etc/hosts; stat -c %u /etc/hosts /etc/hostname; cat /usr/share/site/index.html; { echo x >/usr/share/site/new; } 2>&1'
   echo "$output"
   local hosts owners
   hosts=$(docker inspect -f '{{.HostsPath}}' hs)
