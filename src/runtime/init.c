@@ -341,11 +341,6 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
         /* The fifo stays open (close-on-exec): start watches it to know
          * when the process has been executed. */
 
-        if (c->hooks.start_container.n) {
-                _cleanup_free_ char *st = hook_state(ctx, host_pid, BW_STATUS_CREATED);
-                if (bw_hooks_run(&c->hooks.start_container, "startContainer", st ? st : "{}", NULL, &err) < 0)
-                        fail(ctx, err, true);
-        }
         struct oci_process *p = c->process;
         if (bw_process_default_home(&p->env, p->user.uid) < 0) {
                 bw_error_set(&err, -ENOMEM, "setting HOME");
@@ -364,9 +359,17 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
                 fail(ctx, err, true);
         }
         bw_process_reset_signals();
-        /* Last: the filter need not allow anything we did above. */
+        /* The filter need not allow anything we did above. */
         if (bw_seccomp_setup_install(ctx->seccomp, p->no_new_privileges, false, &err) < 0)
                 fail(ctx, err, true);
+        /* startContainer hooks are the image's programs run in the
+         * container: as runc, they run last, as the process's user with its
+         * capabilities, no_new_privs and seccomp filter, from its cwd. */
+        if (c->hooks.start_container.n) {
+                _cleanup_free_ char *st = hook_state(ctx, host_pid, BW_STATUS_CREATED);
+                if (bw_hooks_run(&c->hooks.start_container, "startContainer", st ? st : "{}", NULL, &err) < 0)
+                        fail(ctx, err, true);
+        }
         char *empty[] = { NULL };
         execve(path, p->args, p->env ? p->env : empty);
         bw_error_set(&err, -errno, "executing %s", path);

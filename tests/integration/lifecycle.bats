@@ -295,3 +295,19 @@ teardown() { teardown_bundle; }
   [ "$status" -ne 0 ]
   [ ! -e "$BW_ROOT/nx" ]
 }
+
+@test "startContainer hooks run under the process's seccomp filter and no_new_privs, as runc (same with the policy off and under the default policy)" {
+  config_edit '.process.noNewPrivileges = true
+    | .mounts += [{destination: "/tmp", type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev", "mode=1777"]}]
+    | .linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", architectures: ["SCMP_ARCH_X86_64"],
+        syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 1}]}
+    | .hooks = {startContainer: [{path: "/bin/sh", args: ["sh", "-c",
+        "{ mkdir /tmp/hook-made 2>/dev/null && echo hook-mkdir-ok || echo hook-mkdir-refused; grep -E \"^(Seccomp|NoNewPrivs):\" /proc/self/status; } >/tmp/hook.out"]}]}'
+  run run_in sh -c 'cat /tmp/hook.out; echo main; test -e /tmp/hook-made && echo made || echo not-made'
+  [ "$status" -eq 0 ]
+  [[ $output == *hook-mkdir-refused* ]]
+  [[ $output != *hook-mkdir-ok* ]]
+  [[ $output == *"Seccomp:	2"* ]]
+  [[ $output == *"NoNewPrivs:	1"* ]]
+  [[ $output == *main*not-made* ]]
+}
