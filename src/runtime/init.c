@@ -96,9 +96,13 @@ static int setup_rootfs(const struct bw_init_ctx *ctx, int *root_fd, struct bw_e
         int r = bw_devices_create(fd, c->linux ? c->linux->devices : NULL, c->linux ? c->linux->n_devices : 0,
                                   ctx->new_userns || oci_config_namespace(c, OCI_NS_USER), err);
         umask(old);
-        if (r < 0)
+        if (r < 0 || (r = bw_devices_links(fd, err)) < 0)
                 return r;
-        return bw_devices_links(fd, err);
+        /* Read-only /dev and tmpfs mounts, now that what goes in them is there. */
+        for (size_t i = 0; i < c->n_mounts; i++)
+                if ((r = bw_mount_finish_readonly(fd, &c->mounts[i], err)) < 0)
+                        return r;
+        return 0;
 }
 
 static int inside_settings(const struct bw_init_ctx *ctx, int proc_fd, struct bw_error **err)

@@ -388,3 +388,23 @@ teardown() { teardown_bundle; }
   echo "$output"
   [[ $output == *"writing sysctl net.ipv4.ping_group_range=70000 80000"* ]]
 }
+
+@test "a read-only /dev tmpfs gets its devices, links and devpts first, then is read-only; so does a read-only tmpfs with a mount under it (same with the policy off and under the default policy)" {
+  config_edit '(.mounts[] | select(.destination == "/dev") | .options) += ["ro"]
+    | .mounts += [{destination: "/run", type: "tmpfs", source: "tmpfs", options: ["ro", "nosuid"]},
+                  {destination: "/run/inner", type: "tmpfs", source: "tmpfs", options: ["nosuid"]}]'
+  run run_in sh -c 'readlink /dev/ptmx; ls /dev/pts/ptmx; echo x >/dev/null && head -c 3 /dev/zero | wc -c
+    grep -E " /(dev|run) " /proc/mounts | cut -d" " -f2,4 | cut -d, -f1
+    touch /dev/new 2>/dev/null && echo dev-writable || echo dev-ro
+    touch /run/new 2>/dev/null && echo run-writable || echo run-ro
+    touch /run/inner/new && echo inner-writable'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = pts/ptmx ]
+  [ "${lines[1]}" = /dev/pts/ptmx ]
+  [ "${lines[2]}" = 3 ]
+  [ "${lines[3]}" = "/dev ro" ]
+  [ "${lines[4]}" = "/run ro" ]
+  [ "${lines[5]}" = dev-ro ]
+  [ "${lines[6]}" = run-ro ]
+  [ "${lines[7]}" = inner-writable ]
+}
