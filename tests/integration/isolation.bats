@@ -408,3 +408,18 @@ teardown() { teardown_bundle; }
   [ "${lines[6]}" = run-ro ]
   [ "${lines[7]}" = inner-writable ]
 }
+
+@test "a terminal with /dev/ptmx listed in linux.devices and a user namespace (Docker's config under the default policy) gets the container's own devpts (policy off: explicit user namespace; default policy: the one it adds)" {
+  config_edit '.process.terminal = true | .process.args = ["sh", "-c", "tty; readlink /dev/ptmx; exit 4"]
+    | .linux.devices = [{path: "/dev/ptmx", type: "c", major: 5, minor: 2, fileMode: 438, uid: 0, gid: 0}]'
+  if [ "$BW_POLICY" = --policy-mode=off ]; then
+    config_edit '.linux.namespaces += [{"type": "user"}]
+      | .linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+      | .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
+  fi
+  # shellcheck disable=SC2086
+  run timeout -s KILL 20 "$BULWARK" --root "$BW_ROOT" $BW_POLICY run --bundle "$BUNDLE" ptmxu </dev/null
+  [ "$status" -eq 4 ]
+  [[ $output == */dev/pts/0* ]]
+  [[ $output == *pts/ptmx* ]]
+}
