@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "linux/lsm.h"
@@ -242,6 +243,11 @@ static int wait_started(const struct bw_exec_opts *o, struct bw_ctr_cgroup *cg, 
                 if (sigpending(&pend) == 0)
                         for (size_t i = 0; i < sizeof(stop) / sizeof(stop[0]); i++)
                                 if (sigismember(&pend, stop[i]) == 1) {
+                                        /* taken: once unblocked it would kill us before we report */
+                                        sigset_t one;
+                                        sigemptyset(&one);
+                                        sigaddset(&one, stop[i]);
+                                        sigtimedwait(&one, NULL, &(struct timespec){ 0 });
                                         kill(pid, SIGKILL);
                                         return bw_error_msg(err, -EINTR,
                                                             "exec in container %s: interrupted by signal %d before the process started%s",

@@ -176,7 +176,7 @@ bw_bounded() {
 
 @test "exec into a paused container is refused with 255 at once; --ignore-paused starts it frozen until resume (same with the policy off and under the default policy)" {
   bw pause ex
-  run bw_bounded exec ex sh -c 'echo ran; touch /tmp/ran'
+  run bw_bounded exec ex sh -c 'echo ran; touch /dev/shm/ran'
   [ "$status" -eq 255 ]
   [[ $output == *"cannot exec in a paused container"*"--ignore-paused"* ]]
   [[ $output != *ran* ]]
@@ -192,8 +192,10 @@ bw_bounded() {
   [ "$st" -eq 6 ]
   [ "$(cat "$BUNDLE/ip.out")" = ignored-pause ]
   [ "$(state_of ex)" = running ]
-  run bw_bounded exec ex test -e /tmp/ran
+  run bw_bounded exec ex test -e /dev/shm/ran
   [ "$status" -eq 1 ]
+  # the marker is writable: its absence above means the process never ran
+  bw_bounded exec ex touch /dev/shm/ran
 }
 
 @test "exec's own failures exit 255, the process's status passes through (same with the policy off and under the default policy)" {
@@ -255,4 +257,26 @@ bw_bounded() {
   [[ $output == *"unknown controller 'nosuchctrl'"* ]]
   kill -9 "$(cat "$BUNDLE/cg.pid")"
   : "$want"
+}
+
+@test "exec --ignore-paused waiting for resume ends on SIGTERM with 255, and its process never runs (same with the policy off and under the default policy)" {
+  bw pause ex
+  # shellcheck disable=SC2086
+  "$BULWARK" --root "$BW_ROOT" $BW_POLICY exec --ignore-paused ex sh -c 'touch /dev/shm/ran' >"$BUNDLE/sig.out" 2>&1 &
+  local job=$! st=0
+  sleep 1
+  kill -0 "$job"
+  kill -TERM "$job"
+  # it ends within seconds (a hang is killed and fails the test)
+  for _ in $(seq 50); do kill -0 "$job" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$job" 2>/dev/null && { kill -9 "$job"; false; }
+  wait "$job" || st=$?
+  [ "$st" -eq 255 ]
+  grep -q "interrupted by signal 15 before the process started" "$BUNDLE/sig.out"
+  bw resume ex
+  sleep 0.5
+  run bw_bounded exec ex test -e /dev/shm/ran
+  [ "$status" -eq 1 ]
+  [ "$(bw ps --format json ex | jq length)" -eq 1 ]
+  bw_bounded exec ex touch /dev/shm/ran
 }
