@@ -311,3 +311,17 @@ teardown() { teardown_bundle; }
   [[ $output == *"NoNewPrivs:	1"* ]]
   [[ $output == *main*not-made* ]]
 }
+
+@test "start of a paused created container is refused at once, and works after resume (same with the policy off and under the default policy)" {
+  create_bg sp sh -c 'echo started'
+  bw pause sp
+  # shellcheck disable=SC2086
+  run timeout -s KILL 20 "$BULWARK" --root "$BW_ROOT" $BW_POLICY start sp
+  [ "$status" -eq 1 ]
+  [[ $output == *"container sp is paused; only a created container can be started (resume it first)"* ]]
+  bw resume sp
+  [ "$(state_of sp)" = created ]
+  bw start sp
+  for _ in $(seq 50); do grep -q started "$BUNDLE/out.log" && break; sleep 0.1; done
+  grep -qx started "$BUNDLE/out.log"
+}
