@@ -19,7 +19,7 @@ static const struct bw_command commands[] = {
         { "delete", cmd_delete, "delete a stopped (or with --force any) container", "delete [--force] ID" },
         { "list", cmd_list, "list containers", "list [--format table|json] [--quiet]" },
         { "exec", cmd_exec, "run a new process inside a running container",
-          "exec [--process FILE] [--detach] [--pid-file FILE] [--tty] [--console-socket SOCK] [--cwd DIR] [--env K=V]... [--user UID[:GID]] [--cap CAP]... [--no-new-privs] [--preserve-fds N] ID [COMMAND [ARG...]]" },
+          "exec [--process FILE] [--detach] [--pid-file FILE] [--tty] [--console-socket SOCK] [--cwd DIR] [--env K=V]... [--user UID[:GID]] [--cap CAP]... [--additional-gids GID]... [--cgroup [CTRL[,CTRL]:]PATH]... [--ignore-paused] [--no-new-privs] [--preserve-fds N] ID [COMMAND [ARG...]]" },
         { "ps", cmd_ps, "list a container's processes", "ps [--format table|json] ID [-- PS-OPTIONS]" },
         { "audit", cmd_audit, "report breakout risks in configs, docker inspect output or live Docker containers",
           "audit [--format text|json|sarif] [--profile P] [--fail-on SEVERITY] [--docker [ID...]] [FILE|DIR|-]..." },

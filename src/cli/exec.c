@@ -19,7 +19,7 @@
 #include "util/cleanup.h"
 #include "util/strv.h"
 
-enum { OPT_PID_FILE = 256, OPT_CONSOLE, OPT_CWD, OPT_CAP, OPT_NNP, OPT_PRESERVE, OPT_PROCESS };
+enum { OPT_PID_FILE = 256, OPT_CONSOLE, OPT_CWD, OPT_CAP, OPT_NNP, OPT_PRESERVE, OPT_PROCESS, OPT_IGNORE_PAUSED, OPT_CGROUP };
 
 static int parse(int argc, char **argv, struct bw_exec_opts *o, bool *detach, const char **pid_file,
                  const char **console, struct bw_error **err)
@@ -36,10 +36,13 @@ static int parse(int argc, char **argv, struct bw_exec_opts *o, bool *detach, co
                 { "cap", required_argument, NULL, 'c' },
                 { "no-new-privs", no_argument, NULL, OPT_NNP },
                 { "preserve-fds", required_argument, NULL, OPT_PRESERVE },
+                { "additional-gids", required_argument, NULL, 'g' },
+                { "cgroup", required_argument, NULL, OPT_CGROUP },
+                { "ignore-paused", no_argument, NULL, OPT_IGNORE_PAUSED },
                 {},
         };
         int c;
-        while ((c = getopt_long(argc, argv, "+p:dte:u:c:", opts, NULL)) != -1) {
+        while ((c = getopt_long(argc, argv, "+p:dte:u:c:g:", opts, NULL)) != -1) {
                 switch (c) {
                 case 'p': o->process_file = optarg; break;
                 case 'd': *detach = true; break;
@@ -58,6 +61,24 @@ static int parse(int argc, char **argv, struct bw_exec_opts *o, bool *detach, co
                         break;
                 case OPT_NNP: o->no_new_privs = true; break;
                 case OPT_PRESERVE: o->preserve_fds = atoi(optarg); break;
+                case 'g': {
+                        char *end;
+                        errno = 0;
+                        unsigned long gid = strtoul(optarg, &end, 10);
+                        if (end == optarg || *end || errno || gid > UINT32_MAX - 1 || optarg[0] == '-')
+                                return bw_error_usage(err, "exec --additional-gids wants a numeric gid, not '%s'", optarg);
+                        uint32_t *n = reallocarray(o->gids, o->n_gids + 1, sizeof(*n));
+                        if (!n)
+                                return -ENOMEM;
+                        n[o->n_gids++] = (uint32_t)gid;
+                        o->gids = n;
+                        break;
+                }
+                case OPT_CGROUP:
+                        if (bw_strv_push(&o->cgroups, optarg) < 0)
+                                return -ENOMEM;
+                        break;
+                case OPT_IGNORE_PAUSED: o->ignore_paused = true; break;
                 default: return bw_error_bad_option(err, bw_command_find("exec"), argc, argv);
                 }
         }
@@ -70,15 +91,34 @@ static int parse(int argc, char **argv, struct bw_exec_opts *o, bool *detach, co
         return 0;
 }
 
+static int run_exec(struct bw_globals *g, struct bw_exec_opts *op, bool detach, const char *pid_file,
+                    const char *console, char **caps, bool *from_start, struct bw_error **err);
+
 BW_COMMAND(exec)
 {
         struct bw_exec_opts o = { .console_fd = -1 };
         bool detach = false;
         const char *pid_file = NULL, *console = NULL;
         int r = parse(argc, argv, &o, &detach, &pid_file, &console, err);
-        _cleanup_strv_ char **env = o.env, **caps = o.caps;
+        _cleanup_strv_ char **env = o.env, **caps = o.caps, **cgroups = o.cgroups;
+        _cleanup_free_ uint32_t *gids = o.gids;
         if (r < 0)
                 return r;
+        bool from_start = false;
+        r = run_exec(g, &o, detach, pid_file, console, caps, &from_start, err);
+        /* As runc: exec's own failures exit 255, so that a caller can tell
+         * them from the process's own status (passed through as it is).
+         * bw_exec_start chose its statuses (usage 2, a policy refusal 1). */
+        if (r < 0 && !from_start && *err && (*err)->status == BW_EXIT_FAILURE)
+                (*err)->status = BW_EXIT_RUNTIME;
+        return r;
+}
+
+static int run_exec(struct bw_globals *g, struct bw_exec_opts *op, bool detach, const char *pid_file,
+                    const char *console, char **caps, bool *from_start, struct bw_error **err)
+{
+        struct bw_exec_opts o = *op;
+        int r;
         /* The exec'd process starts as a fork of us: run from a protected
          * image of bulwark (the runtime upgrades it to a sealed copy if the
          * container's or the process's capabilities need one). */
@@ -112,6 +152,7 @@ BW_COMMAND(exec)
         pid_t pid;
         if (bw_exec_start(&o, &pid, err) < 0) {
                 sigprocmask(SIG_SETMASK, &old, NULL);
+                *from_start = true;
                 return -1;
         }
         if (pid_file) {

@@ -208,6 +208,116 @@ int bw_cgroup_add_pid(struct bw_cgroup *cg, pid_t pid, struct bw_error **err)
         return 0;
 }
 
+/* The PATH of "CTRL[,CTRL]:PATH" that names controller ctrl (NULL: the
+ * entry without a controller). */
+static const char *sub_for(char *const *subs, const char *ctrl)
+{
+        for (size_t i = 0; subs[i]; i++) {
+                const char *colon = strchr(subs[i], ':');
+                if (!ctrl) {
+                        if (!colon)
+                                return subs[i];
+                        continue;
+                }
+                if (!colon)
+                        continue;
+                size_t len = strlen(ctrl);
+                for (const char *c = subs[i]; c < colon;) {
+                        const char *end = memchr(c, ',', (size_t)(colon - c));
+                        if (!end)
+                                end = colon;
+                        if ((size_t)(end - c) == len && strncmp(c, ctrl, len) == 0)
+                                return colon + 1;
+                        c = end + 1;
+                }
+        }
+        return NULL;
+}
+
+static int check_sub(char *const *subs, struct bw_error **err)
+{
+        for (size_t i = 0; subs[i]; i++) {
+                const char *colon = strchr(subs[i], ':');
+                const char *path = colon ? colon + 1 : subs[i];
+                if (colon == subs[i])
+                        return bw_error_usage(err, "--cgroup %s: empty controller before ':'", subs[i]);
+                if (!*path)
+                        return bw_error_usage(err, "--cgroup %s: empty sub-cgroup path", subs[i]);
+                _cleanup_free_ char *copy = strdup(path);
+                if (!copy)
+                        return -ENOMEM;
+                char *save = NULL;
+                for (char *t = strtok_r(copy, "/", &save); t; t = strtok_r(NULL, "/", &save))
+                        if (strcmp(t, "..") == 0)
+                                return bw_error_usage(err, "--cgroup %s: the path must stay under the container's cgroup (no '..')", subs[i]);
+                if (colon) {
+                        for (const char *c = subs[i]; c < colon;) {
+                                const char *end = memchr(c, ',', (size_t)(colon - c));
+                                if (!end)
+                                        end = colon;
+                                bool known = false;
+                                for (int k = 0; k < BW_CGC__N; k++) {
+                                        const char *n = bw_cg_ctrl_name((enum bw_cg_ctrl)k, false);
+                                        known |= n && strlen(n) == (size_t)(end - c) && strncmp(n, c, (size_t)(end - c)) == 0;
+                                }
+                                if (!known)
+                                        return bw_error_usage(err, "--cgroup %s: unknown controller '%.*s'", subs[i],
+                                                              (int)(end - c), c);
+                                c = end + 1;
+                        }
+                }
+                for (size_t j = 0; j < i; j++)
+                        if (!colon && !strchr(subs[j], ':'))
+                                return bw_error_usage(err, "--cgroup: two paths for every controller ('%s' and '%s')",
+                                                      subs[j], subs[i]);
+        }
+        return 0;
+}
+
+int bw_cgroup_add_pid_sub(struct bw_cgroup *cg, pid_t pid, char *const *subs, struct bw_error **err)
+{
+        int r = check_sub(subs, err);
+        if (r < 0)
+                return r;
+        for (size_t i = 0; i < cg->sys->n; i++) {
+                if (!cg->dirs[i])
+                        continue;
+                const struct bw_cg_hierarchy *h = &cg->sys->h[i];
+                const char *sub = NULL;
+                if (h->v2) {
+                        sub = sub_for(subs, NULL);
+                        if (cg->sys->layout == BW_CG_UNIFIED)
+                                for (size_t j = 0; subs[j]; j++)
+                                        if (strchr(subs[j], ':'))
+                                                return bw_error_usage(err,
+                                                                      "--cgroup %s: cgroup v2 has one hierarchy; give the sub-cgroup without a controller",
+                                                                      subs[j]);
+                } else {
+                        for (int k = 0; k < BW_CGC__N && !sub; k++)
+                                if (h->ctrls & (1u << k))
+                                        sub = sub_for(subs, bw_cg_ctrl_name((enum bw_cg_ctrl)k, false));
+                        if (!sub)
+                                sub = sub_for(subs, NULL);
+                }
+                _cleanup_free_ char *dir = NULL;
+                if (sub) {
+                        while (*sub == '/')
+                                sub++;
+                        if (asprintf(&dir, "%s/%s", cg->dirs[i], sub) < 0)
+                                return -ENOMEM;
+                        struct stat st;
+                        if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
+                                return bw_error_msg(err, -ENOENT,
+                                                    "--cgroup: no sub-cgroup %s in the container's cgroup %s (create it first)",
+                                                    sub, cg->dirs[i]);
+                }
+                r = cg_writef(dir ? dir : cg->dirs[i], "cgroup.procs", err, "%d", (int)pid);
+                if (r < 0)
+                        return bw_error_wrap(err, "moving pid %d into %s", (int)pid, dir ? dir : cg->dirs[i]);
+        }
+        return 0;
+}
+
 void bw_cgroup_born_in(struct bw_cgroup *cg, pid_t pid)
 {
         cg->born_pid = pid;

@@ -96,6 +96,13 @@ const char *bw_cgroup_path(const struct bw_cgroup *cg);
 int bw_cgroup_create(struct bw_cgroup *cg, struct bw_error **err);
 /* Move pid into every hierarchy. */
 int bw_cgroup_add_pid(struct bw_cgroup *cg, pid_t pid, struct bw_error **err);
+/* Move pid into existing sub-cgroups of the container's (exec --cgroup):
+ * subs is NULL-terminated, each "PATH" (every hierarchy) or
+ * "CTRL[,CTRL]:PATH" (the v1 hierarchies of those controllers). A cgroup2
+ * hierarchy takes only the PATH without a controller. PATH is relative to
+ * the container's cgroup and must not leave it. Hierarchies no entry names
+ * get the container's own cgroup. */
+int bw_cgroup_add_pid_sub(struct bw_cgroup *cg, pid_t pid, char *const *subs, struct bw_error **err);
 /* An fd of the container's cgroup2 directory for clone3(CLONE_INTO_CGROUP)
  * (unified, or hybrid where the container has one), or -1 when there is
  * none. The handle owns the fd. v1 hierarchies still need

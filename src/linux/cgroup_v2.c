@@ -290,7 +290,10 @@ int cg_v2_frozen(const char *dir, bool *frozen, struct bw_error **err)
         int r = cg_read_u64(dir, "cgroup.freeze", &v);
         if (r < 0)
                 return bw_error_set(err, r, "reading %s/cgroup.freeze", dir);
-        *frozen = v != 0;
+        /* cgroup.freeze is this cgroup's own request; cgroup.events says
+         * whether it is frozen, a frozen parent's doing included. */
+        uint64_t ev = 0;
+        *frozen = v != 0 || (cg_read_keyed(dir, "cgroup.events", "frozen", &ev) == 0 && ev != 0);
         return 0;
 }
 

@@ -138,6 +138,12 @@ static int create_one(int root_fd, const struct oci_device *d, bool bind_from_ho
 {
         if (!d->path || strncmp(d->path, "/dev/", 5) != 0)
                 return bw_error_msg(err, -EINVAL, "device path %s must be under /dev/", d->path ? d->path : "(none)");
+        /* /dev/ptmx is the link to the container's own devpts
+         * (bw_devices_links), as runc makes it: a node, or in a user
+         * namespace a bind of the host's, would open ptys on the host's
+         * devpts, whose /dev/pts/N the container does not have. */
+        if (strcmp(d->path, "/dev/ptmx") == 0)
+                return 0;
         return bind_from_host ? bind_host_node(root_fd, d, err) : make_node(root_fd, d, err);
 }
 

@@ -98,6 +98,40 @@ static int check_mounted_fs(int root_fd, const struct oci_mount *m, struct bw_er
         return 0;
 }
 
+static bool is_dev(const char *dest)
+{
+        return strcmp(dest, "/dev") == 0 || strcmp(dest, "/dev/") == 0;
+}
+
+/* Is this a mount (not a bind) made read-only only at the end? */
+static bool ro_deferred(const struct oci_mount *m)
+{
+        if (!m->destination || !m->type)
+                return false;
+        return strcmp(m->type, "bind") != 0 && (strcmp(m->type, "tmpfs") == 0 || is_dev(m->destination));
+}
+
+int bw_mount_finish_readonly(int root_fd, const struct oci_mount *m, struct bw_error **err)
+{
+        if (!ro_deferred(m))
+                return 0;
+        _cleanup_(bw_mount_opts_free) struct bw_mount_opts o;
+        int r = bw_mount_parse_options(m->options, &o, err);
+        if (r < 0)
+                return bw_error_wrap(err, "mount %s", m->destination);
+        if (is_bind(m, &o) || !(o.flags & MS_RDONLY))
+                return 0;
+        _cleanup_close_ int fd = bw_open_in_root(root_fd, m->destination, O_PATH | O_DIRECTORY, BW_RESOLVE_NO_SYMLINKS);
+        if (fd < 0)
+                return bw_error_set(err, fd, "re-opening %s to make it read-only", m->destination);
+        /* Only the read-only attribute of that mount: the flags a user
+         * namespace locks (nosuid, nodev, noexec) stay as they are. */
+        struct mount_attr attr = { .attr_set = MOUNT_ATTR_RDONLY };
+        if (mount_setattr(fd, "", AT_EMPTY_PATH, &attr, sizeof(attr)) < 0)
+                return bw_error_set(err, -errno, "making mount %s read-only", m->destination);
+        return 0;
+}
+
 int bw_mount_one(int root_fd, const char *bundle, const struct oci_mount *m, struct bw_error **err)
 {
         if (!m->destination || !*m->destination)
@@ -154,6 +188,11 @@ int bw_mount_one(int root_fd, const char *bundle, const struct oci_mount *m, str
                 char p[64];
                 snprintf(p, sizeof(p), "/proc/self/fd/%d", target);
                 unsigned long flags = o.flags & ~MS_REMOUNT;
+                /* Things are made in a tmpfs or /dev after it is mounted
+                 * (devices, links, mount points of later mounts): writable
+                 * now, read-only from bw_mount_finish_readonly. */
+                if (ro_deferred(m))
+                        flags &= ~(unsigned long)MS_RDONLY;
                 if (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0) {
                         /* cgroup namespacing and v1/v2 layout belong to the
                          * cgroup issue: until then show the host's cgroupfs. */

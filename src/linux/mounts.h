@@ -15,5 +15,10 @@
  * bw_open_in_root, so image symlinks cannot redirect it. */
 int bw_mount_one(int root_fd, const char *bundle, const struct oci_mount *m, struct bw_error **err);
 
+/* A tmpfs or /dev mount with "ro" is mounted writable by bw_mount_one, so
+ * that devices, links and later mounts' mount points can be made in it (as
+ * runc); this makes it read-only once they are. No-op for other mounts. */
+int bw_mount_finish_readonly(int root_fd, const struct oci_mount *m, struct bw_error **err);
+
 /* Is this fd on a filesystem of this magic (statfs f_type)? */
 int bw_fd_fs_is(int fd, long magic);

@@ -125,6 +125,13 @@ int bw_ctr_cgroup_prepare(const struct bw_store_entry *e, const char *id, const 
                 *err = take_ptr(cerr);
                 return r;
         }
+        /* A process put in a frozen cgroup never runs: create would wait
+         * for an init that cannot start. Refuse, as runc. */
+        bool frozen = false;
+        if (bw_cgroup_frozen(out->cg, &frozen, &cerr) == 0 && frozen)
+                return bw_error_msg(err, -EBUSY,
+                                    "cgroup %s is frozen (it or a parent cgroup is paused); thaw it or give the container another linux.cgroupsPath",
+                                    bw_cgroup_path(out->cg));
         if (c->linux && (r = bw_cgroup_set(out->cg, &c->linux->resources, err)) < 0)
                 return bw_error_wrap(err, "applying linux.resources to cgroup %s", bw_cgroup_path(out->cg));
         bw_debug("cgroup %s made and limited", bw_cgroup_path(out->cg));

@@ -474,9 +474,12 @@ int bw_container_start(const char *root, const char *id, struct bw_error **err)
         _cleanup_(bw_state_clear) struct bw_state s = { 0 };
         if ((r = bw_state_read(&e, &s, err)) < 0)
                 return r;
-        enum bw_status st = bw_state_status(&e, &s);
+        /* A paused created container's init cannot run: start would wait
+         * for ever for it to execute the process. Refuse, as runc. */
+        enum bw_status st = bw_container_status(&e, &s);
         if (st != BW_STATUS_CREATED)
-                return bw_error_msg(err, -EINVAL, "container %s is %s; only a created container can be started", id, bw_status_name(st));
+                return bw_error_msg(err, -EINVAL, "container %s is %s; only a created container can be started%s", id,
+                                    bw_status_name(st), st == BW_STATUS_PAUSED ? " (resume it first)" : "");
         _cleanup_close_ int fifo = openat(e.dir_fd, BW_EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
         if (fifo < 0)
                 return bw_error_set(err, -errno, "opening %s/" BW_EXEC_FIFO, e.path);

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <grp.h>
+#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -10,6 +11,7 @@
 #include <string.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "linux/lsm.h"
@@ -90,6 +92,14 @@ static int override(struct oci_process *p, const struct bw_exec_opts *o, struct 
                 int r = parse_user(o->user, &p->user, err);
                 if (r < 0)
                         return r;
+        }
+        if (o->n_gids) {
+                uint32_t *g = reallocarray(p->user.additional_gids, p->user.n_additional_gids + o->n_gids, sizeof(*g));
+                if (!g)
+                        return -ENOMEM;
+                memcpy(g + p->user.n_additional_gids, o->gids, o->n_gids * sizeof(*g));
+                p->user.additional_gids = g;
+                p->user.n_additional_gids += o->n_gids;
         }
         for (size_t i = 0; o->caps && o->caps[i]; i++) {
                 int c = oci_cap_from_name(o->caps[i]);
@@ -212,7 +222,64 @@ fail:
         _exit(err && err->code == -ENOENT ? 127 : 126);
 }
 
+/* Wait until the new process has exec'd or failed (ep readable) and never
+ * for ever: it joined a cgroup that may be frozen (a pause that raced with
+ * us, or --ignore-paused), and a frozen process neither runs nor, on v1,
+ * dies. A pause without ignore_paused, or a terminating signal to us while
+ * we wait, ends the wait with an error; the process is killed (a v1-frozen
+ * one dies when it is thawed). */
+static int wait_started(const struct bw_exec_opts *o, struct bw_ctr_cgroup *cg, pid_t pid, int ep,
+                        struct bw_error **err)
+{
+        static const int stop[] = { SIGTERM, SIGINT, SIGHUP, SIGQUIT };
+        for (;;) {
+                struct pollfd pfd = { .fd = ep, .events = POLLIN };
+                int n = poll(&pfd, 1, 100);
+                if (n > 0)
+                        return 0;
+                if (n < 0 && errno != EINTR)
+                        return bw_error_set(err, -errno, "waiting for the exec process");
+                sigset_t pend;
+                if (sigpending(&pend) == 0)
+                        for (size_t i = 0; i < sizeof(stop) / sizeof(stop[0]); i++)
+                                if (sigismember(&pend, stop[i]) == 1) {
+                                        /* taken: once unblocked it would kill us before we report */
+                                        sigset_t one;
+                                        sigemptyset(&one);
+                                        sigaddset(&one, stop[i]);
+                                        sigtimedwait(&one, NULL, &(struct timespec){ 0 });
+                                        kill(pid, SIGKILL);
+                                        return bw_error_msg(err, -EINTR,
+                                                            "exec in container %s: interrupted by signal %d before the process started%s",
+                                                            o->id, stop[i], o->ignore_paused ? " (the container is paused)" : "");
+                                }
+                bool frozen = false;
+                _cleanup_error_ struct bw_error *ferr = NULL;
+                if (!o->ignore_paused && cg->cg && bw_cgroup_frozen(cg->cg, &frozen, &ferr) == 0 && frozen) {
+                        kill(pid, SIGKILL);
+                        return bw_error_msg(err, -EBUSY,
+                                            "cannot exec in a paused container: %s was paused while exec was joining it "
+                                            "(resume it and try again)", o->id);
+                }
+        }
+}
+
+static int start(const struct bw_exec_opts *o, pid_t *pid_out, bool *refused, struct bw_error **err);
+
 int bw_exec_start(const struct bw_exec_opts *o, pid_t *pid_out, struct bw_error **err)
+{
+        bool refused = false;
+        int r = start(o, pid_out, &refused, err);
+        if (r < 0 && !*err)
+                bw_error_set(err, r, "exec in container %s", o->id);
+        /* Our own failure, not the process's status: 255 as runc; a policy
+         * refusal keeps 1 and a usage error 2. */
+        if (r < 0 && !refused && (*err)->status == BW_EXIT_FAILURE)
+                (*err)->status = BW_EXIT_RUNTIME;
+        return r;
+}
+
+static int start(const struct bw_exec_opts *o, pid_t *pid_out, bool *refused, struct bw_error **err)
 {
         _cleanup_(bw_state_clear) struct bw_state s = { 0 };
         _cleanup_(config_freep) struct oci_config *c = NULL;
@@ -226,8 +293,12 @@ int bw_exec_start(const struct bw_exec_opts *o, pid_t *pid_out, struct bw_error 
                         return r;
                 if ((r = bw_state_read(&e, &s, err)) < 0)
                         return r;
-                enum bw_status st = bw_state_status(&e, &s);
-                if (st != BW_STATUS_RUNNING && st != BW_STATUS_CREATED)
+                enum bw_status st = bw_container_status(&e, &s);
+                if (st == BW_STATUS_PAUSED && !o->ignore_paused)
+                        return bw_error_msg(err, -EBUSY,
+                                            "cannot exec in a paused container: %s is paused (resume it, or give --ignore-paused "
+                                            "to start the process frozen until resume)", o->id);
+                if (st != BW_STATUS_RUNNING && st != BW_STATUS_CREATED && st != BW_STATUS_PAUSED)
                         return bw_error_msg(err, -ESRCH, "container %s is %s; exec needs a running container", o->id, bw_status_name(st));
                 _cleanup_free_ char *cfg = bw_saved_config_path(e.path);
                 if (!cfg)
@@ -265,6 +336,7 @@ int bw_exec_start(const struct bw_exec_opts *o, pid_t *pid_out, struct bw_error 
         if ((r = bw_policy_apply_process(c, p, &pol, err)) < 0) {
                 if (*err)
                         (*err)->status = BW_EXIT_FAILURE;
+                *refused = true;
                 return bw_error_wrap(err, "exec in container %s", o->id);
         }
         /* The container's processes and the new one may reach us. */
@@ -312,7 +384,15 @@ int bw_exec_start(const struct bw_exec_opts *o, pid_t *pid_out, struct bw_error 
         /* The new process joins the container's cgroup before it can run
          * the user's code; it waits for the byte on gp. */
         _cleanup_error_ struct bw_error *cgerr = NULL;
-        if (cg.cg && bw_cgroup_add_pid(cg.cg, pid, &cgerr) < 0) {
+        r = 0;
+        if (o->cgroups && o->cgroups[0] && !cg.cg) {
+                bw_error_msg(&cgerr, -ENOENT, "--cgroup: container %s has no cgroup recorded", o->id);
+                r = -1;
+        } else if (cg.cg) {
+                r = o->cgroups && o->cgroups[0] ? bw_cgroup_add_pid_sub(cg.cg, pid, o->cgroups, &cgerr)
+                                                : bw_cgroup_add_pid(cg.cg, pid, &cgerr);
+        }
+        if (r < 0) {
                 close(gp[1]);
                 close(ep[0]);
                 kill(pid, SIGKILL);
@@ -325,6 +405,10 @@ int bw_exec_start(const struct bw_exec_opts *o, pid_t *pid_out, struct bw_error 
                 /* the child died: its error pipe tells why */
         }
         close(gp[1]);
+        if ((r = wait_started(o, &cg, pid, ep[0], err)) < 0) {
+                close(ep[0]);
+                return r;
+        }
         int code = 0;
         char msg[4096];
         ssize_t n = read(ep[0], &code, sizeof(code));

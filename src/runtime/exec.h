@@ -2,6 +2,7 @@
  * container's (or the given) security settings. */
 #pragma once
 #include <stdbool.h>
+#include <stdint.h>
 #include <sys/types.h>
 
 #include "oci/spec.h"
@@ -16,6 +17,10 @@ struct bw_exec_opts {
         const char *cwd;
         const char *user;           /* "UID[:GID]" */
         char **caps;                /* --cap, added */
+        char **cgroups;             /* --cgroup: "[CTRL[,CTRL]:]PATH", sub-cgroups of the container's */
+        uint32_t *gids;             /* --additional-gids, added */
+        size_t n_gids;
+        bool ignore_paused;         /* --ignore-paused: join a paused container (the process waits frozen) */
         bool tty;
         bool no_new_privs;
         int preserve_fds;
@@ -23,5 +28,7 @@ struct bw_exec_opts {
 };
 
 /* Start the process; returns its pid (our child) once it has exec'd, or
- * an error that says which step inside the container failed. */
+ * an error that says which step inside the container failed. A paused
+ * container is refused unless ignore_paused; every wait for the new
+ * process ends (a pause that lands meanwhile, a signal to us). */
 int bw_exec_start(const struct bw_exec_opts *o, pid_t *pid, struct bw_error **err);

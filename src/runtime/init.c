@@ -128,9 +128,13 @@ static int setup_rootfs(const struct bw_init_ctx *ctx, int *root_fd, struct bw_e
         int r = bw_devices_create(fd, c->linux ? c->linux->devices : NULL, c->linux ? c->linux->n_devices : 0,
                                   ctx->new_userns || oci_config_namespace(c, OCI_NS_USER), err);
         umask(old);
-        if (r < 0)
+        if (r < 0 || (r = bw_devices_links(fd, err)) < 0)
                 return r;
-        return bw_devices_links(fd, err);
+        /* Read-only /dev and tmpfs mounts, now that what goes in them is there. */
+        for (size_t i = 0; i < c->n_mounts; i++)
+                if ((r = bw_mount_finish_readonly(fd, &c->mounts[i], err)) < 0)
+                        return r;
+        return 0;
 }
 
 static int inside_settings(const struct bw_init_ctx *ctx, int proc_fd, struct bw_error **err)
@@ -373,11 +377,6 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
         /* The fifo stays open (close-on-exec): start watches it to know
          * when the process has been executed. */
 
-        if (c->hooks.start_container.n) {
-                _cleanup_free_ char *st = hook_state(ctx, host_pid, BW_STATUS_CREATED);
-                if (bw_hooks_run(&c->hooks.start_container, "startContainer", st ? st : "{}", NULL, &err) < 0)
-                        fail(ctx, err, true);
-        }
         struct oci_process *p = c->process;
         if (bw_process_default_home(&p->env, p->user.uid) < 0) {
                 bw_error_set(&err, -ENOMEM, "setting HOME");
@@ -396,9 +395,17 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
                 fail(ctx, err, true);
         }
         bw_process_reset_signals();
-        /* Last: the filter need not allow anything we did above. */
+        /* The filter need not allow anything we did above. */
         if (bw_seccomp_setup_install(ctx->seccomp, p->no_new_privileges, false, &err) < 0)
                 fail(ctx, err, true);
+        /* startContainer hooks are the image's programs run in the
+         * container: as runc, they run last, as the process's user with its
+         * capabilities, no_new_privs and seccomp filter, from its cwd. */
+        if (c->hooks.start_container.n) {
+                _cleanup_free_ char *st = hook_state(ctx, host_pid, BW_STATUS_CREATED);
+                if (bw_hooks_run(&c->hooks.start_container, "startContainer", st ? st : "{}", NULL, &err) < 0)
+                        fail(ctx, err, true);
+        }
         char *empty[] = { NULL };
         execve(path, p->args, p->env ? p->env : empty);
         bw_error_set(&err, -errno, "executing %s", path);

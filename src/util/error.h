@@ -13,6 +13,7 @@ struct bw_error {
 enum {
         BW_EXIT_FAILURE = 1,
         BW_EXIT_USAGE = 2,
+        BW_EXIT_RUNTIME = 255, /* exec: the runtime failed before the process ran (as runc) */
 };
 
 /* Fill *err (when err is non-NULL and empty) with a message; the reason for

@@ -217,3 +217,32 @@ cg() { # cg CONTROLLER ID: the container's directory in that hierarchy
   [ "$cpus" = "$(cat /sys/fs/cgroup/cpuset/cpuset.cpus)" ]
   [ "$mems" = "$(cat /sys/fs/cgroup/cpuset/cpuset.mems)" ]
 }
+
+@test "create and run into a frozen cgroup are refused at once, not left hanging (same with the policy off and under the default policy)" {
+  local parent=/bwfrozen-$$ fdir
+  if [ -d /sys/fs/cgroup/freezer ]; then
+    fdir=/sys/fs/cgroup/freezer$parent
+    mkdir "$fdir"
+    echo FROZEN >"$fdir/freezer.state"
+  else
+    fdir=/sys/fs/cgroup$parent
+    mkdir "$fdir"
+    echo 1 >"$fdir/cgroup.freeze"
+  fi
+  config_edit --arg p "$parent/c" '.process.args = ["sh", "-c", "echo ran"] | .linux.cgroupsPath = $p'
+  # shellcheck disable=SC2086
+  run timeout -s KILL 20 "$BULWARK" --root "$BW_ROOT" $BW_POLICY create --bundle "$BUNDLE" fz
+  local st=$status out=$output
+  # shellcheck disable=SC2086
+  run timeout -s KILL 20 "$BULWARK" --root "$BW_ROOT" $BW_POLICY run --bundle "$BUNDLE" fz2
+  local st2=$status out2=$output
+  if [ -d /sys/fs/cgroup/freezer ]; then echo THAWED >"$fdir/freezer.state"; else echo 0 >"$fdir/cgroup.freeze"; fi
+  bw delete --force fz >/dev/null 2>&1 || true
+  bw delete --force fz2 >/dev/null 2>&1 || true
+  find /sys/fs/cgroup/*"$parent" /sys/fs/cgroup"$parent" -depth -type d -exec rmdir {} + 2>/dev/null || true
+  [ "$st" -eq 1 ]
+  [[ $out == *"cgroup $parent/c is frozen"*"thaw it"* ]]
+  [ "$st2" -eq 1 ]
+  [[ $out2 == *"is frozen"* ]]
+  [[ $out2 != *ran* ]]
+}

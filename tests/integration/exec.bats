@@ -167,3 +167,116 @@ JSON
   [ "$(ls /proc/$p/fd | sort -n | tr '\n' ' ')" = "0 1 2 3 " ]
   [ "$(readlink /proc/$p/fd/3)" = /etc/hostname ]
 }
+
+# bulwark with a hard end: a wait without one would hang the suite.
+bw_bounded() {
+  # shellcheck disable=SC2086 # BW_POLICY holds several flags
+  timeout -s KILL 20 "$BULWARK" --root "$BW_ROOT" $BW_POLICY "$@"
+}
+
+@test "exec into a paused container is refused with 255 at once; --ignore-paused starts it frozen until resume (same with the policy off and under the default policy)" {
+  bw pause ex
+  run bw_bounded exec ex sh -c 'echo ran; touch /dev/shm/ran'
+  [ "$status" -eq 255 ]
+  [[ $output == *"cannot exec in a paused container"*"--ignore-paused"* ]]
+  [[ $output != *ran* ]]
+  bw_bounded exec --ignore-paused ex sh -c 'echo ignored-pause; exit 6' >"$BUNDLE/ip.out" 2>&1 &
+  local job=$!
+  sleep 1
+  # Still frozen: nothing has run yet, and exec waits.
+  [ ! -s "$BUNDLE/ip.out" ]
+  kill -0 "$job"
+  bw resume ex
+  local st=0
+  wait "$job" || st=$?
+  [ "$st" -eq 6 ]
+  [ "$(cat "$BUNDLE/ip.out")" = ignored-pause ]
+  [ "$(state_of ex)" = running ]
+  run bw_bounded exec ex test -e /dev/shm/ran
+  [ "$status" -eq 1 ]
+  # the marker is writable: its absence above means the process never ran
+  bw_bounded exec ex touch /dev/shm/ran
+}
+
+@test "exec's own failures exit 255, the process's status passes through (same with the policy off and under the default policy)" {
+  run bw_bounded exec ex /no/such/binary
+  [ "$status" -eq 255 ]
+  [[ $output == *"/no/such/binary"* ]]
+  run bw_bounded exec ex sh -c 'exit 1'
+  [ "$status" -eq 1 ]
+  run bw_bounded exec ex sh -c 'exit 255'
+  [ "$status" -eq 255 ]
+  run bw_bounded exec --cwd /no/such/dir ex true
+  [ "$status" -eq 255 ]
+  run bw_bounded exec nosuchcontainer true
+  [ "$status" -eq 255 ]
+  # Usage errors keep 2.
+  run bw_bounded exec --additional-gids x ex true
+  [ "$status" -eq 2 ]
+}
+
+@test "exec --additional-gids adds groups to the process (same with the policy off and under the default policy)" {
+  run bw_bounded exec --additional-gids 5 -g 7 ex id -G
+  [ "$status" -eq 0 ]
+  [ "$output" = "0 5 7" ]
+  run bw_bounded exec --user 1000:1000 --additional-gids 44 ex id -G
+  [ "$status" -eq 0 ]
+  [ "$output" = "1000 44" ]
+}
+
+@test "exec --cgroup puts the process in an existing sub-cgroup of the container's, never outside it (same with the policy off and under the default policy)" {
+  local pid line path dir want
+  pid=$(bw state ex | jq -r .pid)
+  if line=$(grep -E '^[0-9]+:([^:]*,)?pids(,[^:]*)?:' /proc/$pid/cgroup); then
+    path=${line#*:*:}
+    dir=$(awk '$5 == "/sys/fs/cgroup/pids" {print $5}' /proc/self/mountinfo)
+    [ -n "$dir" ]
+    mkdir "$dir$path/sub"
+    bw_bounded exec --detach --pid-file "$BUNDLE/cg.pid" --cgroup pids:sub ex sleep 100 </dev/null >/dev/null 2>&1
+    grep -qx "[0-9]*:pids:$path/sub" /proc/"$(cat "$BUNDLE/cg.pid")"/cgroup
+    # the other hierarchies keep the container's own cgroup
+    grep -qx "[0-9]*:memory:$path" /proc/"$(cat "$BUNDLE/cg.pid")"/cgroup
+    want=pids:sub
+  else
+    path=$(sed -n 's/^0:://p' /proc/$pid/cgroup)
+    mkdir "/sys/fs/cgroup$path/sub"
+    bw_bounded exec --detach --pid-file "$BUNDLE/cg.pid" --cgroup sub ex sleep 100 </dev/null >/dev/null 2>&1
+    grep -qx "0::$path/sub" /proc/"$(cat "$BUNDLE/cg.pid")"/cgroup
+    run bw_bounded exec --cgroup pids:sub ex true
+    [ "$status" -eq 2 ]
+    [[ $output == *"cgroup v2 has one hierarchy"* ]]
+  fi
+  run bw_bounded exec --cgroup ../.. ex true
+  [ "$status" -eq 2 ]
+  [[ $output == *"must stay under the container's cgroup"* ]]
+  run bw_bounded exec --cgroup nosuchsub ex true
+  [ "$status" -eq 255 ]
+  [[ $output == *"no sub-cgroup nosuchsub"* ]]
+  run bw_bounded exec --cgroup nosuchctrl:sub ex true
+  [ "$status" -eq 2 ]
+  [[ $output == *"unknown controller 'nosuchctrl'"* ]]
+  kill -9 "$(cat "$BUNDLE/cg.pid")"
+  : "$want"
+}
+
+@test "exec --ignore-paused waiting for resume ends on SIGTERM with 255, and its process never runs (same with the policy off and under the default policy)" {
+  bw pause ex
+  # shellcheck disable=SC2086
+  "$BULWARK" --root "$BW_ROOT" $BW_POLICY exec --ignore-paused ex sh -c 'touch /dev/shm/ran' >"$BUNDLE/sig.out" 2>&1 &
+  local job=$! st=0
+  sleep 1
+  kill -0 "$job"
+  kill -TERM "$job"
+  # it ends within seconds (a hang is killed and fails the test)
+  for _ in $(seq 50); do kill -0 "$job" 2>/dev/null || break; sleep 0.1; done
+  kill -0 "$job" 2>/dev/null && { kill -9 "$job"; false; }
+  wait "$job" || st=$?
+  [ "$st" -eq 255 ]
+  grep -q "interrupted by signal 15 before the process started" "$BUNDLE/sig.out"
+  bw resume ex
+  sleep 0.5
+  run bw_bounded exec ex test -e /dev/shm/ran
+  [ "$status" -eq 1 ]
+  [ "$(bw ps --format json ex | jq length)" -eq 1 ]
+  bw_bounded exec ex touch /dev/shm/ran
+}

@@ -388,3 +388,38 @@ teardown() { teardown_bundle; }
   echo "$output"
   [[ $output == *"writing sysctl net.ipv4.ping_group_range=70000 80000"* ]]
 }
+
+@test "a read-only /dev tmpfs gets its devices, links and devpts first, then is read-only; so does a read-only tmpfs with a mount under it (same with the policy off and under the default policy)" {
+  config_edit '(.mounts[] | select(.destination == "/dev") | .options) += ["ro"]
+    | .mounts += [{destination: "/run", type: "tmpfs", source: "tmpfs", options: ["ro", "nosuid"]},
+                  {destination: "/run/inner", type: "tmpfs", source: "tmpfs", options: ["nosuid"]}]'
+  run run_in sh -c 'readlink /dev/ptmx; ls /dev/pts/ptmx; echo x >/dev/null && head -c 3 /dev/zero | wc -c
+    grep -E " /(dev|run) " /proc/mounts | cut -d" " -f2,4 | cut -d, -f1
+    touch /dev/new 2>/dev/null && echo dev-writable || echo dev-ro
+    touch /run/new 2>/dev/null && echo run-writable || echo run-ro
+    touch /run/inner/new && echo inner-writable'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = pts/ptmx ]
+  [ "${lines[1]}" = /dev/pts/ptmx ]
+  [ "${lines[2]}" = 3 ]
+  [ "${lines[3]}" = "/dev ro" ]
+  [ "${lines[4]}" = "/run ro" ]
+  [ "${lines[5]}" = dev-ro ]
+  [ "${lines[6]}" = run-ro ]
+  [ "${lines[7]}" = inner-writable ]
+}
+
+@test "a terminal with /dev/ptmx listed in linux.devices and a user namespace (Docker's config under the default policy) gets the container's own devpts (policy off: explicit user namespace; default policy: the one it adds)" {
+  config_edit '.process.terminal = true | .process.args = ["sh", "-c", "tty; readlink /dev/ptmx; exit 4"]
+    | .linux.devices = [{path: "/dev/ptmx", type: "c", major: 5, minor: 2, fileMode: 438, uid: 0, gid: 0}]'
+  if [ "$BW_POLICY" = --policy-mode=off ]; then
+    config_edit '.linux.namespaces += [{"type": "user"}]
+      | .linux.uidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]
+      | .linux.gidMappings = [{"containerID": 0, "hostID": 200000, "size": 65536}]'
+  fi
+  # shellcheck disable=SC2086
+  run timeout -s KILL 20 "$BULWARK" --root "$BW_ROOT" $BW_POLICY run --bundle "$BUNDLE" ptmxu </dev/null
+  [ "$status" -eq 4 ]
+  [[ $output == */dev/pts/0* ]]
+  [[ $output == *pts/ptmx* ]]
+}

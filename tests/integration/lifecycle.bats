@@ -295,3 +295,33 @@ teardown() { teardown_bundle; }
   [ "$status" -ne 0 ]
   [ ! -e "$BW_ROOT/nx" ]
 }
+
+@test "startContainer hooks run under the process's seccomp filter and no_new_privs, as runc (same with the policy off and under the default policy)" {
+  config_edit '.process.noNewPrivileges = true
+    | .mounts += [{destination: "/tmp", type: "tmpfs", source: "tmpfs", options: ["nosuid", "nodev", "mode=1777"]}]
+    | .linux.seccomp = {defaultAction: "SCMP_ACT_ALLOW", architectures: ["SCMP_ARCH_X86_64"],
+        syscalls: [{names: ["mkdir", "mkdirat"], action: "SCMP_ACT_ERRNO", errnoRet: 1}]}
+    | .hooks = {startContainer: [{path: "/bin/sh", args: ["sh", "-c",
+        "{ mkdir /tmp/hook-made 2>/dev/null && echo hook-mkdir-ok || echo hook-mkdir-refused; grep -E \"^(Seccomp|NoNewPrivs):\" /proc/self/status; } >/tmp/hook.out"]}]}'
+  run run_in sh -c 'cat /tmp/hook.out; echo main; test -e /tmp/hook-made && echo made || echo not-made'
+  [ "$status" -eq 0 ]
+  [[ $output == *hook-mkdir-refused* ]]
+  [[ $output != *hook-mkdir-ok* ]]
+  [[ $output == *"Seccomp:	2"* ]]
+  [[ $output == *"NoNewPrivs:	1"* ]]
+  [[ $output == *main*not-made* ]]
+}
+
+@test "start of a paused created container is refused at once, and works after resume (same with the policy off and under the default policy)" {
+  create_bg sp sh -c 'echo started'
+  bw pause sp
+  # shellcheck disable=SC2086
+  run timeout -s KILL 20 "$BULWARK" --root "$BW_ROOT" $BW_POLICY start sp
+  [ "$status" -eq 1 ]
+  [[ $output == *"container sp is paused; only a created container can be started (resume it first)"* ]]
+  bw resume sp
+  [ "$(state_of sp)" = created ]
+  bw start sp
+  for _ in $(seq 50); do grep -q started "$BUNDLE/out.log" && break; sleep 0.1; done
+  grep -qx started "$BUNDLE/out.log"
+}

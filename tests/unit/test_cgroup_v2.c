@@ -207,6 +207,44 @@ static void test_fake(void)
         put("bulwark/ctr/cgroup.events", "populated 1\nfrozen 0\n");
         tap_is_int(bw_cgroup_freeze(cg, false, &err), 0, "thaw");
         is_file(d, "cgroup.freeze", "0");
+        put("bulwark/ctr/cgroup.events", "populated 1\nfrozen 1\n");
+        frozen = false;
+        bw_cgroup_frozen(cg, &frozen, &err);
+        tap_ok(frozen, "frozen by a parent: cgroup.freeze 0 but cgroup.events frozen 1");
+        put("bulwark/ctr/cgroup.events", "populated 1\nfrozen 0\n");
+        frozen = true;
+        bw_cgroup_frozen(cg, &frozen, &err);
+        tap_ok(!frozen, "thawed: neither says frozen");
+
+        /* exec --cgroup: an existing sub-cgroup of the container's only */
+        char sub[600];
+        snprintf(sub, sizeof(sub), "%s/sub", d);
+        mkdir(sub, 0755);
+        put("bulwark/ctr/sub/cgroup.procs", "");
+        tap_is_int(bw_cgroup_add_pid_sub(cg, 42, (char *[]){ "sub", NULL }, &err), 0, "--cgroup sub joins it");
+        is_file(sub, "cgroup.procs", "42");
+        bw_error_free(err);
+        err = NULL;
+        tap_ok(bw_cgroup_add_pid_sub(cg, 42, (char *[]){ "pids:sub", NULL }, &err) < 0 && err &&
+                       strstr(err->msg, "cgroup v2 has one hierarchy"),
+               "--cgroup CTRL:PATH is refused on cgroup v2");
+        bw_error_free(err);
+        err = NULL;
+        tap_ok(bw_cgroup_add_pid_sub(cg, 42, (char *[]){ "sub/../..", NULL }, &err) < 0 && err && err->status == 2,
+               "--cgroup with .. is a usage error");
+        bw_error_free(err);
+        err = NULL;
+        tap_is_int(bw_cgroup_add_pid_sub(cg, 42, (char *[]){ "nosuch", NULL }, &err), -ENOENT,
+                   "--cgroup of a missing sub-cgroup fails (not created)");
+        bw_error_free(err);
+        err = NULL;
+        tap_ok(bw_cgroup_add_pid_sub(cg, 42, (char *[]){ "a", "b", NULL }, &err) < 0, "two paths for every controller are refused");
+        bw_error_free(err);
+        err = NULL;
+        char subprocs[640];
+        snprintf(subprocs, sizeof(subprocs), "%s/cgroup.procs", sub);
+        unlink(subprocs);
+        rmdir(sub);
 
         struct bw_cg_stats st;
         bw_cgroup_stats(cg, &st, &err);
