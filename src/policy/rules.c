@@ -285,10 +285,12 @@ const struct bw_rule bw_rules[] = {
           "Remove the mount or narrow it to the file actually needed (docker run -v; Kubernetes hostPath; "
           "config.json mounts).",
           CIS "5.6; Pod Security Standards baseline: HostPath Volumes", bw_check_sensitive_ro, -1 },
-        { "BW073", "rootfs-on-host-tree", BW_SEV_CRITICAL, "Rootfs is a host system tree",
-          "root.path naming a host tree (/etc, /usr, /root, / or a directory above one) makes it the container's "
-          "/, seen through the idmapped rootfs view in which host root's files are container root's: read-only "
-          "or not, /etc/shadow and /root are readable, and a writable one is host root's to change.",
+        { "BW073", "rootfs-on-host-tree", BW_SEV_CRITICAL, "Rootfs is a host directory outside the bundle",
+          "root.path naming a host directory that is neither inside the bundle, nor an engine's rootfs (the root "
+          "of an overlay mount, or under an engine's state), makes it the container's /, seen through the "
+          "idmapped rootfs view in which host root's files are container root's: with /etc, /root, /srv or "
+          "bulwark's own state, read-only or not, their root-only files are readable. audit, which reads a "
+          "config without its host, reports the host's system trees (/etc, /usr, / ...) only.",
           "config.json: point root.path at the bundle's own rootfs directory (or let the engine make the "
           "rootfs); bind the host files the container needs, read-only, as mounts.",
           NULL, bw_check_root_host_tree, -1 },

@@ -82,6 +82,13 @@ plant='cp /bin/busybox /vol/s && chmod 4755 /vol/s; ls -ln /vol'
   ln -s /etc "$BUNDLE/hostetc"
   config_edit '.root = {"path": "hostetc", "readonly": true}'
   NO_AUDIT=1 refused BW073
+  # a host directory no list names (bulwark's own state, a folder under
+  # /srv): resolved on the host, a rootfs outside its bundle that no
+  # engine made is refused; audit, without the host, cannot tell
+  for p in /var/lib/bulwark "$VOL"; do
+    config_edit --arg p "$p" '.root = {"path": $p, "readonly": true}'
+    NO_AUDIT=1 refused BW073
+  done
   # a rootfs under the engines' state is not a host tree
   config_edit '.root = {"path": "rootfs", "readonly": true} | .process.args = ["true"]'
   BW_POLICY= run bw run --bundle "$BUNDLE" fine
@@ -122,4 +129,31 @@ plant='cp /bin/busybox /vol/s && chmod 4755 /vol/s; ls -ln /vol'
     | .linux.gidMappings = [{"containerID": 0, "hostID": $h, "size": 65536}]'
   refused BW043
   [[ $output == *"bulwark's subordinate ids"* ]]
+}
+
+@test "root.path swapped to /etc between the policy and the mount (a 10 s race) never gives the host's /etc" {
+  # race/r flips between race/real (an image inside the bundle, accepted)
+  # and /etc (refused as BW073 when the policy sees it); a create that is
+  # judged on one and mounted on the other must be refused, never run.
+  local R=$BUNDLE/race
+  mkdir -p "$R/real/bin" "$R/real/etc"
+  cp /bin/busybox "$R/real/bin/"
+  ln -sfn real "$R/r"
+  config_edit --arg b "$BUNDLE/rootfs/bin" '.root = {"path": "race/r/", "readonly": false}
+     | .process.args = ["/bin/busybox", "head", "-c", "5", "/shadow"]'
+  ( while :; do ln -sfn real "$R/t1"; mv -T "$R/t1" "$R/r"; ln -sfn /etc "$R/t2"; mv -T "$R/t2" "$R/r"; done ) 3>&- &
+  local sw=$! end=$((SECONDS + 10)) n=0 won=0 ran=0 out
+  while ((SECONDS < end)); do
+    n=$((n + 1))
+    out=$(BW_POLICY= bw run --bundle "$BUNDLE" race$n 2>&1) || true
+    case $out in
+      root:*) won=$((won + 1)) ;;
+      *"/shadow"*"No such file"*) ran=$((ran + 1)) ;;
+    esac
+    BW_POLICY= bw delete --force race$n >/dev/null 2>&1 || true
+  done
+  kill $sw; wait $sw 2>/dev/null || true
+  echo "tries=$n ran=$ran won=$won"
+  [ "$won" -eq 0 ]
+  [ "$ran" -gt 0 ]
 }
