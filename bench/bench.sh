@@ -103,10 +103,13 @@ make_rootfs() {
 }
 
 # bundle NAME JQ_FILTER [jq args...] < base config: writes $WORK/b-NAME/config.json
+# Each bundle holds its own copy of the rootfs: bulwark refuses a rootfs
+# outside its bundle that no engine made (BW073).
 bundle() {
   local name=$1 filter=$2
   shift 2
   mkdir -p "$WORK/b-$name"
+  rm -rf "$WORK/b-$name/rootfs" && cp -a "$ROOTFS" "$WORK/b-$name/rootfs"
   jq "$@" "$filter" >"$WORK/b-$name/config.json"
 }
 
@@ -118,7 +121,7 @@ make_bundles() {
   (cd "$WORK/base" && rm -f config.json && runc spec) || return 1
   # The runc spec config: pid, network, ipc, uts, mount namespaces; 3 caps;
   # masked and read-only paths; no seccomp. Made non-interactive.
-  jq --arg r "$ROOTFS" '.process.terminal = false | .process.args = ["/bin/true"] | .root.path = $r
+  jq '.process.terminal = false | .process.args = ["/bin/true"] | .root.path = "rootfs"
       | del(.linux.resources)' "$WORK/base/config.json" >"$WORK/base.json"
   local sc=$WORK/seccomp.json
   bundle bare '.' <"$WORK/base.json"
@@ -131,7 +134,8 @@ make_bundles() {
   # bulwark's own restricted defaults: exactly what `bulwark spec` writes.
   mkdir -p "$WORK/b-bwdefaults"
   (cd "$WORK/b-bwdefaults" && rm -f config.json && "$BULWARK" spec) || return 1
-  jq --arg r "$ROOTFS" '.process.args = ["/bin/true"] | .root.path = $r' "$WORK/b-bwdefaults/config.json" >"$WORK/t.json" &&
+  rm -rf "$WORK/b-bwdefaults/rootfs" && cp -a "$ROOTFS" "$WORK/b-bwdefaults/rootfs"
+  jq '.process.args = ["/bin/true"] | .root.path = "rootfs"' "$WORK/b-bwdefaults/config.json" >"$WORK/t.json" &&
     mv "$WORK/t.json" "$WORK/b-bwdefaults/config.json"
   bwdefaults_note=""
   if ! $(rt bulwark-policy) run --bundle "$WORK/b-bwdefaults" bwdefaults-check >"$WORK/bwdefaults.err" 2>&1; then
@@ -222,7 +226,7 @@ probe() {
   local label=$1 r=$2 bundle=$3 id
   id=probe-$label-$$
   local pb=$WORK/probe-bundle
-  rm -rf "$pb" && mkdir -p "$pb"
+  rm -rf "$pb" && mkdir -p "$pb" && cp -a "$ROOTFS" "$pb/rootfs"
   jq '.process.args = ["/bin/sleep", "30"]' "$bundle/config.json" >"$pb/config.json"
   # shellcheck disable=SC2086
   if ! $r create --bundle "$pb" "$id" >"$WORK/probe.err" 2>&1 || ! $r start "$id" >>"$WORK/probe.err" 2>&1; then
