@@ -126,6 +126,15 @@ static int prepare(struct bt *b, struct bw_error **err)
         if (b->engine_fd < 0 || bind(b->engine_fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(b->engine_fd, 64) < 0)
                 return bw_error_set(err, -errno, "listening on %s", a.sun_path);
         chmod(a.sun_path, 0660); /* as dockerd leaves its socket: root and the docker group */
+        /* links for the configs that reach host paths another way: the
+         * host's /etc, and the socket under a name no list knows */
+        char l[4200];
+        snprintf(l, sizeof(l), "%s/etc-link", b->dir);
+        if (symlink("/etc", l) < 0)
+                return bw_error_set(err, -errno, "creating the link %s", l);
+        snprintf(l, sizeof(l), "%s/app.sock", b->dir);
+        if (symlink(a.sun_path, l) < 0)
+                return bw_error_set(err, -errno, "creating the link %s", l);
         return 0;
 }
 
@@ -224,15 +233,27 @@ static void set_caps(json_t *cfg, json_t *caps)
         json_object_set_new(json_object_get(cfg, "process"), "capabilities", k);
 }
 
-/* "{fixture}" and "{engine_dir}" in a mount source. */
+/* "{fixture}", "{engine_dir}", "{etc_link}" (a symlink to /etc) and
+ * "{socket_link}" (a symlink named app.sock to the listening docker.sock)
+ * in a mount source. */
 static json_t *expand(const struct bt *b, json_t *m)
 {
         json_t *c = json_deep_copy(m);
         const char *src = json_string_value(json_object_get(c, "source"));
-        if (src && strcmp(src, "{fixture}") == 0)
-                json_object_set_new(c, "source", json_string(b->fixture));
-        else if (src && strcmp(src, "{engine_dir}") == 0)
-                json_object_set_new(c, "source", json_string(b->engine_dir));
+        char *p = NULL;
+        if (!src)
+                return c;
+        if (strcmp(src, "{fixture}") == 0)
+                p = strdup(b->fixture);
+        else if (strcmp(src, "{engine_dir}") == 0)
+                p = strdup(b->engine_dir);
+        else if (strcmp(src, "{etc_link}") == 0 && asprintf(&p, "%s/etc-link", b->dir) < 0)
+                p = NULL;
+        else if (strcmp(src, "{socket_link}") == 0 && asprintf(&p, "%s/app.sock", b->dir) < 0)
+                p = NULL;
+        if (p)
+                json_object_set_new(c, "source", json_string(p));
+        free(p);
         return c;
 }
 
@@ -263,6 +284,11 @@ static json_t *make_config(const struct bt *b, const struct run *r, const char *
         json_t *mounts = json_object_get(cfg, "mounts");
         size_t i;
         json_t *m;
+        /* rules appended to whatever filter the config has */
+        json_t *sys = json_object_get(json_object_get(linux_, "seccomp"), "syscalls");
+        json_array_foreach(json_object_get(r->config, "seccomp_add"), i, m)
+                if (json_is_array(sys))
+                        json_array_append(sys, m);
         /* "{host}" as a namespace path: this process's own (the host's) */
         json_array_foreach(json_object_get(linux_, "namespaces"), i, m) {
                 static const char *const kinds[][2] = { { "pid", "pid" }, { "network", "net" }, { "ipc", "ipc" },

@@ -201,3 +201,21 @@ while True:
   [ "$status" -eq 2 ]
   [[ $stderr == *"--profile does not apply"* ]]
 }
+
+@test "breakout-test: every config in the data file, bulwark's baseline and restricted: refused or contained, never escaped or failed" {
+  run --separate-stderr "$BULWARK" breakout-test --runtime "$BULWARK" --format json
+  [ "$status" -eq 0 ]
+  local n
+  n=$(jq '.configs | length' "$BATS_TEST_DIRNAME/../../share/breakout-configs.json")
+  [ "$(jq '.runs | length' <<<"$output")" -eq $((2 * n)) ]
+  [ "$(jq -r '[.runs[] | select(.verdict != "refused" and .verdict != "contained") | .config + "/" + .profile + "=" + .verdict + " " + .reason] | join("; ")' <<<"$output")" = "" ]
+  [ "$(jq '[.runs[] | .totals.escaped] | add' <<<"$output")" = 0 ]
+  # the hostile spellings are refused by the rule that judges the resolved path or the namespace, not contained by luck
+  local pair cfg id
+  for pair in host-etc-dot=BW071 host-etc-dotdot=BW071 host-etc-symlink=BW071 engine-socket-link=BW070 \
+    host-pid-joined=BW060 host-net-joined=BW061; do
+    cfg=${pair%=*} id=${pair#*=}
+    [ "$(jq -r --arg c "$cfg" '[.runs[] | select(.config == $c) | .verdict] | unique | join(" ")' <<<"$output")" = refused ]
+    [ "$(jq --arg c "$cfg" --arg id "$id" '[.runs[] | select(.config == $c and (.reason | contains($id)))] | length' <<<"$output")" = 2 ]
+  done
+}
