@@ -6,9 +6,11 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <linux/capability.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 
 #include "linux/cgroup_internal.h"
@@ -1340,11 +1342,17 @@ int bw_check_sysctl(const struct bw_rule *r, const struct oci_config *c, struct 
 
 /* --- mounts, rootfs, limits --------------------------------------------- */
 
+/* Does this propagation name make a mount shared, as the mount code reads
+ * it (one table, rshared and shared alike)? */
 static bool is_shared(const char *p)
 {
-        return p && (strcmp(p, "shared") == 0 || strcmp(p, "rshared") == 0);
+        long f = bw_mount_propagation(p);
+        return f > 0 && (f & MS_SHARED);
 }
 
+/* BW100 judges the propagation the kernel ends with: of a mount's
+ * propagation options the last one wins (["rshared","private"] is private,
+ * ["private","rshared"] is shared), as the mounter applies them. */
 int bw_check_propagation(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         if (c->linux && is_shared(c->linux->rootfs_propagation)) {
@@ -1355,16 +1363,20 @@ int bw_check_propagation(const struct bw_rule *r, const struct oci_config *c, st
         }
         for (size_t i = 0; i < c->n_mounts; i++) {
                 const struct oci_mount *m = &c->mounts[i];
+                size_t last = SIZE_MAX;
                 for (size_t j = 0; m->options && m->options[j]; j++) {
-                        if (!is_shared(m->options[j]))
-                                continue;
-                        char ptr[64];
-                        snprintf(ptr, sizeof(ptr), "/mounts/%zu/options/%zu", i, j);
-                        int ret = bw_findings_add_at(out, r, ptr, m->options[j], "mount at %s is %s",
-                                                  m->destination ? m->destination : "?", m->options[j]);
-                        if (ret < 0)
-                                return ret;
+                        const struct bw_mount_option *e = bw_mount_option_find(m->options[j]);
+                        if (e && e->kind == BW_MOPT_PROPAGATION)
+                                last = j;
                 }
+                if (last == SIZE_MAX || !is_shared(m->options[last]))
+                        continue;
+                char ptr[64];
+                snprintf(ptr, sizeof(ptr), "/mounts/%zu/options/%zu", i, last);
+                int ret = bw_findings_add_at(out, r, ptr, m->options[last], "mount at %s is %s",
+                                          m->destination ? m->destination : "?", m->options[last]);
+                if (ret < 0)
+                        return ret;
         }
         return 0;
 }
