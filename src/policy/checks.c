@@ -1005,20 +1005,14 @@ int bw_check_sensitive_ro(const struct bw_rule *r, const struct oci_config *c, s
  * mappings (or, with idmap/ridmap and none of its own, the container's):
  * host root's files become container root's and what it writes lands as
  * the ids those mappings name, not in bulwark's volume range. */
-static bool option_given(char *const *opts, const char *o)
-{
-        for (size_t i = 0; opts && opts[i]; i++)
-                if (strcmp(opts[i], o) == 0)
-                        return true;
-        return false;
-}
-
 int bw_check_mount_idmap(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         for (size_t i = 0; i < c->n_mounts; i++) {
                 const struct oci_mount *m = &c->mounts[i];
                 bool own = m->uid_mappings.n || m->gid_mappings.n;
-                const char *opt = option_given(m->options, "ridmap") ? "ridmap" : option_given(m->options, "idmap") ? "idmap" : NULL;
+                struct bw_mount_opts o;
+                bw_mount_options_effect(m->options, &o);
+                const char *opt = o.ridmap ? "ridmap" : o.idmap ? "idmap" : NULL;
                 if (!own && !opt)
                         continue;
                 char ptr[64];
