@@ -618,6 +618,36 @@ int bw_check_no_new_privs(const struct bw_rule *r, const struct oci_config *c, s
         return bw_findings_add_at(out, r, "/process/noNewPrivileges", "no-new-privileges", "process.noNewPrivileges is false");
 }
 
+/* BW078: a process that asks its LSM to leave it unconfined. The type of
+ * an SELinux context is its third field (user:role:type:level). */
+static bool selinux_unconfined(const char *label)
+{
+        const char *t = label ? strchr(label, ':') : NULL;
+        t = t ? strchr(t + 1, ':') : NULL;
+        if (!t)
+                return false;
+        t++;
+        size_t n = strcspn(t, ":");
+        return (n == 12 && strncmp(t, "unconfined_t", n) == 0) || (n == 5 && strncmp(t, "spc_t", n) == 0);
+}
+
+int bw_check_lsm_unconfined(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
+{
+        const struct oci_process *p = c->process;
+        if (!p)
+                return 0;
+        if (p->apparmor_profile && strcmp(p->apparmor_profile, "unconfined") == 0) {
+                int ret = bw_findings_add_at(out, r, "/process/apparmorProfile", "unconfined",
+                                             "process.apparmorProfile is unconfined");
+                if (ret < 0)
+                        return ret;
+        }
+        if (selinux_unconfined(p->selinux_label))
+                return bw_findings_add_at(out, r, "/process/selinuxLabel", p->selinux_label,
+                                          "process.selinuxLabel %s is an unconfined type", p->selinux_label);
+        return 0;
+}
+
 /* --- namespaces --------------------------------------------------------- */
 
 static const struct { int type; const char *needle; } ns_rules[] = {
