@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "linux/idmap_mount.h"
+#include "linux/mount_options.h"
 #include "linux/mountinfo.h"
 #include "linux/overlay_idmap.h"
 #include "runtime/volumes.h"
@@ -287,7 +288,9 @@ static int bind_views(const struct bw_userns_plan *p, const struct oci_config *c
                                 "host root on its files", m->destination ? m->destination : "?", src);
                 }
                 _cleanup_error_ struct bw_error *e = NULL;
-                bool recursive = bw_userns_mount_has_option(m, "rbind") || bw_userns_mount_has_option(m, "ridmap");
+                struct bw_mount_opts mo; /* read as the mounter reads them */
+                bw_mount_options_effect(m->options, &mo);
+                bool recursive = mo.recursive || mo.ridmap;
                 int fd = cloned ? bw_idmap_mount_set(m->src.tree, with, recursive, m->src.path, &e)
                                 : bw_idmap_mount_clone(AT_FDCWD, src, with, recursive, &e);
                 if (fd < 0 && !bw_userns_mount_wants_idmap(m) && unmapped_allowed(c, m->destination ? m->destination : "")) {
