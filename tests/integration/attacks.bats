@@ -189,3 +189,20 @@ plant='cp /bin/busybox /vol/s && chmod 4755 /vol/s; ls -ln /vol'
   [ "$ran" -gt 0 ]
   [ "$judged" -gt 0 ]
 }
+
+@test "no bind source fd reaches the container, --preserve-fds included" {
+  # The runtime holds an O_PATH fd and a cloned mount per bind source; with
+  # --preserve-fds 8 and nothing passed, a leaked one would sit at 3..10.
+  mkdir "$VOL/a" "$VOL/b"
+  config_edit --arg a "$VOL/a" --arg b "$VOL/b" '.process.args = ["ls", "/proc/self/fd"]
+    | .mounts += [{"destination": "/a", "type": "bind", "source": $a, "options": ["rbind", "ro"]},
+                  {"destination": "/b", "type": "bind", "source": $b, "options": ["rbind"]}]'
+  for pol in "" "--profile restricted"; do
+    BW_POLICY=$pol run bw run --preserve-fds 8 --bundle "$BUNDLE" fds 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- 10>&-
+    echo "${pol:-default}: $output"
+    [ "$status" -eq 0 ]
+    # ls's own directory fd is 3
+    [ "$(echo $output)" = "0 1 2 3" ]
+    BW_POLICY= bw delete --force fds >/dev/null 2>&1 || true
+  done
+}
