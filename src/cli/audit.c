@@ -13,11 +13,15 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/docker.h"
+#include "input/files.h"
+#include "input/k8s.h"
+#include "input/yaml.h"
 #include "oci/load.h"
 #include "policy/profile.h"
 #include "policy/report.h"
 #include "runtime/policy_gate.h"
 #include "util/cleanup.h"
+#include "util/strv.h"
 
 
 struct audit {
@@ -111,16 +115,97 @@ static int read_input(const char *path, char **data, size_t *len, struct bw_erro
         return 0;
 }
 
+/* One container of a Kubernetes manifest: its translated config judged
+ * like any other, each finding placed at the YAML field behind it. */
+struct manifest { struct audit *a; const char *path; size_t found; };
+
+static int add_k8s(void *ctx, const struct bw_k8s_container *k, struct bw_error **err)
+{
+        struct manifest *m = ctx;
+        _cleanup_free_ char *data = json_dumps(k->oci, JSON_INDENT(2));
+        if (!data)
+                return bw_error_set(err, -ENOMEM, "%s", k->name);
+        struct oci_config *c = NULL;
+        int r = oci_config_load_data(data, strlen(data), k->name, &c, err);
+        if (r < 0)
+                return bad_input(err, bw_error_wrap(err, "%s: the config translated from the manifest", m->path));
+        r = add_target(m->a, c, strdup(k->name), strdup(m->path), NULL, err);
+        oci_config_free(c);
+        if (r < 0)
+                return r;
+        struct bw_findings *f = &m->a->t[m->a->n - 1].findings;
+        for (size_t i = 0; i < f->n; i++)
+                bw_k8s_locate(k, f->v[i].rule->id, f->v[i].pointer, &f->v[i].line, &f->v[i].col);
+        m->found++;
+        return 0;
+}
+
+/* YAML (or JSON) that is not an OCI config or docker inspect output. */
+static int audit_manifest(struct audit *a, const char *name, const char *path, const char *data, size_t len,
+                          bool quiet_if_none, struct bw_error **err)
+{
+        struct bw_yaml y;
+        int r = bw_yaml_parse(data, len, name, &y, err);
+        if (r < 0)
+                return bad_input(err, r);
+        struct manifest m = { .a = a, .path = path };
+        r = bw_k8s_read(&y, name, add_k8s, &m, err);
+        bool any = false;
+        for (size_t i = 0; i < y.n_docs; i++)
+                any |= bw_k8s_is_object(y.docs[i]);
+        bw_yaml_free(&y);
+        if (r < 0)
+                return bad_input(err, r);
+        if (!any && !quiet_if_none)
+                return bad_input(err, bw_error_msg(err, -EINVAL, "%s: not a Kubernetes manifest (no apiVersion and "
+                                                   "kind), an OCI config.json or docker inspect output", name));
+        return 0;
+}
+
+static bool looks_like_json(const char *data, size_t len)
+{
+        size_t i = 0;
+        while (i < len && strchr(" \t\r\n", data[i]))
+                i++;
+        return i < len && (data[i] == '{' || data[i] == '[');
+}
+
+static int audit_file(struct audit *a, const char *arg, bool in_dir, struct bw_error **err);
+
+/* A directory that is not a bundle: every manifest under it. */
+static int audit_dir(struct audit *a, const char *dir, struct bw_error **err)
+{
+        _cleanup_strv_ char **files = NULL;
+        int r = bw_input_manifest_files(dir, &files, err);
+        if (r < 0)
+                return bad_input(err, r);
+        if (!files[0])
+                return bad_input(err, bw_error_msg(err, -ENOENT, "%s: no config.json and no *.yaml, *.yml or *.json "
+                                                   "manifests in it", dir));
+        for (size_t i = 0; files[i]; i++)
+                if ((r = audit_file(a, files[i], true, err)) < 0)
+                        return r;
+        return 0;
+}
+
 static int audit_input(struct audit *a, const char *arg, struct bw_error **err)
 {
-        _cleanup_free_ char *path = NULL;
         struct stat st;
+        _cleanup_free_ char *bundle = NULL;
         if (strcmp(arg, "-") != 0 && stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
-                if (asprintf(&path, "%s/config.json", arg) < 0)
+                if (asprintf(&bundle, "%s/config.json", arg) < 0)
                         return bw_error_set(err, -ENOMEM, "%s", arg);
-        } else if (!(path = strdup(arg))) {
-                return bw_error_set(err, -ENOMEM, "%s", arg);
+                if (access(bundle, F_OK) != 0)
+                        return audit_dir(a, arg, err);
         }
+        return audit_file(a, bundle ? bundle : arg, false, err);
+}
+
+static int audit_file(struct audit *a, const char *arg, bool in_dir, struct bw_error **err)
+{
+        _cleanup_free_ char *path = strdup(arg);
+        if (!path)
+                return bw_error_set(err, -ENOMEM, "%s", arg);
         const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
         _cleanup_free_ char *data = NULL;
         size_t len = 0;
@@ -129,10 +214,14 @@ static int audit_input(struct audit *a, const char *arg, struct bw_error **err)
                 return r;
         json_error_t je;
         _cleanup_json_ json_t *root = json_loadb(data, len, 0, &je);
-        if (!root)
+        if (!root && looks_like_json(data, len))
                 return bad_input(err, bw_error_msg(err, -EINVAL, "%s:%d:%d: %s", name, je.line, je.column, je.text));
+        if (!root || (json_is_object(root) && json_object_get(root, "apiVersion") && json_object_get(root, "kind")))
+                return audit_manifest(a, name, path, data, len, in_dir, err);
         if (bw_docker_is_inspect(root))
                 return add_docker(a, root, name, path, data, err);
+        if (in_dir && !json_object_get(root, "ociVersion"))
+                return 0; /* some other JSON file beside the manifests */
         if (json_is_array(root)) {
                 if (json_array_size(root) == 0)
                         return bad_input(err, bw_error_msg(err, -EINVAL, "%s: an empty list; expected docker inspect "
@@ -268,7 +357,8 @@ BW_COMMAND(audit)
         }
         if (!docker && optind >= argc)
                 return bw_error_usage(err, "audit: nothing to audit; give config.json files, bundle directories, "
-                                      "docker inspect output, - for stdin, or --docker");
+                                      "docker inspect output, Kubernetes manifests or directories of them, - for "
+                                      "stdin, or --docker");
         struct audit a = { 0 };
         int r = bw_policy_resolve(g->policy_file, profile, g->policy_mode, &a.policy, err);
         if (r < 0)

@@ -23,6 +23,10 @@ static const char *find_needle(const char *text, const char *needle)
 
 bool bw_report_locate(const char *text, const struct bw_finding *f, int *line, int *col)
 {
+        if (f->line > 0) {
+                *line = f->line, *col = f->col;
+                return true;
+        }
         if (!text)
                 return false;
         size_t len = strlen(text);

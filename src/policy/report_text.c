@@ -40,6 +40,8 @@ static void target(FILE *out, const struct bw_report_target *t, bool color)
                 fprintf(out, "\n  %s%-8s%s %s  %s%s\n", color ? sev_colour(f->rule->severity) : "", sev, reset,
                         f->rule->id, f->rule->title, tag);
                 fprintf(out, "           %s\n", f->detail);
+                if (f->line > 0)
+                        fprintf(out, "           at %s:%d:%d\n", t->uri, f->line, f->col);
                 fprintf(out, "           fix: %s\n", f->rule->fix);
         }
         fprintf(out, "\n");
