@@ -129,6 +129,7 @@ static int add_k8s(void *ctx, const struct bw_k8s_container *k, struct bw_error 
         int r = oci_config_load_data(data, strlen(data), k->name, &c, err);
         if (r < 0)
                 return bad_input(err, bw_error_wrap(err, "%s: the config translated from the manifest", m->path));
+        c->pod = k->facts;
         r = add_target(m->a, c, strdup(k->name), strdup(m->path), NULL, err);
         oci_config_free(c);
         if (r < 0)

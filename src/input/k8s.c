@@ -12,6 +12,7 @@
  *   - no_new_privs only with allowPrivilegeEscalation: false;
  *   - the image's user is not known here: without runAsUser (container or
  *     pod) the process is taken to be root, as most images run;
+ *   - a cgroup namespace (cgroup v2 nodes);
  *   - no user namespace unless hostUsers: false; no pids limit (the
  *     kubelet's podPidsLimit defaults to none);
  *   - volumes other than hostPath are the kubelet's own directories under
@@ -355,6 +356,85 @@ static const char *apparmor(const struct pod *p, const struct bw_ynode *csc, con
         return "cri-containerd.apparmor.d";
 }
 
+static bool is_zero(const struct bw_ynode *n)
+{
+        int64_t v;
+        return bw_yint(n, &v) && v == 0;
+}
+
+/* What the pod spec says that config.json cannot (struct oci_pod_facts). */
+static void facts(struct out *o, const struct pod *p, const struct bw_ynode *ctr, const struct bw_ynode *csc,
+                  bool privileged, const struct bw_ynode *apparmor_unconfined)
+{
+        struct oci_pod_facts *f = &o->c->facts;
+        f->present = true;
+        const struct bw_ynode *vols = bw_ymap_get(p->spec, "volumes");
+        for (size_t i = 0; i < bw_yseq_len(vols) && !f->host_path[0]; i++) {
+                const struct bw_ynode *hp = bw_ymap_get(bw_yseq_at(vols, i), "hostPath");
+                if (!hp)
+                        continue;
+                snprintf(f->host_path, sizeof(f->host_path), "%s", bw_ystr(bw_ymap_get(hp, "path")) ?: "(no path)");
+                loc(o, "/pod/hostPath", bw_ymap_get(hp, "path") ? bw_ymap_get(hp, "path") : hp);
+        }
+        const struct bw_ynode *ports = bw_ymap_get(ctr, "ports");
+        for (size_t i = 0; i < bw_yseq_len(ports) && f->n_host_ports < ARRAY_SIZE(f->host_ports); i++) {
+                const struct bw_ynode *hp = bw_ymap_get(bw_yseq_at(ports, i), "hostPort");
+                int64_t v;
+                if (!bw_yint(hp, &v) || v <= 0 || v > 65535)
+                        continue;
+                if (f->n_host_ports == 0)
+                        loc(o, "/pod/hostPort", hp);
+                f->host_ports[f->n_host_ports++] = (uint32_t)v;
+        }
+        const struct bw_ynode *pm = bw_ymap_get(csc, "procMount");
+        f->proc_unmasked = bw_ystr(pm) && strcmp(bw_ystr(pm), "Unmasked") == 0;
+        loc(o, "/pod/procMount", pm);
+        const struct bw_ynode *sp = bw_ymap_get(sc_field(p, csc, "seccompProfile"), "type");
+        f->seccomp_unconfined = bw_ystr(sp) && strcmp(bw_ystr(sp), "Unconfined") == 0;
+        loc(o, "/pod/seccompProfile", sp);
+        f->apparmor_unconfined = apparmor_unconfined && !privileged;
+        loc(o, "/pod/appArmorProfile", apparmor_unconfined);
+        const struct bw_ynode *se = sc_field(p, csc, "seLinuxOptions");
+        const char *type = bw_ystr(bw_ymap_get(se, "type"));
+        const char *user = bw_ystr(bw_ymap_get(se, "user")), *role = bw_ystr(bw_ymap_get(se, "role"));
+        bool ok_type = !type || strcmp(type, "container_t") == 0 || strcmp(type, "container_init_t") == 0 ||
+                       strcmp(type, "container_kvm_t") == 0 || strcmp(type, "container_engine_t") == 0;
+        if (!ok_type || user || role)
+                snprintf(f->selinux, sizeof(f->selinux), "%s%s%s%s%s%s", user ? "user " : "", user ? user : "",
+                         role ? (user ? ", role " : "role ") : "", role ? role : "",
+                         !ok_type ? (user || role ? ", type " : "type ") : "", !ok_type ? type : "");
+        loc(o, "/pod/seLinuxOptions", se);
+        const struct bw_ynode *g = sc_field(p, csc, "runAsGroup");
+        if (is_zero(g))
+                f->root_group = true, loc(o, "/pod/group", g);
+        const struct bw_ynode *fsg = bw_ymap_get(p->sc, "fsGroup"), *sup = bw_ymap_get(p->sc, "supplementalGroups");
+        if (!f->root_group && is_zero(fsg))
+                f->root_group = true, loc(o, "/pod/group", fsg);
+        for (size_t i = 0; !f->root_group && i < bw_yseq_len(sup); i++)
+                if (is_zero(bw_yseq_at(sup, i)))
+                        f->root_group = true, loc(o, "/pod/group", bw_yseq_at(sup, i));
+        const struct bw_ynode *nr = sc_field(p, csc, "runAsNonRoot"), *uid = sc_field(p, csc, "runAsUser");
+        int64_t u;
+        f->run_as_non_root = (nr && bw_ybool(nr, &(bool){ 0 }) && ytrue(nr)) || (bw_yint(uid, &u) && u != 0);
+        loc(o, "/pod/runAsNonRoot", nr ? nr : uid);
+        const struct bw_ynode *hu = bw_ymap_get(p->spec, "hostUsers");
+        f->host_users_false = hu && bw_ystr(hu) && bw_ybool(hu, &(bool){ 0 }) && !ytrue(hu);
+        const struct bw_ynode *cpu = bw_ymap_get(bw_ymap_get(bw_ymap_get(ctr, "resources"), "limits"), "cpu");
+        f->cpu_limit = bw_ystr(cpu) != NULL;
+        const struct bw_ynode *vms = bw_ymap_get(ctr, "volumeMounts");
+        for (size_t i = 0; i < bw_yseq_len(vms) && !f->bidirectional; i++) {
+                const struct bw_ynode *mp = bw_ymap_get(bw_yseq_at(vms, i), "mountPropagation");
+                if (bw_ystr(mp) && strcmp(bw_ystr(mp), "Bidirectional") == 0)
+                        f->bidirectional = true, loc(o, "/pod/mountPropagation", mp);
+        }
+        /* the token is mounted unless the pod says false (the service
+         * account's own setting is not in the manifest: the pod's wins) */
+        const struct bw_ynode *am = bw_ymap_get(p->spec, "automountServiceAccountToken");
+        bool v = true;
+        f->sa_token = !(bw_ybool(am, &v) && !v);
+        loc(o, "/pod/automountServiceAccountToken", am);
+}
+
 static int container(const struct pod *p, const struct bw_ynode *ctr, const char *role, bw_k8s_fn fn, void *ctx,
                      struct bw_error **err)
 {
@@ -475,6 +555,9 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
         }
         if (!ytrue(hipc))
                 json_array_append_new(ns, json_pack("{s:s}", "type", "ipc"));
+        /* containerd gives each container its own cgroup namespace on
+         * cgroup v2 nodes, the kubelet's default since 1.25 */
+        json_array_append_new(ns, json_pack("{s:s}", "type", "cgroup"));
         loc(&o, "BW060", hpid);
         loc(&o, "BW029", hpid);
         loc(&o, "BW061", hnet);
@@ -527,6 +610,8 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
         user_mounts(&o, p, ctr, mounts, &shared);
         if (shared)
                 json_object_set_new(lnx, "rootfsPropagation", json_string("rshared"));
+
+        facts(&o, p, ctr, csc, privileged, aa ? NULL : aa_at);
 
         const struct bw_ynode *rorf = bw_ymap_get(csc, "readOnlyRootFilesystem");
         loc(&o, "/root/readonly", rorf);

@@ -11,6 +11,7 @@
 #include <stdbool.h>
 
 #include "input/yaml.h"
+#include "oci/spec.h"
 #include "util/error.h"
 
 /* A JSON pointer prefix of config.json ("/mounts/3"), or a rule id
@@ -21,6 +22,7 @@ struct bw_k8s_container {
         char *name;          /* "Deployment/default/web: container nginx" */
         char *pod;           /* "Deployment/default/web" */
         json_t *oci;         /* config.json */
+        struct oci_pod_facts facts; /* what config.json cannot say, for the config's pod field */
         struct bw_k8s_loc *locs;
         size_t n_locs;
         int line, col;       /* the container's own entry: where node defaults are reported */
