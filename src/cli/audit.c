@@ -15,6 +15,7 @@
 #include "cli/docker.h"
 #include "input/files.h"
 #include "input/k8s.h"
+#include "input/pss.h"
 #include "input/yaml.h"
 #include "oci/load.h"
 #include "policy/profile.h"
@@ -36,6 +37,7 @@ static void audit_free(struct audit *a)
                 free(a->t[i].name);
                 free(a->t[i].uri);
                 free(a->t[i].text);
+                free(a->t[i].pss_why);
                 bw_findings_clear(&a->t[i].findings);
         }
         free(a->t);
@@ -134,6 +136,9 @@ static int add_k8s(void *ctx, const struct bw_k8s_container *k, struct bw_error 
         oci_config_free(c);
         if (r < 0)
                 return r;
+        m->a->t[m->a->n - 1].pss = bw_pss_name(k->pss);
+        if (k->pss_why && k->pss_why[0] && !(m->a->t[m->a->n - 1].pss_why = strdup(k->pss_why)))
+                return bw_error_set(err, -ENOMEM, "auditing");
         struct bw_findings *f = &m->a->t[m->a->n - 1].findings;
         for (size_t i = 0; i < f->n; i++)
                 bw_k8s_locate(k, f->v[i].rule->id, f->v[i].pointer, &f->v[i].line, &f->v[i].col);
@@ -323,6 +328,18 @@ static int emit(struct audit *a, enum bw_report_format fmt, struct bw_error **er
         return 0;
 }
 
+/* A pod's containers fail on the Pod Security Standards level with --pss;
+ * every other target (and every target without --pss) on the profile. */
+static bool fails(const struct audit *a, enum bw_severity sev, int pss)
+{
+        for (size_t i = 0; i < a->n; i++) {
+                const struct bw_report_target *t = &a->t[i];
+                if (pss >= 0 && t->pss ? bw_pss_from_name(t->pss) < pss : bw_report_fails(t, 1, sev))
+                        return true;
+        }
+        return false;
+}
+
 BW_COMMAND(audit)
 {
         static const struct option opts[] = {
@@ -330,12 +347,14 @@ BW_COMMAND(audit)
                 { "profile", required_argument, NULL, 'p' },
                 { "fail-on", required_argument, NULL, 'F' },
                 { "docker", no_argument, NULL, 'd' },
+                { "pss", required_argument, NULL, 'S' },
                 {},
         };
         enum bw_report_format fmt = BW_REPORT_TEXT;
         const char *profile = g->profile;
         int fail_on = BW_SEV_HIGH;
         bool docker = false;
+        int pss = -1;
         int c;
         while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
                 switch (c) {
@@ -353,6 +372,11 @@ BW_COMMAND(audit)
                                                       "medium, low or info", optarg);
                         break;
                 case 'd': docker = true; break;
+                case 'S':
+                        if ((pss = bw_pss_from_name(optarg)) < 0)
+                                return bw_error_usage(err, "audit --pss: unknown level '%s'; use privileged, baseline "
+                                                      "or restricted", optarg);
+                        break;
                 default: return bw_error_bad_option(err, bw_command_find("audit"), argc, argv);
                 }
         }
@@ -371,7 +395,7 @@ BW_COMMAND(audit)
         if (r >= 0)
                 r = emit(&a, fmt, err);
         if (r >= 0)
-                r = bw_report_fails(a.t, a.n, (enum bw_severity)fail_on) ? 1 : 0;
+                r = fails(&a, (enum bw_severity)fail_on, pss) ? 1 : 0;
         audit_free(&a);
         return r;
 }

@@ -73,6 +73,8 @@ struct pod {
         const char *kind, *ns, *name;
         const struct bw_ynode *meta, *spec, *sc; /* the pod template's metadata, spec, securityContext */
         const struct bw_ynode *at;               /* the object's kind, for messages */
+        enum bw_pss pss;
+        char pss_why[256];
 };
 
 struct out {
@@ -438,7 +440,7 @@ static void facts(struct out *o, const struct pod *p, const struct bw_ynode *ctr
 static int container(const struct pod *p, const struct bw_ynode *ctr, const char *role, bw_k8s_fn fn, void *ctx,
                      struct bw_error **err)
 {
-        struct bw_k8s_container c = { .line = ctr->line, .col = ctr->col };
+        struct bw_k8s_container c = { .line = ctr->line, .col = ctr->col, .pss = p->pss, .pss_why = p->pss_why };
         struct out o = { .c = &c };
         const char *cname = bw_ystr(bw_ymap_get(ctr, "name"));
         const struct bw_ynode *name_node = bw_ymap_get(ctr, "name");
@@ -702,6 +704,7 @@ static int object(const struct bw_ynode *obj, const char *where, int depth, bw_k
                 return bw_error_msg(err, -EINVAL, "%s:%d:%d: %s %s has no pod spec", where, p.at->line, p.at->col, kind,
                                     p.name);
         p.sc = bw_ymap_get(p.spec, "securityContext");
+        p.pss = bw_pss_level(p.meta, p.spec, p.pss_why, sizeof(p.pss_why));
         return pod(&p, fn, ctx, err);
 }
 

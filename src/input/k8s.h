@@ -10,6 +10,7 @@
 #include <jansson.h>
 #include <stdbool.h>
 
+#include "input/pss.h"
 #include "input/yaml.h"
 #include "oci/spec.h"
 #include "util/error.h"
@@ -26,6 +27,8 @@ struct bw_k8s_container {
         struct bw_k8s_loc *locs;
         size_t n_locs;
         int line, col;       /* the container's own entry: where node defaults are reported */
+        enum bw_pss pss;     /* the Pod Security Standards level its pod meets */
+        const char *pss_why; /* below restricted: the first control that keeps it from the next level */
 };
 
 /* A document that is a Kubernetes object (apiVersion and kind). */

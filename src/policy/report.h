@@ -13,6 +13,8 @@ struct bw_report_target {
         char *uri;       /* the input: a path, "-" for stdin, docker://ID */
         char *text;      /* the input's text, to find lines in; may be NULL */
         struct bw_findings findings;
+        const char *pss;     /* a pod's container: the Pod Security Standards level the pod meets, else NULL */
+        char *pss_why;       /* below restricted: why not the next level; or NULL */
 };
 
 /* Where a finding is in the input text: the value at its JSON pointer

@@ -31,6 +31,9 @@ static void target(FILE *out, const struct bw_report_target *t, bool color)
         fprintf(out, "  profile %s: %zu violation%s, %zu finding%s\n", t->findings.profile ? t->findings.profile : "?",
                 t->findings.n_violations, t->findings.n_violations == 1 ? "" : "s", t->findings.n,
                 t->findings.n == 1 ? "" : "s");
+        if (t->pss)
+                fprintf(out, "  Pod Security Standards: %s%s%s%s\n", t->pss, t->pss_why && t->pss_why[0] ? " (not " : "",
+                        t->pss_why && t->pss_why[0] ? t->pss_why : "", t->pss_why && t->pss_why[0] ? ")" : "");
         for (size_t i = 0; i < t->findings.n; i++) {
                 const struct bw_finding *f = &t->findings.v[i];
                 char sev[16];
