@@ -370,9 +370,10 @@ static void facts(struct out *o, const struct pod *p, const struct bw_ynode *ctr
 {
         struct oci_pod_facts *f = &o->c->facts;
         f->present = true;
-        const struct bw_ynode *vols = bw_ymap_get(p->spec, "volumes");
-        for (size_t i = 0; i < bw_yseq_len(vols) && !f->host_path[0]; i++) {
-                const struct bw_ynode *hp = bw_ymap_get(bw_yseq_at(vols, i), "hostPath");
+        const struct bw_ynode *mounted = bw_ymap_get(ctr, "volumeMounts");
+        for (size_t i = 0; i < bw_yseq_len(mounted) && !f->host_path[0]; i++) {
+                const struct bw_ynode *vol = find_volume(p, bw_ystr(bw_ymap_get(bw_yseq_at(mounted, i), "name")));
+                const struct bw_ynode *hp = bw_ymap_get(vol, "hostPath");
                 if (!hp)
                         continue;
                 snprintf(f->host_path, sizeof(f->host_path), "%s", bw_ystr(bw_ymap_get(hp, "path")) ?: "(no path)");
@@ -676,7 +677,7 @@ static int object(const struct bw_ynode *obj, const char *where, int depth, bw_k
                   struct bw_error **err)
 {
         const char *kind = bw_ystr(bw_ymap_get(obj, "kind"));
-        if (!kind)
+        if (!bw_k8s_is_object(obj))
                 return 0;
         if (strcmp(kind, "List") == 0 || (strlen(kind) > 4 && strcmp(kind + strlen(kind) - 4, "List") == 0)) {
                 const struct bw_ynode *items = bw_ymap_get(obj, "items");

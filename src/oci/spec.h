@@ -286,7 +286,7 @@ struct oci_host_ids {
  * config, and the rules that judge these facts are then silent. */
 struct oci_pod_facts {
         bool present;
-        char host_path[256];          /* the first hostPath volume of the pod ("" none) */
+        char host_path[256];          /* the first hostPath volume the container mounts ("" none) */
         uint32_t host_ports[16];      /* the container's hostPort values */
         size_t n_host_ports;
         bool proc_unmasked;           /* procMount: Unmasked */

@@ -1,0 +1,168 @@
+#!/usr/bin/env bats
+# bulwark audit of Kubernetes manifests: golden reports (text, json) for a
+# corpus of realistic workloads, each with its exact findings, the YAML
+# line:column of each, and the Pod Security Standards level of each pod;
+# stdin, directories, JSON manifests, --pss, SARIF regions, errors.
+# BW_UPDATE_GOLDEN=1 rewrites the golden files from the current output.
+
+bats_require_minimum_version 1.5.0
+
+DATA="$BATS_TEST_DIRNAME/data/manifests"
+
+setup() {
+  : "${BULWARK:?set BULWARK to the built binary}"
+  cd "$DATA"
+}
+
+golden() { # golden NAME FORMAT ARGS...
+  local name=$1 fmt=$2; shift 2
+  local want="golden/$name.$fmt"
+  run --separate-stderr "$BULWARK" audit --format "$fmt" "$@"
+  [ "$status" -eq 1 ] || [ "$status" -eq 0 ]
+  if [[ -n ${BW_UPDATE_GOLDEN:-} ]]; then
+    printf '%s\n' "$output" >"$want"
+  fi
+  diff -u "$want" <(printf '%s\n' "$output")
+}
+
+# "NAME LEVEL" for each target.
+pss() {
+  "$BULWARK" audit --format json "$@" | jq -r '.targets[] | "\(.name) \(.pss.level)"'
+}
+
+# "RULE LINE:COL" of one target's findings, sorted, unique.
+where() { # where FILE TARGET
+  "$BULWARK" audit --format json "$1" |
+    jq -r --arg t "$2" '.targets[] | select(.name == $t) | .findings[] | "\(.rule) \(.line):\(.column)"' | sort -u
+}
+
+@test "manifests: golden reports for each file of the corpus" {
+  for f in k8s/*.yaml k8s/*.json; do
+    name=$(basename "${f%.*}")
+    golden "$name" text "$f"
+    golden "$name" json "$f"
+  done
+}
+
+@test "manifests: the Pod Security Standards level of every pod in the corpus" {
+  run pss k8s/
+  [ "$status" -eq 0 ]
+  diff -u - <(printf '%s\n' "$output") <<'EOF2'
+Deployment/ci/ci-runner: container runner privileged
+Deployment/shop/web: container web restricted
+StatefulSet/default/release-cache: container cache restricted
+Pod/default/release-cache-test-connection: container ping baseline
+DaemonSet/monitoring/node-exporter: container node-exporter privileged
+DaemonSet/logging/fluent-bit: container fluent-bit privileged
+CronJob/batch/backup: container backup privileged
+Pod/default/debug: container shell privileged
+Pod/default/debug: ephemeralContainer debugger privileged
+Job/shop/migrate: container migrate restricted
+DaemonSet/kube-system/cni-node: initContainer install-cni privileged
+DaemonSet/kube-system/cni-node: container cni-node privileged
+Pod/dev/json-pod: container app privileged
+EOF2
+}
+
+@test "manifests: the docker socket of a CI runner, at the hostPath's line and column" {
+  run where k8s/ci-runner.yaml "Deployment/ci/ci-runner: container runner"
+  [ "$status" -eq 0 ]
+  # hostPath.path of the socket (31:17), runAsUser 0 (21:22), runAsGroup 0 (22:23)
+  grep -qx 'BW070 31:17' <<<"$output"
+  grep -qx 'BW120 31:17' <<<"$output"
+  grep -qx 'BW042 21:22' <<<"$output"
+  grep -qx 'BW127 22:23' <<<"$output"
+  sed -n 31p k8s/ci-runner.yaml | cut -c17- | grep -qx '/var/run/docker.sock'
+}
+
+@test "manifests: the hardened Deployment has one finding, the node's missing pids limit" {
+  run --separate-stderr "$BULWARK" audit --format json k8s/hardened-deployment.yaml
+  [ "$status" -eq 0 ]
+  [ "$(jq -r '[.targets[].findings[].rule] | join(" ")' <<<"$output")" = "BW102" ]
+  [ "$(jq -r '.targets[0].pss | "\(.level) \(.not_next)"' <<<"$output")" = "restricted null" ]
+  # a violation of medium severity: it fails with --fail-on medium
+  run --separate-stderr "$BULWARK" audit --fail-on medium k8s/hardened-deployment.yaml
+  [ "$status" -eq 1 ]
+}
+
+@test "manifests: stdin, as helm template | bulwark audit - reads it" {
+  run --separate-stderr "$BULWARK" audit --format json - <k8s/helm-output.yaml
+  [ "$status" -eq 1 ]
+  [ "$(jq -r '[.targets[] | .name + " " + .source] | join(",")' <<<"$output")" = \
+    "StatefulSet/default/release-cache: container cache -,Pod/default/release-cache-test-connection: container ping -" ]
+}
+
+@test "manifests: a directory holds every manifest under it, in name order; other files are skipped" {
+  dir="$BATS_TEST_TMPDIR/deploy"
+  mkdir -p "$dir/sub"
+  cp k8s/ci-runner.yaml "$dir/b.yaml"
+  cp k8s/pod.json "$dir/sub/a.json"
+  printf '{"name": "not a manifest"}\n' >"$dir/package.json"
+  printf 'apiVersion: v1\nkind: Service\nmetadata: {name: s}\n' >"$dir/a-service.yml"
+  printf 'not: [yaml\n' >"$dir/notes.txt"
+  run --separate-stderr "$BULWARK" audit --format json "$dir"
+  [ "$status" -eq 1 ]
+  [ "$(jq -r '[.targets[].name] | join(",")' <<<"$output")" = \
+    "Deployment/ci/ci-runner: container runner,Pod/dev/json-pod: container app" ]
+  [ "$(jq -r '.targets[1].source' <<<"$output")" = "$dir/sub/a.json" ]
+}
+
+@test "manifests: --pss fails on the Pod Security Standards level instead of the profile" {
+  run "$BULWARK" audit --pss restricted k8s/hardened-deployment.yaml
+  [ "$status" -eq 0 ]
+  run "$BULWARK" audit --pss baseline k8s/helm-output.yaml
+  [ "$status" -eq 0 ]
+  run "$BULWARK" audit --pss restricted k8s/helm-output.yaml
+  [ "$status" -eq 1 ]
+  run "$BULWARK" audit --pss privileged k8s/networking-daemonset.yaml
+  [ "$status" -eq 0 ]
+  run "$BULWARK" audit k8s/networking-daemonset.yaml
+  [ "$status" -eq 1 ]
+  run --separate-stderr "$BULWARK" audit --pss strict k8s/pod.json
+  [ "$status" -eq 2 ]
+  [ "$stderr" = "bulwark: audit --pss: unknown level 'strict'; use privileged, baseline or restricted" ]
+}
+
+@test "manifests: SARIF regions are the YAML line and column" {
+  run --separate-stderr "$BULWARK" audit --format sarif k8s/networking-daemonset.yaml
+  [ "$status" -eq 1 ]
+  [ "$(jq -r '[.runs[0].results[] | select(.ruleId == "BW130") | .locations[0].physicalLocation |
+       "\(.artifactLocation.uri):\(.region.startLine):\(.region.startColumn)"] | join(" ")' <<<"$output")" = \
+    "k8s/networking-daemonset.yaml:41:29" ]
+  [ "$(jq -r '[.runs[0].results[] | select(.ruleId == "BW124") | .properties.podSecurityStandard] | join(" ")' <<<"$output")" = \
+    "privileged" ]
+}
+
+@test "manifests: a YAML error names the file, line and column" {
+  printf 'apiVersion: v1\nkind: Pod\nspec:\n  containers:\n  - name: a\n   image: b\n' >"$BATS_TEST_TMPDIR/bad.yaml"
+  run --separate-stderr "$BULWARK" audit "$BATS_TEST_TMPDIR/bad.yaml"
+  [ "$status" -eq 2 ]
+  [[ $stderr == "bulwark: $BATS_TEST_TMPDIR/bad.yaml:6:"*" did not find expected key"* ]]
+  printf 'kind: Pod\nmetadata: {name: x}\n' >"$BATS_TEST_TMPDIR/nokind.yaml"
+  run --separate-stderr "$BULWARK" audit "$BATS_TEST_TMPDIR/nokind.yaml"
+  [ "$status" -eq 2 ]
+  [ "$stderr" = "bulwark: $BATS_TEST_TMPDIR/nokind.yaml: not a Kubernetes manifest (no apiVersion and kind), an OCI config.json or docker inspect output" ]
+}
+
+@test "manifests: what Kubernetes reads is what is judged (YAML 1.1 booleans, anchors, merge keys)" {
+  cat >"$BATS_TEST_TMPDIR/tricky.yaml" <<'EOF2'
+apiVersion: v1
+kind: Pod
+metadata: {name: tricky}
+x-base: &base
+  privileged: yes
+spec:
+  hostPID: "true"
+  containers:
+  - name: a
+    image: busybox
+    securityContext:
+      <<: *base
+EOF2
+  run --separate-stderr "$BULWARK" audit --format json "$BATS_TEST_TMPDIR/tricky.yaml"
+  [ "$status" -eq 1 ]
+  # privileged: yes through a merge key is privileged, at the anchor's line
+  [ "$(jq -r '.targets[0].findings[] | select(.rule == "BW001") | "\(.line):\(.column)"' <<<"$output")" = "5:15" ]
+  # a quoted "true" is a string: the API server would refuse it, and no host pid namespace is assumed
+  [ "$(jq -r '[.targets[0].findings[] | select(.rule == "BW060")] | length' <<<"$output")" = "0" ]
+}
