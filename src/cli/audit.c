@@ -121,7 +121,7 @@ static int read_input(const char *path, char **data, size_t *len, struct bw_erro
  * like any other, each finding placed at the YAML field behind it. */
 struct manifest { struct audit *a; const char *path; size_t found; };
 
-static int add_k8s(void *ctx, const struct bw_k8s_container *k, struct bw_error **err)
+static int add_translated(void *ctx, const struct bw_input_target *k, struct bw_error **err)
 {
         struct manifest *m = ctx;
         _cleanup_free_ char *data = json_dumps(k->oci, JSON_INDENT(2));
@@ -136,12 +136,13 @@ static int add_k8s(void *ctx, const struct bw_k8s_container *k, struct bw_error 
         oci_config_free(c);
         if (r < 0)
                 return r;
-        m->a->t[m->a->n - 1].pss = bw_pss_name(k->pss);
+        if (k->has_pss)
+                m->a->t[m->a->n - 1].pss = bw_pss_name(k->pss);
         if (k->pss_why && k->pss_why[0] && !(m->a->t[m->a->n - 1].pss_why = strdup(k->pss_why)))
                 return bw_error_set(err, -ENOMEM, "auditing");
         struct bw_findings *f = &m->a->t[m->a->n - 1].findings;
         for (size_t i = 0; i < f->n; i++)
-                bw_k8s_locate(k, f->v[i].rule->id, f->v[i].pointer, &f->v[i].line, &f->v[i].col);
+                bw_input_locate(k, f->v[i].rule->id, f->v[i].pointer, &f->v[i].line, &f->v[i].col);
         m->found++;
         return 0;
 }
@@ -155,7 +156,7 @@ static int audit_manifest(struct audit *a, const char *name, const char *path, c
         if (r < 0)
                 return bad_input(err, r);
         struct manifest m = { .a = a, .path = path };
-        r = bw_k8s_read(&y, name, add_k8s, &m, err);
+        r = bw_k8s_read(&y, name, add_translated, &m, err);
         bool any = false;
         for (size_t i = 0; i < y.n_docs; i++)
                 any |= bw_k8s_is_object(y.docs[i]);

@@ -77,25 +77,9 @@ struct pod {
         char pss_why[256];
 };
 
-struct out {
-        struct bw_k8s_container *c;
-        bool oom;
-};
-
-static void loc(struct out *o, const char *key, const struct bw_ynode *n)
+static void loc(struct bw_input_target *t, const char *key, const struct bw_ynode *n)
 {
-        if (!n)
-                return;
-        struct bw_k8s_loc *nl = realloc(o->c->locs, (o->c->n_locs + 1) * sizeof(*nl));
-        if (!nl) {
-                o->oom = true;
-                return;
-        }
-        o->c->locs = nl;
-        struct bw_k8s_loc *l = &nl[o->c->n_locs++];
-        snprintf(l->key, sizeof(l->key), "%s", key);
-        l->line = n->line;
-        l->col = n->col;
+        bw_input_loc(t, key, n);
 }
 
 /* A field of securityContext: the container's, else the pod's (the
@@ -230,7 +214,7 @@ static const char *volume_type(const struct bw_ynode *vol)
         return "emptyDir";
 }
 
-static void user_mounts(struct out *o, const struct pod *p, const struct bw_ynode *ctr, json_t *mounts, bool *shared)
+static void user_mounts(struct bw_input_target *o, const struct pod *p, const struct bw_ynode *ctr, json_t *mounts, bool *shared)
 {
         const struct bw_ynode *vms = bw_ymap_get(ctr, "volumeMounts");
         for (size_t i = 0; i < bw_yseq_len(vms); i++) {
@@ -365,10 +349,10 @@ static bool is_zero(const struct bw_ynode *n)
 }
 
 /* What the pod spec says that config.json cannot (struct oci_pod_facts). */
-static void facts(struct out *o, const struct pod *p, const struct bw_ynode *ctr, const struct bw_ynode *csc,
+static void facts(struct bw_input_target *o, const struct pod *p, const struct bw_ynode *ctr, const struct bw_ynode *csc,
                   bool privileged, const struct bw_ynode *apparmor_unconfined)
 {
-        struct oci_pod_facts *f = &o->c->facts;
+        struct oci_pod_facts *f = &o->facts;
         f->present = true;
         const struct bw_ynode *mounted = bw_ymap_get(ctr, "volumeMounts");
         for (size_t i = 0; i < bw_yseq_len(mounted) && !f->host_path[0]; i++) {
@@ -438,18 +422,17 @@ static void facts(struct out *o, const struct pod *p, const struct bw_ynode *ctr
         loc(o, "/pod/automountServiceAccountToken", am);
 }
 
-static int container(const struct pod *p, const struct bw_ynode *ctr, const char *role, bw_k8s_fn fn, void *ctx,
+static int container(const struct pod *p, const struct bw_ynode *ctr, const char *role, bw_input_fn fn, void *ctx,
                      struct bw_error **err)
 {
-        struct bw_k8s_container c = { .line = ctr->line, .col = ctr->col, .pss = p->pss, .pss_why = p->pss_why };
-        struct out o = { .c = &c };
+        struct bw_input_target c = { .line = ctr->line, .col = ctr->col, .has_pss = true, .pss = p->pss,
+                                     .pss_why = p->pss_why };
+        struct bw_input_target *o = &c;
         const char *cname = bw_ystr(bw_ymap_get(ctr, "name"));
         const struct bw_ynode *name_node = bw_ymap_get(ctr, "name");
         if (name_node)
                 c.line = name_node->line, c.col = name_node->col;
-        if (asprintf(&c.pod, "%s/%s/%s", p->kind, p->ns, p->name) < 0)
-                c.pod = NULL;
-        if (asprintf(&c.name, "%s: %s %s", c.pod ? c.pod : "?", role, cname ? cname : "(unnamed)") < 0)
+        if (asprintf(&c.name, "%s/%s/%s: %s %s", p->kind, p->ns, p->name, role, cname ? cname : "(unnamed)") < 0)
                 c.name = NULL;
 
         const struct bw_ynode *csc = bw_ymap_get(ctr, "securityContext");
@@ -458,16 +441,16 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
         const struct bw_ynode *caps_n = bw_ymap_get(csc, "capabilities");
         json_t *caps = capabilities(caps_n, privileged);
         if (privileged) {
-                loc(&o, "/process/capabilities", priv_n);
-                loc(&o, "/linux/resources/devices", priv_n);
-                loc(&o, "/linux/maskedPaths", priv_n);
-                loc(&o, "/linux/readonlyPaths", priv_n);
-                loc(&o, "/linux/seccomp", priv_n);
-                loc(&o, "/mounts", priv_n);
-                loc(&o, "BW001", priv_n);
+                loc(o, "/process/capabilities", priv_n);
+                loc(o, "/linux/resources/devices", priv_n);
+                loc(o, "/linux/maskedPaths", priv_n);
+                loc(o, "/linux/readonlyPaths", priv_n);
+                loc(o, "/linux/seccomp", priv_n);
+                loc(o, "/mounts", priv_n);
+                loc(o, "BW001", priv_n);
         } else if (caps_n) {
                 const struct bw_ynode *add = bw_ymap_get(caps_n, "add");
-                loc(&o, "/process/capabilities", add ? add : caps_n);
+                loc(o, "/process/capabilities", add ? add : caps_n);
         }
 
         /* the user: runAsUser, else non-root as runAsNonRoot demands, else
@@ -479,8 +462,8 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
                 uid = ytrue(nonroot_n) ? 65534 : 0;
         if (!bw_yint(gid_n, &gid))
                 gid = 0;
-        loc(&o, "/process/user/uid", uid_n ? uid_n : nonroot_n);
-        loc(&o, "/process/user/gid", gid_n);
+        loc(o, "/process/user/uid", uid_n ? uid_n : nonroot_n);
+        loc(o, "/process/user/gid", gid_n);
         json_t *groups = json_array();
         const struct bw_ynode *sup = bw_ymap_get(p->sc, "supplementalGroups");
         for (size_t i = 0; i < bw_yseq_len(sup); i++) {
@@ -491,11 +474,11 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
         int64_t fsg;
         if (bw_yint(bw_ymap_get(p->sc, "fsGroup"), &fsg))
                 json_array_append_new(groups, json_integer(fsg));
-        loc(&o, "/process/user/additionalGids", sup ? sup : bw_ymap_get(p->sc, "fsGroup"));
+        loc(o, "/process/user/additionalGids", sup ? sup : bw_ymap_get(p->sc, "fsGroup"));
 
         const struct bw_ynode *ape = bw_ymap_get(csc, "allowPrivilegeEscalation");
         bool nnp = !privileged && ape && !ytrue(ape) && bw_ystr(ape);
-        loc(&o, "/process/noNewPrivileges", ape);
+        loc(o, "/process/noNewPrivileges", ape);
 
         json_t *args = json_array();
         const struct bw_ynode *cmd = bw_ymap_get(ctr, "command"), *cargs = bw_ymap_get(ctr, "args");
@@ -518,7 +501,7 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
         const char *aa = privileged ? NULL : apparmor(p, csc, cname, &aa_at);
         if (aa)
                 json_object_set_new(process, "apparmorProfile", json_string(aa));
-        loc(&o, "/process/apparmorProfile", aa_at);
+        loc(o, "/process/apparmorProfile", aa_at);
         const struct bw_ynode *se = sc_field(p, csc, "seLinuxOptions");
         if (bw_yis_map(se)) {
                 char label[512];
@@ -527,7 +510,7 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
                          bw_ystr(bw_ymap_get(se, "type")) ?: "container_t",
                          bw_ystr(bw_ymap_get(se, "level")) ?: "s0");
                 json_object_set_new(process, "selinuxLabel", json_string(label));
-                loc(&o, "/process/selinuxLabel", se);
+                loc(o, "/process/selinuxLabel", se);
         }
 
         json_t *lnx = json_object();
@@ -536,13 +519,13 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
         long long mem = quantity(bw_ystr(bw_ymap_get(limits, "memory")));
         if (mem > 0) {
                 json_object_set_new(resources, "memory", json_pack("{s:I}", "limit", (json_int_t)mem));
-                loc(&o, "/linux/resources/memory", bw_ymap_get(limits, "memory"));
+                loc(o, "/linux/resources/memory", bw_ymap_get(limits, "memory"));
         }
         long long cpu = millicores(bw_ystr(bw_ymap_get(limits, "cpu")));
         if (cpu > 0) {
                 json_object_set_new(resources, "cpu", json_pack("{s:I, s:I}", "quota", (json_int_t)(cpu * 100),
                                                                 "period", (json_int_t)100000));
-                loc(&o, "/linux/resources/cpu", bw_ymap_get(limits, "cpu"));
+                loc(o, "/linux/resources/cpu", bw_ymap_get(limits, "cpu"));
         }
         json_object_set_new(lnx, "resources", resources);
 
@@ -561,11 +544,11 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
         /* containerd gives each container its own cgroup namespace on
          * cgroup v2 nodes, the kubelet's default since 1.25 */
         json_array_append_new(ns, json_pack("{s:s}", "type", "cgroup"));
-        loc(&o, "BW060", hpid);
-        loc(&o, "BW029", hpid);
-        loc(&o, "BW061", hnet);
-        loc(&o, "BW062", hipc);
-        loc(&o, "BW063", hnet);
+        loc(o, "BW060", hpid);
+        loc(o, "BW029", hpid);
+        loc(o, "BW061", hnet);
+        loc(o, "BW062", hipc);
+        loc(o, "BW063", hnet);
         bool userns = husers && bw_ystr(husers) && !ytrue(husers);
         if (userns) {
                 /* the kubelet gives each pod its own 65,536 ids above the host's */
@@ -575,8 +558,8 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
                 json_object_set_new(lnx, "gidMappings", json_pack("[{s:i, s:I, s:i}]", "containerID", 0, "hostID",
                                                                   (json_int_t)65536 * 16, "size", 65536));
         }
-        loc(&o, "BW040", husers);
-        loc(&o, "/linux/uidMappings", husers);
+        loc(o, "BW040", husers);
+        loc(o, "/linux/uidMappings", husers);
         json_object_set_new(lnx, "namespaces", ns);
 
         const char *pm = bw_ystr(bw_ymap_get(csc, "procMount"));
@@ -585,8 +568,8 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
                 json_object_set_new(lnx, "maskedPaths", strings(masked_default));
                 json_object_set_new(lnx, "readonlyPaths", strings(readonly_default));
         } else if (!privileged) {
-                loc(&o, "/linux/maskedPaths", bw_ymap_get(csc, "procMount"));
-                loc(&o, "/linux/readonlyPaths", bw_ymap_get(csc, "procMount"));
+                loc(o, "/linux/maskedPaths", bw_ymap_get(csc, "procMount"));
+                loc(o, "/linux/readonlyPaths", bw_ymap_get(csc, "procMount"));
         }
         const struct bw_ynode *sysctls = bw_ymap_get(p->sc, "sysctls");
         if (bw_yseq_len(sysctls)) {
@@ -598,7 +581,7 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
                                 json_object_set_new(sc, k, json_string(v ? v : ""));
                 }
                 json_object_set_new(lnx, "sysctl", sc);
-                loc(&o, "/linux/sysctl", sysctls);
+                loc(o, "/linux/sysctl", sysctls);
         }
 
         const struct bw_ynode *sp = sc_field(p, csc, "seccompProfile");
@@ -606,35 +589,32 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
         if (!privileged && sp_type && (strcmp(sp_type, "RuntimeDefault") == 0 || strcmp(sp_type, "Localhost") == 0))
                 json_object_set_new(lnx, "seccomp", default_seccomp(caps));
         if (!privileged)
-                loc(&o, "/linux/seccomp", sp);
+                loc(o, "/linux/seccomp", sp);
 
         bool shared = false;
         json_t *mounts = default_mounts(privileged);
-        user_mounts(&o, p, ctr, mounts, &shared);
+        user_mounts(o, p, ctr, mounts, &shared);
         if (shared)
                 json_object_set_new(lnx, "rootfsPropagation", json_string("rshared"));
 
-        facts(&o, p, ctr, csc, privileged, aa ? NULL : aa_at);
+        facts(o, p, ctr, csc, privileged, aa ? NULL : aa_at);
 
         const struct bw_ynode *rorf = bw_ymap_get(csc, "readOnlyRootFilesystem");
-        loc(&o, "/root/readonly", rorf);
+        loc(o, "/root/readonly", rorf);
         c.oci = json_pack("{s:s, s:{s:s, s:b}, s:o, s:o, s:s, s:o}", "ociVersion", "1.1.0", "root", "path", "rootfs",
                           "readonly", ytrue(rorf), "process", process, "mounts", mounts, "hostname",
                           ytrue(hnet) ? "" : p->name, "linux", lnx);
         json_decref(caps);
         int r = 0;
-        if (!c.oci || !c.name || !c.pod || o.oom)
+        if (!c.oci || !c.name || c.oom)
                 r = bw_error_set(err, -ENOMEM, "translating %s", c.name ? c.name : "a container");
         else
                 r = fn(ctx, &c, err);
-        json_decref(c.oci);
-        free(c.name);
-        free(c.pod);
-        free(c.locs);
+        bw_input_target_clear(&c);
         return r;
 }
 
-static int pod(const struct pod *p, bw_k8s_fn fn, void *ctx, struct bw_error **err)
+static int pod(const struct pod *p, bw_input_fn fn, void *ctx, struct bw_error **err)
 {
         static const struct { const char *key, *role; } lists[] = {
                 { "initContainers", "initContainer" },
@@ -673,7 +653,7 @@ static const struct bw_ynode *template_of(const struct bw_ynode *obj, const char
         return NULL;
 }
 
-static int object(const struct bw_ynode *obj, const char *where, int depth, bw_k8s_fn fn, void *ctx,
+static int object(const struct bw_ynode *obj, const char *where, int depth, bw_input_fn fn, void *ctx,
                   struct bw_error **err)
 {
         const char *kind = bw_ystr(bw_ymap_get(obj, "kind"));
@@ -709,7 +689,7 @@ static int object(const struct bw_ynode *obj, const char *where, int depth, bw_k
         return pod(&p, fn, ctx, err);
 }
 
-int bw_k8s_read(const struct bw_yaml *y, const char *where, bw_k8s_fn fn, void *ctx, struct bw_error **err)
+int bw_k8s_read(const struct bw_yaml *y, const char *where, bw_input_fn fn, void *ctx, struct bw_error **err)
 {
         for (size_t i = 0; i < y->n_docs; i++) {
                 int r = object(y->docs[i], where, 0, fn, ctx, err);
@@ -717,23 +697,4 @@ int bw_k8s_read(const struct bw_yaml *y, const char *where, bw_k8s_fn fn, void *
                         return r;
         }
         return 0;
-}
-
-void bw_k8s_locate(const struct bw_k8s_container *c, const char *rule_id, const char *pointer, int *line, int *col)
-{
-        *line = c->line, *col = c->col;
-        size_t best = 0;
-        for (size_t i = 0; i < c->n_locs; i++) {
-                const struct bw_k8s_loc *l = &c->locs[i];
-                if (rule_id && strcmp(l->key, rule_id) == 0) {
-                        *line = l->line, *col = l->col;
-                        return;
-                }
-                size_t n = strlen(l->key);
-                if (l->key[0] == '/' && pointer && n > best && strncmp(pointer, l->key, n) == 0 &&
-                    (pointer[n] == 0 || pointer[n] == '/')) {
-                        best = n;
-                        *line = l->line, *col = l->col;
-                }
-        }
 }
