@@ -13,6 +13,7 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/docker.h"
+#include "input/compose.h"
 #include "input/files.h"
 #include "input/k8s.h"
 #include "input/pss.h"
@@ -157,15 +158,22 @@ static int audit_manifest(struct audit *a, const char *name, const char *path, c
                 return bad_input(err, r);
         struct manifest m = { .a = a, .path = path };
         r = bw_k8s_read(&y, name, add_translated, &m, err);
+        _cleanup_free_ char *dir = strdup(path);
+        char *slash = dir ? strrchr(dir, '/') : NULL;
+        if (slash)
+                *slash = 0;
+        if (r >= 0)
+                r = bw_compose_read(&y, slash ? dir : ".", name, add_translated, &m, err);
         bool any = false;
         for (size_t i = 0; i < y.n_docs; i++)
-                any |= bw_k8s_is_object(y.docs[i]);
+                any |= bw_k8s_is_object(y.docs[i]) || bw_compose_is_file(y.docs[i]);
         bw_yaml_free(&y);
         if (r < 0)
                 return bad_input(err, r);
         if (!any && !quiet_if_none)
                 return bad_input(err, bw_error_msg(err, -EINVAL, "%s: not a Kubernetes manifest (no apiVersion and "
-                                                   "kind), an OCI config.json or docker inspect output", name));
+                                                   "kind), a Compose file (no services), an OCI config.json or "
+                                                   "docker inspect output", name));
         return 0;
 }
 

@@ -1,8 +1,9 @@
 #!/usr/bin/env bats
-# bulwark audit of Kubernetes manifests: golden reports (text, json) for a
-# corpus of realistic workloads, each with its exact findings, the YAML
-# line:column of each, and the Pod Security Standards level of each pod;
-# stdin, directories, JSON manifests, --pss, SARIF regions, errors.
+# bulwark audit of Kubernetes manifests and Compose files: golden reports
+# (text, json) for a corpus of realistic workloads, each with its exact
+# findings, the YAML line:column of each, and the Pod Security Standards
+# level of each pod; stdin, directories, JSON manifests, --pss, SARIF
+# regions, JUnit, errors.
 # BW_UPDATE_GOLDEN=1 rewrites the golden files from the current output.
 
 bats_require_minimum_version 1.5.0
@@ -37,7 +38,7 @@ where() { # where FILE TARGET
 }
 
 @test "manifests: golden reports for each file of the corpus" {
-  for f in k8s/*.yaml k8s/*.json; do
+  for f in k8s/*.yaml k8s/*.json compose/*.yaml; do
     name=$(basename "${f%.*}")
     golden "$name" text "$f"
     golden "$name" json "$f"
@@ -141,7 +142,7 @@ EOF2
   printf 'kind: Pod\nmetadata: {name: x}\n' >"$BATS_TEST_TMPDIR/nokind.yaml"
   run --separate-stderr "$BULWARK" audit "$BATS_TEST_TMPDIR/nokind.yaml"
   [ "$status" -eq 2 ]
-  [ "$stderr" = "bulwark: $BATS_TEST_TMPDIR/nokind.yaml: not a Kubernetes manifest (no apiVersion and kind), an OCI config.json or docker inspect output" ]
+  [ "$stderr" = "bulwark: $BATS_TEST_TMPDIR/nokind.yaml: not a Kubernetes manifest (no apiVersion and kind), a Compose file (no services), an OCI config.json or docker inspect output" ]
 }
 
 @test "manifests: what Kubernetes reads is what is judged (YAML 1.1 booleans, anchors, merge keys)" {
@@ -165,4 +166,32 @@ EOF2
   [ "$(jq -r '.targets[0].findings[] | select(.rule == "BW001") | "\(.line):\(.column)"' <<<"$output")" = "5:15" ]
   # a quoted "true" is a string: the API server would refuse it, and no host pid namespace is assumed
   [ "$(jq -r '[.targets[0].findings[] | select(.rule == "BW060")] | length' <<<"$output")" = "0" ]
+}
+
+@test "compose: each service as the docker run it amounts to, at the Compose line and column" {
+  run where compose/compose.yaml "service proxy"
+  [ "$status" -eq 0 ]
+  grep -qx 'BW070 41:9' <<<"$output"      # - /var/run/docker.sock:/var/run/docker.sock:ro
+  run where compose/compose.yaml "service agent"
+  grep -qx 'BW001 44:17' <<<"$output"     # privileged: true
+  grep -qx 'BW060 45:10' <<<"$output"     # pid: host
+  grep -qx 'BW061 46:19' <<<"$output"     # network_mode: host
+  grep -qx 'BW100 54:24' <<<"$output"     # propagation: rshared
+  # the hardened service keeps only what Docker itself leaves: no user
+  # namespace, the host's cgroup namespace, io_uring in the default seccomp profile
+  run --separate-stderr "$BULWARK" audit --format json compose/compose.yaml
+  [ "$(jq -r '.targets[] | select(.name == "service web") | [.findings[].rule] | join(" ")' <<<"$output")" = "BW040 BW052 BW064" ]
+  # deploy.resources.limits count as mem_limit and pids_limit do
+  [ "$(jq -r '.targets[] | select(.name == "service db") | [.findings[].rule | select(. == "BW102" or . == "BW103")] | length' <<<"$output")" = "0" ]
+}
+
+@test "compose: docker compose config output (long forms, sizes in bytes)" {
+  run where compose/builder.yaml "service builder"
+  [ "$status" -eq 0 ]
+  grep -qx 'BW010 7:7' <<<"$output"       # cap_add SYS_ADMIN
+  grep -qx 'BW050 19:9' <<<"$output"      # seccomp=unconfined
+  grep -qx 'BW062 14:10' <<<"$output"     # ipc: host
+  grep -qx 'BW040 23:18' <<<"$output"     # userns_mode: host
+  grep -qx 'BW081 10:7' <<<"$output"      # /dev/fuse
+  ! grep -q '^BW103 ' <<<"$output"        # mem_limit "2147483648"
 }
