@@ -330,6 +330,8 @@ static int emit(struct audit *a, enum bw_report_format fmt, struct bw_error **er
                 bool color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
                 return bw_report_text(stdout, a->t, a->n, color) < 0 ? bw_error_set(err, -EIO, "writing the report") : 0;
         }
+        if (fmt == BW_REPORT_JUNIT)
+                return bw_report_junit(stdout, a->t, a->n) < 0 ? bw_error_set(err, -EIO, "writing the report") : 0;
         _cleanup_json_ json_t *j = fmt == BW_REPORT_JSON ? bw_report_json(a->t, a->n) : bw_report_sarif(a->t, a->n);
         if (!j || json_dumpf(j, stdout, JSON_INDENT(2)) < 0)
                 return bw_error_set(err, -EIO, "writing the report");
@@ -370,7 +372,7 @@ BW_COMMAND(audit)
                 case 'f': {
                         int f = bw_report_format_from_name(optarg);
                         if (f < 0)
-                                return bw_error_usage(err, "audit --format: unknown format '%s'; use text, json or sarif", optarg);
+                                return bw_error_usage(err, "audit --format: unknown format '%s'; use text, json, sarif or junit", optarg);
                         fmt = (enum bw_report_format)f;
                         break;
                 }

@@ -57,7 +57,7 @@ bool bw_report_locate(const char *text, const struct bw_finding *f, int *line, i
 int bw_report_format_from_name(const char *name)
 {
         static const char *const names[] = { [BW_REPORT_TEXT] = "text", [BW_REPORT_JSON] = "json",
-                                             [BW_REPORT_SARIF] = "sarif" };
+                                             [BW_REPORT_SARIF] = "sarif", [BW_REPORT_JUNIT] = "junit" };
         for (size_t i = 0; name && i < sizeof(names) / sizeof(names[0]); i++)
                 if (strcmp(name, names[i]) == 0)
                         return (int)i;

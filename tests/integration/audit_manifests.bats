@@ -195,3 +195,25 @@ EOF2
   grep -qx 'BW081 10:7' <<<"$output"      # /dev/fuse
   ! grep -q '^BW103 ' <<<"$output"        # mem_limit "2147483648"
 }
+
+@test "junit: a suite per container, a failing case per violation, parsed by an XML parser" {
+  golden networking-daemonset junit k8s/networking-daemonset.yaml
+  run --separate-stderr "$BULWARK" audit --format junit k8s/multi-document.yaml compose/compose.yaml
+  [ "$status" -eq 1 ]
+  violations=$("$BULWARK" audit --format json k8s/multi-document.yaml compose/compose.yaml | jq '.summary.violations')
+  printf '%s\n' "$output" >"$BATS_TEST_TMPDIR/report.xml"
+  python3 - "$violations" "$BATS_TEST_TMPDIR/report.xml" <<'PY'
+import sys, xml.etree.ElementTree as ET
+root = ET.parse(sys.argv[2]).getroot()
+want = int(sys.argv[1])
+failures = root.findall("./testsuite/testcase/failure")
+assert len(failures) == want == int(root.get("failures")), (len(failures), want, root.get("failures"))
+names = [s.get("name") for s in root.findall("./testsuite")]
+assert names[0] == "CronJob/batch/backup: container backup", names
+assert "service agent" in names, names
+pss = root.find("./testsuite/properties/property[@name='pod-security-standard']").get("value")
+assert pss == "privileged", pss
+PY
+  run "$BULWARK" audit --format junit --pss baseline k8s/hardened-deployment.yaml
+  [ "$status" -eq 0 ]
+}
