@@ -339,7 +339,8 @@ static int emit(struct audit *a, enum bw_report_format fmt, struct bw_error **er
         return 0;
 }
 
-/* A pod's containers fail on the Pod Security Standards level with --pss;
+/* Pods' containers and Compose services fail on the Pod Security Standards
+ * level with --pss;
  * every other target (and every target without --pss) on the profile. */
 static bool fails(const struct audit *a, enum bw_severity sev, int pss)
 {

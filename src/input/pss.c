@@ -205,3 +205,95 @@ enum bw_pss bw_pss_level(const struct bw_ynode *meta, const struct bw_ynode *spe
         }
         return !j.baseline_ok ? BW_PSS_PRIVILEGED : !j.restricted_ok ? BW_PSS_BASELINE : BW_PSS_RESTRICTED;
 }
+
+static bool opt_is(const char *s, const char *key, const char *value)
+{
+        size_t kl = strlen(key);
+        if (strncmp(s, key, kl) != 0 || (s[kl] != '=' && s[kl] != ':'))
+                return false;
+        return !value || strcmp(s + kl + 1, value) == 0;
+}
+
+enum bw_pss bw_pss_compose(const struct bw_ynode *svc, char *why, size_t n)
+{
+        struct judge j = { .baseline_ok = true, .restricted_ok = true, .why = why, .n = n };
+        if (n)
+                why[0] = 0;
+        if (ytrue(bw_ymap_get(svc, "privileged")))
+                fail(&j, BW_PSS_BASELINE, "Privileged Containers: privileged: true");
+        static const char *const host_ns[] = { "network_mode", "pid", "ipc", NULL };
+        for (size_t i = 0; host_ns[i]; i++) {
+                const char *v = bw_ystr(bw_ymap_get(svc, host_ns[i]));
+                if (v && strcmp(v, "host") == 0)
+                        fail(&j, BW_PSS_BASELINE, "Host Namespaces: %s: host", host_ns[i]);
+        }
+        const struct bw_ynode *add = bw_ymap_get(svc, "cap_add"), *drop = bw_ymap_get(svc, "cap_drop");
+        for (size_t i = 0; i < bw_yseq_len(add); i++) {
+                const char *cap = bw_ystr(bw_yseq_at(add, i));
+                const char *bare = cap && strncasecmp(cap, "CAP_", 4) == 0 ? cap + 4 : cap;
+                if (!in(bare, baseline_caps))
+                        fail(&j, BW_PSS_BASELINE, "Capabilities: cap_add %s", cap ? cap : "?");
+                else if (strcmp(bare, "NET_BIND_SERVICE") != 0)
+                        fail(&j, BW_PSS_RESTRICTED, "Capabilities: cap_add %s", cap);
+        }
+        bool drops_all = false;
+        for (size_t i = 0; i < bw_yseq_len(drop); i++)
+                drops_all |= bw_ystr(bw_yseq_at(drop, i)) && strcasecmp(bw_ystr(bw_yseq_at(drop, i)), "ALL") == 0;
+        const struct bw_ynode *vols = bw_ymap_get(svc, "volumes");
+        for (size_t i = 0; i < bw_yseq_len(vols); i++) {
+                const struct bw_ynode *v = bw_yseq_at(vols, i);
+                const char *s = bw_ystr(v), *type = bw_ystr(bw_ymap_get(v, "type"));
+                if ((s && strchr(s, ':') && (s[0] == '/' || s[0] == '.' || s[0] == '~')) ||
+                    (type && strcmp(type, "bind") == 0))
+                        fail(&j, BW_PSS_BASELINE, "HostPath Volumes: a bind mount of %s",
+                             s ? s : bw_ystr(bw_ymap_get(v, "source")) ?: "?");
+        }
+        if (bw_yseq_len(bw_ymap_get(svc, "ports")))
+                fail(&j, BW_PSS_BASELINE, "Host Ports: ports published");
+        if (bw_yseq_len(bw_ymap_get(svc, "devices")))
+                fail(&j, BW_PSS_BASELINE, "Privileged Containers: host devices");
+        const struct bw_ynode *sysctls = bw_ymap_get(svc, "sysctls");
+        for (size_t i = 0; bw_yis_map(sysctls) && i < sysctls->n; i++)
+                if (!in(bw_ystr(sysctls->pairs[i].key), safe_sysctls))
+                        fail(&j, BW_PSS_BASELINE, "Sysctls: %s", bw_ystr(sysctls->pairs[i].key) ?: "?");
+        for (size_t i = 0; i < bw_yseq_len(sysctls); i++) {
+                const char *s = bw_ystr(bw_yseq_at(sysctls, i));
+                char key[128];
+                snprintf(key, sizeof(key), "%.*s", s && strchr(s, '=') ? (int)(strchr(s, '=') - s) : 127, s ? s : "");
+                if (!in(key, safe_sysctls))
+                        fail(&j, BW_PSS_BASELINE, "Sysctls: %s", key);
+        }
+        bool nnp = false;
+        const struct bw_ynode *so = bw_ymap_get(svc, "security_opt");
+        for (size_t i = 0; i < bw_yseq_len(so); i++) {
+                const char *s = bw_ystr(bw_yseq_at(so, i));
+                if (!s)
+                        continue;
+                if (opt_is(s, "seccomp", "unconfined"))
+                        fail(&j, BW_PSS_BASELINE, "Seccomp: security_opt %s", s);
+                else if (opt_is(s, "apparmor", "unconfined"))
+                        fail(&j, BW_PSS_BASELINE, "AppArmor: security_opt %s", s);
+                else if (opt_is(s, "label", NULL) && !opt_is(s, "label", "disable") &&
+                         !(strstr(s, "type:container_") && !strstr(s, "user:") && !strstr(s, "role:")))
+                        fail(&j, BW_PSS_BASELINE, "SELinux: security_opt %s", s);
+                else if (opt_is(s, "label", "disable"))
+                        fail(&j, BW_PSS_BASELINE, "SELinux: security_opt %s", s);
+                else if (opt_is(s, "systempaths", "unconfined"))
+                        fail(&j, BW_PSS_BASELINE, "/proc Mount Type: security_opt %s", s);
+                nnp |= opt_is(s, "no-new-privileges", "true") || strcmp(s, "no-new-privileges") == 0;
+        }
+        if (!nnp)
+                fail(&j, BW_PSS_RESTRICTED, "Privilege Escalation: no security_opt no-new-privileges:true");
+        const char *user = bw_ystr(bw_ymap_get(svc, "user"));
+        if (!user || strcmp(user, "root") == 0 || strncmp(user, "root:", 5) == 0 || strcmp(user, "0") == 0 ||
+            strncmp(user, "0:", 2) == 0)
+                fail(&j, BW_PSS_RESTRICTED, "Running as Non-root: no user, or root");
+        if (!drops_all)
+                fail(&j, BW_PSS_RESTRICTED, "Capabilities: cap_drop does not hold ALL");
+        for (size_t i = 0; i < bw_yseq_len(vols); i++) {
+                const char *type = bw_ystr(bw_ymap_get(bw_yseq_at(vols, i), "type"));
+                if (type && strcmp(type, "bind") != 0 && strcmp(type, "volume") != 0 && strcmp(type, "tmpfs") != 0)
+                        fail(&j, BW_PSS_RESTRICTED, "Volume Types: a %s volume", type);
+        }
+        return !j.baseline_ok ? BW_PSS_PRIVILEGED : !j.restricted_ok ? BW_PSS_BASELINE : BW_PSS_RESTRICTED;
+}

@@ -217,3 +217,39 @@ PY
   run "$BULWARK" audit --format junit --pss baseline k8s/hardened-deployment.yaml
   [ "$status" -eq 0 ]
 }
+
+@test "compose: the Pod Security Standards level of each service, the controls mapped onto Compose options" {
+  run pss compose/
+  [ "$status" -eq 0 ]
+  diff -u - <(printf '%s\n' "$output") <<'EOF2'
+service builder privileged
+service web privileged
+service db privileged
+service proxy privileged
+service agent privileged
+EOF2
+  cat >"$BATS_TEST_TMPDIR/compose.yaml" <<'EOF2'
+services:
+  worker:
+    image: example.org/worker:1
+    user: "1000"
+    cap_drop: [ALL]
+    security_opt: ["no-new-privileges:true"]
+    volumes: [cache:/cache]
+  api:
+    image: example.org/api:1
+    user: "1000"
+    cap_drop: [ALL]
+    cap_add: [CHOWN]
+    security_opt: ["no-new-privileges:true"]
+volumes:
+  cache: {}
+EOF2
+  run --separate-stderr "$BULWARK" audit --format json "$BATS_TEST_TMPDIR/compose.yaml"
+  [ "$(jq -r '[.targets[] | "\(.name) \(.pss.level) \(.pss.not_next)"] | join(",")' <<<"$output")" = \
+    "service worker restricted null,service api baseline restricted: Capabilities: cap_add CHOWN" ]
+  run "$BULWARK" audit --pss restricted "$BATS_TEST_TMPDIR/compose.yaml"
+  [ "$status" -eq 1 ]
+  run "$BULWARK" audit --pss baseline "$BATS_TEST_TMPDIR/compose.yaml"
+  [ "$status" -eq 0 ]
+}
