@@ -120,19 +120,15 @@ static int read_input(const char *path, char **data, size_t *len, struct bw_erro
 
 /* One container of a Kubernetes manifest: its translated config judged
  * like any other, each finding placed at the YAML field behind it. */
-struct manifest { struct audit *a; const char *path; size_t found; };
+struct manifest { struct audit *a; const char *path, *name; };
 
 static int add_translated(void *ctx, const struct bw_input_target *k, struct bw_error **err)
 {
         struct manifest *m = ctx;
-        _cleanup_free_ char *data = json_dumps(k->oci, JSON_INDENT(2));
-        if (!data)
-                return bw_error_set(err, -ENOMEM, "%s", k->name);
         struct oci_config *c = NULL;
-        int r = oci_config_load_data(data, strlen(data), k->name, &c, err);
+        int r = bw_input_load(k, m->name, &c, err);
         if (r < 0)
-                return bad_input(err, bw_error_wrap(err, "%s: the config translated from the manifest", m->path));
-        c->pod = k->facts;
+                return bad_input(err, r);
         r = add_target(m->a, c, strdup(k->name), strdup(m->path), NULL, err);
         oci_config_free(c);
         if (r < 0)
@@ -144,7 +140,6 @@ static int add_translated(void *ctx, const struct bw_input_target *k, struct bw_
         struct bw_findings *f = &m->a->t[m->a->n - 1].findings;
         for (size_t i = 0; i < f->n; i++)
                 bw_input_locate(k, f->v[i].rule->id, f->v[i].pointer, &f->v[i].line, &f->v[i].col);
-        m->found++;
         return 0;
 }
 
@@ -156,7 +151,7 @@ static int audit_manifest(struct audit *a, const char *name, const char *path, c
         int r = bw_yaml_parse(data, len, name, &y, err);
         if (r < 0)
                 return bad_input(err, r);
-        struct manifest m = { .a = a, .path = path };
+        struct manifest m = { .a = a, .path = path, .name = name };
         r = bw_k8s_read(&y, name, add_translated, &m, err);
         _cleanup_free_ char *dir = strdup(path);
         char *slash = dir ? strrchr(dir, '/') : NULL;

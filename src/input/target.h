@@ -38,5 +38,11 @@ void bw_input_loc(struct bw_input_target *t, const char *key, const struct bw_yn
  * prefix of its pointer, else the container's entry. */
 void bw_input_locate(const struct bw_input_target *t, const char *rule_id, const char *pointer, int *line, int *col);
 
+/* Load t's config.json through the OCI loader, with t's facts. A config
+ * the loader refuses (hostIPC with an IPC sysctl: the kubelet and dockerd
+ * refuse it too) is reported at the container's line in where, not at a
+ * position of the translation nobody sees. */
+int bw_input_load(const struct bw_input_target *t, const char *where, struct oci_config **out, struct bw_error **err);
+
 /* Free what a reader filled (not t itself). */
 void bw_input_target_clear(struct bw_input_target *t);

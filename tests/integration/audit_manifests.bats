@@ -139,6 +139,11 @@ EOF2
   run --separate-stderr "$BULWARK" audit "$BATS_TEST_TMPDIR/bad.yaml"
   [ "$status" -eq 2 ]
   [[ $stderr == "bulwark: $BATS_TEST_TMPDIR/bad.yaml:6:"*" did not find expected key"* ]]
+  # what the kubelet would refuse, named at the container
+  printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostIPC: true\n  securityContext:\n    sysctls: [{name: kernel.shm_rmid_forced, value: "1"}]\n  containers:\n  - name: c\n    image: x\n' >"$BATS_TEST_TMPDIR/ipc.yaml"
+  run --separate-stderr "$BULWARK" audit "$BATS_TEST_TMPDIR/ipc.yaml"
+  [ "$status" -eq 2 ]
+  [ "$stderr" = "bulwark: $BATS_TEST_TMPDIR/ipc.yaml:9:11: Pod/default/p: container c: linux.sysctl[\"kernel.shm_rmid_forced\"]: expected an ipc namespace for IPC sysctls in linux.namespaces, found none (it would change the host)" ]
   printf 'kind: Pod\nmetadata: {name: x}\n' >"$BATS_TEST_TMPDIR/nokind.yaml"
   run --separate-stderr "$BULWARK" audit "$BATS_TEST_TMPDIR/nokind.yaml"
   [ "$status" -eq 2 ]
@@ -252,4 +257,19 @@ EOF2
   [ "$status" -eq 1 ]
   run "$BULWARK" audit --pss baseline "$BATS_TEST_TMPDIR/compose.yaml"
   [ "$status" -eq 0 ]
+}
+
+@test "manifests: SARIF of manifests and Compose files validates against the SARIF 2.1.0 schema (subset)" {
+  for input in k8s/networking-daemonset.yaml k8s/hardened-deployment.yaml compose/compose.yaml; do
+    "$BULWARK" audit --format sarif "$input" >"$BATS_TEST_TMPDIR/out.sarif" || true
+    python3 - "$BATS_TEST_DIRNAME/data/audit/sarif-2.1.0-subset.schema.json" "$BATS_TEST_TMPDIR/out.sarif" <<'PY'
+import json, sys, jsonschema
+schema = json.load(open(sys.argv[1]))
+log = json.load(open(sys.argv[2]))
+jsonschema.validate(log, schema, cls=jsonschema.Draft7Validator)
+for r in log["runs"][0]["results"]:
+    region = r["locations"][0]["physicalLocation"]["region"]
+    assert region["startLine"] >= 1 and region["startColumn"] >= 1, r
+PY
+  done
 }
