@@ -138,8 +138,16 @@ static int add_translated(void *ctx, const struct bw_input_target *k, struct bw_
         if (k->pss_why && k->pss_why[0] && !(m->a->t[m->a->n - 1].pss_why = strdup(k->pss_why)))
                 return bw_error_set(err, -ENOMEM, "auditing");
         struct bw_findings *f = &m->a->t[m->a->n - 1].findings;
-        for (size_t i = 0; i < f->n; i++)
-                bw_input_locate(k, f->v[i].rule->id, f->v[i].pointer, &f->v[i].line, &f->v[i].col);
+        for (size_t i = 0; i < f->n; i++) {
+                struct bw_finding *x = &f->v[i];
+                if (bw_input_locate(k, x->rule->id, x->pointer, &x->line, &x->col) || !k->defaults)
+                        continue;
+                char *d = NULL;
+                if (asprintf(&d, "%s (not set: %s default)", x->detail, k->defaults) < 0)
+                        return bw_error_set(err, -ENOMEM, "auditing");
+                free(x->detail);
+                x->detail = d;
+        }
         return 0;
 }
 

@@ -322,7 +322,7 @@ static int service(const char *name, const struct bw_ynode *svc, const char *dir
         json_t *inspect = json_pack("{s:s, s:s, s:o, s:o}", "Id", "", "Name", name, "HostConfig", hc, "Config", cfg);
         int r = inspect ? seccomp_files(json_object_get(hc, "SecurityOpt"), dir, where, err)
                         : bw_error_set(err, -ENOMEM, "%s", where);
-        struct bw_input_target t = { .line = svc->line, .col = svc->col, .has_pss = true };
+        struct bw_input_target t = { .line = svc->line, .col = svc->col, .has_pss = true, .defaults = "Docker's" };
         char pss_why[256];
         t.pss = bw_pss_compose(svc, pss_why, sizeof(pss_why));
         t.pss_why = pss_why;

@@ -426,7 +426,7 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
                      struct bw_error **err)
 {
         struct bw_input_target c = { .line = ctr->line, .col = ctr->col, .has_pss = true, .pss = p->pss,
-                                     .pss_why = p->pss_why };
+                                     .pss_why = p->pss_why, .defaults = "the node's" };
         struct bw_input_target *o = &c;
         const char *cname = bw_ystr(bw_ymap_get(ctr, "name"));
         const struct bw_ynode *name_node = bw_ymap_get(ctr, "name");

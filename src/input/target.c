@@ -24,7 +24,7 @@ void bw_input_loc(struct bw_input_target *t, const char *key, const struct bw_yn
         l->col = n->col;
 }
 
-void bw_input_locate(const struct bw_input_target *t, const char *rule_id, const char *pointer, int *line, int *col)
+bool bw_input_locate(const struct bw_input_target *t, const char *rule_id, const char *pointer, int *line, int *col)
 {
         *line = t->line, *col = t->col;
         size_t best = 0;
@@ -32,7 +32,7 @@ void bw_input_locate(const struct bw_input_target *t, const char *rule_id, const
                 const struct bw_input_loc *l = &t->locs[i];
                 if (rule_id && strcmp(l->key, rule_id) == 0) {
                         *line = l->line, *col = l->col;
-                        return;
+                        return true;
                 }
                 size_t n = strlen(l->key);
                 if (l->key[0] == '/' && pointer && n > best && strncmp(pointer, l->key, n) == 0 &&
@@ -41,6 +41,7 @@ void bw_input_locate(const struct bw_input_target *t, const char *rule_id, const
                         *line = l->line, *col = l->col;
                 }
         }
+        return best > 0;
 }
 
 void bw_input_target_clear(struct bw_input_target *t)

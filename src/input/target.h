@@ -22,6 +22,7 @@ struct bw_input_target {
         size_t n_locs;
         bool oom;            /* a location could not be recorded */
         int line, col;       /* the container's own entry: where engine defaults are reported */
+        const char *defaults; /* whose defaults decide absent fields: "the node's", "Docker's" */
         bool has_pss;        /* pods: */
         enum bw_pss pss;     /* the Pod Security Standards level its pod meets */
         const char *pss_why; /* below restricted: the first control that keeps it from the next level */
@@ -35,8 +36,9 @@ typedef int (*bw_input_fn)(void *ctx, const struct bw_input_target *t, struct bw
 void bw_input_loc(struct bw_input_target *t, const char *key, const struct bw_ynode *n);
 
 /* Where a finding is: its rule id's entry, else the longest recorded
- * prefix of its pointer, else the container's entry. */
-void bw_input_locate(const struct bw_input_target *t, const char *rule_id, const char *pointer, int *line, int *col);
+ * prefix of its pointer, else the container's entry (false: no field of
+ * the source decided it, the engine's default did). */
+bool bw_input_locate(const struct bw_input_target *t, const char *rule_id, const char *pointer, int *line, int *col);
 
 /* Load t's config.json through the OCI loader, with t's facts. A config
  * the loader refuses (hostIPC with an IPC sysctl: the kubelet and dockerd
