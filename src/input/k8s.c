@@ -96,6 +96,13 @@ static bool ytrue(const struct bw_ynode *n)
         return bw_ybool(n, &v) && v;
 }
 
+/* An explicit false: absent or not a boolean is not false. */
+static bool yfalse(const struct bw_ynode *n)
+{
+        bool v = true;
+        return bw_ybool(n, &v) && !v;
+}
+
 static const char *bare_cap(const char *s)
 {
         return strncasecmp(s, "CAP_", 4) == 0 ? s + 4 : s;
@@ -234,11 +241,13 @@ static void user_mounts(struct bw_input_target *o, const struct pod *p, const st
                 _cleanup_free_ char *src = NULL;
                 const char *vt = volume_type(vol);
                 const char *sub = bw_ystr(bw_ymap_get(vm, "subPath"));
-                if (hp && bw_ystr(bw_ymap_get(hp, "path")))
-                        src = sub ? (asprintf(&src, "%s/%s", bw_ystr(bw_ymap_get(hp, "path")), sub) < 0 ? NULL : src)
-                                  : strdup(bw_ystr(bw_ymap_get(hp, "path")));
-                else if (asprintf(&src, "/var/lib/kubelet/pods/POD/volumes/kubernetes.io~%s/%s", vt,
-                                  name ? name : "volume") < 0)
+                const char *hpath = bw_ystr(bw_ymap_get(hp, "path"));
+                if (hpath && !sub)
+                        src = strdup(hpath);
+                else if (hpath && asprintf(&src, "%s/%s", hpath, sub) < 0)
+                        src = NULL;
+                else if (!hpath && asprintf(&src, "/var/lib/kubelet/pods/POD/volumes/kubernetes.io~%s/%s", vt,
+                                            name ? name : "volume") < 0)
                         src = NULL;
                 if (!src) {
                         o->oom = true;
@@ -402,10 +411,10 @@ static void facts(struct bw_input_target *o, const struct pod *p, const struct b
                         f->root_group = true, loc(o, "/pod/group", bw_yseq_at(sup, i));
         const struct bw_ynode *nr = sc_field(p, csc, "runAsNonRoot"), *uid = sc_field(p, csc, "runAsUser");
         int64_t u;
-        f->run_as_non_root = (nr && bw_ybool(nr, &(bool){ 0 }) && ytrue(nr)) || (bw_yint(uid, &u) && u != 0);
+        f->run_as_non_root = ytrue(nr) || (bw_yint(uid, &u) && u != 0);
         loc(o, "/pod/runAsNonRoot", nr ? nr : uid);
         const struct bw_ynode *hu = bw_ymap_get(p->spec, "hostUsers");
-        f->host_users_false = hu && bw_ystr(hu) && bw_ybool(hu, &(bool){ 0 }) && !ytrue(hu);
+        f->host_users_false = yfalse(hu);
         const struct bw_ynode *cpu = bw_ymap_get(bw_ymap_get(bw_ymap_get(ctr, "resources"), "limits"), "cpu");
         f->cpu_limit = bw_ystr(cpu) != NULL;
         const struct bw_ynode *vms = bw_ymap_get(ctr, "volumeMounts");
@@ -477,7 +486,7 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
         loc(o, "/process/user/additionalGids", sup ? sup : bw_ymap_get(p->sc, "fsGroup"));
 
         const struct bw_ynode *ape = bw_ymap_get(csc, "allowPrivilegeEscalation");
-        bool nnp = !privileged && ape && !ytrue(ape) && bw_ystr(ape);
+        bool nnp = !privileged && yfalse(ape);
         loc(o, "/process/noNewPrivileges", ape);
 
         json_t *args = json_array();
@@ -549,7 +558,7 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
         loc(o, "BW061", hnet);
         loc(o, "BW062", hipc);
         loc(o, "BW063", hnet);
-        bool userns = husers && bw_ystr(husers) && !ytrue(husers);
+        bool userns = yfalse(husers);
         if (userns) {
                 /* the kubelet gives each pod its own 65,536 ids above the host's */
                 json_array_append_new(ns, json_pack("{s:s}", "type", "user"));
