@@ -199,6 +199,11 @@ EOF2
   grep -qx 'BW040 23:18' <<<"$output"     # userns_mode: host
   grep -qx 'BW081 10:7' <<<"$output"      # /dev/fuse
   ! grep -q '^BW103 ' <<<"$output"        # mem_limit "2147483648"
+  # from stdin, as docker compose config | bulwark audit - reads it
+  run --separate-stderr "$BULWARK" audit --format json - <compose/builder.yaml
+  [ "$status" -eq 1 ]
+  [ "$(jq -r '[.targets[] | .name + " " + .source] | join(",")' <<<"$output")" = "service builder -" ]
+  [ "$(jq -r '.targets[0].findings[] | select(.rule == "BW050") | "\(.line):\(.column)"' <<<"$output")" = "19:9" ]
 }
 
 @test "junit: a suite per container, a failing case per violation, parsed by an XML parser" {
