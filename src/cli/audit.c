@@ -118,8 +118,9 @@ static int read_input(const char *path, char **data, size_t *len, struct bw_erro
         return 0;
 }
 
-/* One container of a Kubernetes manifest: its translated config judged
- * like any other, each finding placed at the YAML field behind it. */
+/* One container of a Kubernetes manifest or Compose file: its translated
+ * config judged like any other, each finding placed at the YAML field
+ * behind it. */
 struct manifest { struct audit *a; const char *path, *name; };
 
 static int add_translated(void *ctx, const struct bw_input_target *k, struct bw_error **err)
