@@ -26,7 +26,7 @@ static const struct bw_command commands[] = {
         { "check", cmd_check, "report (and with --attack, try) what the container this runs in can do to the host",
           "check [--attack] [--format text|json|sarif] [--profile P] [--fail-on SEVERITY] [--fixture DIR]" },
         { "breakout-test", cmd_breakout_test, "run check --attack in containers under each runtime and config, print the matrix",
-          "breakout-test [--runtime PATH]... [--profile P]... [--config NAME]... [--configs FILE] [--format text|json] [--summary] [--keep]" },
+          "breakout-test [--runtime PATH|NAME]... [--profile P]... [--engine docker] [--config NAME]... [--configs FILE] [--format text|json] [--summary] [--keep]" },
         { "setup", cmd_setup, "create the bulwark user and its subordinate id ranges (as root; idempotent)",
           "setup [--ids N]" },
         { "share", cmd_share, "hand a host directory to containers: re-own it into the volume range (as root)",

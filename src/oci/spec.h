@@ -38,6 +38,12 @@ struct oci_mount_source {
         uint64_t dev, ino;   /* identity of the opened source */
         uint32_t mode;       /* its st_mode (file type) */
         char *engine_socket; /* a known engine socket on this host that the source is, or holds */
+        /* Valid only when resolved (-1 when closed): the source as opened
+         * once by the runtime (O_PATH, close-on-exec), and the detached
+         * clone of its mount made from that fd (bind_resolve.h), which init
+         * attaches. Never reopened by path. */
+        int fd;
+        int tree;
 };
 
 /* src: what root.path is on this host, found as a bind source's is (never
@@ -345,6 +351,8 @@ bool oci_sched_flag_known(const char *name);
 const struct oci_namespace *oci_config_namespace(const struct oci_config *c, enum oci_ns_type t);
 
 void oci_config_free(struct oci_config *c);
+/* Close a resolved source's fds (nothing for an unresolved one). */
+void oci_mount_source_close(struct oci_mount_source *s);
 /* A lone seccomp profile (one inside a config goes with oci_config_free). */
 void oci_seccomp_free(struct oci_seccomp *s);
 void oci_process_free(struct oci_process *p);

@@ -6,9 +6,11 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <linux/capability.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 
 #include "linux/cgroup_internal.h"
@@ -616,6 +618,36 @@ int bw_check_no_new_privs(const struct bw_rule *r, const struct oci_config *c, s
         return bw_findings_add_at(out, r, "/process/noNewPrivileges", "no-new-privileges", "process.noNewPrivileges is false");
 }
 
+/* BW078: a process that asks its LSM to leave it unconfined. The type of
+ * an SELinux context is its third field (user:role:type:level). */
+static bool selinux_unconfined(const char *label)
+{
+        const char *t = label ? strchr(label, ':') : NULL;
+        t = t ? strchr(t + 1, ':') : NULL;
+        if (!t)
+                return false;
+        t++;
+        size_t n = strcspn(t, ":");
+        return (n == 12 && strncmp(t, "unconfined_t", n) == 0) || (n == 5 && strncmp(t, "spc_t", n) == 0);
+}
+
+int bw_check_lsm_unconfined(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
+{
+        const struct oci_process *p = c->process;
+        if (!p)
+                return 0;
+        if (p->apparmor_profile && strcmp(p->apparmor_profile, "unconfined") == 0) {
+                int ret = bw_findings_add_at(out, r, "/process/apparmorProfile", "unconfined",
+                                             "process.apparmorProfile is unconfined");
+                if (ret < 0)
+                        return ret;
+        }
+        if (selinux_unconfined(p->selinux_label))
+                return bw_findings_add_at(out, r, "/process/selinuxLabel", p->selinux_label,
+                                          "process.selinuxLabel %s is an unconfined type", p->selinux_label);
+        return 0;
+}
+
 /* --- namespaces --------------------------------------------------------- */
 
 static const struct { int type; const char *needle; } ns_rules[] = {
@@ -1003,20 +1035,14 @@ int bw_check_sensitive_ro(const struct bw_rule *r, const struct oci_config *c, s
  * mappings (or, with idmap/ridmap and none of its own, the container's):
  * host root's files become container root's and what it writes lands as
  * the ids those mappings name, not in bulwark's volume range. */
-static bool option_given(char *const *opts, const char *o)
-{
-        for (size_t i = 0; opts && opts[i]; i++)
-                if (strcmp(opts[i], o) == 0)
-                        return true;
-        return false;
-}
-
 int bw_check_mount_idmap(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         for (size_t i = 0; i < c->n_mounts; i++) {
                 const struct oci_mount *m = &c->mounts[i];
                 bool own = m->uid_mappings.n || m->gid_mappings.n;
-                const char *opt = option_given(m->options, "ridmap") ? "ridmap" : option_given(m->options, "idmap") ? "idmap" : NULL;
+                struct bw_mount_opts o;
+                bw_mount_options_effect(m->options, &o);
+                const char *opt = o.ridmap ? "ridmap" : o.idmap ? "idmap" : NULL;
                 if (!own && !opt)
                         continue;
                 char ptr[64];
@@ -1340,11 +1366,17 @@ int bw_check_sysctl(const struct bw_rule *r, const struct oci_config *c, struct 
 
 /* --- mounts, rootfs, limits --------------------------------------------- */
 
+/* Does this propagation name make a mount shared, as the mount code reads
+ * it (one table, rshared and shared alike)? */
 static bool is_shared(const char *p)
 {
-        return p && (strcmp(p, "shared") == 0 || strcmp(p, "rshared") == 0);
+        long f = bw_mount_propagation(p);
+        return f > 0 && (f & MS_SHARED);
 }
 
+/* BW100 judges the propagation the kernel ends with: of a mount's
+ * propagation options the last one wins (["rshared","private"] is private,
+ * ["private","rshared"] is shared), as the mounter applies them. */
 int bw_check_propagation(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         if (c->linux && is_shared(c->linux->rootfs_propagation)) {
@@ -1355,16 +1387,20 @@ int bw_check_propagation(const struct bw_rule *r, const struct oci_config *c, st
         }
         for (size_t i = 0; i < c->n_mounts; i++) {
                 const struct oci_mount *m = &c->mounts[i];
+                size_t last = SIZE_MAX;
                 for (size_t j = 0; m->options && m->options[j]; j++) {
-                        if (!is_shared(m->options[j]))
-                                continue;
-                        char ptr[64];
-                        snprintf(ptr, sizeof(ptr), "/mounts/%zu/options/%zu", i, j);
-                        int ret = bw_findings_add_at(out, r, ptr, m->options[j], "mount at %s is %s",
-                                                  m->destination ? m->destination : "?", m->options[j]);
-                        if (ret < 0)
-                                return ret;
+                        const struct bw_mount_option *e = bw_mount_option_find(m->options[j]);
+                        if (e && e->kind == BW_MOPT_PROPAGATION)
+                                last = j;
                 }
+                if (last == SIZE_MAX || !is_shared(m->options[last]))
+                        continue;
+                char ptr[64];
+                snprintf(ptr, sizeof(ptr), "/mounts/%zu/options/%zu", i, last);
+                int ret = bw_findings_add_at(out, r, ptr, m->options[last], "mount at %s is %s",
+                                          m->destination ? m->destination : "?", m->options[last]);
+                if (ret < 0)
+                        return ret;
         }
         return 0;
 }

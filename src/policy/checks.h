@@ -54,6 +54,7 @@ BW_CHECK(sensitive_ro);
 BW_CHECK(mount_idmap);
 BW_CHECK(root_host_tree);
 BW_CHECK(overlay_mount);
+BW_CHECK(lsm_unconfined);
 /* Rules whose findings the policy adds (bw_policy_evaluate): none from the config alone. */
 BW_CHECK(policy_only);
 BW_CHECK(block_devices);

@@ -325,6 +325,14 @@ const struct bw_rule bw_rules[] = {
           "Let the engine make the overlay rootfs (root.path), or bind the folders the container needs "
           "(config.json mounts with type bind).",
           NULL, bw_check_overlay_mount, -1 },
+        { "BW078", "lsm-unconfined", BW_SEV_HIGH, "AppArmor or SELinux confinement turned off",
+          "On a host with AppArmor or SELinux, the profile or label is what keeps a container's root from "
+          "mount, ptrace and the /proc and /sys files its rules deny; an unconfined process (or one exec'd "
+          "into the container with another label) has none of it.",
+          "Drop docker run --security-opt apparmor=unconfined / label=disable (Kubernetes appArmorProfile "
+          "and seLinuxOptions: RuntimeDefault); config.json process.apparmorProfile and selinuxLabel: the "
+          "engine's default; for exec, leave them out (the container's own apply).",
+          CIS "5.1, 5.2", bw_check_lsm_unconfined, -1 },
 
         { "BW080", "host-block-device", BW_SEV_CRITICAL, "Host block device passed in",
           "A host disk in the container can be read and written below the filesystem: every file on it, "

@@ -69,6 +69,8 @@ static const struct rule_case cases[] = {
           "{\"mounts\": [{\"destination\": \"/v\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"size=1m\"]}]}" },
         { "BW076", "{\"mounts\": [{\"destination\": \"/x\", \"type\": \"bind\", \"source\": \"/srv/link/.\", \"options\": [\"rbind\", \"ro\"]}]}",
           "{\"mounts\": [{\"destination\": \"/x\", \"type\": \"bind\", \"source\": \"/srv/data\", \"options\": [\"rbind\", \"ro\"]}]}" },
+        { "BW078", "{\"process\": {\"apparmorProfile\": \"unconfined\", \"selinuxLabel\": \"system_u:system_r:spc_t:s0\"}}",
+          "{\"process\": {\"apparmorProfile\": \"docker-default\", \"selinuxLabel\": \"system_u:system_r:container_t:s0:c1,c2\"}}" },
         { "BW080", "{\"linux\": {\"devices\": [{\"path\": \"/dev/sda\", \"type\": \"b\", \"major\": 8, \"minor\": 0}]}}",
           "{\"linux\": {\"devices\": [{\"path\": \"/dev/null\", \"type\": \"c\", \"major\": 1, \"minor\": 3}]}}" },
         { "BW081", "{\"linux\": {\"devices\": [{\"path\": \"/dev/null\", \"type\": \"c\", \"major\": 1, \"minor\": 1}]}}",
