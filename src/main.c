@@ -21,7 +21,7 @@ static const struct bw_command commands[] = {
         { "exec", cmd_exec, "run a new process inside a running container",
           "exec [--process FILE] [--detach] [--pid-file FILE] [--tty] [--console-socket SOCK] [--cwd DIR] [--env K=V]... [--user UID[:GID]] [--cap CAP]... [--additional-gids GID]... [--cgroup [CTRL[,CTRL]:]PATH]... [--ignore-paused] [--no-new-privs] [--preserve-fds N] ID [COMMAND [ARG...]]" },
         { "ps", cmd_ps, "list a container's processes", "ps [--format table|json] ID [-- PS-OPTIONS]" },
-        { "audit", cmd_audit, "report breakout risks in configs, docker inspect output or live Docker containers",
+        { "audit", cmd_audit, "report breakout risks in configs, docker inspect output, live Docker containers, Kubernetes manifests and Compose files",
           "audit [--format text|json|sarif|junit] [--profile P] [--fail-on SEVERITY] [--pss LEVEL] [--docker [ID...]] [FILE|DIR|-]..." },
         { "check", cmd_check, "report (and with --attack, try) what the container this runs in can do to the host",
           "check [--attack] [--format text|json|sarif] [--profile P] [--fail-on SEVERITY] [--fixture DIR]" },

@@ -398,8 +398,8 @@ BW_COMMAND(audit)
         }
         if (!docker && optind >= argc)
                 return bw_error_usage(err, "audit: nothing to audit; give config.json files, bundle directories, "
-                                      "docker inspect output, Kubernetes manifests or directories of them, - for "
-                                      "stdin, or --docker");
+                                      "docker inspect output, Kubernetes manifests, Compose files or directories of "
+                                      "them, - for stdin, or --docker");
         struct audit a = { 0 };
         int r = bw_policy_resolve(g->policy_file, profile, g->policy_mode, &a.policy, err);
         if (r < 0)
