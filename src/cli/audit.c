@@ -1,6 +1,7 @@
 /* bulwark audit: run the breakout rules over configurations (OCI
  * config.json files or bundles, `docker inspect` output, live Docker
- * containers) and report. Exit: 0 clean, 1 violations at or above
+ * containers, Kubernetes manifests and Compose files, read by src/input/)
+ * and report. Exit: 0 clean, 1 violations at or above
  * --fail-on, 2 bad input or usage, 3 target unreachable. */
 #include <errno.h>
 #include <getopt.h>
