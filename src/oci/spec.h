@@ -286,6 +286,27 @@ struct oci_host_ids {
         size_t n_ranges;
 };
 
+/* What a Kubernetes pod spec says that config.json cannot: filled by the
+ * manifest reader (src/input/k8s.c) once the translated config is loaded;
+ * never read from JSON, never dumped. present is false for every other
+ * config, and the rules that judge these facts are then silent. */
+struct oci_pod_facts {
+        bool present;
+        char host_path[256];          /* the first hostPath volume the container mounts ("" none) */
+        uint32_t host_ports[16];      /* the container's hostPort values */
+        size_t n_host_ports;
+        bool proc_unmasked;           /* procMount: Unmasked */
+        bool seccomp_unconfined;      /* seccompProfile type Unconfined, written */
+        bool apparmor_unconfined;     /* AppArmor unconfined, written */
+        char selinux[128];            /* seLinuxOptions beyond a container type and level ("" none) */
+        bool root_group;              /* runAsGroup, fsGroup or a supplemental group is 0 */
+        bool run_as_non_root;         /* runAsNonRoot: true, or runAsUser non-zero */
+        bool host_users_false;        /* hostUsers: false (a user namespace per pod) */
+        bool cpu_limit;               /* resources.limits.cpu */
+        bool bidirectional;           /* a volumeMount with mountPropagation: Bidirectional */
+        bool sa_token;                /* the service account token is mounted (the default) */
+};
+
 struct oci_config {
         char *oci_version;
         struct oci_root root;
@@ -299,6 +320,7 @@ struct oci_config {
         struct oci_kv_list annotations;
         struct oci_linux *linux;              /* NULL: absent */
         struct oci_host_ids host_ids;         /* gathered by the runtime, see above */
+        struct oci_pod_facts pod;             /* set by the manifest reader, see above */
 };
 
 /* Names, for messages and for the dumper. */

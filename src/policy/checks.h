@@ -73,3 +73,16 @@ BW_CHECK(tmpfs_size);
 BW_CHECK(memory_limit);
 BW_CHECK(hooks);
 BW_CHECK(annotations);
+/* Pod-spec facts (checks_pod.c): silent unless c->pod.present. */
+BW_CHECK(pod_host_path);
+BW_CHECK(pod_host_port);
+BW_CHECK(pod_privileged_host_port);
+BW_CHECK(pod_proc_unmasked);
+BW_CHECK(pod_seccomp_unconfined);
+BW_CHECK(pod_apparmor_unconfined);
+BW_CHECK(pod_selinux);
+BW_CHECK(pod_root_group);
+BW_CHECK(pod_run_as_non_root);
+BW_CHECK(pod_cpu_limit);
+BW_CHECK(pod_bidirectional);
+BW_CHECK(pod_sa_token);

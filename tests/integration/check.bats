@@ -137,7 +137,7 @@ while True:
   [[ $output == *"BW010  CAP_SYS_ADMIN granted"* ]]
   run "$BULWARK" check --format yaml
   [ "$status" -eq 2 ]
-  [ "$output" = "bulwark: check --format: unknown format 'yaml'; use text, json or sarif" ]
+  [ "$output" = "bulwark: check --format: unknown format 'yaml'; use text, json, sarif or junit" ]
 }
 
 @test "breakout-test: bulwark's default and restricted contain, runc with a privileged config escapes" {

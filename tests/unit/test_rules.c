@@ -463,6 +463,79 @@ static void breakout_conditions(void)
         }
 }
 
+/* The pod-spec rules: facts the manifest reader fills, on the clean
+ * config. A clean pod runs as non-root with a CPU limit and no token. */
+static const struct oci_pod_facts clean_pod = { .present = true, .run_as_non_root = true, .cpu_limit = true };
+
+static struct oci_pod_facts pod_with(void (*edit)(struct oci_pod_facts *))
+{
+        struct oci_pod_facts f = clean_pod;
+        edit(&f);
+        return f;
+}
+
+static void f_host_path(struct oci_pod_facts *f) { strcpy(f->host_path, "/var/log"); }
+static void f_no_host_path(struct oci_pod_facts *f) { f->host_path[0] = 0; }
+static void f_port_8080(struct oci_pod_facts *f) { f->host_ports[0] = 8080, f->n_host_ports = 1; }
+static void f_port_80(struct oci_pod_facts *f) { f->host_ports[0] = 80, f->n_host_ports = 1; }
+static void f_proc(struct oci_pod_facts *f) { f->proc_unmasked = true; }
+static void f_seccomp(struct oci_pod_facts *f) { f->seccomp_unconfined = true; }
+static void f_apparmor(struct oci_pod_facts *f) { f->apparmor_unconfined = true; }
+static void f_selinux(struct oci_pod_facts *f) { strcpy(f->selinux, "type spc_t"); }
+static void f_root_group(struct oci_pod_facts *f) { f->root_group = true; }
+static void f_root_user(struct oci_pod_facts *f) { f->run_as_non_root = false; }
+static void f_root_user_userns(struct oci_pod_facts *f) { f->run_as_non_root = false, f->host_users_false = true; }
+static void f_no_cpu(struct oci_pod_facts *f) { f->cpu_limit = false; }
+static void f_bidi(struct oci_pod_facts *f) { f->bidirectional = true; }
+static void f_token(struct oci_pod_facts *f) { f->sa_token = true; }
+static void f_same(struct oci_pod_facts *f) { (void)f; }
+
+static const struct {
+        const char *id;
+        void (*fire)(struct oci_pod_facts *), (*nofire)(struct oci_pod_facts *);
+} pod_cases[] = {
+        { "BW120", f_host_path, f_no_host_path },
+        { "BW121", f_port_8080, f_port_80 },
+        { "BW122", f_port_80, f_port_8080 },
+        { "BW123", f_proc, f_same },
+        { "BW124", f_seccomp, f_same },
+        { "BW125", f_apparmor, f_same },
+        { "BW126", f_selinux, f_same },
+        { "BW127", f_root_group, f_same },
+        { "BW128", f_root_user, f_root_user_userns },
+        { "BW129", f_no_cpu, f_same },
+        { "BW130", f_bidi, f_same },
+        { "BW131", f_token, f_same },
+};
+
+static bool pod_case(const char *id)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(pod_cases); i++)
+                if (strcmp(pod_cases[i].id, id) == 0)
+                        return true;
+        return false;
+}
+
+static void pod_rules(void)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(pod_cases); i++) {
+                struct oci_config *c = config_with(NULL);
+                if (c)
+                        c->pod = pod_with(pod_cases[i].fire);
+                tap_ok(c && fires(c, pod_cases[i].id), "%s fires on its pod fact", pod_cases[i].id);
+                if (c)
+                        c->pod = pod_with(pod_cases[i].nofire);
+                tap_ok(c && !fires(c, pod_cases[i].id), "%s does not fire on the near miss", pod_cases[i].id);
+                /* the same facts in a config that did not come from a pod: silent */
+                if (c) {
+                        c->pod = pod_with(pod_cases[i].fire);
+                        c->pod.present = false;
+                }
+                tap_ok(c && !fires(c, pod_cases[i].id), "%s is silent without a pod", pod_cases[i].id);
+                oci_config_free(c);
+        }
+}
+
 int main(void)
 {
         struct oci_config *c = config_with(NULL);
@@ -485,11 +558,12 @@ int main(void)
         mapping_facts();
         for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
                 check_case(cases[i].id, cases[i].fire, cases[i].nofire);
+        pod_rules();
 
         /* Every rule has a test. */
         for (size_t i = 0; i < bw_n_rules; i++) {
                 const struct bw_rule *r = &bw_rules[i];
-                bool tested = r->check == bw_check_cap || find_case(r->id) || strcmp(r->id, "BW001") == 0 ||
+                bool tested = r->check == bw_check_cap || find_case(r->id) || pod_case(r->id) || strcmp(r->id, "BW001") == 0 ||
                               strcmp(r->id, "BW094") == 0 || strcmp(r->id, "BW074") == 0 /* test_profile */;
                 tap_ok(tested, "%s has a fire and a no-fire test", r->id);
                 tap_ok(r->why && r->fix && r->title && strlen(r->why) > 20 && strlen(r->fix) > 20,
