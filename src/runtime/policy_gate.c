@@ -11,6 +11,7 @@
 
 #include "linux/namespaces.h"
 #include "runtime/idrange.h"
+#include "runtime/rootless.h"
 #include "oci/load.h"
 #include "policy/checks.h"
 #include "policy/enforce.h"
@@ -196,7 +197,9 @@ bool bw_policy_gather_host_ids(struct oci_config *c)
         if (h->gathered || !has_explicit_mappings(c))
                 return true;
         h->gathered = true;
-        h->rootless = geteuid() != 0;
+        h->rootless = bw_rootless();
+        if (h->rootless)
+                bw_rootless_own_ids(h);
         h->self_uid = getuid();
         h->self_gid = getgid();
         read_ids("/etc/passwd", &h->uids, &h->n_uids);
