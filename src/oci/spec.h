@@ -299,6 +299,8 @@ struct oci_config {
         struct oci_kv_list annotations;
         struct oci_linux *linux;              /* NULL: absent */
         struct oci_host_ids host_ids;         /* gathered by the runtime, see above */
+        bool limits_required;                 /* set by the runtime's policy gate: the profile applied
+                                                 needs linux.resources enforced (no cgroup: refuse) */
 };
 
 /* Names, for messages and for the dumper. */

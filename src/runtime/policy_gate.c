@@ -222,6 +222,11 @@ int bw_policy_gate(struct oci_config *c, const struct bw_policy_choice *pc, stru
         r = bw_policy_apply(c, &p, err);
         if (r >= 0)
                 mark_identity_mapped(c, &p);
+        /* restricted, when it is enforced or hardened, promises the limits:
+         * a run where no cgroup can hold them is refused, not warned about. */
+        enum bw_profile prof;
+        if (r >= 0 && bw_policy_profile_for(&p, c, &prof, NULL) == 0)
+                c->limits_required = prof == BW_PROFILE_RESTRICTED && (p.mode == BW_MODE_ENFORCE || p.mode == BW_MODE_HARDEN);
         bw_policy_free(&p);
         if (r < 0 && err && *err)
                 (*err)->status = BW_EXIT_FAILURE; /* a refusal is not a usage error */

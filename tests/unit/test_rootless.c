@@ -7,10 +7,106 @@
 
 #include "oci/spec.h"
 #include "runtime/rootless.h"
+#include "runtime/rootless_cgroup.h"
 #include "util/cleanup.h"
+
+static void mkcg(const char *dir, uid_t owner)
+{
+        char f[1100];
+        mkdir(dir, 0755);
+        snprintf(f, sizeof(f), "%s/cgroup.procs", dir);
+        FILE *fp = fopen(f, "w");
+        if (fp)
+                fclose(fp);
+        if (chown(dir, owner, owner) < 0 || chown(f, owner, owner) < 0)
+                return;
+}
+
+static struct bw_cg_system *fake_system(const char *mount, const char *own)
+{
+        char mi[600], pc[300];
+        snprintf(mi, sizeof(mi), "30 23 0:26 / %s rw,nosuid - cgroup2 cgroup2 rw,nsdelegate\n", mount);
+        snprintf(pc, sizeof(pc), "0::%s\n", own);
+        struct bw_cg_system *s = NULL;
+        _cleanup_error_ struct bw_error *e = NULL;
+        bw_cg_system_parse(mi, pc, "mountinfo", &s, &e);
+        return s;
+}
+
+/* A fake cgroup2 tree as systemd lays it out: user@4242.service and what
+ * is below it belong to uid 4242; the slices above are root's. */
+static void delegation(void)
+{
+        if (geteuid() != 0) {
+                tap_skip("not root", "delegation: a fake systemd tree needs chown");
+                return;
+        }
+        char top[] = "/tmp/bw-test-cg.XXXXXX";
+        if (!mkdtemp(top))
+                return;
+        static const char *const rel[5] = { "/user.slice", "/user.slice/user-4242.slice",
+                                            "/user.slice/user-4242.slice/user@4242.service",
+                                            "/user.slice/user-4242.slice/user@4242.service/app.slice",
+                                            "/user.slice/user-4242.slice/user@4242.service/app.slice/run-1.scope" };
+        char d[5][128];
+        for (int i = 0; i < 5; i++)
+                snprintf(d[i], sizeof(d[i]), "%s%s", top, rel[i]);
+        for (int i = 0; i < 5; i++)
+                mkcg(d[i], i < 2 ? 0 : 4242);
+        char *parent = NULL, *why = NULL;
+        int r;
+
+        struct bw_cg_system *s = fake_system(top, "/user.slice/user-4242.slice/user@4242.service/app.slice/run-1.scope");
+        tap_ok(s && bw_rootless_cgroup_delegation(s, 4242, &parent, &why) == 0, "delegation: looked up");
+        tap_is_str(parent, "/user.slice/user-4242.slice/user@4242.service", "delegation: the top of the user's subtree");
+        free(parent), free(why);
+
+        r = bw_rootless_cgroup_delegation(s, 4343, &parent, &why);
+        tap_ok(r == 0 && !parent && why &&
+                       strstr(why, "is not yours (no cgroup is delegated to uid 4343)"),
+               "delegation: another uid has none (%s)", why ? why : "");
+        free(parent), free(why);
+        bw_cg_system_free(s);
+
+        s = fake_system(top, "/user.slice/user-4242.slice/user@4242.service");
+        r = s ? bw_rootless_cgroup_delegation(s, 4242, &parent, &why) : -1;
+        tap_ok(r == 0 && !parent && why &&
+                       strstr(why, "in the delegated cgroup /user.slice/user-4242.slice/user@4242.service itself"),
+               "delegation: a caller in the subtree's top cannot hand controllers down (%s)", why ? why : "");
+        free(parent), free(why);
+        bw_cg_system_free(s);
+
+        s = fake_system(top, "/user.slice/user-4242.slice");
+        r = s ? bw_rootless_cgroup_delegation(s, 4242, &parent, &why) : -1;
+        tap_ok(r == 0 && !parent && why &&
+                       strstr(why, "is not yours"), "delegation: a session's root-owned cgroup is none");
+        free(parent), free(why);
+        bw_cg_system_free(s);
+
+        const char *hybrid = "29 23 0:25 / /sys/fs/cgroup/pids rw - cgroup cgroup rw,pids\n"
+                             "41 31 0:38 / /sys/fs/cgroup/unified rw - cgroup2 cgroup2 rw\n";
+        _cleanup_error_ struct bw_error *e = NULL;
+        s = NULL;
+        bw_cg_system_parse(hybrid, "1:pids:/\n0::/\n", "mountinfo", &s, &e);
+        r = s ? bw_rootless_cgroup_delegation(s, 4242, &parent, &why) : -1;
+        tap_ok(r == 0 && !parent && why &&
+                       strstr(why, "cgroup v1 (hybrid layout)"),
+               "delegation: none on a hybrid host, which says so (%s)", why ? why : "");
+        free(parent), free(why);
+        bw_cg_system_free(s);
+
+        for (int i = 4; i >= 0; i--) {
+                char f[1100];
+                snprintf(f, sizeof(f), "%s/cgroup.procs", d[i]);
+                unlink(f);
+                rmdir(d[i]);
+        }
+        rmdir(top);
+}
 
 int main(void)
 {
+        delegation();
         char dir[] = "/tmp/bw-test-rootless.XXXXXX";
         if (!mkdtemp(dir))
                 return 1;
