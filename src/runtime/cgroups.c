@@ -111,6 +111,26 @@ static int rootless_path(const char *caller, const char *id, char **path, char *
         return 0;
 }
 
+/* No cgroup for an unprivileged caller: one warning when the config has
+ * limits, or a refusal when the profile promised them. */
+static int rootless_without_cgroup(const struct oci_config *c, const char *why, const char *detail,
+                                   struct bw_error **err)
+{
+        if (!c->linux || !c->linux->resources.present)
+                return 0;
+        if (!why)
+                why = "no cgroup is delegated to you";
+        if (c->limits_required)
+                return bw_error_msg(err, -EPERM,
+                                    "the restricted profile requires linux.resources to be enforced, and no cgroup "
+                                    "can hold them: %s%s%s%s; run bulwark in a delegated cgroup v2 subtree, or choose "
+                                    "--profile baseline, which runs without them and warns",
+                                    why, detail ? " (" : "", detail ? detail : "", detail ? ")" : "");
+        bw_warn("linux.resources ignored (no pids, memory or cpu limit applies): %s%s%s%s", why, detail ? " (" : "",
+                detail ? detail : "", detail ? ")" : "");
+        return 0;
+}
+
 int bw_ctr_cgroup_prepare(const struct bw_store_entry *e, const char *id, const struct oci_config *c,
                           bool systemd, struct bw_ctr_cgroup *out, struct bw_error **err)
 {
@@ -126,6 +146,8 @@ int bw_ctr_cgroup_prepare(const struct bw_store_entry *e, const char *id, const 
                 return r;
         if (own_path)
                 path = own_path;
+        else if (rootless && (!path || !*path))
+                return rootless_without_cgroup(c, why, NULL, err); /* root's /bulwark/ID is not the caller's */
         /* Check the path before recording it: a bad one fails create with
          * nothing made. */
         if ((r = handle_from(id, path, systemd, caller, out, err)) < 0)
@@ -149,21 +171,11 @@ int bw_ctr_cgroup_prepare(const struct bw_store_entry *e, const char *id, const 
                  * delegated cgroup runs the container in its own, with one
                  * warning, unless the profile promised the limits. */
                 if (rootless && (r == -EACCES || r == -EPERM || r == -EROFS)) {
-                        bool limits = c->linux && c->linux->resources.present;
-                        if (limits && c->limits_required) {
-                                r = bw_error_msg(err, -EPERM,
-                                                 "the restricted profile requires linux.resources to be enforced, "
-                                                 "and no cgroup can hold them: %s (%s); run bulwark in a delegated "
-                                                 "cgroup v2 subtree, or choose --profile baseline, which runs "
-                                                 "without them and warns", why ? why : "no cgroup is delegated to you",
-                                                 cerr->msg);
+                        if ((r = rootless_without_cgroup(c, why, cerr->msg, err)) < 0) {
                                 bw_ctr_cgroup_close(out);
                                 unlinkat(e->dir_fd, BW_CGROUP_RECORD, 0);
                                 return r;
                         }
-                        if (limits)
-                                bw_warn("linux.resources ignored (no pids, memory or cpu limit applies): %s (%s)",
-                                        why ? why : "no cgroup is delegated to you", cerr->msg);
                         bw_ctr_cgroup_close(out);
                         unlinkat(e->dir_fd, BW_CGROUP_RECORD, 0);
                         return 0;

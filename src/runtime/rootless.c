@@ -43,13 +43,12 @@ int bw_rootless_state_root(const char *xdg, uid_t euid, char **out, struct bw_er
                                     (unsigned)euid, fix);
         if (xdg[0] != '/')
                 return bw_error_msg(err, -EINVAL, "XDG_RUNTIME_DIR=%s is not an absolute path; %s", xdg, fix);
-        _cleanup_close_ int fd = open(xdg, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-        if (fd < 0)
-                return bw_error_set(err, -errno, "XDG_RUNTIME_DIR=%s cannot be opened as a directory (%s)", xdg,
-                                    fix);
+        /* Only a look: the store opens and locks what it uses under it. */
         struct stat st;
-        if (fstat(fd, &st) < 0)
-                return bw_error_set(err, -errno, "reading XDG_RUNTIME_DIR=%s", xdg);
+        if (stat(xdg, &st) < 0)
+                return bw_error_set(err, -errno, "XDG_RUNTIME_DIR=%s cannot be used (%s)", xdg, fix);
+        if (!S_ISDIR(st.st_mode))
+                return bw_error_msg(err, -ENOTDIR, "XDG_RUNTIME_DIR=%s is not a directory; %s", xdg, fix);
         if (st.st_uid != euid)
                 return bw_error_msg(err, -EPERM,
                                     "XDG_RUNTIME_DIR=%s is owned by uid %u, not by you (uid %u): another user could "
