@@ -268,3 +268,24 @@ bwu() {
   [ -z "$(live)" ] || { live; false; }
   [ ! -e /run/bulwark/rl-crash ]
 }
+
+@test "rootless: exec joins the container's pid namespace (after its user namespace), with the exit status and pid file" {
+  config_edit '.process.args = ["sleep", "100"]'
+  bwu "$RL_FULL" create rl-exec </dev/null >/dev/null 2>&1
+  bwu "$RL_FULL" start rl-exec
+  run --separate-stderr bwu "$RL_FULL" exec rl-exec sh -c 'readlink /proc/self/ns/pid; id -u; echo $$; exit 3'
+  [ "$status" -eq 3 ]
+  local pid
+  pid=$(bwu "$RL_FULL" state rl-exec | jq .pid)
+  [ "${lines[0]}" = "$(readlink "/proc/$pid/ns/pid")" ]
+  [ "${lines[1]}" = 0 ]
+  [ "${lines[2]}" -gt 1 ]
+  # --detach --pid-file: the host pid of the process in the container
+  bwu "$RL_FULL" exec --detach --pid-file "$BUNDLE/exec.pid" rl-exec sleep 50 </dev/null >/dev/null 2>&1
+  local p
+  p=$(cat "$BUNDLE/exec.pid")
+  [ "$(readlink "/proc/$p/ns/pid")" = "$(readlink "/proc/$pid/ns/pid")" ]
+  [ "$(tr '\0' ' ' <"/proc/$p/cmdline")" = "sleep 50 " ]
+  [ "$(awk '/^Uid:/ {print $2}' "/proc/$p/status")" = "$FULL_UID" ]
+  bwu "$RL_FULL" delete --force rl-exec
+}
