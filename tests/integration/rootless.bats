@@ -289,3 +289,28 @@ bwu() {
   [ "$(awk '/^Uid:/ {print $2}' "/proc/$p/status")" = "$FULL_UID" ]
   bwu "$RL_FULL" delete --force rl-exec
 }
+
+@test "rootless: the user's own Docker or Podman socket is an engine socket (BW070), wherever XDG_RUNTIME_DIR is" {
+  command -v python3 >/dev/null || skip "python3 makes the fake engine sockets"
+  local xdg=/run/user/$FULL_UID
+  as_user "$RL_FULL" mkdir -p "$xdg/podman"
+  as_user "$RL_FULL" python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$xdg/podman/podman.sock"
+  config_edit --arg s "$xdg/podman" '.mounts += [{"destination": "/engine", "type": "bind", "source": $s, "options": ["rbind", "ro"]}]'
+  run --separate-stderr bwu "$RL_FULL" run rl-sock
+  [ "$status" -eq 1 ]
+  [[ $stderr == *"BW070"*"$xdg/podman/podman.sock"* ]]
+  # a runtime directory elsewhere, bound whole: known only from the caller's
+  # XDG_RUNTIME_DIR
+  local other=$BUNDLE/xdg
+  mkdir -m 700 "$other" && chown "$RL_FULL" "$other"
+  as_user "$RL_FULL" python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$other/docker.sock"
+  config_edit --arg s "$other" '.mounts[-1].source = $s'
+  run --separate-stderr as_user "$RL_FULL" env XDG_RUNTIME_DIR="$other" "$BUNDLE/bulwark" run rl-sock2
+  [ "$status" -eq 1 ]
+  [[ $stderr == *"BW070"*"$other/docker.sock"* ]]
+  # the same directory without a socket in it is an ordinary bind
+  rm "$other/docker.sock"
+  config_edit '.process.args = ["ls", "-a", "/tmp"] | .mounts[-1].destination = "/tmp"'
+  run --separate-stderr as_user "$RL_FULL" env XDG_RUNTIME_DIR="$other" "$BUNDLE/bulwark" run rl-sock3
+  [ "$status" -eq 0 ]
+}
