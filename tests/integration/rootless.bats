@@ -314,3 +314,27 @@ bwu() {
   run --separate-stderr as_user "$RL_FULL" env XDG_RUNTIME_DIR="$other" "$BUNDLE/bulwark" run rl-sock3
   [ "$status" -eq 0 ]
 }
+
+@test "rootless: spec --rootless writes the caller's mappings (full range, or itself alone); features says what rootless gets" {
+  local d=$BUNDLE/spec-full
+  mkdir "$d" && chown "$RL_FULL" "$d"
+  as_user "$RL_FULL" "$BUNDLE/bulwark" spec --rootless --bundle "$d"
+  [ "$(jq -c .linux.uidMappings "$d/config.json")" = "[{\"containerID\":0,\"hostID\":$FULL_UID,\"size\":1},{\"containerID\":1,\"hostID\":$START,\"size\":65535}]" ]
+  [ "$(jq -c .linux.gidMappings "$d/config.json")" = "[{\"containerID\":0,\"hostID\":$(id -g "$RL_FULL"),\"size\":1},{\"containerID\":1,\"hostID\":$START,\"size\":65535}]" ]
+  [ "$(jq -r '.linux | has("resources")' "$d/config.json")" = false ]
+  d=$BUNDLE/spec-single
+  mkdir "$d" && chown "$RL_SINGLE" "$d"
+  as_user "$RL_SINGLE" "$BUNDLE/bulwark" spec --rootless --bundle "$d"
+  [ "$(jq -c .linux.uidMappings "$d/config.json")" = "[{\"containerID\":0,\"hostID\":$SINGLE_UID,\"size\":1}]" ]
+  # the written config runs as it is, under the default policy
+  ln -s ../rootfs "$BUNDLE/spec-full/rootfs"
+  jq '.process.args = ["sh", "-c", "cat /proc/self/uid_map"] | .process.terminal = false' "$BUNDLE/spec-full/config.json" >"$BUNDLE/c.json"
+  mv "$BUNDLE/c.json" "$BUNDLE/spec-full/config.json"
+  run --separate-stderr bwu "$RL_FULL" run --bundle "$BUNDLE/spec-full" rl-spec
+  [ "$status" -eq 0 ]
+  [ "${#lines[@]}" -eq 2 ]
+  run as_user "$RL_FULL" env -u XDG_RUNTIME_DIR "$BUNDLE/bulwark" features
+  [ "$status" -eq 0 ]
+  [ "$(jq -c '.annotations | with_entries(select(.key | startswith("io.bulwark.rootless.")))' <<<"$output")" = \
+    '{"io.bulwark.rootless.enabled":"true","io.bulwark.rootless.idmap":"newuidmap+newgidmap","io.bulwark.rootless.cgroup":"v2-delegation","io.bulwark.rootless.selfclone":"memfd-sealed"}' ]
+}
