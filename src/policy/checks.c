@@ -882,7 +882,8 @@ static const char *const sensitive_whole[] = { "/home", NULL };
 
 /* Engines bind per-container files from their own state directories:
  * Docker's resolv.conf/hosts/hostname/shm and named volumes, Podman's,
- * kubelet's pod volumes, CRI's sandbox files, Podman's userdata. Those
+ * kubelet's pod volumes, CRI's sandbox files, Podman's userdata (rootful
+ * and rootless, in the user's runtime directory). Those
  * belong to the container, not to the host. */
 static const char *const engine_owned[] = {
         "/var/lib/docker/containers/*/*", "/var/lib/docker/*.*/containers/*/*",
@@ -894,6 +895,7 @@ static const char *const engine_owned[] = {
         "/run/containerd/io.containerd.grpc.v1.cri/sandboxes/*/*",
         "/var/run/containerd/io.containerd.grpc.v1.cri/sandboxes/*/*",
         "/run/containers/storage/overlay-containers/*/userdata/*",
+        "/run/user/*/containers/*-containers/*/userdata/*", /* rootless Podman's */
         NULL,
 };
 

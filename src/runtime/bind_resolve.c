@@ -14,6 +14,7 @@
 
 #include "linux/mount_options.h"
 #include "policy/checks.h"
+#include "runtime/rootless.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -151,7 +152,7 @@ static const char *const engine_state[] = {
  * there container root's. */
 static bool rootfs_placed(const struct oci_mount_source *src, const char *bundle)
 {
-        if (geteuid() != 0)
+        if (bw_rootless())
                 return true; /* no idmapped view: the caller's own access */
         if (!src->resolved || !src->path)
                 return false;

@@ -98,7 +98,7 @@ static int rootless_path(const char *caller, const char *id, char **path, char *
         struct bw_cg_system *sys = NULL;
         if ((r = bw_cg_system_parse(mountinfo, caller, "/proc/self/mountinfo", &sys, err)) < 0)
                 return r;
-        r = bw_rootless_cgroup_delegation(sys, geteuid(), &parent, why);
+        r = bw_rootless_cgroup_delegation(sys, geteuid(), bw_rootless_host_uid(), &parent, why);
         bw_cg_system_free(sys);
         if (r < 0)
                 return bw_error_set(err, r, "looking for a delegated cgroup");

@@ -153,3 +153,49 @@ void bw_rootless_own_ids(struct oci_host_ids *h)
         own_from_subids("/etc/subuid", user, getuid(), getuid(), &h->own_uids, &h->n_own_uids);
         own_from_subids("/etc/subgid", user, getuid(), getgid(), &h->own_gids, &h->n_own_gids);
 }
+
+static int same_ids(const char *path, struct oci_idmap_list *l, struct bw_error **err)
+{
+        *l = (struct oci_idmap_list){ 0 };
+        _cleanup_fclose_ FILE *f = fopen(path, "re");
+        if (!f)
+                return bw_error_set(err, -errno, "opening %s", path);
+        char text[4096];
+        size_t len = fread(text, 1, sizeof(text) - 1, f);
+        text[len] = '\0';
+        _cleanup_free_ struct oci_own_ids *v = NULL;
+        size_t n = 0;
+        if (bw_rootless_parse_map(text, &v, &n) < 0 || n == 0)
+                return bw_error_msg(err, -EINVAL, "%s is empty or malformed", path);
+        l->v = calloc(n, sizeof(*l->v));
+        if (!l->v)
+                return bw_error_set(err, -ENOMEM, "reading %s", path);
+        for (size_t i = 0; i < n; i++)
+                l->v[i] = (struct oci_idmap){ v[i].id, v[i].id, v[i].count };
+        l->n = n;
+        l->present = true;
+        return 0;
+}
+
+int bw_rootless_namespace_ids(struct oci_idmap_list *uids, struct oci_idmap_list *gids, struct bw_error **err)
+{
+        int r = same_ids("/proc/self/uid_map", uids, err);
+        if (r < 0)
+                return r;
+        if ((r = same_ids("/proc/self/gid_map", gids, err)) < 0) {
+                free(uids->v);
+                *uids = (struct oci_idmap_list){ 0 };
+        }
+        return r;
+}
+
+uid_t bw_rootless_host_uid(void)
+{
+        uid_t self = geteuid();
+        _cleanup_fclose_ FILE *f = fopen("/proc/self/uid_map", "re");
+        unsigned long in, out, count;
+        while (f && fscanf(f, "%lu %lu %lu", &in, &out, &count) == 3)
+                if (self >= in && self - in < count)
+                        return (uid_t)(out + (self - in));
+        return self;
+}

@@ -12,6 +12,9 @@
  * Podman, where it is uid 0 of the user's namespace). */
 bool bw_rootless(void);
 
+/* The host uid bulwark's effective uid is (through /proc/self/uid_map). */
+uid_t bw_rootless_host_uid(void);
+
 /* True when /proc/self/uid_map is not the host's identity map. */
 bool bw_in_user_namespace(void);
 
@@ -38,3 +41,9 @@ void bw_rootless_own_ids(struct oci_host_ids *h);
 /* Parse a uid_map/gid_map text into own-id ranges (for the above and its
  * tests). Returns 0 or -EINVAL/-ENOMEM. */
 int bw_rootless_parse_map(const char *text, struct oci_own_ids **out, size_t *n);
+
+struct oci_idmap_list;
+/* For uid 0 of a user namespace not the host's: mappings that give a
+ * container every id of that namespace as it is there (id -> same id, per
+ * line of /proc/self/uid_map and gid_map). */
+int bw_rootless_namespace_ids(struct oci_idmap_list *uids, struct oci_idmap_list *gids, struct bw_error **err);

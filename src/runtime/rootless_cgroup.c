@@ -39,7 +39,8 @@ static int set(char **out, const char *fmt, ...)
         return 0;
 }
 
-int bw_rootless_cgroup_delegation(const struct bw_cg_system *sys, uid_t euid, char **parent, char **why)
+int bw_rootless_cgroup_delegation(const struct bw_cg_system *sys, uid_t euid, uid_t host_uid, char **parent,
+                                  char **why)
 {
         *parent = NULL;
         *why = NULL;
@@ -47,7 +48,7 @@ int bw_rootless_cgroup_delegation(const struct bw_cg_system *sys, uid_t euid, ch
                 return set(why, "this host's controllers are on cgroup v1 (%s layout), which is never delegated to "
                                 "an unprivileged user; cgroup v2 alone (systemd.unified_cgroup_hierarchy=1) with "
                                 "systemd's user@%u.service delegates a subtree",
-                           bw_cg_layout_name(sys->layout), (unsigned)euid);
+                           bw_cg_layout_name(sys->layout), (unsigned)host_uid);
         const struct bw_cg_hierarchy *h = &sys->h[sys->v2];
         size_t rl = strlen(h->mount_root);
         if (strcmp(h->mount_root, "/") == 0)
@@ -60,7 +61,7 @@ int bw_rootless_cgroup_delegation(const struct bw_cg_system *sys, uid_t euid, ch
         if (!owned(h->mount, rel, euid))
                 return set(why, "your cgroup %s is not yours (no cgroup is delegated to uid %u); run bulwark in "
                                 "a delegated one, e.g. systemd-run --user --scope bulwark ...",
-                           h->own, (unsigned)euid);
+                           h->own, (unsigned)host_uid);
         /* Climb while the parent is still the caller's. */
         size_t top = strlen(rel);
         for (;;) {

@@ -10,5 +10,6 @@
  * including) its own whose directory and cgroup.procs belong to euid, on
  * a cgroup v2-only host. Returns 0 with *parent (the cgroup path, as
  * /proc/self/cgroup names it) or with *parent NULL and *why saying what
- * is missing; -ENOMEM. */
-int bw_rootless_cgroup_delegation(const struct bw_cg_system *sys, uid_t euid, char **parent, char **why);
+ * is missing (host_uid: who the caller is on the host, for it); -ENOMEM. */
+int bw_rootless_cgroup_delegation(const struct bw_cg_system *sys, uid_t euid, uid_t host_uid, char **parent,
+                                  char **why);

@@ -57,11 +57,11 @@ static void delegation(void)
         int r;
 
         struct bw_cg_system *s = fake_system(top, "/user.slice/user-4242.slice/user@4242.service/app.slice/run-1.scope");
-        tap_ok(s && bw_rootless_cgroup_delegation(s, 4242, &parent, &why) == 0, "delegation: looked up");
+        tap_ok(s && bw_rootless_cgroup_delegation(s, 4242, 4242, &parent, &why) == 0, "delegation: looked up");
         tap_is_str(parent, "/user.slice/user-4242.slice/user@4242.service", "delegation: the top of the user's subtree");
         free(parent), free(why);
 
-        r = bw_rootless_cgroup_delegation(s, 4343, &parent, &why);
+        r = bw_rootless_cgroup_delegation(s, 4343, 4343, &parent, &why);
         tap_ok(r == 0 && !parent && why &&
                        strstr(why, "is not yours (no cgroup is delegated to uid 4343)"),
                "delegation: another uid has none (%s)", why ? why : "");
@@ -69,7 +69,7 @@ static void delegation(void)
         bw_cg_system_free(s);
 
         s = fake_system(top, "/user.slice/user-4242.slice/user@4242.service");
-        r = s ? bw_rootless_cgroup_delegation(s, 4242, &parent, &why) : -1;
+        r = s ? bw_rootless_cgroup_delegation(s, 4242, 4242, &parent, &why) : -1;
         tap_ok(r == 0 && !parent && why &&
                        strstr(why, "in the delegated cgroup /user.slice/user-4242.slice/user@4242.service itself"),
                "delegation: a caller in the subtree's top cannot hand controllers down (%s)", why ? why : "");
@@ -77,7 +77,7 @@ static void delegation(void)
         bw_cg_system_free(s);
 
         s = fake_system(top, "/user.slice/user-4242.slice");
-        r = s ? bw_rootless_cgroup_delegation(s, 4242, &parent, &why) : -1;
+        r = s ? bw_rootless_cgroup_delegation(s, 4242, 4242, &parent, &why) : -1;
         tap_ok(r == 0 && !parent && why &&
                        strstr(why, "is not yours"), "delegation: a session's root-owned cgroup is none");
         free(parent), free(why);
@@ -88,7 +88,7 @@ static void delegation(void)
         _cleanup_error_ struct bw_error *e = NULL;
         s = NULL;
         bw_cg_system_parse(hybrid, "1:pids:/\n0::/\n", "mountinfo", &s, &e);
-        r = s ? bw_rootless_cgroup_delegation(s, 4242, &parent, &why) : -1;
+        r = s ? bw_rootless_cgroup_delegation(s, 4242, 4242, &parent, &why) : -1;
         tap_ok(r == 0 && !parent && why &&
                        strstr(why, "cgroup v1 (hybrid layout)"),
                "delegation: none on a hybrid host, which says so (%s)", why ? why : "");
