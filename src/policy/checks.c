@@ -428,6 +428,9 @@ int bw_check_host_root_process(const struct bw_rule *r, const struct oci_config 
 {
         if (!c->process || bw_host_uid(c, c->process->user.uid) != 0)
                 return 0;
+        /* Rootless: id 0 of the namespace bulwark runs in is its user. */
+        if (own_ids(&c->host_ids, false, 0, 1))
+                return 0;
         return bw_findings_add_at(out, r, "/process/user/uid", "\"User\"", "process.user.uid %" PRIu32 " is uid 0 on the host%s",
                                c->process->user.uid,
                                !bw_has_ns(c, OCI_NS_USER)                       ? " (no user namespace)"

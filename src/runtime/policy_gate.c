@@ -141,8 +141,8 @@ static bool owner_alive(const struct bw_idrange_alloc *a)
  * it exists (nothing is created for a look). */
 static void read_live_ranges(struct oci_host_ids *h)
 {
-        if (geteuid() != 0)
-                return;
+        if (bw_rootless())
+                return; /* host root's store (uid 0 of a user's namespace may see it, not open it) */
         if (access(BW_IDRANGE_STORE, F_OK) < 0) {
                 h->ranges_read = true; /* no store: no range is held */
                 return;

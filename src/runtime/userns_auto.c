@@ -208,8 +208,9 @@ void bw_userns_plan_done(struct bw_userns_plan *plan)
 int bw_userns_auto_release(const char *root, const char *id, struct bw_error **err)
 {
         char abs_root[PATH_MAX];
-        /* Only root allocates from the store. */
-        if (geteuid() != 0 || access(BW_IDRANGE_STORE, F_OK) < 0 || !realpath(root, abs_root))
+        /* Only host root allocates from the store (not uid 0 of a user's
+         * namespace, which may see it but not open it). */
+        if (bw_rootless() || access(BW_IDRANGE_STORE, F_OK) < 0 || !realpath(root, abs_root))
                 return 0;
         struct bw_idrange_config cfg = { .root = abs_root };
         int r = bw_idrange_release(&cfg, id, err);
