@@ -7,6 +7,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -198,4 +200,43 @@ uid_t bw_rootless_host_uid(void)
                 if (self >= in && self - in < count)
                         return (uid_t)(out + (self - in));
         return self;
+}
+
+/* The owner of a namespace joined as /proc/PID/ns/TYPE is PID's user
+ * namespace when that is what the kernel says owns it. */
+static int owner_path(const char *ns_path, const struct stat *self, char **out)
+{
+        int pid;
+        char type[16];
+        if (sscanf(ns_path, "/proc/%d/ns/%15[a-z_]", &pid, type) != 2 || pid <= 0)
+                return 0;
+        _cleanup_close_ int fd = open(ns_path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return 0;
+        _cleanup_close_ int owner = ioctl(fd, NS_GET_USERNS);
+        struct stat o, cand;
+        if (owner < 0 || fstat(owner, &o) < 0 || (o.st_dev == self->st_dev && o.st_ino == self->st_ino))
+                return 0; /* ours (or unknown): joining it needs nothing more */
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/%d/ns/user", pid);
+        if (stat(path, &cand) < 0 || cand.st_dev != o.st_dev || cand.st_ino != o.st_ino)
+                return 0;
+        return (*out = strdup(path)) ? 1 : -ENOMEM;
+}
+
+int bw_rootless_pod_userns(const struct oci_config *c, char **path)
+{
+        *path = NULL;
+        struct stat self;
+        if (!c->linux || stat("/proc/self/ns/user", &self) < 0)
+                return 0;
+        for (size_t i = 0; i < c->linux->n_namespaces; i++) {
+                const struct oci_namespace *ns = &c->linux->namespaces[i];
+                if (ns->type == OCI_NS_USER || !ns->path)
+                        continue;
+                int r = owner_path(ns->path, &self, path);
+                if (r != 0)
+                        return r;
+        }
+        return 0;
 }

@@ -47,3 +47,12 @@ struct oci_idmap_list;
  * container every id of that namespace as it is there (id -> same id, per
  * line of /proc/self/uid_map and gid_map). */
 int bw_rootless_namespace_ids(struct oci_idmap_list *uids, struct oci_idmap_list *gids, struct bw_error **err);
+
+struct oci_config;
+/* Rootless pods: a container whose new user namespace bulwark was to map
+ * but which joins, by path, a namespace owned by another user namespace of
+ * the caller (a pod's infra container's) joins that one too, or it could
+ * not mount what those namespaces own (mqueue of a joined ipc namespace).
+ * Returns 1 with *path ("/proc/PID/ns/user", checked to be the owner), 0
+ * when there is no such namespace, or -ENOMEM. */
+int bw_rootless_pod_userns(const struct oci_config *c, char **path);

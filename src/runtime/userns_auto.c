@@ -160,6 +160,18 @@ int bw_userns_auto_assign(const char *root, const char *id, struct oci_config *c
                 return r;
         struct oci_idmap_list u, g;
         if (rootless) {
+                _cleanup_free_ char *owner = NULL;
+                if ((r = bw_rootless_pod_userns(c, &owner)) < 0)
+                        return bw_error_set(err, r, "finding the user namespace of the joined namespaces");
+                if (r > 0) {
+                        /* A rootless pod: share the infra's user namespace. */
+                        for (size_t i = 0; i < c->linux->n_namespaces; i++)
+                                if (c->linux->namespaces[i].type == OCI_NS_USER)
+                                        c->linux->namespaces[i].path = take_ptr(owner);
+                        plan->automatic = false;
+                        bw_debug("container %s: joins the user namespace that owns its joined namespaces", id);
+                        return 0;
+                }
                 /* uid 0 of a user namespace not the host's (rootless
                  * Podman's): the container gets every id of that namespace,
                  * as they are there; else the caller and its subordinate ids. */
