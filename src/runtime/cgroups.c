@@ -300,6 +300,10 @@ static int live_open(const char *root, const char *id, struct live *l, struct bw
                 return r;
         l->status = bw_container_status(&l->e, &l->s);
         r = bw_ctr_cgroup_open(&l->e, id, &l->cg, err);
+        if (r == -ENOENT && bw_rootless())
+                return bw_error_msg(err, -ENOENT,
+                                    "container %s has no cgroup: it was made without one, as no cgroup is delegated "
+                                    "to you (pause, resume, update and events need one; see docs/rootless.md)", id);
         if (r == -ENOENT)
                 return bw_error_msg(err, -ENOENT, "container %s has no cgroup recorded (made by an older bulwark?)", id);
         return r;

@@ -187,6 +187,13 @@ bwu() {
   [ "$stderr" = "bulwark: warning: linux.resources ignored (no pids, memory or cpu limit applies): this host's controllers are on cgroup v1 (hybrid layout), which is never delegated to an unprivileged user; cgroup v2 alone (systemd.unified_cgroup_hierarchy=1) with systemd's user@$FULL_UID.service delegates a subtree" ]
   # nothing was made in root's hierarchies
   [ ! -e /sys/fs/cgroup/pids/bulwark/rl-cg ]
+  # what needs a cgroup says why there is none
+  config_edit '.process.args = ["sleep", "100"]'
+  bwu "$RL_FULL" create rl-cgp </dev/null >/dev/null 2>&1
+  run --separate-stderr bwu "$RL_FULL" pause rl-cgp
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "bulwark: container rl-cgp has no cgroup: it was made without one, as no cgroup is delegated to you (pause, resume, update and events need one; see docs/rootless.md)" ]
+  bwu "$RL_FULL" delete --force rl-cgp
   RL_POLICY="--profile restricted" run --separate-stderr bwu "$RL_FULL" run rl-cg2
   [ "$status" -eq 1 ]
   [[ $stderr == "bulwark: the restricted profile requires linux.resources to be enforced, and no cgroup can hold them: this host's controllers are on cgroup v1"*"or choose --profile baseline, which runs without them and warns" ]]
