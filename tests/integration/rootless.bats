@@ -203,7 +203,13 @@ bwu() {
 @test "rootless: check --attack in a rootless container: root is not host root, every attack blocked or skipped" {
   cp "$BULWARK" "$BUNDLE/rootfs/bulwark"
   chmod a+rx "$BUNDLE/rootfs/bulwark"
-  config_edit '.process.args = ["/bulwark", "check", "--attack", "--format", "json"]'
+  # a host root's 0600 file in a folder bound into the container: what
+  # container root may do to it is what the user may
+  mkdir -m 755 "$BUNDLE/fixture"
+  echo "host root's" >"$BUNDLE/fixture/secret"
+  chmod 600 "$BUNDLE/fixture/secret"
+  config_edit --arg f "$BUNDLE/fixture" '.process.args = ["/bulwark", "check", "--attack", "--format", "json", "--fixture", "/root"]
+    | .mounts += [{"destination": "/root", "type": "bind", "source": $f, "options": ["rbind", "rw"]}]'
   bwu "$RL_FULL" run rl-check >"$BUNDLE/report.json" 2>"$BUNDLE/err" || true
   jq -e .targets "$BUNDLE/report.json" >/dev/null
   # no finding that container root is host root or that ids reach it
@@ -213,6 +219,10 @@ bwu() {
   [ "$(jq -r '.attacks[] | select(.technique == "mknod-block-device") | .result' "$BUNDLE/report.json")" = blocked ]
   [ "$(jq -r '.attacks[] | select(.technique == "raw-socket") | .reason' "$BUNDLE/report.json")" = "socket(AF_INET, SOCK_RAW): EPERM" ]
   [ "$(jq -r '.attacks[] | select(.technique == "core-pattern") | .result' "$BUNDLE/report.json")" = blocked ]
+  [ "$(jq -r '.attacks[] | select(.technique == "read-foreign-file") | .reason' "$BUNDLE/report.json")" = \
+    "open /root/secret (uid 65534, mode 600): EACCES" ]
+  [ "$(jq -r '.attacks[] | select(.technique == "chown-foreign-file") | .result' "$BUNDLE/report.json")" = blocked ]
+  [ "$(stat -c '%u %a' "$BUNDLE/fixture/secret")" = "0 600" ]
 }
 
 @test "rootless: self-protection: a sealed copy of the binary (no open_tree without privilege), no fd or cwd of the host" {
