@@ -198,8 +198,6 @@ bool bw_policy_gather_host_ids(struct oci_config *c)
                 return true;
         h->gathered = true;
         h->rootless = bw_rootless();
-        if (h->rootless)
-                bw_rootless_own_ids(h);
         h->self_uid = getuid();
         h->self_gid = getgid();
         read_ids("/etc/passwd", &h->uids, &h->n_uids);
@@ -213,6 +211,10 @@ int bw_policy_gate(struct oci_config *c, const struct bw_policy_choice *pc, stru
 {
         bw_policy_mark_host_namespaces(c);
         bw_policy_gather_host_ids(c);
+        /* The ids this caller may map, for a container it runs itself (not
+         * for audit, which judges configs meant for any runtime). */
+        if (c->host_ids.gathered && c->host_ids.rootless && !c->host_ids.n_own_uids)
+                bw_rootless_own_ids(&c->host_ids);
         struct bw_policy p;
         int r = bw_policy_resolve(pc ? pc->file : NULL, pc ? pc->profile : NULL, pc ? pc->mode : NULL, &p, err);
         if (r < 0)

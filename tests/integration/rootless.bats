@@ -46,6 +46,9 @@ setup_file() {
   start=$(free_range_start)
   echo "$RL_FULL:$start:65536" >>/etc/subuid
   echo "$RL_FULL:$start:65536" >>/etc/subgid
+  # and a small range below 65,536, as some hosts give (the user's own to map)
+  echo "$RL_FULL:30000:1000" >>/etc/subuid
+  echo "$RL_FULL:30000:1000" >>/etc/subgid
   echo "$start" >"$BATS_FILE_TMPDIR/start"
   for u in "$RL_FULL" "$RL_SINGLE"; do
     local uid
@@ -166,6 +169,18 @@ bwu() {
   run --separate-stderr bwu "$RL_FULL" run rl-explicit
   [ "$status" -eq 0 ]
   [ "$(echo "${lines[2]}" | tr -s ' ' | sed 's/^ //')" = "1 $((START + 100)) 1000" ]
+  # its range below 65,536 is its own too; as root the same config is BW043's
+  config_edit '.linux.uidMappings[1] = {"containerID": 1, "hostID": 30000, "size": 1000}
+    | .linux.gidMappings[1] = {"containerID": 1, "hostID": 30000, "size": 1000}'
+  run --separate-stderr bwu "$RL_FULL" run rl-low
+  [ "$status" -eq 0 ]
+  [ "$(echo "${lines[2]}" | tr -s ' ' | sed 's/^ //')" = "1 30000 1000" ]
+  local root_state
+  root_state=$(mktemp -d /tmp/bulwark-test-root.XXXXXX)
+  run --separate-stderr "$BULWARK" --root "$root_state" run --bundle "$BUNDLE" rl-low-root
+  rm -rf "$root_state"
+  [ "$status" -eq 1 ]
+  [[ $stderr == *"BW043"*"gidMappings[1] maps container 1-1000 onto host gids 30000-30999, below 65536"* ]]
   # the single user's uid is a host user's (BW043), not this caller's
   config_edit --argjson o "$SINGLE_UID" '.linux.uidMappings[1] = {"containerID": 1, "hostID": $o, "size": 1}'
   run --separate-stderr bwu "$RL_FULL" run rl-other
