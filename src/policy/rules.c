@@ -193,9 +193,7 @@ const struct bw_rule bw_rules[] = {
           "An explicit uidMappings/gidMappings (of the container or of a mount) that lands on host ids below "
           "65536, on a user or group of the host's /etc/passwd or /etc/group, or on a live container's range "
           "makes container root own those users' files (/etc/shadow's group, home directories) or that "
-          "container's files and processes. For bulwark run by an unprivileged user, that user's own uid and "
-          "gid and its /etc/subuid and /etc/subgid ranges (or every id of the user namespace it runs in, as "
-          "under rootless Podman) are its own to map, whatever their number.",
+          "container's files and processes.",
           "config.json: remove linux.uidMappings/gidMappings (bulwark then allocates an unused range of its "
           "own) or map onto ids no host user or container has (e.g. a range of /etc/subuid given to bulwark "
           "and not in use); the same for the uidMappings/gidMappings of mounts.",
@@ -271,9 +269,7 @@ const struct bw_rule bw_rules[] = {
 
         { "BW070", "engine-socket-mount", BW_SEV_CRITICAL, "Container engine socket mounted",
           "Whoever can connect to the Docker/containerd/CRI-O/Podman socket can start a privileged container "
-          "with the host's / mounted: that is host root. A read-only mount does not stop connect(). A rootless "
-          "engine's socket ($XDG_RUNTIME_DIR/docker.sock, $XDG_RUNTIME_DIR/podman/podman.sock) is its user: "
-          "every file and process of that user.",
+          "with the host's / mounted: that is host root. A read-only mount does not stop connect().",
           "Remove the mount (docker run -v /var/run/docker.sock:...; Kubernetes hostPath volume of the "
           "socket); give the workload a narrow API proxy instead.",
           CIS "5.32", bw_check_engine_socket, -1 },
