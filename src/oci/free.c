@@ -178,6 +178,8 @@ void oci_config_free(struct oci_config *c)
         for (size_t i = 0; i < c->host_ids.n_ranges; i++)
                 free(c->host_ids.ranges[i].owner);
         free(c->host_ids.ranges);
+        free(c->host_ids.own_uids);
+        free(c->host_ids.own_gids);
         free(c);
 }
 

@@ -275,6 +275,9 @@ struct oci_linux {
 /* owner NULL with bulwark set: the subordinate ids of the user bulwark
  * (the volume range and every slot its allocator hands out). */
 struct oci_host_range { uint32_t uid, gid, size; char *owner; bool bulwark; };
+/* An id range an unprivileged caller may map: ids id.. as the config names
+ * them (in the caller's user namespace), landing on real host ids host.. */
+struct oci_own_ids { uint32_t id, host, count; };
 struct oci_host_ids {
         bool gathered;                        /* users and groups were read */
         bool ranges_read;                     /* the id-range store was read (root only) */
@@ -284,6 +287,9 @@ struct oci_host_ids {
         size_t n_uids, n_gids;
         struct oci_host_range *ranges;        /* live containers' ranges */
         size_t n_ranges;
+        struct oci_own_ids *own_uids, *own_gids; /* rootless: the caller's own id, its subordinate
+                                                    ranges, or every id of the namespace it runs in */
+        size_t n_own_uids, n_own_gids;
 };
 
 /* What a Kubernetes pod spec says that config.json cannot: filled by the
@@ -321,6 +327,8 @@ struct oci_config {
         struct oci_linux *linux;              /* NULL: absent */
         struct oci_host_ids host_ids;         /* gathered by the runtime, see above */
         struct oci_pod_facts pod;             /* set by the manifest reader, see above */
+        bool limits_required;                 /* set by the runtime's policy gate: the profile applied
+                                                 needs linux.resources enforced (no cgroup: refuse) */
 };
 
 /* Names, for messages and for the dumper. */

@@ -273,6 +273,25 @@ int bw_check_no_userns(const struct bw_rule *r, const struct oci_config *c, stru
         return bw_findings_add_at(out, r, "/linux/namespaces", "UsernsMode", "no user namespace in linux.namespaces");
 }
 
+/* An unprivileged caller's own ids: [id, id + size) lies in one range it
+ * may map (its own id, its subordinate ranges, the ids of the user
+ * namespace it runs in) and lands on no real host root. The kernel (and
+ * newuidmap) refuse it anything else. */
+static bool own_ids(const struct oci_host_ids *h, bool gid, uint32_t id, uint32_t size)
+{
+        const struct oci_own_ids *v = gid ? h->own_gids : h->own_uids;
+        size_t n = gid ? h->n_own_gids : h->n_own_uids;
+        if (!h->rootless || size == 0)
+                return false;
+        for (size_t i = 0; i < n; i++) {
+                uint64_t s = v[i].id, e = s + v[i].count;
+                if (id < s || (uint64_t)id + size > e)
+                        continue;
+                return (uint64_t)v[i].host + (id - s) != 0; /* the real ids start above 0 */
+        }
+        return false;
+}
+
 /* joined: the path of a joined user namespace, whose maps these are;
  * the finding then points at that path (the config has no such mapping). */
 static int host_root_in(const struct bw_rule *r, const struct oci_config *c, const struct oci_idmap_list *l,
@@ -280,6 +299,9 @@ static int host_root_in(const struct bw_rule *r, const struct oci_config *c, con
 {
         for (size_t i = 0; i < l->n; i++) {
                 if (l->v[i].host_id != 0 || l->v[i].size == 0)
+                        continue;
+                /* Rootless Podman's namespace: its id 0 is the user, not host root. */
+                if (!joined && own_ids(&c->host_ids, what[0] == 'g', 0, l->v[i].size))
                         continue;
                 char ptr[64];
                 int ret;
@@ -332,7 +354,8 @@ int bw_check_joined_userns_unread(const struct bw_rule *r, const struct oci_conf
  * below 65,536 are the host's system and ordinary users (and their
  * files: /etc/shadow's group, home directories); ids of /etc/passwd or
  * /etc/group users anywhere; a live container's range is that
- * container's files and processes. A rootless caller's own id is its own. */
+ * container's files and processes. A rootless caller's own id and its
+ * subordinate ranges are its own: "below 65,536" is for bulwark as root. */
 static int onto_host_ids(const struct bw_rule *r, const struct oci_config *c, const struct oci_idmap_list *l,
                          bool gid, const char *base, struct bw_findings *out)
 {
@@ -346,6 +369,8 @@ static int onto_host_ids(const struct bw_rule *r, const struct oci_config *c, co
                         continue;
                 uint32_t self = gid ? h->self_gid : h->self_uid;
                 if (h->rootless && l->v[i].host_id == self && l->v[i].size == 1)
+                        continue;
+                if (own_ids(h, gid, l->v[i].host_id, l->v[i].size))
                         continue;
                 char ptr[96], detail[256] = "";
                 snprintf(ptr, sizeof(ptr), "%s/%zu", base, i);
@@ -404,6 +429,9 @@ int bw_check_mapping_onto_host_ids(const struct bw_rule *r, const struct oci_con
 int bw_check_host_root_process(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         if (!c->process || bw_host_uid(c, c->process->user.uid) != 0)
+                return 0;
+        /* Rootless: id 0 of the namespace bulwark runs in is its user. */
+        if (own_ids(&c->host_ids, false, 0, 1))
                 return 0;
         return bw_findings_add_at(out, r, "/process/user/uid", "\"User\"", "process.user.uid %" PRIu32 " is uid 0 on the host%s",
                                c->process->user.uid,
@@ -889,7 +917,8 @@ static const char *const sensitive_whole[] = { "/home", NULL };
 
 /* Engines bind per-container files from their own state directories:
  * Docker's resolv.conf/hosts/hostname/shm and named volumes, Podman's,
- * kubelet's pod volumes, CRI's sandbox files, Podman's userdata. Those
+ * kubelet's pod volumes, CRI's sandbox files, Podman's userdata (rootful
+ * and rootless, in the user's runtime directory). Those
  * belong to the container, not to the host. */
 static const char *const engine_owned[] = {
         "/var/lib/docker/containers/*/*", "/var/lib/docker/*.*/containers/*/*",
@@ -901,6 +930,7 @@ static const char *const engine_owned[] = {
         "/run/containerd/io.containerd.grpc.v1.cri/sandboxes/*/*",
         "/var/run/containerd/io.containerd.grpc.v1.cri/sandboxes/*/*",
         "/run/containers/storage/overlay-containers/*/userdata/*",
+        "/run/user/*/containers/*-containers/*/userdata/*", /* rootless Podman's */
         NULL,
 };
 

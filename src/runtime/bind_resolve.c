@@ -15,6 +15,7 @@
 
 #include "linux/mount_options.h"
 #include "policy/checks.h"
+#include "runtime/rootless.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -40,9 +41,21 @@ static struct host_socket *host_sockets(void)
         struct host_socket *v = calloc(cap + 1, sizeof(*v));
         if (!v)
                 return NULL;
-        for (size_t i = 0; bw_engine_socket_paths[i]; i++) {
+        /* A rootless engine listens in its user's $XDG_RUNTIME_DIR, which
+         * need not be /run/user/UID: the caller's own counts too. */
+        const char *xdg = getenv("XDG_RUNTIME_DIR");
+        _cleanup_free_ char *own_docker = NULL, *own_podman = NULL;
+        if (xdg && xdg[0] == '/' && (asprintf(&own_docker, "%s/docker.sock", xdg) < 0 ||
+                                     asprintf(&own_podman, "%s/podman/podman.sock", xdg) < 0))
+                own_docker = own_podman = NULL;
+        const char *extra[] = { own_docker, own_podman };
+        size_t n_known = 0;
+        while (bw_engine_socket_paths[n_known])
+                n_known++;
+        for (size_t i = 0; i < n_known + 2; i++) {
+                const char *pattern = i < n_known ? bw_engine_socket_paths[i] : extra[i - n_known];
                 glob_t g;
-                if (glob(bw_engine_socket_paths[i], 0, NULL, &g) != 0)
+                if (!pattern || glob(pattern, GLOB_NOESCAPE, NULL, &g) != 0)
                         continue;
                 for (size_t j = 0; j < g.gl_pathc; j++) {
                         struct stat st;
@@ -143,7 +156,7 @@ static const char *const engine_state[] = {
  * there container root's. */
 static bool rootfs_placed(const struct oci_mount_source *src, const char *bundle)
 {
-        if (geteuid() != 0)
+        if (bw_rootless())
                 return true; /* no idmapped view: the caller's own access */
         if (!src->resolved || !src->path)
                 return false;

@@ -344,6 +344,18 @@ static size_t bw043_count(struct oci_config *c, char *detail, size_t size)
         return n;
 }
 
+static size_t rule_count(struct oci_config *c, const char *id)
+{
+        struct bw_findings f = { 0 };
+        size_t n = 0;
+        if (c && bw_rules_check(c, &f) == 0)
+                for (size_t i = 0; i < f.n; i++)
+                        n += strcmp(f.v[i].rule->id, id) == 0;
+        bw_findings_clear(&f);
+        return n;
+}
+#define bw041_count(c) rule_count(c, "BW041")
+
 static void mapping_facts(void)
 {
         const char *maps = "{\"linux\": {\"uidMappings\": [{\"containerID\": 0, \"hostID\": 2000000, \"size\": 65536}],"
@@ -382,6 +394,43 @@ static void mapping_facts(void)
         c = config_with("{\"linux\": {\"uidMappings\": [{\"containerID\": 0, \"hostID\": 0, \"size\": 1}],"
                         " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]}}");
         tap_ok(c && bw043_count(c, d, sizeof(d)) == 0, "BW043: host 0 alone is left to BW041");
+        oci_config_free(c);
+
+        /* A rootless caller's subordinate range below 65,536 is its own to
+         * map; one id past it is not. */
+        c = config_with("{\"linux\": {\"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1},"
+                        " {\"containerID\": 1, \"hostID\": 10000, \"size\": 5000}],"
+                        " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1},"
+                        " {\"containerID\": 1, \"hostID\": 10000, \"size\": 5001}]}}");
+        static struct oci_own_ids own[] = { { 1000, 1000, 1 }, { 10000, 10000, 5000 } };
+        tap_ok(c && bw043_count(c, d, sizeof(d)) == 4, "BW043: ids below 65536 mapped by root fire");
+        c->host_ids = (struct oci_host_ids){ .gathered = true, .rootless = true, .self_uid = 1000, .self_gid = 1000,
+                                             .own_uids = own, .n_own_uids = 2, .own_gids = own, .n_own_gids = 2 };
+        tap_ok(bw043_count(c, d, sizeof(d)) == 1 && strstr(d, "gidMappings[1]"),
+               "BW043: rootless, its own id and subordinate range pass, one gid past the range fires (%s)", d);
+        c->host_ids = (struct oci_host_ids){ 0 };
+        oci_config_free(c);
+
+        /* Under rootless Podman: bulwark is uid 0 of the user's namespace,
+         * whose id 0 is the user (1000) and 1..65536 its subordinate ids. */
+        c = config_with("{\"process\": {\"user\": {\"uid\": 0, \"gid\": 0}}, \"linux\": {"
+                        " \"uidMappings\": [{\"containerID\": 0, \"hostID\": 0, \"size\": 65537}],"
+                        " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 0, \"size\": 65537}]}}");
+        static struct oci_own_ids ns[] = { { 0, 1000, 1 }, { 1, 100000, 65536 } };
+        tap_ok(c && bw041_count(c) == 2, "BW041: host 0 mapped by root fires for uid and gid");
+        tap_is_int(rule_count(c, "BW042"), 1, "BW042: its process, uid 0, is host 0 when root maps it");
+        c->host_ids = (struct oci_host_ids){ .gathered = true, .rootless = true,
+                                             .own_uids = ns, .n_own_uids = 2, .own_gids = ns, .n_own_gids = 2 };
+        tap_ok(bw041_count(c) == 2, "BW041: rootless, a mapping spanning two of the namespace's ranges is not judged its own");
+        c->linux->uid_mappings.v[0].size = 1;
+        c->linux->gid_mappings.v[0].size = 1;
+        tap_ok(bw041_count(c) == 0, "BW041: rootless Podman's id 0 (the user, host 1000) is not host root");
+        tap_ok(rule_count(c, "BW042") == 0, "BW042: rootless Podman's id 0 running the process is not host root");
+        static struct oci_own_ids hostroot[] = { { 0, 0, 1 } };
+        c->host_ids.own_uids = hostroot;
+        tap_ok(bw041_count(c) == 1, "BW041: a namespace whose id 0 is host 0 is host root still");
+        tap_is_int(rule_count(c, "BW042"), 1, "BW042: a process that is host 0 through that namespace fires");
+        c->host_ids = (struct oci_host_ids){ 0 };
         oci_config_free(c);
 }
 
