@@ -1,0 +1,68 @@
+#!/usr/bin/env bats
+# Attacks by a config author (and an unprivileged host user) that bulwark
+# does not stop today. Each test FAILS on the code it was written against
+# and passes once the hole is closed; the matching reproduction script,
+# with what was observed, is in tests/attacks/.
+
+bats_require_minimum_version 1.5.0
+load helpers
+
+setup() {
+  setup_bundle
+  HOLDER=
+  SCRATCH=$(mktemp -d /tmp/bulwark-a3.XXXXXX)
+  chmod 755 "$SCRATCH"
+}
+
+teardown() {
+  [ -z "$HOLDER" ] || { kill "$HOLDER" 2>/dev/null; wait "$HOLDER" 2>/dev/null || true; }
+  teardown_bundle
+  rm -rf "$SCRATCH"
+}
+
+# tests/attacks/hooks_host_root.sh: a hook in config.json runs as host root
+# in the host's namespaces under restricted.
+@test "a config's hook does not run on the host under restricted or the default profile" {
+  local pol proof=$SCRATCH/hook-proof
+  config_edit --arg p "$proof" '.hooks = {"createRuntime":[{"path":"/bin/sh","args":["sh","-c","id -u > \($p)"]}]}'
+  for pol in "" "--profile restricted"; do
+    BW_POLICY=$pol run bw run --bundle "$BUNDLE" "h$BATS_TEST_NUMBER"
+    echo "${pol:-default}: $output"
+    [ "$status" -ne 0 ]
+    [[ $output == *"BW110 "* ]]
+    [ ! -e "$proof" ]
+  done
+}
+
+# tests/attacks/unified_limits.sh: linux.resources.unified overrides the
+# typed pids limit after it is written; the policy never reads it.
+@test "unified pids.max=max is judged as no pids limit (BW102) by audit and create" {
+  config_edit '.linux.resources.pids={"limit":100} | .linux.resources.unified={"pids.max":"max"}'
+  run "$BULWARK" audit --profile restricted "$BUNDLE/config.json"
+  echo "audit: $output"
+  [[ $output == *"BW102"* ]]
+  BW_POLICY="--profile restricted" run bw create --bundle "$BUNDLE" "u$BATS_TEST_NUMBER"
+  echo "create: $output"
+  [ "$status" -ne 0 ]
+  [[ $output == *"BW102 "* ]]
+}
+
+# tests/attacks/foreign_mountns_source.sh: a source reached through
+# /proc/PID/root of a host user's private mount namespace is judged by its
+# path in that namespace, not by what it is (the host's /etc).
+@test "a bind source in another mount namespace is judged by what it is, not its path there" {
+  mkdir -m 777 "$SCRATCH/x"
+  setpriv --reuid=1999999999 --regid=1999999999 --clear-groups \
+    unshare -Urm sh -c "mount --bind /etc $SCRATCH/x && echo \$\$ > $SCRATCH/x.pid && exec sleep 60" 3>&- &
+  HOLDER=$!
+  chmod 777 "$SCRATCH"
+  local i
+  for i in $(seq 50); do [ -s "$SCRATCH/x.pid" ] && break; sleep 0.1; done
+  local pid; pid=$(cat "$SCRATCH/x.pid")
+  [ -e "/proc/$pid/root$SCRATCH/x/hostname" ] || [ -e "/proc/$pid/root$SCRATCH/x/passwd" ]
+  config_edit --arg s "/proc/$pid/root$SCRATCH/x" '.mounts += [{"destination":"/h","type":"bind","source":$s,"options":["rbind","ro"]}]'
+  BW_POLICY="--profile restricted" run bw create --bundle "$BUNDLE" "n$BATS_TEST_NUMBER"
+  echo "create: $output"
+  [ "$status" -ne 0 ]
+  [[ $output =~ BW07[126]\  ]]
+}
