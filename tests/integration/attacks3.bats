@@ -66,3 +66,23 @@ teardown() {
   [ "$status" -ne 0 ]
   [[ $output =~ BW07[126]\  ]]
 }
+
+# tests/attacks/explicit_map_host_user.sh: explicit mappings onto a host
+# user that is not in /etc/passwd; binds are then not seen from the volume
+# range, so container root is that user on the host's files.
+@test "explicit mappings onto a host user outside /etc/passwd do not make container root that user" {
+  local v=$SCRATCH/victim pol
+  mkdir "$v"; echo secret >"$v/secret"; chmod 600 "$v/secret"; chmod 700 "$v"
+  chown -R 1999999999:1999999999 "$v"
+  config_edit --arg v "$v" '.linux.namespaces += [{"type":"user"}]
+    | .linux.uidMappings=[{"containerID":0,"hostID":1999999999,"size":65536}]
+    | .linux.gidMappings=[{"containerID":0,"hostID":1999999999,"size":65536}]
+    | .mounts += [{"destination":"/tmp","type":"bind","source":$v,"options":["rbind","rw"]}]
+    | .process.args=["sh","-c","cat /tmp/secret; echo pwned > /tmp/planted"]'
+  for pol in "" "--profile restricted"; do
+    BW_POLICY=$pol run bw run --bundle "$BUNDLE" "m$BATS_TEST_NUMBER"
+    echo "${pol:-default}: $output"
+    [[ $output != *secret* ]]
+    [ ! -e "$v/planted" ]
+  done
+}
