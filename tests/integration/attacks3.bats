@@ -86,3 +86,30 @@ teardown() {
     [ ! -e "$v/planted" ]
   done
 }
+
+# tests/attacks/volume_shift_realpath_race.sh: the one-time shift of an
+# engine-made volume finds its root by resolving the source path again;
+# a host user swapping a component gets a tree re-owned that was neither
+# judged nor mounted.
+@test "the volume shift acts only on the source that was judged and mounted (swap race, 40 creates)" {
+  local e=$SCRATCH/eng a=$SCRATCH/att flip=$SCRATCH/flip i out owner won=0
+  cc -O2 -o "$flip" "$BATS_TEST_DIRNAME/../attacks/flip.c"
+  mkdir -p "$e/volumes/v/_data" "$a"; echo data >"$e/volumes/v/_data/f"
+  chmod 755 "$e" "$flip"; chown 1999999999 "$a"
+  setpriv --reuid=1999999999 --regid=1999999999 --clear-groups sh -c \
+    "mkdir $a/d && touch $a/d/attackers-dir && ln -s $e/volumes/v/_data $a/l"
+  config_edit --arg s "$a/d" '.mounts += [{"destination":"/v","type":"bind","source":$s,"options":["rbind","rw"]}] | .process.args=["ls","/v"]'
+  setpriv --reuid=1999999999 --regid=1999999999 --clear-groups "$flip" "$a" d l 120 1000 >/dev/null 3>&- &
+  HOLDER=$!
+  for i in $(seq 40); do
+    chown -R 1234:1234 "$e/volumes/v/_data"
+    python3 -c "import os,sys; os.removexattr(sys.argv[1],'trusted.bulwark.shifted')" "$e/volumes/v/_data" 2>/dev/null || true
+    out=$(bw run --bundle "$BUNDLE" "vs$i" 2>/dev/null) || true
+    bw delete --force "vs$i" >/dev/null 2>&1 || true
+    owner=$(stat -c %u "$e/volumes/v/_data/f")
+    if [[ $out == *attackers-dir* && $owner != 1234 ]]; then
+      won=$((won + 1)); echo "try $i: got $a/d, the engine volume re-owned to $owner"
+    fi
+  done
+  [ "$won" -eq 0 ]
+}
