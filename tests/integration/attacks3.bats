@@ -17,6 +17,7 @@ setup() {
 teardown() {
   [ -z "$HOLDER" ] || { kill "$HOLDER" 2>/dev/null; wait "$HOLDER" 2>/dev/null || true; }
   teardown_bundle
+  [ ! -f "$SCRATCH/cleanup" ] || sh "$SCRATCH/cleanup"
   rm -rf "$SCRATCH"
 }
 
@@ -113,4 +114,30 @@ teardown() {
     fi
   done
   [ "$won" -eq 0 ]
+}
+
+# tests/attacks/rootfs_engine_state.sh: root.path anywhere under an
+# engine's state counts as placed; container root then reads host root's
+# 0600 files there through the idmapped rootfs view.
+@test "root.path on an engine's state directory that is not a rootfs it made is BW073" {
+  local state= d pol
+  for d in /var/lib/containers /var/lib/docker /var/lib/containerd /run/containerd /run/docker; do
+    [ -d "$d" ] && { state=$d; break; }
+  done
+  [ -n "$state" ] || skip "no engine state directory on this host"
+  local s; s=$(mktemp -d "$state/bulwark-a3.XXXXXX")
+  echo "rm -rf '$s'" >"$SCRATCH/cleanup"
+  cp /bin/busybox "$SCRATCH/busybox"
+  echo host-root-only >"$s/secret"; chmod 600 "$s/secret"
+  config_edit --arg r "$s" --arg b "$SCRATCH/busybox" '.root.path=$r
+    | .mounts += [{"destination":"/dev/busybox","type":"bind","source":$b,"options":["bind","ro"]}]
+    | .process.args=["/dev/busybox","cat","/secret"]'
+  for pol in "" "--profile restricted"; do
+    BW_POLICY=$pol run bw run --bundle "$BUNDLE" "r$BATS_TEST_NUMBER"
+    echo "${pol:-default}: $output"
+    [[ $output != *host-root-only* ]]
+    [[ $output == *"BW073 "* ]]
+  done
+  [ ! -e "$s/proc" ]
+  rm -rf "$s"
 }
