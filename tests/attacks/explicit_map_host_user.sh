@@ -16,6 +16,7 @@
 # Observed: `bulwark --profile restricted run` prints "secret" and leaves
 #   /tmp/.../planted owned by 1999999999 on the host.
 set -u
+# shellcheck disable=SC2016 # jq filters use their own $variables
 source "$(dirname "$0")/lib.sh"
 setup_bundle
 V=$(mktemp -d /tmp/bw-a3-victim.XXXXXX)

@@ -14,6 +14,7 @@
 #   /tmp/.../x (open_tree)"; a runtime whose clone succeeded (not root:
 #   init clones) would rely on that alone.
 set -u
+# shellcheck disable=SC2016 # jq filters use their own $variables
 source "$(dirname "$0")/lib.sh"
 setup_bundle
 d=$(mktemp -d /tmp/bw-a3-ns.XXXXXX); chmod 777 "$d"; mkdir -m 777 "$d/x"

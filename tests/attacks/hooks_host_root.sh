@@ -7,6 +7,7 @@
 # Observed (2026-12-06): `bulwark --profile restricted run` runs the hook
 #   as uid 0 with the host's uid_map "0 0 4294967295"; exit 0.
 set -u
+# shellcheck disable=SC2016 # jq filters use their own $variables
 source "$(dirname "$0")/lib.sh"
 setup_bundle; trap teardown_bundle EXIT
 proof=$BUNDLE/hook-proof

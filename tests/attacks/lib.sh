@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Shared by the attack reproductions in this directory: a busybox bundle
 # and the built binary, as the integration tests make them. Each script is
 # self-contained: run it as root from anywhere, it cleans up after itself

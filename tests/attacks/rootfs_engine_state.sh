@@ -19,6 +19,7 @@
 #   nothing created in the host directory.
 # Observed: both profiles print the secret files; dev/ proc/ sys/ appear.
 set -u
+# shellcheck disable=SC2016 # jq filters use their own $variables
 source "$(dirname "$0")/lib.sh"
 state=
 for d in /var/lib/containers /var/lib/docker /var/lib/containerd /run/containerd /run/docker; do

@@ -12,6 +12,7 @@
 #   host the write then fails only because /sys/fs/cgroup/unified has no
 #   pids controller; on a cgroup2-only host pids.max ends "max".
 set -u
+# shellcheck disable=SC2016 # jq filters use their own $variables
 source "$(dirname "$0")/lib.sh"
 setup_bundle; trap teardown_bundle EXIT
 config_edit '.linux.resources.pids={"limit":100} | .linux.resources.unified={"pids.max":"max"}'

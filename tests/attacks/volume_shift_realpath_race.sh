@@ -18,6 +18,7 @@
 # Observed: 5 of 30 creates re-owned the engine volume while the container
 #   saw the user's directory.
 set -u
+# shellcheck disable=SC2016 # jq filters use their own $variables
 source "$(dirname "$0")/lib.sh"
 setup_bundle
 E=$(mktemp -d /tmp/bw-a3-eng.XXXXXX); A=$(mktemp -d /tmp/bw-a3-att.XXXXXX)
