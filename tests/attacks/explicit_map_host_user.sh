@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2016 # jq filters use their own $variables
 # Attack: explicit linux.uidMappings/gidMappings onto a host id that is not
 # in /etc/passwd (an LDAP/sssd user, a rootless Podman user's subordinate
 # ids, files of a runc container, NFS owners). BW043 only knows ids below
@@ -16,7 +17,6 @@
 # Observed: `bulwark --profile restricted run` prints "secret" and leaves
 #   /tmp/.../planted owned by 1999999999 on the host.
 set -u
-# shellcheck disable=SC2016 # jq filters use their own $variables
 source "$(dirname "$0")/lib.sh"
 setup_bundle
 V=$(mktemp -d /tmp/bw-a3-victim.XXXXXX)

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2016 # jq filters use their own $variables
 # Attack: a host user (uid 1999999999) makes a private user+mount
 # namespace, binds the host's /etc at /tmp/.../x there, and the config
 # names the bind source /proc/PID/root/tmp/.../x. bulwark opens it (the
@@ -14,7 +15,6 @@
 #   /tmp/.../x (open_tree)"; a runtime whose clone succeeded (not root:
 #   init clones) would rely on that alone.
 set -u
-# shellcheck disable=SC2016 # jq filters use their own $variables
 source "$(dirname "$0")/lib.sh"
 setup_bundle
 d=$(mktemp -d /tmp/bw-a3-ns.XXXXXX); chmod 777 "$d"; mkdir -m 777 "$d/x"

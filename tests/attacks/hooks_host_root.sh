@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2016 # jq filters use their own $variables
 # Attack: a config author adds an OCI hook. Hooks run as host root in the
 # host's namespaces, before the container exists, under every profile
 # (BW110 is audit only), so whoever writes config.json is host root.
@@ -7,7 +8,6 @@
 # Observed (2026-12-06): `bulwark --profile restricted run` runs the hook
 #   as uid 0 with the host's uid_map "0 0 4294967295"; exit 0.
 set -u
-# shellcheck disable=SC2016 # jq filters use their own $variables
 source "$(dirname "$0")/lib.sh"
 setup_bundle; trap teardown_bundle EXIT
 proof=$BUNDLE/hook-proof

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2016 # jq filters use their own $variables
 # Attack: root.path anywhere under an engine's state directory
 # (/var/lib/docker, /var/lib/containers, /var/lib/containerd,
 # /run/containerd, /run/docker ...) is "placed" for BW073
@@ -19,7 +20,6 @@
 #   nothing created in the host directory.
 # Observed: both profiles print the secret files; dev/ proc/ sys/ appear.
 set -u
-# shellcheck disable=SC2016 # jq filters use their own $variables
 source "$(dirname "$0")/lib.sh"
 state=
 for d in /var/lib/containers /var/lib/docker /var/lib/containerd /run/containerd /run/docker; do

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2016 # jq filters use their own $variables
 # Attack: linux.resources.unified is written to the container's cgroup v2
 # directory verbatim, after the typed limits (src/linux/cgroup_v2.c
 # cg_v2_set: unified last), and the policy never reads it. A config with
@@ -12,7 +13,6 @@
 #   host the write then fails only because /sys/fs/cgroup/unified has no
 #   pids controller; on a cgroup2-only host pids.max ends "max".
 set -u
-# shellcheck disable=SC2016 # jq filters use their own $variables
 source "$(dirname "$0")/lib.sh"
 setup_bundle; trap teardown_bundle EXIT
 config_edit '.linux.resources.pids={"limit":100} | .linux.resources.unified={"pids.max":"max"}'

@@ -1,4 +1,5 @@
 #!/bin/bash
+# shellcheck disable=SC2016 # jq filters use their own $variables
 # Attack: a host user swaps a component of a bind source between the
 # resolve (bind_resolve.c opens it once and the policy judges that fd) and
 # bw_volume_prepare (src/runtime/volumes.c), which resolves the source
@@ -18,7 +19,6 @@
 # Observed: 5 of 30 creates re-owned the engine volume while the container
 #   saw the user's directory.
 set -u
-# shellcheck disable=SC2016 # jq filters use their own $variables
 source "$(dirname "$0")/lib.sh"
 setup_bundle
 E=$(mktemp -d /tmp/bw-a3-eng.XXXXXX); A=$(mktemp -d /tmp/bw-a3-att.XXXXXX)
