@@ -141,3 +141,28 @@ teardown() {
   [ ! -e "$s/proc" ]
   rm -rf "$s"
 }
+
+# tests/attacks/joined_userns_host_user.sh: a user namespace joined by path
+# whose map lands on a real host user (uid in /etc/passwd, below 65536)
+# passes; BW043 reads only explicit mappings.
+@test "a joined user namespace that maps onto a host user in /etc/passwd is BW043" {
+  local uid pol v=$SCRATCH/user
+  uid=$(getent passwd | awk -F: '$3>=1000 && $3<60000 {print $3; exit}')
+  [ -n "$uid" ] || skip "no host user with a uid in 1000..59999"
+  setpriv --reuid="$uid" --regid="$uid" --clear-groups unshare -Ur sh -c 'exec sleep 60' 3>&- &
+  HOLDER=$!
+  mkdir "$v"; echo "the user's own" >"$v/secret"; chmod 600 "$v/secret"; chmod 700 "$v"; chown -R "$uid:$uid" "$v"
+  local i
+  for i in $(seq 50); do grep -q "$uid" "/proc/$HOLDER/uid_map" 2>/dev/null && break; sleep 0.1; done
+  config_edit --arg ns "/proc/$HOLDER/ns/user" --arg v "$v" '.linux.namespaces += [{"type":"user","path":$ns}]
+    | .mounts |= map(if .destination=="/dev/pts" then .options=["nosuid","noexec","newinstance","ptmxmode=0666","mode=0620"] else . end)
+    | .mounts += [{"destination":"/tmp","type":"bind","source":$v,"options":["rbind","rw"]}]
+    | .process.args=["sh","-c","cat /tmp/secret; echo pwned > /tmp/planted"]'
+  for pol in "" "--profile restricted"; do
+    BW_POLICY=$pol run bw run --bundle "$BUNDLE" "j$BATS_TEST_NUMBER"
+    echo "${pol:-default}: $output"
+    [ "$status" -ne 0 ]
+    [[ $output == *"BW043 "* ]]
+    [ ! -e "$v/planted" ]
+  done
+}
