@@ -1447,13 +1447,47 @@ int bw_check_rootfs_rw(const struct bw_rule *r, const struct oci_config *c, stru
  * limit. */
 #define BW_PID_MAX_LIMIT 4194304
 
+/* A linux.resources.unified key's value: the runtime writes the unified
+ * map after the typed limits, so it is what the kernel ends up with. */
+const char *bw_unified_value(const struct oci_config *c, const char *key)
+{
+        const char *v = NULL;
+        for (size_t i = 0; c->linux && i < c->linux->resources.unified.n; i++)
+                if (strcmp(c->linux->resources.unified.v[i].key, key) == 0)
+                        v = c->linux->resources.unified.v[i].value;
+        return v;
+}
+
+/* A unified value as a bound: false for "max", empty, 0 or not a number. */
+static bool unified_bound(const char *v, int64_t *out)
+{
+        char *end = NULL;
+        errno = 0;
+        long long n = strtoll(v, &end, 10);
+        while (end && (*end == ' ' || *end == '\n'))
+                end++;
+        if (errno || end == v || !end || *end || n <= 0)
+                return false;
+        *out = n;
+        return true;
+}
+
 int bw_check_pids_limit(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         const char *ptr = "/linux/resources/pids/limit";
+        int64_t max = c->linux && c->linux->host_pid_max > 0 ? c->linux->host_pid_max : BW_PID_MAX_LIMIT;
+        const char *u = bw_unified_value(c, "pids.max");
+        if (u) {
+                int64_t n;
+                if (!unified_bound(u, &n) || n >= max)
+                        return bw_findings_add_at(out, r, "/linux/resources/unified", "pids.max",
+                                                  "linux.resources.unified sets pids.max to \"%s\", written after "
+                                                  "linux.resources.pids: it limits nothing", u);
+                return 0;
+        }
         if (!c->linux || !c->linux->resources.pids.limit.set || c->linux->resources.pids.limit.v <= 0)
                 return bw_findings_add_at(out, r, ptr, "PidsLimit", "no linux.resources.pids.limit");
         int64_t limit = c->linux->resources.pids.limit.v;
-        int64_t max = c->linux->host_pid_max > 0 ? c->linux->host_pid_max : BW_PID_MAX_LIMIT;
         if (limit < max)
                 return 0;
         return bw_findings_add_at(out, r, ptr, "PidsLimit",
@@ -1503,7 +1537,13 @@ int bw_check_tmpfs_size(const struct bw_rule *r, const struct oci_config *c, str
 
 int bw_check_memory_limit(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
-        if (c->linux && c->linux->resources.memory.limit.set && c->linux->resources.memory.limit.v > 0)
+        const char *u = bw_unified_value(c, "memory.max");
+        int64_t n;
+        if (u && !unified_bound(u, &n))
+                return bw_findings_add_at(out, r, "/linux/resources/unified", "memory.max",
+                                          "linux.resources.unified sets memory.max to \"%s\", written after "
+                                          "linux.resources.memory: no limit", u);
+        if (u || (c->linux && c->linux->resources.memory.limit.set && c->linux->resources.memory.limit.v > 0))
                 return 0;
         return bw_findings_add_at(out, r, "/linux/resources/memory/limit", "\"Memory\"", "no linux.resources.memory.limit");
 }

@@ -69,6 +69,8 @@ BW_CHECK(sysctl);
 BW_CHECK(propagation);
 BW_CHECK(rootfs_rw);
 BW_CHECK(pids_limit);
+/* The value of a linux.resources.unified key (the last one), or NULL. */
+const char *bw_unified_value(const struct oci_config *c, const char *key);
 BW_CHECK(tmpfs_size);
 BW_CHECK(memory_limit);
 BW_CHECK(hooks);

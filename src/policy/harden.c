@@ -220,6 +220,21 @@ static int install_default_seccomp(struct oci_config *c, const char **what)
 
 /* Apply the fix for one violation. Returns 1 when changed (what in *what),
  * 0 when this rule has no safe fix, negative on allocation failure. */
+/* Remove a key from linux.resources.unified (every occurrence). */
+static void drop_unified(struct oci_kv_list *u, const char *key)
+{
+        size_t k = 0;
+        for (size_t i = 0; i < u->n; i++) {
+                if (strcmp(u->v[i].key, key) == 0) {
+                        free(u->v[i].key);
+                        free(u->v[i].value);
+                        continue;
+                }
+                u->v[k++] = u->v[i];
+        }
+        u->n = k;
+}
+
 static int fix(struct oci_config *c, const struct bw_finding *f, const char **what)
 {
         const struct bw_rule *r = f->rule;
@@ -276,8 +291,14 @@ static int fix(struct oci_config *c, const struct bw_finding *f, const char **wh
                         return -ENOMEM;
                 l->resources.present = true;
                 l->resources.pids.present = true;
-                l->resources.pids.limit = (oci_opt_i64){ true, BW_HARDEN_PIDS_LIMIT };
-                *what = "set linux.resources.pids.limit to 4096";
+                drop_unified(&l->resources.unified, "pids.max");
+                oci_opt_i64 *lim = &l->resources.pids.limit;
+                if (lim->set && lim->v > 0 && lim->v <= BW_HARDEN_PIDS_LIMIT) {
+                        *what = "removed pids.max from linux.resources.unified (the pids limit stands)";
+                } else {
+                        *lim = (oci_opt_i64){ true, BW_HARDEN_PIDS_LIMIT };
+                        *what = "set linux.resources.pids.limit to 4096";
+                }
         } else if (strcmp(id, "BW104") == 0) {
                 ret = bound_tmpfs(c);
                 *what = "bounded the tmpfs: size=64m under /dev, size=1g elsewhere";
