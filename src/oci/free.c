@@ -180,6 +180,8 @@ void oci_config_free(struct oci_config *c)
         free(c->host_ids.ranges);
         free(c->host_ids.own_uids);
         free(c->host_ids.own_gids);
+        free(c->host_ids.sub_uids);
+        free(c->host_ids.sub_gids);
         free(c);
 }
 

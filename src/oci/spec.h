@@ -278,6 +278,8 @@ struct oci_host_range { uint32_t uid, gid, size; char *owner; bool bulwark; };
 /* An id range an unprivileged caller may map: ids id.. as the config names
  * them (in the caller's user namespace), landing on real host ids host.. */
 struct oci_own_ids { uint32_t id, host, count; };
+/* One line of /etc/subuid or /etc/subgid: host ids start.. given to a user. */
+struct oci_subid_span { uint32_t start, count; };
 struct oci_host_ids {
         bool gathered;                        /* users and groups were read */
         bool ranges_read;                     /* the id-range store was read (root only) */
@@ -290,6 +292,9 @@ struct oci_host_ids {
         struct oci_own_ids *own_uids, *own_gids; /* rootless: the caller's own id, its subordinate
                                                     ranges, or every id of the namespace it runs in */
         size_t n_own_uids, n_own_gids;
+        bool subids_read;                     /* /etc/subuid and /etc/subgid were read (root) */
+        struct oci_subid_span *sub_uids, *sub_gids; /* every user's subordinate ranges */
+        size_t n_sub_uids, n_sub_gids;
 };
 
 /* What a Kubernetes pod spec says that config.json cannot: filled by the

@@ -350,14 +350,51 @@ int bw_check_joined_userns_unread(const struct bw_rule *r, const struct oci_conf
                                   ns->path);
 }
 
-/* What an explicit mapping lands on. Host id 0 alone is BW041's. Ids
- * below 65,536 are the host's system and ordinary users (and their
- * files: /etc/shadow's group, home directories); ids of /etc/passwd or
- * /etc/group users anywhere; a live container's range is that
- * container's files and processes. A rootless caller's own id and its
- * subordinate ranges are its own: "below 65,536" is for bulwark as root. */
+/* [lo, hi) lies inside the union of every user's subordinate ranges. */
+static bool in_subids(const struct oci_host_ids *h, bool gid, uint64_t lo, uint64_t hi)
+{
+        const struct oci_subid_span *v = gid ? h->sub_gids : h->sub_uids;
+        size_t n = gid ? h->n_sub_gids : h->n_sub_uids;
+        for (bool grew = true; lo < hi && grew;) {
+                grew = false;
+                for (size_t i = 0; i < n; i++) {
+                        uint64_t s = v[i].start, e = s + v[i].count;
+                        if (s <= lo && lo < e) {
+                                lo = e;
+                                grew = true;
+                        }
+                }
+        }
+        return lo >= hi;
+}
+
+/* [lo, hi) lies inside the range of one live container. */
+static bool in_live_range(const struct oci_host_ids *h, bool gid, uint64_t lo, uint64_t hi)
+{
+        for (size_t k = 0; k < h->n_ranges; k++) {
+                const struct oci_host_range *hr = &h->ranges[k];
+                uint64_t s = gid ? hr->gid : hr->uid, e = s + hr->size;
+                if (!hr->bulwark && s <= lo && hi <= e)
+                        return true;
+        }
+        return false;
+}
+
+/* What a mapping lands on. Host id 0 alone is BW041's. Ids below 65,536
+ * are the host's system and ordinary users (and their files: /etc/shadow's
+ * group, home directories); ids of /etc/passwd or /etc/group users
+ * anywhere; a live container's range is that container's files and
+ * processes; bulwark's own subordinate ids are the ranges it hands out.
+ * As root, every other id must also lie in a subordinate range of
+ * /etc/subuid or /etc/subgid: ids no user was given may be anyone's (an
+ * LDAP or NFS user's, files of another runtime's containers), and nothing
+ * on this host says they are free. A rootless caller's own id and its
+ * subordinate ranges are its own: the rest is for bulwark as root.
+ * joined: the user namespace joined by path whose real maps these are;
+ * a namespace whose map lies in a live container's range is that
+ * container's (a pod sharing it), not a mapping onto it. */
 static int onto_host_ids(const struct bw_rule *r, const struct oci_config *c, const struct oci_idmap_list *l,
-                         bool gid, const char *base, struct bw_findings *out)
+                         bool gid, const char *base, const struct oci_namespace *joined, struct bw_findings *out)
 {
         const struct oci_host_ids *h = &c->host_ids;
         const char *what = gid ? "gid" : "uid";
@@ -372,8 +409,9 @@ static int onto_host_ids(const struct bw_rule *r, const struct oci_config *c, co
                         continue;
                 if (own_ids(h, gid, l->v[i].host_id, l->v[i].size))
                         continue;
-                char ptr[96], detail[256] = "";
-                snprintf(ptr, sizeof(ptr), "%s/%zu", base, i);
+                if (joined && in_live_range(h, gid, lo, hi))
+                        continue;
+                char ptr[96], detail[320] = "";
                 if (lo < BW_HOST_IDS_RESERVED) {
                         snprintf(detail, sizeof(detail), "host %ss %" PRIu64 "-%" PRIu64 ", below %u (the host's system "
                                  "and ordinary users)", what, lo, (hi < BW_HOST_IDS_RESERVED ? hi : BW_HOST_IDS_RESERVED) - 1,
@@ -395,32 +433,54 @@ static int onto_host_ids(const struct bw_rule *r, const struct oci_config *c, co
                                 snprintf(detail, sizeof(detail), "host %ss %" PRIu64 "-%" PRIu64 ", the id range of live "
                                          "container %s", what, s, e - 1, hr->owner ? hr->owner : "?");
                 }
+                if (!detail[0] && h->gathered && !h->rootless && !h->subids_read)
+                        snprintf(detail, sizeof(detail), "host %ss %" PRIu64 "-%" PRIu64 ", which cannot be told to lie in "
+                                 "a subordinate range: /etc/sub%s could not be read", what, lo, hi - 1, what);
+                else if (!detail[0] && h->gathered && !h->rootless && !in_subids(h, gid, lo, hi))
+                        snprintf(detail, sizeof(detail), "host %ss %" PRIu64 "-%" PRIu64 ", outside every subordinate "
+                                 "range of /etc/sub%s (ids given to no user may be anyone's: an LDAP or NFS user's, "
+                                 "another runtime's files)", what, lo, hi - 1, what);
                 if (!detail[0])
                         continue;
-                int ret = bw_findings_add_at(out, r, ptr, NULL, "%s[%zu] maps container %" PRIu32 "-%" PRIu64 " onto %s",
-                                             base + 1, i, l->v[i].container_id,
-                                             (uint64_t)l->v[i].container_id + l->v[i].size - 1, detail);
+                int ret;
+                if (joined) {
+                        snprintf(ptr, sizeof(ptr), "/linux/namespaces/%zu/path", (size_t)(joined - c->linux->namespaces));
+                        ret = bw_findings_add_at(out, r, ptr, joined->path,
+                                                 "the joined user namespace %s, in its %s_map, maps container %" PRIu32
+                                                 "-%" PRIu64 " onto %s", joined->path, what, l->v[i].container_id,
+                                                 (uint64_t)l->v[i].container_id + l->v[i].size - 1, detail);
+                } else {
+                        snprintf(ptr, sizeof(ptr), "%s/%zu", base, i);
+                        ret = bw_findings_add_at(out, r, ptr, NULL, "%s[%zu] maps container %" PRIu32 "-%" PRIu64 " onto %s",
+                                                 base + 1, i, l->v[i].container_id,
+                                                 (uint64_t)l->v[i].container_id + l->v[i].size - 1, detail);
+                }
                 if (ret < 0)
                         return ret;
         }
         return 0;
 }
 
+/* A user namespace joined by path is judged by its real maps (read by the
+ * runtime); the config's uidMappings are then not written. */
 int bw_check_mapping_onto_host_ids(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         const struct oci_namespace *ns = oci_config_namespace(c, OCI_NS_USER);
         int ret = 0;
-        /* mappings of a user namespace joined by path are not written */
+        if (ns && ns->path && ns->joined_read &&
+            ((ret = onto_host_ids(r, c, &ns->joined_uid, false, NULL, ns, out)) < 0 ||
+             (ret = onto_host_ids(r, c, &ns->joined_gid, true, NULL, ns, out)) < 0))
+                return ret;
         if (ns && !ns->path &&
-            ((ret = onto_host_ids(r, c, &c->linux->uid_mappings, false, "/linux/uidMappings", out)) < 0 ||
-             (ret = onto_host_ids(r, c, &c->linux->gid_mappings, true, "/linux/gidMappings", out)) < 0))
+            ((ret = onto_host_ids(r, c, &c->linux->uid_mappings, false, "/linux/uidMappings", NULL, out)) < 0 ||
+             (ret = onto_host_ids(r, c, &c->linux->gid_mappings, true, "/linux/gidMappings", NULL, out)) < 0))
                 return ret;
         for (size_t m = 0; m < c->n_mounts; m++) {
                 char u[64], g[64];
                 snprintf(u, sizeof(u), "/mounts/%zu/uidMappings", m);
                 snprintf(g, sizeof(g), "/mounts/%zu/gidMappings", m);
-                if ((ret = onto_host_ids(r, c, &c->mounts[m].uid_mappings, false, u, out)) < 0 ||
-                    (ret = onto_host_ids(r, c, &c->mounts[m].gid_mappings, true, g, out)) < 0)
+                if ((ret = onto_host_ids(r, c, &c->mounts[m].uid_mappings, false, u, NULL, out)) < 0 ||
+                    (ret = onto_host_ids(r, c, &c->mounts[m].gid_mappings, true, g, NULL, out)) < 0)
                         return ret;
         }
         return 0;

@@ -96,9 +96,14 @@ static void mark_identity_mapped(struct oci_config *c, const struct bw_policy *p
         bw_strv_free(real.identity_volumes);
 }
 
-static bool has_explicit_mappings(const struct oci_config *c)
+/* Mappings BW043 judges: explicit ones, and the real maps of a user
+ * namespace joined by path. */
+static bool has_mappings_to_judge(const struct oci_config *c)
 {
         if (c->linux && (c->linux->uid_mappings.n || c->linux->gid_mappings.n))
+                return true;
+        const struct oci_namespace *ns = oci_config_namespace(c, OCI_NS_USER);
+        if (ns && ns->path)
                 return true;
         for (size_t i = 0; i < c->n_mounts; i++)
                 if (c->mounts[i].uid_mappings.n || c->mounts[i].gid_mappings.n)
@@ -191,10 +196,40 @@ static void read_bulwark_ids(struct oci_host_ids *h)
         bw_subids_free(&g);
 }
 
+static int subids_to_spans(const char *path, struct oci_subid_span **v, size_t *n)
+{
+        struct bw_subids s = { 0 };
+        _cleanup_error_ struct bw_error *e = NULL;
+        if (bw_subids_read(path, NULL, (uid_t)-1, &s, &e) < 0) {
+                bw_warn("policy: %s could not be read, so no explicit mapping lies in a subordinate range: %s", path,
+                        e->msg);
+                return -EINVAL;
+        }
+        int r = 0;
+        if (s.n && !(*v = calloc(s.n, sizeof(**v))))
+                r = -ENOMEM;
+        for (size_t i = 0; r == 0 && i < s.n; i++)
+                (*v)[i] = (struct oci_subid_span){ s.v[i].start, s.v[i].count };
+        if (r == 0)
+                *n = s.n;
+        bw_subids_free(&s);
+        return r;
+}
+
+/* Every user's subordinate ranges: the ids the host's administrator set
+ * aside for user namespaces (Docker's userns-remap, Podman, kubelet take
+ * theirs there). Ids outside them may be anyone's: an LDAP or NFS user's,
+ * another runtime's containers'. */
+static void read_all_subids(struct oci_host_ids *h)
+{
+        h->subids_read = subids_to_spans("/etc/subuid", &h->sub_uids, &h->n_sub_uids) == 0 &&
+                         subids_to_spans("/etc/subgid", &h->sub_gids, &h->n_sub_gids) == 0;
+}
+
 bool bw_policy_gather_host_ids(struct oci_config *c)
 {
         struct oci_host_ids *h = &c->host_ids;
-        if (h->gathered || !has_explicit_mappings(c))
+        if (h->gathered || !has_mappings_to_judge(c))
                 return true;
         h->gathered = true;
         h->rootless = bw_rootless();
@@ -204,6 +239,7 @@ bool bw_policy_gather_host_ids(struct oci_config *c)
         read_ids("/etc/group", &h->gids, &h->n_gids);
         read_live_ranges(h);
         read_bulwark_ids(h);
+        read_all_subids(h);
         return h->ranges_read;
 }
 
