@@ -98,6 +98,23 @@ upper_in() {
   [[ ${lines[2]} != *overlay* ]]
 }
 
+@test "rootfs: a read-only root.path outside the bundle (BW073 not enforced) gets no mount point made in it" {
+  FAKE=$(mktemp -d /tmp/bulwark-test-hostroot.XXXXXX)
+  cp -a "$BUNDLE/rootfs/." "$FAKE/"
+  rm -rf "$FAKE/proc" "$FAKE/sys" "$FAKE/dev" "$FAKE/mnt"
+  config_edit --arg r "$FAKE" '.root.path = $r | .root.readonly = true
+    | .mounts += [{"destination": "/mnt/new", "type": "tmpfs", "source": "tmpfs"}]'
+  run run_in sh -c 'ls -d /proc/self /mnt/new; touch /x 2>&1; grep -m1 " / / " /proc/self/mountinfo || head -1 /proc/self/mountinfo'
+  echo "$output"
+  local made; made=$(ls -A "$FAKE" | grep -x -e proc -e sys -e dev -e mnt -e x || true)
+  [ -z "$made" ]
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = /mnt/new ]
+  [ "${lines[1]}" = /proc/self ]
+  [[ ${lines[2]} == *"Read-only file system"* ]]
+  [[ ${lines[3]} == *" ro,"* ]]
+}
+
 # An overlay rootfs the way an engine makes one, its upper layer on the host.
 make_overlay() {
   OVL=$(mktemp -d /tmp/bulwark-test-ovl.XXXXXX)
