@@ -115,6 +115,35 @@ upper_in() {
   [[ ${lines[3]} == *" ro,"* ]]
 }
 
+@test "BW073: a rootfs at an engine's rootfs layout (Podman's vfs/dir/ID) runs; the state around it and a directory inside it are refused" {
+  [ -d /var/lib/containers ] || skip "no /var/lib/containers on this host"
+  local top=/var/lib/containers/storage made= id pol
+  [ -e "$top" ] || made=$top
+  id=bulwark-test-$$-$RANDOM
+  mkdir -p "$top/vfs/dir/$id"
+  FAKE=${made:-$top/vfs/dir/$id} # removed by teardown
+  cp -a "$BUNDLE/rootfs/." "$top/vfs/dir/$id/"
+  mkdir "$top/vfs/dir/$id/inner"
+  for pol in "" "--profile restricted"; do
+    config_edit --arg r "$top/vfs/dir/$id" '.root.path = $r'
+    BW_POLICY=$pol run run_in echo ran
+    echo "${pol:-default} layout: $output"
+    [ "$status" -eq 0 ]
+    [ "$output" = ran ]
+    config_edit --arg r "$top/vfs/dir" '.root.path = $r'
+    BW_POLICY=$pol run bw run --bundle "$BUNDLE" "s$BATS_TEST_NUMBER"
+    echo "${pol:-default} state: $output"
+    [ "$status" -ne 0 ]
+    [[ $output == *"BW073 "* ]]
+    config_edit --arg r "$top/vfs/dir/$id/inner" '.root.path = $r'
+    BW_POLICY=$pol run bw run --bundle "$BUNDLE" "i$BATS_TEST_NUMBER"
+    echo "${pol:-default} inside: $output"
+    [ "$status" -ne 0 ]
+    [[ $output == *"BW073 "* ]]
+  done
+  [ ! -e "$top/vfs/dir/proc" ]
+}
+
 # An overlay rootfs the way an engine makes one, its upper layer on the host.
 make_overlay() {
   OVL=$(mktemp -d /tmp/bulwark-test-ovl.XXXXXX)
