@@ -291,8 +291,9 @@ const struct bw_rule bw_rules[] = {
           CIS "5.6; Pod Security Standards baseline: HostPath Volumes", bw_check_sensitive_ro, -1 },
         { "BW073", "rootfs-on-host-tree", BW_SEV_CRITICAL, "Rootfs is a host directory outside the bundle",
           "root.path naming a host directory that is neither inside the bundle, nor an engine's rootfs (the root "
-          "of an overlay mount, or under an engine's state), makes it the container's /, seen through the "
-          "idmapped rootfs view in which host root's files are container root's: with /etc, /root, /srv or "
+          "of an overlay mount, or a rootfs layout an engine makes in its state, such as Docker's overlay2/ID/merged, "
+          "vfs/dir/ID or containerd's io.containerd.runtime.v2.task/NS/ID/rootfs), makes it the container's /, seen "
+          "through the idmapped rootfs view in which host root's files are container root's: with /etc, /root, /srv or "
           "bulwark's own state, read-only or not, their root-only files are readable. audit, which reads a "
           "config without its host, reports the host's system trees (/etc, /usr, / ...) only.",
           "config.json: point root.path at the bundle's own rootfs directory (or let the engine make the "

@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <fnmatch.h>
 #include <glob.h>
 #include <limits.h>
 #include <stdio.h>
@@ -143,33 +144,49 @@ static int resolve_one(struct oci_mount *m, const char *bundle, const struct hos
         return 0;
 }
 
-/* Where engines keep the rootfs they make (overlay "merged" directories
- * are also caught as overlay mount roots; these cover vfs and the like). */
-static const char *const engine_state[] = {
-        "/var/lib/docker", "/var/lib/containers", "/var/lib/containerd", "/run/containerd", "/var/run/containerd",
-        "/run/containers", "/run/docker", NULL,
+/* The rootfs layouts engines make in their state, whole paths (fnmatch,
+ * FNM_PATHNAME: one * is one component). Only these: the state around
+ * them (Docker's containers/ID/config.v2.json, image layers, other
+ * containers' directories) is host root's and never a container's /.
+ * Overlay "merged" directories are also caught as overlay mount roots;
+ * these cover vfs, btrfs, zfs and a merged directory not mounted yet. */
+static const char *const engine_rootfs[] = {
+        "/var/lib/docker/overlay2/*/merged", "/var/lib/docker/fuse-overlayfs/*/merged",
+        "/var/lib/docker/vfs/dir/*", "/var/lib/docker/btrfs/subvolumes/*", "/var/lib/docker/zfs/graph/*",
+        "/var/lib/containers/storage/overlay/*/merged", "/var/lib/containers/storage/vfs/dir/*",
+        "/var/lib/containers/storage/btrfs/subvolumes/*",
+        "/run/containerd/io.containerd.runtime.v2.task/*/*/rootfs",
+        "/var/run/containerd/io.containerd.runtime.v2.task/*/*/rootfs",
+        NULL,
 };
 
+static bool engine_rootfs_layout(const char *path)
+{
+        for (size_t i = 0; engine_rootfs[i]; i++)
+                if (fnmatch(engine_rootfs[i], path, FNM_PATHNAME) == 0)
+                        return true;
+        return false;
+}
+
 /* A rootfs belongs inside its bundle, at the root of an overlay mount, or
- * in an engine's state. Anywhere else (a host tree, bulwark's own state,
- * /srv, /opt ...) the idmapped rootfs view would make host root's files
- * there container root's. */
+ * at one of the rootfs layouts an engine makes. Anywhere else (a host
+ * tree, an engine's state around its rootfs, bulwark's own state, /srv,
+ * /opt ...) the idmapped rootfs view would make host root's files there
+ * container root's. Judged on the fd opened at resolve time. */
 static bool rootfs_placed(const struct oci_mount_source *src, const char *bundle)
 {
         if (bw_rootless())
                 return true; /* no idmapped view: the caller's own access */
-        if (!src->resolved || !src->path)
+        if (!src->resolved || !src->path || src->fd < 0 || !S_ISDIR(src->mode))
                 return false;
         if (bundle && bw_path_under(src->path, bundle))
                 return true;
-        for (size_t i = 0; engine_state[i]; i++)
-                if (bw_path_under(src->path, engine_state[i]))
-                        return true;
-        _cleanup_close_ int fd = open(src->path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+        if (engine_rootfs_layout(src->path))
+                return true;
         struct statfs sfs;
         struct statx stx;
-        return fd >= 0 && fstatfs(fd, &sfs) == 0 && sfs.f_type == OVERLAYFS_SUPER_MAGIC &&
-               statx(fd, "", AT_EMPTY_PATH, 0, &stx) == 0 && (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
+        return fstatfs(src->fd, &sfs) == 0 && sfs.f_type == OVERLAYFS_SUPER_MAGIC &&
+               statx(src->fd, "", AT_EMPTY_PATH, 0, &stx) == 0 && (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
                (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
 }
 

@@ -98,6 +98,52 @@ upper_in() {
   [[ ${lines[2]} != *overlay* ]]
 }
 
+@test "rootfs: a read-only root.path outside the bundle (BW073 not enforced) gets no mount point made in it" {
+  FAKE=$(mktemp -d /tmp/bulwark-test-hostroot.XXXXXX)
+  cp -a "$BUNDLE/rootfs/." "$FAKE/"
+  rm -rf "$FAKE/proc" "$FAKE/sys" "$FAKE/dev" "$FAKE/mnt"
+  config_edit --arg r "$FAKE" '.root.path = $r | .root.readonly = true
+    | .mounts += [{"destination": "/mnt/new", "type": "tmpfs", "source": "tmpfs"}]'
+  run run_in sh -c 'ls -d /proc/self /mnt/new; touch /x 2>&1; grep -m1 " / / " /proc/self/mountinfo || head -1 /proc/self/mountinfo'
+  echo "$output"
+  local made; made=$(ls -A "$FAKE" | grep -x -e proc -e sys -e dev -e mnt -e x || true)
+  [ -z "$made" ]
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = /mnt/new ]
+  [ "${lines[1]}" = /proc/self ]
+  [[ ${lines[2]} == *"Read-only file system"* ]]
+  [[ ${lines[3]} == *" ro,"* ]]
+}
+
+@test "BW073: a rootfs at an engine's rootfs layout (Podman's vfs/dir/ID) runs; the state around it and a directory inside it are refused" {
+  [ -d /var/lib/containers ] || skip "no /var/lib/containers on this host"
+  local top=/var/lib/containers/storage made= id pol
+  [ -e "$top" ] || made=$top
+  id=bulwark-test-$$-$RANDOM
+  mkdir -p "$top/vfs/dir/$id"
+  FAKE=${made:-$top/vfs/dir/$id} # removed by teardown
+  cp -a "$BUNDLE/rootfs/." "$top/vfs/dir/$id/"
+  mkdir "$top/vfs/dir/$id/inner"
+  for pol in "" "--profile restricted"; do
+    config_edit --arg r "$top/vfs/dir/$id" '.root.path = $r'
+    BW_POLICY=$pol run run_in echo ran
+    echo "${pol:-default} layout: $output"
+    [ "$status" -eq 0 ]
+    [ "$output" = ran ]
+    config_edit --arg r "$top/vfs/dir" '.root.path = $r'
+    BW_POLICY=$pol run bw run --bundle "$BUNDLE" "s$BATS_TEST_NUMBER"
+    echo "${pol:-default} state: $output"
+    [ "$status" -ne 0 ]
+    [[ $output == *"BW073 "* ]]
+    config_edit --arg r "$top/vfs/dir/$id/inner" '.root.path = $r'
+    BW_POLICY=$pol run bw run --bundle "$BUNDLE" "i$BATS_TEST_NUMBER"
+    echo "${pol:-default} inside: $output"
+    [ "$status" -ne 0 ]
+    [[ $output == *"BW073 "* ]]
+  done
+  [ ! -e "$top/vfs/dir/proc" ]
+}
+
 # An overlay rootfs the way an engine makes one, its upper layer on the host.
 make_overlay() {
   OVL=$(mktemp -d /tmp/bulwark-test-ovl.XXXXXX)
