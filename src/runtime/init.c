@@ -50,23 +50,27 @@ static bool has_new_ns(const struct oci_config *c, enum oci_ns_type t)
         return ns && !ns->path;
 }
 
-static int join_namespaces(const struct oci_config *c, bool user_joined, bool new_userns, struct bw_error **err)
+static int join_namespaces(const struct bw_init_ctx *ctx, struct bw_error **err)
 {
+        const struct oci_config *c = ctx->config;
         /* The user namespace first: the others may belong to it. The pid and
-         * time namespaces were joined by the parent (they apply to children). */
+         * time namespaces were joined by the parent (they apply to children),
+         * and so were those in ctx->parent_joined. */
         const struct oci_namespace *user = oci_config_namespace(c, OCI_NS_USER);
-        if (user && user->path && !user_joined) {
-                if (bw_ns_join_path(OCI_NS_USER, user->path, err) < 0)
+        if (user && user->path && !ctx->user_joined) {
+                if (bw_ns_join_fd(OCI_NS_USER, ctx->user_fd, user->path, err) < 0)
                         return -EPERM;
                 /* Our host ids mean nothing in there: become its root. */
                 if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
                         return bw_error_set(err, -errno, "becoming root of the user namespace %s (is container id 0 mapped?)", user->path);
         }
+        if (ctx->user_fd >= 0)
+                close(ctx->user_fd);
         for (size_t i = 0; c->linux && i < c->linux->n_namespaces; i++) {
                 const struct oci_namespace *ns = &c->linux->namespaces[i];
                 if (!ns->path || ns->type == OCI_NS_USER || ns->type == OCI_NS_PID || ns->type == OCI_NS_TIME)
                         continue;
-                if (new_userns && bw_init_joined_by_parent(ns->type))
+                if (ctx->parent_joined & (1u << ns->type))
                         continue;
                 int r = bw_ns_join_path(ns->type, ns->path, err);
                 if (r < 0)
@@ -300,7 +304,7 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
                         fail(ctx, err, false);
                 }
         }
-        if (join_namespaces(c, ctx->user_joined, ctx->new_userns, &err) < 0)
+        if (join_namespaces(ctx, &err) < 0)
                 fail(ctx, err, false);
         /* Only now, inside the container's cgroup (the parent put us there
          * before GO): a new cgroup namespace is rooted where it is made. */
