@@ -124,7 +124,7 @@ static int check_no_mount_ns(const struct oci_config *c, struct bw_error **err)
                 return 0;
         return bw_error_msg(err, -EINVAL,
                             "config.json: the container has no mount namespace, so it shares the runtime's (the "
-                            "host's), and %s would be mounted there and outlive the container; add {\"type\": "
+                            "host's), and %s needs a mount that would be made there and outlive the container; add {\"type\": "
                             "\"mount\"} to linux.namespaces, or remove %s (without a mount namespace bulwark "
                             "mounts nothing: the process is chrooted into root.path)",
                             what, what);

@@ -171,6 +171,8 @@ static int inside_settings(const struct bw_init_ctx *ctx, int proc_fd, struct bw
                 if (r < 0)
                         return r;
         }
+        if (!oci_config_namespace(c, OCI_NS_MOUNT))
+                return 0; /* nothing to make read-only or to propagate: see check_no_mount_ns */
         r = bw_rootfs_finish(0, c->root.readonly, err);
         if (r < 0)
                 return r;
@@ -312,16 +314,16 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
                 bw_error_set(&err, -errno, "creating the cgroup namespace");
                 fail(ctx, err, false);
         }
-        if (!oci_config_namespace(c, OCI_NS_MOUNT)) {
-                bw_error_msg(&err, -EINVAL, "the config has no mount namespace; add {\"type\": \"mount\"} to linux.namespaces");
-                fail(ctx, err, false);
-        }
+        /* Without a mount namespace the container shares the runtime's:
+         * nothing is mounted (check_config refused what would need it),
+         * init only chroots into the rootfs. */
+        bool own_mounts = oci_config_namespace(c, OCI_NS_MOUNT) != NULL;
         /* Which LSMs the host runs, read while its /sys is still ours to see. */
         struct bw_lsm_plan lsm;
         if (bw_lsm_plan_for(c->process, &lsm, &err) < 0)
                 fail(ctx, err, false);
         int root_fd = -1;
-        if (setup_rootfs(ctx, &root_fd, &err) < 0) {
+        if (own_mounts && setup_rootfs(ctx, &root_fd, &err) < 0) {
                 bw_error_wrap(&err, "preparing the rootfs %s", ctx->rootfs);
                 fail(ctx, err, false);
         }
@@ -337,7 +339,7 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
                 if (bw_hooks_run(&c->hooks.create_container, "createContainer", st ? st : "{}", ctx->rootfs, &err) < 0)
                         fail(ctx, err, false);
         }
-        if (bw_rootfs_enter(ctx->rootfs, ctx->no_pivot, &err) < 0)
+        if ((own_mounts ? bw_rootfs_enter(ctx->rootfs, ctx->no_pivot, &err) : bw_rootfs_chroot_only(ctx->rootfs, &err)) < 0)
                 fail(ctx, err, false);
         /* Our own procfs, mounted in the container's namespaces before the
          * masks cover /proc (the kernel refuses a new one after): every
