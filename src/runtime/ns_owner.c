@@ -56,7 +56,9 @@ static enum oci_ns_owner owner_of(struct oci_namespace *ns, const char *root, in
                 return OCI_NS_OWNER_OTHER; /* above ours: not one of our containers' */
         if (owner < 0)
                 return OCI_NS_OWNER_UNKNOWN;
-        if (bw_ns_fd_is(owner, "/proc/1/ns/user") == 1)
+        /* pid 1's, or (where pid 1 is hidden from us) ours when we run as
+         * root in it: the host's user namespace. */
+        if (bw_ns_fd_is(owner, "/proc/1/ns/user") == 1 || (geteuid() == 0 && bw_ns_fd_is(owner, "/proc/self/ns/user") == 1))
                 return OCI_NS_OWNER_HOST;
         char *id = container_of_userns(root, owner, pid);
         if (!id)
