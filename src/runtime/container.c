@@ -306,19 +306,48 @@ static void stage_one(const struct oci_config *c, int user_fd, int sync_fd)
                 bw_error_set(&err, -errno, "creating namespaces inside the user namespace %s", user->path);
                 goto fail;
         }
-        pid_t init = fork();
+        /* init is born our parent's child (CLONE_PARENT), not ours: we
+         * exit at once, and an orphan of a pid namespace we joined would
+         * go to that namespace's init, out of reach of run's wait and of
+         * the cleanup of a failed create. */
+        pid_t init = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
         if (init < 0) {
                 bw_error_set(&err, -errno, "forking the container's init");
                 goto fail;
         }
         if (init == 0)
                 return;
-        /* fork() from here, outside the new pid namespace, returns init's
-         * host pid. */
-        _exit(bw_sync_send(sync_fd, BW_SYNC_PID, (int)init, NULL, NULL) < 0 ? 1 : 0);
+        /* fork() returns init's pid in our pid namespace, which is not the
+         * host's when the config joins a pid namespace (the parent joined
+         * it for us): a pidfd names init in any namespace, and the parent
+         * reads the pid it sees from it. */
+        int pidfd = (int)syscall(SYS_pidfd_open, init, 0);
+        if (pidfd < 0) {
+                bw_error_set(&err, -errno, "opening a pidfd of the container's init");
+                goto fail;
+        }
+        _exit(bw_sync_send(sync_fd, BW_SYNC_PID, (int)init, NULL, NULL) < 0 ||
+                              bw_send_fd(sync_fd, pidfd, "init", NULL) < 0
+                      ? 1
+                      : 0);
 fail:
         bw_sync_send(sync_fd, BW_SYNC_ERROR, err ? err->code : -EIO, err ? err->msg : "stage one failed", NULL);
         _exit(1);
+}
+
+/* The pid a pidfd names, as our pid namespace sees it (fdinfo's Pid:
+ * line), or -1 when it has exited or cannot be read. */
+static pid_t pid_of_pidfd(int fd)
+{
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+        _cleanup_fclose_ FILE *f = fopen(path, "re");
+        char line[128];
+        long pid = -1;
+        while (f && fgets(line, sizeof(line), f))
+                if (sscanf(line, "Pid: %ld", &pid) == 1)
+                        break;
+        return pid > 0 ? (pid_t)pid : -1;
 }
 
 struct created {
@@ -358,6 +387,12 @@ static int parent_steps(const struct bw_create_opts *o, const struct oci_config 
                 /* An automatic range: idmapped rootfs and bind sources,
                  * placed in init's mount namespace before it mounts. */
                 if ((r = bw_userns_auto_mounts(plan, c, bundle, rootfs, pid, err)) < 0)
+                        return r;
+        } else if (plan->idmap_mounts && oci_config_namespace(c, OCI_NS_MOUNT) && !oci_config_namespace(c, OCI_NS_MOUNT)->path) {
+                /* The owner's user namespace, joined (bw_userns_joined_plan):
+                 * the same views, with its ids. */
+                int r = bw_userns_auto_mounts(plan, c, bundle, rootfs, pid, err);
+                if (r < 0)
                         return r;
         }
         /* From the host side: lowering it needs a capability the init has
@@ -464,7 +499,8 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
         /* A user namespace without mappings gets a range of its own (after
          * the state directory exists: it is what marks the range in use). */
         _cleanup_(bw_userns_plan_done) struct bw_userns_plan plan = { 0 };
-        if ((r = bw_userns_auto_assign(o->root, o->id, c, bundle, rootfs, &plan, err)) < 0)
+        if ((r = bw_userns_auto_assign(o->root, o->id, c, bundle, rootfs, &plan, err)) < 0 ||
+            (r = bw_userns_joined_plan(o->root, c, &plan, err)) < 0)
                 return r;
         if (mkfifoat(cr.entry.dir_fd, BW_EXEC_FIFO, 0600) < 0)
                 return bw_error_set(err, -errno, "creating %s/" BW_EXEC_FIFO, cr.entry.path);
@@ -532,12 +568,16 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
                 /* Stage one reports init's pid and exits. */
                 struct bw_sync_msg m;
                 r = bw_sync_expect(mine, BW_SYNC_PID, &m, err);
+                _cleanup_close_ int pidfd = r < 0 ? -1 : bw_recv_fd(mine, err);
                 while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
                         ;
                 cr.pid = 0;
-                if (r < 0)
+                if (r < 0 || pidfd < 0)
                         return bw_error_wrap(err, "creating container %s", o->id);
-                pid = cr.pid = m.value;
+                pid = pid_of_pidfd(pidfd);
+                if (pid <= 0)
+                        return bw_error_msg(err, -ESRCH, "creating container %s: its init exited at once", o->id);
+                cr.pid = pid;
         }
         if ((r = parent_steps(o, c, bundle, rootfs, &plan, pid, mine, cg.cg, &cr.entry, err)) < 0)
                 return r;
