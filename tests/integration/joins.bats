@@ -127,6 +127,23 @@ expected_from_sandbox() {
   [ "${lines[0]}" != "$(readlink /proc/self/ns/user)" ]
 }
 
+@test "joining the sandbox's pid namespace by path under the default policy (Docker's --pid container:X): it sees the sandbox's processes, run waits for it and passes its exit status" {
+  spec_config "$SANDBOX" sleep 1000
+  BW_POLICY= start_sandbox sb-$$
+  spec_config "$BUNDLE" sh -c 'readlink /proc/self/ns/pid; readlink /proc/self/ns/user; ps -o args | grep -c "^sleep 1000"; exit 7'
+  edit "$BUNDLE" --arg p "/proc/$SB_PID/ns/pid" '.linux.namespaces |= map(if .type == "pid" then .path = $p else . end)'
+  # init is forked inside the joined pid namespace: it must still be
+  # run's child, or run would wait for ever
+  run timeout 60 "$BULWARK" --root "$BW_ROOT" run --bundle "$BUNDLE" pidj
+  echo "$output"
+  [ "$status" -eq 7 ]
+  [ "${lines[0]}" = "$(readlink /proc/$SB_PID/ns/pid)" ]
+  [ "${lines[1]}" = "$(readlink /proc/$SB_PID/ns/user)" ]
+  [ "${lines[2]}" = 1 ]
+  run bw list -q
+  [ "$output" = "sb-$$" ]
+}
+
 @test "exec into a pod container whose network namespace the engine made: joined before its user namespace, as at create" {
   engine_netns
   spec_config "$SANDBOX" sleep 1000
