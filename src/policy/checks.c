@@ -6,9 +6,11 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <linux/capability.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 
 #include "linux/cgroup_internal.h"
@@ -271,6 +273,25 @@ int bw_check_no_userns(const struct bw_rule *r, const struct oci_config *c, stru
         return bw_findings_add_at(out, r, "/linux/namespaces", "UsernsMode", "no user namespace in linux.namespaces");
 }
 
+/* An unprivileged caller's own ids: [id, id + size) lies in one range it
+ * may map (its own id, its subordinate ranges, the ids of the user
+ * namespace it runs in) and lands on no real host root. The kernel (and
+ * newuidmap) refuse it anything else. */
+static bool own_ids(const struct oci_host_ids *h, bool gid, uint32_t id, uint32_t size)
+{
+        const struct oci_own_ids *v = gid ? h->own_gids : h->own_uids;
+        size_t n = gid ? h->n_own_gids : h->n_own_uids;
+        if (!h->rootless || size == 0)
+                return false;
+        for (size_t i = 0; i < n; i++) {
+                uint64_t s = v[i].id, e = s + v[i].count;
+                if (id < s || (uint64_t)id + size > e)
+                        continue;
+                return (uint64_t)v[i].host + (id - s) != 0; /* the real ids start above 0 */
+        }
+        return false;
+}
+
 /* joined: the path of a joined user namespace, whose maps these are;
  * the finding then points at that path (the config has no such mapping). */
 static int host_root_in(const struct bw_rule *r, const struct oci_config *c, const struct oci_idmap_list *l,
@@ -278,6 +299,9 @@ static int host_root_in(const struct bw_rule *r, const struct oci_config *c, con
 {
         for (size_t i = 0; i < l->n; i++) {
                 if (l->v[i].host_id != 0 || l->v[i].size == 0)
+                        continue;
+                /* Rootless Podman's namespace: its id 0 is the user, not host root. */
+                if (!joined && own_ids(&c->host_ids, what[0] == 'g', 0, l->v[i].size))
                         continue;
                 char ptr[64];
                 int ret;
@@ -330,7 +354,8 @@ int bw_check_joined_userns_unread(const struct bw_rule *r, const struct oci_conf
  * below 65,536 are the host's system and ordinary users (and their
  * files: /etc/shadow's group, home directories); ids of /etc/passwd or
  * /etc/group users anywhere; a live container's range is that
- * container's files and processes. A rootless caller's own id is its own. */
+ * container's files and processes. A rootless caller's own id and its
+ * subordinate ranges are its own: "below 65,536" is for bulwark as root. */
 static int onto_host_ids(const struct bw_rule *r, const struct oci_config *c, const struct oci_idmap_list *l,
                          bool gid, const char *base, struct bw_findings *out)
 {
@@ -344,6 +369,8 @@ static int onto_host_ids(const struct bw_rule *r, const struct oci_config *c, co
                         continue;
                 uint32_t self = gid ? h->self_gid : h->self_uid;
                 if (h->rootless && l->v[i].host_id == self && l->v[i].size == 1)
+                        continue;
+                if (own_ids(h, gid, l->v[i].host_id, l->v[i].size))
                         continue;
                 char ptr[96], detail[256] = "";
                 snprintf(ptr, sizeof(ptr), "%s/%zu", base, i);
@@ -402,6 +429,9 @@ int bw_check_mapping_onto_host_ids(const struct bw_rule *r, const struct oci_con
 int bw_check_host_root_process(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         if (!c->process || bw_host_uid(c, c->process->user.uid) != 0)
+                return 0;
+        /* Rootless: id 0 of the namespace bulwark runs in is its user. */
+        if (own_ids(&c->host_ids, false, 0, 1))
                 return 0;
         return bw_findings_add_at(out, r, "/process/user/uid", "\"User\"", "process.user.uid %" PRIu32 " is uid 0 on the host%s",
                                c->process->user.uid,
@@ -614,6 +644,36 @@ int bw_check_no_new_privs(const struct bw_rule *r, const struct oci_config *c, s
         if (!c->process || c->process->no_new_privileges)
                 return 0;
         return bw_findings_add_at(out, r, "/process/noNewPrivileges", "no-new-privileges", "process.noNewPrivileges is false");
+}
+
+/* BW078: a process that asks its LSM to leave it unconfined. The type of
+ * an SELinux context is its third field (user:role:type:level). */
+static bool selinux_unconfined(const char *label)
+{
+        const char *t = label ? strchr(label, ':') : NULL;
+        t = t ? strchr(t + 1, ':') : NULL;
+        if (!t)
+                return false;
+        t++;
+        size_t n = strcspn(t, ":");
+        return (n == 12 && strncmp(t, "unconfined_t", n) == 0) || (n == 5 && strncmp(t, "spc_t", n) == 0);
+}
+
+int bw_check_lsm_unconfined(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
+{
+        const struct oci_process *p = c->process;
+        if (!p)
+                return 0;
+        if (p->apparmor_profile && strcmp(p->apparmor_profile, "unconfined") == 0) {
+                int ret = bw_findings_add_at(out, r, "/process/apparmorProfile", "unconfined",
+                                             "process.apparmorProfile is unconfined");
+                if (ret < 0)
+                        return ret;
+        }
+        if (selinux_unconfined(p->selinux_label))
+                return bw_findings_add_at(out, r, "/process/selinuxLabel", p->selinux_label,
+                                          "process.selinuxLabel %s is an unconfined type", p->selinux_label);
+        return 0;
 }
 
 /* --- namespaces --------------------------------------------------------- */
@@ -917,7 +977,8 @@ static const char *const sensitive_whole[] = { "/home", NULL };
 
 /* Engines bind per-container files from their own state directories:
  * Docker's resolv.conf/hosts/hostname/shm and named volumes, Podman's,
- * kubelet's pod volumes, CRI's sandbox files, Podman's userdata. Those
+ * kubelet's pod volumes, CRI's sandbox files, Podman's userdata (rootful
+ * and rootless, in the user's runtime directory). Those
  * belong to the container, not to the host. */
 static const char *const engine_owned[] = {
         "/var/lib/docker/containers/*/*", "/var/lib/docker/*.*/containers/*/*",
@@ -929,6 +990,7 @@ static const char *const engine_owned[] = {
         "/run/containerd/io.containerd.grpc.v1.cri/sandboxes/*/*",
         "/var/run/containerd/io.containerd.grpc.v1.cri/sandboxes/*/*",
         "/run/containers/storage/overlay-containers/*/userdata/*",
+        "/run/user/*/containers/*-containers/*/userdata/*", /* rootless Podman's */
         NULL,
 };
 
@@ -1063,20 +1125,14 @@ int bw_check_sensitive_ro(const struct bw_rule *r, const struct oci_config *c, s
  * mappings (or, with idmap/ridmap and none of its own, the container's):
  * host root's files become container root's and what it writes lands as
  * the ids those mappings name, not in bulwark's volume range. */
-static bool option_given(char *const *opts, const char *o)
-{
-        for (size_t i = 0; opts && opts[i]; i++)
-                if (strcmp(opts[i], o) == 0)
-                        return true;
-        return false;
-}
-
 int bw_check_mount_idmap(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         for (size_t i = 0; i < c->n_mounts; i++) {
                 const struct oci_mount *m = &c->mounts[i];
                 bool own = m->uid_mappings.n || m->gid_mappings.n;
-                const char *opt = option_given(m->options, "ridmap") ? "ridmap" : option_given(m->options, "idmap") ? "idmap" : NULL;
+                struct bw_mount_opts o;
+                bw_mount_options_effect(m->options, &o);
+                const char *opt = o.ridmap ? "ridmap" : o.idmap ? "idmap" : NULL;
                 if (!own && !opt)
                         continue;
                 char ptr[64];
@@ -1400,11 +1456,17 @@ int bw_check_sysctl(const struct bw_rule *r, const struct oci_config *c, struct 
 
 /* --- mounts, rootfs, limits --------------------------------------------- */
 
+/* Does this propagation name make a mount shared, as the mount code reads
+ * it (one table, rshared and shared alike)? */
 static bool is_shared(const char *p)
 {
-        return p && (strcmp(p, "shared") == 0 || strcmp(p, "rshared") == 0);
+        long f = bw_mount_propagation(p);
+        return f > 0 && (f & MS_SHARED);
 }
 
+/* BW100 judges the propagation the kernel ends with: of a mount's
+ * propagation options the last one wins (["rshared","private"] is private,
+ * ["private","rshared"] is shared), as the mounter applies them. */
 int bw_check_propagation(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         if (c->linux && is_shared(c->linux->rootfs_propagation)) {
@@ -1415,16 +1477,20 @@ int bw_check_propagation(const struct bw_rule *r, const struct oci_config *c, st
         }
         for (size_t i = 0; i < c->n_mounts; i++) {
                 const struct oci_mount *m = &c->mounts[i];
+                size_t last = SIZE_MAX;
                 for (size_t j = 0; m->options && m->options[j]; j++) {
-                        if (!is_shared(m->options[j]))
-                                continue;
-                        char ptr[64];
-                        snprintf(ptr, sizeof(ptr), "/mounts/%zu/options/%zu", i, j);
-                        int ret = bw_findings_add_at(out, r, ptr, m->options[j], "mount at %s is %s",
-                                                  m->destination ? m->destination : "?", m->options[j]);
-                        if (ret < 0)
-                                return ret;
+                        const struct bw_mount_option *e = bw_mount_option_find(m->options[j]);
+                        if (e && e->kind == BW_MOPT_PROPAGATION)
+                                last = j;
                 }
+                if (last == SIZE_MAX || !is_shared(m->options[last]))
+                        continue;
+                char ptr[64];
+                snprintf(ptr, sizeof(ptr), "/mounts/%zu/options/%zu", i, last);
+                int ret = bw_findings_add_at(out, r, ptr, m->options[last], "mount at %s is %s",
+                                          m->destination ? m->destination : "?", m->options[last]);
+                if (ret < 0)
+                        return ret;
         }
         return 0;
 }

@@ -59,6 +59,7 @@ BW_CHECK(sensitive_ro);
 BW_CHECK(mount_idmap);
 BW_CHECK(root_host_tree);
 BW_CHECK(overlay_mount);
+BW_CHECK(lsm_unconfined);
 /* Rules whose findings the policy adds (bw_policy_evaluate): none from the config alone. */
 BW_CHECK(policy_only);
 BW_CHECK(block_devices);
@@ -77,3 +78,16 @@ BW_CHECK(tmpfs_size);
 BW_CHECK(memory_limit);
 BW_CHECK(hooks);
 BW_CHECK(annotations);
+/* Pod-spec facts (checks_pod.c): silent unless c->pod.present. */
+BW_CHECK(pod_host_path);
+BW_CHECK(pod_host_port);
+BW_CHECK(pod_privileged_host_port);
+BW_CHECK(pod_proc_unmasked);
+BW_CHECK(pod_seccomp_unconfined);
+BW_CHECK(pod_apparmor_unconfined);
+BW_CHECK(pod_selinux);
+BW_CHECK(pod_root_group);
+BW_CHECK(pod_run_as_non_root);
+BW_CHECK(pod_cpu_limit);
+BW_CHECK(pod_bidirectional);
+BW_CHECK(pod_sa_token);

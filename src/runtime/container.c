@@ -468,6 +468,9 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
                 return r;
         if ((r = bw_cgroup_default_devices(c)) < 0)
                 return r;
+        /* The mounts of the judged bind sources, cloned from their fds. */
+        if ((r = bw_bind_clone_sources(c, err)) < 0)
+                return r;
         char rootfs[PATH_MAX];
         _cleanup_free_ char *rp = NULL;
         if (c->root.path[0] == '/' ? !(rp = strdup(c->root.path)) : asprintf(&rp, "%s/%s", bundle, c->root.path) < 0)

@@ -125,7 +125,11 @@ static int setup_rootfs(const struct bw_init_ctx *ctx, int *root_fd, struct bw_e
                 int r = bw_mount_one(fd, ctx->bundle, &c->mounts[i], err);
                 if (r < 0)
                         return r;
+                /* The host-side source fds end here (none may reach the
+                 * process, --preserve-fds included). */
+                oci_mount_source_close(&((struct oci_config *)c)->mounts[i].src);
         }
+        oci_mount_source_close(&((struct oci_config *)c)->root.src);
         /* Devices are created as root of the namespace: mode bits exactly
          * as configured, not reduced by our umask. */
         mode_t old = umask(0);

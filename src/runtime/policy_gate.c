@@ -11,6 +11,7 @@
 
 #include "linux/namespaces.h"
 #include "runtime/idrange.h"
+#include "runtime/rootless.h"
 #include "oci/load.h"
 #include "policy/checks.h"
 #include "policy/enforce.h"
@@ -140,8 +141,8 @@ static bool owner_alive(const struct bw_idrange_alloc *a)
  * it exists (nothing is created for a look). */
 static void read_live_ranges(struct oci_host_ids *h)
 {
-        if (geteuid() != 0)
-                return;
+        if (bw_rootless())
+                return; /* host root's store (uid 0 of a user's namespace may see it, not open it) */
         if (access(BW_IDRANGE_STORE, F_OK) < 0) {
                 h->ranges_read = true; /* no store: no range is held */
                 return;
@@ -196,7 +197,7 @@ bool bw_policy_gather_host_ids(struct oci_config *c)
         if (h->gathered || !has_explicit_mappings(c))
                 return true;
         h->gathered = true;
-        h->rootless = geteuid() != 0;
+        h->rootless = bw_rootless();
         h->self_uid = getuid();
         h->self_gid = getgid();
         read_ids("/etc/passwd", &h->uids, &h->n_uids);
@@ -210,6 +211,10 @@ int bw_policy_gate(struct oci_config *c, const struct bw_policy_choice *pc, stru
 {
         bw_policy_mark_host_namespaces(c);
         bw_policy_gather_host_ids(c);
+        /* The ids this caller may map, for a container it runs itself (not
+         * for audit, which judges configs meant for any runtime). */
+        if (c->host_ids.gathered && c->host_ids.rootless && !c->host_ids.n_own_uids)
+                bw_rootless_own_ids(&c->host_ids);
         struct bw_policy p;
         int r = bw_policy_resolve(pc ? pc->file : NULL, pc ? pc->profile : NULL, pc ? pc->mode : NULL, &p, err);
         if (r < 0)
@@ -219,6 +224,11 @@ int bw_policy_gate(struct oci_config *c, const struct bw_policy_choice *pc, stru
         r = bw_policy_apply(c, &p, err);
         if (r >= 0)
                 mark_identity_mapped(c, &p);
+        /* restricted, when it is enforced or hardened, promises the limits:
+         * a run where no cgroup can hold them is refused, not warned about. */
+        enum bw_profile prof;
+        if (r >= 0 && bw_policy_profile_for(&p, c, &prof, NULL) == 0)
+                c->limits_required = prof == BW_PROFILE_RESTRICTED && (p.mode == BW_MODE_ENFORCE || p.mode == BW_MODE_HARDEN);
         bw_policy_free(&p);
         if (r < 0 && err && *err)
                 (*err)->status = BW_EXIT_FAILURE; /* a refusal is not a usage error */

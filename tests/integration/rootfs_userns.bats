@@ -48,7 +48,7 @@ upper_in() {
   [ ! -e "$BUNDLE/rootfs/bin/s" ]
   [ -z "$(find "$BUNDLE/rootfs" -perm /6000)" ]
   [ "$(cd "$BUNDLE/rootfs" && find . -printf '%p %U %G %m %s\n' | sort | md5sum)" = "$before" ]
-  up=$(ls -d "$WRITES"/*/upper | while read -r d; do [ -e "$d/mi" ] && [ -e "$d/bin/s" ] && echo "$d"; done)
+  up=$(ls -d "$WRITES"/*/upper | while read -r d; do if [ -e "$d/mi" ] && [ -e "$d/bin/s" ]; then echo "$d"; fi; done)
   [ -n "$up" ]
   [ "$(upper_in "$up/mi")" = "$up" ]
   read -r u g m <<<"$(stat -c '%u %g %a' "$up/bin/s")"

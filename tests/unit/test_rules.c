@@ -70,6 +70,8 @@ static const struct rule_case cases[] = {
           "{\"mounts\": [{\"destination\": \"/v\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"size=1m\"]}]}" },
         { "BW076", "{\"mounts\": [{\"destination\": \"/x\", \"type\": \"bind\", \"source\": \"/srv/link/.\", \"options\": [\"rbind\", \"ro\"]}]}",
           "{\"mounts\": [{\"destination\": \"/x\", \"type\": \"bind\", \"source\": \"/srv/data\", \"options\": [\"rbind\", \"ro\"]}]}" },
+        { "BW078", "{\"process\": {\"apparmorProfile\": \"unconfined\", \"selinuxLabel\": \"system_u:system_r:spc_t:s0\"}}",
+          "{\"process\": {\"apparmorProfile\": \"docker-default\", \"selinuxLabel\": \"system_u:system_r:container_t:s0:c1,c2\"}}" },
         { "BW080", "{\"linux\": {\"devices\": [{\"path\": \"/dev/sda\", \"type\": \"b\", \"major\": 8, \"minor\": 0}]}}",
           "{\"linux\": {\"devices\": [{\"path\": \"/dev/null\", \"type\": \"c\", \"major\": 1, \"minor\": 3}]}}" },
         { "BW081", "{\"linux\": {\"devices\": [{\"path\": \"/dev/null\", \"type\": \"c\", \"major\": 1, \"minor\": 1}]}}",
@@ -372,6 +374,18 @@ static size_t bw043_count(struct oci_config *c, char *detail, size_t size)
         return n;
 }
 
+static size_t rule_count(struct oci_config *c, const char *id)
+{
+        struct bw_findings f = { 0 };
+        size_t n = 0;
+        if (c && bw_rules_check(c, &f) == 0)
+                for (size_t i = 0; i < f.n; i++)
+                        n += strcmp(f.v[i].rule->id, id) == 0;
+        bw_findings_clear(&f);
+        return n;
+}
+#define bw041_count(c) rule_count(c, "BW041")
+
 static void mapping_facts(void)
 {
         const char *maps = "{\"linux\": {\"uidMappings\": [{\"containerID\": 0, \"hostID\": 2000000, \"size\": 65536}],"
@@ -410,6 +424,43 @@ static void mapping_facts(void)
         c = config_with("{\"linux\": {\"uidMappings\": [{\"containerID\": 0, \"hostID\": 0, \"size\": 1}],"
                         " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]}}");
         tap_ok(c && bw043_count(c, d, sizeof(d)) == 0, "BW043: host 0 alone is left to BW041");
+        oci_config_free(c);
+
+        /* A rootless caller's subordinate range below 65,536 is its own to
+         * map; one id past it is not. */
+        c = config_with("{\"linux\": {\"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1},"
+                        " {\"containerID\": 1, \"hostID\": 10000, \"size\": 5000}],"
+                        " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1},"
+                        " {\"containerID\": 1, \"hostID\": 10000, \"size\": 5001}]}}");
+        static struct oci_own_ids own[] = { { 1000, 1000, 1 }, { 10000, 10000, 5000 } };
+        tap_ok(c && bw043_count(c, d, sizeof(d)) == 4, "BW043: ids below 65536 mapped by root fire");
+        c->host_ids = (struct oci_host_ids){ .gathered = true, .rootless = true, .self_uid = 1000, .self_gid = 1000,
+                                             .own_uids = own, .n_own_uids = 2, .own_gids = own, .n_own_gids = 2 };
+        tap_ok(bw043_count(c, d, sizeof(d)) == 1 && strstr(d, "gidMappings[1]"),
+               "BW043: rootless, its own id and subordinate range pass, one gid past the range fires (%s)", d);
+        c->host_ids = (struct oci_host_ids){ 0 };
+        oci_config_free(c);
+
+        /* Under rootless Podman: bulwark is uid 0 of the user's namespace,
+         * whose id 0 is the user (1000) and 1..65536 its subordinate ids. */
+        c = config_with("{\"process\": {\"user\": {\"uid\": 0, \"gid\": 0}}, \"linux\": {"
+                        " \"uidMappings\": [{\"containerID\": 0, \"hostID\": 0, \"size\": 65537}],"
+                        " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 0, \"size\": 65537}]}}");
+        static struct oci_own_ids ns[] = { { 0, 1000, 1 }, { 1, 100000, 65536 } };
+        tap_ok(c && bw041_count(c) == 2, "BW041: host 0 mapped by root fires for uid and gid");
+        tap_is_int(rule_count(c, "BW042"), 1, "BW042: its process, uid 0, is host 0 when root maps it");
+        c->host_ids = (struct oci_host_ids){ .gathered = true, .rootless = true,
+                                             .own_uids = ns, .n_own_uids = 2, .own_gids = ns, .n_own_gids = 2 };
+        tap_ok(bw041_count(c) == 2, "BW041: rootless, a mapping spanning two of the namespace's ranges is not judged its own");
+        c->linux->uid_mappings.v[0].size = 1;
+        c->linux->gid_mappings.v[0].size = 1;
+        tap_ok(bw041_count(c) == 0, "BW041: rootless Podman's id 0 (the user, host 1000) is not host root");
+        tap_ok(rule_count(c, "BW042") == 0, "BW042: rootless Podman's id 0 running the process is not host root");
+        static struct oci_own_ids hostroot[] = { { 0, 0, 1 } };
+        c->host_ids.own_uids = hostroot;
+        tap_ok(bw041_count(c) == 1, "BW041: a namespace whose id 0 is host 0 is host root still");
+        tap_is_int(rule_count(c, "BW042"), 1, "BW042: a process that is host 0 through that namespace fires");
+        c->host_ids = (struct oci_host_ids){ 0 };
         oci_config_free(c);
 }
 
@@ -491,6 +542,79 @@ static void breakout_conditions(void)
         }
 }
 
+/* The pod-spec rules: facts the manifest reader fills, on the clean
+ * config. A clean pod runs as non-root with a CPU limit and no token. */
+static const struct oci_pod_facts clean_pod = { .present = true, .run_as_non_root = true, .cpu_limit = true };
+
+static struct oci_pod_facts pod_with(void (*edit)(struct oci_pod_facts *))
+{
+        struct oci_pod_facts f = clean_pod;
+        edit(&f);
+        return f;
+}
+
+static void f_host_path(struct oci_pod_facts *f) { strcpy(f->host_path, "/var/log"); }
+static void f_no_host_path(struct oci_pod_facts *f) { f->host_path[0] = 0; }
+static void f_port_8080(struct oci_pod_facts *f) { f->host_ports[0] = 8080, f->n_host_ports = 1; }
+static void f_port_80(struct oci_pod_facts *f) { f->host_ports[0] = 80, f->n_host_ports = 1; }
+static void f_proc(struct oci_pod_facts *f) { f->proc_unmasked = true; }
+static void f_seccomp(struct oci_pod_facts *f) { f->seccomp_unconfined = true; }
+static void f_apparmor(struct oci_pod_facts *f) { f->apparmor_unconfined = true; }
+static void f_selinux(struct oci_pod_facts *f) { strcpy(f->selinux, "type spc_t"); }
+static void f_root_group(struct oci_pod_facts *f) { f->root_group = true; }
+static void f_root_user(struct oci_pod_facts *f) { f->run_as_non_root = false; }
+static void f_root_user_userns(struct oci_pod_facts *f) { f->run_as_non_root = false, f->host_users_false = true; }
+static void f_no_cpu(struct oci_pod_facts *f) { f->cpu_limit = false; }
+static void f_bidi(struct oci_pod_facts *f) { f->bidirectional = true; }
+static void f_token(struct oci_pod_facts *f) { f->sa_token = true; }
+static void f_same(struct oci_pod_facts *f) { (void)f; }
+
+static const struct {
+        const char *id;
+        void (*fire)(struct oci_pod_facts *), (*nofire)(struct oci_pod_facts *);
+} pod_cases[] = {
+        { "BW120", f_host_path, f_no_host_path },
+        { "BW121", f_port_8080, f_port_80 },
+        { "BW122", f_port_80, f_port_8080 },
+        { "BW123", f_proc, f_same },
+        { "BW124", f_seccomp, f_same },
+        { "BW125", f_apparmor, f_same },
+        { "BW126", f_selinux, f_same },
+        { "BW127", f_root_group, f_same },
+        { "BW128", f_root_user, f_root_user_userns },
+        { "BW129", f_no_cpu, f_same },
+        { "BW130", f_bidi, f_same },
+        { "BW131", f_token, f_same },
+};
+
+static bool pod_case(const char *id)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(pod_cases); i++)
+                if (strcmp(pod_cases[i].id, id) == 0)
+                        return true;
+        return false;
+}
+
+static void pod_rules(void)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(pod_cases); i++) {
+                struct oci_config *c = config_with(NULL);
+                if (c)
+                        c->pod = pod_with(pod_cases[i].fire);
+                tap_ok(c && fires(c, pod_cases[i].id), "%s fires on its pod fact", pod_cases[i].id);
+                if (c)
+                        c->pod = pod_with(pod_cases[i].nofire);
+                tap_ok(c && !fires(c, pod_cases[i].id), "%s does not fire on the near miss", pod_cases[i].id);
+                /* the same facts in a config that did not come from a pod: silent */
+                if (c) {
+                        c->pod = pod_with(pod_cases[i].fire);
+                        c->pod.present = false;
+                }
+                tap_ok(c && !fires(c, pod_cases[i].id), "%s is silent without a pod", pod_cases[i].id);
+                oci_config_free(c);
+        }
+}
+
 int main(void)
 {
         struct oci_config *c = config_with(NULL);
@@ -514,11 +638,12 @@ int main(void)
         mapping_facts();
         for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
                 check_case(cases[i].id, cases[i].fire, cases[i].nofire);
+        pod_rules();
 
         /* Every rule has a test. */
         for (size_t i = 0; i < bw_n_rules; i++) {
                 const struct bw_rule *r = &bw_rules[i];
-                bool tested = r->check == bw_check_cap || find_case(r->id) || strcmp(r->id, "BW001") == 0 ||
+                bool tested = r->check == bw_check_cap || find_case(r->id) || pod_case(r->id) || strcmp(r->id, "BW001") == 0 ||
                               strcmp(r->id, "BW094") == 0 || strcmp(r->id, "BW067") == 0 /* unowned_join */ ||
                               strcmp(r->id, "BW074") == 0 /* test_profile */;
                 tap_ok(tested, "%s has a fire and a no-fire test", r->id);
