@@ -143,6 +143,16 @@ struct oci_namespace {
          * Never read from JSON; the policy judges these, not uidMappings. */
         bool joined_read;
         struct oci_idmap_list joined_uid, joined_gid;
+        /* A namespace other than user joined by path: which user namespace
+         * owns it, as the runtime found by asking the kernel (ioctl
+         * NS_GET_USERNS on it) before the policy runs. Never read from JSON. */
+        enum oci_ns_owner {
+                OCI_NS_OWNER_UNKNOWN,   /* not looked at, or could not be opened */
+                OCI_NS_OWNER_HOST,      /* the host's (initial) user namespace */
+                OCI_NS_OWNER_CONTAINER, /* the user namespace of a live bulwark container (linux.owner_userns) */
+                OCI_NS_OWNER_OTHER,     /* another user namespace */
+        } owner;
+        char *owner_container;  /* OCI_NS_OWNER_CONTAINER: that container's id */
 };
 
 struct oci_device {
@@ -267,6 +277,14 @@ struct oci_linux {
         /* /proc/sys/kernel/pid_max of this host, 0 when unknown: a fact the
          * runtime reads before the policy runs; never read from JSON. */
         int64_t host_pid_max;
+        /* The user namespace of the bulwark container (a pod's sandbox, the
+         * container named by --pid/--ipc container:X) that owns the
+         * namespaces the config joins by path: type user, path
+         * /proc/PID/ns/user of its init, with its real maps read
+         * (joined_read). A fact the runtime finds before the policy runs
+         * (path NULL: none); never read from JSON. */
+        struct oci_namespace owner_userns;
+        char *owner_userns_of;                /* that container's id */
 };
 
 /* Facts about the host's ids that the runtime gathers for the policy

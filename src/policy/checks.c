@@ -780,6 +780,66 @@ int bw_check_mount_ns_path(const struct bw_rule *r, const struct oci_config *c, 
         return bw_findings_add_at(out, r, ptr, ns->path, "the mount namespace is joined by path %s", ns->path);
 }
 
+static bool has_mount_type(const struct oci_config *c, const char *type)
+{
+        for (size_t i = 0; i < c->n_mounts; i++)
+                if (c->mounts[i].type && strcmp(c->mounts[i].type, type) == 0)
+                        return true;
+        return false;
+}
+
+const char *bw_join_needs_owner(const struct oci_config *c, const struct oci_namespace *ns)
+{
+        switch (ns->type) {
+        case OCI_NS_PID:
+                return has_mount_type(c, "proc") ? "mounting a new /proc for it" : NULL;
+        case OCI_NS_IPC:
+                return has_mount_type(c, "mqueue") ? "mounting an mqueue filesystem for it" : NULL;
+        case OCI_NS_UTS:
+                return (c->hostname && *c->hostname) || (c->domainname && *c->domainname) ? "setting the hostname in it" : NULL;
+        case OCI_NS_NETWORK:
+                for (size_t i = 0; c->linux && i < c->linux->sysctl.n; i++)
+                        if (strncmp(c->linux->sysctl.v[i].key, "net.", 4) == 0)
+                                return "writing its net.* sysctls";
+                return NULL;
+        default:
+                return NULL;
+        }
+}
+
+/* A new user namespace has no privilege over a namespace that another
+ * user namespace owns: the kernel refuses what the config then asks of
+ * it. Judged on the owner the runtime found (ns->owner); an owner not
+ * looked at (audit) is not judged. */
+int bw_check_unowned_join(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
+{
+        const struct oci_namespace *user = oci_config_namespace(c, OCI_NS_USER);
+        if (!user || user->path)
+                return 0;
+        for (size_t i = 0; c->linux && i < c->linux->n_namespaces; i++) {
+                const struct oci_namespace *ns = &c->linux->namespaces[i];
+                const char *need = ns->path ? bw_join_needs_owner(c, ns) : NULL;
+                if (!need || ns->owner == OCI_NS_OWNER_UNKNOWN)
+                        continue;
+                char ptr[64], owner[160];
+                snprintf(ptr, sizeof(ptr), "/linux/namespaces/%zu/path", i);
+                if (ns->owner == OCI_NS_OWNER_HOST)
+                        snprintf(owner, sizeof(owner), "the host's user namespace");
+                else if (ns->owner == OCI_NS_OWNER_CONTAINER)
+                        snprintf(owner, sizeof(owner), "the user namespace of container %s",
+                                 ns->owner_container ? ns->owner_container : "?");
+                else
+                        snprintf(owner, sizeof(owner), "a user namespace that is neither the host's nor a bulwark container's");
+                int ret = bw_findings_add_at(out, r, ptr, ns->path,
+                                             "the %s namespace %s belongs to %s; the container's new user namespace "
+                                             "has no privilege over it, so %s would fail",
+                                             oci_ns_type_name(ns->type), ns->path, owner, need);
+                if (ret < 0)
+                        return ret;
+        }
+        return 0;
+}
+
 /* --- host mounts -------------------------------------------------------- */
 
 /* Where engines listen (rootful and rootless). A bind of one of these, or

@@ -271,6 +271,19 @@ const struct bw_rule bw_rules[] = {
           "config.json: give {\"type\": \"mount\"} in linux.namespaces without a path (a new mount namespace).",
           NULL, bw_check_mount_ns_path, -1 },
 
+        { "BW067", "joined-namespace-not-owned", BW_SEV_HIGH, "Joined namespace owned by another user namespace",
+          "The container gets a user namespace of its own but joins a pid, IPC, UTS or network namespace that "
+          "another user namespace owns (the host's, another runtime's container, or a bulwark container's when "
+          "the config gives its own mappings). Its root has no privilege there: the kernel refuses the /proc, "
+          "mqueue, hostname or net.* sysctls the config asks for in it, and making it privileged there would "
+          "take the owner's ids.",
+          "config.json: join the owner's user namespace too ({\"type\": \"user\", \"path\": \"/proc/PID/ns/user\"} "
+          "of a process of the container that owns them, judged by BW041-BW044), or leave linux.uidMappings and "
+          "gidMappings out (bulwark then joins the user namespace of the bulwark container that owns them), or "
+          "give the container its own namespace of that type, or remove what needs it (the proc or mqueue mount, "
+          "hostname, net.* sysctls).",
+          NULL, bw_check_unowned_join, -1 },
+
         { "BW070", "engine-socket-mount", BW_SEV_CRITICAL, "Container engine socket mounted",
           "Whoever can connect to the Docker/containerd/CRI-O/Podman socket can start a privileged container "
           "with the host's / mounted: that is host root. A read-only mount does not stop connect().",

@@ -123,6 +123,7 @@ static int override(struct oci_process *p, const struct bw_exec_opts *o, struct 
 
 struct ns_fds {
         int fd[OCI_NS_COUNT];
+        int root; /* init's root, for a container without a mount namespace; else -1 */
         /* The pid and time namespaces are joined by the child, after the
          * user namespace that owns them (an unprivileged caller has no
          * capability over them before): it then clones the process with
@@ -136,12 +137,17 @@ static void ns_fds_close(struct ns_fds *n)
         for (int i = 0; i < OCI_NS_COUNT; i++)
                 if (n->fd[i] >= 0)
                         close(n->fd[i]);
+        if (n->root >= 0)
+                close(n->root);
 }
 
 /* Open init's namespaces that differ from ours, while init is verified to
  * be the container's (pid and start time). */
 static int open_namespaces(pid_t pid, uint64_t start, struct ns_fds *n, struct bw_error **err)
 {
+        n->root = -1;
+        for (int i = 0; i < OCI_NS_COUNT; i++)
+                n->fd[i] = -1;
         for (int i = 0; i < OCI_NS_COUNT; i++) {
                 n->fd[i] = -1;
                 int same = bw_ns_same_as_self(pid, (enum oci_ns_type)i);
@@ -151,6 +157,15 @@ static int open_namespaces(pid_t pid, uint64_t start, struct ns_fds *n, struct b
                 snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, bw_ns_proc_name((enum oci_ns_type)i));
                 n->fd[i] = open(path, O_RDONLY | O_CLOEXEC);
                 if (n->fd[i] < 0)
+                        return bw_error_set(err, -errno, "opening %s", path);
+        }
+        /* A container that shares our mount namespace has only a chroot:
+         * the new process gets init's root directory. */
+        if (n->fd[OCI_NS_MOUNT] < 0) {
+                char path[64];
+                snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
+                n->root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (n->root < 0)
                         return bw_error_set(err, -errno, "opening %s", path);
         }
         if (!bw_proc_is(pid, start))
@@ -172,12 +187,25 @@ static _Noreturn void child(const struct bw_exec_opts *o, const struct oci_confi
         struct bw_lsm_plan lsm;
         if (bw_lsm_plan_for(p, &lsm, &err) < 0)
                 goto fail;
-        /* The user namespace first (the others belong to it), mount last. */
+        /* The user namespace first (the others belong to it), mount last.
+         * A namespace the container's user namespace does not own (a pod's
+         * network namespace that the engine made in the host's) is joined
+         * before it, while we still have privileges over its owner. */
         static const enum oci_ns_type order[] = { OCI_NS_USER, OCI_NS_IPC, OCI_NS_UTS, OCI_NS_NETWORK,
                                                   OCI_NS_CGROUP, OCI_NS_MOUNT };
+        bool early[OCI_NS_COUNT] = { false };
+        for (size_t i = 1; ns->fd[OCI_NS_USER] >= 0 && i < sizeof(order) / sizeof(order[0]) - 1; i++) {
+                int fd = ns->fd[order[i]];
+                _cleanup_close_ int owner = fd >= 0 ? bw_ns_owner_fd(fd) : -1;
+                if (owner >= 0 && bw_ns_same_fd(owner, ns->fd[OCI_NS_USER]) == 0) {
+                        if (bw_ns_join_fd(order[i], fd, "of the container", &err) < 0)
+                                goto fail;
+                        early[order[i]] = true;
+                }
+        }
         for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
                 int fd = ns->fd[order[i]];
-                if (fd >= 0 && bw_ns_join_fd(order[i], fd, "of the container", &err) < 0)
+                if (fd >= 0 && !early[order[i]] && bw_ns_join_fd(order[i], fd, "of the container", &err) < 0)
                         goto fail;
         }
         if (ns->fd[OCI_NS_USER] >= 0 && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
@@ -201,6 +229,10 @@ static _Noreturn void child(const struct bw_exec_opts *o, const struct oci_confi
                         _exit(write(ns->report_fd, &g, sizeof(g)) == (ssize_t)sizeof(g) ? 0 : 126);
                 }
                 close(ns->report_fd);
+        }
+        if (ns->root >= 0 && (fchdir(ns->root) < 0 || chroot(".") < 0 || chdir("/") < 0)) {
+                bw_error_set(&err, -errno, "entering the container's root directory (it has no mount namespace)");
+                goto fail;
         }
         if (p->terminal) {
                 int slave = -1;

@@ -207,6 +207,37 @@ int bw_userns_auto_assign(const char *root, const char *id, struct oci_config *c
         return 0;
 }
 
+static const struct oci_idmap *root_line(const struct oci_idmap_list *l)
+{
+        for (size_t i = 0; i < l->n; i++)
+                if (l->v[i].container_id == 0 && l->v[i].size > 0)
+                        return &l->v[i];
+        return NULL;
+}
+
+int bw_userns_joined_plan(const char *root, const struct oci_config *c, struct bw_userns_plan *plan,
+                          struct bw_error **err)
+{
+        const struct oci_namespace *user = userns_of(c), *o = c->linux ? &c->linux->owner_userns : NULL;
+        if (geteuid() != 0 || !user || !user->path || !o || !o->path || strcmp(o->path, user->path) != 0)
+                return 0;
+        const struct oci_idmap *u = root_line(&o->joined_uid), *g = root_line(&o->joined_gid);
+        if (!u || !g)
+                return 0; /* no container root: nothing to view the rootfs as */
+        char abs_root[PATH_MAX];
+        if (!realpath(root, abs_root))
+                return bw_error_set(err, -errno, "resolving the state root %s", root);
+        plan->range = (struct bw_idrange){ u->host_id, g->host_id, u->size < g->size ? u->size : g->size };
+        struct bw_idrange_config cfg = { .root = abs_root };
+        int r = bw_idrange_volume(&cfg, &plan->volume, err);
+        if (r < 0)
+                return bw_error_wrap(err, "reading the volume range");
+        plan->idmap_mounts = true;
+        bw_debug("joined user namespace %s: the rootfs and volumes are idmapped to uids %u.., gids %u..", o->path,
+                 plan->range.uid, plan->range.gid);
+        return 0;
+}
+
 void bw_userns_plan_done(struct bw_userns_plan *plan)
 {
         if (plan->acquired && !plan->keep) {

@@ -1,6 +1,7 @@
 /* Every rule: a config that fires it and a near miss that does not. */
 #include <linux/capability.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "policy/checks.h"
@@ -213,6 +214,35 @@ static void host_ns_by_path(void)
                 bw_findings_clear(&f);
                 oci_config_free(c);
         }
+}
+
+/* BW067 judges the owner the runtime found for a joined namespace
+ * (ns->owner): an unread owner is not judged; an IPC namespace another
+ * user namespace owns fires only with a new user namespace of the
+ * container's and an mqueue mount to make in it. */
+static void unowned_join(void)
+{
+        static const char *const patch =
+                "{\"mounts\": [{\"destination\": \"/dev/mqueue\", \"type\": \"mqueue\", \"source\": \"mqueue\"}],"
+                " \"linux\": {\"namespaces\": [{\"type\": \"ipc\", \"path\": \"/proc/4242/ns/ipc\"}, {\"type\": \"pid\"},"
+                " {\"type\": \"network\"}, {\"type\": \"uts\"}, {\"type\": \"mount\"}, {\"type\": \"cgroup\"}, {\"type\": \"user\"}]}}";
+        struct oci_config *c = config_with(patch);
+        tap_ok(c && !fires(c, "BW067"), "BW067 does not fire when the joined namespace's owner was not read");
+        if (!c)
+                return;
+        c->linux->namespaces[0].owner = OCI_NS_OWNER_OTHER;
+        tap_ok(fires(c, "BW067"), "BW067 fires on a joined IPC namespace of another user namespace with an mqueue mount");
+        c->linux->namespaces[0].owner = OCI_NS_OWNER_HOST;
+        tap_ok(fires(c, "BW067"), "BW067 fires on a joined IPC namespace of the host's user namespace with an mqueue mount");
+        struct oci_namespace *user = &c->linux->namespaces[6];
+        user->path = strdup("/proc/4242/ns/user");
+        tap_ok(!fires(c, "BW067"), "BW067 does not fire when the user namespace is joined too");
+        free(user->path);
+        user->path = NULL;
+        c->n_mounts = 0; /* the mount is still freed: n_mounts only bounds the loop */
+        tap_ok(!fires(c, "BW067"), "BW067 does not fire without an mqueue mount to make");
+        c->n_mounts = 1;
+        oci_config_free(c);
 }
 
 /* BW052's one-pass check says exactly what bw_seccomp_allows says, name
@@ -712,6 +742,7 @@ int main(void)
         privileged();
         sysctl_rule();
         host_ns_by_path();
+        unowned_join();
         breakout_matches_allows();
         breakout_conditions();
         mapping_facts();
@@ -723,7 +754,8 @@ int main(void)
         for (size_t i = 0; i < bw_n_rules; i++) {
                 const struct bw_rule *r = &bw_rules[i];
                 bool tested = r->check == bw_check_cap || find_case(r->id) || pod_case(r->id) || strcmp(r->id, "BW001") == 0 ||
-                              strcmp(r->id, "BW094") == 0 || strcmp(r->id, "BW074") == 0 /* test_profile */;
+                              strcmp(r->id, "BW094") == 0 || strcmp(r->id, "BW067") == 0 /* unowned_join */ ||
+                              strcmp(r->id, "BW074") == 0 /* test_profile */;
                 tap_ok(tested, "%s has a fire and a no-fire test", r->id);
                 tap_ok(r->why && r->fix && r->title && strlen(r->why) > 20 && strlen(r->fix) > 20,
                        "%s has a title, why and fix", r->id);
