@@ -119,7 +119,10 @@ struct oci_process {
         struct oci_scheduler scheduler;
 };
 
-struct oci_hook { char *path; char **args; char **env; oci_opt_i32 timeout; };
+/* trusted: never read from JSON; set by the runtime's policy gate when the
+ * hook's executable, resolved on the host, is one the operator trusts (the
+ * policy file's trustedHooks) or Docker's own libnetwork-setkey hook. */
+struct oci_hook { char *path; char **args; char **env; oci_opt_i32 timeout; bool trusted; };
 struct oci_hook_list { struct oci_hook *v; size_t n; };
 struct oci_hooks {
         struct oci_hook_list prestart, create_runtime, create_container,

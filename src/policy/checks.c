@@ -1679,6 +1679,8 @@ int bw_check_hooks(const struct bw_rule *r, const struct oci_config *c, struct b
         };
         for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
                 for (size_t j = 0; j < lists[i].l->n; j++) {
+                        if (lists[i].l->v[j].trusted)
+                                continue;
                         const char *p = lists[i].l->v[j].path;
                         char ptr[64];
                         snprintf(ptr, sizeof(ptr), "/hooks/%s/%zu", lists[i].name, j);

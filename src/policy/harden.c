@@ -47,6 +47,7 @@ static const struct { const char *id; const char *why; } refused[] = {
         { "BW094", "the workload asked for this sysctl" },
         { "BW095", "the workload asked for this proc or sysfs mount; it cannot be masked" },
         { "BW100", "the workload asked for shared propagation" },
+        { "BW110", "removing a hook would break what it was set up for; the operator trusts it in the policy file instead" },
 };
 
 static const char *refusal(const char *id)

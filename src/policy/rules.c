@@ -445,8 +445,9 @@ const struct bw_rule bw_rules[] = {
         { "BW110", "hooks", BW_SEV_MEDIUM, "Hook runs a host binary",
           "OCI hooks run as host root in the host's namespaces: whoever controls the config chooses a host "
           "program to run with full privileges.",
-          "Make sure each hook path is a trusted host binary installed by the engine; config.json: remove "
-          "hooks you do not recognise.",
+          "config.json: remove hooks you do not recognise; an operator who trusts a hook's program (a GPU "
+          "or monitoring hook installed on the host) lists it in trustedHooks of /etc/bulwark/policy.json. "
+          "Docker's own libnetwork-setkey hook (dockerd itself) is trusted.",
           NULL, bw_check_hooks, -1 },
         { "BW111", "behaviour-annotation", BW_SEV_INFO, "Annotation that changes runtime behaviour",
           "Some annotations change what the runtime does (crun's run.oci.*, systemd unit properties, "

@@ -9,12 +9,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/magic.h>
+#include <linux/openat2.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "linux/mount_options.h"
+#include "linux/mountinfo.h"
 #include "policy/checks.h"
 #include "runtime/rootless.h"
 #include "util/cleanup.h"
@@ -80,6 +83,31 @@ static struct host_socket *host_sockets(void)
         return v;
 }
 
+/* Open a source as mount(2) will (every symlink followed), but never
+ * through a /proc magic link: /proc/PID/root, cwd and fd/N lead into
+ * another process's mount namespace, where the path read back from the fd
+ * is that namespace's, not what the mount is on the host. Without openat2
+ * the mount the fd is on must be one of this namespace's. */
+static int open_source(const char *path)
+{
+        struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_MAGICLINKS };
+        int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+        if (fd >= 0)
+                return fd;
+        if (errno != ENOSYS)
+                return -errno;
+        _cleanup_close_ int any = open(path, O_PATH | O_CLOEXEC);
+        if (any < 0)
+                return -errno;
+        struct bw_mountinfo mi = { 0 };
+        _cleanup_error_ struct bw_error *ignored = NULL;
+        int r = bw_mountinfo_of_fd(any, &mi, &ignored);
+        bw_mountinfo_clear(&mi);
+        if (r == -ENOENT)
+                return -EXDEV;
+        return take_fd(any);
+}
+
 /* Open source (relative: against the bundle) as the kernel's mount will,
  * following symlinks, and record what it is into *src. what names it in
  * messages ("bind mount /data", "root.path"). */
@@ -95,9 +123,14 @@ static int resolve_into(const char *source, const char *bundle, const char *what
         }
         /* Followed to the end, as mount(2) and open_tree do. This fd is
          * the source from now on: judged here, cloned for the mount. */
-        _cleanup_close_ int fd = open(path, O_PATH | O_CLOEXEC);
+        _cleanup_close_ int fd = open_source(path);
+        if (fd == -ELOOP || fd == -EXDEV)
+                return bw_error_msg(err, fd, "%s: source %s leads through a /proc link (a process's root, cwd or fd) "
+                                    "into another mount namespace, or its symlinks loop: bulwark judges and mounts "
+                                    "only what its own mount namespace holds; name the source as the host sees it",
+                                    what, path);
         if (fd < 0)
-                return bw_error_set(err, -errno, "%s: source %s", what, path);
+                return bw_error_set(err, fd, "%s: source %s", what, path);
         struct stat st;
         if (fstat(fd, &st) < 0)
                 return bw_error_set(err, -errno, "%s: source %s", what, path);

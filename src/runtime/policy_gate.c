@@ -96,6 +96,40 @@ static void mark_identity_mapped(struct oci_config *c, const struct bw_policy *p
         bw_strv_free(real.identity_volumes);
 }
 
+/* Docker's own hook: dockerd re-executed through /proc/PID/exe as
+ * `libnetwork-setkey`, which only hands the container's id and network
+ * key to the running daemon. */
+static const char *const dockerd_paths[] = { "/usr/bin/dockerd", "/usr/sbin/dockerd", "/usr/local/bin/dockerd",
+                                             "/bin/dockerd", NULL };
+
+/* Which hooks run an executable the operator trusts: the hook's path
+ * resolved on the host (symlinks, /proc/PID/exe) against the policy file's
+ * trustedHooks, resolved too. BW110 judges the rest. */
+static void mark_trusted_hooks(struct oci_config *c, const struct bw_policy *p)
+{
+        struct oci_hook_list *lists[] = { &c->hooks.prestart, &c->hooks.create_runtime, &c->hooks.create_container,
+                                          &c->hooks.start_container, &c->hooks.poststart, &c->hooks.poststop };
+        for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
+                for (size_t j = 0; j < lists[i]->n; j++) {
+                        struct oci_hook *h = &lists[i]->v[j];
+                        h->trusted = false;
+                        if (!h->path || h->path[0] != '/')
+                                continue;
+                        _cleanup_free_ char *exe = realpath(h->path, NULL);
+                        if (!exe)
+                                continue;
+                        bool setkey = h->args && h->args[0] && h->args[1] && strcmp(h->args[1], "libnetwork-setkey") == 0;
+                        for (size_t k = 0; setkey && dockerd_paths[k] && !h->trusted; k++)
+                                h->trusted = strcmp(exe, dockerd_paths[k]) == 0;
+                        for (char **t = p->trusted_hooks; t && *t && !h->trusted; t++) {
+                                _cleanup_free_ char *rt = realpath(*t, NULL);
+                                h->trusted = rt && strcmp(rt, exe) == 0;
+                        }
+                        if (h->trusted)
+                                bw_debug("policy: hook %s (%s) is trusted", h->path, exe);
+                }
+}
+
 /* Mappings BW043 judges: explicit ones, and the real maps of a user
  * namespace joined by path. */
 static bool has_mappings_to_judge(const struct oci_config *c)
@@ -257,6 +291,7 @@ int bw_policy_gate(struct oci_config *c, const struct bw_policy_choice *pc, stru
                 return r;
         bw_debug("policy: profile %s (%s), mode %s", bw_profile_name(p.profile), p.source ? p.source : "default",
                  bw_mode_name(p.mode));
+        mark_trusted_hooks(c, &p);
         r = bw_policy_apply(c, &p, err);
         if (r >= 0)
                 mark_identity_mapped(c, &p);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bats
-# Attacks by a config author (and an unprivileged host user) that bulwark
-# does not stop today. Each test FAILS on the code it was written against
-# and passes once the hole is closed; the matching reproduction script,
+# Attacks by a config author (and an unprivileged host user) that got
+# through once: each test failed on the code it was written against and
+# passes now that the hole is closed; the matching reproduction script,
 # with what was observed, is in tests/attacks/.
 
 bats_require_minimum_version 1.5.0
@@ -35,6 +35,31 @@ teardown() {
   done
 }
 
+@test "a hook the operator trusts (policy file trustedHooks, resolved through a symlink) runs under restricted; a link of another name to an untrusted program does not" {
+  local proof=$SCRATCH/hook-proof
+  printf '#!/bin/sh\necho ran > "$1"\n' >"$SCRATCH/trusted-hook"
+  chmod 755 "$SCRATCH/trusted-hook"
+  ln -s "$SCRATCH/trusted-hook" "$SCRATCH/via-link"
+  echo '{"trustedHooks": ["'"$SCRATCH/trusted-hook"'"]}' >"$SCRATCH/policy.json"
+  config_edit --arg h "$SCRATCH/via-link" --arg p "$proof" '.hooks = {"createRuntime":[{"path":$h,"args":["hook",$p]}]}'
+  BW_POLICY="--policy $SCRATCH/policy.json --profile restricted" run bw run --bundle "$BUNDLE" "t$BATS_TEST_NUMBER"
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(cat "$proof")" = ran ]
+  rm -f "$proof"
+  # the same policy file does not trust /bin/sh under the trusted name's directory
+  config_edit --arg p "$proof" '.hooks = {"createRuntime":[{"path":"/bin/sh","args":["sh","-c","echo ran > \($p)"]}]}'
+  BW_POLICY="--policy $SCRATCH/policy.json --profile restricted" run bw run --bundle "$BUNDLE" "u$BATS_TEST_NUMBER"
+  [ "$status" -ne 0 ]
+  [[ $output == *"BW110 "*"createRuntime hook /bin/sh"* ]]
+  [ ! -e "$proof" ]
+  # a malformed list is refused with where it is wrong
+  echo '{"trustedHooks": ["relative/hook"]}' >"$SCRATCH/bad.json"
+  run "$BULWARK" --policy "$SCRATCH/bad.json" audit "$BUNDLE/config.json"
+  [ "$status" -ne 0 ]
+  [[ $output == *"trustedHooks[0]: expected the absolute path of a host executable"* ]]
+}
+
 # tests/attacks/unified_limits.sh: linux.resources.unified overrides the
 # typed pids limit after it is written; the policy never reads it.
 @test "unified pids.max=max (or memory.max=max) is judged as no limit by audit, refused by enforce, dropped by harden" {
@@ -64,7 +89,7 @@ teardown() {
 # tests/attacks/foreign_mountns_source.sh: a source reached through
 # /proc/PID/root of a host user's private mount namespace is judged by its
 # path in that namespace, not by what it is (the host's /etc).
-@test "a bind source in another mount namespace is judged by what it is, not its path there" {
+@test "a bind source (or root.path) in another mount namespace, reached through /proc/PID/root, is refused before it is judged by its path there" {
   mkdir -m 777 "$SCRATCH/x"
   setpriv --reuid=1999999999 --regid=1999999999 --clear-groups \
     unshare -Urm sh -c "mount --bind /etc $SCRATCH/x && echo \$\$ > $SCRATCH/x.pid && exec sleep 60" 3>&- &
@@ -78,7 +103,14 @@ teardown() {
   BW_POLICY="--profile restricted" run bw create --bundle "$BUNDLE" "n$BATS_TEST_NUMBER"
   echo "create: $output"
   [ "$status" -ne 0 ]
-  [[ $output =~ BW07[126]\  ]]
+  [[ $output == *"source /proc/$pid/root$SCRATCH/x leads through a /proc link"*"into another mount namespace"* ]]
+  # root.path the same way
+  config_edit --arg s "/proc/$pid/root$SCRATCH/x" '.mounts |= map(select(.destination != "/h")) | .root.path = $s'
+  BW_POLICY="--profile restricted" run bw create --bundle "$BUNDLE" "r$BATS_TEST_NUMBER"
+  echo "create: $output"
+  [ "$status" -ne 0 ]
+  # (root.path is left unresolved and refused by the rule that judges where a rootfs may be)
+  [[ $output == *"BW073 [critical]"*"root.path /proc/$pid/root$SCRATCH/x"* ]]
 }
 
 # tests/attacks/explicit_map_host_user.sh: explicit mappings onto a host
