@@ -96,7 +96,7 @@ static void mark_identity_mapped(struct oci_config *c, const struct bw_policy *p
         bw_strv_free(real.identity_volumes);
 }
 
-/* Docker's own hook: dockerd re-executed through /proc/PID/exe as
+/* Docker's own hook: dockerd re-executed through /proc/PID/exe with argv[0]
  * `libnetwork-setkey`, which only hands the container's id and network
  * key to the running daemon. */
 static const char *const dockerd_paths[] = { "/usr/bin/dockerd", "/usr/sbin/dockerd", "/usr/local/bin/dockerd",
@@ -118,7 +118,8 @@ static void mark_trusted_hooks(struct oci_config *c, const struct bw_policy *p)
                         _cleanup_free_ char *exe = realpath(h->path, NULL);
                         if (!exe)
                                 continue;
-                        bool setkey = h->args && h->args[0] && h->args[1] && strcmp(h->args[1], "libnetwork-setkey") == 0;
+                        /* dockerd's re-exec dispatches on argv[0] */
+                        bool setkey = h->args && h->args[0] && strcmp(h->args[0], "libnetwork-setkey") == 0;
                         for (size_t k = 0; setkey && dockerd_paths[k] && !h->trusted; k++)
                                 h->trusted = strcmp(exe, dockerd_paths[k]) == 0;
                         for (char **t = p->trusted_hooks; t && *t && !h->trusted; t++) {
