@@ -336,9 +336,16 @@ static int engine_get_json(const struct engine *e, const char *api, json_t **out
 static int engine_rootless(struct engine *e, bool podman, struct bw_error **err)
 {
         _cleanup_json_ json_t *info = NULL;
-        int r = engine_get_json(e, "/info", &info, err);
-        if (r < 0)
+        struct bw_error *e404 = NULL;
+        int r = engine_get_json(e, "/info", &info, &e404);
+        if (r == -ENOENT) { /* an API without /info says nothing of rootless */
+                bw_error_free(e404);
+                return 0;
+        }
+        if (r < 0) {
+                *err = e404;
                 return r;
+        }
         e->rootless = bw_engine_info_rootless(info);
         if (!e->rootless && podman) {
                 _cleanup_json_ json_t *lp = NULL;
