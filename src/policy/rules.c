@@ -87,87 +87,87 @@ const struct bw_rule bw_rules[] = {
           "disk, load a module).",
           "Do not use docker run --privileged (Kubernetes: securityContext.privileged: false); grant the "
           "single capability or device the workload needs instead.",
-          CIS "5.5; Pod Security Standards baseline: Privileged Containers", bw_check_privileged, -1 },
+          CIS "5.5; Pod Security Standards baseline: Privileged Containers; Trivy KSV017", bw_check_privileged, -1 },
 
         CAP_RULE("BW010", "cap-sys-admin", SYS_ADMIN, BW_SEV_CRITICAL, "CAP_SYS_ADMIN granted",
                  "SYS_ADMIN allows mount, cgroup v1 release_agent writes and many other administrative "
                  "operations; with it a container can mount host filesystems and run code on the host.",
-                 CIS "5.4; Pod Security Standards baseline: Capabilities; CVE-2022-0492"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities; CVE-2022-0492; Trivy KSV005, KSV022"),
         CAP_RULE("BW011", "cap-sys-module", SYS_MODULE, BW_SEV_CRITICAL, "CAP_SYS_MODULE granted",
                  "SYS_MODULE loads kernel modules: code that runs in the host kernel, outside every namespace.",
-                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities; Trivy KSV120, KSV022"),
         CAP_RULE("BW012", "cap-sys-ptrace", SYS_PTRACE, BW_SEV_HIGH, "CAP_SYS_PTRACE granted",
                  "SYS_PTRACE lets the container read and rewrite the memory of processes it can see, "
                  "including ones that carry host privileges when they enter the container.",
-                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities; Trivy KSV022"),
         CAP_RULE("BW013", "cap-sys-rawio", SYS_RAWIO, BW_SEV_CRITICAL, "CAP_SYS_RAWIO granted",
                  "SYS_RAWIO gives raw I/O port and memory access (iopl, /dev/mem): direct access to host hardware and memory.",
-                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities; Trivy KSV022"),
         CAP_RULE("BW014", "cap-dac-read-search", DAC_READ_SEARCH, BW_SEV_CRITICAL, "CAP_DAC_READ_SEARCH granted",
                  "DAC_READ_SEARCH allows open_by_handle_at, which opens host files by inode handle outside the "
                  "container's mounts (the 'shocker' escape), and reading any file regardless of permissions.",
-                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities; Trivy KSV022"),
         CAP_RULE("BW015", "cap-dac-override", DAC_OVERRIDE, BW_SEV_MEDIUM, "CAP_DAC_OVERRIDE granted",
                  "DAC_OVERRIDE ignores file permissions: root in the container reads and writes other users' "
                  "files in any mounted folder, including chmod 600 ones.",
-                 CIS "5.4; Pod Security Standards restricted: Capabilities"),
+                 CIS "5.4; Pod Security Standards restricted: Capabilities; Trivy KSV003, KSV106"),
         CAP_RULE("BW016", "cap-fowner", FOWNER, BW_SEV_MEDIUM, "CAP_FOWNER granted",
                  "FOWNER bypasses ownership checks: container root can chmod, set ACLs on and otherwise take "
                  "over files it does not own in mounted folders.",
-                 CIS "5.4; Pod Security Standards restricted: Capabilities"),
+                 CIS "5.4; Pod Security Standards restricted: Capabilities; Trivy KSV003, KSV106"),
         CAP_RULE("BW017", "cap-chown", CHOWN, BW_SEV_MEDIUM, "CAP_CHOWN granted",
                  "CHOWN lets container root give itself any file in a mounted folder, then read or change it.",
-                 CIS "5.4; Pod Security Standards restricted: Capabilities"),
+                 CIS "5.4; Pod Security Standards restricted: Capabilities; Trivy KSV003, KSV106"),
         CAP_RULE("BW018", "cap-mknod", MKNOD, BW_SEV_MEDIUM, "CAP_MKNOD granted",
                  "MKNOD creates device nodes; where the device cgroup or a mount lets it open them, the "
                  "container reads host disks directly.",
-                 CIS "5.4; Pod Security Standards restricted: Capabilities"),
+                 CIS "5.4; Pod Security Standards restricted: Capabilities; Trivy KSV003, KSV106"),
         CAP_RULE("BW019", "cap-net-raw", NET_RAW, BW_SEV_MEDIUM, "CAP_NET_RAW granted",
                  "NET_RAW opens raw and packet sockets: spoofing and sniffing on the container's network, and "
                  "kernel packet-socket bugs reachable from the container.",
-                 CIS "5.4; Pod Security Standards baseline: Capabilities; CVE-2020-14386"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities; CVE-2020-14386; Trivy KSV119, KSV022"),
         CAP_RULE("BW020", "cap-net-admin", NET_ADMIN, BW_SEV_HIGH, "CAP_NET_ADMIN granted",
                  "NET_ADMIN reconfigures interfaces, routes and firewall rules, and exposes a large kernel "
                  "surface (netfilter, traffic control) that exploits target.",
-                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities; Trivy KSV022"),
         CAP_RULE("BW021", "cap-bpf", BPF, BW_SEV_HIGH, "CAP_BPF granted",
                  "BPF loads eBPF programs into the host kernel; verifier bugs turn that into kernel code execution.",
-                 CIS "5.4; Pod Security Standards baseline: Capabilities; CVE-2021-3490"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities; CVE-2021-3490; Trivy KSV022"),
         CAP_RULE("BW022", "cap-perfmon", PERFMON, BW_SEV_HIGH, "CAP_PERFMON granted",
                  "PERFMON opens perf events system-wide: it observes host processes and the kernel and exposes "
                  "perf's exploitable kernel code.",
-                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities; Trivy KSV022"),
         CAP_RULE("BW023", "cap-sys-boot", SYS_BOOT, BW_SEV_HIGH, "CAP_SYS_BOOT granted",
                  "SYS_BOOT reboots the host and loads a new kernel with kexec_load.",
-                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities; Trivy KSV022"),
         CAP_RULE("BW024", "cap-sys-time", SYS_TIME, BW_SEV_HIGH, "CAP_SYS_TIME granted",
                  "SYS_TIME sets the host's clock (it is not namespaced), breaking TLS, logs and tokens on the whole host.",
-                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities; Trivy KSV022"),
         CAP_RULE("BW025", "cap-syslog", SYSLOG, BW_SEV_MEDIUM, "CAP_SYSLOG granted",
                  "SYSLOG reads and clears the kernel log, which reveals kernel addresses that defeat KASLR for exploits.",
-                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities; Trivy KSV022"),
         CAP_RULE("BW026", "cap-mac-admin", MAC_ADMIN, BW_SEV_HIGH, "CAP_MAC_ADMIN granted",
                  "MAC_ADMIN changes the AppArmor/SELinux/Smack policy that confines the container.",
-                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities; Trivy KSV022"),
         CAP_RULE("BW027", "cap-mac-override", MAC_OVERRIDE, BW_SEV_HIGH, "CAP_MAC_OVERRIDE granted",
                  "MAC_OVERRIDE bypasses mandatory access control (Smack) that would otherwise confine the container.",
-                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities; Trivy KSV022"),
         CAP_RULE("BW028", "cap-setfcap", SETFCAP, BW_SEV_LOW, "CAP_SETFCAP granted",
                  "SETFCAP writes file capabilities; without a user namespace a binary it marks regains "
                  "capabilities on exec, and it lets a nested user namespace map uid 0.",
-                 CIS "5.4; Pod Security Standards restricted: Capabilities"),
+                 CIS "5.4; Pod Security Standards restricted: Capabilities; Trivy KSV003, KSV106"),
         { "BW029", "ptrace-host-pid", BW_SEV_CRITICAL, "CAP_SYS_PTRACE with the host's pid namespace",
           "With the host's processes visible and SYS_PTRACE, the container can attach to a host process "
           "and run code as it, outside the container.",
           "Drop one of them: no docker run --pid host (Kubernetes hostPID: false), or --cap-drop SYS_PTRACE; "
           "config.json: add {\"type\": \"pid\"} to linux.namespaces or remove CAP_SYS_PTRACE.",
-          CIS "5.16; Pod Security Standards baseline: Host Namespaces", bw_check_ptrace_hostpid, -1 },
+          CIS "5.16; Pod Security Standards baseline: Host Namespaces; Trivy KSV010", bw_check_ptrace_hostpid, -1 },
         { "BW030", "cap-other", BW_SEV_LOW, "Capability outside the default set",
           "A capability beyond the small set an ordinary container needs widens what container root can "
           "do to the kernel and host resources.",
           "Drop it: docker run --cap-drop NAME; Kubernetes securityContext.capabilities.drop; config.json: "
           "remove it from every process.capabilities set.",
-          CIS "5.4; Pod Security Standards restricted: Capabilities", bw_check_other_caps, -1 },
+          CIS "5.4; Pod Security Standards restricted: Capabilities; Trivy KSV022, KSV106", bw_check_other_caps, -1 },
 
         { "BW040", "no-user-namespace", BW_SEV_HIGH, "No user namespace",
           "Without a user namespace, root in the container is root on the host: any escape (a kernel bug, "
@@ -186,7 +186,7 @@ const struct bw_rule bw_rules[] = {
           "the runtime binary) gives full control of the host.",
           "Run as a non-root user: docker run --user 1000:1000 (or USER in the Dockerfile); Kubernetes "
           "securityContext.runAsNonRoot: true, runAsUser; config.json process.user.uid, or add a user namespace.",
-          CIS "4.1; Pod Security Standards restricted: Running as Non-root; CVE-2019-5736",
+          CIS "4.1; Pod Security Standards restricted: Running as Non-root; CVE-2019-5736; Trivy KSV012, KSV105",
           bw_check_host_root_process, -1 },
 
         { "BW043", "mapping-onto-host-ids", BW_SEV_CRITICAL, "Id mapping onto host users or another container",
@@ -212,12 +212,12 @@ const struct bw_rule bw_rules[] = {
           "userfaultfd that container escapes and kernel exploits rely on.",
           "Keep the runtime's default profile: do not use docker run --security-opt seccomp=unconfined; "
           "Kubernetes securityContext.seccompProfile.type: RuntimeDefault; config.json: add linux.seccomp.",
-          CIS "5.22; Pod Security Standards restricted: Seccomp", bw_check_seccomp_absent, -1 },
+          CIS "5.22; Pod Security Standards restricted: Seccomp; Trivy KSV030", bw_check_seccomp_absent, -1 },
         { "BW051", "seccomp-unconfined", BW_SEV_HIGH, "Seccomp filter allows everything",
           "The filter's default action allows every system call and no rule blocks any: it is seccomp in name only.",
           "Use the default profile (docker: drop --security-opt seccomp=...; Kubernetes seccompProfile.type: "
           "RuntimeDefault); config.json: linux.seccomp.defaultAction SCMP_ACT_ERRNO with an allow list.",
-          CIS "5.22; Pod Security Standards baseline: Seccomp", bw_check_seccomp_unconfined, -1 },
+          CIS "5.22; Pod Security Standards baseline: Seccomp; Trivy KSV104", bw_check_seccomp_unconfined, -1 },
         { "BW052", "seccomp-breakout-syscalls", BW_SEV_HIGH, "Seccomp allows breakout system calls",
           "The filter lets through system calls that escapes and kernel exploits need (mount API, unshare, "
           "setns, open_by_handle_at, module loading, bpf, keyctl, userfaultfd ...).",
@@ -229,25 +229,25 @@ const struct bw_rule bw_rules[] = {
           "the container, up to the full capability bounding set.",
           "docker run --security-opt no-new-privileges; Kubernetes securityContext.allowPrivilegeEscalation: "
           "false; config.json process.noNewPrivileges: true.",
-          CIS "5.26; Pod Security Standards restricted: Privilege Escalation", bw_check_no_new_privs, -1 },
+          CIS "5.26; Pod Security Standards restricted: Privilege Escalation; Trivy KSV001", bw_check_no_new_privs, -1 },
 
         { "BW060", "host-pid-namespace", BW_SEV_HIGH, "Host pid namespace",
           "The container sees and can signal every host process, and reads their /proc entries "
           "(environment, open files) where permissions allow.",
           "Drop docker run --pid host (Kubernetes hostPID: false); config.json: add {\"type\": \"pid\"} to linux.namespaces.",
-          CIS "5.16; Pod Security Standards baseline: Host Namespaces", bw_check_host_ns, OCI_NS_PID },
+          CIS "5.16; Pod Security Standards baseline: Host Namespaces; Trivy KSV010", bw_check_host_ns, OCI_NS_PID },
         { "BW061", "host-network-namespace", BW_SEV_HIGH, "Host network namespace",
           "The container uses the host's network stack: it reaches services bound to localhost, and with "
           "NET_RAW or NET_ADMIN it sniffs or reconfigures the host's network. A namespace path that is the "
           "host's own network namespace (Docker's --network host names a bind of it) is the same.",
           "Drop docker run --network host (Kubernetes hostNetwork: false); config.json: add {\"type\": \"network\"} "
           "to linux.namespaces, without a path to the host's network namespace.",
-          CIS "5.10; Pod Security Standards baseline: Host Namespaces", bw_check_host_ns, OCI_NS_NETWORK },
+          CIS "5.10; Pod Security Standards baseline: Host Namespaces; Trivy KSV009", bw_check_host_ns, OCI_NS_NETWORK },
         { "BW062", "host-ipc-namespace", BW_SEV_MEDIUM, "Host IPC namespace",
           "The container shares the host's System V IPC and POSIX message queues: it reads and corrupts "
           "host processes' shared memory.",
           "Drop docker run --ipc host (Kubernetes hostIPC: false); config.json: add {\"type\": \"ipc\"} to linux.namespaces.",
-          CIS "5.17; Pod Security Standards baseline: Host Namespaces", bw_check_host_ns, OCI_NS_IPC },
+          CIS "5.17; Pod Security Standards baseline: Host Namespaces; Trivy KSV008", bw_check_host_ns, OCI_NS_IPC },
         { "BW063", "host-uts-namespace", BW_SEV_LOW, "Host UTS namespace",
           "The container shares the host's hostname; with SYS_ADMIN it renames the host.",
           "Drop docker run --uts host; config.json: add {\"type\": \"uts\"} to linux.namespaces.",
@@ -272,19 +272,19 @@ const struct bw_rule bw_rules[] = {
           "with the host's / mounted: that is host root. A read-only mount does not stop connect().",
           "Remove the mount (docker run -v /var/run/docker.sock:...; Kubernetes hostPath volume of the "
           "socket); give the workload a narrow API proxy instead.",
-          CIS "5.32", bw_check_engine_socket, -1 },
+          CIS "5.32; Trivy KSV006", bw_check_engine_socket, -1 },
         { "BW071", "sensitive-mount-writable", BW_SEV_CRITICAL, "Sensitive host path mounted writable",
           "A writable bind of a host system directory (/, /etc, /proc, /sys, /dev, /boot, /usr, engine "
           "state ...) lets the container change the host: cron jobs, binaries, kernel knobs, other containers.",
           "Remove the mount, or mount only the narrow subdirectory needed, read-only (docker run -v SRC:DST:ro; "
           "Kubernetes hostPath with readOnly: true; config.json mount option \"ro\").",
-          CIS "5.6; Pod Security Standards baseline: HostPath Volumes", bw_check_sensitive_rw, -1 },
+          CIS "5.6; Pod Security Standards baseline: HostPath Volumes; Trivy KSV023, KSV121", bw_check_sensitive_rw, -1 },
         { "BW072", "sensitive-mount-readonly", BW_SEV_MEDIUM, "Sensitive host path mounted read-only",
           "Even read-only, host system directories leak secrets (/etc/shadow, keys, tokens in /var/lib/kubelet) "
           "and other containers' data.",
           "Remove the mount or narrow it to the file actually needed (docker run -v; Kubernetes hostPath; "
           "config.json mounts).",
-          CIS "5.6; Pod Security Standards baseline: HostPath Volumes", bw_check_sensitive_ro, -1 },
+          CIS "5.6; Pod Security Standards baseline: HostPath Volumes; Trivy KSV023, KSV121", bw_check_sensitive_ro, -1 },
         { "BW073", "rootfs-on-host-tree", BW_SEV_CRITICAL, "Rootfs is a host directory outside the bundle",
           "root.path naming a host directory that is neither inside the bundle, nor an engine's rootfs (the root "
           "of an overlay mount, or under an engine's state), makes it the container's /, seen through the "
@@ -332,45 +332,45 @@ const struct bw_rule bw_rules[] = {
           "Drop docker run --security-opt apparmor=unconfined / label=disable (Kubernetes appArmorProfile "
           "and seLinuxOptions: RuntimeDefault); config.json process.apparmorProfile and selinuxLabel: the "
           "engine's default; for exec, leave them out (the container's own apply).",
-          CIS "5.1, 5.2", bw_check_lsm_unconfined, -1 },
+          CIS "5.1, 5.2; Pod Security Standards baseline: AppArmor, SELinux; Trivy KSV002, KSV025", bw_check_lsm_unconfined, -1 },
 
         { "BW080", "host-block-device", BW_SEV_CRITICAL, "Host block device passed in",
           "A host disk in the container can be read and written below the filesystem: every file on it, "
           "including the host's, is exposed.",
           "Remove docker run --device /dev/sdX (Kubernetes: no privileged or device plugin exposing disks); "
           "config.json: remove it from linux.devices.",
-          CIS "5.18", bw_check_block_devices, -1 },
+          CIS "5.18; Pod Security Standards baseline: Privileged Containers; Trivy KSV017", bw_check_block_devices, -1 },
         { "BW081", "host-char-device", BW_SEV_HIGH, "Host character device passed in",
           "A host device beyond null/zero/full/random/urandom/tty/console/ptmx gives direct access to "
           "hardware or kernel interfaces (/dev/mem, /dev/kmsg, GPUs, fuse).",
           "Remove docker run --device ...; config.json: remove it from linux.devices, or accept it with a "
           "policy exception if the workload needs it.",
-          CIS "5.18", bw_check_char_devices, -1 },
+          CIS "5.18; Pod Security Standards baseline: Privileged Containers; Trivy KSV017", bw_check_char_devices, -1 },
         { "BW082", "device-cgroup-allow-all", BW_SEV_CRITICAL, "Device cgroup allows host devices",
           "The device cgroup lets the container open host block or memory devices it creates with mknod "
           "or finds in /dev: the host's disks and memory are one open() away.",
           "Do not use docker run --privileged or --device-cgroup-rule 'a *:* rwm'; config.json: "
           "linux.resources.devices should start with {\"allow\": false, \"access\": \"rwm\"}.",
-          CIS "5.18", bw_check_device_cgroup, -1 },
+          CIS "5.18; Pod Security Standards baseline: Privileged Containers; Trivy KSV017", bw_check_device_cgroup, -1 },
 
         { "BW090", "masked-paths-removed", BW_SEV_HIGH, "Masked /proc and /sys paths removed",
           "Unmasked /proc/kcore, /proc/keys, /proc/timer_list, /sys/firmware and others leak kernel memory, "
           "keys and addresses that exploits use.",
           "Do not use docker run --privileged or --security-opt systempaths=unconfined (Kubernetes procMount: "
           "Default); config.json: list them in linux.maskedPaths.",
-          "Pod Security Standards baseline: /proc Mount Type", bw_check_masked, -1 },
+          "Pod Security Standards baseline: /proc Mount Type; Trivy KSV027", bw_check_masked, -1 },
         { "BW091", "readonly-paths-removed", BW_SEV_HIGH, "Read-only /proc paths made writable",
           "/proc/sysrq-trigger, /proc/irq, /proc/bus and /proc/fs are host-wide: writing them reboots, "
           "reconfigures or crashes the host.",
           "Do not use docker run --privileged or --security-opt systempaths=unconfined; config.json: "
           "list them in linux.readonlyPaths.",
-          "Pod Security Standards baseline: /proc Mount Type", bw_check_readonly, -1 },
+          "Pod Security Standards baseline: /proc Mount Type; Trivy KSV027", bw_check_readonly, -1 },
         { "BW092", "proc-sys-writable", BW_SEV_HIGH, "/proc/sys writable",
           "Most of /proc/sys is host-wide: writing kernel.core_pattern runs a program as host root, and "
           "other knobs weaken the host.",
           "Do not use docker run --privileged or systempaths=unconfined; config.json: keep /proc/sys in "
           "linux.readonlyPaths; set namespaced sysctls through linux.sysctl instead.",
-          "Pod Security Standards baseline: /proc Mount Type", bw_check_proc_sys, -1 },
+          "Pod Security Standards baseline: /proc Mount Type; Trivy KSV027", bw_check_proc_sys, -1 },
         { "BW093", "sysfs-writable", BW_SEV_HIGH, "sysfs mounted writable",
           "A writable /sys exposes host-wide kernel and device settings (uevent helpers, device power, "
           "module parameters).",
@@ -381,7 +381,7 @@ const struct bw_rule bw_rules[] = {
           "host) changes the host kernel for everyone.",
           "Remove it from docker run --sysctl / Kubernetes securityContext.sysctls / config.json linux.sysctl, "
           "or set it on the host.",
-          "Pod Security Standards baseline: Sysctls", bw_check_sysctl, -1 },
+          "Pod Security Standards baseline: Sysctls; Trivy KSV026", bw_check_sysctl, -1 },
 
         { "BW095", "unmasked-proc-or-sys-mount", BW_SEV_HIGH, "proc or sysfs mounted outside /proc and /sys",
           "Masked and read-only paths are applied under /proc and /sys only. Another proc or sysfs mount (a "
@@ -390,7 +390,7 @@ const struct bw_rule bw_rules[] = {
           "kernel memory.",
           "Remove the extra mount (docker run -v /proc:...; Kubernetes procMount: Unmasked); config.json: "
           "mount proc only at /proc and sysfs only at /sys.",
-          "Pod Security Standards baseline: /proc Mount Type", bw_check_unmasked_pseudofs, -1 },
+          "Pod Security Standards baseline: /proc Mount Type; Trivy KSV027", bw_check_unmasked_pseudofs, -1 },
 
         { "BW100", "shared-propagation", BW_SEV_MEDIUM, "Shared mount propagation",
           "With shared propagation, mounts made in the container appear on the host (and the reverse): "
@@ -403,7 +403,7 @@ const struct bw_rule bw_rules[] = {
           "container's upper layer.",
           "docker run --read-only (with tmpfs for scratch dirs); Kubernetes securityContext.readOnlyRootFilesystem: "
           "true; config.json root.readonly: true.",
-          CIS "5.13", bw_check_rootfs_rw, -1 },
+          CIS "5.13; Trivy KSV014", bw_check_rootfs_rw, -1 },
         { "BW102", "no-pids-limit", BW_SEV_MEDIUM, "No pids limit",
           "Without a pids limit a fork bomb in the container exhausts the host's process table and takes "
           "every other workload down.",
@@ -415,7 +415,7 @@ const struct bw_rule bw_rules[] = {
           "other workloads.",
           "docker run --memory 512m; Kubernetes resources.limits.memory; config.json "
           "linux.resources.memory.limit.",
-          CIS "5.11", bw_check_memory_limit, -1 },
+          CIS "5.11; Trivy KSV018", bw_check_memory_limit, -1 },
 
         { "BW104", "tmpfs-without-size", BW_SEV_MEDIUM, "tmpfs mount without a size",
           "A tmpfs without size= may grow to half of the host's memory (the kernel's default); without a "
@@ -454,7 +454,7 @@ const struct bw_rule bw_rules[] = {
           "A hostPort below 1024 takes a privileged port of the node (ssh, dns, http), where it can stand in "
           "for a node service.",
           "Remove ports[].hostPort (use a Service), or at least a port of 1024 or above.",
-          "Pod Security Standards baseline: Host Ports; Trivy KSV024", bw_check_pod_privileged_host_port, -1 },
+          "Pod Security Standards baseline: Host Ports; Trivy KSV024, KSV117", bw_check_pod_privileged_host_port, -1 },
         { "BW123", "k8s-proc-mount-unmasked", BW_SEV_HIGH, "procMount: Unmasked",
           "procMount: Unmasked gives the container /proc without the runtime's masked and read-only paths: "
           "/proc/sys, /proc/sysrq-trigger and /proc/kcore become reachable.",
@@ -482,7 +482,7 @@ const struct bw_rule bw_rules[] = {
           "Group 0 as the primary, fs or a supplemental group gives the process every file the root group "
           "can read or write, on volumes and in the image.",
           "Set securityContext.runAsGroup, fsGroup and supplementalGroups to non-zero groups.",
-          "Trivy KSV029", bw_check_pod_root_group, -1 },
+          "Trivy KSV116", bw_check_pod_root_group, -1 },
         { "BW128", "k8s-run-as-non-root-absent", BW_SEV_MEDIUM, "runAsNonRoot absent",
           "Without runAsNonRoot: true (or a non-zero runAsUser) the image's user is used, root in most "
           "images; without hostUsers: false that root is the node's root.",
@@ -495,7 +495,7 @@ const struct bw_rule bw_rules[] = {
         { "BW130", "k8s-bidirectional-propagation", BW_SEV_HIGH, "mountPropagation: Bidirectional",
           "Bidirectional propagation makes the container's mounts appear on the node: with mount privileges "
           "the container can mount over host paths.",
-          "Use mountPropagation: HostToContainer (or None).", NULL, bw_check_pod_bidirectional, -1 },
+          "Use mountPropagation: HostToContainer (or None).", "CIS Docker Benchmark v1.6.0 5.20", bw_check_pod_bidirectional, -1 },
         { "BW131", "k8s-service-account-token", BW_SEV_INFO, "Service account token mounted",
           "The pod's service account token is mounted by default: whoever runs code in the container can "
           "call the API server as that account.",
