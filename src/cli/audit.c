@@ -139,7 +139,7 @@ static int read_input(const char *path, char **data, size_t *len, struct bw_erro
 /* One container of a Kubernetes manifest or Compose file: its translated
  * config judged like any other, each finding placed at the YAML field
  * behind it. */
-struct manifest { struct audit *a; const char *path, *name; };
+struct manifest { struct audit *a; const char *path, *name; enum bw_input_kind kind; };
 
 static int add_translated(void *ctx, const struct bw_input_target *k, struct bw_error **err)
 {
@@ -152,6 +152,7 @@ static int add_translated(void *ctx, const struct bw_input_target *k, struct bw_
         oci_config_free(c);
         if (r < 0)
                 return r;
+        m->a->t[m->a->n - 1].input = m->kind;
         if (k->has_pss)
                 m->a->t[m->a->n - 1].pss = bw_pss_name(k->pss);
         if (k->pss_why && k->pss_why[0] && !(m->a->t[m->a->n - 1].pss_why = strdup(k->pss_why)))
@@ -178,12 +179,13 @@ static int audit_manifest(struct audit *a, const char *name, const char *path, c
         int r = bw_yaml_parse(data, len, name, &y, err);
         if (r < 0)
                 return bad_input(err, r);
-        struct manifest m = { .a = a, .path = path, .name = name };
+        struct manifest m = { .a = a, .path = path, .name = name, .kind = BW_INPUT_K8S };
         r = bw_k8s_read(&y, name, add_translated, &m, err);
         _cleanup_free_ char *dir = strdup(path);
         char *slash = dir ? strrchr(dir, '/') : NULL;
         if (slash)
                 *slash = 0;
+        m.kind = BW_INPUT_COMPOSE;
         if (r >= 0)
                 r = bw_compose_read(&y, slash ? dir : ".", name, add_translated, &m, err);
         bool any = false;
