@@ -63,6 +63,7 @@ setup_file() {
 
 teardown_file() {
   [[ -n ${E2E:-} ]] || return 0
+  stop_rootless_podman
   pm rm -af -t 0 >/dev/null 2>&1 || true
   if [[ -f $E2E/podman.bg ]]; then
     local pid
@@ -82,6 +83,27 @@ teardown_file() {
   stop_containerd
   umount_under "$E2E"
   rm -rf "$E2E"
+}
+
+# Rootless Podman as the bwrootless user (its /etc/subuid range), with a
+# home and runtime dir of its own under $E2E, started by the test below;
+# its service and pause process are stopped by pid.
+RL_USER=bwrootless
+rl_pm() {
+  su -s /bin/sh "$RL_USER" -c "cd $E2E/rl-home && HOME=$E2E/rl-home XDG_RUNTIME_DIR=$E2E/rl-xdg podman \
+    --cgroup-manager cgroupfs --events-backend file --runtime runc $*"
+}
+
+stop_rootless_podman() {
+  [[ -d $E2E/rl-xdg ]] || return 0
+  rl_pm rm -af -t 0 >/dev/null 2>&1 || true
+  local f pid
+  for f in "$E2E/rl.bg" "$E2E/rl-xdg/libpod/tmp/pause.pid"; do
+    [[ -f $f ]] || continue
+    pid=$(cat "$f")
+    kill "$pid" 2>/dev/null || true
+    wait_for 20 bash -c "! kill -0 $pid" || kill -9 "$pid" 2>/dev/null || true
+  done
 }
 
 teardown() {
@@ -145,4 +167,37 @@ per_target() {
   [ "${lines[2]}" = "safe: BW040 BW052 BW064" ]
   [ "${lines[3]}" = "sock: BW015 BW016 BW017 BW028 BW040 BW042 BW052 BW053 BW064 BW070 BW101 BW103" ]
   [ "${#lines[@]}" -eq 4 ]
+}
+
+@test "e2e audit --podman: a rootless engine's containers are judged inside its user's namespace" {
+  id "$RL_USER" >/dev/null 2>&1 && grep -q "^$RL_USER:" /etc/subuid || skip "no $RL_USER user with an /etc/subuid range"
+  local uid
+  uid=$(id -u "$RL_USER")
+  mkdir -p "$E2E/rl-home" "$E2E/rl-xdg"
+  chown "$RL_USER:" "$E2E/rl-home" "$E2E/rl-xdg"
+  chmod 700 "$E2E/rl-xdg"
+  tar -C "$E2E/rootfs" -cf "$E2E/rootfs.tar" . && chmod 644 "$E2E/rootfs.tar"
+  rl_pm import "$E2E/rootfs.tar" localhost/bw-busybox:rl >/dev/null 2>&1
+  rl_pm system service --time=0 "unix://$E2E/rl-xdg/podman.sock" >"$E2E/rl.log" 2>&1 &
+  echo $! >"$E2E/rl.bg"
+  wait_for 60 test -S "$E2E/rl-xdg/podman.sock"
+  local run="run -d --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024"
+  rl_pm $run --name rlpriv --privileged localhost/bw-busybox:rl sleep 600 >/dev/null
+  rl_pm $run --name rlplain localhost/bw-busybox:rl sleep 600 >/dev/null
+
+  run --separate-stderr "$BULWARK" audit --format json --podman "$E2E/rl-xdg/podman.sock"
+  [ "$status" -eq 1 ]
+  echo "$stderr"
+  # Podman 4's compat /info does not say rootless; its /libpod/info does
+  [[ "$stderr" == *"Podman engine at $E2E/rl-xdg/podman.sock runs rootless, as uid $uid: its containers' root is uid $uid on the host, never host root"* ]]
+  run per_target <<<"$output"
+  echo "$output"
+  run bash -c "sed 's/ ([0-9a-f]*):/:/' <<<'$output' | sort"
+  # no BW040, BW042: container root is uid $uid (BW043 says so); no
+  # cgroup for a rootless runc on cgroup v1: no pids limit (BW102)
+  [ "${lines[0]}" = "rlplain: BW015 BW016 BW017 BW028 BW043 BW052 BW053 BW064 BW101 BW102 BW103" ]
+  [ "${lines[1]}" = "rlpriv: BW001 BW010 BW011 BW012 BW013 BW014 BW015 BW016 BW017 BW018 BW019 BW020 BW021 BW022 BW023 BW024 BW025 BW026 BW027 BW028 BW030 BW043 BW050 BW053 BW064 BW082 BW090 BW091 BW092 BW093 BW101 BW102 BW103" ]
+  run --separate-stderr "$BULWARK" audit --format json --podman "$E2E/rl-xdg/podman.sock" rlplain
+  [ "$(jq -r '.targets[0].findings[] | select(.rule == "BW043") | .detail' <<<"$output" | sort | head -1)" = \
+    "linux/gidMappings[0] maps container 0-0 onto host gids $uid-$uid, below 65536 (the host's system and ordinary users)" ]
 }
