@@ -98,7 +98,7 @@ stop_rootless_podman() {
   [[ -d $E2E/rl-xdg ]] || return 0
   rl_pm rm -af -t 0 >/dev/null 2>&1 || true
   local f pid
-  for f in "$E2E/rl.bg" "$E2E/rl-xdg/libpod/tmp/pause.pid"; do
+  for f in "$E2E/rl-service.pid" "$E2E/rl.bg" "$E2E/rl-xdg/libpod/tmp/pause.pid"; do
     [[ -f $f ]] || continue
     pid=$(cat "$f")
     kill "$pid" 2>/dev/null || true
@@ -181,6 +181,9 @@ per_target() {
   rl_pm system service --time=0 "unix://$E2E/rl-xdg/podman.sock" >"$E2E/rl.log" 2>&1 &
   echo $! >"$E2E/rl.bg"
   wait_for 60 test -S "$E2E/rl-xdg/podman.sock"
+  # the service itself (su's shell does not pass a signal on)
+  ss -xlpn | awk -v s="$E2E/rl-xdg/podman.sock" '$5 == s {match($0, /pid=[0-9]+/); print substr($0, RSTART+4, RLENGTH-4)}' \
+    >"$E2E/rl-service.pid"
   local run="run -d --network none --ulimit nofile=1024:1024 --ulimit nproc=1024:1024"
   rl_pm $run --name rlpriv --privileged localhost/bw-busybox:rl sleep 600 >/dev/null
   rl_pm $run --name rlplain localhost/bw-busybox:rl sleep 600 >/dev/null
