@@ -119,8 +119,13 @@ static void free_linux(struct oci_linux *l)
                 free(l->namespaces[i].path);
                 free(l->namespaces[i].joined_uid.v);
                 free(l->namespaces[i].joined_gid.v);
+                free(l->namespaces[i].owner_container);
         }
         free(l->namespaces);
+        free(l->owner_userns.path);
+        free(l->owner_userns.joined_uid.v);
+        free(l->owner_userns.joined_gid.v);
+        free(l->owner_userns_of);
         free(l->uid_mappings.v);
         free(l->gid_mappings.v);
         for (size_t i = 0; i < l->n_devices; i++)
@@ -178,6 +183,10 @@ void oci_config_free(struct oci_config *c)
         for (size_t i = 0; i < c->host_ids.n_ranges; i++)
                 free(c->host_ids.ranges[i].owner);
         free(c->host_ids.ranges);
+        free(c->host_ids.own_uids);
+        free(c->host_ids.own_gids);
+        free(c->host_ids.sub_uids);
+        free(c->host_ids.sub_gids);
         free(c);
 }
 

@@ -43,7 +43,7 @@ int bw_mode_from_name(const char *name)
  * harmless inside a user namespace), a writable rootfs, no memory limit,
  * hooks and annotations, and a pod's missing CPU limit and mounted
  * service-account token: reported by audit, not enforced. */
-static const char *const restricted_allows[] = { "BW028", "BW074", "BW076", "BW101", "BW103", "BW110", "BW111",
+static const char *const restricted_allows[] = { "BW028", "BW074", "BW076", "BW101", "BW103", "BW111",
                                                  "BW129", "BW131", NULL };
 /* Baseline allows that too, plus the file capabilities ordinary images'
  * entrypoints use (postgres and redis chown their data dirs; the user

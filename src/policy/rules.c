@@ -209,13 +209,17 @@ const struct bw_rule bw_rules[] = {
               "namespace (runtime: bulwark)." },
 
         { "BW043", "mapping-onto-host-ids", BW_SEV_CRITICAL, "Id mapping onto host users or another container",
-          "An explicit uidMappings/gidMappings (of the container or of a mount) that lands on host ids below "
-          "65536, on a user or group of the host's /etc/passwd or /etc/group, or on a live container's range "
-          "makes container root own those users' files (/etc/shadow's group, home directories) or that "
+          "An explicit uidMappings/gidMappings (of the container or of a mount), or the real uid_map/gid_map "
+          "of a user namespace joined by path, that lands on host ids below 65536, on a user or group of the "
+          "host's /etc/passwd or /etc/group, on a live container's range or bulwark's own subordinate ids, or "
+          "(as root) outside every subordinate range of /etc/subuid and /etc/subgid, makes container root own "
+          "those users' files (/etc/shadow's group, home directories, an LDAP or NFS user's files) or that "
           "container's files and processes.",
           "config.json: remove linux.uidMappings/gidMappings (bulwark then allocates an unused range of its "
-          "own) or map onto ids no host user or container has (e.g. a range of /etc/subuid given to bulwark "
-          "and not in use); the same for the uidMappings/gidMappings of mounts.",
+          "own) or map onto a range set aside for user namespaces in /etc/subuid and /etc/subgid (as Docker's "
+          "userns-remap or Podman use) that no host user or live container has; the same for the "
+          "uidMappings/gidMappings of mounts; join only a user namespace that maps such a range (or another "
+          "container's, a pod sharing it).",
           NULL, bw_check_mapping_onto_host_ids, -1 },
         { "BW044", "joined-userns-unread", BW_SEV_HIGH, "Joined user namespace could not be examined",
           "A user namespace joined by path decides what the container's ids are on the host by its own "
@@ -307,6 +311,19 @@ const struct bw_rule bw_rules[] = {
           "config.json: give {\"type\": \"mount\"} in linux.namespaces without a path (a new mount namespace).",
           NULL, bw_check_mount_ns_path, -1 },
 
+        { "BW067", "joined-namespace-not-owned", BW_SEV_HIGH, "Joined namespace owned by another user namespace",
+          "The container gets a user namespace of its own but joins a pid, IPC, UTS or network namespace that "
+          "another user namespace owns (the host's, another runtime's container, or a bulwark container's when "
+          "the config gives its own mappings). Its root has no privilege there: the kernel refuses the /proc, "
+          "mqueue, hostname or net.* sysctls the config asks for in it, and making it privileged there would "
+          "take the owner's ids.",
+          "config.json: join the owner's user namespace too ({\"type\": \"user\", \"path\": \"/proc/PID/ns/user\"} "
+          "of a process of the container that owns them, judged by BW041-BW044), or leave linux.uidMappings and "
+          "gidMappings out (bulwark then joins the user namespace of the bulwark container that owns them), or "
+          "give the container its own namespace of that type, or remove what needs it (the proc or mqueue mount, "
+          "hostname, net.* sysctls).",
+          NULL, bw_check_unowned_join, -1 },
+
         { "BW070", "engine-socket-mount", BW_SEV_CRITICAL, "Container engine socket mounted",
           "Whoever can connect to the Docker/containerd/CRI-O/Podman socket can start a privileged container "
           "with the host's / mounted: that is host root. A read-only mount does not stop connect().",
@@ -335,8 +352,9 @@ const struct bw_rule bw_rules[] = {
           .fix_compose = "Remove the bind volume or narrow it to the file actually needed." },
         { "BW073", "rootfs-on-host-tree", BW_SEV_CRITICAL, "Rootfs is a host directory outside the bundle",
           "root.path naming a host directory that is neither inside the bundle, nor an engine's rootfs (the root "
-          "of an overlay mount, or under an engine's state), makes it the container's /, seen through the "
-          "idmapped rootfs view in which host root's files are container root's: with /etc, /root, /srv or "
+          "of an overlay mount, or a rootfs layout an engine makes in its state, such as Docker's overlay2/ID/merged, "
+          "vfs/dir/ID or containerd's io.containerd.runtime.v2.task/NS/ID/rootfs), makes it the container's /, seen "
+          "through the idmapped rootfs view in which host root's files are container root's: with /etc, /root, /srv or "
           "bulwark's own state, read-only or not, their root-only files are readable. audit, which reads a "
           "config without its host, reports the host's system trees (/etc, /usr, / ...) only.",
           "config.json: point root.path at the bundle's own rootfs directory (or let the engine make the "
@@ -513,8 +531,9 @@ const struct bw_rule bw_rules[] = {
         { "BW110", "hooks", BW_SEV_MEDIUM, "Hook runs a host binary",
           "OCI hooks run as host root in the host's namespaces: whoever controls the config chooses a host "
           "program to run with full privileges.",
-          "Make sure each hook path is a trusted host binary installed by the engine; config.json: remove "
-          "hooks you do not recognise.",
+          "config.json: remove hooks you do not recognise; an operator who trusts a hook's program (a GPU "
+          "or monitoring hook installed on the host) lists it in trustedHooks of /etc/bulwark/policy.json. "
+          "Docker's own libnetwork-setkey hook (dockerd itself) is trusted.",
           NULL, bw_check_hooks, -1 },
         { "BW111", "behaviour-annotation", BW_SEV_INFO, "Annotation that changes runtime behaviour",
           "Some annotations change what the runtime does (crun's run.oci.*, systemd unit properties, "

@@ -235,7 +235,13 @@ static int rootfs_view(const struct bw_userns_plan *p, const struct oci_config *
                 if (c->root.src.resolved && (c->root.src.dev != (uint64_t)st.st_dev || c->root.src.ino != (uint64_t)st.st_ino))
                         return bw_error_msg(err, -EBUSY, "the rootfs %s is not the directory the policy judged (%s): "
                                             "it changed in between; refusing", rootfs, c->root.src.path);
-                fd = c->root.readonly ? ro_view(rfd, userns, err) : dir_overlay(p, rootfs, rfd, userns, err);
+                /* Read-only, the missing mount points are made in the
+                 * directory itself, as runc makes them: only in one that is
+                 * the container's own (the bundle's, an engine's rootfs).
+                 * Any other (BW073 not enforced) gets the overlay: they land
+                 * in bulwark's upper, and init makes / read-only all the same. */
+                fd = c->root.readonly && c->root.placed ? ro_view(rfd, userns, err)
+                                                        : dir_overlay(p, rootfs, rfd, userns, err);
         }
         if (fd < 0) {
                 bw_error_wrap(err, "the rootfs %s", rootfs);

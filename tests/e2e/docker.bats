@@ -452,6 +452,38 @@ none_root_owned() {
   docker rm -f un
 }
 
+@test "--pid container:X under the default policy: the second container shares X's pid and user namespaces, sees X's processes, and its root is X's host uid" {
+  need_userns
+  docker run -d --name pidsrc --runtime bulwark --network none "$IMG" sleep 611
+  local pid
+  pid=$(host_pid pidsrc)
+  run drun --network none --pid container:pidsrc "$IMG" sh -c \
+    'readlink /proc/self/ns/pid; readlink /proc/self/ns/user; ps -o args | grep -c "^sleep 611"; id -u; cat /proc/self/uid_map | tr -s " "'
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "$(readlink /proc/$pid/ns/pid)" ]
+  [ "${lines[1]}" = "$(readlink /proc/$pid/ns/user)" ]
+  [ "${lines[2]}" = 1 ]
+  [ "${lines[3]}" = 0 ]
+  [ "${lines[4]}" = "$(tr -s ' ' </proc/$pid/uid_map)" ]
+  [ "$(host_uid_of "$pid")" -ne 0 ]
+  docker rm -f pidsrc
+}
+
+@test "--ipc container:X under the default policy: the second container shares X's IPC and user namespaces and X's message queues" {
+  need_userns
+  docker run -d --name ipcsrc --runtime bulwark --network none --ipc shareable "$IMG" sleep 612
+  local pid
+  pid=$(host_pid ipcsrc)
+  run drun --network none --ipc container:ipcsrc "$IMG" sh -c 'readlink /proc/self/ns/ipc; readlink /proc/self/ns/user; id -u'
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "$(readlink /proc/$pid/ns/ipc)" ]
+  [ "${lines[1]}" = "$(readlink /proc/$pid/ns/user)" ]
+  [ "${lines[2]}" = 0 ]
+  docker rm -f ipcsrc
+}
+
 @test "docker run --privileged is refused under the default policy, with bulwark's message" {
   need_wire
   run drun --network none --privileged "$IMG" true
