@@ -49,12 +49,15 @@ setup_file() {
   "${crun[@]}" --mount "type=bind,src=$E2E/containerd.sock,dst=/run/containerd/containerd.sock,options=rbind:rw" \
     "$CIMG" sock sleep 600
   "${crun[@]}" --net-host "$CIMG" hostnet sleep 600
-  # ctr's defaults are containerd's 14 capabilities; a range outside
-  # bulwark's subordinate ids (BW043 would name it otherwise)
-  local drop=() c
+  # ctr's defaults are containerd's 14 capabilities; a subordinate range
+  # of /etc/subuid that is not bulwark's (BW043 names bulwark's own, and
+  # ids given to no user)
+  local drop=() c SAFE_RANGE
+  SAFE_RANGE=$(awk -F: '$1 != "bulwark" && $3 >= 65536 {print $2; exit}' /etc/subuid)
+  [[ -n $SAFE_RANGE ]] || { echo "/etc/subuid has no range of 65536 ids for a user other than bulwark" >&3; return 1; }
   for c in CHOWN DAC_OVERRIDE FSETID FOWNER MKNOD NET_RAW SETGID SETUID SETFCAP SETPCAP NET_BIND_SERVICE \
     SYS_CHROOT KILL AUDIT_WRITE; do drop+=(--cap-drop "CAP_$c"); done
-  "${crun[@]}" --uidmap 0:20000000:65536 --gidmap 0:20000000:65536 "${drop[@]}" --seccomp --read-only \
+  "${crun[@]}" --uidmap "0:$SAFE_RANGE:65536" --gidmap "0:$SAFE_RANGE:65536" "${drop[@]}" --seccomp --read-only \
     --memory-limit 67108864 "$CIMG" safe sleep 600
   # a second namespace
   ctr -n bulwark-e2e-other image import "$E2E/image.tar" >/dev/null 2>&1
