@@ -1,6 +1,7 @@
 /* bulwark audit: run the breakout rules over configurations (OCI
- * config.json files or bundles, `docker inspect` output, live Docker
- * containers, Kubernetes manifests and Compose files, read by src/input/)
+ * config.json files or bundles, `docker inspect` output, live Docker and
+ * Podman containers, containerd's running tasks, Kubernetes manifests and
+ * Compose files, read by src/input/)
  * and report. Exit: 0 clean, 1 violations at or above
  * --fail-on, 2 bad input or usage, 3 target unreachable. */
 #include <errno.h>
@@ -15,6 +16,8 @@
 #include "cli/commands.h"
 #include "cli/docker.h"
 #include "input/compose.h"
+#include "input/containerd.h"
+#include "input/engine.h"
 #include "input/files.h"
 #include "input/k8s.h"
 #include "input/pss.h"
@@ -73,15 +76,29 @@ static int add_target(struct audit *a, const struct oci_config *c, char *name, c
         return 0;
 }
 
+/* A live engine speaking Docker's API: Docker or Podman. */
+struct engine {
+        const char *name;   /* "Docker", "Podman" */
+        const char *scheme; /* target uris: "docker", "podman" */
+        const char *sock;
+        bool rootless;      /* and then, when the socket's owner is not root: */
+        bool confine;
+        uid_t uid;          /* the user the engine runs as */
+        gid_t gid;
+};
+
 /* One docker inspect object: translate, load through the OCI loader like
- * any config.json, evaluate. */
+ * any config.json, evaluate. A rootless engine's containers are judged
+ * inside the user namespace the engine runs in. */
 static int add_docker(struct audit *a, json_t *inspect, const char *where, const char *uri, const char *text,
-                      struct bw_error **err)
+                      const struct engine *e, struct bw_error **err)
 {
         _cleanup_json_ json_t *oci = NULL;
         int r = bw_docker_to_oci(inspect, where, &oci, err);
         if (r < 0)
                 return bad_input(err, r);
+        if (e && e->confine && bw_engine_rootless_userns(oci, e->uid, e->gid) < 0)
+                return bw_error_set(err, -ENOMEM, "%s", where);
         _cleanup_free_ char *data = json_dumps(oci, JSON_INDENT(2));
         if (!data)
                 return bw_error_set(err, -ENOMEM, "%s", where);
@@ -122,7 +139,7 @@ static int read_input(const char *path, char **data, size_t *len, struct bw_erro
 /* One container of a Kubernetes manifest or Compose file: its translated
  * config judged like any other, each finding placed at the YAML field
  * behind it. */
-struct manifest { struct audit *a; const char *path, *name; };
+struct manifest { struct audit *a; const char *path, *name; enum bw_input_kind kind; };
 
 static int add_translated(void *ctx, const struct bw_input_target *k, struct bw_error **err)
 {
@@ -135,6 +152,7 @@ static int add_translated(void *ctx, const struct bw_input_target *k, struct bw_
         oci_config_free(c);
         if (r < 0)
                 return r;
+        m->a->t[m->a->n - 1].input = m->kind;
         if (k->has_pss)
                 m->a->t[m->a->n - 1].pss = bw_pss_name(k->pss);
         if (k->pss_why && k->pss_why[0] && !(m->a->t[m->a->n - 1].pss_why = strdup(k->pss_why)))
@@ -161,12 +179,13 @@ static int audit_manifest(struct audit *a, const char *name, const char *path, c
         int r = bw_yaml_parse(data, len, name, &y, err);
         if (r < 0)
                 return bad_input(err, r);
-        struct manifest m = { .a = a, .path = path, .name = name };
+        struct manifest m = { .a = a, .path = path, .name = name, .kind = BW_INPUT_K8S };
         r = bw_k8s_read(&y, name, add_translated, &m, err);
         _cleanup_free_ char *dir = strdup(path);
         char *slash = dir ? strrchr(dir, '/') : NULL;
         if (slash)
                 *slash = 0;
+        m.kind = BW_INPUT_COMPOSE;
         if (r >= 0)
                 r = bw_compose_read(&y, slash ? dir : ".", name, add_translated, &m, err);
         bool any = false;
@@ -239,7 +258,7 @@ static int audit_file(struct audit *a, const char *arg, bool in_dir, struct bw_e
         if (!root || (json_is_object(root) && json_object_get(root, "apiVersion") && json_object_get(root, "kind")))
                 return audit_manifest(a, name, path, data, len, in_dir, err);
         if (bw_docker_is_inspect(root))
-                return add_docker(a, root, name, path, data, err);
+                return add_docker(a, root, name, path, data, NULL, err);
         if (in_dir && !json_object_get(root, "ociVersion"))
                 return 0; /* some other JSON file beside the manifests */
         if (json_is_array(root)) {
@@ -255,7 +274,7 @@ static int audit_file(struct audit *a, const char *arg, bool in_dir, struct bw_e
                                 return bad_input(err, bw_error_msg(err, -EINVAL, "%s: expected a docker inspect "
                                                                    "object (with Id and HostConfig)", where));
                         /* Lines are only unambiguous with one container. */
-                        r = add_docker(a, v, where, path, json_array_size(root) == 1 ? data : NULL, err);
+                        r = add_docker(a, v, where, path, json_array_size(root) == 1 ? data : NULL, NULL, err);
                         if (r < 0)
                                 return r;
                 }
@@ -275,55 +294,169 @@ static int audit_file(struct audit *a, const char *arg, bool in_dir, struct bw_e
         return r;
 }
 
-static int audit_docker_id(struct audit *a, const char *sock, const char *id, struct bw_error **err)
+static int engine_failed(struct bw_error **err, int r)
+{
+        if (*err)
+                (*err)->status = BW_EXIT_UNREACHABLE;
+        return r;
+}
+
+static int audit_engine_id(struct audit *a, const struct engine *e, const char *id, struct bw_error **err)
 {
         _cleanup_free_ char *api = NULL, *body = NULL, *uri = NULL;
-        if (asprintf(&api, "/containers/%s/json", id) < 0 || asprintf(&uri, "docker://%s", id) < 0)
+        if (asprintf(&api, "/containers/%s/json", id) < 0 || asprintf(&uri, "%s://%s", e->scheme, id) < 0)
                 return bw_error_set(err, -ENOMEM, "%s", id);
         size_t len = 0;
-        int r = bw_docker_get(sock, api, &body, &len, err);
+        int r = bw_docker_get(e->sock, api, &body, &len, err);
         if (r < 0)
                 return r == -ENOENT ? bad_input(err, r) : r;
         json_error_t je;
         _cleanup_json_ json_t *root = json_loadb(body, len, 0, &je);
-        if (!root) {
-                r = bw_error_msg(err, -EPROTO, "Docker engine at %s: GET %s: %d:%d: %s", sock, api, je.line,
-                                 je.column, je.text);
-                if (*err)
-                        (*err)->status = BW_EXIT_UNREACHABLE;
-                return r;
-        }
-        return add_docker(a, root, uri, uri, NULL, err);
+        if (!root)
+                return engine_failed(err, bw_error_msg(err, -EPROTO, "%s engine at %s: GET %s: %d:%d: %s", e->name,
+                                                       e->sock, api, je.line, je.column, je.text));
+        return add_docker(a, root, uri, uri, NULL, e, err);
 }
 
-static int audit_docker(struct audit *a, char **ids, int n, struct bw_error **err)
+static int engine_get_json(const struct engine *e, const char *api, json_t **out, struct bw_error **err)
 {
-        const char *sock;
-        int r = bw_docker_socket(&sock, err);
+        _cleanup_free_ char *body = NULL;
+        size_t len = 0;
+        int r = bw_docker_get(e->sock, api, &body, &len, err);
         if (r < 0)
                 return r;
+        *out = json_loadb(body, len, 0, NULL);
+        if (!*out)
+                return engine_failed(err, bw_error_msg(err, -EPROTO, "%s engine at %s: GET %s: not JSON", e->name,
+                                                       e->sock, api));
+        return 0;
+}
+
+/* Does the engine run rootless? Docker and Podman say so in /info
+ * (SecurityOptions name=rootless); Podman's own /libpod/info says it in
+ * host.security.rootless. The socket's owner is the user it runs as. */
+static int engine_rootless(struct engine *e, bool podman, struct bw_error **err)
+{
+        _cleanup_json_ json_t *info = NULL;
+        struct bw_error *e404 = NULL;
+        int r = engine_get_json(e, "/info", &info, &e404);
+        if (r == -ENOENT) { /* an API without /info says nothing of rootless */
+                bw_error_free(e404);
+                return 0;
+        }
+        if (r < 0) {
+                *err = e404;
+                return r;
+        }
+        e->rootless = bw_engine_info_rootless(info);
+        if (!e->rootless && podman) {
+                _cleanup_json_ json_t *lp = NULL;
+                struct bw_error *ignored = NULL;
+                if (engine_get_json(e, "/v4.0.0/libpod/info", &lp, &ignored) == 0)
+                        e->rootless = bw_engine_info_rootless(lp);
+                bw_error_free(ignored);
+        }
+        if (!e->rootless)
+                return 0;
+        struct stat st;
+        if (stat(e->sock, &st) == 0 && st.st_uid != 0) {
+                e->confine = true;
+                e->uid = st.st_uid;
+                e->gid = st.st_gid;
+                bw_warn("%s engine at %s runs rootless, as uid %u: its containers' root is uid %u on the host, "
+                        "never host root, so they are judged inside that user namespace (no BW040, BW042); what "
+                        "a container can still reach is what uid %u can", e->name, e->sock, (unsigned)e->uid,
+                        (unsigned)e->uid, (unsigned)e->uid);
+        } else {
+                bw_warn("%s engine at %s says it runs rootless, but its socket is owned by root; its containers "
+                        "are judged as a rootful engine's", e->name, e->sock);
+        }
+        return 0;
+}
+
+/* Every running container of a live engine, or the ids given. */
+static int audit_engine(struct audit *a, struct engine *e, bool podman, char **ids, int n, struct bw_error **err)
+{
+        int r = engine_rootless(e, podman, err);
+        if (r < 0)
+                return podman ? bw_error_wrap(err, "Podman's API (start it: systemctl start podman.socket, or "
+                                              "podman system service --time=0)") : r;
         if (n > 0) {
                 for (int i = 0; i < n; i++)
-                        if ((r = audit_docker_id(a, sock, ids[i], err)) < 0)
+                        if ((r = audit_engine_id(a, e, ids[i], err)) < 0)
                                 return r;
                 return 0;
         }
-        _cleanup_free_ char *body = NULL;
-        size_t len = 0;
-        if ((r = bw_docker_get(sock, "/containers/json", &body, &len, err)) < 0)
+        _cleanup_json_ json_t *list = NULL;
+        if ((r = engine_get_json(e, "/containers/json", &list, err)) < 0)
                 return r;
-        _cleanup_json_ json_t *list = json_loadb(body, len, 0, NULL);
-        if (!json_is_array(list)) {
-                r = bw_error_msg(err, -EPROTO, "Docker engine at %s: GET /containers/json: expected a list", sock);
-                if (*err)
-                        (*err)->status = BW_EXIT_UNREACHABLE;
-                return r;
-        }
+        if (!json_is_array(list))
+                return engine_failed(err, bw_error_msg(err, -EPROTO, "%s engine at %s: GET /containers/json: "
+                                                       "expected a list", e->name, e->sock));
         size_t i;
         json_t *v;
         json_array_foreach(list, i, v) {
                 const char *id = json_string_value(json_object_get(v, "Id"));
-                if (id && (r = audit_docker_id(a, sock, id, err)) < 0)
+                if (id && (r = audit_engine_id(a, e, id, err)) < 0)
+                        return r;
+        }
+        return 0;
+}
+
+static int audit_docker(struct audit *a, char **ids, int n, struct bw_error **err)
+{
+        struct engine e = { .name = "Docker", .scheme = "docker" };
+        int r = bw_docker_socket(&e.sock, err);
+        if (r < 0)
+                return r;
+        return audit_engine(a, &e, false, ids, n, err);
+}
+
+/* --podman [SOCKET] [ID...]: a first argument that is a path or unix://
+ * URL names the socket. */
+static int audit_podman(struct audit *a, char **args, int n, struct bw_error **err)
+{
+        const char *arg = NULL;
+        if (n > 0 && (args[0][0] == '/' || strncmp(args[0], "unix://", 7) == 0)) {
+                arg = args[0];
+                args++, n--;
+        }
+        _cleanup_free_ char *sock = NULL;
+        int r = bw_podman_socket(arg, getenv("CONTAINER_HOST"), geteuid(), getenv("XDG_RUNTIME_DIR"), &sock, err);
+        if (r < 0)
+                return r;
+        struct engine e = { .name = "Podman", .scheme = "podman", .sock = sock };
+        return audit_engine(a, &e, true, args, n, err);
+}
+
+/* --containerd [NAMESPACE...]: the config.json of every running task's
+ * bundle, judged as any config.json on this machine. */
+static int audit_containerd(struct audit *a, const char *state, char **nss, int n, struct bw_error **err)
+{
+        for (int i = 0; i < (n > 0 ? n : 1); i++) {
+                struct bw_containerd_tasks ts;
+                int r = bw_containerd_tasks(state, n > 0 ? nss[i] : NULL, &ts, err);
+                if (r < 0) { /* a bad namespace name is usage; no containerd, unreachable */
+                        if (*err && (*err)->status != BW_EXIT_USAGE)
+                                (*err)->status = BW_EXIT_UNREACHABLE;
+                        return r;
+                }
+                for (size_t k = 0; r >= 0 && k < ts.n; k++) {
+                        struct bw_containerd_task *t = &ts.t[k];
+                        struct oci_config *c = NULL;
+                        r = oci_config_load_data(t->data, t->len, t->name, &c, err);
+                        if (r < 0) {
+                                r = bad_input(err, bw_error_wrap(err, "%s", t->path));
+                                break;
+                        }
+                        /* its namespace paths and id maps are live on this machine */
+                        bw_policy_mark_host_namespaces(c);
+                        bw_policy_gather_host_ids(c);
+                        r = add_target(a, c, take_ptr(t->name), take_ptr(t->path), take_ptr(t->data), err);
+                        oci_config_free(c);
+                }
+                bw_containerd_tasks_free(&ts);
+                if (r < 0)
                         return r;
         }
         return 0;
@@ -364,13 +497,17 @@ BW_COMMAND(audit)
                 { "profile", required_argument, NULL, 'p' },
                 { "fail-on", required_argument, NULL, 'F' },
                 { "docker", no_argument, NULL, 'd' },
+                { "podman", no_argument, NULL, 'P' },
+                { "containerd", no_argument, NULL, 'C' },
+                { "containerd-state", required_argument, NULL, 's' },
                 { "pss", required_argument, NULL, 'S' },
                 {},
         };
         enum bw_report_format fmt = BW_REPORT_TEXT;
         const char *profile = g->profile;
         int fail_on = BW_SEV_HIGH;
-        bool docker = false;
+        bool docker = false, podman = false, containerd = false;
+        const char *state = BW_CONTAINERD_STATE;
         int pss = -1;
         int c;
         while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
@@ -389,6 +526,9 @@ BW_COMMAND(audit)
                                                       "medium, low or info", optarg);
                         break;
                 case 'd': docker = true; break;
+                case 'P': podman = true; break;
+                case 'C': containerd = true; break;
+                case 's': state = optarg; containerd = true; break;
                 case 'S':
                         if ((pss = bw_pss_from_name(optarg)) < 0)
                                 return bw_error_usage(err, "audit --pss: unknown level '%s'; use privileged, baseline "
@@ -397,17 +537,25 @@ BW_COMMAND(audit)
                 default: return bw_error_bad_option(err, bw_command_find("audit"), argc, argv);
                 }
         }
-        if (!docker && optind >= argc)
+        if (docker + podman + containerd > 1)
+                return bw_error_usage(err, "audit: --docker, --podman and --containerd read one engine each; "
+                                      "give one");
+        bool live = docker || podman || containerd;
+        if (!live && optind >= argc)
                 return bw_error_usage(err, "audit: nothing to audit; give config.json files, bundle directories, "
                                       "docker inspect output, Kubernetes manifests, Compose files or directories of "
-                                      "them, - for stdin, or --docker");
+                                      "them, - for stdin, or --docker, --podman or --containerd");
         struct audit a = { 0 };
         int r = bw_policy_resolve(g->policy_file, profile, g->policy_mode, &a.policy, err);
         if (r < 0)
                 return r;
         if (docker)
                 r = audit_docker(&a, argv + optind, argc - optind, err);
-        for (int i = optind; r >= 0 && !docker && i < argc; i++)
+        else if (podman)
+                r = audit_podman(&a, argv + optind, argc - optind, err);
+        else if (containerd)
+                r = audit_containerd(&a, state, argv + optind, argc - optind, err);
+        for (int i = optind; r >= 0 && !live && i < argc; i++)
                 r = audit_input(&a, argv[i], err);
         if (r >= 0)
                 r = emit(&a, fmt, err);

@@ -15,6 +15,7 @@ struct bw_report_target {
         struct bw_findings findings;
         const char *pss;     /* a pod's container: the Pod Security Standards level the pod meets, else NULL */
         char *pss_why;       /* below restricted: why not the next level; or NULL */
+        enum bw_input_kind input; /* the fix shown is in this input's terms */
 };
 
 /* Where a finding is in the input text: the value at its JSON pointer

@@ -5,7 +5,7 @@ static json_t *finding(const struct bw_report_target *t, const struct bw_finding
 {
         json_t *o = json_pack("{s:s, s:s, s:s, s:s, s:b, s:b, s:s}", "rule", f->rule->id, "severity",
                               bw_severity_name(f->rule->severity), "title", f->rule->title, "detail", f->detail,
-                              "violation", f->violation, "excepted", f->excepted, "fix", f->rule->fix);
+                              "violation", f->violation, "excepted", f->excepted, "fix", bw_rule_fix(f->rule, t->input));
         int line, col;
         if (o && bw_report_locate(t->text, f, &line, &col)) {
                 json_object_set_new(o, "line", json_integer(line));

@@ -62,7 +62,7 @@ static void testcase(FILE *out, const struct bw_report_target *t, const struct b
                 fprintf(out, ":%d:%d\n", line, col);
         }
         fputs("fix: ", out);
-        xml(out, f->rule->fix);
+        xml(out, bw_rule_fix(f->rule, t->input));
         fputs("</failure>\n    </testcase>\n", out);
 }
 

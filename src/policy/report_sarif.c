@@ -26,10 +26,15 @@ static const char *level(enum bw_severity s)
 static json_t *rule(const struct bw_rule *r)
 {
         char *text = NULL, *md = NULL;
-        if (asprintf(&text, "%s\n\nFix: %s%s%s", r->why, r->fix, r->refs ? "\n\nReferences: " : "",
+        /* the fix in a manifest's own terms, where the rule has one */
+        const char *k = r->fix_k8s, *c = r->fix_compose;
+        if (asprintf(&text, "%s\n\nFix: %s%s%s%s%s%s%s", r->why, r->fix, k ? "\n\nIn a Kubernetes manifest: " : "",
+                     k ? k : "", c ? "\n\nIn a Compose file: " : "", c ? c : "", r->refs ? "\n\nReferences: " : "",
                      r->refs ? r->refs : "") < 0)
                 return NULL;
-        if (asprintf(&md, "**Why it matters.** %s\n\n**Fix.** %s%s%s", r->why, r->fix,
+        if (asprintf(&md, "**Why it matters.** %s\n\n**Fix.** %s%s%s%s%s%s%s", r->why, r->fix,
+                     k ? "\n\n**In a Kubernetes manifest.** " : "", k ? k : "",
+                     c ? "\n\n**In a Compose file.** " : "", c ? c : "",
                      r->refs ? "\n\n**References.** " : "", r->refs ? r->refs : "") < 0) {
                 free(text);
                 return NULL;
@@ -77,6 +82,8 @@ static json_t *result(const struct bw_report_target *t, const struct bw_finding 
                               "message", "text", msg, "locations", "physicalLocation", phys,
                               "partialFingerprints", "bulwarkFinding/v1", fp, "properties", "target", t->name,
                               "violatesProfile", f->violation);
+        if (o && bw_rule_fix(f->rule, t->input) != f->rule->fix)
+                json_object_set_new(json_object_get(o, "properties"), "fix", json_string(bw_rule_fix(f->rule, t->input)));
         if (o && t->pss)
                 json_object_set_new(json_object_get(o, "properties"), "podSecurityStandard", json_string(t->pss));
         free(msg);

@@ -45,7 +45,7 @@ static void target(FILE *out, const struct bw_report_target *t, bool color)
                 fprintf(out, "           %s\n", f->detail);
                 if (f->line > 0)
                         fprintf(out, "           at %s:%d:%d\n", t->uri, f->line, f->col);
-                fprintf(out, "           fix: %s\n", f->rule->fix);
+                fprintf(out, "           fix: %s\n", bw_rule_fix(f->rule, t->input));
         }
         fprintf(out, "\n");
 }

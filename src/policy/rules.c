@@ -76,7 +76,10 @@ uint64_t bw_config_caps(const struct oci_config *c)
           "Drop it: docker run --cap-drop " #CAP " (or --cap-drop ALL and add back only what is " \
           "needed); Kubernetes securityContext.capabilities.drop: [\"" #CAP "\"]; config.json: "  \
           "remove CAP_" #CAP " from every process.capabilities set.",                            \
-          REFS, bw_check_cap, CAP_##CAP }
+          REFS, bw_check_cap, CAP_##CAP,                                                         \
+          "Drop it: securityContext.capabilities.drop: [\"" #CAP "\"] (or drop: [\"ALL\"] and add back only " \
+          "what is needed in capabilities.add).",                                                 \
+          "Drop it: cap_drop: [" #CAP "] (or cap_drop: [ALL] and cap_add only what is needed)." }
 
 #define CIS "CIS Docker Benchmark v1.6.0 "
 
@@ -87,94 +90,107 @@ const struct bw_rule bw_rules[] = {
           "disk, load a module).",
           "Do not use docker run --privileged (Kubernetes: securityContext.privileged: false); grant the "
           "single capability or device the workload needs instead.",
-          CIS "5.5; Pod Security Standards baseline: Privileged Containers", bw_check_privileged, -1 },
+          CIS "5.5; Pod Security Standards baseline: Privileged Containers; Trivy KSV017", bw_check_privileged, -1,
+          .fix_k8s = "Remove securityContext.privileged: true (or set it to false); add the single capability "
+              "(capabilities.add) or device plugin resource the workload needs instead.",
+          .fix_compose = "Remove privileged: true; add the single capability (cap_add) or device (devices) the "
+              "service needs instead." },
 
         CAP_RULE("BW010", "cap-sys-admin", SYS_ADMIN, BW_SEV_CRITICAL, "CAP_SYS_ADMIN granted",
                  "SYS_ADMIN allows mount, cgroup v1 release_agent writes and many other administrative "
                  "operations; with it a container can mount host filesystems and run code on the host.",
-                 CIS "5.4; Pod Security Standards baseline: Capabilities; CVE-2022-0492"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities; CVE-2022-0492; Trivy KSV005, KSV022"),
         CAP_RULE("BW011", "cap-sys-module", SYS_MODULE, BW_SEV_CRITICAL, "CAP_SYS_MODULE granted",
                  "SYS_MODULE loads kernel modules: code that runs in the host kernel, outside every namespace.",
-                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities; Trivy KSV120, KSV022"),
         CAP_RULE("BW012", "cap-sys-ptrace", SYS_PTRACE, BW_SEV_HIGH, "CAP_SYS_PTRACE granted",
                  "SYS_PTRACE lets the container read and rewrite the memory of processes it can see, "
                  "including ones that carry host privileges when they enter the container.",
-                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities; Trivy KSV022"),
         CAP_RULE("BW013", "cap-sys-rawio", SYS_RAWIO, BW_SEV_CRITICAL, "CAP_SYS_RAWIO granted",
                  "SYS_RAWIO gives raw I/O port and memory access (iopl, /dev/mem): direct access to host hardware and memory.",
-                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities; Trivy KSV022"),
         CAP_RULE("BW014", "cap-dac-read-search", DAC_READ_SEARCH, BW_SEV_CRITICAL, "CAP_DAC_READ_SEARCH granted",
                  "DAC_READ_SEARCH allows open_by_handle_at, which opens host files by inode handle outside the "
                  "container's mounts (the 'shocker' escape), and reading any file regardless of permissions.",
-                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities; Trivy KSV022"),
         CAP_RULE("BW015", "cap-dac-override", DAC_OVERRIDE, BW_SEV_MEDIUM, "CAP_DAC_OVERRIDE granted",
                  "DAC_OVERRIDE ignores file permissions: root in the container reads and writes other users' "
                  "files in any mounted folder, including chmod 600 ones.",
-                 CIS "5.4; Pod Security Standards restricted: Capabilities"),
+                 CIS "5.4; Pod Security Standards restricted: Capabilities; Trivy KSV003, KSV106"),
         CAP_RULE("BW016", "cap-fowner", FOWNER, BW_SEV_MEDIUM, "CAP_FOWNER granted",
                  "FOWNER bypasses ownership checks: container root can chmod, set ACLs on and otherwise take "
                  "over files it does not own in mounted folders.",
-                 CIS "5.4; Pod Security Standards restricted: Capabilities"),
+                 CIS "5.4; Pod Security Standards restricted: Capabilities; Trivy KSV003, KSV106"),
         CAP_RULE("BW017", "cap-chown", CHOWN, BW_SEV_MEDIUM, "CAP_CHOWN granted",
                  "CHOWN lets container root give itself any file in a mounted folder, then read or change it.",
-                 CIS "5.4; Pod Security Standards restricted: Capabilities"),
+                 CIS "5.4; Pod Security Standards restricted: Capabilities; Trivy KSV003, KSV106"),
         CAP_RULE("BW018", "cap-mknod", MKNOD, BW_SEV_MEDIUM, "CAP_MKNOD granted",
                  "MKNOD creates device nodes; where the device cgroup or a mount lets it open them, the "
                  "container reads host disks directly.",
-                 CIS "5.4; Pod Security Standards restricted: Capabilities"),
+                 CIS "5.4; Pod Security Standards restricted: Capabilities; Trivy KSV003, KSV106"),
         CAP_RULE("BW019", "cap-net-raw", NET_RAW, BW_SEV_MEDIUM, "CAP_NET_RAW granted",
                  "NET_RAW opens raw and packet sockets: spoofing and sniffing on the container's network, and "
                  "kernel packet-socket bugs reachable from the container.",
-                 CIS "5.4; Pod Security Standards baseline: Capabilities; CVE-2020-14386"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities; CVE-2020-14386; Trivy KSV119, KSV022"),
         CAP_RULE("BW020", "cap-net-admin", NET_ADMIN, BW_SEV_HIGH, "CAP_NET_ADMIN granted",
                  "NET_ADMIN reconfigures interfaces, routes and firewall rules, and exposes a large kernel "
                  "surface (netfilter, traffic control) that exploits target.",
-                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities; Trivy KSV022"),
         CAP_RULE("BW021", "cap-bpf", BPF, BW_SEV_HIGH, "CAP_BPF granted",
                  "BPF loads eBPF programs into the host kernel; verifier bugs turn that into kernel code execution.",
-                 CIS "5.4; Pod Security Standards baseline: Capabilities; CVE-2021-3490"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities; CVE-2021-3490; Trivy KSV022"),
         CAP_RULE("BW022", "cap-perfmon", PERFMON, BW_SEV_HIGH, "CAP_PERFMON granted",
                  "PERFMON opens perf events system-wide: it observes host processes and the kernel and exposes "
                  "perf's exploitable kernel code.",
-                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities; Trivy KSV022"),
         CAP_RULE("BW023", "cap-sys-boot", SYS_BOOT, BW_SEV_HIGH, "CAP_SYS_BOOT granted",
                  "SYS_BOOT reboots the host and loads a new kernel with kexec_load.",
-                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities; Trivy KSV022"),
         CAP_RULE("BW024", "cap-sys-time", SYS_TIME, BW_SEV_HIGH, "CAP_SYS_TIME granted",
                  "SYS_TIME sets the host's clock (it is not namespaced), breaking TLS, logs and tokens on the whole host.",
-                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities; Trivy KSV022"),
         CAP_RULE("BW025", "cap-syslog", SYSLOG, BW_SEV_MEDIUM, "CAP_SYSLOG granted",
                  "SYSLOG reads and clears the kernel log, which reveals kernel addresses that defeat KASLR for exploits.",
-                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities; Trivy KSV022"),
         CAP_RULE("BW026", "cap-mac-admin", MAC_ADMIN, BW_SEV_HIGH, "CAP_MAC_ADMIN granted",
                  "MAC_ADMIN changes the AppArmor/SELinux/Smack policy that confines the container.",
-                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities; Trivy KSV022"),
         CAP_RULE("BW027", "cap-mac-override", MAC_OVERRIDE, BW_SEV_HIGH, "CAP_MAC_OVERRIDE granted",
                  "MAC_OVERRIDE bypasses mandatory access control (Smack) that would otherwise confine the container.",
-                 CIS "5.4; Pod Security Standards baseline: Capabilities"),
+                 CIS "5.4; Pod Security Standards baseline: Capabilities; Trivy KSV022"),
         CAP_RULE("BW028", "cap-setfcap", SETFCAP, BW_SEV_LOW, "CAP_SETFCAP granted",
                  "SETFCAP writes file capabilities; without a user namespace a binary it marks regains "
                  "capabilities on exec, and it lets a nested user namespace map uid 0.",
-                 CIS "5.4; Pod Security Standards restricted: Capabilities"),
+                 CIS "5.4; Pod Security Standards restricted: Capabilities; Trivy KSV003, KSV106"),
         { "BW029", "ptrace-host-pid", BW_SEV_CRITICAL, "CAP_SYS_PTRACE with the host's pid namespace",
           "With the host's processes visible and SYS_PTRACE, the container can attach to a host process "
           "and run code as it, outside the container.",
           "Drop one of them: no docker run --pid host (Kubernetes hostPID: false), or --cap-drop SYS_PTRACE; "
           "config.json: add {\"type\": \"pid\"} to linux.namespaces or remove CAP_SYS_PTRACE.",
-          CIS "5.16; Pod Security Standards baseline: Host Namespaces", bw_check_ptrace_hostpid, -1 },
+          CIS "5.16; Pod Security Standards baseline: Host Namespaces; Trivy KSV010", bw_check_ptrace_hostpid, -1,
+          .fix_k8s = "Remove hostPID: true, or drop SYS_PTRACE (securityContext.capabilities.drop: [\"SYS_PTRACE\"]).",
+          .fix_compose = "Remove pid: host, or drop SYS_PTRACE (cap_drop: [SYS_PTRACE])." },
         { "BW030", "cap-other", BW_SEV_LOW, "Capability outside the default set",
           "A capability beyond the small set an ordinary container needs widens what container root can "
           "do to the kernel and host resources.",
           "Drop it: docker run --cap-drop NAME; Kubernetes securityContext.capabilities.drop; config.json: "
           "remove it from every process.capabilities set.",
-          CIS "5.4; Pod Security Standards restricted: Capabilities", bw_check_other_caps, -1 },
+          CIS "5.4; Pod Security Standards restricted: Capabilities; Trivy KSV022, KSV106", bw_check_other_caps, -1,
+          .fix_k8s = "Drop it: securityContext.capabilities.drop: [\"ALL\"] and add back only what is needed "
+              "in capabilities.add.",
+          .fix_compose = "Drop it: cap_drop: [ALL] and cap_add only what is needed." },
 
         { "BW040", "no-user-namespace", BW_SEV_HIGH, "No user namespace",
           "Without a user namespace, root in the container is root on the host: any escape (a kernel bug, "
           "a runtime bug, a bad mount) lands as host root.",
           "config.json: add {\"type\": \"user\"} to linux.namespaces (bulwark then picks an unused id range); "
           "Docker: dockerd --userns-remap=default; Kubernetes: hostUsers: false.",
-          CIS "5.31", bw_check_no_userns, -1 },
+          CIS "5.31", bw_check_no_userns, -1,
+          .fix_k8s = "Give the pod its own user namespace: hostUsers: false (or run the node's pods under "
+              "bulwark, which adds one).",
+          .fix_compose = "Run the service under bulwark (runtime: bulwark), which adds a user namespace, or "
+              "give dockerd --userns-remap=default; do not set userns_mode: host." },
         { "BW041", "host-root-mapped", BW_SEV_CRITICAL, "Host uid or gid 0 mapped into the container",
           "The user namespace maps a container id to host root, so files and processes of that id are "
           "root's on the host.",
@@ -186,8 +202,11 @@ const struct bw_rule bw_rules[] = {
           "the runtime binary) gives full control of the host.",
           "Run as a non-root user: docker run --user 1000:1000 (or USER in the Dockerfile); Kubernetes "
           "securityContext.runAsNonRoot: true, runAsUser; config.json process.user.uid, or add a user namespace.",
-          CIS "4.1; Pod Security Standards restricted: Running as Non-root; CVE-2019-5736",
-          bw_check_host_root_process, -1 },
+          CIS "4.1; Pod Security Standards restricted: Running as Non-root; CVE-2019-5736; Trivy KSV012, KSV105",
+          bw_check_host_root_process, -1,
+          .fix_k8s = "Set securityContext.runAsNonRoot: true and runAsUser to a non-zero uid, or hostUsers: false.",
+          .fix_compose = "Set user: \"1000:1000\" (a non-root uid and gid), or run the service in a user "
+              "namespace (runtime: bulwark)." },
 
         { "BW043", "mapping-onto-host-ids", BW_SEV_CRITICAL, "Id mapping onto host users or another container",
           "An explicit uidMappings/gidMappings (of the container or of a mount), or the real uid_map/gid_map "
@@ -216,50 +235,71 @@ const struct bw_rule bw_rules[] = {
           "userfaultfd that container escapes and kernel exploits rely on.",
           "Keep the runtime's default profile: do not use docker run --security-opt seccomp=unconfined; "
           "Kubernetes securityContext.seccompProfile.type: RuntimeDefault; config.json: add linux.seccomp.",
-          CIS "5.22; Pod Security Standards restricted: Seccomp", bw_check_seccomp_absent, -1 },
+          CIS "5.22; Pod Security Standards restricted: Seccomp; Trivy KSV030", bw_check_seccomp_absent, -1,
+          .fix_k8s = "Set securityContext.seccompProfile.type: RuntimeDefault (pod or container).",
+          .fix_compose = "Remove security_opt: [seccomp=unconfined] (Docker's default profile then applies)." },
         { "BW051", "seccomp-unconfined", BW_SEV_HIGH, "Seccomp filter allows everything",
           "The filter's default action allows every system call and no rule blocks any: it is seccomp in name only.",
           "Use the default profile (docker: drop --security-opt seccomp=...; Kubernetes seccompProfile.type: "
           "RuntimeDefault); config.json: linux.seccomp.defaultAction SCMP_ACT_ERRNO with an allow list.",
-          CIS "5.22; Pod Security Standards baseline: Seccomp", bw_check_seccomp_unconfined, -1 },
+          CIS "5.22; Pod Security Standards baseline: Seccomp; Trivy KSV104", bw_check_seccomp_unconfined, -1,
+          .fix_k8s = "Set securityContext.seccompProfile.type: RuntimeDefault (pod or container).",
+          .fix_compose = "Remove security_opt: [seccomp=unconfined] or the custom profile (Docker's default "
+              "profile then applies)." },
         { "BW052", "seccomp-breakout-syscalls", BW_SEV_HIGH, "Seccomp allows breakout system calls",
           "The filter lets through system calls that escapes and kernel exploits need (mount API, unshare, "
           "setns, open_by_handle_at, module loading, bpf, keyctl, userfaultfd ...).",
           "Use the runtime's default profile, and do not add the capabilities (SYS_ADMIN and friends) that "
           "make Docker's profile allow them; config.json: remove these names from SCMP_ACT_ALLOW rules.",
-          CIS "5.22; CVE-2022-0185", bw_check_seccomp_breakout, -1 },
+          CIS "5.22; CVE-2022-0185", bw_check_seccomp_breakout, -1,
+          .fix_k8s = "Set securityContext.seccompProfile.type: RuntimeDefault and do not add SYS_ADMIN and "
+              "friends in capabilities.add.",
+          .fix_compose = "Keep Docker's default seccomp profile (no security_opt seccomp=...) and do not "
+              "cap_add SYS_ADMIN and friends." },
         { "BW053", "no-new-privileges-off", BW_SEV_MEDIUM, "no_new_privs is off",
           "Without no_new_privs, setuid and file-capability binaries in the image raise privileges inside "
           "the container, up to the full capability bounding set.",
           "docker run --security-opt no-new-privileges; Kubernetes securityContext.allowPrivilegeEscalation: "
           "false; config.json process.noNewPrivileges: true.",
-          CIS "5.26; Pod Security Standards restricted: Privilege Escalation", bw_check_no_new_privs, -1 },
+          CIS "5.26; Pod Security Standards restricted: Privilege Escalation; Trivy KSV001", bw_check_no_new_privs, -1,
+          .fix_k8s = "Set securityContext.allowPrivilegeEscalation: false.",
+          .fix_compose = "Add security_opt: [\"no-new-privileges:true\"]." },
 
         { "BW060", "host-pid-namespace", BW_SEV_HIGH, "Host pid namespace",
           "The container sees and can signal every host process, and reads their /proc entries "
           "(environment, open files) where permissions allow.",
           "Drop docker run --pid host (Kubernetes hostPID: false); config.json: add {\"type\": \"pid\"} to linux.namespaces.",
-          CIS "5.16; Pod Security Standards baseline: Host Namespaces", bw_check_host_ns, OCI_NS_PID },
+          CIS "5.16; Pod Security Standards baseline: Host Namespaces; Trivy KSV010", bw_check_host_ns, OCI_NS_PID,
+          .fix_k8s = "Remove hostPID: true.",
+          .fix_compose = "Remove pid: host." },
         { "BW061", "host-network-namespace", BW_SEV_HIGH, "Host network namespace",
           "The container uses the host's network stack: it reaches services bound to localhost, and with "
           "NET_RAW or NET_ADMIN it sniffs or reconfigures the host's network. A namespace path that is the "
           "host's own network namespace (Docker's --network host names a bind of it) is the same.",
           "Drop docker run --network host (Kubernetes hostNetwork: false); config.json: add {\"type\": \"network\"} "
           "to linux.namespaces, without a path to the host's network namespace.",
-          CIS "5.10; Pod Security Standards baseline: Host Namespaces", bw_check_host_ns, OCI_NS_NETWORK },
+          CIS "5.10; Pod Security Standards baseline: Host Namespaces; Trivy KSV009", bw_check_host_ns, OCI_NS_NETWORK,
+          .fix_k8s = "Remove hostNetwork: true.",
+          .fix_compose = "Remove network_mode: host." },
         { "BW062", "host-ipc-namespace", BW_SEV_MEDIUM, "Host IPC namespace",
           "The container shares the host's System V IPC and POSIX message queues: it reads and corrupts "
           "host processes' shared memory.",
           "Drop docker run --ipc host (Kubernetes hostIPC: false); config.json: add {\"type\": \"ipc\"} to linux.namespaces.",
-          CIS "5.17; Pod Security Standards baseline: Host Namespaces", bw_check_host_ns, OCI_NS_IPC },
+          CIS "5.17; Pod Security Standards baseline: Host Namespaces; Trivy KSV008", bw_check_host_ns, OCI_NS_IPC,
+          .fix_k8s = "Remove hostIPC: true.",
+          .fix_compose = "Remove ipc: host." },
         { "BW063", "host-uts-namespace", BW_SEV_LOW, "Host UTS namespace",
           "The container shares the host's hostname; with SYS_ADMIN it renames the host.",
           "Drop docker run --uts host; config.json: add {\"type\": \"uts\"} to linux.namespaces.",
-          CIS "5.21", bw_check_host_ns, OCI_NS_UTS },
+          CIS "5.21", bw_check_host_ns, OCI_NS_UTS,
+          .fix_k8s = "Remove hostNetwork: true (a host-network pod shares the host's UTS namespace).",
+          .fix_compose = "Remove uts: host (and network_mode: host)." },
         { "BW064", "host-cgroup-namespace", BW_SEV_LOW, "Host cgroup namespace",
           "The container sees the host's cgroup paths, which tells it where it sits and helps cgroup-based escapes.",
           "docker run --cgroupns private; config.json: add {\"type\": \"cgroup\"} to linux.namespaces.",
-          NULL, bw_check_host_ns, OCI_NS_CGROUP },
+          NULL, bw_check_host_ns, OCI_NS_CGROUP,
+          .fix_k8s = "Run the node on cgroup v2 (each container then gets a cgroup namespace of its own).",
+          .fix_compose = "Set cgroup: private." },
         { "BW065", "host-mount-namespace", BW_SEV_CRITICAL, "Host mount namespace",
           "Without its own mount namespace the container's mounts, pivot_root and rootfs happen in the "
           "host's mount table: it is not isolated from the host's filesystem.",
@@ -289,19 +329,27 @@ const struct bw_rule bw_rules[] = {
           "with the host's / mounted: that is host root. A read-only mount does not stop connect().",
           "Remove the mount (docker run -v /var/run/docker.sock:...; Kubernetes hostPath volume of the "
           "socket); give the workload a narrow API proxy instead.",
-          CIS "5.32", bw_check_engine_socket, -1 },
+          CIS "5.32; Trivy KSV006", bw_check_engine_socket, -1,
+          .fix_k8s = "Remove the hostPath volume of the engine socket; give the workload a narrow API proxy instead.",
+          .fix_compose = "Remove the volume of the engine socket (/var/run/docker.sock:...); give the service "
+              "a narrow API proxy instead." },
         { "BW071", "sensitive-mount-writable", BW_SEV_CRITICAL, "Sensitive host path mounted writable",
           "A writable bind of a host system directory (/, /etc, /proc, /sys, /dev, /boot, /usr, engine "
           "state ...) lets the container change the host: cron jobs, binaries, kernel knobs, other containers.",
           "Remove the mount, or mount only the narrow subdirectory needed, read-only (docker run -v SRC:DST:ro; "
           "Kubernetes hostPath with readOnly: true; config.json mount option \"ro\").",
-          CIS "5.6; Pod Security Standards baseline: HostPath Volumes", bw_check_sensitive_rw, -1 },
+          CIS "5.6; Pod Security Standards baseline: HostPath Volumes; Trivy KSV023, KSV121", bw_check_sensitive_rw, -1,
+          .fix_k8s = "Remove the hostPath volume, or mount only the narrow subdirectory needed with readOnly: true.",
+          .fix_compose = "Remove the bind volume, or bind only the narrow subdirectory needed, read-only "
+              "(SRC:DST:ro, or read_only: true in the long syntax)." },
         { "BW072", "sensitive-mount-readonly", BW_SEV_MEDIUM, "Sensitive host path mounted read-only",
           "Even read-only, host system directories leak secrets (/etc/shadow, keys, tokens in /var/lib/kubelet) "
           "and other containers' data.",
           "Remove the mount or narrow it to the file actually needed (docker run -v; Kubernetes hostPath; "
           "config.json mounts).",
-          CIS "5.6; Pod Security Standards baseline: HostPath Volumes", bw_check_sensitive_ro, -1 },
+          CIS "5.6; Pod Security Standards baseline: HostPath Volumes; Trivy KSV023, KSV121", bw_check_sensitive_ro, -1,
+          .fix_k8s = "Remove the hostPath volume or narrow it to the file actually needed.",
+          .fix_compose = "Remove the bind volume or narrow it to the file actually needed." },
         { "BW073", "rootfs-on-host-tree", BW_SEV_CRITICAL, "Rootfs is a host directory outside the bundle",
           "root.path naming a host directory that is neither inside the bundle, nor an engine's rootfs (the root "
           "of an overlay mount, or a rootfs layout an engine makes in its state, such as Docker's overlay2/ID/merged, "
@@ -334,7 +382,10 @@ const struct bw_rule bw_rules[] = {
           "host and judges what it is.",
           "Write bind sources as plain absolute paths (docker run -v /srv/data:/data; Kubernetes hostPath.path; "
           "config.json mounts[].source), or audit the config on the host that runs it.",
-          NULL, bw_check_unresolved_source, -1 },
+          NULL, bw_check_unresolved_source, -1,
+          .fix_k8s = "Write hostPath.path as a plain absolute path, or audit the manifest on the node that runs it.",
+          .fix_compose = "Write the bind source as a plain absolute path, or audit the file on the host that "
+              "runs it." },
 
         { "BW077", "overlay-mount", BW_SEV_HIGH, "overlay mount in the config",
           "overlayfs takes its layers (lowerdir, upperdir, workdir) as host paths that the kernel looks up as "
@@ -350,56 +401,77 @@ const struct bw_rule bw_rules[] = {
           "Drop docker run --security-opt apparmor=unconfined / label=disable (Kubernetes appArmorProfile "
           "and seLinuxOptions: RuntimeDefault); config.json process.apparmorProfile and selinuxLabel: the "
           "engine's default; for exec, leave them out (the container's own apply).",
-          CIS "5.1, 5.2", bw_check_lsm_unconfined, -1 },
+          CIS "5.1, 5.2; Pod Security Standards baseline: AppArmor, SELinux; Trivy KSV002, KSV025", bw_check_lsm_unconfined, -1,
+          .fix_k8s = "Remove the unconfined AppArmor profile and custom seLinuxOptions (appArmorProfile.type: "
+              "RuntimeDefault).",
+          .fix_compose = "Remove security_opt apparmor=unconfined and label=disable (or label:type:spc_t)." },
 
         { "BW080", "host-block-device", BW_SEV_CRITICAL, "Host block device passed in",
           "A host disk in the container can be read and written below the filesystem: every file on it, "
           "including the host's, is exposed.",
           "Remove docker run --device /dev/sdX (Kubernetes: no privileged or device plugin exposing disks); "
           "config.json: remove it from linux.devices.",
-          CIS "5.18", bw_check_block_devices, -1 },
+          CIS "5.18; Pod Security Standards baseline: Privileged Containers; Trivy KSV017", bw_check_block_devices, -1,
+          .fix_k8s = "Remove privileged: true and the device plugin resource that exposes the disk.",
+          .fix_compose = "Remove the disk from devices (and privileged: true)." },
         { "BW081", "host-char-device", BW_SEV_HIGH, "Host character device passed in",
           "A host device beyond null/zero/full/random/urandom/tty/console/ptmx gives direct access to "
           "hardware or kernel interfaces (/dev/mem, /dev/kmsg, GPUs, fuse).",
           "Remove docker run --device ...; config.json: remove it from linux.devices, or accept it with a "
           "policy exception if the workload needs it.",
-          CIS "5.18", bw_check_char_devices, -1 },
+          CIS "5.18; Pod Security Standards baseline: Privileged Containers; Trivy KSV017", bw_check_char_devices, -1,
+          .fix_k8s = "Remove privileged: true, or accept the device with a policy exception if the workload needs it.",
+          .fix_compose = "Remove it from devices, or accept it with a policy exception if the service needs it." },
         { "BW082", "device-cgroup-allow-all", BW_SEV_CRITICAL, "Device cgroup allows host devices",
           "The device cgroup lets the container open host block or memory devices it creates with mknod "
           "or finds in /dev: the host's disks and memory are one open() away.",
           "Do not use docker run --privileged or --device-cgroup-rule 'a *:* rwm'; config.json: "
           "linux.resources.devices should start with {\"allow\": false, \"access\": \"rwm\"}.",
-          CIS "5.18", bw_check_device_cgroup, -1 },
+          CIS "5.18; Pod Security Standards baseline: Privileged Containers; Trivy KSV017", bw_check_device_cgroup, -1,
+          .fix_k8s = "Remove securityContext.privileged: true.",
+          .fix_compose = "Remove privileged: true and device_cgroup_rules: ['a *:* rwm']." },
 
         { "BW090", "masked-paths-removed", BW_SEV_HIGH, "Masked /proc and /sys paths removed",
           "Unmasked /proc/kcore, /proc/keys, /proc/timer_list, /sys/firmware and others leak kernel memory, "
           "keys and addresses that exploits use.",
           "Do not use docker run --privileged or --security-opt systempaths=unconfined (Kubernetes procMount: "
           "Default); config.json: list them in linux.maskedPaths.",
-          "Pod Security Standards baseline: /proc Mount Type", bw_check_masked, -1 },
+          "Pod Security Standards baseline: /proc Mount Type; Trivy KSV027", bw_check_masked, -1,
+          .fix_k8s = "Remove securityContext.privileged: true and procMount: Unmasked.",
+          .fix_compose = "Remove privileged: true and security_opt systempaths=unconfined." },
         { "BW091", "readonly-paths-removed", BW_SEV_HIGH, "Read-only /proc paths made writable",
           "/proc/sysrq-trigger, /proc/irq, /proc/bus and /proc/fs are host-wide: writing them reboots, "
           "reconfigures or crashes the host.",
           "Do not use docker run --privileged or --security-opt systempaths=unconfined; config.json: "
           "list them in linux.readonlyPaths.",
-          "Pod Security Standards baseline: /proc Mount Type", bw_check_readonly, -1 },
+          "Pod Security Standards baseline: /proc Mount Type; Trivy KSV027", bw_check_readonly, -1,
+          .fix_k8s = "Remove securityContext.privileged: true and procMount: Unmasked.",
+          .fix_compose = "Remove privileged: true and security_opt systempaths=unconfined." },
         { "BW092", "proc-sys-writable", BW_SEV_HIGH, "/proc/sys writable",
           "Most of /proc/sys is host-wide: writing kernel.core_pattern runs a program as host root, and "
           "other knobs weaken the host.",
           "Do not use docker run --privileged or systempaths=unconfined; config.json: keep /proc/sys in "
           "linux.readonlyPaths; set namespaced sysctls through linux.sysctl instead.",
-          "Pod Security Standards baseline: /proc Mount Type", bw_check_proc_sys, -1 },
+          "Pod Security Standards baseline: /proc Mount Type; Trivy KSV027", bw_check_proc_sys, -1,
+          .fix_k8s = "Remove securityContext.privileged: true and procMount: Unmasked; set namespaced sysctls "
+              "in securityContext.sysctls.",
+          .fix_compose = "Remove privileged: true and security_opt systempaths=unconfined; set namespaced "
+              "sysctls with sysctls." },
         { "BW093", "sysfs-writable", BW_SEV_HIGH, "sysfs mounted writable",
           "A writable /sys exposes host-wide kernel and device settings (uevent helpers, device power, "
           "module parameters).",
           "Do not use docker run --privileged; config.json: add \"ro\" to the options of the sysfs mount.",
-          NULL, bw_check_sysfs_rw, -1 },
+          NULL, bw_check_sysfs_rw, -1,
+          .fix_k8s = "Remove securityContext.privileged: true.",
+          .fix_compose = "Remove privileged: true." },
         { "BW094", "unsafe-sysctl", BW_SEV_HIGH, "Sysctl outside the namespaced-safe set",
           "A sysctl that the kernel does not namespace (or whose namespace the container shares with the "
           "host) changes the host kernel for everyone.",
           "Remove it from docker run --sysctl / Kubernetes securityContext.sysctls / config.json linux.sysctl, "
           "or set it on the host.",
-          "Pod Security Standards baseline: Sysctls", bw_check_sysctl, -1 },
+          "Pod Security Standards baseline: Sysctls; Trivy KSV026", bw_check_sysctl, -1,
+          .fix_k8s = "Remove it from securityContext.sysctls, or set it on the node.",
+          .fix_compose = "Remove it from sysctls, or set it on the host." },
 
         { "BW095", "unmasked-proc-or-sys-mount", BW_SEV_HIGH, "proc or sysfs mounted outside /proc and /sys",
           "Masked and read-only paths are applied under /proc and /sys only. Another proc or sysfs mount (a "
@@ -408,39 +480,53 @@ const struct bw_rule bw_rules[] = {
           "kernel memory.",
           "Remove the extra mount (docker run -v /proc:...; Kubernetes procMount: Unmasked); config.json: "
           "mount proc only at /proc and sysfs only at /sys.",
-          "Pod Security Standards baseline: /proc Mount Type", bw_check_unmasked_pseudofs, -1 },
+          "Pod Security Standards baseline: /proc Mount Type; Trivy KSV027", bw_check_unmasked_pseudofs, -1,
+          .fix_k8s = "Remove the hostPath volume of /proc or /sys, and procMount: Unmasked.",
+          .fix_compose = "Remove the bind volume of /proc or /sys." },
 
         { "BW100", "shared-propagation", BW_SEV_MEDIUM, "Shared mount propagation",
           "With shared propagation, mounts made in the container appear on the host (and the reverse): "
           "the container can plant mounts in the host's tree.",
           "Use private or slave propagation: docker run -v SRC:DST:rslave (not :shared/:rshared); Kubernetes "
           "mountPropagation: None or HostToContainer; config.json linux.rootfsPropagation and mount options.",
-          CIS "5.20", bw_check_propagation, -1 },
+          CIS "5.20", bw_check_propagation, -1,
+          .fix_k8s = "Use mountPropagation: None or HostToContainer.",
+          .fix_compose = "Use private or slave propagation (bind.propagation: rslave, not shared or rshared)." },
         { "BW101", "rootfs-writable", BW_SEV_LOW, "Root filesystem writable",
           "A writable root filesystem lets an intruder modify binaries and plant tools that survive in the "
           "container's upper layer.",
           "docker run --read-only (with tmpfs for scratch dirs); Kubernetes securityContext.readOnlyRootFilesystem: "
           "true; config.json root.readonly: true.",
-          CIS "5.13", bw_check_rootfs_rw, -1 },
+          CIS "5.13; Trivy KSV014", bw_check_rootfs_rw, -1,
+          .fix_k8s = "Set securityContext.readOnlyRootFilesystem: true (with emptyDir volumes for scratch "
+              "directories).",
+          .fix_compose = "Set read_only: true (with tmpfs for scratch directories)." },
         { "BW102", "no-pids-limit", BW_SEV_MEDIUM, "No pids limit",
           "Without a pids limit a fork bomb in the container exhausts the host's process table and takes "
           "every other workload down.",
           "docker run --pids-limit 4096; Kubernetes: kubelet podPidsLimit; config.json "
           "linux.resources.pids.limit.",
-          CIS "5.29", bw_check_pids_limit, -1 },
+          CIS "5.29", bw_check_pids_limit, -1,
+          .fix_k8s = "Set the kubelet's podPidsLimit (the pod spec has no pids field); bulwark as the runtime "
+              "class adds a default.",
+          .fix_compose = "Set pids_limit: 4096 (or deploy.resources.limits.pids)." },
         { "BW103", "no-memory-limit", BW_SEV_LOW, "No memory limit",
           "Without a memory limit the container can push the host into out-of-memory, where the kernel kills "
           "other workloads.",
           "docker run --memory 512m; Kubernetes resources.limits.memory; config.json "
           "linux.resources.memory.limit.",
-          CIS "5.11", bw_check_memory_limit, -1 },
+          CIS "5.11; Trivy KSV018", bw_check_memory_limit, -1,
+          .fix_k8s = "Set resources.limits.memory.",
+          .fix_compose = "Set mem_limit: 512m (or deploy.resources.limits.memory)." },
 
         { "BW104", "tmpfs-without-size", BW_SEV_MEDIUM, "tmpfs mount without a size",
           "A tmpfs without size= may grow to half of the host's memory (the kernel's default); without a "
           "memory limit a container that fills it pushes the host into out-of-memory.",
           "docker run --tmpfs /tmp:size=64m (--shm-size for /dev/shm); Kubernetes emptyDir.sizeLimit with "
           "medium: Memory; config.json: add \"size=64m\" (or another bound) to the mount's options.",
-          NULL, bw_check_tmpfs_size, -1 },
+          NULL, bw_check_tmpfs_size, -1,
+          .fix_k8s = "Set emptyDir.sizeLimit on memory-backed emptyDir volumes.",
+          .fix_compose = "Give each tmpfs a size: tmpfs: [\"/tmp:size=64m\"] (shm_size for /dev/shm)." },
 
         { "BW110", "hooks", BW_SEV_MEDIUM, "Hook runs a host binary",
           "OCI hooks run as host root in the host's namespaces: whoever controls the config chooses a host "
@@ -454,7 +540,9 @@ const struct bw_rule bw_rules[] = {
           "bulwark's profile annotation); they should come from the operator, not the image.",
           "Check who sets it (docker run --annotation, Kubernetes pod annotations, config.json annotations) "
           "and that the policy file allows it.",
-          NULL, bw_check_annotations, -1 },
+          NULL, bw_check_annotations, -1,
+          .fix_k8s = "Check who sets the pod annotation and that the policy file allows it.",
+          .fix_compose = "Check who sets the label or annotation and that the policy file allows it." },
 
         /* What a Kubernetes pod spec says beyond config.json (checks_pod.c). */
         { "BW120", "k8s-host-path", BW_SEV_MEDIUM, "hostPath volume",
@@ -463,58 +551,69 @@ const struct bw_rule bw_rules[] = {
           "Use a persistentVolumeClaim, configMap, secret or emptyDir volume instead of hostPath; if a node "
           "agent needs it, mount the narrowest path, readOnly: true.",
           "Pod Security Standards restricted: Volume Types; baseline: HostPath Volumes; Trivy KSV023",
-          bw_check_pod_host_path, -1 },
+          bw_check_pod_host_path, -1,
+          .fix_compose = "Use a named volume instead of the bind mount; if the service needs it, bind the "
+              "narrowest path, read-only." },
         { "BW121", "k8s-host-port", BW_SEV_LOW, "hostPort",
           "A hostPort binds a port on the node's own addresses: the pod bypasses Service and network policy "
           "there, and can only run once per node.",
           "Remove ports[].hostPort and expose the pod through a Service.",
-          "Pod Security Standards baseline: Host Ports; Trivy KSV024", bw_check_pod_host_port, -1 },
+          "Pod Security Standards baseline: Host Ports; Trivy KSV024", bw_check_pod_host_port, -1,
+          .fix_compose = "Remove the published port (ports), or bind it to one address (127.0.0.1:8080:80)." },
         { "BW122", "k8s-privileged-host-port", BW_SEV_MEDIUM, "hostPort below 1024",
           "A hostPort below 1024 takes a privileged port of the node (ssh, dns, http), where it can stand in "
           "for a node service.",
           "Remove ports[].hostPort (use a Service), or at least a port of 1024 or above.",
-          "Pod Security Standards baseline: Host Ports; Trivy KSV024", bw_check_pod_privileged_host_port, -1 },
+          "Pod Security Standards baseline: Host Ports; Trivy KSV024, KSV117", bw_check_pod_privileged_host_port, -1,
+          .fix_compose = "Remove the published port below 1024 (ports), or publish a port of 1024 or above." },
         { "BW123", "k8s-proc-mount-unmasked", BW_SEV_HIGH, "procMount: Unmasked",
           "procMount: Unmasked gives the container /proc without the runtime's masked and read-only paths: "
           "/proc/sys, /proc/sysrq-trigger and /proc/kcore become reachable.",
           "Remove securityContext.procMount (or set it to Default).",
-          "Pod Security Standards baseline: /proc Mount Type; Trivy KSV027", bw_check_pod_proc_unmasked, -1 },
+          "Pod Security Standards baseline: /proc Mount Type; Trivy KSV027", bw_check_pod_proc_unmasked, -1,
+          .fix_compose = "Remove security_opt systempaths=unconfined." },
         { "BW124", "k8s-seccomp-unconfined", BW_SEV_HIGH, "seccompProfile Unconfined",
           "seccompProfile type Unconfined turns the system-call filter off: every kernel interface the "
           "default profile blocks (keyctl, bpf, unshare, mount) is open.",
           "Set securityContext.seccompProfile.type: RuntimeDefault (pod or container).",
           "Pod Security Standards baseline: Seccomp; restricted: Seccomp; Trivy KSV104",
-          bw_check_pod_seccomp_unconfined, -1 },
+          bw_check_pod_seccomp_unconfined, -1,
+          .fix_compose = "Remove security_opt seccomp=unconfined." },
         { "BW125", "k8s-apparmor-unconfined", BW_SEV_HIGH, "AppArmor unconfined",
           "An unconfined AppArmor profile drops the runtime's default profile, which denies mounts and writes "
           "to /proc and /sys that the other layers may let through.",
           "Remove the unconfined profile: securityContext.appArmorProfile.type: RuntimeDefault (or the "
           "container.apparmor.security.beta.kubernetes.io annotation runtime/default).",
-          "Pod Security Standards baseline: AppArmor; Trivy KSV002", bw_check_pod_apparmor_unconfined, -1 },
+          "Pod Security Standards baseline: AppArmor; Trivy KSV002", bw_check_pod_apparmor_unconfined, -1,
+          .fix_compose = "Remove security_opt apparmor=unconfined." },
         { "BW126", "k8s-selinux-options", BW_SEV_MEDIUM, "Custom SELinux options",
           "seLinuxOptions with a user, a role or a type other than the container types choose the process's "
           "SELinux domain: spc_t and other unconfined types escape the container policy.",
           "Remove seLinuxOptions user and role, and use a container type (container_t, container_init_t, "
           "container_kvm_t) or none.",
-          "Pod Security Standards baseline: SELinux; Trivy KSV025", bw_check_pod_selinux, -1 },
+          "Pod Security Standards baseline: SELinux; Trivy KSV025", bw_check_pod_selinux, -1,
+          .fix_compose = "Remove security_opt label:user, label:role and label:type other than the container types." },
         { "BW127", "k8s-root-group", BW_SEV_LOW, "Root group",
           "Group 0 as the primary, fs or a supplemental group gives the process every file the root group "
           "can read or write, on volumes and in the image.",
           "Set securityContext.runAsGroup, fsGroup and supplementalGroups to non-zero groups.",
-          "Trivy KSV029", bw_check_pod_root_group, -1 },
+          "Trivy KSV116", bw_check_pod_root_group, -1,
+          .fix_compose = "Set user to a non-zero group (user: \"1000:1000\") and no group 0 in group_add." },
         { "BW128", "k8s-run-as-non-root-absent", BW_SEV_MEDIUM, "runAsNonRoot absent",
           "Without runAsNonRoot: true (or a non-zero runAsUser) the image's user is used, root in most "
           "images; without hostUsers: false that root is the node's root.",
           "Set securityContext.runAsNonRoot: true and runAsUser to a non-zero uid, or give the pod its own "
           "user namespace with hostUsers: false.",
-          "Pod Security Standards restricted: Running as Non-root; Trivy KSV012", bw_check_pod_run_as_non_root, -1 },
+          "Pod Security Standards restricted: Running as Non-root; Trivy KSV012", bw_check_pod_run_as_non_root, -1,
+          .fix_compose = "Set user to a non-zero uid (user: \"1000:1000\")." },
         { "BW129", "k8s-no-cpu-limit", BW_SEV_LOW, "No CPU limit",
           "Without a CPU limit the container can take every core of the node from the pods beside it.",
-          "Set resources.limits.cpu.", "Trivy KSV011", bw_check_pod_cpu_limit, -1 },
+          "Set resources.limits.cpu.", "Trivy KSV011", bw_check_pod_cpu_limit, -1,
+          .fix_compose = "Set cpus (or deploy.resources.limits.cpus)." },
         { "BW130", "k8s-bidirectional-propagation", BW_SEV_HIGH, "mountPropagation: Bidirectional",
           "Bidirectional propagation makes the container's mounts appear on the node: with mount privileges "
           "the container can mount over host paths.",
-          "Use mountPropagation: HostToContainer (or None).", NULL, bw_check_pod_bidirectional, -1 },
+          "Use mountPropagation: HostToContainer (or None).", "CIS Docker Benchmark v1.6.0 5.20", bw_check_pod_bidirectional, -1 },
         { "BW131", "k8s-service-account-token", BW_SEV_INFO, "Service account token mounted",
           "The pod's service account token is mounted by default: whoever runs code in the container can "
           "call the API server as that account.",
@@ -523,6 +622,15 @@ const struct bw_rule bw_rules[] = {
           "CIS Kubernetes 5.1.6; Trivy KSV036", bw_check_pod_sa_token, -1 },
 };
 const size_t bw_n_rules = ARRAY_SIZE(bw_rules);
+
+const char *bw_rule_fix(const struct bw_rule *r, enum bw_input_kind k)
+{
+        if (k == BW_INPUT_K8S && r->fix_k8s)
+                return r->fix_k8s;
+        if (k == BW_INPUT_COMPOSE && r->fix_compose)
+                return r->fix_compose;
+        return r->fix;
+}
 
 const struct bw_rule *bw_rule_find(const char *id)
 {

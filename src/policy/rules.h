@@ -31,7 +31,17 @@ struct bw_rule {
         const char *refs;        /* "CIS Docker 5.3; PSS baseline: Capabilities; CVE-..." or NULL */
         bw_check_fn check;
         int cap;                 /* the capability for per-capability rules, else -1 */
+        /* The fix in a manifest's own terms, where fix's general words
+         * would send its reader elsewhere; NULL: fix says it. */
+        const char *fix_k8s;     /* Kubernetes: pod and container fields */
+        const char *fix_compose; /* Compose: service options */
 };
+
+/* What a target was read from, for the fix shown with its findings. */
+enum bw_input_kind { BW_INPUT_CONFIG, BW_INPUT_K8S, BW_INPUT_COMPOSE };
+
+/* The rule's fix for an input of that kind. */
+const char *bw_rule_fix(const struct bw_rule *r, enum bw_input_kind k);
 
 struct bw_finding {
         const struct bw_rule *rule;

@@ -237,7 +237,7 @@ JSON
   # A stand-in engine serving fixtures, with a chunked body as dockerd sends.
   sock=$BATS_TEST_TMPDIR/docker.sock
   # fd 3 closed: bats must not wait for the server if the test fails
-  python3 - "$sock" "$DATA/docker" <<'PY' >/dev/null 2>&1 3>&- &
+  cat >"$BATS_TEST_TMPDIR/engine.py" <<'PY'
 import json, os, socket, sys
 sock, data = sys.argv[1], sys.argv[2]
 fixtures = {}
@@ -252,7 +252,10 @@ while True:
     while b"\r\n\r\n" not in req:
         req += c.recv(4096)
     path = req.split(b" ")[1].decode()
-    if path == "/containers/json":
+    if path == "/info":
+        opts = ["name=seccomp,profile=builtin"] + (["name=rootless"] if os.environ.get("ROOTLESS") else [])
+        body = json.dumps({"SecurityOptions": opts}).encode()
+    elif path == "/containers/json":
         body = json.dumps([{"Id": i} for i in fixtures]).encode()
     elif path.split("/")[2] in fixtures:
         body = json.dumps(fixtures[path.split("/")[2]]).encode()
@@ -267,6 +270,7 @@ while True:
     c.sendall(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n" + chunks + b"0\r\n\r\n")
     c.close()
 PY
+  python3 "$BATS_TEST_TMPDIR/engine.py" "$sock" "$DATA/docker" >/dev/null 2>&1 3>&- &
   server=$!
   for _ in $(seq 50); do [ -S "$sock" ] && break; sleep 0.1; done
   DOCKER_HOST=unix://$sock run -0 "$BULWARK" audit --docker f6f0c2d3e4b5a6978812345678901234567890abcdef1234567890abcdef0006
@@ -279,6 +283,19 @@ PY
   jq -e '[.targets[].source] == ["docker://a1f0c2d3e4b5a6978812345678901234567890abcdef1234567890abcdef0001", "docker://f6f0c2d3e4b5a6978812345678901234567890abcdef1234567890abcdef0006"]' <<<"$output"
   jq -e '.targets[0].findings | map(.rule) | index("BW001")' <<<"$output"
   jq -e '.targets[1].findings == []' <<<"$output"
+
+  # A rootless engine (SecurityOptions name=rootless) whose socket uid 1000
+  # owns: the privileged container is judged inside that user's user
+  # namespace: no BW040, BW042; BW043 names uid 1000.
+  local rsock=$BATS_TEST_TMPDIR/rootless.sock
+  ROOTLESS=1 python3 "$BATS_TEST_TMPDIR/engine.py" "$rsock" "$DATA/docker" >/dev/null 2>&1 3>&- &
+  server=$!
+  for _ in $(seq 50); do [ -S "$rsock" ] && break; sleep 0.1; done
+  chown 1000:1000 "$rsock"
+  DOCKER_HOST=unix://$rsock run --separate-stderr "$BULWARK" audit --format json --docker a1f0c2d3e4b5a6978812345678901234567890abcdef1234567890abcdef0001
+  kill "$server" 2>/dev/null || true
+  [[ "$stderr" == *"Docker engine at $rsock runs rootless, as uid 1000: its containers' root is uid 1000 on the host"* ]]
+  jq -e '.targets[0].findings | map(.rule) | (index("BW001") and (index("BW040") | not) and (index("BW042") | not) and index("BW043"))' <<<"$output"
 }
 
 @test "docs/policy.md's rule reference matches the rule table" {

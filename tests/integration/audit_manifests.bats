@@ -278,3 +278,25 @@ for r in log["runs"][0]["results"]:
 PY
   done
 }
+
+@test "manifests: a finding's fix is in the input's own terms (one rule, three inputs)" {
+  local d=$BATS_TEST_TMPDIR
+  printf 'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  hostPID: true\n  containers:\n  - name: c\n    image: busybox\n' >"$d/pod.yaml"
+  printf 'services:\n  web:\n    image: busybox\n    pid: host\n' >"$d/compose.yaml"
+  fix() { "$BULWARK" audit --format json "$1" | jq -r '[.targets[].findings[] | select(.rule == "BW060") | .fix] | unique | .[]'; }
+  run fix "$d/pod.yaml"
+  [ "$output" = "Remove hostPID: true." ]
+  run fix "$d/compose.yaml"
+  [ "$output" = "Remove pid: host." ]
+  # a config.json keeps the rule's general fix
+  jq '.linux.namespaces |= map(select(.type != "pid"))' "$BATS_TEST_DIRNAME/../../config.json" >"$d/config.json"
+  run fix "$d/config.json"
+  [ "$output" = 'Drop docker run --pid host (Kubernetes hostPID: false); config.json: add {"type": "pid"} to linux.namespaces.' ]
+  # text and JUnit show the same; SARIF results carry it as a property
+  run "$BULWARK" audit "$d/compose.yaml"
+  [[ "$output" == *"fix: Remove pid: host."* ]]
+  run "$BULWARK" audit --format junit "$d/pod.yaml"
+  [[ "$output" == *"fix: Remove hostPID: true."* ]]
+  run "$BULWARK" audit --format sarif "$d/compose.yaml"
+  [ "$(jq -r '[.runs[0].results[] | select(.ruleId == "BW060") | .properties.fix][0]' <<<"$output")" = "Remove pid: host." ]
+}
