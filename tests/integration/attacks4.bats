@@ -1,5 +1,5 @@
 #!/usr/bin/env bats
-# shellcheck disable=SC2016 # jq filters use their own $variables
+# shellcheck disable=SC2016,SC2034 # jq filters use their own $variables; bw (helpers.bash) reads BW_POLICY
 # A second round against the fixes of attacks3.bats: each test fails on the
 # code it was written against (commit 6b53b84) and passes once the hole is
 # closed; the matching reproduction script, with what was observed, is in
@@ -66,10 +66,10 @@ C
 # tests/attacks/trusted_hook_proc_exe.sh: realpath(/proc/PID/exe) is the
 # program's path in that process's mount namespace.
 @test "a hook path /proc/PID/exe whose process runs /bin/sh under a trusted name is BW110" {
-  local proof=$SCRATCH/exe-proof i
+  local proof=$SCRATCH/exe-proof
   setpriv --reuid 65534 --regid 65534 --clear-groups unshare -Urm sh -c 'mount --bind /bin/sh "$1" && exec "$1" -c "sleep 60; :"' sh "$SCRATCH/trusted-hook" 3>&- &
   HOLDER=$!
-  for i in $(seq 50); do
+  for _ in $(seq 50); do
     [[ $(readlink "/proc/$HOLDER/exe" 2>/dev/null) == "$SCRATCH/trusted-hook" ]] && break
     sleep 0.1
   done
@@ -101,10 +101,10 @@ C
 # tests/attacks/explicit_map_other_subids.sh: explicit maps onto the
 # subordinate range /etc/subuid gives another user (a rootless engine's).
 @test "explicit mappings onto another user's subordinate range are BW043; its files are not read" {
-  local line owner start count gstart pol
+  local line owner start gstart pol
   line=$(grep -v '^bulwark:' /etc/subuid | head -1)
   [ -n "$line" ] || skip "no user but bulwark in /etc/subuid"
-  IFS=: read -r owner start count <<<"$line"
+  IFS=: read -r owner start _ <<<"$line"
   IFS=: read -r _ gstart _ <<<"$(grep "^$owner:" /etc/subgid | head -1)"
   [ -n "$gstart" ] || skip "$owner has no /etc/subgid range"
   echo "$owner's container secret" >"$SCRATCH/secret"
