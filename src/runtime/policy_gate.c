@@ -389,9 +389,26 @@ static int64_t pid_max(void)
 /* res with the update u on top: only what u sets, as bw_cgroup_set writes
  * only that; a device list replaces the cgroup's (it is computed from the
  * update's rules alone). Devices are borrowed from u. */
-static struct oci_resources merged(const struct oci_resources *res, const struct oci_resources *u)
+/* The resources after an update, to judge: the update's fields over the
+ * container's. unified_buf (freed by the caller; it borrows the strings)
+ * holds the container's unified keys then the update's, as the runtime
+ * writes them: the last value of a key is what the kernel ends up with. */
+static struct oci_resources merged(const struct oci_resources *res, const struct oci_resources *u,
+                                   struct oci_kv **unified_buf)
 {
         struct oci_resources m = *res;
+        *unified_buf = NULL;
+        if (u->unified.n) {
+                struct oci_kv *all = calloc(res->unified.n + u->unified.n, sizeof(*all));
+                if (all) {
+                        memcpy(all, res->unified.v, res->unified.n * sizeof(*all));
+                        memcpy(all + res->unified.n, u->unified.v, u->unified.n * sizeof(*all));
+                        m.unified = (struct oci_kv_list){ all, res->unified.n + u->unified.n };
+                } else {
+                        m.unified = u->unified; /* judged alone, never skipped */
+                }
+                *unified_buf = all;
+        }
         m.present = true;
         if (u->n_devices) {
                 m.devices = u->devices;
@@ -441,7 +458,8 @@ int bw_policy_gate_update(const char *root, const char *id, const struct oci_res
         if (!c->linux)
                 return 0; /* nothing to compare with: the loader always makes one */
         bw_policy_mark_host_namespaces(c);
-        struct oci_resources after = merged(&c->linux->resources, u);
+        _cleanup_free_ struct oci_kv *unified = NULL;
+        struct oci_resources after = merged(&c->linux->resources, u, &unified);
         int r = bw_policy_apply_update(c, &after, &pol, err);
         if (r < 0 && err && *err)
                 (*err)->status = BW_EXIT_FAILURE;
