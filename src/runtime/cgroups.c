@@ -121,6 +121,11 @@ static int handle_from(const char *id, const char *cgroups_path, bool systemd, c
         return 0;
 }
 
+static void bw_sd_closep(struct bw_sd **sd)
+{
+        bw_sd_close(*sd);
+}
+
 int bw_ctr_cgroup_prepare(const struct bw_store_entry *e, const char *id, const struct oci_config *c,
                           bool systemd, struct bw_ctr_cgroup *out, struct bw_error **err)
 {
@@ -131,13 +136,17 @@ int bw_ctr_cgroup_prepare(const struct bw_store_entry *e, const char *id, const 
                 return bw_error_set(err, r, "reading /proc/self/cgroup");
         /* Check the path before recording it: a bad one fails create with
          * nothing made. */
+        /* systemd makes the scope once init exists (bw_ctr_cgroup_enter);
+         * reach it first, so that a host without it fails create early and
+         * says so. */
+        _cleanup_(bw_sd_closep) struct bw_sd *sd = NULL;
+        if (systemd && (r = bw_sd_connect(&sd, err)) < 0)
+                return r;
         if ((r = handle_from(id, c->linux ? c->linux->cgroups_path : NULL, systemd, caller, NULL, out, err)) < 0)
                 return r;
-        /* systemd makes the scope when init exists (bw_ctr_cgroup_enter);
-         * reach it now, so that a host without it fails create early. */
         if (systemd) {
-                if ((r = bw_sd_connect(&out->sd, err)) < 0 ||
-                    (r = write_record(e, c, true, caller, &out->unit, err)) < 0) {
+                out->sd = take_ptr(sd);
+                if ((r = write_record(e, c, true, caller, &out->unit, err)) < 0) {
                         bw_ctr_cgroup_close(out);
                         return r;
                 }
