@@ -14,6 +14,7 @@
 #include "linux/cgroup_internal.h"
 #include "util/cleanup.h"
 #include "util/log.h"
+#include "util/strv.h"
 
 #define SD_DEST "org.freedesktop.systemd1"
 #define SD_PATH "/org/freedesktop/systemd1"
@@ -240,12 +241,101 @@ int bw_sd_resource_props(const struct oci_resources *res, struct bw_dbus_buf *b,
         return b->oom ? -ENOMEM : 0;
 }
 
+/* "char-NAME" entries for every name /proc/devices gives major in the
+ * section of type ('c' or 'b'); false when it names none. */
+static bool major_names(const char *proc_devices, char type, int64_t major, char ***names)
+{
+        const char *want = type == 'c' ? "Character devices:" : "Block devices:";
+        bool in = false, found = false;
+        _cleanup_free_ char *copy = strdup(proc_devices ? proc_devices : "");
+        if (!copy)
+                return false;
+        for (char *save = NULL, *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                if (strchr(line, ':')) {
+                        in = strcmp(line, want) == 0;
+                        continue;
+                }
+                long long maj;
+                char name[128];
+                if (!in || sscanf(line, "%lld %127s", &maj, name) != 2 || maj != major)
+                        continue;
+                _cleanup_free_ char *entry = NULL;
+                if (asprintf(&entry, "%s-%s", type == 'c' ? "char" : "block", name) < 0 || bw_strv_push(names, entry) < 0)
+                        return false;
+                found = true;
+        }
+        return found;
+}
+
+int bw_sd_device_props(const struct oci_device_rule *rules, size_t n_rules, const char *proc_devices,
+                       struct bw_dbus_buf *b, size_t *n, struct bw_error **err)
+{
+        struct cg_dev_set set = { 0 };
+        int r = cg_dev_set_from_rules(rules, n_rules, &set, err);
+        if (r < 0)
+                return r;
+        _cleanup_strv_ char **nodes = NULL, **access = NULL;
+        bool exact = !set.default_allow;
+        for (size_t i = 0; exact && i < set.n; i++) {
+                const struct cg_dev_exc *e = &set.v[i];
+                char acc[4] = "";
+                size_t k = 0;
+                if (e->access & CG_DEV_R)
+                        acc[k++] = 'r';
+                if (e->access & CG_DEV_W)
+                        acc[k++] = 'w';
+                if (e->access & CG_DEV_M)
+                        acc[k++] = 'm';
+                const char types[2] = { 'c', 'b' };
+                for (int t = 0; t < 2 && exact; t++) {
+                        if (e->type != 'a' && e->type != types[t])
+                                continue;
+                        const char *word = types[t] == 'c' ? "char" : "block";
+                        _cleanup_strv_ char **these = NULL;
+                        _cleanup_free_ char *one = NULL;
+                        if (e->major < 0) {
+                                if (asprintf(&one, "%s-*", word) < 0)
+                                        one = NULL;
+                        } else if (e->minor < 0) {
+                                exact = major_names(proc_devices, types[t], e->major, &these);
+                        } else if (asprintf(&one, "/dev/%s/%" PRId64 ":%" PRId64, word, e->major, e->minor) < 0) {
+                                one = NULL;
+                        }
+                        if (one && bw_strv_push(&these, one) < 0)
+                                exact = false;
+                        if (!exact)
+                                break;
+                        if (!these) {
+                                cg_dev_set_clear(&set);
+                                return -ENOMEM;
+                        }
+                        for (size_t j = 0; these[j]; j++)
+                                if (bw_strv_push(&nodes, these[j]) < 0 || bw_strv_push(&access, acc) < 0) {
+                                        cg_dev_set_clear(&set);
+                                        return -ENOMEM;
+                                }
+                }
+        }
+        cg_dev_set_clear(&set);
+        bw_dbus_prop_str(b, "DevicePolicy", exact ? "strict" : "auto");
+        bw_dbus_prop_begin(b, "DeviceAllow", "a(ss)");
+        struct bw_dbus_array a = bw_dbus_array_begin(b, 8);
+        for (size_t i = 0; exact && nodes && nodes[i]; i++) {
+                bw_dbus_align(b, 8);
+                bw_dbus_put_str(b, nodes[i]);
+                bw_dbus_put_str(b, access[i]);
+        }
+        bw_dbus_array_end(b, a);
+        *n += 2;
+        return b->oom ? -ENOMEM : 0;
+}
+
 /* Names bulwark sets itself: an annotation may not give them a second
  * value. */
 static const char *const own_props[] = {
         "PIDs", "Slice", "Delegate", "DefaultDependencies", "Description", "CPUWeight", "CPUQuotaPerSecUSec",
         "CPUQuotaPeriodUSec", "AllowedCPUs", "AllowedMemoryNodes", "MemoryMax", "MemoryLow", "MemorySwapMax",
-        "TasksMax", "IOWeight", "MemoryAccounting", "CPUAccounting", "IOAccounting", "TasksAccounting", NULL,
+        "TasksMax", "IOWeight", "DevicePolicy", "DeviceAllow", "MemoryAccounting", "CPUAccounting", "IOAccounting", "TasksAccounting", NULL,
 };
 
 static bool prop_name_ok(const char *s)
@@ -597,7 +687,18 @@ int bw_sd_start(struct bw_sd *sd, const struct bw_sd_unit *u, const char *id, pi
         bw_dbus_prop_bool(&b, "CPUAccounting", true);
         bw_dbus_prop_bool(&b, "IOAccounting", true);
         bw_dbus_prop_bool(&b, "TasksAccounting", true);
-        if ((r = bw_sd_resource_props(res, &b, &n, err)) < 0 || (r = bw_sd_annotation_props(annotations, &b, &n, err)) < 0)
+        _cleanup_free_ char *proc_devices = NULL;
+        if (res && res->n_devices) {
+                size_t len = 0;
+                _cleanup_fclose_ FILE *f = fopen("/proc/devices", "re");
+                if (f && getdelim(&proc_devices, &len, '\0', f) < 0) {
+                        free(proc_devices);
+                        proc_devices = NULL;
+                }
+        }
+        if ((r = bw_sd_resource_props(res, &b, &n, err)) < 0 ||
+            (res && res->n_devices && (r = bw_sd_device_props(res->devices, res->n_devices, proc_devices, &b, &n, err)) < 0) ||
+            (r = bw_sd_annotation_props(annotations, &b, &n, err)) < 0)
                 return bw_error_wrap(err, "unit properties of %s", u->name);
         bw_dbus_array_end(&b, props);
         struct bw_dbus_array aux = bw_dbus_array_begin(&b, 8);

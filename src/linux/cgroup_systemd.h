@@ -49,6 +49,17 @@ int bw_sd_slice_path(const char *slice, char **out, struct bw_error **err);
  * res). */
 int bw_sd_resource_props(const struct oci_resources *res, struct bw_dbus_buf *b, size_t *n,
                          struct bw_error **err);
+/* The device rules as DevicePolicy and DeviceAllow (a(ss)), in the form
+ * the kernel evaluates them (the reduced set bulwark's eBPF program is
+ * made from). systemd's program runs beside bulwark's and both must allow
+ * an access, so systemd's list is never narrower than the rules: a deny by
+ * default becomes "strict" with one entry per allowed device
+ * ("/dev/char/1:3"), per major ("char-NAME", named as proc_devices, the
+ * text of /proc/devices, names it) or per type ("char-*", as runc); what
+ * cannot be named that way, and an allow by default, become "auto" with
+ * no list: bulwark's own program then enforces the rules alone. */
+int bw_sd_device_props(const struct oci_device_rule *rules, size_t n_rules, const char *proc_devices,
+                       struct bw_dbus_buf *b, size_t *n, struct bw_error **err);
 /* A cpuset list ("0-3,8") as systemd's byte mask (bit i of byte j is
  * CPU/node 8j+i). *mask is malloc'd. */
 int bw_sd_cpuset_mask(const char *list, uint8_t **mask, size_t *len, struct bw_error **err);

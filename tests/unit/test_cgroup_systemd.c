@@ -65,6 +65,16 @@ static char *props_text(const struct bw_dbus_buf *b, size_t n)
                         for (uint32_t k = 0; k < u; k++)
                                 fprintf(f, "%02x", rd.p[rd.pos + k]);
                         rd.pos += u;
+                } else if (strcmp(sig, "a(ss)") == 0 && bw_dbus_get_u32(&rd, &u) == 0) {
+                        rd.pos = (rd.pos + 7) & ~(size_t)7;
+                        size_t end = rd.pos + u;
+                        const char *x, *y;
+                        while (rd.pos < end) {
+                                rd.pos = (rd.pos + 7) & ~(size_t)7;
+                                if (bw_dbus_get_str(&rd, &x) < 0 || bw_dbus_get_str(&rd, &y) < 0)
+                                        break;
+                                fprintf(f, "[%s %s]", x, y);
+                        }
                 } else {
                         fprintf(f, "?");
                         break;
@@ -145,6 +155,49 @@ static void resources(void)
                "CPU 8192, a reversed range, a trailing comma, a negative number are refused");
 }
 
+static void devices(void)
+{
+        static const char proc_devices[] = "Character devices:\n  1 mem\n  5 /dev/tty\n136 pts\n\n"
+                                           "Block devices:\n  8 sd\n";
+        struct oci_device_rule rules[] = {
+                { .allow = false, .type = 'a' },
+                { .allow = true, .type = 'c', .major = { true, 1 }, .minor = { true, 3 }, .access = (char *)"rwm" },
+                { .allow = true, .type = 'c', .major = { true, 136 }, .access = (char *)"rw" },
+                { .allow = true, .type = 'c', .access = (char *)"m" },
+                { .allow = true, .type = 'b', .access = (char *)"m" },
+                { .allow = true, .type = 'b', .major = { true, 8 }, .minor = { true, 0 }, .access = (char *)"r" },
+        };
+        struct bw_dbus_buf b = { 0 };
+        size_t n = 0;
+        int r = bw_sd_device_props(rules, 6, proc_devices, &b, &n, NULL);
+        _cleanup_free_ char *text = props_text(&b, n);
+        tap_ok(r == 0 && n == 2, "device rules: two properties");
+        tap_is_str(text,
+                   "DevicePolicy=s:strict\n"
+                   "DeviceAllow=a(ss):[/dev/char/1:3 rwm][char-pts rw][char-* m][block-* m][/dev/block/8:0 r]\n",
+                   "deny by default: strict, one entry per device, per major by its name, per type");
+        bw_dbus_buf_free(&b);
+
+        rules[2].major.v = 250; /* no name in /proc/devices */
+        n = 0;
+        r = bw_sd_device_props(rules, 6, proc_devices, &b, &n, NULL);
+        _cleanup_free_ char *t2 = props_text(&b, n);
+        tap_is_str(t2, "DevicePolicy=s:auto\nDeviceAllow=a(ss):\n",
+                   "a major systemd cannot name: auto, no list (bulwark's own program enforces the rules)");
+        bw_dbus_buf_free(&b);
+
+        struct oci_device_rule open_rules[] = {
+                { .allow = true, .type = 'a' },
+                { .allow = false, .type = 'c', .major = { true, 1 }, .minor = { true, 1 }, .access = (char *)"rwm" },
+        };
+        n = 0;
+        r = bw_sd_device_props(open_rules, 2, proc_devices, &b, &n, NULL);
+        _cleanup_free_ char *t3 = props_text(&b, n);
+        tap_is_str(t3, "DevicePolicy=s:auto\nDeviceAllow=a(ss):\n",
+                   "allow by default with a deny: auto (systemd cannot say deny)");
+        bw_dbus_buf_free(&b);
+}
+
 static void annotations(void)
 {
         struct oci_kv kv[] = {
@@ -221,6 +274,7 @@ int main(void)
         bad_unit("a/b.slice:p:n", "each non-empty");
         bad_unit("system.slice:p:n.slice", "bulwark puts a container in a scope");
         resources();
+        devices();
         annotations();
         return tap_done();
 }
