@@ -247,6 +247,11 @@ int bw_ctr_cgroup_enter(struct bw_ctr_cgroup *cg, const struct bw_store_entry *e
         _cleanup_free_ char *out = json_dumps(j, JSON_INDENT(2));
         if (!out || (r = bw_write_file_atomic(file, out, err)) < 0)
                 return r < 0 ? r : -ENOMEM;
+        /* systemd enables in the slices only the controllers it knows;
+         * hugetlb, rdma and misc are enabled along the path as for any
+         * cgroup bulwark makes (the directories exist: nothing is made). */
+        if ((r = bw_cgroup_create(cg->cg, err)) < 0)
+                return r;
         /* What systemd does not own (cpu.max's exact quota, io.max, hugetlb,
          * devices' eBPF program, unified ...) is written into the delegated
          * cgroup; what it owns is written too, with the values it was given. */
