@@ -661,8 +661,8 @@ static bool error_is(const struct bw_dbus_msg *m, const char *name)
 }
 
 int bw_sd_start(struct bw_sd *sd, const struct bw_sd_unit *u, const char *id, pid_t pid,
-                const struct oci_resources *res, const struct oci_kv_list *annotations, char **cgroup,
-                struct bw_error **err)
+                const struct oci_resources *res, const struct oci_kv_list *annotations, bool *started,
+                char **cgroup, struct bw_error **err)
 {
         int r = subscribe(sd, err);
         if (r < 0)
@@ -711,6 +711,7 @@ int bw_sd_start(struct bw_sd *sd, const struct bw_sd_unit *u, const char *id, pi
                                      u->name);
         if (r < 0)
                 return bw_error_wrap(err, "starting %s", u->name);
+        *started = true;
         _cleanup_free_ char *job = NULL;
         if (reply_path(&m, &job) < 0)
                 return bw_error_msg(err, -EBADMSG, "StartTransientUnit %s: the reply is not a job path", u->name);

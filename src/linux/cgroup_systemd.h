@@ -80,10 +80,12 @@ struct bw_sd;
 int bw_sd_connect(struct bw_sd **out, struct bw_error **err);
 void bw_sd_close(struct bw_sd *sd);
 /* Start the scope with pid in it and wait for it; *cgroup (malloc'd) is
- * its ControlGroup as systemd reports it. */
+ * its ControlGroup as systemd reports it. *started turns true once systemd
+ * took the unit (from then on it is the caller's to stop, even when this
+ * fails later). */
 int bw_sd_start(struct bw_sd *sd, const struct bw_sd_unit *u, const char *id, pid_t pid,
-                const struct oci_resources *res, const struct oci_kv_list *annotations, char **cgroup,
-                struct bw_error **err);
+                const struct oci_resources *res, const struct oci_kv_list *annotations, bool *started,
+                char **cgroup, struct bw_error **err);
 int bw_sd_update(struct bw_sd *sd, const struct bw_sd_unit *u, const struct oci_resources *res,
                  struct bw_error **err);
 /* Stop the scope (systemd kills what is left) and wait; a unit already

@@ -138,21 +138,16 @@ int bw_ctr_cgroup_prepare(const struct bw_store_entry *e, const char *id, const 
          * nothing made. */
         /* systemd makes the scope once init exists (bw_ctr_cgroup_enter);
          * reach it first, so that a host without it fails create early and
-         * says so. */
-        _cleanup_(bw_sd_closep) struct bw_sd *sd = NULL;
-        if (systemd && (r = bw_sd_connect(&sd, err)) < 0)
-                return r;
+         * says so. The connection is not kept: init, cloned next, would
+         * inherit it (a root connection to systemd, and one that nobody
+         * reads while systemd sends it every signal). */
+        if (systemd) {
+                _cleanup_(bw_sd_closep) struct bw_sd *sd = NULL;
+                if ((r = bw_sd_connect(&sd, err)) < 0)
+                        return r;
+        }
         if ((r = handle_from(id, c->linux ? c->linux->cgroups_path : NULL, systemd, caller, NULL, out, err)) < 0)
                 return r;
-        if (systemd) {
-                out->sd = take_ptr(sd);
-                if ((r = write_record(e, c, true, caller, &out->unit, err)) < 0) {
-                        bw_ctr_cgroup_close(out);
-                        return r;
-                }
-                bw_debug("cgroup of %s: systemd scope %s in %s", id, out->unit.name, out->unit.slice);
-                return 0;
-        }
         /* Two containers in one cgroup would share limits, and deleting one
          * would kill the other. */
         _cleanup_free_ pid_t *pids = NULL;
@@ -163,6 +158,14 @@ int bw_ctr_cgroup_prepare(const struct bw_store_entry *e, const char *id, const 
                                  bw_cgroup_path(out->cg));
                 bw_ctr_cgroup_close(out);
                 return r;
+        }
+        if (systemd) {
+                if ((r = write_record(e, c, true, caller, &out->unit, err)) < 0) {
+                        bw_ctr_cgroup_close(out);
+                        return r;
+                }
+                bw_debug("cgroup of %s: systemd scope %s in %s", id, out->unit.name, out->unit.slice);
+                return 0;
         }
         if ((r = write_record(e, c, systemd, caller, NULL, err)) < 0)
                 return r;
@@ -211,8 +214,35 @@ int bw_ctr_cgroup_open(const struct bw_store_entry *e, const char *id, struct bw
         const char *caller = j ? json_string_value(json_object_get(j, "caller")) : NULL;
         if (!caller)
                 return bw_error_msg(err, -EINVAL, "%s is corrupt; delete --force removes the container", file);
-        return handle_from(id, path, json_is_true(json_object_get(j, "systemd")), caller,
-                           json_string_value(json_object_get(j, "systemdCgroup")), out, err);
+        r = handle_from(id, path, json_is_true(json_object_get(j, "systemd")), caller,
+                        json_string_value(json_object_get(j, "systemdCgroup")), out, err);
+        if (r >= 0)
+                out->started = json_is_true(json_object_get(j, "systemdStarted"));
+        return r;
+}
+
+/* The record says the scope is this container's (and where it is). r is
+ * the start's result: an error is kept, the record still written. */
+static int mark_started(const struct bw_store_entry *e, const char *cgroup, int r, struct bw_error **err)
+{
+        _cleanup_json_ json_t *j = NULL;
+        _cleanup_free_ char *file = NULL, *text = NULL;
+        if (asprintf(&file, "%s/" BW_CGROUP_RECORD, e->path) < 0)
+                return -ENOMEM;
+        int q = read_all(file, &text);
+        if (q < 0)
+                return r < 0 ? r : bw_error_set(err, q, "reading %s", file);
+        if (!(j = json_loads(text, 0, NULL)) || json_object_set_new(j, "systemdCgroup", json_string(cgroup)) < 0 ||
+            json_object_set_new(j, "systemdStarted", json_true()) < 0)
+                return r < 0 ? r : bw_error_msg(err, -EINVAL, "%s is corrupt", file);
+        _cleanup_free_ char *out = json_dumps(j, JSON_INDENT(2));
+        if (!out)
+                return r < 0 ? r : -ENOMEM;
+        if (r < 0) {
+                bw_write_file_atomic(file, out, NULL);
+                return r;
+        }
+        return bw_write_file_atomic(file, out, err);
 }
 
 int bw_ctr_cgroup_enter(struct bw_ctr_cgroup *cg, const struct bw_store_entry *e, const char *id,
@@ -224,9 +254,20 @@ int bw_ctr_cgroup_enter(struct bw_ctr_cgroup *cg, const struct bw_store_entry *e
                 return bw_cgroup_add_pid(cg->cg, pid, err);
         _cleanup_free_ char *cgroup = NULL;
         const struct oci_resources *res = c->linux ? &c->linux->resources : NULL;
-        int r = bw_sd_start(cg->sd, &cg->unit, id, pid, res, &c->annotations, &cgroup, err);
+        bool started = false;
+        int r = bw_sd_connect(&cg->sd, err);
         if (r < 0)
                 return r;
+        r = bw_sd_start(cg->sd, &cg->unit, id, pid, res, &c->annotations, &started, &cgroup, err);
+        /* Done with systemd: a connection left open would queue its
+         * signals for a reader that is not there. */
+        bw_sd_close(take_ptr(cg->sd));
+        /* Only a unit this create started is stopped when the create fails:
+         * a unit of the same name may be another container's. */
+        if (started && (r = mark_started(e, cgroup ? cgroup : cg->unit.cgroup, r, err)) < 0)
+                return r;
+        if (r < 0 || !cgroup)
+                return r < 0 ? r : -EIO;
         /* Where systemd put it (a user's manager, or systemd in a cgroup
          * namespace, has its own root): the handle and record follow. */
         if (strcmp(cgroup, cg->unit.cgroup) != 0) {
@@ -236,17 +277,6 @@ int bw_ctr_cgroup_enter(struct bw_ctr_cgroup *cg, const struct bw_store_entry *e
                 if ((r = bw_cgroup_new(cg->sys, id, cg->unit.cgroup, false, &cg->cg, err)) < 0)
                         return r;
         }
-        _cleanup_json_ json_t *j = NULL;
-        _cleanup_free_ char *file = NULL, *text = NULL;
-        if (asprintf(&file, "%s/" BW_CGROUP_RECORD, e->path) < 0)
-                return -ENOMEM;
-        if ((r = read_all(file, &text)) < 0)
-                return bw_error_set(err, r, "reading %s", file);
-        if (!(j = json_loads(text, 0, NULL)) || json_object_set_new(j, "systemdCgroup", json_string(cg->unit.cgroup)) < 0)
-                return bw_error_msg(err, -EINVAL, "%s is corrupt", file);
-        _cleanup_free_ char *out = json_dumps(j, JSON_INDENT(2));
-        if (!out || (r = bw_write_file_atomic(file, out, err)) < 0)
-                return r < 0 ? r : -ENOMEM;
         /* systemd enables in the slices only the controllers it knows;
          * hugetlb, rdma and misc are enabled along the path as for any
          * cgroup bulwark makes (the directories exist: nothing is made). */
@@ -277,6 +307,12 @@ int bw_ctr_cgroup_remove(const struct bw_store_entry *e, const char *id, struct 
                 return 0;
         if (r < 0)
                 return r;
+        /* A scope this container never started is not its own: nothing of
+         * it to stop, kill or remove. */
+        if (c.systemd && !c.started) {
+                unlinkat(e->dir_fd, BW_CGROUP_RECORD, 0);
+                return 0;
+        }
         if (c.systemd)
                 systemd_stop(&c);
         _cleanup_error_ struct bw_error *kerr = NULL;

@@ -23,6 +23,7 @@ struct bw_ctr_cgroup {
         struct bw_cgroup *cg;
         /* --systemd-cgroup: the scope, and (once connected) systemd */
         bool systemd;
+        bool started; /* the record says this container started the scope */
         struct bw_sd_unit unit;
         struct bw_sd *sd;
 };
