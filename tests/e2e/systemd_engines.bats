@@ -43,7 +43,11 @@ prop() {
 @test "Docker with native.cgroupdriver=systemd runs bulwark containers in their scopes" {
   need_systemd
   need docker dockerd
-  start_dockerd --exec-opt native.cgroupdriver=systemd --add-runtime "bulwark=$BULWARK"
+  # A config file of this test's own (a host's /etc/docker/daemon.json may
+  # set exec-opts or a "bulwark" runtime of its own).
+  jq -n --arg p "$BULWARK" '{"exec-opts": ["native.cgroupdriver=systemd"], runtimes: {bulwark: {path: $p}}}' \
+    >"$E2E/daemon.json"
+  start_dockerd --config-file "$E2E/daemon.json"
   [ "$(docker info --format '{{.CgroupDriver}}')" = systemd ]
   docker_import_busybox bw-busybox:sd
   run docker run --rm --runtime bulwark --network none bw-busybox:sd sh -c 'echo hello; exit 3'
