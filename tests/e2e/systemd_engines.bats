@@ -51,6 +51,7 @@ prop() {
   [ "$(docker info --format '{{.CgroupDriver}}')" = systemd ]
   docker_import_busybox bw-busybox:sd
   run docker run --rm --runtime bulwark --network none bw-busybox:sd sh -c 'echo hello; exit 3'
+  echo "$output"
   [ "$status" -eq 3 ]
   [ "$output" = hello ]
   local id unit
@@ -66,6 +67,7 @@ prop() {
   [ "$(prop "$unit" TasksMax)" = 60 ]
   # A fork bomb stops at the limit.
   run docker exec "$id" sh -c 'for i in $(seq 80); do sleep 5 & done 2>&1; wait'
+  echo "$output"
   [[ $output == *"can't fork"* || $output == *"Resource temporarily unavailable"* ]]
   docker rm -f "$id" >/dev/null
   [ "$(prop "$unit" ActiveState)" = inactive ]
@@ -80,6 +82,7 @@ prop() {
   busybox_rootfs "$E2E/pmroot"
   tar -C "$E2E/pmroot" -c . | "${pm[@]}" import - localhost/bw-busybox:sd >/dev/null 2>>"$E2E/podman.log"
   run "${pm[@]}" run --rm --network none localhost/bw-busybox:sd sh -c 'echo hello; exit 3'
+  echo "$output"
   [ "$status" -eq 3 ]
   [ "$output" = hello ]
   local id
