@@ -48,7 +48,7 @@ static bool reserve(struct bw_dbus_buf *b, size_t n)
 
 static void put(struct bw_dbus_buf *b, const void *v, size_t n)
 {
-        if (!reserve(b, n))
+        if (!n || !reserve(b, n))
                 return;
         memcpy(b->p + b->len, v, n);
         b->len += n;
