@@ -532,18 +532,22 @@ int bw_sd_connect(struct bw_sd **out, struct bw_error **err)
                 return bw_error_msg(err, -EOPNOTSUPP,
                                     "--systemd-cgroup: this host does not run systemd (no /run/systemd/system); %s",
                                     fix);
+        /* The message bus first, as sd-bus's default: it reads from each
+         * peer on its own, and delivers only the signals matched. systemd's
+         * private socket (where every signal comes to every client) when
+         * there is no bus. */
         _cleanup_error_ struct bw_error *e1 = NULL, *e2 = NULL;
         struct bw_dbus *c = NULL;
         int r = -ENOENT;
-        if (priv && (r = bw_dbus_open(priv, false, SD_TIMEOUT_MS, &c, &e1)) < 0 && bus)
-                r = bw_dbus_open(bus, true, SD_TIMEOUT_MS, &c, &e2);
-        else if (!priv && bus)
-                r = bw_dbus_open(bus, true, SD_TIMEOUT_MS, &c, &e2);
+        if (bus)
+                r = bw_dbus_open(bus, true, SD_TIMEOUT_MS, &c, &e1);
+        if (r < 0 && priv)
+                r = bw_dbus_open(priv, false, SD_TIMEOUT_MS, &c, &e2);
         if (r < 0)
                 return bw_error_msg(err, r,
                                     "--systemd-cgroup: cannot reach %s systemd manager (%s%s%s); is systemd running%s? "
                                     "Or %s",
-                                    root ? "the" : "your user's", e1 ? e1->msg : "no $XDG_RUNTIME_DIR",
+                                    root ? "the" : "your user's", e1 ? e1->msg : "no bus address",
                                     e2 ? "; " : "", e2 ? e2->msg : "",
                                     root ? "" : " for you (loginctl enable-linger)", fix);
         struct bw_sd *sd = calloc(1, sizeof(*sd));
