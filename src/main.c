@@ -98,7 +98,7 @@ static void print_help(void)
                "  --log FILE            write logs to FILE instead of stderr\n"
                "  --log-format FMT      text (default) or json\n"
                "  --debug               log debug messages\n"
-               "  --systemd-cgroup      treat cgroupsPath as slice:prefix:name\n"
+               "  --systemd-cgroup      systemd cgroup driver: cgroupsPath is slice:prefix:name\n"
                "  --profile NAME        restricted, baseline or privileged\n"
                "  --policy-mode MODE    enforce, harden, warn or off\n"
                "  --policy FILE         policy file (default /etc/bulwark/policy.json)\n"

@@ -42,16 +42,15 @@ static bool systemd_form(const char *p)
 
 static int check_path(const char *id, const char *path, bool systemd, struct bw_error **err)
 {
-        static const char fix[] =
-                "bulwark has no systemd cgroup driver; use the cgroupfs driver instead "
-                "(Docker: --exec-opt native.cgroupdriver=cgroupfs; containerd: SystemdCgroup = false; "
-                "Podman: --cgroup-manager=cgroupfs; CRI-O: cgroup_manager = \"cgroupfs\") "
-                "and a path like /bulwark/ID";
         if (path && systemd_form(path))
-                return bw_error_msg(err, -EINVAL, "cgroupsPath \"%s\" is in the systemd form slice:prefix:name: %s",
-                                    path, fix);
+                return bw_error_msg(err, -EINVAL,
+                                    "cgroupsPath \"%s\" is in the systemd form slice:prefix:name, which only the "
+                                    "systemd cgroup driver takes: give --systemd-cgroup, or a path like /bulwark/ID",
+                                    path);
+        /* The systemd driver resolves its unit to a path first
+         * (runtime/cgroups.c): a handle is always a cgroupfs path. */
         if (systemd)
-                return bw_error_msg(err, -EINVAL, "--systemd-cgroup was given: %s", fix);
+                return bw_error_msg(err, -EINVAL, "--systemd-cgroup: the unit must be resolved to its cgroup first");
         if (path && cg_has_dot_component(path))
                 return bw_error_msg(err, -EINVAL,
                                     "cgroupsPath \"%s\" contains a \".\" or \"..\" component; give a path without them",

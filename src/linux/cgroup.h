@@ -78,8 +78,8 @@ struct bw_cgroup;
 
 /* A handle for one container's cgroup; creates nothing. cgroups_path:
  * absolute = under each hierarchy's root, relative = under the caller's own
- * cgroup, NULL or "" = /bulwark/<id>. systemd says the caller asked for the
- * systemd driver (--systemd-cgroup), which bulwark does not have. sys is
+ * cgroup, NULL or "" = /bulwark/<id>. systemd must be false: the systemd
+ * driver (cgroup_systemd.h) resolves its unit to a cgroup path first. sys is
  * borrowed and must outlive the handle. */
 int bw_cgroup_new(const struct bw_cg_system *sys, const char *id, const char *cgroups_path,
                   bool systemd, struct bw_cgroup **out, struct bw_error **err);

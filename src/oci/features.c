@@ -125,8 +125,9 @@ static json_t *seccomp(void)
 
 static json_t *linux_section(bool idmap)
 {
-        /* cgroup: both versions through cgroupfs; no systemd driver and no
-         * rdma controller. AppArmor and SELinux are applied where the host
+        /* cgroup: both versions through cgroupfs, and the systemd driver
+         * (system manager; a user's manager is not claimed); no rdma
+         * controller. AppArmor and SELinux are applied where the host
          * runs them (linux/lsm.c), so they are reported as the host has
          * them. No Intel RDT support is built in, so none is claimed. */
         struct bw_lsm lsm = bw_lsm_detect();
@@ -134,7 +135,7 @@ static json_t *linux_section(bool idmap)
                          " s:{s:{s:b}}}",
                          "namespaces", enum_names(ns_name),
                          "capabilities", capabilities(),
-                         "cgroup", "v1", 1, "v2", 1, "systemd", 0, "systemdUser", 0, "rdma", 0,
+                         "cgroup", "v1", 1, "v2", 1, "systemd", 1, "systemdUser", 0, "rdma", 0,
                          "seccomp", seccomp(),
                          "apparmor", "enabled", lsm.apparmor,
                          "selinux", "enabled", lsm.selinux,

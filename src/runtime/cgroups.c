@@ -19,8 +19,11 @@ void bw_ctr_cgroup_close(struct bw_ctr_cgroup *c)
 {
         bw_cgroup_free(c->cg);
         bw_cg_system_free(c->sys);
+        bw_sd_close(c->sd);
+        bw_sd_unit_clear(&c->unit);
         c->cg = NULL;
         c->sys = NULL;
+        c->sd = NULL;
 }
 
 int bw_cgroup_default_devices(struct oci_config *c)
@@ -55,11 +58,14 @@ static int read_all(const char *path, char **out)
         return 0;
 }
 
+/* systemd: the scope's name and, once it started, its cgroup as systemd
+ * reported it. */
 static int write_record(const struct bw_store_entry *e, const char *path, bool systemd, const char *caller,
-                        struct bw_error **err)
+                        const struct bw_sd_unit *unit, struct bw_error **err)
 {
-        _cleanup_json_ json_t *j = json_pack("{s:s?, s:b, s:s}", "cgroupsPath", path, "systemd", systemd,
-                                             "caller", caller);
+        _cleanup_json_ json_t *j = json_pack("{s:s?, s:b, s:s, s:s?, s:s?}", "cgroupsPath", path, "systemd", systemd,
+                                             "caller", caller, "unit", unit ? unit->name : NULL,
+                                             "systemdCgroup", unit ? unit->cgroup : NULL);
         _cleanup_free_ char *text = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
         _cleanup_free_ char *file = NULL;
         if (!text || asprintf(&file, "%s/" BW_CGROUP_RECORD, e->path) < 0)
@@ -68,8 +74,10 @@ static int write_record(const struct bw_store_entry *e, const char *path, bool s
 }
 
 /* The handle from the record: the caller's cgroups as they were at create. */
+/* With systemd, the unit from cgroupsPath and its cgroup: the one recorded
+ * once the scope started (sd_cgroup), else where a system manager puts it. */
 static int handle_from(const char *id, const char *cgroups_path, bool systemd, const char *caller,
-                       struct bw_ctr_cgroup *out, struct bw_error **err)
+                       const char *sd_cgroup, struct bw_ctr_cgroup *out, struct bw_error **err)
 {
         _cleanup_free_ char *mountinfo = NULL;
         int r = read_all("/proc/self/mountinfo", &mountinfo);
@@ -78,7 +86,35 @@ static int handle_from(const char *id, const char *cgroups_path, bool systemd, c
         r = bw_cg_system_parse(mountinfo, caller, "/proc/self/mountinfo", &out->sys, err);
         if (r < 0)
                 return r;
-        r = bw_cgroup_new(out->sys, id, cgroups_path, systemd, &out->cg, err);
+        out->systemd = systemd;
+        if (systemd) {
+                if ((r = bw_sd_unit_parse(cgroups_path, id, geteuid() != 0, &out->unit, err)) < 0) {
+                        bw_ctr_cgroup_close(out);
+                        return r;
+                }
+                if (sd_cgroup) {
+                        char *dup = strdup(sd_cgroup);
+                        if (!dup) {
+                                bw_ctr_cgroup_close(out);
+                                return -ENOMEM;
+                        }
+                        free(out->unit.cgroup);
+                        out->unit.cgroup = dup;
+                }
+                /* systemd's scope is one cgroup2 directory; v1 hierarchies
+                 * would each need their own, which bulwark does not make. */
+                if (out->sys->layout != BW_CG_UNIFIED) {
+                        r = bw_error_msg(err, -EOPNOTSUPP,
+                                         "--systemd-cgroup needs a host with cgroup v2 only (this one is %s); "
+                                         "use the cgroupfs driver here (drop --systemd-cgroup; Docker: "
+                                         "--exec-opt native.cgroupdriver=cgroupfs; containerd: SystemdCgroup = false)",
+                                         bw_cg_layout_name(out->sys->layout));
+                        bw_ctr_cgroup_close(out);
+                        return r;
+                }
+                cgroups_path = out->unit.cgroup;
+        }
+        r = bw_cgroup_new(out->sys, id, cgroups_path, false, &out->cg, err);
         if (r < 0) {
                 bw_ctr_cgroup_close(out);
                 return r;
@@ -131,6 +167,11 @@ static int rootless_without_cgroup(const struct oci_config *c, const char *why, 
         return 0;
 }
 
+static void bw_sd_closep(struct bw_sd **sd)
+{
+        bw_sd_close(*sd);
+}
+
 int bw_ctr_cgroup_prepare(const struct bw_store_entry *e, const char *id, const struct oci_config *c,
                           bool systemd, struct bw_ctr_cgroup *out, struct bw_error **err)
 {
@@ -150,7 +191,17 @@ int bw_ctr_cgroup_prepare(const struct bw_store_entry *e, const char *id, const 
                 return rootless_without_cgroup(c, why, NULL, err); /* root's /bulwark/ID is not the caller's */
         /* Check the path before recording it: a bad one fails create with
          * nothing made. */
-        if ((r = handle_from(id, path, systemd, caller, out, err)) < 0)
+        /* systemd makes the scope once init exists (bw_ctr_cgroup_enter);
+         * reach it first, so that a host without it fails create early and
+         * says so. The connection is not kept: init, cloned next, would
+         * inherit it (a root connection to systemd, and one that nobody
+         * reads while systemd sends it every signal). */
+        if (systemd) {
+                _cleanup_(bw_sd_closep) struct bw_sd *sd = NULL;
+                if ((r = bw_sd_connect(&sd, err)) < 0)
+                        return r;
+        }
+        if ((r = handle_from(id, path, systemd, caller, NULL, out, err)) < 0)
                 return r;
         /* Two containers in one cgroup would share limits, and deleting one
          * would kill the other. */
@@ -163,7 +214,15 @@ int bw_ctr_cgroup_prepare(const struct bw_store_entry *e, const char *id, const 
                 bw_ctr_cgroup_close(out);
                 return r;
         }
-        if ((r = write_record(e, path, systemd, caller, err)) < 0)
+        if (systemd) {
+                if ((r = write_record(e, path, true, caller, &out->unit, err)) < 0) {
+                        bw_ctr_cgroup_close(out);
+                        return r;
+                }
+                bw_debug("cgroup of %s: systemd scope %s in %s", id, out->unit.name, out->unit.slice);
+                return 0;
+        }
+        if ((r = write_record(e, path, systemd, caller, NULL, err)) < 0)
                 return r;
         _cleanup_error_ struct bw_error *cerr = NULL;
         if ((r = bw_cgroup_create(out->cg, &cerr)) < 0) {
@@ -213,7 +272,89 @@ int bw_ctr_cgroup_open(const struct bw_store_entry *e, const char *id, struct bw
         const char *caller = j ? json_string_value(json_object_get(j, "caller")) : NULL;
         if (!caller)
                 return bw_error_msg(err, -EINVAL, "%s is corrupt; delete --force removes the container", file);
-        return handle_from(id, path, json_is_true(json_object_get(j, "systemd")), caller, out, err);
+        r = handle_from(id, path, json_is_true(json_object_get(j, "systemd")), caller,
+                        json_string_value(json_object_get(j, "systemdCgroup")), out, err);
+        if (r >= 0)
+                out->started = json_is_true(json_object_get(j, "systemdStarted"));
+        return r;
+}
+
+/* The record says the scope is this container's (and where it is). r is
+ * the start's result: an error is kept, the record still written. */
+static int mark_started(const struct bw_store_entry *e, const char *cgroup, int r, struct bw_error **err)
+{
+        _cleanup_json_ json_t *j = NULL;
+        _cleanup_free_ char *file = NULL, *text = NULL;
+        if (asprintf(&file, "%s/" BW_CGROUP_RECORD, e->path) < 0)
+                return -ENOMEM;
+        int q = read_all(file, &text);
+        if (q < 0)
+                return r < 0 ? r : bw_error_set(err, q, "reading %s", file);
+        if (!(j = json_loads(text, 0, NULL)) || json_object_set_new(j, "systemdCgroup", json_string(cgroup)) < 0 ||
+            json_object_set_new(j, "systemdStarted", json_true()) < 0)
+                return r < 0 ? r : bw_error_msg(err, -EINVAL, "%s is corrupt", file);
+        _cleanup_free_ char *out = json_dumps(j, JSON_INDENT(2));
+        if (!out)
+                return r < 0 ? r : -ENOMEM;
+        if (r < 0) {
+                bw_write_file_atomic(file, out, NULL);
+                return r;
+        }
+        return bw_write_file_atomic(file, out, err);
+}
+
+int bw_ctr_cgroup_enter(struct bw_ctr_cgroup *cg, const struct bw_store_entry *e, const char *id,
+                        const struct oci_config *c, pid_t pid, struct bw_error **err)
+{
+        if (!cg->cg)
+                return 0;
+        if (!cg->systemd)
+                return bw_cgroup_add_pid(cg->cg, pid, err);
+        _cleanup_free_ char *cgroup = NULL;
+        const struct oci_resources *res = c->linux ? &c->linux->resources : NULL;
+        bool started = false;
+        int r = bw_sd_connect(&cg->sd, err);
+        if (r < 0)
+                return r;
+        r = bw_sd_start(cg->sd, &cg->unit, id, pid, res, &c->annotations, &started, &cgroup, err);
+        /* Done with systemd: a connection left open would queue its
+         * signals for a reader that is not there. */
+        bw_sd_close(take_ptr(cg->sd));
+        /* Only a unit this create started is stopped when the create fails:
+         * a unit of the same name may be another container's. */
+        if (started && (r = mark_started(e, cgroup ? cgroup : cg->unit.cgroup, r, err)) < 0)
+                return r;
+        if (r < 0 || !cgroup)
+                return r < 0 ? r : -EIO;
+        /* Where systemd put it (a user's manager, or systemd in a cgroup
+         * namespace, has its own root): the handle and record follow. */
+        if (strcmp(cgroup, cg->unit.cgroup) != 0) {
+                bw_cgroup_free(take_ptr(cg->cg));
+                free(cg->unit.cgroup);
+                cg->unit.cgroup = take_ptr(cgroup);
+                if ((r = bw_cgroup_new(cg->sys, id, cg->unit.cgroup, false, &cg->cg, err)) < 0)
+                        return r;
+        }
+        /* systemd enables in the slices only the controllers it knows;
+         * hugetlb, rdma and misc are enabled along the path as for any
+         * cgroup bulwark makes (the directories exist: nothing is made). */
+        if ((r = bw_cgroup_create(cg->cg, err)) < 0)
+                return r;
+        /* What systemd does not own (cpu.max's exact quota, io.max, hugetlb,
+         * devices' eBPF program, unified ...) is written into the delegated
+         * cgroup; what it owns is written too, with the values it was given. */
+        if (res && (r = bw_cgroup_set(cg->cg, res, err)) < 0)
+                return bw_error_wrap(err, "applying linux.resources to cgroup %s", bw_cgroup_path(cg->cg));
+        return 0;
+}
+
+/* systemd first (it kills what is left in the scope and removes it); then
+ * the cgroupfs way for whatever systemd could not be asked to do. */
+static void systemd_stop(struct bw_ctr_cgroup *c)
+{
+        _cleanup_error_ struct bw_error *serr = NULL;
+        if ((!c->sd && bw_sd_connect(&c->sd, &serr) < 0) || bw_sd_stop(c->sd, &c->unit, &serr) < 0)
+                bw_warn("%s; removing its cgroup directly", serr ? serr->msg : "stopping the scope");
 }
 
 int bw_ctr_cgroup_remove(const struct bw_store_entry *e, const char *id, struct bw_error **err)
@@ -224,6 +365,14 @@ int bw_ctr_cgroup_remove(const struct bw_store_entry *e, const char *id, struct 
                 return 0;
         if (r < 0)
                 return r;
+        /* A scope this container never started is not its own: nothing of
+         * it to stop, kill or remove. */
+        if (c.systemd && !c.started) {
+                unlinkat(e->dir_fd, BW_CGROUP_RECORD, 0);
+                return 0;
+        }
+        if (c.systemd)
+                systemd_stop(&c);
         _cleanup_error_ struct bw_error *kerr = NULL;
         if (bw_cgroup_kill(c.cg, SIGKILL, &kerr) < 0)
                 bw_debug("killing what is left in cgroup %s: %s", bw_cgroup_path(c.cg), kerr->msg);
@@ -333,6 +482,9 @@ int bw_container_update(const char *root, const char *id, const struct oci_resou
                 return r;
         if (l.status == BW_STATUS_STOPPED)
                 return bw_error_msg(err, -EINVAL, "container %s is stopped; there is nothing to update", id);
+        /* systemd first: it would otherwise put its own values back. */
+        if (l.cg.systemd && ((r = bw_sd_connect(&l.cg.sd, err)) < 0 || (r = bw_sd_update(l.cg.sd, &l.cg.unit, res, err)) < 0))
+                return bw_error_wrap(err, "updating container %s", id);
         r = bw_cgroup_set(l.cg.cg, res, err);
         return r < 0 ? bw_error_wrap(err, "updating container %s", id) : 0;
 }

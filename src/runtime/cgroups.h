@@ -11,6 +11,7 @@
 #include <sys/types.h>
 
 #include "linux/cgroup.h"
+#include "linux/cgroup_systemd.h"
 #include "oci/spec.h"
 #include "runtime/store.h"
 #include "util/error.h"
@@ -20,6 +21,11 @@
 struct bw_ctr_cgroup {
         struct bw_cg_system *sys;
         struct bw_cgroup *cg;
+        /* --systemd-cgroup: the scope, and (once connected) systemd */
+        bool systemd;
+        bool started; /* the record says this container started the scope */
+        struct bw_sd_unit unit;
+        struct bw_sd *sd;
 };
 void bw_ctr_cgroup_close(struct bw_ctr_cgroup *c);
 
@@ -31,6 +37,11 @@ int bw_cgroup_default_devices(struct oci_config *c);
 /* Record, create and limit the container's cgroup (create). */
 int bw_ctr_cgroup_prepare(const struct bw_store_entry *e, const char *id, const struct oci_config *c,
                           bool systemd, struct bw_ctr_cgroup *out, struct bw_error **err);
+/* Put init (pid) in its cgroup before it runs anything of the
+ * container's: with cgroupfs a move; with systemd the scope is started
+ * with pid in it and the limits systemd does not own are written into it. */
+int bw_ctr_cgroup_enter(struct bw_ctr_cgroup *cg, const struct bw_store_entry *e, const char *id,
+                        const struct oci_config *c, pid_t pid, struct bw_error **err);
 /* The cgroup of an existing container; -ENOENT (no *err) when none is
  * recorded. */
 int bw_ctr_cgroup_open(const struct bw_store_entry *e, const char *id, struct bw_ctr_cgroup *out,

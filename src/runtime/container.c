@@ -378,7 +378,7 @@ static void created_cleanup(struct created *c)
 
 static int parent_steps(const struct bw_create_opts *o, const struct oci_config *c, const char *bundle,
                         const char *rootfs, const struct bw_userns_plan *plan, pid_t pid, int sync_fd,
-                        struct bw_cgroup *cg, const struct bw_store_entry *entry, struct bw_error **err)
+                        struct bw_ctr_cgroup *cg, const struct bw_store_entry *entry, struct bw_error **err)
 {
         if (c->linux && oci_config_namespace(c, OCI_NS_USER) && !oci_config_namespace(c, OCI_NS_USER)->path) {
                 int r = bw_idmap_write(pid, &c->linux->uid_mappings, &c->linux->gid_mappings, err);
@@ -403,8 +403,8 @@ static int parent_steps(const struct bw_create_opts *o, const struct oci_config 
                         return r;
         }
         /* Before init runs any of the container's code. */
-        if (cg) {
-                int r = bw_cgroup_add_pid(cg, pid, err);
+        if (cg->cg) {
+                int r = bw_ctr_cgroup_enter(cg, entry, o->id, c, pid, err);
                 if (r < 0)
                         return r;
         }
@@ -538,7 +538,7 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
         /* Born in its cgroup2 directory where there is one; a failure to
          * open it only means the move by cgroup.procs below. */
         int cgfd = -1;
-        if (cg.cg && !two_stage) {
+        if (cg.cg && !two_stage && !cg.systemd) {
                 _cleanup_error_ struct bw_error *ignored = NULL;
                 cgfd = bw_cgroup_clone_fd(cg.cg, &ignored);
         }
@@ -582,7 +582,7 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
                         return bw_error_msg(err, -ESRCH, "creating container %s: its init exited at once", o->id);
                 cr.pid = pid;
         }
-        if ((r = parent_steps(o, c, bundle, rootfs, &plan, pid, mine, cg.cg, &cr.entry, err)) < 0)
+        if ((r = parent_steps(o, c, bundle, rootfs, &plan, pid, mine, &cg, &cr.entry, err)) < 0)
                 return r;
 
         struct bw_state s = {

@@ -102,7 +102,7 @@ host_lsm() {
 
 @test "features: cgroup drivers, the host's LSMs, and bulwark's own annotations" {
   features
-  [ "$(jq -c .linux.cgroup "$out")" = '{"v1":true,"v2":true,"systemd":false,"systemdUser":false,"rdma":false}' ]
+  [ "$(jq -c .linux.cgroup "$out")" = '{"v1":true,"v2":true,"systemd":true,"systemdUser":false,"rdma":false}' ]
   [ "$(jq -r .linux.apparmor.enabled "$out")" = "$(host_lsm apparmor)" ]
   [ "$(jq -r .linux.selinux.enabled "$out")" = "$(host_lsm selinux)" ]
   [ "$(jq -r .linux.intelRdt.enabled "$out")" = false ]
