@@ -1,7 +1,9 @@
 #!/usr/bin/env bats
 # Cgroups inside real containers: limits the kernel enforces, pause and
-# resume, update, and cleanup (also after a crash). This machine has v1
-# controllers; the container's cgroup is /bulwark/ID in each.
+# resume, update, and cleanup (also after a crash), and the container's own
+# cgroupfs. The container's cgroup is /bulwark/ID in each hierarchy: v1
+# controllers (this machine, hybrid) or the cgroup2 root (the systemd guest,
+# scripts/guest/run --systemd).
 
 load helpers
 
@@ -13,20 +15,30 @@ teardown() {
   teardown_bundle
 }
 
+v2_host() { [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; }
+
 cg() { # cg CONTROLLER ID: the container's directory in that hierarchy
-  echo "/sys/fs/cgroup/$1/bulwark/$2"
+  if v2_host; then echo "/sys/fs/cgroup/bulwark/$2"; else echo "/sys/fs/cgroup/$1/bulwark/$2"; fi
+}
+
+cgf() { # cgf CONTROLLER ID V1FILE V2FILE: a limit's file, v1 or v2
+  if v2_host; then echo "$(cg "$1" "$2")/$4"; else echo "$(cg "$1" "$2")/$3"; fi
 }
 
 @test "init is in the container's cgroup before it runs, with the limits applied" {
   config_edit '.linux.resources.pids = {"limit": 33} | .linux.resources.memory = {"limit": 67108864}'
   run run_in sh -c 'cat /proc/self/cgroup'
   [ "$status" -eq 0 ]
-  [[ $output == *"pids:/bulwark/t$$-$BATS_TEST_NUMBER"* ]]
-  [[ $output == *"memory:/bulwark/t$$-$BATS_TEST_NUMBER"* ]]
+  if v2_host; then
+    [[ $output == *"0::/bulwark/t$$-$BATS_TEST_NUMBER"* ]]
+  else
+    [[ $output == *"pids:/bulwark/t$$-$BATS_TEST_NUMBER"* ]]
+    [[ $output == *"memory:/bulwark/t$$-$BATS_TEST_NUMBER"* ]]
+  fi
   config_edit '.process.args = ["sleep", "100"]'
   bw create --bundle "$BUNDLE" lim
   [ "$(cat "$(cg pids lim)/pids.max")" = 33 ]
-  [ "$(cat "$(cg memory lim)/memory.limit_in_bytes")" = 67108864 ]
+  [ "$(cat "$(cgf memory lim memory.limit_in_bytes memory.max)")" = 67108864 ]
   grep -qx "$(bw state lim | jq .pid)" "$(cg pids lim)/cgroup.procs"
 }
 
@@ -95,8 +107,9 @@ cg() { # cg CONTROLLER ID: the container's directory in that hierarchy
   [ "$(cat "$(cg pids up)/pids.max")" = 50 ]
   bw update --pids-limit 20 --memory 64m --cpu-shares 512 up
   [ "$(cat "$(cg pids up)/pids.max")" = 20 ]
-  [ "$(cat "$(cg memory up)/memory.limit_in_bytes")" = 67108864 ]
-  [ "$(cat "$(cg cpu up)/cpu.shares")" = 512 ]
+  [ "$(cat "$(cgf memory up memory.limit_in_bytes memory.max)")" = 67108864 ]
+  # cpu.weight is shares converted as runc does (512 -> 20)
+  [ "$(cat "$(cgf cpu up cpu.shares cpu.weight)")" = "$(v2_host && echo 20 || echo 512)" ]
   echo '{"pids": {"limit": 7}}' | bw update --resources - up
   [ "$(cat "$(cg pids up)/pids.max")" = 7 ]
   # the limit holds inside: the 8th process cannot be forked
@@ -135,7 +148,7 @@ cg() { # cg CONTROLLER ID: the container's directory in that hierarchy
   # every v1 hierarchy still gets the pid by cgroup.procs, the cgroup2 one does not
   local pid=${clone##*= }
   ! grep -q "$u/bulwark/born/cgroup.procs" "$BATS_TEST_TMPDIR/trace"
-  grep -q "/sys/fs/cgroup/pids/bulwark/born/cgroup.procs" "$BATS_TEST_TMPDIR/trace"
+  v2_host || grep -q "/sys/fs/cgroup/pids/bulwark/born/cgroup.procs" "$BATS_TEST_TMPDIR/trace"
   grep -q "write([0-9]*, \"$pid\"" "$BATS_TEST_TMPDIR/trace"
 }
 
@@ -147,6 +160,7 @@ cg() { # cg CONTROLLER ID: the container's directory in that hierarchy
   for c in cpu cpuacct cpuset memory devices freezer blkio pids hugetlb unified; do
     [ ! -e "/sys/fs/cgroup/$c/bulwark/gone" ]
   done
+  [ ! -e /sys/fs/cgroup/bulwark/gone ]
   # and after run without --keep
   run run_in true
   [ ! -e "$(cg memory "t$$-$BATS_TEST_NUMBER")" ]
@@ -168,6 +182,7 @@ cg() { # cg CONTROLLER ID: the container's directory in that hierarchy
   for c in memory pids devices freezer cpu; do
     [ ! -e "/sys/fs/cgroup/$c/bulwark/crash" ]
   done
+  [ ! -e /sys/fs/cgroup/bulwark/crash ]
 }
 
 @test "a refused config leaves no cgroup and no state" {
@@ -187,9 +202,9 @@ cg() { # cg CONTROLLER ID: the container's directory in that hierarchy
   [ ! -e "$BW_ROOT/second" ]
   # the first container and its cgroup are untouched
   [ "$(bw state first | jq -r .status)" = running ]
-  [ -d "/sys/fs/cgroup/pids/bulwark/shared-$$" ]
+  [ -d "$(cg pids "shared-$$")" ]
   bw delete --force first
-  [ ! -e "/sys/fs/cgroup/pids/bulwark/shared-$$" ]
+  [ ! -e "$(cg pids "shared-$$")" ]
 }
 
 @test "memory.kernelTCP is applied on cgroup v1 where the kernel has it" {
@@ -245,4 +260,57 @@ cg() { # cg CONTROLLER ID: the container's directory in that hierarchy
   [ "$st2" -eq 1 ]
   [[ $out2 == *"is frozen"* ]]
   [[ $out2 != *ran* ]]
+}
+
+# What the container sees of its cgroups: its limits, and per hierarchy the
+# directories at depth 1 (v1: the hierarchies) and 2 (none: no subgroups),
+# then the roots its cgroup mounts show.
+own_cgroupfs_script='cat /proc/self/cgroup; echo ---
+if [ -e /sys/fs/cgroup/pids.max ]; then cat /sys/fs/cgroup/pids.max /sys/fs/cgroup/memory.max
+else cat /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/memory/memory.limit_in_bytes; fi; echo ---
+find /sys/fs/cgroup -mindepth 1 -maxdepth 2 -type d; echo ---
+grep -E " - cgroup2? " /proc/self/mountinfo | cut -d" " -f4 | sort -u'
+
+# section N of the output above
+section() { awk -v n="$1" '/^---$/ {s++; next} s == n' <<<"$output"; }
+
+@test "inside, /sys/fs/cgroup is the container's own cgroup with its limits, in its cgroup namespace (same with the policy off and under the default policy)" {
+  config_edit '.linux.resources.pids = {"limit": 42} | .linux.resources.memory = {"limit": 67108864}
+    | .linux.namespaces += [{"type": "cgroup"}]'
+  for policy in --policy-mode=off ""; do
+    BW_POLICY=$policy run run_in sh -c "$own_cgroupfs_script"
+    echo "policy '$policy': $output"
+    [ "$status" -eq 0 ]
+    # the container's cgroup is the root of every hierarchy it is in
+    section 0 | grep -qx '0::/'
+    [ -z "$(section 0 | grep -v ':/$')" ]
+    [ "$(section 1 | tr '\n' ' ')" = "42 67108864 " ]
+    # no subgroup, nothing of the host's tree (no bulwark/, system.slice ...)
+    [ -z "$(section 2 | grep -E '^/sys/fs/cgroup/[^/]+/')" ]
+    if v2_host; then [ -z "$(section 2)" ]; else section 2 | grep -qx /sys/fs/cgroup/pids; fi
+    # every cgroup mount shows its hierarchy's root: the container's cgroup
+    [ "$(section 3)" = / ]
+  done
+}
+
+@test "inside without a cgroup namespace, /sys/fs/cgroup holds only the container's own directories (same with the policy off and under the default policy)" {
+  config_edit '.linux.resources.pids = {"limit": 42} | .linux.resources.memory = {"limit": 67108864}
+    | .linux.namespaces -= [{"type": "cgroup"}]'
+  for policy in --policy-mode=off ""; do
+    BW_POLICY=$policy run run_in sh -c "$own_cgroupfs_script"
+    echo "policy '$policy': $output"
+    [ "$status" -eq 0 ]
+    section 0 | grep -qx "0::/bulwark/t$$-$BATS_TEST_NUMBER"
+    [ "$(section 1 | tr '\n' ' ')" = "42 67108864 " ]
+    [ -z "$(section 2 | grep -E '^/sys/fs/cgroup/[^/]+/')" ]
+    # the container's directory of each hierarchy is bound, not the host's root
+    [ "$(section 3)" = "/bulwark/t$$-$BATS_TEST_NUMBER" ]
+  done
+}
+
+@test "a container cannot write its cgroup limits through a read-only cgroup mount" {
+  config_edit '.linux.resources.pids = {"limit": 42} | .linux.namespaces += [{"type": "cgroup"}]'
+  run run_in sh -c 'f=/sys/fs/cgroup/pids.max; [ -e $f ] || f=/sys/fs/cgroup/pids/pids.max; echo 1000 >$f; cat $f'
+  [[ $output == *"Read-only file system"* ]]
+  [ "$(tail -1 <<<"$output")" = 42 ]
 }
