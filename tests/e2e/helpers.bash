@@ -76,8 +76,12 @@ umount_under() {
 start_dockerd() {
   need dockerd docker || return 1
   export DOCKER_HOST=unix://$E2E/docker.sock
+  # BW_E2E_CGROUP_DRIVER (cgroupfs or systemd) picks Docker's cgroup driver;
+  # unset, Docker's own default (systemd on a cgroup v2 host with systemd)
+  local driver=()
+  [[ -n ${BW_E2E_CGROUP_DRIVER:-} ]] && driver=(--exec-opt "native.cgroupdriver=$BW_E2E_CGROUP_DRIVER")
   dockerd --iptables=false --bridge=none --data-root "$E2E/data" --exec-root "$E2E/exec" \
-    --host "$DOCKER_HOST" --pidfile "$E2E/dockerd.pid" "$@" >"$E2E/dockerd.log" 2>&1 &
+    --host "$DOCKER_HOST" --pidfile "$E2E/dockerd.pid" "${driver[@]}" "$@" >"$E2E/dockerd.log" 2>&1 &
   echo $! >"$E2E/dockerd.bg"
   if ! wait_for 120 docker version; then
     show_log "$E2E/dockerd.log" >&3
