@@ -1,7 +1,8 @@
 #!/bin/bash
 # The suites run in the systemd guest (Debian 12, its 6.1 kernel, systemd
 # as PID 1, pure cgroup v2), from a copy of tests/ in the script's cwd:
-#   scripts/guest/run --systemd --files tests --script scripts/guest/suites.sh
+#   scripts/guest/run --systemd --files tests --files docs --script scripts/guest/suites.sh
+# (containerd.bats reads docs/kubernetes.md)
 # BW_GUEST_SUITES (the runner passes it on) picks files under tests/, e.g.
 # "integration/cgroups e2e/docker"; default: the list below. TAP out.
 export BULWARK=/usr/local/bin/bulwark

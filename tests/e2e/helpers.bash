@@ -145,11 +145,34 @@ host_uid_of() {
   awk '/^Uid:/ {print $2}' "/proc/$1/status"
 }
 
-# The host cgroup v1 directory of a pid for one controller.
+cgroup_v2_host() { [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; }
+
+# The host cgroup directory of a pid for one controller (v1), or its one
+# cgroup2 directory on a pure v2 host.
 cgroup_dir_of() {
   local pid=$1 ctrl=$2 path
+  if cgroup_v2_host; then
+    echo "/sys/fs/cgroup$(sed -n 's/^0:://p' "/proc/$pid/cgroup")"
+    return
+  fi
   path=$(awk -F: -v c="$ctrl" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' "/proc/$pid/cgroup")
   echo "/sys/fs/cgroup/$ctrl$path"
+}
+
+# cgroup_file_of PID CONTROLLER V1FILE V2FILE: a limit's file, v1 or v2
+cgroup_file_of() {
+  if cgroup_v2_host; then echo "$(cgroup_dir_of "$1" "$2")/$4"; else echo "$(cgroup_dir_of "$1" "$2")/$3"; fi
+}
+
+# FROZEN or THAWED, from v1's freezer.state or v2's cgroup.freeze
+freezer_state_of() {
+  local d
+  d=$(cgroup_dir_of "$1" freezer)
+  if cgroup_v2_host; then
+    if [ "$(cat "$d/cgroup.freeze")" = 1 ]; then echo FROZEN; else echo THAWED; fi
+  else
+    cat "$d/freezer.state"
+  fi
 }
 
 # An OCI image layout tarball, made by hand, of rootfs $1 as image $3
