@@ -6,27 +6,28 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "runtime/rootless.h"
 #include "util/cleanup.h"
 
 static const struct bw_command commands[] = {
         { "create", cmd_create, "create a container; its init waits for start",
-          "create [--bundle DIR] [--pid-file FILE] [--console-socket SOCK] [--no-pivot] [--no-new-keyring] [--preserve-fds N] ID" },
-        { "start", cmd_start, "start the process of a created container", "start ID" },
+          "create [--bundle DIR] [--pid-file FILE] [--console-socket SOCK] [--no-pivot] [--no-new-keyring] [--preserve-fds N] ID", true },
+        { "start", cmd_start, "start the process of a created container", "start ID", true },
         { "run", cmd_run, "create and start a container, wait for it, delete it",
-          "run [--bundle DIR] [--detach] [--keep] [--pid-file FILE] [--console-socket SOCK] [--no-pivot] [--no-new-keyring] [--preserve-fds N] ID" },
-        { "state", cmd_state, "print a container's OCI state as JSON", "state ID" },
-        { "kill", cmd_kill, "send a signal to a container's init (or --all its processes)", "kill [--all] ID [SIGNAL]" },
-        { "delete", cmd_delete, "delete a stopped (or with --force any) container", "delete [--force] ID" },
-        { "list", cmd_list, "list containers", "list [--format table|json] [--quiet]" },
+          "run [--bundle DIR] [--detach] [--keep] [--pid-file FILE] [--console-socket SOCK] [--no-pivot] [--no-new-keyring] [--preserve-fds N] ID", true },
+        { "state", cmd_state, "print a container's OCI state as JSON", "state ID", true },
+        { "kill", cmd_kill, "send a signal to a container's init (or --all its processes)", "kill [--all] ID [SIGNAL]", true },
+        { "delete", cmd_delete, "delete a stopped (or with --force any) container", "delete [--force] ID", true },
+        { "list", cmd_list, "list containers", "list [--format table|json] [--quiet]", true },
         { "exec", cmd_exec, "run a new process inside a running container",
-          "exec [--process FILE] [--detach] [--pid-file FILE] [--tty] [--console-socket SOCK] [--cwd DIR] [--env K=V]... [--user UID[:GID]] [--cap CAP]... [--additional-gids GID]... [--cgroup [CTRL[,CTRL]:]PATH]... [--ignore-paused] [--no-new-privs] [--preserve-fds N] ID [COMMAND [ARG...]]" },
-        { "ps", cmd_ps, "list a container's processes", "ps [--format table|json] ID [-- PS-OPTIONS]" },
-        { "audit", cmd_audit, "report breakout risks in configs, docker inspect output or live Docker containers",
-          "audit [--format text|json|sarif] [--profile P] [--fail-on SEVERITY] [--docker [ID...]] [FILE|DIR|-]..." },
+          "exec [--process FILE] [--detach] [--pid-file FILE] [--tty] [--console-socket SOCK] [--cwd DIR] [--env K=V]... [--user UID[:GID]] [--cap CAP]... [--additional-gids GID]... [--cgroup [CTRL[,CTRL]:]PATH]... [--ignore-paused] [--no-new-privs] [--preserve-fds N] ID [COMMAND [ARG...]]", true },
+        { "ps", cmd_ps, "list a container's processes", "ps [--format table|json] ID [-- PS-OPTIONS]", true },
+        { "audit", cmd_audit, "report breakout risks in configs, docker inspect output, live Docker containers, Kubernetes manifests and Compose files",
+          "audit [--format text|json|sarif|junit] [--profile P] [--fail-on SEVERITY] [--pss LEVEL] [--docker [ID...]] [FILE|DIR|-]..." },
         { "check", cmd_check, "report (and with --attack, try) what the container this runs in can do to the host",
           "check [--attack] [--format text|json|sarif] [--profile P] [--fail-on SEVERITY] [--fixture DIR]" },
         { "breakout-test", cmd_breakout_test, "run check --attack in containers under each runtime and config, print the matrix",
-          "breakout-test [--runtime PATH]... [--profile P]... [--config NAME]... [--configs FILE] [--format text|json] [--summary] [--keep]" },
+          "breakout-test [--runtime PATH|NAME]... [--profile P]... [--engine docker] [--config NAME]... [--configs FILE] [--format text|json] [--summary] [--keep]" },
         { "setup", cmd_setup, "create the bulwark user and its subordinate id ranges (as root; idempotent)",
           "setup [--ids N]" },
         { "share", cmd_share, "hand a host directory to containers: re-own it into the volume range (as root)",
@@ -34,12 +35,12 @@ static const struct bw_command commands[] = {
         { "spec", cmd_spec, "write a hardened default config.json into a bundle",
           "spec [--bundle DIR] [--rootless]" },
         { "features", cmd_features, "print the OCI features document (what this runtime supports)", "features" },
-        { "pause", cmd_pause, "freeze every process of a running container", "pause ID" },
-        { "resume", cmd_resume, "thaw a paused container", "resume ID" },
+        { "pause", cmd_pause, "freeze every process of a running container", "pause ID", true },
+        { "resume", cmd_resume, "thaw a paused container", "resume ID", true },
         { "update", cmd_update, "change a running container's resource limits",
-          "update [--resources FILE|-] [--memory N] [--memory-swap N] [--memory-reservation N] [--pids-limit N] [--cpu-shares N] [--cpu-quota N] [--cpu-period N] [--cpuset-cpus S] [--cpuset-mems S] [--blkio-weight N] ID" },
+          "update [--resources FILE|-] [--memory N] [--memory-swap N] [--memory-reservation N] [--pids-limit N] [--cpu-shares N] [--cpu-quota N] [--cpu-period N] [--cpuset-cpus S] [--cpuset-mems S] [--blkio-weight N] ID", true },
         { "events", cmd_events, "print a container's resource statistics (and OOM events) as JSON lines",
-          "events [--stats] [--interval D] ID" },
+          "events [--stats] [--interval D] ID", true },
         { "validate", cmd_validate, "check a config.json and report exactly what is wrong where",
           "validate [--bundle DIR | FILE]" },
         { "version", cmd_version, "print version, commit, OCI spec and libseccomp versions", "version" },
@@ -92,7 +93,8 @@ static void print_help(void)
         for (size_t i = 0; i < ARRAY_SIZE(commands); i++)
                 printf("  %-14s %s\n", commands[i].name, commands[i].summary);
         printf("\nglobal options:\n"
-               "  --root DIR            state directory (default " BW_DEFAULT_ROOT ")\n"
+               "  --root DIR            state directory (default " BW_DEFAULT_ROOT ",\n"
+               "                        $XDG_RUNTIME_DIR/bulwark for an unprivileged user)\n"
                "  --log FILE            write logs to FILE instead of stderr\n"
                "  --log-format FMT      text (default) or json\n"
                "  --debug               log debug messages\n"
@@ -128,7 +130,7 @@ static int parse_globals(struct bw_globals *g, int argc, char **argv, struct bw_
         int c;
         while ((c = getopt_long(argc, argv, "+hv", opts, NULL)) != -1) {
                 switch (c) {
-                case OPT_ROOT: g->root = optarg; break;
+                case OPT_ROOT: g->root = optarg; g->root_given = true; break;
                 case OPT_LOG: g->log_path = optarg; break;
                 case OPT_LOG_FORMAT:
                         if (strcmp(optarg, "text") == 0)
@@ -160,6 +162,7 @@ int main(int argc, char **argv)
 {
         struct bw_globals g = { .root = BW_DEFAULT_ROOT, .log_format = BW_LOG_TEXT };
         _cleanup_error_ struct bw_error *err = NULL;
+        _cleanup_free_ char *rootless_root = NULL; /* the caller's default state root */
         int r = parse_globals(&g, argc, argv, &err);
         if (r < 0)
                 goto fail;
@@ -190,6 +193,12 @@ int main(int argc, char **argv)
         if (bw_log_open(g.log_path, g.log_format, g.debug) < 0) {
                 bw_error_set(&err, -errno, "opening log file %s", g.log_path);
                 goto fail;
+        }
+        if (cmd->state && !g.root_given) {
+                if ((r = bw_default_state_root(&rootless_root, &err)) < 0)
+                        goto fail;
+                if (rootless_root)
+                        g.root = rootless_root;
         }
         int cargc = argc - first;
         char **cargv = argv + first;

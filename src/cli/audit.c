@@ -1,6 +1,7 @@
 /* bulwark audit: run the breakout rules over configurations (OCI
  * config.json files or bundles, `docker inspect` output, live Docker
- * containers) and report. Exit: 0 clean, 1 violations at or above
+ * containers, Kubernetes manifests and Compose files, read by src/input/)
+ * and report. Exit: 0 clean, 1 violations at or above
  * --fail-on, 2 bad input or usage, 3 target unreachable. */
 #include <errno.h>
 #include <getopt.h>
@@ -13,11 +14,17 @@
 #include "cli/cli.h"
 #include "cli/commands.h"
 #include "cli/docker.h"
+#include "input/compose.h"
+#include "input/files.h"
+#include "input/k8s.h"
+#include "input/pss.h"
+#include "input/yaml.h"
 #include "oci/load.h"
 #include "policy/profile.h"
 #include "policy/report.h"
 #include "runtime/policy_gate.h"
 #include "util/cleanup.h"
+#include "util/strv.h"
 
 
 struct audit {
@@ -32,6 +39,7 @@ static void audit_free(struct audit *a)
                 free(a->t[i].name);
                 free(a->t[i].uri);
                 free(a->t[i].text);
+                free(a->t[i].pss_why);
                 bw_findings_clear(&a->t[i].findings);
         }
         free(a->t);
@@ -111,16 +119,113 @@ static int read_input(const char *path, char **data, size_t *len, struct bw_erro
         return 0;
 }
 
+/* One container of a Kubernetes manifest or Compose file: its translated
+ * config judged like any other, each finding placed at the YAML field
+ * behind it. */
+struct manifest { struct audit *a; const char *path, *name; };
+
+static int add_translated(void *ctx, const struct bw_input_target *k, struct bw_error **err)
+{
+        struct manifest *m = ctx;
+        struct oci_config *c = NULL;
+        int r = bw_input_load(k, m->name, &c, err);
+        if (r < 0)
+                return bad_input(err, r);
+        r = add_target(m->a, c, strdup(k->name), strdup(m->path), NULL, err);
+        oci_config_free(c);
+        if (r < 0)
+                return r;
+        if (k->has_pss)
+                m->a->t[m->a->n - 1].pss = bw_pss_name(k->pss);
+        if (k->pss_why && k->pss_why[0] && !(m->a->t[m->a->n - 1].pss_why = strdup(k->pss_why)))
+                return bw_error_set(err, -ENOMEM, "auditing");
+        struct bw_findings *f = &m->a->t[m->a->n - 1].findings;
+        for (size_t i = 0; i < f->n; i++) {
+                struct bw_finding *x = &f->v[i];
+                if (bw_input_locate(k, x->rule->id, x->pointer, &x->line, &x->col) || !k->defaults)
+                        continue;
+                char *d = NULL;
+                if (asprintf(&d, "%s (not set: %s default)", x->detail, k->defaults) < 0)
+                        return bw_error_set(err, -ENOMEM, "auditing");
+                free(x->detail);
+                x->detail = d;
+        }
+        return 0;
+}
+
+/* YAML (or JSON) that is not an OCI config or docker inspect output. */
+static int audit_manifest(struct audit *a, const char *name, const char *path, const char *data, size_t len,
+                          bool quiet_if_none, struct bw_error **err)
+{
+        struct bw_yaml y;
+        int r = bw_yaml_parse(data, len, name, &y, err);
+        if (r < 0)
+                return bad_input(err, r);
+        struct manifest m = { .a = a, .path = path, .name = name };
+        r = bw_k8s_read(&y, name, add_translated, &m, err);
+        _cleanup_free_ char *dir = strdup(path);
+        char *slash = dir ? strrchr(dir, '/') : NULL;
+        if (slash)
+                *slash = 0;
+        if (r >= 0)
+                r = bw_compose_read(&y, slash ? dir : ".", name, add_translated, &m, err);
+        bool any = false;
+        for (size_t i = 0; i < y.n_docs; i++)
+                any |= bw_k8s_is_object(y.docs[i]) || bw_compose_is_file(y.docs[i]);
+        bw_yaml_free(&y);
+        if (r < 0)
+                return bad_input(err, r);
+        if (!any && !quiet_if_none)
+                return bad_input(err, bw_error_msg(err, -EINVAL, "%s: not a Kubernetes manifest (no apiVersion and "
+                                                   "kind), a Compose file (no services), an OCI config.json or "
+                                                   "docker inspect output", name));
+        return 0;
+}
+
+static bool looks_like_json(const char *data, size_t len)
+{
+        size_t i = 0;
+        while (i < len && strchr(" \t\r\n", data[i]))
+                i++;
+        return i < len && (data[i] == '{' || data[i] == '[');
+}
+
+static int audit_file(struct audit *a, const char *arg, bool in_dir, struct bw_error **err);
+
+/* A directory that is not a bundle: every manifest under it. */
+static int audit_dir(struct audit *a, const char *dir, struct bw_error **err)
+{
+        _cleanup_strv_ char **files = NULL;
+        int r = bw_input_manifest_files(dir, &files, err);
+        if (r < 0)
+                return bad_input(err, r);
+        if (!files[0])
+                return bad_input(err, bw_error_msg(err, -ENOENT, "%s: no config.json and no *.yaml, *.yml or *.json "
+                                                   "manifests in it", dir));
+        for (size_t i = 0; files[i]; i++)
+                if ((r = audit_file(a, files[i], true, err)) < 0)
+                        return r;
+        return 0;
+}
+
 static int audit_input(struct audit *a, const char *arg, struct bw_error **err)
 {
-        _cleanup_free_ char *path = NULL;
         struct stat st;
+        _cleanup_free_ char *bundle = NULL;
         if (strcmp(arg, "-") != 0 && stat(arg, &st) == 0 && S_ISDIR(st.st_mode)) {
-                if (asprintf(&path, "%s/config.json", arg) < 0)
+                if (asprintf(&bundle, "%s/config.json", arg) < 0)
                         return bw_error_set(err, -ENOMEM, "%s", arg);
-        } else if (!(path = strdup(arg))) {
-                return bw_error_set(err, -ENOMEM, "%s", arg);
+                if (access(bundle, F_OK) != 0)
+                        return audit_dir(a, arg, err);
         }
+        return audit_file(a, bundle ? bundle : arg, false, err);
+}
+
+static int audit_file(struct audit *a, const char *arg, bool in_dir, struct bw_error **err)
+{
+        _cleanup_free_ char *path = strdup(arg);
+        if (!path)
+                return bw_error_set(err, -ENOMEM, "%s", arg);
         const char *name = strcmp(path, "-") == 0 ? "<stdin>" : path;
         _cleanup_free_ char *data = NULL;
         size_t len = 0;
@@ -129,10 +234,14 @@ static int audit_input(struct audit *a, const char *arg, struct bw_error **err)
                 return r;
         json_error_t je;
         _cleanup_json_ json_t *root = json_loadb(data, len, 0, &je);
-        if (!root)
+        if (!root && looks_like_json(data, len))
                 return bad_input(err, bw_error_msg(err, -EINVAL, "%s:%d:%d: %s", name, je.line, je.column, je.text));
+        if (!root || (json_is_object(root) && json_object_get(root, "apiVersion") && json_object_get(root, "kind")))
+                return audit_manifest(a, name, path, data, len, in_dir, err);
         if (bw_docker_is_inspect(root))
                 return add_docker(a, root, name, path, data, err);
+        if (in_dir && !json_object_get(root, "ociVersion"))
+                return 0; /* some other JSON file beside the manifests */
         if (json_is_array(root)) {
                 if (json_array_size(root) == 0)
                         return bad_input(err, bw_error_msg(err, -EINVAL, "%s: an empty list; expected docker inspect "
@@ -226,11 +335,26 @@ static int emit(struct audit *a, enum bw_report_format fmt, struct bw_error **er
                 bool color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
                 return bw_report_text(stdout, a->t, a->n, color) < 0 ? bw_error_set(err, -EIO, "writing the report") : 0;
         }
+        if (fmt == BW_REPORT_JUNIT)
+                return bw_report_junit(stdout, a->t, a->n) < 0 ? bw_error_set(err, -EIO, "writing the report") : 0;
         _cleanup_json_ json_t *j = fmt == BW_REPORT_JSON ? bw_report_json(a->t, a->n) : bw_report_sarif(a->t, a->n);
         if (!j || json_dumpf(j, stdout, JSON_INDENT(2)) < 0)
                 return bw_error_set(err, -EIO, "writing the report");
         fputc('\n', stdout);
         return 0;
+}
+
+/* Pods' containers and Compose services fail on the Pod Security Standards
+ * level with --pss;
+ * every other target (and every target without --pss) on the profile. */
+static bool fails(const struct audit *a, enum bw_severity sev, int pss)
+{
+        for (size_t i = 0; i < a->n; i++) {
+                const struct bw_report_target *t = &a->t[i];
+                if (pss >= 0 && t->pss ? bw_pss_from_name(t->pss) < pss : bw_report_fails(t, 1, sev))
+                        return true;
+        }
+        return false;
 }
 
 BW_COMMAND(audit)
@@ -240,19 +364,21 @@ BW_COMMAND(audit)
                 { "profile", required_argument, NULL, 'p' },
                 { "fail-on", required_argument, NULL, 'F' },
                 { "docker", no_argument, NULL, 'd' },
+                { "pss", required_argument, NULL, 'S' },
                 {},
         };
         enum bw_report_format fmt = BW_REPORT_TEXT;
         const char *profile = g->profile;
         int fail_on = BW_SEV_HIGH;
         bool docker = false;
+        int pss = -1;
         int c;
         while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
                 switch (c) {
                 case 'f': {
                         int f = bw_report_format_from_name(optarg);
                         if (f < 0)
-                                return bw_error_usage(err, "audit --format: unknown format '%s'; use text, json or sarif", optarg);
+                                return bw_error_usage(err, "audit --format: unknown format '%s'; use text, json, sarif or junit", optarg);
                         fmt = (enum bw_report_format)f;
                         break;
                 }
@@ -263,12 +389,18 @@ BW_COMMAND(audit)
                                                       "medium, low or info", optarg);
                         break;
                 case 'd': docker = true; break;
+                case 'S':
+                        if ((pss = bw_pss_from_name(optarg)) < 0)
+                                return bw_error_usage(err, "audit --pss: unknown level '%s'; use privileged, baseline "
+                                                      "or restricted", optarg);
+                        break;
                 default: return bw_error_bad_option(err, bw_command_find("audit"), argc, argv);
                 }
         }
         if (!docker && optind >= argc)
                 return bw_error_usage(err, "audit: nothing to audit; give config.json files, bundle directories, "
-                                      "docker inspect output, - for stdin, or --docker");
+                                      "docker inspect output, Kubernetes manifests, Compose files or directories of "
+                                      "them, - for stdin, or --docker");
         struct audit a = { 0 };
         int r = bw_policy_resolve(g->policy_file, profile, g->policy_mode, &a.policy, err);
         if (r < 0)
@@ -280,7 +412,7 @@ BW_COMMAND(audit)
         if (r >= 0)
                 r = emit(&a, fmt, err);
         if (r >= 0)
-                r = bw_report_fails(a.t, a.n, (enum bw_severity)fail_on) ? 1 : 0;
+                r = fails(&a, (enum bw_severity)fail_on, pss) ? 1 : 0;
         audit_free(&a);
         return r;
 }

@@ -45,7 +45,14 @@ struct run {
         json_t *attacks;   /* from check's JSON, or NULL */
         json_t *rules;     /* rule ids check found */
         int counts[3];
+        bool via_engine;   /* runtime is a name registered in a Docker daemon */
 };
+
+/* A run where a refusal may be bulwark's policy (named in the error). */
+static bool bulwark_run(const struct run *r)
+{
+        return r->profile || r->via_engine;
+}
 
 struct bt {
         char *dir, *rootfs, *fixture, *engine_dir, *self;
@@ -53,6 +60,8 @@ struct bt {
         struct run *runs;
         size_t n;
         const char *policy_mode;
+        /* --engine docker: the docker client, and the image made of rootfs */
+        char *docker, *image;
 };
 
 static int rm_entry(const char *p, const struct stat *st, int flag, struct FTW *f)
@@ -117,6 +126,15 @@ static int prepare(struct bt *b, struct bw_error **err)
         if (b->engine_fd < 0 || bind(b->engine_fd, (struct sockaddr *)&a, sizeof(a)) < 0 || listen(b->engine_fd, 64) < 0)
                 return bw_error_set(err, -errno, "listening on %s", a.sun_path);
         chmod(a.sun_path, 0660); /* as dockerd leaves its socket: root and the docker group */
+        /* links for the configs that reach host paths another way: the
+         * host's /etc, and the socket under a name no list knows */
+        char l[4200];
+        snprintf(l, sizeof(l), "%s/etc-link", b->dir);
+        if (symlink("/etc", l) < 0)
+                return bw_error_set(err, -errno, "creating the link %s", l);
+        snprintf(l, sizeof(l), "%s/app.sock", b->dir);
+        if (symlink(a.sun_path, l) < 0)
+                return bw_error_set(err, -errno, "creating the link %s", l);
         return 0;
 }
 
@@ -215,15 +233,27 @@ static void set_caps(json_t *cfg, json_t *caps)
         json_object_set_new(json_object_get(cfg, "process"), "capabilities", k);
 }
 
-/* "{fixture}" and "{engine_dir}" in a mount source. */
+/* "{fixture}", "{engine_dir}", "{etc_link}" (a symlink to /etc) and
+ * "{socket_link}" (a symlink named app.sock to the listening docker.sock)
+ * in a mount source. */
 static json_t *expand(const struct bt *b, json_t *m)
 {
         json_t *c = json_deep_copy(m);
         const char *src = json_string_value(json_object_get(c, "source"));
-        if (src && strcmp(src, "{fixture}") == 0)
-                json_object_set_new(c, "source", json_string(b->fixture));
-        else if (src && strcmp(src, "{engine_dir}") == 0)
-                json_object_set_new(c, "source", json_string(b->engine_dir));
+        char *p = NULL;
+        if (!src)
+                return c;
+        if (strcmp(src, "{fixture}") == 0)
+                p = strdup(b->fixture);
+        else if (strcmp(src, "{engine_dir}") == 0)
+                p = strdup(b->engine_dir);
+        else if (strcmp(src, "{etc_link}") == 0 && asprintf(&p, "%s/etc-link", b->dir) < 0)
+                p = NULL;
+        else if (strcmp(src, "{socket_link}") == 0 && asprintf(&p, "%s/app.sock", b->dir) < 0)
+                p = NULL;
+        if (p)
+                json_object_set_new(c, "source", json_string(p));
+        free(p);
         return c;
 }
 
@@ -254,6 +284,11 @@ static json_t *make_config(const struct bt *b, const struct run *r, const char *
         json_t *mounts = json_object_get(cfg, "mounts");
         size_t i;
         json_t *m;
+        /* rules appended to whatever filter the config has */
+        json_t *sys = json_object_get(json_object_get(linux_, "seccomp"), "syscalls");
+        json_array_foreach(json_object_get(r->config, "seccomp_add"), i, m)
+                if (json_is_array(sys))
+                        json_array_append(sys, m);
         /* "{host}" as a namespace path: this process's own (the host's) */
         json_array_foreach(json_object_get(linux_, "namespaces"), i, m) {
                 static const char *const kinds[][2] = { { "pid", "pid" }, { "network", "net" }, { "ipc", "ipc" },
@@ -322,64 +357,21 @@ static int rootfs_in(const struct bt *b, const char *dir)
         return 0;
 }
 
-static void do_run(struct bt *b, struct run *r, size_t idx)
+/* What a run's output says: the battery's report, or the runtime's refusal
+ * (bulwark's policy names its rule ids), or a failure. st is the exit status
+ * of the step that wrote errp. */
+static void judge(struct run *r, const char *out, const char *errp, int st)
 {
-        char dir[4096], state[4200], cfgp[4200], out[4200], errp[4200], id[64];
-        snprintf(dir, sizeof(dir), "%s/run-%zu", b->dir, idx);
-        snprintf(state, sizeof(state), "%s/state", dir);
-        snprintf(cfgp, sizeof(cfgp), "%s/config.json", dir);
-        snprintf(out, sizeof(out), "%s/out.json", dir);
-        snprintf(errp, sizeof(errp), "%s/err.txt", dir);
-        snprintf(id, sizeof(id), "bw-breakout-%d-%zu", getpid(), idx);
-        mkdir(dir, 0755);
-        mkdir(state, 0700);
-        if (rootfs_in(b, dir) < 0) {
-                snprintf(r->verdict, sizeof(r->verdict), "error");
-                snprintf(r->reason, sizeof(r->reason), "could not make the run's rootfs in %.300s: %s", dir, strerror(errno));
-                return;
-        }
-        _cleanup_json_ json_t *cfg = make_config(b, r, dir);
-        if (!cfg || json_dump_file(cfg, cfgp, JSON_INDENT(2)) < 0) {
-                snprintf(r->verdict, sizeof(r->verdict), "error");
-                snprintf(r->reason, sizeof(r->reason), "could not make the config (does %s spec work?)", r->runtime);
-                return;
-        }
-        char *argv[16];
-        int a = 0;
-        argv[a++] = r->runtime;
-        argv[a++] = (char *)"--root";
-        argv[a++] = state;
-        char prof[64], mode[64];
-        if (r->profile) {
-                snprintf(prof, sizeof(prof), "--profile=%s", r->profile);
-                argv[a++] = prof;
-                if (b->policy_mode) {
-                        snprintf(mode, sizeof(mode), "--policy-mode=%s", b->policy_mode);
-                        argv[a++] = mode;
-                }
-        }
-        argv[a++] = (char *)"run";
-        argv[a++] = (char *)"--bundle";
-        argv[a++] = dir;
-        argv[a++] = id;
-        argv[a] = NULL;
-        int st = spawn(argv, dir, out, errp);
-        char *del[] = { r->runtime, (char *)"--root", state, (char *)"delete", (char *)"--force", id, NULL };
-        char dout[4200], derr[4200];
-        snprintf(dout, sizeof(dout), "%s/delete.out", dir);
-        snprintf(derr, sizeof(derr), "%s/delete.err", dir);
-        spawn(del, dir, dout, derr);
-
         _cleanup_json_ json_t *j = load_file(out);
         r->attacks = json_incref(json_object_get(j, "attacks"));
         if (!json_is_array(r->attacks)) {
                 first_line(errp, r->reason, sizeof(r->reason));
                 /* bulwark's policy refusing is the answer; anything else is a runtime that failed */
-                bool policy = r->profile && strstr(r->reason, "policy");
+                bool policy = bulwark_run(r) && strstr(r->reason, "policy");
                 _cleanup_free_ char *all = NULL;
                 _cleanup_fclose_ FILE *ef = fopen(errp, "re");
                 size_t cap = 0;
-                if (r->profile && ef && getdelim(&all, &cap, 0, ef) > 0 && strstr(all, "refused by bulwark's policy")) {
+                if (bulwark_run(r) && ef && getdelim(&all, &cap, 0, ef) > 0 && strstr(all, "refused by bulwark's policy")) {
                         /* the rule ids it names */
                         policy = true;
                         char ids[512] = "refused by the policy:";
@@ -425,6 +417,161 @@ static void do_run(struct bt *b, struct run *r, size_t idx)
         snprintf(r->verdict, sizeof(r->verdict), "%s", escaped ? "escaped" : "contained");
         if (seen[0])
                 snprintf(r->reason, sizeof(r->reason), "observed inside: %s", seen);
+}
+
+
+/* The global options a run passes to its runtime before the command. */
+static int runtime_argv(const struct bt *b, const struct run *r, const char *state, char **argv, char *prof, char *mode)
+{
+        int a = 0;
+        argv[a++] = r->runtime;
+        argv[a++] = (char *)"--root";
+        argv[a++] = (char *)state;
+        if (r->profile) {
+                snprintf(prof, 64, "--profile=%s", r->profile);
+                argv[a++] = prof;
+                if (b->policy_mode) {
+                        snprintf(mode, 64, "--policy-mode=%s", b->policy_mode);
+                        argv[a++] = mode;
+                }
+        }
+        return a;
+}
+
+/* A door after create: an exec asking for more than create allowed (the
+ * entry's "exec": capabilities and a patch over the config's process), or an
+ * update widening the limits (the entry's "update": a resources object)
+ * followed by an exec of the battery. Returns the exit status of the last
+ * step; out gets the battery's report. */
+static int door(const struct bt *b, const struct run *r, const char *dir, const char *state, const char *id,
+                json_t *cfg, const char *out, const char *errp)
+{
+        const char *kind = json_string_value(json_object_get(r->config, "door"));
+        char *argv[24], prof[64], mode[64], file[4200], sink[4200];
+        snprintf(sink, sizeof(sink), "%s/door.out", dir);
+        int a = runtime_argv(b, r, state, argv, prof, mode);
+        if (strcmp(kind, "update") == 0) {
+                snprintf(file, sizeof(file), "%s/resources.json", dir);
+                if (json_dump_file(json_object_get(r->config, "update"), file, 0) < 0)
+                        return -EIO;
+                int u = a;
+                argv[u++] = (char *)"update";
+                argv[u++] = (char *)"--resources";
+                argv[u++] = file;
+                argv[u++] = (char *)id;
+                argv[u] = NULL;
+                int st = spawn(argv, dir, sink, errp);
+                if (st != 0)
+                        return st;
+        }
+        /* the battery as a process of its own */
+        _cleanup_json_ json_t *wrap = json_pack("{s:O}", "process", json_object_get(cfg, "process"));
+        json_t *ex = json_object_get(r->config, "exec");
+        if (strcmp(kind, "exec") == 0 && json_is_object(ex)) {
+                json_t *copy = json_deep_copy(json_object_get(wrap, "process"));
+                json_object_set_new(wrap, "process", copy);
+                json_t *patch = json_object_get(ex, "patch");
+                if (json_is_object(patch))
+                        json_object_update_recursive(copy, patch);
+                if (json_object_get(ex, "capabilities"))
+                        set_caps(wrap, json_object_get(ex, "capabilities"));
+        }
+        snprintf(file, sizeof(file), "%s/process.json", dir);
+        if (json_dump_file(json_object_get(wrap, "process"), file, 0) < 0)
+                return -EIO;
+        argv[a++] = (char *)"exec";
+        argv[a++] = (char *)"--process";
+        argv[a++] = file;
+        argv[a++] = (char *)id;
+        argv[a] = NULL;
+        return spawn(argv, dir, out, errp);
+}
+
+static void do_run(struct bt *b, struct run *r, size_t idx)
+{
+        char dir[4096], state[4200], cfgp[4200], out[4200], errp[4200], id[64];
+        snprintf(dir, sizeof(dir), "%s/run-%zu", b->dir, idx);
+        snprintf(state, sizeof(state), "%s/state", dir);
+        snprintf(cfgp, sizeof(cfgp), "%s/config.json", dir);
+        snprintf(out, sizeof(out), "%s/out.json", dir);
+        snprintf(errp, sizeof(errp), "%s/err.txt", dir);
+        snprintf(id, sizeof(id), "bw-breakout-%d-%zu", getpid(), idx);
+        mkdir(dir, 0755);
+        mkdir(state, 0700);
+        if (rootfs_in(b, dir) < 0) {
+                snprintf(r->verdict, sizeof(r->verdict), "error");
+                snprintf(r->reason, sizeof(r->reason), "could not make the run's rootfs in %.300s: %s", dir, strerror(errno));
+                return;
+        }
+        _cleanup_json_ json_t *cfg = make_config(b, r, dir);
+        if (!cfg || json_dump_file(cfg, cfgp, JSON_INDENT(2)) < 0) {
+                snprintf(r->verdict, sizeof(r->verdict), "error");
+                snprintf(r->reason, sizeof(r->reason), "could not make the config (does %s spec work?)", r->runtime);
+                return;
+        }
+        bool has_door = json_string_value(json_object_get(r->config, "door")) != NULL;
+        char *argv[16], prof[64], mode[64], cout[4200];
+        int a = runtime_argv(b, r, state, argv, prof, mode);
+        argv[a++] = (char *)(has_door ? "create" : "run");
+        argv[a++] = (char *)"--bundle";
+        argv[a++] = dir;
+        argv[a++] = id;
+        argv[a] = NULL;
+        snprintf(cout, sizeof(cout), "%s/create.out", dir);
+        int st = spawn(argv, dir, has_door ? cout : out, errp);
+        if (has_door && st == 0)
+                st = door(b, r, dir, state, id, cfg, out, errp);
+        char *del[] = { r->runtime, (char *)"--root", state, (char *)"delete", (char *)"--force", id, NULL };
+        char dout[4200], derr[4200];
+        snprintf(dout, sizeof(dout), "%s/delete.out", dir);
+        snprintf(derr, sizeof(derr), "%s/delete.err", dir);
+        spawn(del, dir, dout, derr);
+        judge(r, out, errp, st);
+}
+
+/* --engine docker: `docker run` of the battery with the entry's
+ * docker_args, through the runtime registered in the daemon under that
+ * name; the image is the rootfs imported once. */
+static void engine_run(struct bt *b, struct run *r, size_t idx)
+{
+        char dir[4096], out[4200], errp[4200], fix[4200], name[64];
+        snprintf(dir, sizeof(dir), "%s/run-%zu", b->dir, idx);
+        snprintf(out, sizeof(out), "%s/out.json", dir);
+        snprintf(errp, sizeof(errp), "%s/err.txt", dir);
+        snprintf(fix, sizeof(fix), "%s:/bulwark-fixture", b->fixture);
+        snprintf(name, sizeof(name), "bw-breakout-%d-%zu", getpid(), idx);
+        mkdir(dir, 0755);
+        _cleanup_strv_ char **argv = NULL;
+        int e = 0;
+        const char *head[] = { b->docker, "run", "--rm", "--name", name, "--network", "none", "--runtime", r->runtime, NULL };
+        for (size_t i = 0; head[i] && e >= 0; i++)
+                e = bw_strv_push(&argv, head[i]);
+        size_t i;
+        json_t *v;
+        json_array_foreach(json_object_get(r->config, "docker_args"), i, v) {
+                const char *s = json_string_value(v) ?: "";
+                _cleanup_free_ char *x = NULL;
+                const char *at = strstr(s, "{engine_dir}");
+                if (at && asprintf(&x, "%.*s%s%s", (int)(at - s), s, b->engine_dir, at + strlen("{engine_dir}")) < 0)
+                        e = -ENOMEM;
+                if (e >= 0)
+                        e = bw_strv_push(&argv, x ? x : s);
+        }
+        const char *tail[] = { "-v", fix, b->image, "/bulwark", "check", "--attack", "--format", "json", NULL };
+        for (size_t k = 0; tail[k] && e >= 0; k++)
+                e = bw_strv_push(&argv, tail[k]);
+        if (e < 0) {
+                snprintf(r->verdict, sizeof(r->verdict), "error");
+                snprintf(r->reason, sizeof(r->reason), "out of memory");
+                return;
+        }
+        int st = spawn(argv, dir, out, errp);
+        /* a timed-out run may leave its container: remove it by name */
+        char *rm[] = { b->docker, (char *)"rm", (char *)"-f", name, NULL };
+        char rmo[4200];
+        snprintf(rmo, sizeof(rmo), "%s/rm.out", dir);
+        spawn(rm, dir, rmo, rmo);
+        judge(r, out, errp, st);
 }
 
 static const char *cell(const struct run *r, const char *technique)
@@ -598,6 +745,77 @@ static const char *label_of(const char *path, const char *self)
         return base ? base + 1 : path;
 }
 
+
+/* The docker client on PATH. */
+static char *find_docker(void)
+{
+        const char *path = getenv("PATH");
+        _cleanup_free_ char *copy = strdup(path && *path ? path : "/usr/local/bin:/usr/bin:/bin");
+        for (char *save = NULL, *d = copy ? strtok_r(copy, ":", &save) : NULL; d; d = strtok_r(NULL, ":", &save)) {
+                char *p = NULL;
+                if (asprintf(&p, "%s/docker", d) < 0)
+                        return NULL;
+                if (access(p, X_OK) == 0)
+                        return p;
+                free(p);
+        }
+        return NULL;
+}
+
+/* The runtimes the daemon knows (docker info), or an error naming why the
+ * daemon could not be asked. */
+static int engine_runtimes(const struct bt *b, char ***out, struct bw_error **err)
+{
+        char o[4200], e[4200], line[512] = "";
+        snprintf(o, sizeof(o), "%s/info.json", b->dir);
+        snprintf(e, sizeof(e), "%s/info.err", b->dir);
+        char *argv[] = { b->docker, (char *)"info", (char *)"--format", (char *)"{{json .Runtimes}}", NULL };
+        int st = spawn(argv, b->dir, o, e);
+        _cleanup_json_ json_t *j = st == 0 ? load_file(o) : NULL;
+        if (!json_is_object(j)) {
+                first_line(e, line, sizeof(line));
+                return bw_error_msg(err, -EIO, "breakout-test --engine docker: cannot ask the Docker daemon for its runtimes "
+                                    "(%s); start dockerd, or set DOCKER_HOST to its socket", line[0] ? line : "no answer");
+        }
+        const char *k;
+        json_t *v;
+        json_object_foreach(j, k, v) {
+                int r = bw_strv_push(out, k);
+                if (r < 0)
+                        return bw_error_set(err, r, "breakout-test");
+        }
+        return 0;
+}
+
+/* The image the engine runs: the prepared rootfs, imported once. */
+static int engine_image(struct bt *b, struct bw_error **err)
+{
+        char o[4200], e[4200], line[512] = "";
+        if (asprintf(&b->image, "bulwark-breakout:%d", getpid()) < 0)
+                return bw_error_set(err, -ENOMEM, "breakout-test");
+        snprintf(o, sizeof(o), "%s/import.out", b->dir);
+        snprintf(e, sizeof(e), "%s/import.err", b->dir);
+        char *argv[] = { (char *)"/bin/sh", (char *)"-c", (char *)"tar -C \"$1\" -c . | \"$2\" import - \"$3\"",
+                         (char *)"sh", b->rootfs, b->docker, b->image, NULL };
+        int st = spawn(argv, b->dir, o, e);
+        if (st != 0) {
+                first_line(e, line, sizeof(line));
+                return bw_error_msg(err, -EIO, "breakout-test --engine docker: importing the rootfs as %s failed (%s)",
+                                    b->image, line[0] ? line : "no message");
+        }
+        return 0;
+}
+
+static void engine_cleanup(const struct bt *b)
+{
+        if (!b->image)
+                return;
+        char o[4200];
+        snprintf(o, sizeof(o), "%s/rmi.out", b->dir);
+        char *argv[] = { b->docker, (char *)"rmi", (char *)"-f", b->image, NULL };
+        spawn(argv, b->dir, o, o);
+}
+
 BW_COMMAND(breakout_test)
 {
         static const struct option opts[] = {
@@ -608,11 +826,12 @@ BW_COMMAND(breakout_test)
                 { "format", required_argument, NULL, 'f' },
                 { "keep", no_argument, NULL, 'k' },
                 { "summary", no_argument, NULL, 's' },
+                { "engine", required_argument, NULL, 'e' },
                 {},
         };
         _cleanup_strv_ char **runtimes = NULL, **profiles = NULL, **names = NULL;
         const char *configs_file = NULL;
-        bool json = false, keep = false, summary = false;
+        bool json = false, keep = false, summary = false, engine = false;
         int c, r = 0;
         while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
                 switch (c) {
@@ -627,6 +846,12 @@ BW_COMMAND(breakout_test)
                         break;
                 case 'k': keep = true; break;
                 case 's': summary = true; break;
+                case 'e':
+                        if (strcmp(optarg, "docker") != 0)
+                                return bw_error_usage(err, "breakout-test --engine: unknown engine '%s'; docker is the one "
+                                                      "supported (runtimes are then the names registered in the daemon)", optarg);
+                        engine = true;
+                        break;
                 default: return bw_error_bad_option(err, bw_command_find("breakout-test"), argc, argv);
                 }
                 if (r < 0)
@@ -648,32 +873,63 @@ BW_COMMAND(breakout_test)
                 return bw_error_usage(err, "breakout-test: cannot read the configs from %s (%s); give --configs FILE "
                                       "(share/%s in the source tree)", cf ? cf : "?", data ? "no \"configs\" list" : je.text,
                                       CONFIGS_NAME);
-        if (!runtimes) {
-                static const char *const known[] = { "/usr/sbin/runc", "/usr/bin/runc", "/usr/bin/crun", "/usr/sbin/crun",
-                                                     "/usr/local/bin/runc", "/usr/local/bin/crun" };
-                r = bw_strv_push(&runtimes, self);
-                bool runc = false, crun = false;
-                for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(known); i++) {
-                        bool *seen = strstr(known[i], "runc") ? &runc : &crun;
-                        if (!*seen && access(known[i], X_OK) == 0) {
-                                *seen = true;
-                                r = bw_strv_push(&runtimes, known[i]);
+        struct bt b = { .self = self, .engine_fd = -1, .policy_mode = g->policy_mode };
+        if (engine) {
+                if (profiles)
+                        return bw_error_usage(err, "breakout-test --engine docker: --profile does not apply (the daemon "
+                                              "runs bulwark with its registered runtimeArgs); register one runtime "
+                                              "name per profile in daemon.json and give --runtime NAME");
+                b.docker = find_docker();
+                if (!b.docker)
+                        return bw_error_msg(err, -ENOENT, "breakout-test --engine docker: no docker client on PATH; "
+                                            "install docker.io (or docker-ce-cli)");
+                r = prepare(&b, err);
+                if (r >= 0 && !runtimes)
+                        r = engine_runtimes(&b, &runtimes, err);
+                if (r >= 0)
+                        r = engine_image(&b, err);
+        } else {
+                if (!runtimes) {
+                        static const char *const known[] = { "/usr/sbin/runc", "/usr/bin/runc", "/usr/bin/crun",
+                                                             "/usr/sbin/crun", "/usr/local/bin/runc", "/usr/local/bin/crun" };
+                        r = bw_strv_push(&runtimes, self);
+                        bool runc = false, crun = false;
+                        for (size_t i = 0; r >= 0 && i < ARRAY_SIZE(known); i++) {
+                                bool *seen = strstr(known[i], "runc") ? &runc : &crun;
+                                if (!*seen && access(known[i], X_OK) == 0) {
+                                        *seen = true;
+                                        r = bw_strv_push(&runtimes, known[i]);
+                                }
                         }
                 }
+                if (r >= 0 && !profiles && (r = bw_strv_push(&profiles, "baseline")) >= 0)
+                        r = bw_strv_push(&profiles, "restricted");
+                if (r < 0)
+                        bw_error_set(err, r, "breakout-test");
         }
-        if (r >= 0 && !profiles && (r = bw_strv_push(&profiles, "baseline")) >= 0)
-                r = bw_strv_push(&profiles, "restricted");
-        if (r < 0)
-                return bw_error_set(err, r, "breakout-test");
 
-        struct bt b = { .self = self, .engine_fd = -1, .policy_mode = g->policy_mode };
-        /* the runs: every config, under every runtime (bulwark once per profile) */
+        /* the runs: every config, under every runtime (bulwark once per
+         * profile); through an engine, the configs it can express */
         size_t nconf = names ? bw_strv_len(names) : json_array_size(configs);
         for (size_t i = 0; r >= 0 && i < nconf; i++) {
                 json_t *cfg = json_array_get(configs, i);
                 if (names && find_config(configs, names[i], &cfg) < 0) {
                         r = bw_error_usage(err, "breakout-test --config: no config named '%s' in %s", names[i], cf);
                         break;
+                }
+                if (engine) {
+                        if (!json_is_array(json_object_get(cfg, "docker_args"))) {
+                                if (names)
+                                        r = bw_error_usage(err, "breakout-test --engine docker: config '%s' has no "
+                                                           "docker_args (no docker run expresses it)", names[i]);
+                                continue;
+                        }
+                        for (size_t k = 0; r >= 0 && runtimes[k]; k++)
+                                if ((r = add_run(&b, runtimes[k], NULL, cfg)) < 0)
+                                        bw_error_set(err, r, "breakout-test");
+                                else
+                                        b.runs[b.n - 1].via_engine = true;
+                        continue;
                 }
                 for (size_t k = 0; r >= 0 && runtimes[k]; k++) {
                         _cleanup_free_ char *rt = realpath(runtimes[k], NULL);
@@ -687,14 +943,17 @@ BW_COMMAND(breakout_test)
                                         bw_error_set(err, r, "breakout-test");
                 }
         }
-        if (r >= 0)
+        if (r >= 0 && !engine)
                 r = prepare(&b, err);
         for (size_t i = 0; r >= 0 && i < b.n; i++) {
                 if (!json)
                         fprintf(stderr, "breakout-test: run %zu/%zu: %s%s%s, config %s\n", i + 1, b.n, b.runs[i].label,
                                 b.runs[i].profile ? " --profile " : "", b.runs[i].profile ? b.runs[i].profile : "",
                                 json_string_value(json_object_get(b.runs[i].config, "name")));
-                do_run(&b, &b.runs[i], i + 1);
+                if (engine)
+                        engine_run(&b, &b.runs[i], i + 1);
+                else
+                        do_run(&b, &b.runs[i], i + 1);
                 /* the fake engine answers nothing: empty its backlog between runs */
                 for (int fd; (fd = accept4(b.engine_fd, NULL, NULL, SOCK_CLOEXEC)) >= 0;)
                         close(fd);
@@ -714,6 +973,7 @@ BW_COMMAND(breakout_test)
                 if (keep)
                         fprintf(stderr, "breakout-test: the bundles and outputs are in %s\n", b.dir);
         }
+        engine_cleanup(&b);
         if (b.engine_fd >= 0)
                 close(b.engine_fd);
         if (b.dir && !keep)
@@ -724,6 +984,6 @@ BW_COMMAND(breakout_test)
                 json_decref(b.runs[i].rules);
         }
         free(b.runs);
-        free(b.dir), free(b.rootfs), free(b.fixture), free(b.engine_dir);
+        free(b.dir), free(b.rootfs), free(b.fixture), free(b.engine_dir), free(b.docker), free(b.image);
         return r < 0 ? r : 0;
 }

@@ -98,7 +98,7 @@ BW_COMMAND(check)
                 case 'f': {
                         int f = bw_report_format_from_name(optarg);
                         if (f < 0)
-                                return bw_error_usage(err, "check --format: unknown format '%s'; use text, json or sarif", optarg);
+                                return bw_error_usage(err, "check --format: unknown format '%s'; use text, json, sarif or junit", optarg);
                         fmt = (enum bw_report_format)f;
                         break;
                 }
@@ -157,6 +157,8 @@ BW_COMMAND(check)
                 r = bw_report_text(stdout, &t, 1, color);
                 if (r >= 0 && attack)
                         attempts_text(stdout, att, n_att);
+        } else if (fmt == BW_REPORT_JUNIT) {
+                r = bw_report_junit(stdout, &t, 1) < 0 ? -EIO : 0;
         } else {
                 _cleanup_json_ json_t *j = fmt == BW_REPORT_JSON ? bw_report_json(&t, 1) : bw_report_sarif(&t, 1);
                 if (j && attack) {

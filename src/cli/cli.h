@@ -8,7 +8,8 @@
 #define BW_DEFAULT_ROOT "/run/bulwark"
 
 struct bw_globals {
-        const char *root;           /* state directory (--root) */
+        const char *root;           /* state directory (--root, or the default for the caller) */
+        bool root_given;            /* --root was on the command line */
         const char *log_path;       /* --log, NULL for stderr */
         enum bw_log_format log_format;
         bool debug;
@@ -29,6 +30,7 @@ struct bw_command {
         bw_command_fn fn;
         const char *summary;
         const char *usage;          /* printed for CMD --help and usage errors */
+        bool state;                 /* uses the state root (--root) */
 };
 
 /* Look a command up in main's table (used by `help CMD`). */

@@ -9,6 +9,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "runtime/idrange.h"
 #include "oci/default.h"
 #include "util/cleanup.h"
 
@@ -81,7 +82,16 @@ BW_COMMAND(spec)
                 return bw_error_usage(err, "spec: unexpected argument '%s'; usage: bulwark %s",
                                       argv[optind], bw_command_find("spec")->usage);
 
+        /* The same mappings create gives a rootless config without any:
+         * the caller, then its /etc/subuid and /etc/subgid ranges. */
+        struct oci_idmap_list uids = { 0 }, gids = { 0 };
+        if (o.rootless && bw_idrange_rootless(NULL, NULL, o.uid, o.gid, &uids, &gids, err) < 0)
+                return bw_error_wrap(err, "spec --rootless: reading the subordinate ids of uid %u", (unsigned)o.uid);
+        o.uids = &uids;
+        o.gids = &gids;
         _cleanup_json_ json_t *config = bw_default_spec(&o);
+        free(uids.v);
+        free(gids.v);
         if (!config)
                 return bw_error_set(err, -ENOMEM, "building the default config");
         _cleanup_free_ char *text = json_dumps(config, JSON_INDENT(2));

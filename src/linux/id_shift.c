@@ -152,6 +152,13 @@ bool bw_id_shift_done(const char *path)
         return lgetxattr(path, BW_ID_SHIFT_XATTR, NULL, 0) >= 0;
 }
 
+bool bw_id_shift_done_fd(int fd)
+{
+        char proc[64];
+        snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+        return getxattr(proc, BW_ID_SHIFT_XATTR, NULL, 0) >= 0;
+}
+
 int bw_id_shift_tree(const char *path, const struct bw_id_shift *range, struct bw_id_shift_stats *stats,
                      struct bw_error **err)
 {

@@ -35,6 +35,8 @@ void bw_id_shift_stats_clear(struct bw_id_shift_stats *s);
 
 /* Is the tree at path recorded as shifted already (the xattr on its root)? */
 bool bw_id_shift_done(const char *path);
+/* The same for the object an fd (O_PATH will do) refers to. */
+bool bw_id_shift_done_fd(int fd);
 
 /* Shift the tree at path (a directory or a single file; the last component
  * is not followed) and record it with BW_ID_SHIFT_XATTR on its root. */

@@ -4,7 +4,8 @@
  *
  * Shape: a forked child ("prober") gets a user namespace to map with by
  * forking a grandchild that unshares CLONE_NEWUSER and waits; the prober
- * writes its maps, opens /proc/PID/ns/user, and asks mount_setattr to idmap
+ * writes its maps through a procfs handle of its own (procfs_handle.h),
+ * takes the namespace from a pidfd (or that procfs), and asks mount_setattr to idmap
  * a detached tmpfs (fsopen/fsmount: attached nowhere, gone when its fd
  * closes). If tmpfs cannot be idmapped (kernels before 6.3), a detached
  * clone of the root mount is tried instead. */
@@ -14,51 +15,75 @@
 #include <stdbool.h>
 #include <stdio.h>
 #include <string.h>
+#include <linux/nsfs.h>
+#include <sys/ioctl.h>
 #include <sys/mount.h>
+#include <sys/syscall.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <sched.h>
 #include <unistd.h>
 
 #include "linux/idmap_probe.h"
+#include "linux/procfs_handle.h"
 #include "util/cleanup.h"
 
 enum { PROBE_YES = 0, PROBE_NO = 10, PROBE_FAILED = 11 };
 
-static int write_file(const char *path, const char *s)
-{
-        _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        ssize_t n = write(fd, s, strlen(s));
-        if (n < 0)
-                return -errno;
-        return n == (ssize_t)strlen(s) ? 0 : -EIO;
-}
-
-/* Map container id 0 to our own uid/gid in the namespace of pid ("self"
- * included). Our own ids are always ours to map. */
-static int map_ids(const char *pid, uid_t uid, gid_t gid, bool deny_setgroups)
+/* Map container id 0 to our own uid/gid in the user namespace of pid,
+ * writing through our private procfs (proc_fd): no path of the host's /proc
+ * is followed. Our own ids are always ours to map. */
+static int map_ids(int proc_fd, pid_t pid, uid_t uid, gid_t gid, bool deny_setgroups)
 {
         char path[64], line[64];
         int r;
         if (deny_setgroups) {
-                snprintf(path, sizeof(path), "/proc/%s/setgroups", pid);
-                if ((r = write_file(path, "deny")) < 0)
+                snprintf(path, sizeof(path), "%d/setgroups", (int)pid);
+                if ((r = bw_procfs_write(proc_fd, path, "deny", NULL)) < 0)
                         return r;
         }
-        snprintf(path, sizeof(path), "/proc/%s/uid_map", pid);
+        snprintf(path, sizeof(path), "%d/uid_map", (int)pid);
         snprintf(line, sizeof(line), "0 %u 1\n", (unsigned)uid);
-        if ((r = write_file(path, line)) < 0)
+        if ((r = bw_procfs_write(proc_fd, path, line, NULL)) < 0)
                 return r;
-        snprintf(path, sizeof(path), "/proc/%s/gid_map", pid);
+        snprintf(path, sizeof(path), "%d/gid_map", (int)pid);
         snprintf(line, sizeof(line), "0 %u 1\n", (unsigned)gid);
-        return write_file(path, line);
+        return bw_procfs_write(proc_fd, path, line, NULL);
+}
+
+#ifndef PIDFD_GET_USER_NAMESPACE
+#define PIDFD_GET_USER_NAMESPACE _IO(0xFF, 9)
+#endif
+
+/* The user namespace of pid as an fd: from a pidfd of it (Linux 6.11+), or
+ * else from its ns directory in our private procfs. Checked to be a user
+ * namespace either way. */
+static int userns_of(int proc_fd, pid_t pid)
+{
+        int fd = -1;
+        _cleanup_close_ int pidfd = (int)syscall(SYS_pidfd_open, pid, 0);
+        if (pidfd >= 0)
+                fd = ioctl(pidfd, PIDFD_GET_USER_NAMESPACE, 0);
+        if (fd < 0) {
+                char path[64];
+                snprintf(path, sizeof(path), "%d/ns", (int)pid);
+                _cleanup_close_ int dir = bw_procfs_openat(proc_fd, path, O_PATH | O_DIRECTORY);
+                if (dir < 0)
+                        return dir;
+                fd = openat(dir, "user", O_RDONLY | O_CLOEXEC);
+                if (fd < 0)
+                        return -errno;
+        }
+        if (ioctl(fd, NS_GET_NSTYPE) != CLONE_NEWUSER) {
+                close(fd);
+                return -EINVAL;
+        }
+        return fd;
 }
 
 /* A user namespace fd with a one-id mapping, made by a grandchild that
  * unshares and then waits until killed. */
-static int make_userns(void)
+static int make_userns(int proc_fd)
 {
         int ready[2];
         if (pipe2(ready, O_CLOEXEC) < 0)
@@ -77,18 +102,12 @@ static int make_userns(void)
                         pause();
         }
         close(ready[1]);
-        char c = 0, spid[32];
+        char c = 0;
         ssize_t n = read(ready[0], &c, 1);
         close(ready[0]);
         int fd = -EPERM;
-        snprintf(spid, sizeof(spid), "%d", (int)pid);
-        if (n == 1 && c == 'u' && map_ids(spid, getuid(), getgid(), false) == 0) {
-                char path[64];
-                snprintf(path, sizeof(path), "/proc/%d/ns/user", (int)pid);
-                fd = open(path, O_RDONLY | O_CLOEXEC);
-                if (fd < 0)
-                        fd = -errno;
-        }
+        if (n == 1 && c == 'u' && map_ids(proc_fd, pid, getuid(), getgid(), false) == 0)
+                fd = userns_of(proc_fd, pid);
         kill(pid, SIGKILL);
         waitpid(pid, NULL, 0);
         return fd;
@@ -118,15 +137,19 @@ static int prober(void)
          * it in our user namespace. Without it (an unprivileged caller), try
          * as root of a user namespace of our own: that is where a rootless
          * bulwark makes its mounts. */
+        _cleanup_error_ struct bw_error *e = NULL;
+        _cleanup_close_ int proc = bw_procfs_open_host(&e);
+        if (proc < 0)
+                return PROBE_FAILED;
         if (unshare(CLONE_NEWNS) < 0) {
                 uid_t uid = getuid();
                 gid_t gid = getgid();
                 if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
                         return PROBE_NO;
-                if (map_ids("self", uid, gid, true) < 0)
+                if (map_ids(proc, getpid(), uid, gid, true) < 0)
                         return PROBE_NO;
         }
-        _cleanup_close_ int userns = make_userns();
+        _cleanup_close_ int userns = make_userns(proc);
         if (userns < 0)
                 return userns == -EPERM || userns == -EINVAL ? PROBE_NO : PROBE_FAILED;
 

@@ -62,6 +62,23 @@ static int mount_bind(const char *source, const struct bind_expect *want, int ta
         return 0;
 }
 
+/* A bind whose mount the runtime cloned from the fd the policy judged
+ * (runtime/bind_resolve.h), options already set: check its root is that
+ * object once more, then attach it to the already-resolved target fd. */
+static int attach_judged(const struct oci_mount *m, int target_fd, struct bw_error **err)
+{
+        struct stat st;
+        if (fstat(m->src.tree, &st) < 0)
+                return bw_error_set(err, -errno, "checking bind source %s", m->src.path);
+        if ((uint64_t)st.st_dev != m->src.dev || (uint64_t)st.st_ino != m->src.ino)
+                return bw_error_msg(err, -EXDEV, "bind source %s is not the object the policy judged (device:inode "
+                                    "%" PRIu64 ":%" PRIu64 ", now %" PRIu64 ":%" PRIu64 "); refusing",
+                                    m->src.path, m->src.dev, m->src.ino, (uint64_t)st.st_dev, (uint64_t)st.st_ino);
+        if (move_mount(m->src.tree, "", target_fd, "", MOVE_MOUNT_F_EMPTY_PATH | MOVE_MOUNT_T_EMPTY_PATH) < 0)
+                return bw_error_set(err, -errno, "attaching bind mount of %s", m->src.path);
+        return 0;
+}
+
 static bool is_bind(const struct oci_mount *m, const struct bw_mount_opts *o)
 {
         return o->bind || (m->type && strcmp(m->type, "bind") == 0);
@@ -182,7 +199,10 @@ int bw_mount_one(int root_fd, const char *bundle, const struct oci_mount *m, str
                         return bw_error_msg(err, -EINVAL, "bind mount %s: source %s was not resolved before the policy ran",
                                             m->destination, src);
                 struct bind_expect want = { m->src.dev, m->src.ino };
-                r = mount_bind(src, &want, target, &o, err);
+                /* Not cloned by the runtime only when it is not root
+                 * (it cannot clone the host's mounts): then here, by the
+                 * resolved path, with the same device:inode check. */
+                r = m->src.tree >= 0 ? attach_judged(m, target, err) : mount_bind(m->src.path, &want, target, &o, err);
                 if (r < 0)
                         return bw_error_wrap(err, "mount %s", m->destination);
         } else {

@@ -90,6 +90,36 @@ int bw_ns_path_is_host(enum oci_ns_type t, const char *path)
         return 0;
 }
 
+int bw_ns_owner_fd(int ns_fd)
+{
+        int fd = ioctl(ns_fd, NS_GET_USERNS);
+        if (fd < 0)
+                return -errno;
+        /* ioctl gives no O_CLOEXEC: add it before anything forks or execs. */
+        if (fcntl(fd, F_SETFD, FD_CLOEXEC) < 0) {
+                int e = -errno;
+                close(fd);
+                return e;
+        }
+        return fd;
+}
+
+int bw_ns_same_fd(int a, int b)
+{
+        struct stat x, y;
+        if (fstat(a, &x) < 0 || fstat(b, &y) < 0)
+                return -errno;
+        return x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
+int bw_ns_fd_is(int fd, const char *proc_ns_path)
+{
+        struct stat x, y;
+        if (fstat(fd, &x) < 0 || stat(proc_ns_path, &y) < 0)
+                return -errno;
+        return x.st_dev == y.st_dev && x.st_ino == y.st_ino;
+}
+
 /* "inside outside count" lines of a uid_map or gid_map. */
 static int parse_map(const char *text, struct oci_idmap_list *out)
 {

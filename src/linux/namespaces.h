@@ -21,6 +21,14 @@ int bw_ns_same_as_self(pid_t pid, enum oci_ns_type t);
 /* Is the namespace at path the host's: the one of pid 1 or our own?
  * 1 or 0; 0 too when it cannot be told (a path that does not exist). */
 int bw_ns_path_is_host(enum oci_ns_type t, const char *path);
+/* The user namespace that owns the namespace ns_fd names (ioctl
+ * NS_GET_USERNS): an fd, or a negative errno (-EPERM: its owner is above
+ * ours, which we may not see). */
+int bw_ns_owner_fd(int ns_fd);
+/* Are two namespace fds (or a namespace fd and /proc/PATH/ns/NAME) the same
+ * namespace: 1, 0, or a negative errno. */
+int bw_ns_same_fd(int a, int b);
+int bw_ns_fd_is(int fd, const char *proc_ns_path);
 /* The real uid and gid maps of the user namespace ns_fd names, outside ids
  * as host ids (as our user namespace sees them). 0, or a negative errno
  * with err set (not a user namespace, cannot enter it). */

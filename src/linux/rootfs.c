@@ -98,6 +98,20 @@ int bw_rootfs_enter(const char *rootfs, bool no_pivot, struct bw_error **err)
         return no_pivot ? do_chroot(rootfs, err) : do_pivot(rootfs, err);
 }
 
+int bw_rootfs_chroot_only(const char *rootfs, struct bw_error **err)
+{
+        _cleanup_close_ int fd = open(rootfs, O_DIRECTORY | O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return bw_error_set(err, -errno, "opening the rootfs %s", rootfs);
+        if (fchdir(fd) < 0)
+                return bw_error_set(err, -errno, "entering the rootfs %s", rootfs);
+        if (chroot(".") < 0)
+                return bw_error_set(err, -errno, "chroot into %s", rootfs);
+        if (chdir("/") < 0)
+                return bw_error_set(err, -errno, "entering the new root");
+        return 0;
+}
+
 int bw_rootfs_finish(unsigned long propagation, bool readonly, struct bw_error **err)
 {
         if (propagation && mount(NULL, "/", NULL, propagation, NULL) < 0)

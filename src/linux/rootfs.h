@@ -14,3 +14,7 @@ int bw_rootfs_prepare(const char *rootfs, unsigned long propagation, struct bw_e
 int bw_rootfs_enter(const char *rootfs, bool no_pivot, struct bw_error **err);
 /* After entering: apply rootfsPropagation to /, and make / read-only. */
 int bw_rootfs_finish(unsigned long propagation, bool readonly, struct bw_error **err);
+/* For a container without a mount namespace of its own: chroot into the
+ * rootfs and nothing else (no mount, no pivot_root, which would act on the
+ * mount table it shares with the host). */
+int bw_rootfs_chroot_only(const char *rootfs, struct bw_error **err);

@@ -184,6 +184,19 @@ static json_t *seccomp(void)
         return s ? json_incref(s) : NULL;
 }
 
+static json_t *idmaps(const struct oci_idmap_list *l)
+{
+        json_t *a = json_array();
+        for (size_t i = 0; a && i < l->n; i++)
+                if (json_array_append_new(a, json_pack("{s:I, s:I, s:I}", "containerID", (json_int_t)l->v[i].container_id,
+                                                       "hostID", (json_int_t)l->v[i].host_id, "size",
+                                                       (json_int_t)l->v[i].size)) < 0) {
+                        json_decref(a);
+                        return NULL;
+                }
+        return a;
+}
+
 static json_t *linux_section(const struct bw_spec_options *o)
 {
         _cleanup_json_ json_t *l = json_pack("{s:o, s:o, s:o, s:o}",
@@ -194,14 +207,17 @@ static json_t *linux_section(const struct bw_spec_options *o)
         if (!l)
                 return NULL;
         if (o->rootless) {
-                /* Container root is the calling user, and only that one id
-                 * exists inside. No resources: without root (or a delegated
+                /* Container root is the calling user; ids 1.. are its
+                 * subordinate ids when it has some (newuidmap writes them),
+                 * else only that one id exists inside. No resources: without root (or a delegated
                  * cgroup) the runtime cannot set the device cgroup or a pids
                  * limit, so runc spec --rootless leaves them out too. */
-                json_t *uid = json_pack("[{s:i, s:I, s:i}]", "containerID", 0,
-                                        "hostID", (json_int_t)o->uid, "size", 1);
-                json_t *gid = json_pack("[{s:i, s:I, s:i}]", "containerID", 0,
-                                        "hostID", (json_int_t)o->gid, "size", 1);
+                json_t *uid = o->uids && o->uids->n ? idmaps(o->uids)
+                                                     : json_pack("[{s:i, s:I, s:i}]", "containerID", 0,
+                                                                 "hostID", (json_int_t)o->uid, "size", 1);
+                json_t *gid = o->gids && o->gids->n ? idmaps(o->gids)
+                                                     : json_pack("[{s:i, s:I, s:i}]", "containerID", 0,
+                                                                 "hostID", (json_int_t)o->gid, "size", 1);
                 if (json_object_set_new(l, "uidMappings", uid) < 0 ||
                     json_object_set_new(l, "gidMappings", gid) < 0)
                         return NULL;

@@ -48,6 +48,9 @@ struct bw_spec_options {
         bool rootless;
         uid_t uid;
         gid_t gid;
+        /* With rootless: the mappings to write instead of uid/gid alone
+         * (the caller's own id, then its subordinate ranges), or NULL. */
+        const struct oci_idmap_list *uids, *gids;
 };
 
 /* The hardened default config.json as a JSON object, or NULL when out of

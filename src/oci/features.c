@@ -148,10 +148,15 @@ static json_t *annotations(void)
         char libseccomp[48];
         snprintf(libseccomp, sizeof(libseccomp), "%u.%u.%u",
                  sv ? sv->major : 0, sv ? sv->minor : 0, sv ? sv->micro : 0);
-        return json_pack("{s:s, s:s, s:s}",
+        /* Rootless: what an unprivileged caller gets (docs/rootless.md). */
+        return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
                          "io.bulwark.version", bw_version,
                          "io.bulwark.commit", bw_commit,
-                         "io.bulwark.libseccomp.version", libseccomp);
+                         "io.bulwark.libseccomp.version", libseccomp,
+                         "io.bulwark.rootless.enabled", "true",
+                         "io.bulwark.rootless.idmap", "newuidmap+newgidmap",
+                         "io.bulwark.rootless.cgroup", "v2-delegation",
+                         "io.bulwark.rootless.selfclone", "memfd-sealed");
 }
 
 int bw_features_document(json_t **out, struct bw_error **err)

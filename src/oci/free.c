@@ -1,6 +1,7 @@
 /* oci_config_free: every pointer in the config is owned; zeroed parts are
  * fine, so a config the loader abandoned half-way frees cleanly. */
 #include <stdlib.h>
+#include <unistd.h>
 
 #include "oci/spec.h"
 #include "util/strv.h"
@@ -14,6 +15,17 @@ static void free_kv(struct oci_kv_list *l)
         free(l->v);
 }
 
+void oci_mount_source_close(struct oci_mount_source *s)
+{
+        if (!s->resolved)
+                return;
+        if (s->fd >= 0)
+                close(s->fd);
+        if (s->tree >= 0)
+                close(s->tree);
+        s->fd = s->tree = -1;
+}
+
 static void free_mount(struct oci_mount *m)
 {
         free(m->destination);
@@ -25,6 +37,7 @@ static void free_mount(struct oci_mount *m)
         free(m->src.path);
         free(m->src.written);
         free(m->src.engine_socket);
+        oci_mount_source_close(&m->src);
 }
 
 void oci_process_free(struct oci_process *p)
@@ -106,8 +119,13 @@ static void free_linux(struct oci_linux *l)
                 free(l->namespaces[i].path);
                 free(l->namespaces[i].joined_uid.v);
                 free(l->namespaces[i].joined_gid.v);
+                free(l->namespaces[i].owner_container);
         }
         free(l->namespaces);
+        free(l->owner_userns.path);
+        free(l->owner_userns.joined_uid.v);
+        free(l->owner_userns.joined_gid.v);
+        free(l->owner_userns_of);
         free(l->uid_mappings.v);
         free(l->gid_mappings.v);
         for (size_t i = 0; i < l->n_devices; i++)
@@ -145,6 +163,7 @@ void oci_config_free(struct oci_config *c)
         free(c->root.src.path);
         free(c->root.src.written);
         free(c->root.src.engine_socket);
+        oci_mount_source_close(&c->root.src);
         for (size_t i = 0; i < c->n_mounts; i++)
                 free_mount(&c->mounts[i]);
         free(c->mounts);
@@ -164,6 +183,10 @@ void oci_config_free(struct oci_config *c)
         for (size_t i = 0; i < c->host_ids.n_ranges; i++)
                 free(c->host_ids.ranges[i].owner);
         free(c->host_ids.ranges);
+        free(c->host_ids.own_uids);
+        free(c->host_ids.own_gids);
+        free(c->host_ids.sub_uids);
+        free(c->host_ids.sub_gids);
         free(c);
 }
 

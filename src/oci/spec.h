@@ -38,6 +38,12 @@ struct oci_mount_source {
         uint64_t dev, ino;   /* identity of the opened source */
         uint32_t mode;       /* its st_mode (file type) */
         char *engine_socket; /* a known engine socket on this host that the source is, or holds */
+        /* Valid only when resolved (-1 when closed): the source as opened
+         * once by the runtime (O_PATH, close-on-exec), and the detached
+         * clone of its mount made from that fd (bind_resolve.h), which init
+         * attaches. Never reopened by path. */
+        int fd;
+        int tree;
 };
 
 /* src: what root.path is on this host, found as a bind source's is (never
@@ -113,7 +119,10 @@ struct oci_process {
         struct oci_scheduler scheduler;
 };
 
-struct oci_hook { char *path; char **args; char **env; oci_opt_i32 timeout; };
+/* trusted: never read from JSON; set by the runtime's policy gate when the
+ * hook's executable, resolved on the host, is one the operator trusts (the
+ * policy file's trustedHooks) or Docker's own libnetwork-setkey hook. */
+struct oci_hook { char *path; char **args; char **env; oci_opt_i32 timeout; bool trusted; };
 struct oci_hook_list { struct oci_hook *v; size_t n; };
 struct oci_hooks {
         struct oci_hook_list prestart, create_runtime, create_container,
@@ -137,6 +146,16 @@ struct oci_namespace {
          * Never read from JSON; the policy judges these, not uidMappings. */
         bool joined_read;
         struct oci_idmap_list joined_uid, joined_gid;
+        /* A namespace other than user joined by path: which user namespace
+         * owns it, as the runtime found by asking the kernel (ioctl
+         * NS_GET_USERNS on it) before the policy runs. Never read from JSON. */
+        enum oci_ns_owner {
+                OCI_NS_OWNER_UNKNOWN,   /* not looked at, or could not be opened */
+                OCI_NS_OWNER_HOST,      /* the host's (initial) user namespace */
+                OCI_NS_OWNER_CONTAINER, /* the user namespace of a live bulwark container (linux.owner_userns) */
+                OCI_NS_OWNER_OTHER,     /* another user namespace */
+        } owner;
+        char *owner_container;  /* OCI_NS_OWNER_CONTAINER: that container's id */
 };
 
 struct oci_device {
@@ -261,6 +280,14 @@ struct oci_linux {
         /* /proc/sys/kernel/pid_max of this host, 0 when unknown: a fact the
          * runtime reads before the policy runs; never read from JSON. */
         int64_t host_pid_max;
+        /* The user namespace of the bulwark container (a pod's sandbox, the
+         * container named by --pid/--ipc container:X) that owns the
+         * namespaces the config joins by path: type user, path
+         * /proc/PID/ns/user of its init, with its real maps read
+         * (joined_read). A fact the runtime finds before the policy runs
+         * (path NULL: none); never read from JSON. */
+        struct oci_namespace owner_userns;
+        char *owner_userns_of;                /* that container's id */
 };
 
 /* Facts about the host's ids that the runtime gathers for the policy
@@ -269,6 +296,11 @@ struct oci_linux {
 /* owner NULL with bulwark set: the subordinate ids of the user bulwark
  * (the volume range and every slot its allocator hands out). */
 struct oci_host_range { uint32_t uid, gid, size; char *owner; bool bulwark; };
+/* An id range an unprivileged caller may map: ids id.. as the config names
+ * them (in the caller's user namespace), landing on real host ids host.. */
+struct oci_own_ids { uint32_t id, host, count; };
+/* One line of /etc/subuid or /etc/subgid: host ids start.. given to a user. */
+struct oci_subid_span { uint32_t start, count; };
 struct oci_host_ids {
         bool gathered;                        /* users and groups were read */
         bool ranges_read;                     /* the id-range store was read (root only) */
@@ -278,6 +310,33 @@ struct oci_host_ids {
         size_t n_uids, n_gids;
         struct oci_host_range *ranges;        /* live containers' ranges */
         size_t n_ranges;
+        struct oci_own_ids *own_uids, *own_gids; /* rootless: the caller's own id, its subordinate
+                                                    ranges, or every id of the namespace it runs in */
+        size_t n_own_uids, n_own_gids;
+        bool subids_read;                     /* /etc/subuid and /etc/subgid were read (root) */
+        struct oci_subid_span *sub_uids, *sub_gids; /* every user's subordinate ranges */
+        size_t n_sub_uids, n_sub_gids;
+};
+
+/* What a Kubernetes pod spec says that config.json cannot: filled by the
+ * manifest reader (src/input/k8s.c) once the translated config is loaded;
+ * never read from JSON, never dumped. present is false for every other
+ * config, and the rules that judge these facts are then silent. */
+struct oci_pod_facts {
+        bool present;
+        char host_path[256];          /* the first hostPath volume the container mounts ("" none) */
+        uint32_t host_ports[16];      /* the container's hostPort values */
+        size_t n_host_ports;
+        bool proc_unmasked;           /* procMount: Unmasked */
+        bool seccomp_unconfined;      /* seccompProfile type Unconfined, written */
+        bool apparmor_unconfined;     /* AppArmor unconfined, written */
+        char selinux[128];            /* seLinuxOptions beyond a container type and level ("" none) */
+        bool root_group;              /* runAsGroup, fsGroup or a supplemental group is 0 */
+        bool run_as_non_root;         /* runAsNonRoot: true, or runAsUser non-zero */
+        bool host_users_false;        /* hostUsers: false (a user namespace per pod) */
+        bool cpu_limit;               /* resources.limits.cpu */
+        bool bidirectional;           /* a volumeMount with mountPropagation: Bidirectional */
+        bool sa_token;                /* the service account token is mounted (the default) */
 };
 
 struct oci_config {
@@ -293,6 +352,9 @@ struct oci_config {
         struct oci_kv_list annotations;
         struct oci_linux *linux;              /* NULL: absent */
         struct oci_host_ids host_ids;         /* gathered by the runtime, see above */
+        struct oci_pod_facts pod;             /* set by the manifest reader, see above */
+        bool limits_required;                 /* set by the runtime's policy gate: the profile applied
+                                                 needs linux.resources enforced (no cgroup: refuse) */
 };
 
 /* Names, for messages and for the dumper. */
@@ -323,6 +385,8 @@ bool oci_sched_flag_known(const char *name);
 const struct oci_namespace *oci_config_namespace(const struct oci_config *c, enum oci_ns_type t);
 
 void oci_config_free(struct oci_config *c);
+/* Close a resolved source's fds (nothing for an unresolved one). */
+void oci_mount_source_close(struct oci_mount_source *s);
 /* A lone seccomp profile (one inside a config goes with oci_config_free). */
 void oci_seccomp_free(struct oci_seccomp *s);
 void oci_process_free(struct oci_process *p);

@@ -6,9 +6,11 @@
 #include <inttypes.h>
 #include <limits.h>
 #include <linux/capability.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mount.h>
 #include <sys/stat.h>
 
 #include "linux/cgroup_internal.h"
@@ -271,6 +273,25 @@ int bw_check_no_userns(const struct bw_rule *r, const struct oci_config *c, stru
         return bw_findings_add_at(out, r, "/linux/namespaces", "UsernsMode", "no user namespace in linux.namespaces");
 }
 
+/* An unprivileged caller's own ids: [id, id + size) lies in one range it
+ * may map (its own id, its subordinate ranges, the ids of the user
+ * namespace it runs in) and lands on no real host root. The kernel (and
+ * newuidmap) refuse it anything else. */
+static bool own_ids(const struct oci_host_ids *h, bool gid, uint32_t id, uint32_t size)
+{
+        const struct oci_own_ids *v = gid ? h->own_gids : h->own_uids;
+        size_t n = gid ? h->n_own_gids : h->n_own_uids;
+        if (!h->rootless || size == 0)
+                return false;
+        for (size_t i = 0; i < n; i++) {
+                uint64_t s = v[i].id, e = s + v[i].count;
+                if (id < s || (uint64_t)id + size > e)
+                        continue;
+                return (uint64_t)v[i].host + (id - s) != 0; /* the real ids start above 0 */
+        }
+        return false;
+}
+
 /* joined: the path of a joined user namespace, whose maps these are;
  * the finding then points at that path (the config has no such mapping). */
 static int host_root_in(const struct bw_rule *r, const struct oci_config *c, const struct oci_idmap_list *l,
@@ -278,6 +299,9 @@ static int host_root_in(const struct bw_rule *r, const struct oci_config *c, con
 {
         for (size_t i = 0; i < l->n; i++) {
                 if (l->v[i].host_id != 0 || l->v[i].size == 0)
+                        continue;
+                /* Rootless Podman's namespace: its id 0 is the user, not host root. */
+                if (!joined && own_ids(&c->host_ids, what[0] == 'g', 0, l->v[i].size))
                         continue;
                 char ptr[64];
                 int ret;
@@ -326,13 +350,51 @@ int bw_check_joined_userns_unread(const struct bw_rule *r, const struct oci_conf
                                   ns->path);
 }
 
-/* What an explicit mapping lands on. Host id 0 alone is BW041's. Ids
- * below 65,536 are the host's system and ordinary users (and their
- * files: /etc/shadow's group, home directories); ids of /etc/passwd or
- * /etc/group users anywhere; a live container's range is that
- * container's files and processes. A rootless caller's own id is its own. */
+/* [lo, hi) lies inside the union of every user's subordinate ranges. */
+static bool in_subids(const struct oci_host_ids *h, bool gid, uint64_t lo, uint64_t hi)
+{
+        const struct oci_subid_span *v = gid ? h->sub_gids : h->sub_uids;
+        size_t n = gid ? h->n_sub_gids : h->n_sub_uids;
+        for (bool grew = true; lo < hi && grew;) {
+                grew = false;
+                for (size_t i = 0; i < n; i++) {
+                        uint64_t s = v[i].start, e = s + v[i].count;
+                        if (s <= lo && lo < e) {
+                                lo = e;
+                                grew = true;
+                        }
+                }
+        }
+        return lo >= hi;
+}
+
+/* [lo, hi) lies inside the range of one live container. */
+static bool in_live_range(const struct oci_host_ids *h, bool gid, uint64_t lo, uint64_t hi)
+{
+        for (size_t k = 0; k < h->n_ranges; k++) {
+                const struct oci_host_range *hr = &h->ranges[k];
+                uint64_t s = gid ? hr->gid : hr->uid, e = s + hr->size;
+                if (!hr->bulwark && s <= lo && hi <= e)
+                        return true;
+        }
+        return false;
+}
+
+/* What a mapping lands on. Host id 0 alone is BW041's. Ids below 65,536
+ * are the host's system and ordinary users (and their files: /etc/shadow's
+ * group, home directories); ids of /etc/passwd or /etc/group users
+ * anywhere; a live container's range is that container's files and
+ * processes; bulwark's own subordinate ids are the ranges it hands out.
+ * As root, every other id must also lie in a subordinate range of
+ * /etc/subuid or /etc/subgid: ids no user was given may be anyone's (an
+ * LDAP or NFS user's, files of another runtime's containers), and nothing
+ * on this host says they are free. A rootless caller's own id and its
+ * subordinate ranges are its own: the rest is for bulwark as root.
+ * joined: the user namespace joined by path whose real maps these are;
+ * a namespace whose map lies in a live container's range is that
+ * container's (a pod sharing it), not a mapping onto it. */
 static int onto_host_ids(const struct bw_rule *r, const struct oci_config *c, const struct oci_idmap_list *l,
-                         bool gid, const char *base, struct bw_findings *out)
+                         bool gid, const char *base, const struct oci_namespace *joined, struct bw_findings *out)
 {
         const struct oci_host_ids *h = &c->host_ids;
         const char *what = gid ? "gid" : "uid";
@@ -345,8 +407,11 @@ static int onto_host_ids(const struct bw_rule *r, const struct oci_config *c, co
                 uint32_t self = gid ? h->self_gid : h->self_uid;
                 if (h->rootless && l->v[i].host_id == self && l->v[i].size == 1)
                         continue;
-                char ptr[96], detail[256] = "";
-                snprintf(ptr, sizeof(ptr), "%s/%zu", base, i);
+                if (own_ids(h, gid, l->v[i].host_id, l->v[i].size))
+                        continue;
+                if (joined && in_live_range(h, gid, lo, hi))
+                        continue;
+                char ptr[96], detail[320] = "";
                 if (lo < BW_HOST_IDS_RESERVED) {
                         snprintf(detail, sizeof(detail), "host %ss %" PRIu64 "-%" PRIu64 ", below %u (the host's system "
                                  "and ordinary users)", what, lo, (hi < BW_HOST_IDS_RESERVED ? hi : BW_HOST_IDS_RESERVED) - 1,
@@ -368,32 +433,54 @@ static int onto_host_ids(const struct bw_rule *r, const struct oci_config *c, co
                                 snprintf(detail, sizeof(detail), "host %ss %" PRIu64 "-%" PRIu64 ", the id range of live "
                                          "container %s", what, s, e - 1, hr->owner ? hr->owner : "?");
                 }
+                if (!detail[0] && h->gathered && !h->rootless && !h->subids_read)
+                        snprintf(detail, sizeof(detail), "host %ss %" PRIu64 "-%" PRIu64 ", which cannot be told to lie in "
+                                 "a subordinate range: /etc/sub%s could not be read", what, lo, hi - 1, what);
+                else if (!detail[0] && h->gathered && !h->rootless && !in_subids(h, gid, lo, hi))
+                        snprintf(detail, sizeof(detail), "host %ss %" PRIu64 "-%" PRIu64 ", outside every subordinate "
+                                 "range of /etc/sub%s (ids given to no user may be anyone's: an LDAP or NFS user's, "
+                                 "another runtime's files)", what, lo, hi - 1, what);
                 if (!detail[0])
                         continue;
-                int ret = bw_findings_add_at(out, r, ptr, NULL, "%s[%zu] maps container %" PRIu32 "-%" PRIu64 " onto %s",
-                                             base + 1, i, l->v[i].container_id,
-                                             (uint64_t)l->v[i].container_id + l->v[i].size - 1, detail);
+                int ret;
+                if (joined) {
+                        snprintf(ptr, sizeof(ptr), "/linux/namespaces/%zu/path", (size_t)(joined - c->linux->namespaces));
+                        ret = bw_findings_add_at(out, r, ptr, joined->path,
+                                                 "the joined user namespace %s, in its %s_map, maps container %" PRIu32
+                                                 "-%" PRIu64 " onto %s", joined->path, what, l->v[i].container_id,
+                                                 (uint64_t)l->v[i].container_id + l->v[i].size - 1, detail);
+                } else {
+                        snprintf(ptr, sizeof(ptr), "%s/%zu", base, i);
+                        ret = bw_findings_add_at(out, r, ptr, NULL, "%s[%zu] maps container %" PRIu32 "-%" PRIu64 " onto %s",
+                                                 base + 1, i, l->v[i].container_id,
+                                                 (uint64_t)l->v[i].container_id + l->v[i].size - 1, detail);
+                }
                 if (ret < 0)
                         return ret;
         }
         return 0;
 }
 
+/* A user namespace joined by path is judged by its real maps (read by the
+ * runtime); the config's uidMappings are then not written. */
 int bw_check_mapping_onto_host_ids(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         const struct oci_namespace *ns = oci_config_namespace(c, OCI_NS_USER);
         int ret = 0;
-        /* mappings of a user namespace joined by path are not written */
+        if (ns && ns->path && ns->joined_read &&
+            ((ret = onto_host_ids(r, c, &ns->joined_uid, false, NULL, ns, out)) < 0 ||
+             (ret = onto_host_ids(r, c, &ns->joined_gid, true, NULL, ns, out)) < 0))
+                return ret;
         if (ns && !ns->path &&
-            ((ret = onto_host_ids(r, c, &c->linux->uid_mappings, false, "/linux/uidMappings", out)) < 0 ||
-             (ret = onto_host_ids(r, c, &c->linux->gid_mappings, true, "/linux/gidMappings", out)) < 0))
+            ((ret = onto_host_ids(r, c, &c->linux->uid_mappings, false, "/linux/uidMappings", NULL, out)) < 0 ||
+             (ret = onto_host_ids(r, c, &c->linux->gid_mappings, true, "/linux/gidMappings", NULL, out)) < 0))
                 return ret;
         for (size_t m = 0; m < c->n_mounts; m++) {
                 char u[64], g[64];
                 snprintf(u, sizeof(u), "/mounts/%zu/uidMappings", m);
                 snprintf(g, sizeof(g), "/mounts/%zu/gidMappings", m);
-                if ((ret = onto_host_ids(r, c, &c->mounts[m].uid_mappings, false, u, out)) < 0 ||
-                    (ret = onto_host_ids(r, c, &c->mounts[m].gid_mappings, true, g, out)) < 0)
+                if ((ret = onto_host_ids(r, c, &c->mounts[m].uid_mappings, false, u, NULL, out)) < 0 ||
+                    (ret = onto_host_ids(r, c, &c->mounts[m].gid_mappings, true, g, NULL, out)) < 0)
                         return ret;
         }
         return 0;
@@ -402,6 +489,9 @@ int bw_check_mapping_onto_host_ids(const struct bw_rule *r, const struct oci_con
 int bw_check_host_root_process(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         if (!c->process || bw_host_uid(c, c->process->user.uid) != 0)
+                return 0;
+        /* Rootless: id 0 of the namespace bulwark runs in is its user. */
+        if (own_ids(&c->host_ids, false, 0, 1))
                 return 0;
         return bw_findings_add_at(out, r, "/process/user/uid", "\"User\"", "process.user.uid %" PRIu32 " is uid 0 on the host%s",
                                c->process->user.uid,
@@ -616,6 +706,36 @@ int bw_check_no_new_privs(const struct bw_rule *r, const struct oci_config *c, s
         return bw_findings_add_at(out, r, "/process/noNewPrivileges", "no-new-privileges", "process.noNewPrivileges is false");
 }
 
+/* BW078: a process that asks its LSM to leave it unconfined. The type of
+ * an SELinux context is its third field (user:role:type:level). */
+static bool selinux_unconfined(const char *label)
+{
+        const char *t = label ? strchr(label, ':') : NULL;
+        t = t ? strchr(t + 1, ':') : NULL;
+        if (!t)
+                return false;
+        t++;
+        size_t n = strcspn(t, ":");
+        return (n == 12 && strncmp(t, "unconfined_t", n) == 0) || (n == 5 && strncmp(t, "spc_t", n) == 0);
+}
+
+int bw_check_lsm_unconfined(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
+{
+        const struct oci_process *p = c->process;
+        if (!p)
+                return 0;
+        if (p->apparmor_profile && strcmp(p->apparmor_profile, "unconfined") == 0) {
+                int ret = bw_findings_add_at(out, r, "/process/apparmorProfile", "unconfined",
+                                             "process.apparmorProfile is unconfined");
+                if (ret < 0)
+                        return ret;
+        }
+        if (selinux_unconfined(p->selinux_label))
+                return bw_findings_add_at(out, r, "/process/selinuxLabel", p->selinux_label,
+                                          "process.selinuxLabel %s is an unconfined type", p->selinux_label);
+        return 0;
+}
+
 /* --- namespaces --------------------------------------------------------- */
 
 static const struct { int type; const char *needle; } ns_rules[] = {
@@ -658,6 +778,66 @@ int bw_check_mount_ns_path(const struct bw_rule *r, const struct oci_config *c, 
         char ptr[64];
         snprintf(ptr, sizeof(ptr), "/linux/namespaces/%zu/path", (size_t)(ns - c->linux->namespaces));
         return bw_findings_add_at(out, r, ptr, ns->path, "the mount namespace is joined by path %s", ns->path);
+}
+
+static bool has_mount_type(const struct oci_config *c, const char *type)
+{
+        for (size_t i = 0; i < c->n_mounts; i++)
+                if (c->mounts[i].type && strcmp(c->mounts[i].type, type) == 0)
+                        return true;
+        return false;
+}
+
+const char *bw_join_needs_owner(const struct oci_config *c, const struct oci_namespace *ns)
+{
+        switch (ns->type) {
+        case OCI_NS_PID:
+                return has_mount_type(c, "proc") ? "mounting a new /proc for it" : NULL;
+        case OCI_NS_IPC:
+                return has_mount_type(c, "mqueue") ? "mounting an mqueue filesystem for it" : NULL;
+        case OCI_NS_UTS:
+                return (c->hostname && *c->hostname) || (c->domainname && *c->domainname) ? "setting the hostname in it" : NULL;
+        case OCI_NS_NETWORK:
+                for (size_t i = 0; c->linux && i < c->linux->sysctl.n; i++)
+                        if (strncmp(c->linux->sysctl.v[i].key, "net.", 4) == 0)
+                                return "writing its net.* sysctls";
+                return NULL;
+        default:
+                return NULL;
+        }
+}
+
+/* A new user namespace has no privilege over a namespace that another
+ * user namespace owns: the kernel refuses what the config then asks of
+ * it. Judged on the owner the runtime found (ns->owner); an owner not
+ * looked at (audit) is not judged. */
+int bw_check_unowned_join(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
+{
+        const struct oci_namespace *user = oci_config_namespace(c, OCI_NS_USER);
+        if (!user || user->path)
+                return 0;
+        for (size_t i = 0; c->linux && i < c->linux->n_namespaces; i++) {
+                const struct oci_namespace *ns = &c->linux->namespaces[i];
+                const char *need = ns->path ? bw_join_needs_owner(c, ns) : NULL;
+                if (!need || ns->owner == OCI_NS_OWNER_UNKNOWN)
+                        continue;
+                char ptr[64], owner[160];
+                snprintf(ptr, sizeof(ptr), "/linux/namespaces/%zu/path", i);
+                if (ns->owner == OCI_NS_OWNER_HOST)
+                        snprintf(owner, sizeof(owner), "the host's user namespace");
+                else if (ns->owner == OCI_NS_OWNER_CONTAINER)
+                        snprintf(owner, sizeof(owner), "the user namespace of container %s",
+                                 ns->owner_container ? ns->owner_container : "?");
+                else
+                        snprintf(owner, sizeof(owner), "a user namespace that is neither the host's nor a bulwark container's");
+                int ret = bw_findings_add_at(out, r, ptr, ns->path,
+                                             "the %s namespace %s belongs to %s; the container's new user namespace "
+                                             "has no privilege over it, so %s would fail",
+                                             oci_ns_type_name(ns->type), ns->path, owner, need);
+                if (ret < 0)
+                        return ret;
+        }
+        return 0;
 }
 
 /* --- host mounts -------------------------------------------------------- */
@@ -857,7 +1037,8 @@ static const char *const sensitive_whole[] = { "/home", NULL };
 
 /* Engines bind per-container files from their own state directories:
  * Docker's resolv.conf/hosts/hostname/shm and named volumes, Podman's,
- * kubelet's pod volumes, CRI's sandbox files, Podman's userdata. Those
+ * kubelet's pod volumes, CRI's sandbox files, Podman's userdata (rootful
+ * and rootless, in the user's runtime directory). Those
  * belong to the container, not to the host. */
 static const char *const engine_owned[] = {
         "/var/lib/docker/containers/*/*", "/var/lib/docker/*.*/containers/*/*",
@@ -869,6 +1050,7 @@ static const char *const engine_owned[] = {
         "/run/containerd/io.containerd.grpc.v1.cri/sandboxes/*/*",
         "/var/run/containerd/io.containerd.grpc.v1.cri/sandboxes/*/*",
         "/run/containers/storage/overlay-containers/*/userdata/*",
+        "/run/user/*/containers/*-containers/*/userdata/*", /* rootless Podman's */
         NULL,
 };
 
@@ -1003,20 +1185,14 @@ int bw_check_sensitive_ro(const struct bw_rule *r, const struct oci_config *c, s
  * mappings (or, with idmap/ridmap and none of its own, the container's):
  * host root's files become container root's and what it writes lands as
  * the ids those mappings name, not in bulwark's volume range. */
-static bool option_given(char *const *opts, const char *o)
-{
-        for (size_t i = 0; opts && opts[i]; i++)
-                if (strcmp(opts[i], o) == 0)
-                        return true;
-        return false;
-}
-
 int bw_check_mount_idmap(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         for (size_t i = 0; i < c->n_mounts; i++) {
                 const struct oci_mount *m = &c->mounts[i];
                 bool own = m->uid_mappings.n || m->gid_mappings.n;
-                const char *opt = option_given(m->options, "ridmap") ? "ridmap" : option_given(m->options, "idmap") ? "idmap" : NULL;
+                struct bw_mount_opts o;
+                bw_mount_options_effect(m->options, &o);
+                const char *opt = o.ridmap ? "ridmap" : o.idmap ? "idmap" : NULL;
                 if (!own && !opt)
                         continue;
                 char ptr[64];
@@ -1340,11 +1516,17 @@ int bw_check_sysctl(const struct bw_rule *r, const struct oci_config *c, struct 
 
 /* --- mounts, rootfs, limits --------------------------------------------- */
 
+/* Does this propagation name make a mount shared, as the mount code reads
+ * it (one table, rshared and shared alike)? */
 static bool is_shared(const char *p)
 {
-        return p && (strcmp(p, "shared") == 0 || strcmp(p, "rshared") == 0);
+        long f = bw_mount_propagation(p);
+        return f > 0 && (f & MS_SHARED);
 }
 
+/* BW100 judges the propagation the kernel ends with: of a mount's
+ * propagation options the last one wins (["rshared","private"] is private,
+ * ["private","rshared"] is shared), as the mounter applies them. */
 int bw_check_propagation(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         if (c->linux && is_shared(c->linux->rootfs_propagation)) {
@@ -1355,16 +1537,20 @@ int bw_check_propagation(const struct bw_rule *r, const struct oci_config *c, st
         }
         for (size_t i = 0; i < c->n_mounts; i++) {
                 const struct oci_mount *m = &c->mounts[i];
+                size_t last = SIZE_MAX;
                 for (size_t j = 0; m->options && m->options[j]; j++) {
-                        if (!is_shared(m->options[j]))
-                                continue;
-                        char ptr[64];
-                        snprintf(ptr, sizeof(ptr), "/mounts/%zu/options/%zu", i, j);
-                        int ret = bw_findings_add_at(out, r, ptr, m->options[j], "mount at %s is %s",
-                                                  m->destination ? m->destination : "?", m->options[j]);
-                        if (ret < 0)
-                                return ret;
+                        const struct bw_mount_option *e = bw_mount_option_find(m->options[j]);
+                        if (e && e->kind == BW_MOPT_PROPAGATION)
+                                last = j;
                 }
+                if (last == SIZE_MAX || !is_shared(m->options[last]))
+                        continue;
+                char ptr[64];
+                snprintf(ptr, sizeof(ptr), "/mounts/%zu/options/%zu", i, last);
+                int ret = bw_findings_add_at(out, r, ptr, m->options[last], "mount at %s is %s",
+                                          m->destination ? m->destination : "?", m->options[last]);
+                if (ret < 0)
+                        return ret;
         }
         return 0;
 }
@@ -1381,13 +1567,47 @@ int bw_check_rootfs_rw(const struct bw_rule *r, const struct oci_config *c, stru
  * limit. */
 #define BW_PID_MAX_LIMIT 4194304
 
+/* A linux.resources.unified key's value: the runtime writes the unified
+ * map after the typed limits, so it is what the kernel ends up with. */
+const char *bw_unified_value(const struct oci_config *c, const char *key)
+{
+        const char *v = NULL;
+        for (size_t i = 0; c->linux && i < c->linux->resources.unified.n; i++)
+                if (strcmp(c->linux->resources.unified.v[i].key, key) == 0)
+                        v = c->linux->resources.unified.v[i].value;
+        return v;
+}
+
+/* A unified value as a bound: false for "max", empty, 0 or not a number. */
+static bool unified_bound(const char *v, int64_t *out)
+{
+        char *end = NULL;
+        errno = 0;
+        long long n = strtoll(v, &end, 10);
+        while (end && (*end == ' ' || *end == '\n'))
+                end++;
+        if (errno || end == v || !end || *end || n <= 0)
+                return false;
+        *out = n;
+        return true;
+}
+
 int bw_check_pids_limit(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         const char *ptr = "/linux/resources/pids/limit";
+        int64_t max = c->linux && c->linux->host_pid_max > 0 ? c->linux->host_pid_max : BW_PID_MAX_LIMIT;
+        const char *u = bw_unified_value(c, "pids.max");
+        if (u) {
+                int64_t n;
+                if (!unified_bound(u, &n) || n >= max)
+                        return bw_findings_add_at(out, r, "/linux/resources/unified", "pids.max",
+                                                  "linux.resources.unified sets pids.max to \"%s\", written after "
+                                                  "linux.resources.pids: it limits nothing", u);
+                return 0;
+        }
         if (!c->linux || !c->linux->resources.pids.limit.set || c->linux->resources.pids.limit.v <= 0)
                 return bw_findings_add_at(out, r, ptr, "PidsLimit", "no linux.resources.pids.limit");
         int64_t limit = c->linux->resources.pids.limit.v;
-        int64_t max = c->linux->host_pid_max > 0 ? c->linux->host_pid_max : BW_PID_MAX_LIMIT;
         if (limit < max)
                 return 0;
         return bw_findings_add_at(out, r, ptr, "PidsLimit",
@@ -1437,7 +1657,13 @@ int bw_check_tmpfs_size(const struct bw_rule *r, const struct oci_config *c, str
 
 int bw_check_memory_limit(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
-        if (c->linux && c->linux->resources.memory.limit.set && c->linux->resources.memory.limit.v > 0)
+        const char *u = bw_unified_value(c, "memory.max");
+        int64_t n;
+        if (u && !unified_bound(u, &n))
+                return bw_findings_add_at(out, r, "/linux/resources/unified", "memory.max",
+                                          "linux.resources.unified sets memory.max to \"%s\", written after "
+                                          "linux.resources.memory: no limit", u);
+        if (u || (c->linux && c->linux->resources.memory.limit.set && c->linux->resources.memory.limit.v > 0))
                 return 0;
         return bw_findings_add_at(out, r, "/linux/resources/memory/limit", "\"Memory\"", "no linux.resources.memory.limit");
 }
@@ -1453,6 +1679,8 @@ int bw_check_hooks(const struct bw_rule *r, const struct oci_config *c, struct b
         };
         for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
                 for (size_t j = 0; j < lists[i].l->n; j++) {
+                        if (lists[i].l->v[j].trusted)
+                                continue;
                         const char *p = lists[i].l->v[j].path;
                         char ptr[64];
                         snprintf(ptr, sizeof(ptr), "/hooks/%s/%zu", lists[i].name, j);

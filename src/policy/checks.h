@@ -45,6 +45,11 @@ BW_CHECK(no_new_privs);
 BW_CHECK(host_ns);
 BW_CHECK(mapping_onto_host_ids);
 BW_CHECK(mount_ns_path);
+BW_CHECK(unowned_join);
+/* What in the config needs privileges over the namespace ns joined by
+ * path (a new /proc over a pid namespace, an mqueue over an IPC one, a
+ * hostname in a UTS one, net.* sysctls in a network one), or NULL. */
+const char *bw_join_needs_owner(const struct oci_config *c, const struct oci_namespace *ns);
 /* Explicit mappings onto host ids below this are refused (BW043). */
 #define BW_HOST_IDS_RESERVED 65536u
 BW_CHECK(engine_socket);
@@ -54,6 +59,7 @@ BW_CHECK(sensitive_ro);
 BW_CHECK(mount_idmap);
 BW_CHECK(root_host_tree);
 BW_CHECK(overlay_mount);
+BW_CHECK(lsm_unconfined);
 /* Rules whose findings the policy adds (bw_policy_evaluate): none from the config alone. */
 BW_CHECK(policy_only);
 BW_CHECK(block_devices);
@@ -68,7 +74,22 @@ BW_CHECK(sysctl);
 BW_CHECK(propagation);
 BW_CHECK(rootfs_rw);
 BW_CHECK(pids_limit);
+/* The value of a linux.resources.unified key (the last one), or NULL. */
+const char *bw_unified_value(const struct oci_config *c, const char *key);
 BW_CHECK(tmpfs_size);
 BW_CHECK(memory_limit);
 BW_CHECK(hooks);
 BW_CHECK(annotations);
+/* Pod-spec facts (checks_pod.c): silent unless c->pod.present. */
+BW_CHECK(pod_host_path);
+BW_CHECK(pod_host_port);
+BW_CHECK(pod_privileged_host_port);
+BW_CHECK(pod_proc_unmasked);
+BW_CHECK(pod_seccomp_unconfined);
+BW_CHECK(pod_apparmor_unconfined);
+BW_CHECK(pod_selinux);
+BW_CHECK(pod_root_group);
+BW_CHECK(pod_run_as_non_root);
+BW_CHECK(pod_cpu_limit);
+BW_CHECK(pod_bidirectional);
+BW_CHECK(pod_sa_token);

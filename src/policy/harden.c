@@ -5,6 +5,7 @@
  * break the workload, keeping it would break the host. */
 #include <errno.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "oci/default.h"
@@ -34,6 +35,7 @@ static const struct { const char *id; const char *why; } refused[] = {
         { "BW062", "the workload asked for the host's IPC namespace" },
         { "BW065", "the workload runs in the host's mount namespace" },
         { "BW066", "the workload asked for that mount namespace" },
+        { "BW067", "the workload asked for these namespaces and for this user namespace" },
         { "BW070", "removing the mount would break the workload, keeping it gives it the host" },
         { "BW071", "removing or re-mounting it would break the workload" },
         { "BW072", "removing the mount would break the workload" },
@@ -45,6 +47,7 @@ static const struct { const char *id; const char *why; } refused[] = {
         { "BW094", "the workload asked for this sysctl" },
         { "BW095", "the workload asked for this proc or sysfs mount; it cannot be masked" },
         { "BW100", "the workload asked for shared propagation" },
+        { "BW110", "removing a hook would break what it was set up for; the operator trusts it in the policy file instead" },
 };
 
 static const char *refusal(const char *id)
@@ -96,6 +99,45 @@ static int add_ns(struct oci_config *c, enum oci_ns_type t)
         l->namespaces = v;
         v[l->n_namespaces++] = (struct oci_namespace){ .type = t };
         return 0;
+}
+
+static int copy_map(struct oci_idmap_list *to, const struct oci_idmap_list *from)
+{
+        *to = (struct oci_idmap_list){ .present = true };
+        if (!from->n)
+                return 0;
+        to->v = malloc(from->n * sizeof(*to->v));
+        if (!to->v)
+                return -ENOMEM;
+        memcpy(to->v, from->v, from->n * sizeof(*to->v));
+        to->n = from->n;
+        return 0;
+}
+
+int bw_harden_join_owner_userns(struct oci_config *c, bool add)
+{
+        const struct oci_namespace *o = c->linux ? &c->linux->owner_userns : NULL;
+        if (!o || !o->path || !o->joined_read)
+                return 0;
+        struct oci_namespace *user = (struct oci_namespace *)oci_config_namespace(c, OCI_NS_USER);
+        if (user && (user->path || c->linux->uid_mappings.n || c->linux->gid_mappings.n))
+                return 0; /* the config chose its user namespace */
+        if (!user && !add)
+                return 0;
+        if (!user) {
+                int r = add_ns(c, OCI_NS_USER);
+                if (r < 0)
+                        return r;
+                user = &c->linux->namespaces[c->linux->n_namespaces - 1];
+        }
+        struct oci_namespace n = { .type = OCI_NS_USER, .joined_read = true };
+        if (!(n.path = strdup(o->path)) || copy_map(&n.joined_uid, &o->joined_uid) < 0 ||
+            copy_map(&n.joined_gid, &o->joined_gid) < 0) {
+                free(n.path), free(n.joined_uid.v), free(n.joined_gid.v);
+                return -ENOMEM;
+        }
+        *user = n;
+        return 1;
 }
 
 static int add_paths(char ***list, const char *const *need)
@@ -220,6 +262,21 @@ static int install_default_seccomp(struct oci_config *c, const char **what)
 
 /* Apply the fix for one violation. Returns 1 when changed (what in *what),
  * 0 when this rule has no safe fix, negative on allocation failure. */
+/* Remove a key from linux.resources.unified (every occurrence). */
+static void drop_unified(struct oci_kv_list *u, const char *key)
+{
+        size_t k = 0;
+        for (size_t i = 0; i < u->n; i++) {
+                if (strcmp(u->v[i].key, key) == 0) {
+                        free(u->v[i].key);
+                        free(u->v[i].value);
+                        continue;
+                }
+                u->v[k++] = u->v[i];
+        }
+        u->n = k;
+}
+
 static int fix(struct oci_config *c, const struct bw_finding *f, const char **what)
 {
         const struct bw_rule *r = f->rule;
@@ -243,7 +300,11 @@ static int fix(struct oci_config *c, const struct bw_finding *f, const char **wh
         if (strcmp(id, "BW040") == 0 || strcmp(id, "BW042") == 0) {
                 if (bw_has_ns(c, OCI_NS_USER))
                         return 0; /* root via a mapping to host 0: BW041's business */
-                ret = add_ns(c, OCI_NS_USER);
+                if ((ret = bw_harden_join_owner_userns(c, true)) > 0) {
+                        *what = "joined the user namespace of the container that owns the joined namespaces";
+                        return 1;
+                }
+                ret = ret < 0 ? ret : add_ns(c, OCI_NS_USER);
                 *what = "added a user namespace without mappings (bulwark allocates an unprivileged id range)";
         } else if (strcmp(id, "BW063") == 0) {
                 ret = add_ns(c, OCI_NS_UTS);
@@ -276,8 +337,14 @@ static int fix(struct oci_config *c, const struct bw_finding *f, const char **wh
                         return -ENOMEM;
                 l->resources.present = true;
                 l->resources.pids.present = true;
-                l->resources.pids.limit = (oci_opt_i64){ true, BW_HARDEN_PIDS_LIMIT };
-                *what = "set linux.resources.pids.limit to 4096";
+                drop_unified(&l->resources.unified, "pids.max");
+                oci_opt_i64 *lim = &l->resources.pids.limit;
+                if (lim->set && lim->v > 0 && lim->v <= BW_HARDEN_PIDS_LIMIT) {
+                        *what = "removed pids.max from linux.resources.unified (the pids limit stands)";
+                } else {
+                        *lim = (oci_opt_i64){ true, BW_HARDEN_PIDS_LIMIT };
+                        *what = "set linux.resources.pids.limit to 4096";
+                }
         } else if (strcmp(id, "BW104") == 0) {
                 ret = bound_tmpfs(c);
                 *what = "bounded the tmpfs: size=64m under /dev, size=1g elsewhere";

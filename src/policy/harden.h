@@ -1,5 +1,7 @@
 /* Rewriting a config to comply with its profile where that is safe. */
 #pragma once
+#include <stdbool.h>
+
 #include "oci/spec.h"
 #include "policy/profile.h"
 
@@ -24,3 +26,10 @@ struct bw_harden_result {
 int bw_harden(struct oci_config *c, const struct bw_policy *p, struct bw_harden_result *res,
               struct bw_error **err);
 void bw_harden_result_free(struct bw_harden_result *res);
+
+/* A config that joins namespaces owned by a bulwark container's user
+ * namespace (linux.owner_userns, found by the runtime) and has a new
+ * user namespace without mappings (bulwark's to choose), or none and add
+ * is true: make it join that user namespace, with its maps for the rules
+ * to judge. Returns 1 when changed, 0 when not, -ENOMEM. */
+int bw_harden_join_owner_userns(struct oci_config *c, bool add);

@@ -26,6 +26,7 @@ void bw_policy_free(struct bw_policy *p)
         free(p->annotation);
         free(p->source);
         bw_strv_free(p->identity_volumes);
+        bw_strv_free(p->trusted_hooks);
         *p = (struct bw_policy){ 0 };
 }
 
@@ -169,6 +170,26 @@ static int parse_identity_volumes(const struct pf *f, json_t *a, struct bw_polic
         return 0;
 }
 
+/* "trustedHooks": ["/usr/bin/nvidia-container-runtime-hook", ...]: the
+ * host executables a config's hooks may run, absolute paths. */
+static int parse_trusted_hooks(const struct pf *f, json_t *a, struct bw_policy *p)
+{
+        if (!json_is_array(a))
+                return perr(f, "/trustedHooks", "trustedHooks: expected a list of absolute paths of host executables");
+        size_t i;
+        json_t *v;
+        json_array_foreach(a, i, v) {
+                const char *s = json_string_value(v);
+                char ptr[64];
+                snprintf(ptr, sizeof(ptr), "/trustedHooks/%zu", i);
+                if (!s || s[0] != '/' || s[strlen(s) - 1] == '/')
+                        return perr(f, ptr, "trustedHooks[%zu]: expected the absolute path of a host executable", i);
+                if (bw_strv_push(&p->trusted_hooks, s) < 0)
+                        return bw_error_set(f->err, -ENOMEM, "%s", f->name);
+        }
+        return 0;
+}
+
 int bw_policy_parse(const char *data, size_t len, const char *name, struct bw_policy *p, struct bw_error **err)
 {
         json_error_t je;
@@ -179,7 +200,7 @@ int bw_policy_parse(const char *data, size_t len, const char *name, struct bw_po
         if (!json_is_object(root))
                 return perr(&f, "", "expected a JSON object");
         static const char *const keys[] = { "profile", "mode", "exceptions", "annotation", "identityMappedVolumes",
-                                            "$comment", NULL };
+                                            "trustedHooks", "$comment", NULL };
         const char *profile, *mode;
         int r;
         if ((r = only_keys(&f, root, keys, "", "")) < 0 || (r = get_string(&f, root, "profile", "", "", &profile)) < 0 ||
@@ -219,6 +240,9 @@ int bw_policy_parse(const char *data, size_t len, const char *name, struct bw_po
         }
         json_t *iv = json_object_get(root, "identityMappedVolumes");
         if (iv && (r = parse_identity_volumes(&f, iv, p)) < 0)
+                return r;
+        json_t *th = json_object_get(root, "trustedHooks");
+        if (th && (r = parse_trusted_hooks(&f, th, p)) < 0)
                 return r;
         json_t *an = json_object_get(root, "annotation");
         if (an && (r = parse_annotation(&f, an, p)) < 0)

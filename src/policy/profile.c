@@ -41,14 +41,20 @@ int bw_mode_from_name(const char *name)
 /* What restricted allows to fire: BW074 (an identity-mapped volume, which
  * only the operator's policy file can ask for), SETFCAP (in DESIGN.md's allowed set,
  * harmless inside a user namespace), a writable rootfs, no memory limit,
- * hooks and annotations: reported by audit, not enforced. */
-static const char *const restricted_allows[] = { "BW028", "BW074", "BW076", "BW101", "BW103", "BW110", "BW111", NULL };
+ * hooks and annotations, and a pod's missing CPU limit and mounted
+ * service-account token: reported by audit, not enforced. */
+static const char *const restricted_allows[] = { "BW028", "BW074", "BW076", "BW101", "BW103", "BW111",
+                                                 "BW129", "BW131", NULL };
 /* Baseline allows that too, plus the file capabilities ordinary images'
  * entrypoints use (postgres and redis chown their data dirs; the user
  * namespace confines them to the container's own ids), read-only
  * sensitive mounts, the host's UTS and cgroup namespaces, and tmpfs mounts
- * without a size (engines write them; restricted bounds them). */
-static const char *const baseline_also_allows[] = { "BW015", "BW016", "BW017", "BW063", "BW064", "BW072", "BW104", NULL };
+ * without a size (engines write them; restricted bounds them); and a
+ * pod's hostPath volumes (the mount rules judge which path), host ports
+ * from 1024 up, a root group, and runAsNonRoot left out (the user
+ * namespace confines root). */
+static const char *const baseline_also_allows[] = { "BW015", "BW016", "BW017", "BW063", "BW064", "BW072", "BW104",
+                                                    "BW120", "BW121", "BW127", "BW128", NULL };
 
 static bool listed(const char *const *list, const char *id)
 {

@@ -49,6 +49,10 @@ struct bw_policy {
          * file's "identityMappedVolumes", never the container's config.
          * Reported as BW074. NULL-terminated, or NULL. */
         char **identity_volumes;
+        /* Host executables hooks may run (the policy file's
+         * "trustedHooks", absolute paths compared resolved); any other
+         * hook is BW110. NULL-terminated, or NULL. */
+        char **trusted_hooks;
 };
 
 /* Is a bind source (an absolute path; the runtime passes it resolved)

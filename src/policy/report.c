@@ -23,6 +23,10 @@ static const char *find_needle(const char *text, const char *needle)
 
 bool bw_report_locate(const char *text, const struct bw_finding *f, int *line, int *col)
 {
+        if (f->line > 0) {
+                *line = f->line, *col = f->col;
+                return true;
+        }
         if (!text)
                 return false;
         size_t len = strlen(text);
@@ -53,7 +57,7 @@ bool bw_report_locate(const char *text, const struct bw_finding *f, int *line, i
 int bw_report_format_from_name(const char *name)
 {
         static const char *const names[] = { [BW_REPORT_TEXT] = "text", [BW_REPORT_JSON] = "json",
-                                             [BW_REPORT_SARIF] = "sarif" };
+                                             [BW_REPORT_SARIF] = "sarif", [BW_REPORT_JUNIT] = "junit" };
         for (size_t i = 0; name && i < sizeof(names) / sizeof(names[0]); i++)
                 if (strcmp(name, names[i]) == 0)
                         return (int)i;

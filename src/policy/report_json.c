@@ -22,11 +22,13 @@ json_t *bw_report_json(const struct bw_report_target *t, size_t n)
                 json_t *fs = json_array();
                 for (size_t j = 0; j < t[i].findings.n; j++)
                         json_array_append_new(fs, finding(&t[i], &t[i].findings.v[j]));
-                json_array_append_new(targets, json_pack("{s:s, s:s, s:s, s:I, s:o}", "name", t[i].name, "source",
-                                                         t[i].uri, "profile",
-                                                         t[i].findings.profile ? t[i].findings.profile : "",
-                                                         "violations", (json_int_t)t[i].findings.n_violations,
-                                                         "findings", fs));
+                json_t *o = json_pack("{s:s, s:s, s:s, s:I, s:o}", "name", t[i].name, "source", t[i].uri, "profile",
+                                      t[i].findings.profile ? t[i].findings.profile : "", "violations",
+                                      (json_int_t)t[i].findings.n_violations, "findings", fs);
+                if (o && t[i].pss)
+                        json_object_set_new(o, "pss", json_pack("{s:s, s:s?}", "level", t[i].pss, "not_next",
+                                                                t[i].pss_why && t[i].pss_why[0] ? t[i].pss_why : NULL));
+                json_array_append_new(targets, o);
                 findings += t[i].findings.n;
                 violations += t[i].findings.n_violations;
         }

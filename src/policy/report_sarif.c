@@ -77,6 +77,8 @@ static json_t *result(const struct bw_report_target *t, const struct bw_finding 
                               "message", "text", msg, "locations", "physicalLocation", phys,
                               "partialFingerprints", "bulwarkFinding/v1", fp, "properties", "target", t->name,
                               "violatesProfile", f->violation);
+        if (o && t->pss)
+                json_object_set_new(json_object_get(o, "properties"), "podSecurityStandard", json_string(t->pss));
         free(msg);
         return o;
 }

@@ -31,6 +31,9 @@ static void target(FILE *out, const struct bw_report_target *t, bool color)
         fprintf(out, "  profile %s: %zu violation%s, %zu finding%s\n", t->findings.profile ? t->findings.profile : "?",
                 t->findings.n_violations, t->findings.n_violations == 1 ? "" : "s", t->findings.n,
                 t->findings.n == 1 ? "" : "s");
+        if (t->pss)
+                fprintf(out, "  Pod Security Standards: %s%s%s%s\n", t->pss, t->pss_why && t->pss_why[0] ? " (not " : "",
+                        t->pss_why && t->pss_why[0] ? t->pss_why : "", t->pss_why && t->pss_why[0] ? ")" : "");
         for (size_t i = 0; i < t->findings.n; i++) {
                 const struct bw_finding *f = &t->findings.v[i];
                 char sev[16];
@@ -40,6 +43,8 @@ static void target(FILE *out, const struct bw_report_target *t, bool color)
                 fprintf(out, "\n  %s%-8s%s %s  %s%s\n", color ? sev_colour(f->rule->severity) : "", sev, reset,
                         f->rule->id, f->rule->title, tag);
                 fprintf(out, "           %s\n", f->detail);
+                if (f->line > 0)
+                        fprintf(out, "           at %s:%d:%d\n", t->uri, f->line, f->col);
                 fprintf(out, "           fix: %s\n", f->rule->fix);
         }
         fprintf(out, "\n");

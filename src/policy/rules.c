@@ -190,13 +190,17 @@ const struct bw_rule bw_rules[] = {
           bw_check_host_root_process, -1 },
 
         { "BW043", "mapping-onto-host-ids", BW_SEV_CRITICAL, "Id mapping onto host users or another container",
-          "An explicit uidMappings/gidMappings (of the container or of a mount) that lands on host ids below "
-          "65536, on a user or group of the host's /etc/passwd or /etc/group, or on a live container's range "
-          "makes container root own those users' files (/etc/shadow's group, home directories) or that "
+          "An explicit uidMappings/gidMappings (of the container or of a mount), or the real uid_map/gid_map "
+          "of a user namespace joined by path, that lands on host ids below 65536, on a user or group of the "
+          "host's /etc/passwd or /etc/group, on a live container's range or bulwark's own subordinate ids, or "
+          "(as root) outside every subordinate range of /etc/subuid and /etc/subgid, makes container root own "
+          "those users' files (/etc/shadow's group, home directories, an LDAP or NFS user's files) or that "
           "container's files and processes.",
           "config.json: remove linux.uidMappings/gidMappings (bulwark then allocates an unused range of its "
-          "own) or map onto ids no host user or container has (e.g. a range of /etc/subuid given to bulwark "
-          "and not in use); the same for the uidMappings/gidMappings of mounts.",
+          "own) or map onto a range set aside for user namespaces in /etc/subuid and /etc/subgid (as Docker's "
+          "userns-remap or Podman use) that no host user or live container has; the same for the "
+          "uidMappings/gidMappings of mounts; join only a user namespace that maps such a range (or another "
+          "container's, a pod sharing it).",
           NULL, bw_check_mapping_onto_host_ids, -1 },
         { "BW044", "joined-userns-unread", BW_SEV_HIGH, "Joined user namespace could not be examined",
           "A user namespace joined by path decides what the container's ids are on the host by its own "
@@ -267,6 +271,19 @@ const struct bw_rule bw_rules[] = {
           "config.json: give {\"type\": \"mount\"} in linux.namespaces without a path (a new mount namespace).",
           NULL, bw_check_mount_ns_path, -1 },
 
+        { "BW067", "joined-namespace-not-owned", BW_SEV_HIGH, "Joined namespace owned by another user namespace",
+          "The container gets a user namespace of its own but joins a pid, IPC, UTS or network namespace that "
+          "another user namespace owns (the host's, another runtime's container, or a bulwark container's when "
+          "the config gives its own mappings). Its root has no privilege there: the kernel refuses the /proc, "
+          "mqueue, hostname or net.* sysctls the config asks for in it, and making it privileged there would "
+          "take the owner's ids.",
+          "config.json: join the owner's user namespace too ({\"type\": \"user\", \"path\": \"/proc/PID/ns/user\"} "
+          "of a process of the container that owns them, judged by BW041-BW044), or leave linux.uidMappings and "
+          "gidMappings out (bulwark then joins the user namespace of the bulwark container that owns them), or "
+          "give the container its own namespace of that type, or remove what needs it (the proc or mqueue mount, "
+          "hostname, net.* sysctls).",
+          NULL, bw_check_unowned_join, -1 },
+
         { "BW070", "engine-socket-mount", BW_SEV_CRITICAL, "Container engine socket mounted",
           "Whoever can connect to the Docker/containerd/CRI-O/Podman socket can start a privileged container "
           "with the host's / mounted: that is host root. A read-only mount does not stop connect().",
@@ -287,8 +304,9 @@ const struct bw_rule bw_rules[] = {
           CIS "5.6; Pod Security Standards baseline: HostPath Volumes", bw_check_sensitive_ro, -1 },
         { "BW073", "rootfs-on-host-tree", BW_SEV_CRITICAL, "Rootfs is a host directory outside the bundle",
           "root.path naming a host directory that is neither inside the bundle, nor an engine's rootfs (the root "
-          "of an overlay mount, or under an engine's state), makes it the container's /, seen through the "
-          "idmapped rootfs view in which host root's files are container root's: with /etc, /root, /srv or "
+          "of an overlay mount, or a rootfs layout an engine makes in its state, such as Docker's overlay2/ID/merged, "
+          "vfs/dir/ID or containerd's io.containerd.runtime.v2.task/NS/ID/rootfs), makes it the container's /, seen "
+          "through the idmapped rootfs view in which host root's files are container root's: with /etc, /root, /srv or "
           "bulwark's own state, read-only or not, their root-only files are readable. audit, which reads a "
           "config without its host, reports the host's system trees (/etc, /usr, / ...) only.",
           "config.json: point root.path at the bundle's own rootfs directory (or let the engine make the "
@@ -325,6 +343,14 @@ const struct bw_rule bw_rules[] = {
           "Let the engine make the overlay rootfs (root.path), or bind the folders the container needs "
           "(config.json mounts with type bind).",
           NULL, bw_check_overlay_mount, -1 },
+        { "BW078", "lsm-unconfined", BW_SEV_HIGH, "AppArmor or SELinux confinement turned off",
+          "On a host with AppArmor or SELinux, the profile or label is what keeps a container's root from "
+          "mount, ptrace and the /proc and /sys files its rules deny; an unconfined process (or one exec'd "
+          "into the container with another label) has none of it.",
+          "Drop docker run --security-opt apparmor=unconfined / label=disable (Kubernetes appArmorProfile "
+          "and seLinuxOptions: RuntimeDefault); config.json process.apparmorProfile and selinuxLabel: the "
+          "engine's default; for exec, leave them out (the container's own apply).",
+          CIS "5.1, 5.2", bw_check_lsm_unconfined, -1 },
 
         { "BW080", "host-block-device", BW_SEV_CRITICAL, "Host block device passed in",
           "A host disk in the container can be read and written below the filesystem: every file on it, "
@@ -419,8 +445,9 @@ const struct bw_rule bw_rules[] = {
         { "BW110", "hooks", BW_SEV_MEDIUM, "Hook runs a host binary",
           "OCI hooks run as host root in the host's namespaces: whoever controls the config chooses a host "
           "program to run with full privileges.",
-          "Make sure each hook path is a trusted host binary installed by the engine; config.json: remove "
-          "hooks you do not recognise.",
+          "config.json: remove hooks you do not recognise; an operator who trusts a hook's program (a GPU "
+          "or monitoring hook installed on the host) lists it in trustedHooks of /etc/bulwark/policy.json. "
+          "Docker's own libnetwork-setkey hook (dockerd itself) is trusted.",
           NULL, bw_check_hooks, -1 },
         { "BW111", "behaviour-annotation", BW_SEV_INFO, "Annotation that changes runtime behaviour",
           "Some annotations change what the runtime does (crun's run.oci.*, systemd unit properties, "
@@ -428,6 +455,72 @@ const struct bw_rule bw_rules[] = {
           "Check who sets it (docker run --annotation, Kubernetes pod annotations, config.json annotations) "
           "and that the policy file allows it.",
           NULL, bw_check_annotations, -1 },
+
+        /* What a Kubernetes pod spec says beyond config.json (checks_pod.c). */
+        { "BW120", "k8s-host-path", BW_SEV_MEDIUM, "hostPath volume",
+          "A hostPath volume gives the pod a directory of the node: whatever the path, it ties the pod to the "
+          "node and is how most pod breakouts reach host files.",
+          "Use a persistentVolumeClaim, configMap, secret or emptyDir volume instead of hostPath; if a node "
+          "agent needs it, mount the narrowest path, readOnly: true.",
+          "Pod Security Standards restricted: Volume Types; baseline: HostPath Volumes; Trivy KSV023",
+          bw_check_pod_host_path, -1 },
+        { "BW121", "k8s-host-port", BW_SEV_LOW, "hostPort",
+          "A hostPort binds a port on the node's own addresses: the pod bypasses Service and network policy "
+          "there, and can only run once per node.",
+          "Remove ports[].hostPort and expose the pod through a Service.",
+          "Pod Security Standards baseline: Host Ports; Trivy KSV024", bw_check_pod_host_port, -1 },
+        { "BW122", "k8s-privileged-host-port", BW_SEV_MEDIUM, "hostPort below 1024",
+          "A hostPort below 1024 takes a privileged port of the node (ssh, dns, http), where it can stand in "
+          "for a node service.",
+          "Remove ports[].hostPort (use a Service), or at least a port of 1024 or above.",
+          "Pod Security Standards baseline: Host Ports; Trivy KSV024", bw_check_pod_privileged_host_port, -1 },
+        { "BW123", "k8s-proc-mount-unmasked", BW_SEV_HIGH, "procMount: Unmasked",
+          "procMount: Unmasked gives the container /proc without the runtime's masked and read-only paths: "
+          "/proc/sys, /proc/sysrq-trigger and /proc/kcore become reachable.",
+          "Remove securityContext.procMount (or set it to Default).",
+          "Pod Security Standards baseline: /proc Mount Type; Trivy KSV027", bw_check_pod_proc_unmasked, -1 },
+        { "BW124", "k8s-seccomp-unconfined", BW_SEV_HIGH, "seccompProfile Unconfined",
+          "seccompProfile type Unconfined turns the system-call filter off: every kernel interface the "
+          "default profile blocks (keyctl, bpf, unshare, mount) is open.",
+          "Set securityContext.seccompProfile.type: RuntimeDefault (pod or container).",
+          "Pod Security Standards baseline: Seccomp; restricted: Seccomp; Trivy KSV104",
+          bw_check_pod_seccomp_unconfined, -1 },
+        { "BW125", "k8s-apparmor-unconfined", BW_SEV_HIGH, "AppArmor unconfined",
+          "An unconfined AppArmor profile drops the runtime's default profile, which denies mounts and writes "
+          "to /proc and /sys that the other layers may let through.",
+          "Remove the unconfined profile: securityContext.appArmorProfile.type: RuntimeDefault (or the "
+          "container.apparmor.security.beta.kubernetes.io annotation runtime/default).",
+          "Pod Security Standards baseline: AppArmor; Trivy KSV002", bw_check_pod_apparmor_unconfined, -1 },
+        { "BW126", "k8s-selinux-options", BW_SEV_MEDIUM, "Custom SELinux options",
+          "seLinuxOptions with a user, a role or a type other than the container types choose the process's "
+          "SELinux domain: spc_t and other unconfined types escape the container policy.",
+          "Remove seLinuxOptions user and role, and use a container type (container_t, container_init_t, "
+          "container_kvm_t) or none.",
+          "Pod Security Standards baseline: SELinux; Trivy KSV025", bw_check_pod_selinux, -1 },
+        { "BW127", "k8s-root-group", BW_SEV_LOW, "Root group",
+          "Group 0 as the primary, fs or a supplemental group gives the process every file the root group "
+          "can read or write, on volumes and in the image.",
+          "Set securityContext.runAsGroup, fsGroup and supplementalGroups to non-zero groups.",
+          "Trivy KSV029", bw_check_pod_root_group, -1 },
+        { "BW128", "k8s-run-as-non-root-absent", BW_SEV_MEDIUM, "runAsNonRoot absent",
+          "Without runAsNonRoot: true (or a non-zero runAsUser) the image's user is used, root in most "
+          "images; without hostUsers: false that root is the node's root.",
+          "Set securityContext.runAsNonRoot: true and runAsUser to a non-zero uid, or give the pod its own "
+          "user namespace with hostUsers: false.",
+          "Pod Security Standards restricted: Running as Non-root; Trivy KSV012", bw_check_pod_run_as_non_root, -1 },
+        { "BW129", "k8s-no-cpu-limit", BW_SEV_LOW, "No CPU limit",
+          "Without a CPU limit the container can take every core of the node from the pods beside it.",
+          "Set resources.limits.cpu.", "Trivy KSV011", bw_check_pod_cpu_limit, -1 },
+        { "BW130", "k8s-bidirectional-propagation", BW_SEV_HIGH, "mountPropagation: Bidirectional",
+          "Bidirectional propagation makes the container's mounts appear on the node: with mount privileges "
+          "the container can mount over host paths.",
+          "Use mountPropagation: HostToContainer (or None).", NULL, bw_check_pod_bidirectional, -1 },
+        { "BW131", "k8s-service-account-token", BW_SEV_INFO, "Service account token mounted",
+          "The pod's service account token is mounted by default: whoever runs code in the container can "
+          "call the API server as that account.",
+          "Set automountServiceAccountToken: false on the pod (or its service account) unless the workload "
+          "calls the API server.",
+          "CIS Kubernetes 5.1.6; Trivy KSV036", bw_check_pod_sa_token, -1 },
 };
 const size_t bw_n_rules = ARRAY_SIZE(bw_rules);
 

@@ -41,6 +41,8 @@ struct bw_finding {
                                   * pointer's value, or in the whole input; or NULL */
         bool violation;          /* set by the policy: counts against the profile */
         bool excepted;           /* set by the policy: waived by a policy-file exception */
+        int line, col;           /* set by an input reader that knows where the field is in its
+                                  * source (YAML); 0: found from pointer and needle */
 };
 
 struct bw_findings {

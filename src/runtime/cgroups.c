@@ -10,6 +10,8 @@
 #include <unistd.h>
 
 #include "oci/device_rules.h"
+#include "runtime/rootless.h"
+#include "runtime/rootless_cgroup.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -53,10 +55,9 @@ static int read_all(const char *path, char **out)
         return 0;
 }
 
-static int write_record(const struct bw_store_entry *e, const struct oci_config *c, bool systemd,
-                        const char *caller, struct bw_error **err)
+static int write_record(const struct bw_store_entry *e, const char *path, bool systemd, const char *caller,
+                        struct bw_error **err)
 {
-        const char *path = c->linux ? c->linux->cgroups_path : NULL;
         _cleanup_json_ json_t *j = json_pack("{s:s?, s:b, s:s}", "cgroupsPath", path, "systemd", systemd,
                                              "caller", caller);
         _cleanup_free_ char *text = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
@@ -85,6 +86,51 @@ static int handle_from(const char *id, const char *cgroups_path, bool systemd, c
         return 0;
 }
 
+/* An unprivileged caller's cgroup when the config names none: under the
+ * cgroup v2 subtree delegated to it, DELEGATED/bulwark/ID; NULL (and why)
+ * when there is none, and the usual /bulwark/ID is then tried. */
+static int rootless_path(const char *caller, const char *id, char **path, char **why, struct bw_error **err)
+{
+        _cleanup_free_ char *mountinfo = NULL, *parent = NULL;
+        int r = read_all("/proc/self/mountinfo", &mountinfo);
+        if (r < 0)
+                return bw_error_set(err, r, "reading /proc/self/mountinfo");
+        struct bw_cg_system *sys = NULL;
+        if ((r = bw_cg_system_parse(mountinfo, caller, "/proc/self/mountinfo", &sys, err)) < 0)
+                return r;
+        r = bw_rootless_cgroup_delegation(sys, geteuid(), bw_rootless_host_uid(), &parent, why);
+        bw_cg_system_free(sys);
+        if (r < 0)
+                return bw_error_set(err, r, "looking for a delegated cgroup");
+        if (parent && asprintf(path, "%s/bulwark/%s", strcmp(parent, "/") == 0 ? "" : parent, id) < 0) {
+                *path = NULL;
+                return bw_error_set(err, -ENOMEM, "naming the container's cgroup");
+        }
+        if (parent)
+                bw_debug("cgroup: the delegated subtree %s holds the container's cgroup", parent);
+        return 0;
+}
+
+/* No cgroup for an unprivileged caller: one warning when the config has
+ * limits, or a refusal when the profile promised them. */
+static int rootless_without_cgroup(const struct oci_config *c, const char *why, const char *detail,
+                                   struct bw_error **err)
+{
+        if (!c->linux || !c->linux->resources.present)
+                return 0;
+        if (!why)
+                why = "no cgroup is delegated to you";
+        if (c->limits_required)
+                return bw_error_msg(err, -EPERM,
+                                    "the restricted profile requires linux.resources to be enforced, and no cgroup "
+                                    "can hold them: %s%s%s%s; run bulwark in a delegated cgroup v2 subtree, or choose "
+                                    "--profile baseline, which runs without them and warns",
+                                    why, detail ? " (" : "", detail ? detail : "", detail ? ")" : "");
+        bw_warn("linux.resources ignored (no pids, memory or cpu limit applies): %s%s%s%s", why, detail ? " (" : "",
+                detail ? detail : "", detail ? ")" : "");
+        return 0;
+}
+
 int bw_ctr_cgroup_prepare(const struct bw_store_entry *e, const char *id, const struct oci_config *c,
                           bool systemd, struct bw_ctr_cgroup *out, struct bw_error **err)
 {
@@ -93,9 +139,18 @@ int bw_ctr_cgroup_prepare(const struct bw_store_entry *e, const char *id, const 
         int r = read_all("/proc/self/cgroup", &caller);
         if (r < 0)
                 return bw_error_set(err, r, "reading /proc/self/cgroup");
+        const char *path = c->linux ? c->linux->cgroups_path : NULL;
+        bool rootless = bw_rootless();
+        _cleanup_free_ char *own_path = NULL, *why = NULL;
+        if (rootless && (!path || !*path) && (r = rootless_path(caller, id, &own_path, &why, err)) < 0)
+                return r;
+        if (own_path)
+                path = own_path;
+        else if (rootless && (!path || !*path))
+                return rootless_without_cgroup(c, why, NULL, err); /* root's /bulwark/ID is not the caller's */
         /* Check the path before recording it: a bad one fails create with
          * nothing made. */
-        if ((r = handle_from(id, c->linux ? c->linux->cgroups_path : NULL, systemd, caller, out, err)) < 0)
+        if ((r = handle_from(id, path, systemd, caller, out, err)) < 0)
                 return r;
         /* Two containers in one cgroup would share limits, and deleting one
          * would kill the other. */
@@ -108,16 +163,19 @@ int bw_ctr_cgroup_prepare(const struct bw_store_entry *e, const char *id, const 
                 bw_ctr_cgroup_close(out);
                 return r;
         }
-        if ((r = write_record(e, c, systemd, caller, err)) < 0)
+        if ((r = write_record(e, path, systemd, caller, err)) < 0)
                 return r;
         _cleanup_error_ struct bw_error *cerr = NULL;
         if ((r = bw_cgroup_create(out->cg, &cerr)) < 0) {
-                /* As runc rootless: an unprivileged caller without a
-                 * delegated cgroup runs the container in its own. */
-                if (geteuid() != 0 && (r == -EACCES || r == -EPERM || r == -EROFS)) {
-                        if (c->linux && c->linux->resources.present)
-                                bw_warn("linux.resources ignored: %s (run as root or delegate a cgroup to this user)",
-                                        cerr->msg);
+                /* As crun rootless: an unprivileged caller without a
+                 * delegated cgroup runs the container in its own, with one
+                 * warning, unless the profile promised the limits. */
+                if (rootless && (r == -EACCES || r == -EPERM || r == -EROFS)) {
+                        if ((r = rootless_without_cgroup(c, why, cerr->msg, err)) < 0) {
+                                bw_ctr_cgroup_close(out);
+                                unlinkat(e->dir_fd, BW_CGROUP_RECORD, 0);
+                                return r;
+                        }
                         bw_ctr_cgroup_close(out);
                         unlinkat(e->dir_fd, BW_CGROUP_RECORD, 0);
                         return 0;
@@ -242,6 +300,10 @@ static int live_open(const char *root, const char *id, struct live *l, struct bw
                 return r;
         l->status = bw_container_status(&l->e, &l->s);
         r = bw_ctr_cgroup_open(&l->e, id, &l->cg, err);
+        if (r == -ENOENT && bw_rootless())
+                return bw_error_msg(err, -ENOENT,
+                                    "container %s has no cgroup: it was made without one, as no cgroup is delegated "
+                                    "to you (pause, resume, update and events need one; see docs/rootless.md)", id);
         if (r == -ENOENT)
                 return bw_error_msg(err, -ENOENT, "container %s has no cgroup recorded (made by an older bulwark?)", id);
         return r;

@@ -26,7 +26,9 @@
 #include "oci/load.h"
 #include "runtime/cgroups.h"
 #include "runtime/bind_resolve.h"
+#include "runtime/ns_owner.h"
 #include "runtime/policy_gate.h"
+#include "policy/rules.h"
 #include "runtime/seccomp_setup.h"
 #include "runtime/self_protect.h"
 #include "runtime/hooks.h"
@@ -99,6 +101,48 @@ static char *now_rfc3339(void)
         return out;
 }
 
+/* Without a mount namespace the container shares ours (the runtime's,
+ * normally the host's): anything mounted for it would be mounted on the
+ * host and outlive it. Such a container gets no mount at all: init only
+ * chroots into the rootfs (init.c). What would need one is refused here,
+ * before anything is made. */
+static int check_no_mount_ns(const struct oci_config *c, struct bw_error **err)
+{
+        if (oci_config_namespace(c, OCI_NS_MOUNT))
+                return 0;
+        const struct oci_linux *l = c->linux;
+        const char *what = c->n_mounts                                      ? "mounts"
+                           : l && l->masked_paths && l->masked_paths[0]     ? "linux.maskedPaths"
+                           : l && l->readonly_paths && l->readonly_paths[0] ? "linux.readonlyPaths"
+                           : l && l->n_devices                              ? "linux.devices"
+                           : l && l->rootfs_propagation                     ? "linux.rootfsPropagation"
+                           : c->root.readonly                               ? "root.readonly"
+                           : c->process && c->process->terminal             ? "process.terminal (a /dev/pts of its own)"
+                           : bw_userns_auto_wanted(c) ? "a user namespace without mappings (its rootfs is an idmapped mount)"
+                                                      : NULL;
+        if (!what)
+                return 0;
+        return bw_error_msg(err, -EINVAL,
+                            "config.json: the container has no mount namespace, so it shares the runtime's (the "
+                            "host's), and %s needs a mount that would be made there and outlive the container; add {\"type\": "
+                            "\"mount\"} to linux.namespaces, or remove %s (without a mount namespace bulwark "
+                            "mounts nothing: the process is chrooted into root.path)",
+                            what, what);
+}
+
+/* Whatever the policy mode: a new user namespace cannot do in a joined
+ * namespace what the config asks (BW067), and the kernel's EPERM would
+ * not say why. */
+static int check_joined_owners(const struct oci_config *c, struct bw_error **err)
+{
+        const struct bw_rule *rule = bw_rule_find("BW067");
+        _cleanup_(bw_findings_clear) struct bw_findings f = { 0 };
+        if (!rule || rule->check(rule, c, &f) < 0 || !f.n)
+                return 0;
+        return bw_error_msg(err, -EPERM, "config.json: %s (%s %s); fix: %s", f.v[0].detail, rule->id, rule->title,
+                            rule->fix);
+}
+
 static int check_config(const struct oci_config *c, struct bw_error **err)
 {
         if (!c->process || !c->process->args || !c->process->args[0])
@@ -108,7 +152,8 @@ static int check_config(const struct oci_config *c, struct bw_error **err)
         const struct oci_namespace *user = oci_config_namespace(c, OCI_NS_USER);
         if (user && !user->path && (!c->linux->uid_mappings.n || !c->linux->gid_mappings.n) && !bw_userns_auto_wanted(c))
                 return bw_error_msg(err, -EINVAL, "config.json: a new user namespace needs linux.uidMappings and linux.gidMappings; add a mapping of container id 0 (e.g. {\"containerID\": 0, \"hostID\": 100000, \"size\": 65536})");
-        return 0;
+        int r = check_no_mount_ns(c, err);
+        return r < 0 ? r : check_joined_owners(c, err);
 }
 
 /* Namespaces that act on children (pid, time) are joined by this process
@@ -129,23 +174,70 @@ static int join_for_children(const struct oci_config *c, struct bw_error **err)
  * owner) nor reach a path under a directory only host root may enter
  * (Docker's 0700 exec-root holds its netns files). So this process joins
  * those namespaces before the clone, init starts in them, and ours are
- * put back after it (saved[] holds them). */
-static int join_before_userns(const struct oci_config *c, int saved[OCI_NS_COUNT], struct bw_error **err)
+ * put back after it (saved[] holds them). With a user namespace joined by
+ * path (user_fd), the namespaces it owns are left to init, which joins
+ * them from inside it; the others (a pod's network namespace that the
+ * engine made in the host's user namespace) are joined here. *mask gets
+ * a bit per type joined here, for init to skip. */
+static int join_before_userns(const struct oci_config *c, int user_fd, int saved[OCI_NS_COUNT], unsigned *mask,
+                              struct bw_error **err)
 {
         const struct oci_namespace *user = oci_config_namespace(c, OCI_NS_USER);
-        for (int t = 0; t < OCI_NS_COUNT; t++) {
+        *mask = 0;
+        for (int t = 0; t < OCI_NS_COUNT; t++)
                 saved[t] = -1;
+        for (int t = 0; t < OCI_NS_COUNT; t++) {
                 const struct oci_namespace *ns = oci_config_namespace(c, (enum oci_ns_type)t);
-                if (!user || user->path || !ns || !ns->path || !bw_init_joined_by_parent((enum oci_ns_type)t))
+                if (!user || !ns || !ns->path || !bw_init_joined_by_parent((enum oci_ns_type)t))
                         continue;
+                _cleanup_close_ int fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+                if (fd < 0)
+                        return bw_error_set(err, -errno, "opening %s namespace %s (check that linux.namespaces[].path names a live namespace)",
+                                            bw_ns_proc_name((enum oci_ns_type)t), ns->path);
+                if (user_fd >= 0) {
+                        _cleanup_close_ int owner = bw_ns_owner_fd(fd);
+                        if (owner >= 0 && bw_ns_same_fd(owner, user_fd) == 1)
+                                continue;
+                }
                 char self[64];
                 snprintf(self, sizeof(self), "/proc/self/ns/%s", bw_ns_proc_name((enum oci_ns_type)t));
                 if ((saved[t] = open(self, O_RDONLY | O_CLOEXEC)) < 0)
                         return bw_error_set(err, -errno, "opening %s", self);
-                if (bw_ns_join_path((enum oci_ns_type)t, ns->path, err) < 0)
+                if (bw_ns_join_fd((enum oci_ns_type)t, fd, ns->path, err) < 0)
                         return -EPERM;
+                *mask |= 1u << t;
         }
         return 0;
+}
+
+/* The user namespace joined by path, opened once: stage one (or init)
+ * joins this fd. When bulwark chose it (the owner of the joined
+ * namespaces, runtime/ns_owner.c), it must still own one of them: the
+ * path names a pid's, and a pid can be reused. */
+static int open_joined_userns(const struct oci_config *c, struct bw_error **err)
+{
+        const struct oci_namespace *user = oci_config_namespace(c, OCI_NS_USER);
+        if (!user || !user->path)
+                return -1;
+        _cleanup_close_ int fd = open(user->path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return bw_error_set(err, -errno, "opening the user namespace %s (check that linux.namespaces[].path names a live namespace)",
+                                    user->path);
+        const struct oci_namespace *o = &c->linux->owner_userns;
+        if (!o->path || strcmp(o->path, user->path) != 0)
+                return take_fd(fd);
+        for (size_t i = 0; i < c->linux->n_namespaces; i++) {
+                const struct oci_namespace *ns = &c->linux->namespaces[i];
+                if (ns->owner != OCI_NS_OWNER_CONTAINER)
+                        continue;
+                _cleanup_close_ int nfd = open(ns->path, O_RDONLY | O_CLOEXEC);
+                _cleanup_close_ int owner = nfd >= 0 ? bw_ns_owner_fd(nfd) : -1;
+                if (owner >= 0 && bw_ns_same_fd(owner, fd) == 1)
+                        return take_fd(fd);
+        }
+        return bw_error_msg(err, -ESRCH, "the user namespace of container %s (%s) no longer owns the namespaces the "
+                            "config joins: that container stopped while this one was created; create it again",
+                            c->linux->owner_userns_of ? c->linux->owner_userns_of : "?", user->path);
 }
 
 static void restore_ns(int saved[OCI_NS_COUNT], bool in_init)
@@ -200,11 +292,11 @@ static uint64_t clone_flags(const struct oci_config *c)
  * make the other namespaces (now owned by it), and fork the real init,
  * which is pid 1 when there is a new pid namespace. Returns in that init;
  * this stage reports its pid to the parent and exits. */
-static void stage_one(const struct oci_config *c, int sync_fd)
+static void stage_one(const struct oci_config *c, int user_fd, int sync_fd)
 {
         _cleanup_error_ struct bw_error *err = NULL;
         const struct oci_namespace *user = oci_config_namespace(c, OCI_NS_USER);
-        if (bw_ns_join_path(OCI_NS_USER, user->path, &err) < 0)
+        if (bw_ns_join_fd(OCI_NS_USER, user_fd, user->path, &err) < 0)
                 goto fail;
         if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
                 bw_error_set(&err, -errno, "becoming root of the user namespace %s (is container id 0 mapped?)", user->path);
@@ -214,19 +306,48 @@ static void stage_one(const struct oci_config *c, int sync_fd)
                 bw_error_set(&err, -errno, "creating namespaces inside the user namespace %s", user->path);
                 goto fail;
         }
-        pid_t init = fork();
+        /* init is born our parent's child (CLONE_PARENT), not ours: we
+         * exit at once, and an orphan of a pid namespace we joined would
+         * go to that namespace's init, out of reach of run's wait and of
+         * the cleanup of a failed create. */
+        pid_t init = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, 0, 0, 0);
         if (init < 0) {
                 bw_error_set(&err, -errno, "forking the container's init");
                 goto fail;
         }
         if (init == 0)
                 return;
-        /* fork() from here, outside the new pid namespace, returns init's
-         * host pid. */
-        _exit(bw_sync_send(sync_fd, BW_SYNC_PID, (int)init, NULL, NULL) < 0 ? 1 : 0);
+        /* fork() returns init's pid in our pid namespace, which is not the
+         * host's when the config joins a pid namespace (the parent joined
+         * it for us): a pidfd names init in any namespace, and the parent
+         * reads the pid it sees from it. */
+        int pidfd = (int)syscall(SYS_pidfd_open, init, 0);
+        if (pidfd < 0) {
+                bw_error_set(&err, -errno, "opening a pidfd of the container's init");
+                goto fail;
+        }
+        _exit(bw_sync_send(sync_fd, BW_SYNC_PID, (int)init, NULL, NULL) < 0 ||
+                              bw_send_fd(sync_fd, pidfd, "init", NULL) < 0
+                      ? 1
+                      : 0);
 fail:
         bw_sync_send(sync_fd, BW_SYNC_ERROR, err ? err->code : -EIO, err ? err->msg : "stage one failed", NULL);
         _exit(1);
+}
+
+/* The pid a pidfd names, as our pid namespace sees it (fdinfo's Pid:
+ * line), or -1 when it has exited or cannot be read. */
+static pid_t pid_of_pidfd(int fd)
+{
+        char path[64];
+        snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
+        _cleanup_fclose_ FILE *f = fopen(path, "re");
+        char line[128];
+        long pid = -1;
+        while (f && fgets(line, sizeof(line), f))
+                if (sscanf(line, "Pid: %ld", &pid) == 1)
+                        break;
+        return pid > 0 ? (pid_t)pid : -1;
 }
 
 struct created {
@@ -266,6 +387,12 @@ static int parent_steps(const struct bw_create_opts *o, const struct oci_config 
                 /* An automatic range: idmapped rootfs and bind sources,
                  * placed in init's mount namespace before it mounts. */
                 if ((r = bw_userns_auto_mounts(plan, c, bundle, rootfs, pid, err)) < 0)
+                        return r;
+        } else if (plan->idmap_mounts && oci_config_namespace(c, OCI_NS_MOUNT) && !oci_config_namespace(c, OCI_NS_MOUNT)->path) {
+                /* The owner's user namespace, joined (bw_userns_joined_plan):
+                 * the same views, with its ids. */
+                int r = bw_userns_auto_mounts(plan, c, bundle, rootfs, pid, err);
+                if (r < 0)
                         return r;
         }
         /* From the host side: lowering it needs a capability the init has
@@ -326,6 +453,10 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
          * checks below see. */
         if ((r = bw_bind_resolve(c, bundle, err)) < 0)
                 return r;
+        /* Whose namespaces it joins: a fact for the policy, and a new user
+         * namespace without mappings becomes a join of the owner's when
+         * that is one of our containers' (a pod's sandbox). */
+        bw_ns_owners_read(c, o->root);
         struct bw_policy_choice pc = { o->policy_file, o->profile, o->policy_mode };
         if ((r = bw_policy_gate(c, &pc, err)) < 0)
                 return r;
@@ -336,6 +467,9 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
         if ((r = bw_self_protect(procs, 1, err)) < 0)
                 return r;
         if ((r = bw_cgroup_default_devices(c)) < 0)
+                return r;
+        /* The mounts of the judged bind sources, cloned from their fds. */
+        if ((r = bw_bind_clone_sources(c, err)) < 0)
                 return r;
         char rootfs[PATH_MAX];
         _cleanup_free_ char *rp = NULL;
@@ -368,7 +502,8 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
         /* A user namespace without mappings gets a range of its own (after
          * the state directory exists: it is what marks the range in use). */
         _cleanup_(bw_userns_plan_done) struct bw_userns_plan plan = { 0 };
-        if ((r = bw_userns_auto_assign(o->root, o->id, c, bundle, rootfs, &plan, err)) < 0)
+        if ((r = bw_userns_auto_assign(o->root, o->id, c, bundle, rootfs, &plan, err)) < 0 ||
+            (r = bw_userns_joined_plan(o->root, c, &plan, err)) < 0)
                 return r;
         if (mkfifoat(cr.entry.dir_fd, BW_EXEC_FIFO, 0600) < 0)
                 return bw_error_set(err, -errno, "creating %s/" BW_EXEC_FIFO, cr.entry.path);
@@ -391,8 +526,12 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
         /* Joining a user namespace by path: the new namespaces must belong
          * to it, so they are made after joining it (two stages, below). */
         bool two_stage = userns && userns->path && clone_flags(c);
+        _cleanup_close_ int user_fd = open_joined_userns(c, err);
+        if (user_fd < -1)
+                return user_fd;
         int saved_ns[OCI_NS_COUNT];
-        if ((r = join_before_userns(c, saved_ns, err)) < 0) {
+        unsigned parent_joined = 0;
+        if ((r = join_before_userns(c, user_fd, saved_ns, &parent_joined, err)) < 0) {
                 restore_ns(saved_ns, false);
                 return r;
         }
@@ -414,11 +553,12 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
                 close(cr.entry.dir_fd); /* the lock stays with the parent */
                 close(mine);
                 if (two_stage)
-                        stage_one(c, theirs);
+                        stage_one(c, user_fd, theirs);
                 struct bw_init_ctx ctx = {
                         .config = c, .id = o->id, .bundle = bundle, .rootfs = rootfs,
                         .sync_fd = theirs, .fifo_fd = fifo, .console_fd = console,
                         .new_userns = userns && !userns->path, .user_joined = two_stage,
+                        .user_fd = user_fd, .parent_joined = parent_joined,
                         .no_pivot = o->no_pivot,
                         .no_new_keyring = o->no_new_keyring, .preserve_fds = o->preserve_fds,
                         .seccomp = &sc,
@@ -431,12 +571,16 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
                 /* Stage one reports init's pid and exits. */
                 struct bw_sync_msg m;
                 r = bw_sync_expect(mine, BW_SYNC_PID, &m, err);
+                _cleanup_close_ int pidfd = r < 0 ? -1 : bw_recv_fd(mine, err);
                 while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
                         ;
                 cr.pid = 0;
-                if (r < 0)
+                if (r < 0 || pidfd < 0)
                         return bw_error_wrap(err, "creating container %s", o->id);
-                pid = cr.pid = m.value;
+                pid = pid_of_pidfd(pidfd);
+                if (pid <= 0)
+                        return bw_error_msg(err, -ESRCH, "creating container %s: its init exited at once", o->id);
+                cr.pid = pid;
         }
         if ((r = parent_steps(o, c, bundle, rootfs, &plan, pid, mine, cg.cg, &cr.entry, err)) < 0)
                 return r;

@@ -10,6 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -25,6 +26,7 @@
 #include "runtime/cgroups.h"
 #include "runtime/container.h"
 #include "runtime/policy_gate.h"
+#include "runtime/rootless.h"
 #include "runtime/seccomp_setup.h"
 #include "runtime/self_protect.h"
 #include "runtime/init.h"
@@ -121,6 +123,13 @@ static int override(struct oci_process *p, const struct bw_exec_opts *o, struct 
 
 struct ns_fds {
         int fd[OCI_NS_COUNT];
+        int root; /* init's root, for a container without a mount namespace; else -1 */
+        /* The pid and time namespaces are joined by the child, after the
+         * user namespace that owns them (an unprivileged caller has no
+         * capability over them before): it then clones the process with
+         * CLONE_PARENT and writes that pid to report_fd. */
+        bool late;
+        int report_fd;
 };
 
 static void ns_fds_close(struct ns_fds *n)
@@ -128,12 +137,17 @@ static void ns_fds_close(struct ns_fds *n)
         for (int i = 0; i < OCI_NS_COUNT; i++)
                 if (n->fd[i] >= 0)
                         close(n->fd[i]);
+        if (n->root >= 0)
+                close(n->root);
 }
 
 /* Open init's namespaces that differ from ours, while init is verified to
  * be the container's (pid and start time). */
 static int open_namespaces(pid_t pid, uint64_t start, struct ns_fds *n, struct bw_error **err)
 {
+        n->root = -1;
+        for (int i = 0; i < OCI_NS_COUNT; i++)
+                n->fd[i] = -1;
         for (int i = 0; i < OCI_NS_COUNT; i++) {
                 n->fd[i] = -1;
                 int same = bw_ns_same_as_self(pid, (enum oci_ns_type)i);
@@ -143,6 +157,15 @@ static int open_namespaces(pid_t pid, uint64_t start, struct ns_fds *n, struct b
                 snprintf(path, sizeof(path), "/proc/%d/ns/%s", (int)pid, bw_ns_proc_name((enum oci_ns_type)i));
                 n->fd[i] = open(path, O_RDONLY | O_CLOEXEC);
                 if (n->fd[i] < 0)
+                        return bw_error_set(err, -errno, "opening %s", path);
+        }
+        /* A container that shares our mount namespace has only a chroot:
+         * the new process gets init's root directory. */
+        if (n->fd[OCI_NS_MOUNT] < 0) {
+                char path[64];
+                snprintf(path, sizeof(path), "/proc/%d/root", (int)pid);
+                n->root = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+                if (n->root < 0)
                         return bw_error_set(err, -errno, "opening %s", path);
         }
         if (!bw_proc_is(pid, start))
@@ -164,16 +187,51 @@ static _Noreturn void child(const struct bw_exec_opts *o, const struct oci_confi
         struct bw_lsm_plan lsm;
         if (bw_lsm_plan_for(p, &lsm, &err) < 0)
                 goto fail;
-        /* The user namespace first (the others belong to it), mount last. */
+        /* The user namespace first (the others belong to it), mount last.
+         * A namespace the container's user namespace does not own (a pod's
+         * network namespace that the engine made in the host's) is joined
+         * before it, while we still have privileges over its owner. */
         static const enum oci_ns_type order[] = { OCI_NS_USER, OCI_NS_IPC, OCI_NS_UTS, OCI_NS_NETWORK,
                                                   OCI_NS_CGROUP, OCI_NS_MOUNT };
+        bool early[OCI_NS_COUNT] = { false };
+        for (size_t i = 1; ns->fd[OCI_NS_USER] >= 0 && i < sizeof(order) / sizeof(order[0]) - 1; i++) {
+                int fd = ns->fd[order[i]];
+                _cleanup_close_ int owner = fd >= 0 ? bw_ns_owner_fd(fd) : -1;
+                if (owner >= 0 && bw_ns_same_fd(owner, ns->fd[OCI_NS_USER]) == 0) {
+                        if (bw_ns_join_fd(order[i], fd, "of the container", &err) < 0)
+                                goto fail;
+                        early[order[i]] = true;
+                }
+        }
         for (size_t i = 0; i < sizeof(order) / sizeof(order[0]); i++) {
                 int fd = ns->fd[order[i]];
-                if (fd >= 0 && bw_ns_join_fd(order[i], fd, "of the container", &err) < 0)
+                if (fd >= 0 && !early[order[i]] && bw_ns_join_fd(order[i], fd, "of the container", &err) < 0)
                         goto fail;
         }
         if (ns->fd[OCI_NS_USER] >= 0 && (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)) {
                 bw_error_set(&err, -errno, "becoming root of the container's user namespace");
+                goto fail;
+        }
+        if (ns->late) {
+                /* pid and time namespaces apply to children: join them now
+                 * that we hold the user namespace's capabilities, and let a
+                 * child (our parent's, through CLONE_PARENT) go on. */
+                if ((ns->fd[OCI_NS_PID] >= 0 && bw_ns_join_fd(OCI_NS_PID, ns->fd[OCI_NS_PID], "of the container", &err) < 0) ||
+                    (ns->fd[OCI_NS_TIME] >= 0 && bw_ns_join_fd(OCI_NS_TIME, ns->fd[OCI_NS_TIME], "of the container", &err) < 0))
+                        goto fail;
+                pid_t g = (pid_t)syscall(SYS_clone, CLONE_PARENT | SIGCHLD, 0, NULL, NULL, 0);
+                if (g < 0) {
+                        bw_error_set(&err, -errno, "starting the process in the container's pid namespace");
+                        goto fail;
+                }
+                if (g > 0) {
+                        /* the pid as our parent sees it: ours is its namespace */
+                        _exit(write(ns->report_fd, &g, sizeof(g)) == (ssize_t)sizeof(g) ? 0 : 126);
+                }
+                close(ns->report_fd);
+        }
+        if (ns->root >= 0 && (fchdir(ns->root) < 0 || chroot(".") < 0 || chdir("/") < 0)) {
+                bw_error_set(&err, -errno, "entering the container's root directory (it has no mount namespace)");
                 goto fail;
         }
         if (p->terminal) {
@@ -349,11 +407,23 @@ static int start(const struct bw_exec_opts *o, pid_t *pid_out, bool *refused, st
         if ((r = open_namespaces(s.pid, s.start_time, &ns, err)) < 0) {
                 return r;
         }
-        /* pid and time namespaces apply to children: join them here. */
-        if (ns.fd[OCI_NS_PID] >= 0 && bw_ns_join_fd(OCI_NS_PID, ns.fd[OCI_NS_PID], "of the container", err) < 0)
+        /* pid and time namespaces apply to children: join them here, or,
+         * for an unprivileged caller, in the child once it is in the
+         * container's user namespace (which owns them). */
+        ns.late = ns.fd[OCI_NS_USER] >= 0 && bw_rootless();
+        ns.report_fd = -1;
+        if (!ns.late && ns.fd[OCI_NS_PID] >= 0 && bw_ns_join_fd(OCI_NS_PID, ns.fd[OCI_NS_PID], "of the container", err) < 0)
                 return -EPERM;
-        if (ns.fd[OCI_NS_TIME] >= 0 && bw_ns_join_fd(OCI_NS_TIME, ns.fd[OCI_NS_TIME], "of the container", err) < 0)
+        if (!ns.late && ns.fd[OCI_NS_TIME] >= 0 && bw_ns_join_fd(OCI_NS_TIME, ns.fd[OCI_NS_TIME], "of the container", err) < 0)
                 return -EPERM;
+        _cleanup_close_ int report_rd = -1;
+        if (ns.late) {
+                int rp[2];
+                if (pipe2(rp, O_CLOEXEC) < 0)
+                        return bw_error_set(err, -errno, "creating the exec pid pipe");
+                report_rd = rp[0];
+                ns.report_fd = rp[1];
+        }
         _cleanup_(bw_seccomp_setup_clear) struct bw_seccomp_setup sc = { .agent_fd = -1 };
         if ((r = bw_seccomp_setup_prepare(c, o->root, &sc, err)) < 0 ||
             (r = bw_seccomp_setup_state(&sc, o->id, s.bundle, &c->annotations, s.pid, err)) < 0)
@@ -377,10 +447,16 @@ static int start(const struct bw_exec_opts *o, pid_t *pid_out, bool *refused, st
         if (pid == 0) {
                 close(ep[0]);
                 close(gp[1]);
+                if (report_rd >= 0)
+                        close(report_rd);
                 child(o, c, p, &ns, ep[1], gp[0], &sc);
         }
         close(ep[1]);
         close(gp[0]);
+        if (ns.report_fd >= 0) {
+                close(ns.report_fd);
+                ns.report_fd = -1;
+        }
         /* The new process joins the container's cgroup before it can run
          * the user's code; it waits for the byte on gp. */
         _cleanup_error_ struct bw_error *cgerr = NULL;
@@ -405,6 +481,20 @@ static int start(const struct bw_exec_opts *o, pid_t *pid_out, bool *refused, st
                 /* the child died: its error pipe tells why */
         }
         close(gp[1]);
+        if (report_rd >= 0) {
+                /* The first child joined the pid namespace and cloned the
+                 * process (ours through CLONE_PARENT); it exits at once. On
+                 * an error it wrote no pid and its error is on ep. */
+                pid_t g = -1;
+                ssize_t got;
+                while ((got = read(report_rd, &g, sizeof(g))) < 0 && errno == EINTR)
+                        ;
+                int st = 0;
+                while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+                        ;
+                if (got == (ssize_t)sizeof(g) && g > 0)
+                        pid = g;
+        }
         if ((r = wait_started(o, &cg, pid, ep[0], err)) < 0) {
                 close(ep[0]);
                 return r;

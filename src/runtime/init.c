@@ -50,23 +50,27 @@ static bool has_new_ns(const struct oci_config *c, enum oci_ns_type t)
         return ns && !ns->path;
 }
 
-static int join_namespaces(const struct oci_config *c, bool user_joined, bool new_userns, struct bw_error **err)
+static int join_namespaces(const struct bw_init_ctx *ctx, struct bw_error **err)
 {
+        const struct oci_config *c = ctx->config;
         /* The user namespace first: the others may belong to it. The pid and
-         * time namespaces were joined by the parent (they apply to children). */
+         * time namespaces were joined by the parent (they apply to children),
+         * and so were those in ctx->parent_joined. */
         const struct oci_namespace *user = oci_config_namespace(c, OCI_NS_USER);
-        if (user && user->path && !user_joined) {
-                if (bw_ns_join_path(OCI_NS_USER, user->path, err) < 0)
+        if (user && user->path && !ctx->user_joined) {
+                if (bw_ns_join_fd(OCI_NS_USER, ctx->user_fd, user->path, err) < 0)
                         return -EPERM;
                 /* Our host ids mean nothing in there: become its root. */
                 if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
                         return bw_error_set(err, -errno, "becoming root of the user namespace %s (is container id 0 mapped?)", user->path);
         }
+        if (ctx->user_fd >= 0)
+                close(ctx->user_fd);
         for (size_t i = 0; c->linux && i < c->linux->n_namespaces; i++) {
                 const struct oci_namespace *ns = &c->linux->namespaces[i];
                 if (!ns->path || ns->type == OCI_NS_USER || ns->type == OCI_NS_PID || ns->type == OCI_NS_TIME)
                         continue;
-                if (new_userns && bw_init_joined_by_parent(ns->type))
+                if (ctx->parent_joined & (1u << ns->type))
                         continue;
                 int r = bw_ns_join_path(ns->type, ns->path, err);
                 if (r < 0)
@@ -121,7 +125,11 @@ static int setup_rootfs(const struct bw_init_ctx *ctx, int *root_fd, struct bw_e
                 int r = bw_mount_one(fd, ctx->bundle, &c->mounts[i], err);
                 if (r < 0)
                         return r;
+                /* The host-side source fds end here (none may reach the
+                 * process, --preserve-fds included). */
+                oci_mount_source_close(&((struct oci_config *)c)->mounts[i].src);
         }
+        oci_mount_source_close(&((struct oci_config *)c)->root.src);
         /* Devices are created as root of the namespace: mode bits exactly
          * as configured, not reduced by our umask. */
         mode_t old = umask(0);
@@ -167,6 +175,8 @@ static int inside_settings(const struct bw_init_ctx *ctx, int proc_fd, struct bw
                 if (r < 0)
                         return r;
         }
+        if (!oci_config_namespace(c, OCI_NS_MOUNT))
+                return 0; /* nothing to make read-only or to propagate: see check_no_mount_ns */
         r = bw_rootfs_finish(0, c->root.readonly, err);
         if (r < 0)
                 return r;
@@ -300,7 +310,7 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
                         fail(ctx, err, false);
                 }
         }
-        if (join_namespaces(c, ctx->user_joined, ctx->new_userns, &err) < 0)
+        if (join_namespaces(ctx, &err) < 0)
                 fail(ctx, err, false);
         /* Only now, inside the container's cgroup (the parent put us there
          * before GO): a new cgroup namespace is rooted where it is made. */
@@ -308,16 +318,16 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
                 bw_error_set(&err, -errno, "creating the cgroup namespace");
                 fail(ctx, err, false);
         }
-        if (!oci_config_namespace(c, OCI_NS_MOUNT)) {
-                bw_error_msg(&err, -EINVAL, "the config has no mount namespace; add {\"type\": \"mount\"} to linux.namespaces");
-                fail(ctx, err, false);
-        }
+        /* Without a mount namespace the container shares the runtime's:
+         * nothing is mounted (check_config refused what would need it),
+         * init only chroots into the rootfs. */
+        bool own_mounts = oci_config_namespace(c, OCI_NS_MOUNT) != NULL;
         /* Which LSMs the host runs, read while its /sys is still ours to see. */
         struct bw_lsm_plan lsm;
         if (bw_lsm_plan_for(c->process, &lsm, &err) < 0)
                 fail(ctx, err, false);
         int root_fd = -1;
-        if (setup_rootfs(ctx, &root_fd, &err) < 0) {
+        if (own_mounts && setup_rootfs(ctx, &root_fd, &err) < 0) {
                 bw_error_wrap(&err, "preparing the rootfs %s", ctx->rootfs);
                 fail(ctx, err, false);
         }
@@ -333,7 +343,7 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
                 if (bw_hooks_run(&c->hooks.create_container, "createContainer", st ? st : "{}", ctx->rootfs, &err) < 0)
                         fail(ctx, err, false);
         }
-        if (bw_rootfs_enter(ctx->rootfs, ctx->no_pivot, &err) < 0)
+        if ((own_mounts ? bw_rootfs_enter(ctx->rootfs, ctx->no_pivot, &err) : bw_rootfs_chroot_only(ctx->rootfs, &err)) < 0)
                 fail(ctx, err, false);
         /* Our own procfs, mounted in the container's namespaces before the
          * masks cover /proc (the kernel refuses a new one after): every

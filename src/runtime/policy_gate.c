@@ -11,6 +11,7 @@
 
 #include "linux/namespaces.h"
 #include "runtime/idrange.h"
+#include "runtime/rootless.h"
 #include "oci/load.h"
 #include "policy/checks.h"
 #include "policy/enforce.h"
@@ -95,9 +96,48 @@ static void mark_identity_mapped(struct oci_config *c, const struct bw_policy *p
         bw_strv_free(real.identity_volumes);
 }
 
-static bool has_explicit_mappings(const struct oci_config *c)
+/* Docker's own hook: dockerd re-executed through /proc/PID/exe as
+ * `libnetwork-setkey`, which only hands the container's id and network
+ * key to the running daemon. */
+static const char *const dockerd_paths[] = { "/usr/bin/dockerd", "/usr/sbin/dockerd", "/usr/local/bin/dockerd",
+                                             "/bin/dockerd", NULL };
+
+/* Which hooks run an executable the operator trusts: the hook's path
+ * resolved on the host (symlinks, /proc/PID/exe) against the policy file's
+ * trustedHooks, resolved too. BW110 judges the rest. */
+static void mark_trusted_hooks(struct oci_config *c, const struct bw_policy *p)
+{
+        struct oci_hook_list *lists[] = { &c->hooks.prestart, &c->hooks.create_runtime, &c->hooks.create_container,
+                                          &c->hooks.start_container, &c->hooks.poststart, &c->hooks.poststop };
+        for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
+                for (size_t j = 0; j < lists[i]->n; j++) {
+                        struct oci_hook *h = &lists[i]->v[j];
+                        h->trusted = false;
+                        if (!h->path || h->path[0] != '/')
+                                continue;
+                        _cleanup_free_ char *exe = realpath(h->path, NULL);
+                        if (!exe)
+                                continue;
+                        bool setkey = h->args && h->args[0] && h->args[1] && strcmp(h->args[1], "libnetwork-setkey") == 0;
+                        for (size_t k = 0; setkey && dockerd_paths[k] && !h->trusted; k++)
+                                h->trusted = strcmp(exe, dockerd_paths[k]) == 0;
+                        for (char **t = p->trusted_hooks; t && *t && !h->trusted; t++) {
+                                _cleanup_free_ char *rt = realpath(*t, NULL);
+                                h->trusted = rt && strcmp(rt, exe) == 0;
+                        }
+                        if (h->trusted)
+                                bw_debug("policy: hook %s (%s) is trusted", h->path, exe);
+                }
+}
+
+/* Mappings BW043 judges: explicit ones, and the real maps of a user
+ * namespace joined by path. */
+static bool has_mappings_to_judge(const struct oci_config *c)
 {
         if (c->linux && (c->linux->uid_mappings.n || c->linux->gid_mappings.n))
+                return true;
+        const struct oci_namespace *ns = oci_config_namespace(c, OCI_NS_USER);
+        if (ns && ns->path)
                 return true;
         for (size_t i = 0; i < c->n_mounts; i++)
                 if (c->mounts[i].uid_mappings.n || c->mounts[i].gid_mappings.n)
@@ -140,8 +180,8 @@ static bool owner_alive(const struct bw_idrange_alloc *a)
  * it exists (nothing is created for a look). */
 static void read_live_ranges(struct oci_host_ids *h)
 {
-        if (geteuid() != 0)
-                return;
+        if (bw_rootless())
+                return; /* host root's store (uid 0 of a user's namespace may see it, not open it) */
         if (access(BW_IDRANGE_STORE, F_OK) < 0) {
                 h->ranges_read = true; /* no store: no range is held */
                 return;
@@ -190,19 +230,50 @@ static void read_bulwark_ids(struct oci_host_ids *h)
         bw_subids_free(&g);
 }
 
+static int subids_to_spans(const char *path, struct oci_subid_span **v, size_t *n)
+{
+        struct bw_subids s = { 0 };
+        _cleanup_error_ struct bw_error *e = NULL;
+        if (bw_subids_read(path, NULL, (uid_t)-1, &s, &e) < 0) {
+                bw_warn("policy: %s could not be read, so no explicit mapping lies in a subordinate range: %s", path,
+                        e->msg);
+                return -EINVAL;
+        }
+        int r = 0;
+        if (s.n && !(*v = calloc(s.n, sizeof(**v))))
+                r = -ENOMEM;
+        for (size_t i = 0; r == 0 && i < s.n; i++)
+                (*v)[i] = (struct oci_subid_span){ s.v[i].start, s.v[i].count };
+        if (r == 0)
+                *n = s.n;
+        bw_subids_free(&s);
+        return r;
+}
+
+/* Every user's subordinate ranges: the ids the host's administrator set
+ * aside for user namespaces (Docker's userns-remap, Podman, kubelet take
+ * theirs there). Ids outside them may be anyone's: an LDAP or NFS user's,
+ * another runtime's containers'. */
+static void read_all_subids(struct oci_host_ids *h)
+{
+        h->subids_read = subids_to_spans("/etc/subuid", &h->sub_uids, &h->n_sub_uids) == 0 &&
+                         subids_to_spans("/etc/subgid", &h->sub_gids, &h->n_sub_gids) == 0;
+}
+
 bool bw_policy_gather_host_ids(struct oci_config *c)
 {
         struct oci_host_ids *h = &c->host_ids;
-        if (h->gathered || !has_explicit_mappings(c))
+        if (h->gathered || !has_mappings_to_judge(c))
                 return true;
         h->gathered = true;
-        h->rootless = geteuid() != 0;
+        h->rootless = bw_rootless();
         h->self_uid = getuid();
         h->self_gid = getgid();
         read_ids("/etc/passwd", &h->uids, &h->n_uids);
         read_ids("/etc/group", &h->gids, &h->n_gids);
         read_live_ranges(h);
         read_bulwark_ids(h);
+        read_all_subids(h);
         return h->ranges_read;
 }
 
@@ -210,15 +281,25 @@ int bw_policy_gate(struct oci_config *c, const struct bw_policy_choice *pc, stru
 {
         bw_policy_mark_host_namespaces(c);
         bw_policy_gather_host_ids(c);
+        /* The ids this caller may map, for a container it runs itself (not
+         * for audit, which judges configs meant for any runtime). */
+        if (c->host_ids.gathered && c->host_ids.rootless && !c->host_ids.n_own_uids)
+                bw_rootless_own_ids(&c->host_ids);
         struct bw_policy p;
         int r = bw_policy_resolve(pc ? pc->file : NULL, pc ? pc->profile : NULL, pc ? pc->mode : NULL, &p, err);
         if (r < 0)
                 return r;
         bw_debug("policy: profile %s (%s), mode %s", bw_profile_name(p.profile), p.source ? p.source : "default",
                  bw_mode_name(p.mode));
+        mark_trusted_hooks(c, &p);
         r = bw_policy_apply(c, &p, err);
         if (r >= 0)
                 mark_identity_mapped(c, &p);
+        /* restricted, when it is enforced or hardened, promises the limits:
+         * a run where no cgroup can hold them is refused, not warned about. */
+        enum bw_profile prof;
+        if (r >= 0 && bw_policy_profile_for(&p, c, &prof, NULL) == 0)
+                c->limits_required = prof == BW_PROFILE_RESTRICTED && (p.mode == BW_MODE_ENFORCE || p.mode == BW_MODE_HARDEN);
         bw_policy_free(&p);
         if (r < 0 && err && *err)
                 (*err)->status = BW_EXIT_FAILURE; /* a refusal is not a usage error */

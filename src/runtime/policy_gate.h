@@ -29,9 +29,10 @@ void bw_policy_mark_host_namespaces(struct oci_config *c);
  * maps of a user namespace joined by path, and the host's pid_max. */
 void bw_policy_read_joined_userns(struct oci_config *c);
 void bw_policy_read_limits(struct oci_config *c);
-/* When c has explicit id mappings: the host's users and groups
- * (/etc/passwd, /etc/group) and, as root, the ranges live containers hold
- * (the id-range store) into c->host_ids, for BW043. False when the live
+/* When c has explicit id mappings or joins a user namespace by path: the
+ * host's users and groups (/etc/passwd, /etc/group), every user's
+ * subordinate ranges (/etc/subuid, /etc/subgid) and, as root, the ranges
+ * live containers hold (the id-range store) into c->host_ids, for BW043. False when the live
  * ranges could not be read (not root). */
 bool bw_policy_gather_host_ids(struct oci_config *c);
 /* Enforce, harden, warn or pass c (host namespaces marked first). A refusal returns -EPERM with *err

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "runtime/rootless.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 #include "util/strv.h"
@@ -144,7 +145,8 @@ int bw_userns_auto_assign(const char *root, const char *id, struct oci_config *c
          * joined by path is not the container's own (it may be the host's),
          * and views attached there would stay over its paths. */
         const struct oci_namespace *mnt = oci_config_namespace(c, OCI_NS_MOUNT);
-        bool views = ns && !ns->path && ((bw_userns_auto_wanted(c) && geteuid() == 0) || any_idmap(c));
+        bool rootless = bw_rootless();
+        bool views = ns && !ns->path && ((bw_userns_auto_wanted(c) && !rootless) || any_idmap(c));
         if (views && mnt && mnt->path)
                 return bw_error_msg(err, -EINVAL,
                                     "the mount namespace is joined by path %s, but the container's idmapped rootfs "
@@ -153,12 +155,28 @@ int bw_userns_auto_assign(const char *root, const char *id, struct oci_config *c
         if (!bw_userns_auto_wanted(c))
                 return ns && !ns->path ? check_bind_classes(c, bundle, false, err) : 0;
         plan->automatic = true;
-        int r = check_bind_classes(c, bundle, geteuid() == 0, err);
+        int r = check_bind_classes(c, bundle, !rootless, err);
         if (r < 0)
                 return r;
         struct oci_idmap_list u, g;
-        if (geteuid() != 0) {
-                r = bw_idrange_rootless(NULL, NULL, getuid(), getgid(), &u, &g, err);
+        if (rootless) {
+                _cleanup_free_ char *owner = NULL;
+                if ((r = bw_rootless_pod_userns(c, &owner)) < 0)
+                        return bw_error_set(err, r, "finding the user namespace of the joined namespaces");
+                if (r > 0) {
+                        /* A rootless pod: share the infra's user namespace. */
+                        for (size_t i = 0; i < c->linux->n_namespaces; i++)
+                                if (c->linux->namespaces[i].type == OCI_NS_USER)
+                                        c->linux->namespaces[i].path = take_ptr(owner);
+                        plan->automatic = false;
+                        bw_debug("container %s: joins the user namespace that owns its joined namespaces", id);
+                        return 0;
+                }
+                /* uid 0 of a user namespace not the host's (rootless
+                 * Podman's): the container gets every id of that namespace,
+                 * as they are there; else the caller and its subordinate ids. */
+                r = geteuid() == 0 ? bw_rootless_namespace_ids(&u, &g, err)
+                                   : bw_idrange_rootless(NULL, NULL, getuid(), getgid(), &u, &g, err);
                 if (r < 0)
                         return bw_error_wrap(err, "choosing the container's id mappings");
                 set_lists(c, &u, &g);
@@ -189,6 +207,37 @@ int bw_userns_auto_assign(const char *root, const char *id, struct oci_config *c
         return 0;
 }
 
+static const struct oci_idmap *root_line(const struct oci_idmap_list *l)
+{
+        for (size_t i = 0; i < l->n; i++)
+                if (l->v[i].container_id == 0 && l->v[i].size > 0)
+                        return &l->v[i];
+        return NULL;
+}
+
+int bw_userns_joined_plan(const char *root, const struct oci_config *c, struct bw_userns_plan *plan,
+                          struct bw_error **err)
+{
+        const struct oci_namespace *user = userns_of(c), *o = c->linux ? &c->linux->owner_userns : NULL;
+        if (geteuid() != 0 || !user || !user->path || !o || !o->path || strcmp(o->path, user->path) != 0)
+                return 0;
+        const struct oci_idmap *u = root_line(&o->joined_uid), *g = root_line(&o->joined_gid);
+        if (!u || !g)
+                return 0; /* no container root: nothing to view the rootfs as */
+        char abs_root[PATH_MAX];
+        if (!realpath(root, abs_root))
+                return bw_error_set(err, -errno, "resolving the state root %s", root);
+        plan->range = (struct bw_idrange){ u->host_id, g->host_id, u->size < g->size ? u->size : g->size };
+        struct bw_idrange_config cfg = { .root = abs_root };
+        int r = bw_idrange_volume(&cfg, &plan->volume, err);
+        if (r < 0)
+                return bw_error_wrap(err, "reading the volume range");
+        plan->idmap_mounts = true;
+        bw_debug("joined user namespace %s: the rootfs and volumes are idmapped to uids %u.., gids %u..", o->path,
+                 plan->range.uid, plan->range.gid);
+        return 0;
+}
+
 void bw_userns_plan_done(struct bw_userns_plan *plan)
 {
         if (plan->acquired && !plan->keep) {
@@ -202,8 +251,9 @@ void bw_userns_plan_done(struct bw_userns_plan *plan)
 int bw_userns_auto_release(const char *root, const char *id, struct bw_error **err)
 {
         char abs_root[PATH_MAX];
-        /* Only root allocates from the store. */
-        if (geteuid() != 0 || access(BW_IDRANGE_STORE, F_OK) < 0 || !realpath(root, abs_root))
+        /* Only host root allocates from the store (not uid 0 of a user's
+         * namespace, which may see it but not open it). */
+        if (bw_rootless() || access(BW_IDRANGE_STORE, F_OK) < 0 || !realpath(root, abs_root))
                 return 0;
         struct bw_idrange_config cfg = { .root = abs_root };
         int r = bw_idrange_release(&cfg, id, err);

@@ -43,6 +43,15 @@ bool bw_userns_auto_wanted(const struct oci_config *c);
 int bw_userns_auto_assign(const char *root, const char *id, struct oci_config *c, const char *bundle,
                           const char *rootfs, struct bw_userns_plan *plan, struct bw_error **err);
 
+/* A user namespace bulwark chose to join for the container (the owner of
+ * the namespaces it joins: a pod's sandbox, Docker's --pid container:X;
+ * linux.owner_userns): the same idmapped rootfs and volume views as an
+ * automatic range, made with that namespace's ids (its container 0 and
+ * size), so the container's rootfs reads as it would under a range of its
+ * own. Nothing is acquired: the ids are the owner's. As root only. */
+int bw_userns_joined_plan(const char *root, const struct oci_config *c, struct bw_userns_plan *plan,
+                          struct bw_error **err);
+
 /* Cleanup for a plan: a create that failed lets its range go. */
 void bw_userns_plan_done(struct bw_userns_plan *plan);
 

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "linux/idmap_mount.h"
+#include "linux/mount_options.h"
 #include "linux/mountinfo.h"
 #include "linux/overlay_idmap.h"
 #include "runtime/volumes.h"
@@ -234,7 +235,13 @@ static int rootfs_view(const struct bw_userns_plan *p, const struct oci_config *
                 if (c->root.src.resolved && (c->root.src.dev != (uint64_t)st.st_dev || c->root.src.ino != (uint64_t)st.st_ino))
                         return bw_error_msg(err, -EBUSY, "the rootfs %s is not the directory the policy judged (%s): "
                                             "it changed in between; refusing", rootfs, c->root.src.path);
-                fd = c->root.readonly ? ro_view(rfd, userns, err) : dir_overlay(p, rootfs, rfd, userns, err);
+                /* Read-only, the missing mount points are made in the
+                 * directory itself, as runc makes them: only in one that is
+                 * the container's own (the bundle's, an engine's rootfs).
+                 * Any other (BW073 not enforced) gets the overlay: they land
+                 * in bulwark's upper, and init makes / read-only all the same. */
+                fd = c->root.readonly && c->root.placed ? ro_view(rfd, userns, err)
+                                                        : dir_overlay(p, rootfs, rfd, userns, err);
         }
         if (fd < 0) {
                 bw_error_wrap(err, "the rootfs %s", rootfs);
@@ -266,8 +273,11 @@ static int bind_views(const struct bw_userns_plan *p, const struct oci_config *c
                 _cleanup_free_ char *src = NULL;
                 if (m->source[0] == '/' ? !(src = strdup(m->source)) : asprintf(&src, "%s/%s", bundle, m->source) < 0)
                         return bw_error_set(err, -ENOMEM, "idmapping bind mounts");
+                /* The runtime cloned the judged source (bind_resolve.h):
+                 * idmap that clone; init attaches it. */
+                bool cloned = m->src.resolved && m->src.tree >= 0;
                 bool dup = false;
-                for (size_t k = 0; k < vs->n && !dup; k++)
+                for (size_t k = 0; k < vs->n && !dup && !cloned; k++)
                         dup = strcmp(vs->v[k].path, src) == 0;
                 if (dup)
                         continue;
@@ -284,8 +294,11 @@ static int bind_views(const struct bw_userns_plan *p, const struct oci_config *c
                                 "host root on its files", m->destination ? m->destination : "?", src);
                 }
                 _cleanup_error_ struct bw_error *e = NULL;
-                bool recursive = bw_userns_mount_has_option(m, "rbind") || bw_userns_mount_has_option(m, "ridmap");
-                int fd = bw_idmap_mount_clone(AT_FDCWD, src, with, recursive, &e);
+                struct bw_mount_opts mo; /* read as the mounter reads them */
+                bw_mount_options_effect(m->options, &mo);
+                bool recursive = mo.recursive || mo.ridmap;
+                int fd = cloned ? bw_idmap_mount_set(m->src.tree, with, recursive, m->src.path, &e)
+                                : bw_idmap_mount_clone(AT_FDCWD, src, with, recursive, &e);
                 if (fd < 0 && !bw_userns_mount_wants_idmap(m) && unmapped_allowed(c, m->destination ? m->destination : "")) {
                         bw_warn("bind mount %s stays unmapped (annotation " BW_ANNOTATION_UNMAPPED "): %s",
                                 m->destination, e->msg);
@@ -296,6 +309,8 @@ static int bind_views(const struct bw_userns_plan *p, const struct oci_config *c
                                      BW_ANNOTATION_UNMAPPED ")", m->destination ? m->destination : "?", e->msg);
                         return fd;
                 }
+                if (cloned)
+                        continue;
                 if (views_add(vs, src, fd) < 0)
                         return bw_error_set(err, -ENOMEM, "idmapping bind mounts");
         }

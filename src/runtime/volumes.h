@@ -23,21 +23,26 @@
 #include "runtime/idrange.h"
 #include "util/error.h"
 
-/* The engine-made root that a canonical bind source is (or lies under):
- * ".../volumes/NAME/_data" (Docker, Podman), Docker's
+/* The engine-made root that a canonical bind source is (or lies under),
+ * by its layout alone: ".../volumes/NAME/_data" (Docker, Podman), Docker's
  * ".../containers/ID/{hosts,hostname,resolv.conf,mounts/shm}", Podman's
  * ".../overlay-containers/ID/userdata/ENTRY", CRI's
  * ".../sandboxes/ID/{hosts,hostname,resolv.conf,shm}", kubelet's
- * ".../pods/UID/{etc-hosts,volumes/KIND/NAME,containers/NAME/ENTRY}". Only when every directory
- * above it belongs to host root and no one else may write it (or it is
- * sticky), so a host user cannot lay the pattern out to get files
- * re-owned. Returns a malloc'd path, or NULL. */
+ * ".../pods/UID/{etc-hosts,volumes/KIND/NAME,containers/NAME/ENTRY}".
+ * Returns a malloc'd path, or NULL. bw_volume_prepare shifts it only when
+ * every directory above it, reached from the judged source's fd, belongs
+ * to host root and no one else may write it (or it is sticky), so a host
+ * user cannot lay the pattern out to get files re-owned. */
 char *bw_volume_engine_root(const char *real);
 
 /* Before a bind source is idmapped: shift engine-made content into the
  * volume range once, and log (debug) what container root will not be
- * able to do with an operator's folder. src: the source as configured
- * (absolute). */
+ * able to do with an operator's folder. Acts only on what the resolver
+ * opened and the policy judged (m->src.fd and the canonical path recorded
+ * then; bind_resolve.h): the engine root is reached from that fd (".."),
+ * never from a path resolved again, and walked from there. A source the
+ * resolver did not open is not shifted. src: the source as configured
+ * (absolute), for messages. */
 int bw_volume_prepare(const struct bw_idrange *volume, const struct oci_mount *m, const char *src,
                       struct bw_error **err);
 

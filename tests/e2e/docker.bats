@@ -18,7 +18,8 @@ setup_file() {
   # bulwark write debug lines into the log the shim hands it; bulwark-warn
   # runs what the default policy refuses, with warnings.
   jq -n --arg p "$BULWARK" '{runtimes: {"bulwark-debug": {path: $p, runtimeArgs: ["--debug"]},
-    "bulwark-warn": {path: $p, runtimeArgs: ["--policy-mode=warn"]}}}' >"$E2E/daemon.json"
+    "bulwark-warn": {path: $p, runtimeArgs: ["--policy-mode=warn"]},
+    "bulwark-restricted": {path: $p, runtimeArgs: ["--profile=restricted"]}}}' >"$E2E/daemon.json"
   start_dockerd --config-file "$E2E/daemon.json" --add-runtime "bulwark=$BULWARK"
   docker_import_busybox "$IMG"
 }
@@ -451,6 +452,38 @@ none_root_owned() {
   docker rm -f un
 }
 
+@test "--pid container:X under the default policy: the second container shares X's pid and user namespaces, sees X's processes, and its root is X's host uid" {
+  need_userns
+  docker run -d --name pidsrc --runtime bulwark --network none "$IMG" sleep 611
+  local pid
+  pid=$(host_pid pidsrc)
+  run drun --network none --pid container:pidsrc "$IMG" sh -c \
+    'readlink /proc/self/ns/pid; readlink /proc/self/ns/user; ps -o args | grep -c "^sleep 611"; id -u; cat /proc/self/uid_map | tr -s " "'
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "$(readlink /proc/$pid/ns/pid)" ]
+  [ "${lines[1]}" = "$(readlink /proc/$pid/ns/user)" ]
+  [ "${lines[2]}" = 1 ]
+  [ "${lines[3]}" = 0 ]
+  [ "${lines[4]}" = "$(tr -s ' ' </proc/$pid/uid_map)" ]
+  [ "$(host_uid_of "$pid")" -ne 0 ]
+  docker rm -f pidsrc
+}
+
+@test "--ipc container:X under the default policy: the second container shares X's IPC and user namespaces and X's message queues" {
+  need_userns
+  docker run -d --name ipcsrc --runtime bulwark --network none --ipc shareable "$IMG" sleep 612
+  local pid
+  pid=$(host_pid ipcsrc)
+  run drun --network none --ipc container:ipcsrc "$IMG" sh -c 'readlink /proc/self/ns/ipc; readlink /proc/self/ns/user; id -u'
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = "$(readlink /proc/$pid/ns/ipc)" ]
+  [ "${lines[1]}" = "$(readlink /proc/$pid/ns/user)" ]
+  [ "${lines[2]}" = 0 ]
+  docker rm -f ipcsrc
+}
+
 @test "docker run --privileged is refused under the default policy, with bulwark's message" {
   need_wire
   run drun --network none --privileged "$IMG" true
@@ -469,4 +502,28 @@ none_root_owned() {
   [ "$status" -ne 0 ]
   [[ $output == *"refused by bulwark's policy"* ]]
   [[ $output == *BW070* ]]
+}
+
+@test "breakout-test --engine docker: through this dockerd, runc escapes under docker's default and through a folder holding a socket; bulwark contains both and refuses --privileged" {
+  run --separate-stderr "$BULWARK" breakout-test --engine docker --runtime bulwark --runtime bulwark-restricted \
+    --runtime runc --config docker --config privileged --config engine-socket-parent --format json
+  [ "$status" -eq 0 ]
+  local j=$output
+  # runc with --privileged is left out of the verdicts: on a host whose
+  # bounding set lacks a capability (CAP_SYS_RESOURCE here) runc cannot start it
+  [ "$(jq -r '[.runs[] | select(.runtime != "runc" or .config != "privileged") | .runtime + "/" + .config + "=" + .verdict] | join(" ")' <<<"$j")" = \
+    "bulwark/docker=contained bulwark-restricted/docker=contained runc/docker=escaped bulwark/privileged=refused bulwark-restricted/privileged=refused bulwark/engine-socket-parent=contained bulwark-restricted/engine-socket-parent=contained runc/engine-socket-parent=escaped" ]
+  [ "$(jq '[.runs[] | select(.runtime | startswith("bulwark")) | .totals.escaped] | add' <<<"$j")" = 0 ]
+  # the battery ran under docker's own settings: runc's container is root on the host with docker's caps
+  for t in raw-socket read-foreign-file chown-foreign-file; do
+    [ "$(jq -r --arg t "$t" '.runs[] | select(.runtime == "runc" and .config == "docker") | .attacks[] | select(.technique == $t) | .result' <<<"$j")" = escaped ]
+  done
+  # the socket in the folder: connect() reached it under runc, not from bulwark's unprivileged root
+  [ "$(jq -r '.runs[] | select(.runtime == "runc" and .config == "engine-socket-parent") | .reason' <<<"$j")" = "observed inside: BW070" ]
+  [ "$(jq -c '[.runs[] | select(.runtime == "bulwark" and .config == "engine-socket-parent") | .findings[] | select(. == "BW070")]' <<<"$j")" = '[]' ]
+  # bulwark's refusal reached docker's error, with the rule ids
+  [[ $(jq -r '.runs[] | select(.runtime == "bulwark" and .config == "privileged") | .reason' <<<"$j") == "refused by the policy: BW001 "* ]]
+  # nothing left: no container, and the image it imported is gone
+  [ -z "$(docker ps -aq --filter name=bw-breakout-)" ]
+  [ -z "$(docker images -q 'bulwark-breakout')" ]
 }

@@ -157,3 +157,52 @@ plant='cp /bin/busybox /vol/s && chmod 4755 /vol/s; ls -ln /vol'
   [ "$won" -eq 0 ]
   [ "$ran" -gt 0 ]
 }
+
+@test "a bind source swapped to /etc between the policy and the mount (a 10 s race): the mount is always the judged object" {
+  # $VOL/src is renamed in a loop between a harmless directory (a marker
+  # file, accepted) and a symlink to /etc (BW071 under restricted). The
+  # source is opened once and its mount cloned from that fd, so a create
+  # either is refused by the policy (it saw /etc), or fails to find the
+  # source (caught mid-rename), or runs with the harmless directory: never
+  # /etc, and never a "changed after the policy judged it" (a second open).
+  mkdir "$VOL/safe"
+  echo "judged-$$" >"$VOL/safe/marker"
+  ln -s /etc "$VOL/evil"
+  config_edit --arg v "$VOL/src" '.process.args = ["/bin/sh", "-c", "cat /mnt/marker; ls /mnt/passwd 2>/dev/null || true"]
+    | .mounts += [{"destination": "/mnt", "type": "bind", "source": $v, "options": ["rbind", "rw"]}]'
+  ( while :; do mv -T "$VOL/safe" "$VOL/src"; mv -T "$VOL/src" "$VOL/safe"
+      mv -T "$VOL/evil" "$VOL/src"; mv -T "$VOL/src" "$VOL/evil"; done ) 2>/dev/null 3>&- &
+  local sw=$! end=$((SECONDS + 10)) n=0 ran=0 judged=0 missing=0 other=0 out
+  while ((SECONDS < end)); do
+    n=$((n + 1))
+    out=$(BW_POLICY="--profile restricted" bw run --bundle "$BUNDLE" swap$n 2>&1) || true
+    if [[ $out == "judged-$$" ]]; then ran=$((ran + 1))
+    elif [[ $out == *"BW071 "* ]]; then judged=$((judged + 1))
+    elif [[ $out == *"/src"*"No such file or directory"* ]]; then missing=$((missing + 1))
+    else other=$((other + 1)); echo "try $n: ${out:0:300}"
+    fi
+    BW_POLICY= bw delete --force swap$n >/dev/null 2>&1 || true
+  done
+  kill $sw; wait $sw 2>/dev/null || true
+  echo "tries=$n ran=$ran refused=$judged missing=$missing other=$other"
+  [ "$other" -eq 0 ]
+  [ "$ran" -gt 0 ]
+  [ "$judged" -gt 0 ]
+}
+
+@test "no bind source fd reaches the container, --preserve-fds included" {
+  # The runtime holds an O_PATH fd and a cloned mount per bind source; with
+  # --preserve-fds 8 and nothing passed, a leaked one would sit at 3..10.
+  mkdir "$VOL/a" "$VOL/b"
+  config_edit --arg a "$VOL/a" --arg b "$VOL/b" '.process.args = ["ls", "/proc/self/fd"]
+    | .mounts += [{"destination": "/a", "type": "bind", "source": $a, "options": ["rbind", "ro"]},
+                  {"destination": "/b", "type": "bind", "source": $b, "options": ["rbind"]}]'
+  for pol in "" "--profile restricted"; do
+    BW_POLICY=$pol run bw run --preserve-fds 8 --bundle "$BUNDLE" fds 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- 10>&-
+    echo "${pol:-default}: $output"
+    [ "$status" -eq 0 ]
+    # ls's own directory fd is 3
+    [ "$(echo $output)" = "0 1 2 3" ]
+    BW_POLICY= bw delete --force fds >/dev/null 2>&1 || true
+  done
+}

@@ -139,7 +139,7 @@ while True:
   [[ $output == *"BW010  CAP_SYS_ADMIN granted"* ]]
   run "$BULWARK" check --format yaml
   [ "$status" -eq 2 ]
-  [ "$output" = "bulwark: check --format: unknown format 'yaml'; use text, json or sarif" ]
+  [ "$output" = "bulwark: check --format: unknown format 'yaml'; use text, json, sarif or junit" ]
 }
 
 @test "breakout-test: bulwark's default and restricted contain, runc with a privileged config escapes" {
@@ -175,4 +175,49 @@ while True:
     '["BW015","BW016","BW017","BW018","BW019","BW028","BW040","BW042","BW053","BW102","BW103"]' ]
   [ "$(jq -r '[.runs[0].attacks[] | select(.result == "escaped") | .technique] | join(" ")' <<<"$output")" = \
     "raw-socket packet-socket read-foreign-file chown-foreign-file" ]
+}
+
+@test "breakout-test: the exec and update doors: bulwark holds exec to what create allowed and refuses the wider devices; runc lets both through" {
+  run --separate-stderr "$BULWARK" breakout-test --runtime "$BULWARK" --runtime "$(command -v runc)" \
+    --config exec-all-caps --config update-devices-all --format json
+  [ "$status" -eq 0 ]
+  local j=$output
+  [ "$(jq -r '[.runs[] | .runtime + "/" + (.profile // "-") + "/" + .config + "=" + .verdict] | join(" ")' <<<"$j")" = \
+    "bulwark/baseline/exec-all-caps=contained bulwark/restricted/exec-all-caps=contained runc/-/exec-all-caps=escaped bulwark/baseline/update-devices-all=refused bulwark/restricted/update-devices-all=refused runc/-/update-devices-all=escaped" ]
+  # the exec'd battery under bulwark holds none of the capabilities it asked for
+  [ "$(jq -c '[.runs[] | select(.runtime == "bulwark" and .config == "exec-all-caps") | .findings[] | select(test("^BW01"))]' <<<"$j")" = '[]' ]
+  [ "$(jq '[.runs[] | select(.runtime == "bulwark") | .totals.escaped] | add' <<<"$j")" = 0 ]
+  # runc's exec took them: mounting and the foreign file's owner
+  for t in mount chown-foreign-file open-by-handle; do
+    [ "$(jq -r --arg t "$t" '.runs[] | select(.runtime == "runc" and .config == "exec-all-caps") | .attacks[] | select(.technique == $t) | .result' <<<"$j")" = escaped ]
+  done
+  # the update was refused by the rule that judges device rules
+  [ "$(jq -r '.runs[] | select(.runtime == "bulwark" and .config == "update-devices-all") | .reason' <<<"$j" | sort -u)" = "refused by the policy: BW082" ]
+}
+
+@test "breakout-test --engine: a clear error for an unknown engine and for --profile with an engine" {
+  run --separate-stderr "$BULWARK" breakout-test --engine podman
+  [ "$status" -eq 2 ]
+  [ "$stderr" = "bulwark: breakout-test --engine: unknown engine 'podman'; docker is the one supported (runtimes are then the names registered in the daemon)" ]
+  run --separate-stderr "$BULWARK" breakout-test --engine docker --profile restricted
+  [ "$status" -eq 2 ]
+  [[ $stderr == *"--profile does not apply"* ]]
+}
+
+@test "breakout-test: every config in the data file, bulwark's baseline and restricted: refused or contained, never escaped or failed" {
+  run --separate-stderr "$BULWARK" breakout-test --runtime "$BULWARK" --format json
+  [ "$status" -eq 0 ]
+  local n
+  n=$(jq '.configs | length' "$BATS_TEST_DIRNAME/../../share/breakout-configs.json")
+  [ "$(jq '.runs | length' <<<"$output")" -eq $((2 * n)) ]
+  [ "$(jq -r '[.runs[] | select(.verdict != "refused" and .verdict != "contained") | .config + "/" + .profile + "=" + .verdict + " " + .reason] | join("; ")' <<<"$output")" = "" ]
+  [ "$(jq '[.runs[] | .totals.escaped] | add' <<<"$output")" = 0 ]
+  # the hostile spellings are refused by the rule that judges the resolved path or the namespace, not contained by luck
+  local pair cfg id
+  for pair in host-etc-dot=BW071 host-etc-dotdot=BW071 host-etc-symlink=BW071 engine-socket-link=BW070 \
+    host-pid-joined=BW060 host-net-joined=BW061; do
+    cfg=${pair%=*} id=${pair#*=}
+    [ "$(jq -r --arg c "$cfg" '[.runs[] | select(.config == $c) | .verdict] | unique | join(" ")' <<<"$output")" = refused ]
+    [ "$(jq --arg c "$cfg" --arg id "$id" '[.runs[] | select(.config == $c and (.reason | contains($id)))] | length' <<<"$output")" = 2 ]
+  done
 }

@@ -180,3 +180,61 @@ refused_updates() {
   [ "$status" -eq 0 ]
   [ "$(cat "$(cg pids ud)/pids.max")" = 55 ]
 }
+
+@test "create twin of the LSM doors: apparmorProfile unconfined or an spc_t label is BW078 under restricted and the default, audit agrees" {
+  spec_config true
+  for lsm in '.process.apparmorProfile = "unconfined"' '.process.selinuxLabel = "system_u:system_r:spc_t:s0"'; do
+    config_edit "$lsm"
+    for pol in "--profile restricted --policy-mode enforce" ""; do
+      BW_POLICY=$pol run bw run --bundle "$BUNDLE" lsm
+      echo "${pol:-default}: $output"
+      [ "$status" -ne 0 ]
+      [[ $output == *"BW078 [high] AppArmor or SELinux confinement turned off"* ]]
+      [ ! -e "$BW_ROOT/lsm" ]
+    done
+    run "$BULWARK" audit --profile restricted --format json "$BUNDLE"
+    jq -e '[.targets[0].findings[] | select(.violation) | .rule] | index("BW078")' <<<"$output"
+    config_edit 'del(.process.apparmorProfile) | del(.process.selinuxLabel)'
+  done
+}
+
+@test "exec twin: a --process file asking for apparmorProfile unconfined or an spc_t label is BW078 in enforce; harden gives it the container's" {
+  spec_config sleep 100
+  start_under "--profile restricted --policy-mode enforce" le
+  for lsm in '.apparmorProfile = "unconfined"' '.selinuxLabel = "system_u:system_r:spc_t:s0"'; do
+    jq ".process | .args = [\"touch\", \"/tmp/started\"] | $lsm" "$BUNDLE/config.json" >"$BUNDLE/process.json"
+    run bw exec --process "$BUNDLE/process.json" le
+    echo "$output"
+    [ "$status" -eq 1 ]
+    [[ $output == *"BW078 [high] AppArmor or SELinux confinement turned off"*"nothing was started"* ]] ||
+      [[ $output == *"nothing was started"*"BW078 [high] AppArmor or SELinux confinement turned off"* ]]
+  done
+  run bw exec le ls /tmp
+  [[ $output != *started* ]]
+  # harden: the container's own labels (none here), so it runs
+  start_under "" lh
+  jq '.process | .args = ["echo", "ran"] | .apparmorProfile = "unconfined"' "$BUNDLE/config.json" >"$BUNDLE/process.json"
+  run bw --debug exec --process "$BUNDLE/process.json" lh
+  [ "$status" -eq 0 ]
+  [[ $output == *"exec hardened: apparmorProfile unconfined -> (none) (the container's)"* ]]
+  [[ $output == *ran* ]]
+}
+
+@test "update twin through --resources: pids limit -1, 0 and above pid_max are refused as the flag is, pids.max unchanged" {
+  spec_config sleep 100
+  start_under "--profile restricted --policy-mode enforce" up
+  local before
+  before=$(cat "$(cg pids up)/pids.max")
+  for limit in -1 0 $(($(cat /proc/sys/kernel/pid_max) + 1)); do
+    echo "{\"pids\": {\"limit\": $limit}}" >"$BUNDLE/res.json"
+    run bw update --resources "$BUNDLE/res.json" up
+    echo "$limit: $output"
+    [ "$status" -eq 1 ]
+    [[ $output == *"nothing was changed"*"BW102 [medium] No pids limit"* ]]
+    [ "$(cat "$(cg pids up)/pids.max")" = "$before" ]
+  done
+  echo '{"pids": {"limit": 99}}' >"$BUNDLE/res.json"
+  run bw update --resources "$BUNDLE/res.json" up
+  [ "$status" -eq 0 ]
+  [ "$(cat "$(cg pids up)/pids.max")" = 99 ]
+}

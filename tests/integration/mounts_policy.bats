@@ -353,3 +353,21 @@ opts_of() {
   [ "$status" -eq 0 ]
   [[ $(opts_of /sys) == ro,* ]]
 }
+
+@test "propagation: the last option wins for BW100 as for the mounter: [rshared, private] runs private, [private, rshared] is BW100 (and is shared)" {
+  mkdir "$TMP/data"
+  bind_src "$TMP/data" rbind rshared private
+  config_edit '.process.args = ["grep", " /mnt ", "/proc/self/mountinfo"]'
+  allowed_runs
+  [[ $output == *" /mnt "* && $output != *shared:* ]]
+  run audit_ids
+  echo "audit: $output"
+  [[ " $output " != *" BW100 "* ]]
+  config_edit '.mounts[-1].options = ["rbind", "private", "rshared"]'
+  BW_POLICY=--policy-mode=off run bw run --bundle "$BUNDLE" p1
+  echo "off: $output"
+  [ "$status" -eq 0 ]
+  [[ $output == *" /mnt "*shared:* ]]
+  refused BW100
+  audit_agrees BW100
+}

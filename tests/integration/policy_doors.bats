@@ -286,3 +286,40 @@ PROBE='printf "<7>bulwark-policy-doors-test\n" >/kmsg && echo KMSG-OPEN
   run audit_violations
   [[ " $output " != *" BW104 "* ]]
 }
+
+@test "joined user namespace: BW043 judges its real maps (ids no /etc/subuid line gives); a live container's own namespace (a pod sharing it) passes" {
+  local v=$BUNDLE/victim pid
+  # host root made this namespace onto ids of a host user outside
+  # /etc/passwd and /etc/subuid (an LDAP user's, say) who owns the folder
+  ! grep -qE ':30000000[0-9]{2}:' /etc/subuid /etc/subgid
+  userns_holder "0 3000000000 65536"
+  mkdir "$v"; echo secret >"$v/secret"; chmod 600 "$v/secret"; chmod 700 "$v"; chown -R 3000000000:3000000000 "$v"
+  join_userns "/proc/$HOLDER/ns/user"
+  config_edit --arg v "$v" '.mounts += [{"destination": "/tmp", "type": "bind", "source": $v, "options": ["rbind", "rw"]}]'
+  # the attack works with the policy off: container root is that user on the bind
+  run run_in cat /tmp/secret
+  echo "policy off: $output"
+  [ "$status" -eq 0 ]
+  [ "$output" = secret ]
+  local pol
+  for pol in "$RESTRICTED" "$DEFAULT"; do
+    BW_POLICY=$pol run fails_to_create "j${#pol}"
+    echo "${pol:-default}: $output"
+    [ "$status" -eq 1 ]
+    [[ $output == *"BW043 ["*"the joined user namespace /proc/$HOLDER/ns/user, in its uid_map, maps container 0-65535 onto host uids 3000000000-3000065535, outside every subordinate range of /etc/subuid"* ]]
+  done
+  run audit_violations
+  [[ " $output " == *" BW043 "* ]]
+  # a live container's namespace, joined by a second one: its own range, not a mapping onto it
+  config_edit 'del(.mounts[] | select(.destination == "/tmp" and .type == "bind")) | .linux.namespaces |= map(select(.type != "user"))'
+  BW_POLICY=$DEFAULT create_bg pause sleep 100
+  pid=$(bw state pause | jq -r .pid)
+  [ "$(awk '{print $2}' "/proc/$pid/uid_map")" -ge 65536 ]
+  join_userns "/proc/$pid/ns/user"
+  BW_POLICY=$DEFAULT run run_in cat /proc/self/uid_map
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(awk '{print $1, $2, $3}' <<<"$output")" = "$(awk '{print $1, $2, $3}' "/proc/$pid/uid_map")" ]
+  run audit_violations --profile restricted
+  [[ " $output " != *" BW043 "* ]]
+}

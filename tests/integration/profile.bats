@@ -3,6 +3,24 @@
 
 load helpers
 
+# BW043 takes explicit mappings from ranges /etc/subuid and /etc/subgid give
+# out: the file lists one for a test user, removed afterwards.
+setup_file() {
+  local f
+  for f in /etc/subuid /etc/subgid; do
+    cp -p "$f" "$BATS_FILE_TMPDIR/$(basename "$f")" 2>/dev/null || : >"$BATS_FILE_TMPDIR/$(basename "$f").absent"
+    echo "bwtest-profile:100000:65536" >>"$f"
+  done
+}
+
+teardown_file() {
+  local f b
+  for f in /etc/subuid /etc/subgid; do
+    b=$BATS_FILE_TMPDIR/$(basename "$f")
+    if [ -f "$b" ]; then cp -p "$b" "$f"; else rm -f "$f"; fi
+  done
+}
+
 setup() {
   setup_bundle
 }

@@ -48,7 +48,7 @@ upper_in() {
   [ ! -e "$BUNDLE/rootfs/bin/s" ]
   [ -z "$(find "$BUNDLE/rootfs" -perm /6000)" ]
   [ "$(cd "$BUNDLE/rootfs" && find . -printf '%p %U %G %m %s\n' | sort | md5sum)" = "$before" ]
-  up=$(ls -d "$WRITES"/*/upper | while read -r d; do [ -e "$d/mi" ] && [ -e "$d/bin/s" ] && echo "$d"; done)
+  up=$(ls -d "$WRITES"/*/upper | while read -r d; do if [ -e "$d/mi" ] && [ -e "$d/bin/s" ]; then echo "$d"; fi; done)
   [ -n "$up" ]
   [ "$(upper_in "$up/mi")" = "$up" ]
   read -r u g m <<<"$(stat -c '%u %g %a' "$up/bin/s")"
@@ -96,6 +96,52 @@ upper_in() {
   [[ ${lines[1]} == *"Read-only file system"* ]]
   [[ ${lines[2]} == *" ro,"* ]]
   [[ ${lines[2]} != *overlay* ]]
+}
+
+@test "rootfs: a read-only root.path outside the bundle (BW073 not enforced) gets no mount point made in it" {
+  FAKE=$(mktemp -d /tmp/bulwark-test-hostroot.XXXXXX)
+  cp -a "$BUNDLE/rootfs/." "$FAKE/"
+  rm -rf "$FAKE/proc" "$FAKE/sys" "$FAKE/dev" "$FAKE/mnt"
+  config_edit --arg r "$FAKE" '.root.path = $r | .root.readonly = true
+    | .mounts += [{"destination": "/mnt/new", "type": "tmpfs", "source": "tmpfs"}]'
+  run run_in sh -c 'ls -d /proc/self /mnt/new; touch /x 2>&1; grep -m1 " / / " /proc/self/mountinfo || head -1 /proc/self/mountinfo'
+  echo "$output"
+  local made; made=$(ls -A "$FAKE" | grep -x -e proc -e sys -e dev -e mnt -e x || true)
+  [ -z "$made" ]
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = /mnt/new ]
+  [ "${lines[1]}" = /proc/self ]
+  [[ ${lines[2]} == *"Read-only file system"* ]]
+  [[ ${lines[3]} == *" ro,"* ]]
+}
+
+@test "BW073: a rootfs at an engine's rootfs layout (Podman's vfs/dir/ID) runs; the state around it and a directory inside it are refused" {
+  [ -d /var/lib/containers ] || skip "no /var/lib/containers on this host"
+  local top=/var/lib/containers/storage made= id pol
+  [ -e "$top" ] || made=$top
+  id=bulwark-test-$$-$RANDOM
+  mkdir -p "$top/vfs/dir/$id"
+  FAKE=${made:-$top/vfs/dir/$id} # removed by teardown
+  cp -a "$BUNDLE/rootfs/." "$top/vfs/dir/$id/"
+  mkdir "$top/vfs/dir/$id/inner"
+  for pol in "" "--profile restricted"; do
+    config_edit --arg r "$top/vfs/dir/$id" '.root.path = $r'
+    BW_POLICY=$pol run run_in echo ran
+    echo "${pol:-default} layout: $output"
+    [ "$status" -eq 0 ]
+    [ "$output" = ran ]
+    config_edit --arg r "$top/vfs/dir" '.root.path = $r'
+    BW_POLICY=$pol run bw run --bundle "$BUNDLE" "s$BATS_TEST_NUMBER"
+    echo "${pol:-default} state: $output"
+    [ "$status" -ne 0 ]
+    [[ $output == *"BW073 "* ]]
+    config_edit --arg r "$top/vfs/dir/$id/inner" '.root.path = $r'
+    BW_POLICY=$pol run bw run --bundle "$BUNDLE" "i$BATS_TEST_NUMBER"
+    echo "${pol:-default} inside: $output"
+    [ "$status" -ne 0 ]
+    [[ $output == *"BW073 "* ]]
+  done
+  [ ! -e "$top/vfs/dir/proc" ]
 }
 
 # An overlay rootfs the way an engine makes one, its upper layer on the host.
@@ -158,7 +204,7 @@ EOF
   [ "$(cat "$HOSTFILE")" = "host's own" ]
 }
 
-@test "BW043: explicit mappings onto host uid 1.., a /etc/passwd user or a live container's range are refused, and audit says the same" {
+@test "BW043: explicit mappings onto host uid 1.., a /etc/passwd user, ids outside /etc/subuid or a live container's range are refused, and audit says the same" {
   BW_POLICY=
   config_edit '.linux.uidMappings = [{"containerID": 0, "hostID": 1, "size": 65536}] | .linux.gidMappings = [{"containerID": 0, "hostID": 1, "size": 65536}]'
   run fails_to_create m1
@@ -168,26 +214,45 @@ EOF
   run "$BULWARK" audit "$BUNDLE/config.json"
   echo "$output"
   [[ $output == *"BW043"*"host uids 1-65535"* ]]
-  # a user of /etc/passwd above 65535 (a private /etc/passwd, in a mount
-  # namespace of the test's own)
-  FAKE=$(mktemp /tmp/bulwark-test-passwd.XXXXXX)
-  { cat /etc/passwd; echo "far:x:3000000123:3000000123::/home/far:/bin/sh"; } >"$FAKE"
+  # ids no user was given in /etc/subuid and /etc/subgid (an LDAP or NFS
+  # user's for all the host says)
   config_edit '.linux.uidMappings = [{"containerID": 0, "hostID": 3000000000, "size": 65536}] | .linux.gidMappings = [{"containerID": 0, "hostID": 3000000000, "size": 65536}]'
-  run unshare -m sh -c 'mount --make-rprivate / && mount --bind "$1" /etc/passwd && shift && "$@"' sh "$FAKE" \
-    "$BULWARK" --root "$BW_ROOT" create --bundle "$BUNDLE" m2
+  ! grep -qE ':30000000[0-9]{2}:' /etc/subuid /etc/subgid
+  run fails_to_create m2
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ $output == *"BW043"*"uidMappings[0] maps container 0-65535 onto host uids 3000000000-3000065535, outside every subordinate range of /etc/subuid"* ]]
+  [[ $output == *"BW043"*"gidMappings[0] maps container 0-65535 onto host gids 3000000000-3000065535, outside every subordinate range of /etc/subgid"* ]]
+  # given to a user in /etc/subuid and /etc/subgid, and a user of
+  # /etc/passwd inside it (private files, in a mount namespace of the test's own)
+  FAKE=$(mktemp -d /tmp/bulwark-test-etc.XXXXXX)
+  { cat /etc/passwd; echo "far:x:3000000123:3000000123::/home/far:/bin/sh"; } >"$FAKE/passwd"
+  { cat /etc/subuid; echo "remap:3000000000:65536"; } >"$FAKE/subuid"
+  { cat /etc/subgid; echo "remap:3000000000:65536"; } >"$FAKE/subgid"
+  run unshare -m sh -c 'mount --make-rprivate / && mount --bind "$1/subuid" /etc/subuid && mount --bind "$1/subgid" /etc/subgid &&
+    mount --bind "$1/passwd" /etc/passwd && shift && "$@"' sh "$FAKE" "$BULWARK" --root "$BW_ROOT" create --bundle "$BUNDLE" m3
   echo "$output"
   [ "$status" -ne 0 ]
   [[ $output == *"BW043"*"host uid 3000000123, a user of the host's /etc/passwd"* ]]
+  [[ $output != *"subordinate range"* ]]
   # without that user the same mapping is fine
-  run run_in true
+  config_edit '.process.args = ["cat", "/proc/self/uid_map"]'
+  run in_fake_subids "$BULWARK" --root "$BW_ROOT" run --bundle "$BUNDLE" m4
   echo "$output"
   [ "$status" -eq 0 ]
+  [ "$(echo "$output" | tr -s ' ' | sed 's/^ //')" = "0 3000000000 65536" ]
+  # one id past the range given is not
+  config_edit '.linux.gidMappings[0].size = 65537'
+  run in_fake_subids "$BULWARK" --root "$BW_ROOT" create --bundle "$BUNDLE" m5
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ $output == *"BW043"*"host gids 3000000000-3000065536, outside every subordinate range of /etc/subgid"* ]]
   # a live container's range
   config_edit 'del(.linux.uidMappings, .linux.gidMappings)'
   create_bg live sleep 100
   base=$(awk '{print $2}' "/proc/$(bw state live | jq .pid)/uid_map")
   config_edit --argjson b "$((base + 100))" '.linux.uidMappings = [{"containerID": 0, "hostID": $b, "size": 10}] | .linux.gidMappings = [{"containerID": 0, "hostID": 3100000000, "size": 65536}]'
-  run fails_to_create m3
+  run fails_to_create m6
   echo "$output"
   [ "$status" -ne 0 ]
   [[ $output == *"BW043"*"the id range of live container live"* ]]
@@ -200,16 +265,24 @@ EOF
   echo "$output"
   [[ $output != *"live container live"* ]]
   [[ $output == *"audit.json: its id mappings were not checked against live containers' ranges (reading them needs root)"* ]]
-  # a mount's own mapping onto a host user's id
-  config_edit '.linux.uidMappings = [{"containerID": 0, "hostID": 3100000000, "size": 65536}]
+  # a mount's own mapping onto a host user's id (the rest in a range given in /etc/subuid)
+  config_edit '.linux.uidMappings = [{"containerID": 0, "hostID": 3000000000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 3000000000, "size": 65536}]
     | .mounts += [{"destination": "/m", "type": "bind", "source": "/tmp", "options": ["rbind", "idmap"],
                    "uidMappings": [{"containerID": 0, "hostID": 1000, "size": 1}],
-                   "gidMappings": [{"containerID": 0, "hostID": 3100000000, "size": 1}]}]'
-  run fails_to_create m4
+                   "gidMappings": [{"containerID": 0, "hostID": 3000000000, "size": 1}]}]'
+  run in_fake_subids "$BULWARK" --root "$BW_ROOT" create --bundle "$BUNDLE" m7
   echo "$output"
   [ "$status" -ne 0 ]
   [[ $output == *"BW043"*"mounts/"*"uidMappings[0]"*"host uids 1000-1000"* ]]
   [ "$(state_left | grep -v '^live$' || true)" = "" ]
+}
+
+# "$@" in a mount namespace of its own where /etc/subuid and /etc/subgid are
+# $FAKE/subuid and $FAKE/subgid: the host's files stay untouched.
+in_fake_subids() {
+  unshare -m sh -c 'mount --make-rprivate / && mount --bind "$1/subuid" /etc/subuid && mount --bind "$1/subgid" /etc/subgid &&
+    shift && exec "$@"' sh "$FAKE" "$@"
 }
 
 # What a failed create must not leave: mounts over the bundle, the state

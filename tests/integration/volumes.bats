@@ -270,3 +270,32 @@ except OSError: print("none")' "$VOL/f")
   run "$BULWARK" audit "$BUNDLE/config.json"
   [[ $output != *BW074* ]]
 }
+
+@test "volumes: engine-made files and subpaths are shifted from the judged source up (hosts file, dir and file below _data)" {
+  local eng
+  eng=$(mktemp -d /tmp/bulwark-test-engine.XXXXXX) # root-owned, 0700, in sticky /tmp
+  mkdir -p "$eng/containers/c1" "$eng/volumes/a/_data/sub" "$eng/volumes/b/_data/d"
+  echo "127.0.0.1 localhost" >"$eng/containers/c1/hosts"
+  echo top >"$eng/volumes/a/_data/top" && chown 7:7 "$eng/volumes/a/_data/top"
+  echo in >"$eng/volumes/b/_data/d/f" && echo other >"$eng/volumes/b/_data/o"
+  bind "$eng/containers/c1/hosts" /etc/hosts
+  bind "$eng/volumes/a/_data/sub" /sub
+  bind "$eng/volumes/b/_data/d/f" /f
+  run run_as "${PROFILES[0]}" sh -c 'stat -c %u:%g /etc/hosts /sub /f; echo w >/sub/w && echo WROTE'
+  echo "$output"
+  local st_hosts st_top st_a st_b st_o st_cdir
+  st_hosts=$(stat -c %u:%g "$eng/containers/c1/hosts"); st_cdir=$(stat -c %u "$eng/containers/c1")
+  st_a=$(stat -c %u:%g "$eng/volumes/a/_data"); st_top=$(stat -c %u:%g "$eng/volumes/a/_data/top")
+  st_b=$(stat -c %u "$eng/volumes/b/_data"); st_o=$(stat -c %u "$eng/volumes/b/_data/o")
+  rm -rf "$eng"
+  [ "${lines[0]}" = 0:0 ]
+  [ "${lines[1]}" = 0:0 ]
+  [ "${lines[2]}" = 0:0 ]
+  [ "${lines[3]}" = WROTE ]
+  [ "$st_hosts" = "$V:$VG" ]
+  [ "$st_cdir" = 0 ]                                # only the file, not its directory
+  [ "$st_a" = "$V:$VG" ]                            # the whole volume, from the subpath up
+  [ "$st_top" = "$((V + 7)):$((VG + 7))" ]
+  [ "$st_b" = "$V" ]
+  [ "$st_o" = "$V" ]
+}

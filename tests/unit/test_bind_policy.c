@@ -182,6 +182,7 @@ static void resolve_as(struct oci_config *c, const char *canon, mode_t mode, con
         m->src.ino = 2;
         m->src.engine_socket = sock ? strdup(sock) : NULL;
         m->src.resolved = true;
+        m->src.fd = m->src.tree = -1; /* no fds: nothing was opened */
 }
 
 static void policy(void)
@@ -253,6 +254,38 @@ static void policy(void)
         }
 }
 
+/* BW100 reads propagation through the mounter's parser: the last
+ * propagation option is the one the kernel ends with. */
+static void propagation(void)
+{
+        static const struct { const char *opts, *rootfs; bool fire; } cases[] = {
+                { "[\"rbind\", \"rshared\", \"private\"]", NULL, false },
+                { "[\"rbind\", \"private\", \"rshared\"]", NULL, true },
+                { "[\"rbind\", \"shared\"]", NULL, true },
+                { "[\"rbind\", \"shared\", \"ro\", \"rslave\"]", NULL, false },
+                { "[\"rbind\", \"runbindable\", \"shared\", \"nosuid\"]", NULL, true },
+                { "[\"rbind\", \"sharedx\"]", NULL, false },
+                { "[\"rbind\"]", "shared", true },
+                { "[\"rbind\"]", "rshared", true },
+                { "[\"rbind\"]", "rslave", false },
+                { "[\"rbind\"]", "private", false },
+        };
+        for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+                _cleanup_config_ struct oci_config *c = one_bind("/srv/d", cases[i].opts);
+                if (!c) {
+                        tap_ok(false, "config %s loads", cases[i].opts);
+                        continue;
+                }
+                if (cases[i].rootfs) {
+                        if (!c->linux)
+                                c->linux = calloc(1, sizeof(*c->linux));
+                        c->linux->rootfs_propagation = strdup(cases[i].rootfs);
+                }
+                tap_ok(fires(c, "BW100") == cases[i].fire, "BW100 %s for options %s, rootfsPropagation %s",
+                       cases[i].fire ? "fires" : "is silent", cases[i].opts, cases[i].rootfs ? cases[i].rootfs : "unset");
+        }
+}
+
 int main(void)
 {
         lexical("/./etc", "/etc");
@@ -272,5 +305,6 @@ int main(void)
         options_walk();
         options_order();
         policy();
+        propagation();
         return tap_done();
 }

@@ -104,8 +104,8 @@ static void exec_process(void)
         _cleanup_error_ struct bw_error *err = NULL;
         int r = c && p ? bw_policy_apply_process(c, p, &pol, &err) : 0;
         tap_ok(r == -EPERM && err && strstr(err->msg, "BW010") && strstr(err->msg, "BW019") &&
-                       strstr(err->msg, "BW053") && strstr(err->msg, "nothing was started"),
-               "enforce refuses extra capabilities and noNewPrivileges false, naming the rules");
+                       strstr(err->msg, "BW053") && strstr(err->msg, "BW078") && strstr(err->msg, "nothing was started"),
+               "enforce refuses extra capabilities, noNewPrivileges false and apparmorProfile unconfined, naming the rules");
         tap_ok(p && (p->capabilities.bounding.mask & (1ULL << CAP_SYS_ADMIN)), "enforce changes nothing");
 
         pol.mode = BW_MODE_HARDEN;

@@ -68,6 +68,11 @@ static void test_tree(void)
         tap_is_int(own(sp("t/m"), false), 0, "... not even its root");
         tap_is_int((long)st.other_mount, 1, "one entry on another mount");
         tap_ok(bw_id_shift_done(sp("t")), "recorded as shifted (" BW_ID_SHIFT_XATTR ")");
+        {
+                _cleanup_close_ int tfd = open(sp("t"), O_PATH | O_CLOEXEC), afd = open(sp("t/a"), O_PATH | O_CLOEXEC);
+                tap_ok(tfd >= 0 && bw_id_shift_done_fd(tfd), "... read through an O_PATH fd too");
+                tap_ok(afd >= 0 && !bw_id_shift_done_fd(afd), "a directory inside it carries no record");
+        }
         char v[64] = "";
         ssize_t n = getxattr(sp("t"), BW_ID_SHIFT_XATTR, v, sizeof(v) - 1);
         tap_is_str(n > 0 ? v : "", "1048576:2097152:65536", "the record names the range");

@@ -1,6 +1,7 @@
 /* Every rule: a config that fires it and a near miss that does not. */
 #include <linux/capability.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "policy/checks.h"
@@ -69,6 +70,8 @@ static const struct rule_case cases[] = {
           "{\"mounts\": [{\"destination\": \"/v\", \"type\": \"tmpfs\", \"source\": \"tmpfs\", \"options\": [\"size=1m\"]}]}" },
         { "BW076", "{\"mounts\": [{\"destination\": \"/x\", \"type\": \"bind\", \"source\": \"/srv/link/.\", \"options\": [\"rbind\", \"ro\"]}]}",
           "{\"mounts\": [{\"destination\": \"/x\", \"type\": \"bind\", \"source\": \"/srv/data\", \"options\": [\"rbind\", \"ro\"]}]}" },
+        { "BW078", "{\"process\": {\"apparmorProfile\": \"unconfined\", \"selinuxLabel\": \"system_u:system_r:spc_t:s0\"}}",
+          "{\"process\": {\"apparmorProfile\": \"docker-default\", \"selinuxLabel\": \"system_u:system_r:container_t:s0:c1,c2\"}}" },
         { "BW080", "{\"linux\": {\"devices\": [{\"path\": \"/dev/sda\", \"type\": \"b\", \"major\": 8, \"minor\": 0}]}}",
           "{\"linux\": {\"devices\": [{\"path\": \"/dev/null\", \"type\": \"c\", \"major\": 1, \"minor\": 3}]}}" },
         { "BW081", "{\"linux\": {\"devices\": [{\"path\": \"/dev/null\", \"type\": \"c\", \"major\": 1, \"minor\": 1}]}}",
@@ -213,6 +216,35 @@ static void host_ns_by_path(void)
         }
 }
 
+/* BW067 judges the owner the runtime found for a joined namespace
+ * (ns->owner): an unread owner is not judged; an IPC namespace another
+ * user namespace owns fires only with a new user namespace of the
+ * container's and an mqueue mount to make in it. */
+static void unowned_join(void)
+{
+        static const char *const patch =
+                "{\"mounts\": [{\"destination\": \"/dev/mqueue\", \"type\": \"mqueue\", \"source\": \"mqueue\"}],"
+                " \"linux\": {\"namespaces\": [{\"type\": \"ipc\", \"path\": \"/proc/4242/ns/ipc\"}, {\"type\": \"pid\"},"
+                " {\"type\": \"network\"}, {\"type\": \"uts\"}, {\"type\": \"mount\"}, {\"type\": \"cgroup\"}, {\"type\": \"user\"}]}}";
+        struct oci_config *c = config_with(patch);
+        tap_ok(c && !fires(c, "BW067"), "BW067 does not fire when the joined namespace's owner was not read");
+        if (!c)
+                return;
+        c->linux->namespaces[0].owner = OCI_NS_OWNER_OTHER;
+        tap_ok(fires(c, "BW067"), "BW067 fires on a joined IPC namespace of another user namespace with an mqueue mount");
+        c->linux->namespaces[0].owner = OCI_NS_OWNER_HOST;
+        tap_ok(fires(c, "BW067"), "BW067 fires on a joined IPC namespace of the host's user namespace with an mqueue mount");
+        struct oci_namespace *user = &c->linux->namespaces[6];
+        user->path = strdup("/proc/4242/ns/user");
+        tap_ok(!fires(c, "BW067"), "BW067 does not fire when the user namespace is joined too");
+        free(user->path);
+        user->path = NULL;
+        c->n_mounts = 0; /* the mount is still freed: n_mounts only bounds the loop */
+        tap_ok(!fires(c, "BW067"), "BW067 does not fire without an mqueue mount to make");
+        c->n_mounts = 1;
+        oci_config_free(c);
+}
+
 /* BW052's one-pass check says exactly what bw_seccomp_allows says, name
  * by name: later rules win, rules with arguments do not decide, and the
  * default action decides the rest. */
@@ -342,6 +374,122 @@ static size_t bw043_count(struct oci_config *c, char *detail, size_t size)
         return n;
 }
 
+static size_t rule_count(struct oci_config *c, const char *id)
+{
+        struct bw_findings f = { 0 };
+        size_t n = 0;
+        if (c && bw_rules_check(c, &f) == 0)
+                for (size_t i = 0; i < f.n; i++)
+                        n += strcmp(f.v[i].rule->id, id) == 0;
+        bw_findings_clear(&f);
+        return n;
+}
+#define bw041_count(c) rule_count(c, "BW041")
+
+/* As root, explicit mappings must lie in some user's subordinate range:
+ * ids nobody was given may be an LDAP or NFS user's. */
+static void subid_facts(void)
+{
+        char d[320];
+        struct oci_config *c = config_with("{\"linux\": {\"uidMappings\": [{\"containerID\": 0, \"hostID\": 1999999999, \"size\": 65536}],"
+                                           " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 1999999999, \"size\": 65536}]}}");
+        static uint32_t uids[] = { 0, 1000 }, gids[] = { 0, 100 };
+        static struct oci_subid_span sub[] = { { 100000, 65536 } };
+        c->host_ids = (struct oci_host_ids){ .gathered = true, .uids = uids, .n_uids = 2, .gids = gids, .n_gids = 2,
+                                             .subids_read = true, .sub_uids = sub, .n_sub_uids = 1,
+                                             .sub_gids = sub, .n_sub_gids = 1 };
+        tap_ok(bw043_count(c, d, sizeof(d)) == 2 &&
+                       strstr(d, "onto host uids 1999999999-2000065534, outside every subordinate range of /etc/subuid"),
+               "BW043: root mapping onto ids in no subordinate range fires for uid and gid (%s)", d);
+        /* the same ids given to some user in /etc/subuid and /etc/subgid */
+        static struct oci_subid_span given[] = { { 100000, 65536 }, { 1999999999, 65536 } };
+        c->host_ids.sub_uids = c->host_ids.sub_gids = given;
+        c->host_ids.n_sub_uids = c->host_ids.n_sub_gids = 2;
+        tap_is_int(bw043_count(c, d, sizeof(d)), 0, "BW043: a mapping inside a subordinate range passes");
+        /* one id past the range */
+        c->linux->gid_mappings.v[0].size = 65537;
+        tap_ok(bw043_count(c, d, sizeof(d)) == 1 && strstr(d, "gidMappings[0]") &&
+                       strstr(d, "host gids 1999999999-2000065535, outside every subordinate range of /etc/subgid"),
+               "BW043: one gid past the subordinate range fires (%s)", d);
+        /* two adjacent ranges (two users' lines) cover it */
+        static struct oci_subid_span adjacent[] = { { 2000065535, 10 }, { 1999999999, 65536 } };
+        c->host_ids.sub_gids = adjacent;
+        tap_is_int(bw043_count(c, d, sizeof(d)), 0, "BW043: a mapping across two adjacent subordinate ranges passes");
+        /* the files could not be read: nothing is known to be set aside */
+        c->host_ids.subids_read = false;
+        tap_ok(bw043_count(c, d, sizeof(d)) == 2 && strstr(d, "/etc/subuid could not be read"),
+               "BW043: unreadable /etc/subuid fires (%s)", d);
+        /* a rootless caller: the kernel and newuidmap decide what is its own */
+        c->host_ids = (struct oci_host_ids){ .gathered = true, .rootless = true, .self_uid = 1000, .self_gid = 1000,
+                                             .uids = uids, .n_uids = 2, .gids = gids, .n_gids = 2 };
+        tap_is_int(bw043_count(c, d, sizeof(d)), 0, "BW043: the subordinate-range requirement is root's");
+        c->host_ids = (struct oci_host_ids){ 0 };
+        oci_config_free(c);
+
+        /* a user namespace joined by path: its real maps are judged too */
+        c = config_with("{\"linux\": {\"uidMappings\": null, \"gidMappings\": null, \"namespaces\": [{\"type\": \"pid\"},"
+                        " {\"type\": \"network\"}, {\"type\": \"ipc\"}, {\"type\": \"uts\"}, {\"type\": \"mount\"},"
+                        " {\"type\": \"cgroup\"}, {\"type\": \"user\", \"path\": \"/proc/4242/ns/user\"}]}}");
+        if (!c || c->linux->n_namespaces != 7) {
+                tap_ok(0, "joined user namespace config loads");
+                oci_config_free(c);
+                return;
+        }
+        struct oci_namespace *ns = &c->linux->namespaces[6];
+        static struct oci_idmap user = { 0, 1001, 1 }, far = { 0, 1999999999, 65536 }, inlive = { 0, 2000000, 65536 };
+        ns->joined_read = true;
+        ns->joined_uid = (struct oci_idmap_list){ &user, 1, true };
+        ns->joined_gid = (struct oci_idmap_list){ &user, 1, true };
+        tap_ok(bw043_count(c, d, sizeof(d)) == 2 &&
+                       strstr(d, "the joined user namespace /proc/4242/ns/user, in its uid_map, maps container 0-0 "
+                                 "onto host uids 1001-1001, below 65536"),
+               "BW043: a joined namespace mapping onto host user 1001 fires (%s)", d);
+        struct bw_findings f = { 0 };
+        bool ptr_ok = bw_rules_check(c, &f) == 0;
+        for (size_t i = 0; i < f.n; i++)
+                if (strcmp(f.v[i].rule->id, "BW043") == 0)
+                        ptr_ok = ptr_ok && f.v[i].pointer && strcmp(f.v[i].pointer, "/linux/namespaces/6/path") == 0;
+        bw_findings_clear(&f);
+        tap_ok(ptr_ok, "BW043: a joined namespace's finding points at its path, not at uidMappings");
+        static uint32_t passwd[] = { 0, 1999999999 + 5 };
+        c->host_ids = (struct oci_host_ids){ .gathered = true, .uids = passwd, .n_uids = 2, .subids_read = true,
+                                             .sub_uids = given, .n_sub_uids = 2, .sub_gids = given, .n_sub_gids = 2 };
+        ns->joined_uid = (struct oci_idmap_list){ &far, 1, true };
+        ns->joined_gid = (struct oci_idmap_list){ &far, 1, true };
+        tap_ok(bw043_count(c, d, sizeof(d)) == 1 && strstr(d, "host uid 2000000004, a user of the host's /etc/passwd"),
+               "BW043: a joined namespace onto a /etc/passwd user fires (%s)", d);
+        c->host_ids.n_uids = 1;
+        tap_is_int(bw043_count(c, d, sizeof(d)), 0, "BW043: a joined namespace inside a subordinate range passes");
+        c->host_ids.n_sub_uids = 1;
+        tap_ok(bw043_count(c, d, sizeof(d)) == 1 && strstr(d, "outside every subordinate range of /etc/subuid"),
+               "BW043: a joined namespace outside every subordinate range fires (%s)", d);
+        /* a live container's own namespace (a pod sharing it) is that
+         * container's, not a mapping onto it; a new one onto it is not */
+        struct oci_host_range live[] = { { 2000000, 2000000, 65536, (char *)"pause", false },
+                                         { 1000000, 1000000, 16777216, NULL, true } };
+        c->host_ids = (struct oci_host_ids){ .gathered = true, .subids_read = true, .ranges = live, .n_ranges = 2,
+                                             .sub_uids = sub, .n_sub_uids = 1, .sub_gids = sub, .n_sub_gids = 1 };
+        ns->joined_uid = (struct oci_idmap_list){ &inlive, 1, true };
+        ns->joined_gid = (struct oci_idmap_list){ &inlive, 1, true };
+        tap_is_int(bw043_count(c, d, sizeof(d)), 0, "BW043: joining a live container's user namespace passes");
+        inlive.size = 65537;
+        tap_ok(bw043_count(c, d, sizeof(d)) == 2 && strstr(d, "the id range of live container pause"),
+               "BW043: a joined namespace reaching past a live container's range fires (%s)", d);
+        ns->joined_uid = ns->joined_gid = (struct oci_idmap_list){ 0 };
+        struct oci_host_ids facts = c->host_ids;
+        c->host_ids = (struct oci_host_ids){ 0 };
+        oci_config_free(c);
+        c = config_with("{\"linux\": {\"uidMappings\": [{\"containerID\": 0, \"hostID\": 2000000, \"size\": 65536}],"
+                        " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 2000000, \"size\": 65536}]}}");
+        if (c)
+                c->host_ids = facts;
+        tap_ok(c && bw043_count(c, d, sizeof(d)) == 2 && strstr(d, "the id range of live container pause"),
+               "BW043: explicit mappings onto a live container's range still fire (%s)", d);
+        if (c)
+                c->host_ids = (struct oci_host_ids){ 0 };
+        oci_config_free(c);
+}
+
 static void mapping_facts(void)
 {
         const char *maps = "{\"linux\": {\"uidMappings\": [{\"containerID\": 0, \"hostID\": 2000000, \"size\": 65536}],"
@@ -350,7 +498,11 @@ static void mapping_facts(void)
         struct oci_config *c = config_with(maps);
         tap_ok(c && bw043_count(c, d, sizeof(d)) == 0, "BW043: a range no user or container has passes");
         static uint32_t uids[] = { 0, 1000, 2000123 }, gids[] = { 0, 100 };
-        c->host_ids = (struct oci_host_ids){ .gathered = true, .uids = uids, .n_uids = 3, .gids = gids, .n_gids = 2 };
+        /* a subordinate range of /etc/subuid and /etc/subgid holds the ids */
+        static struct oci_subid_span sub[] = { { 1000000, 4000000 } };
+        c->host_ids = (struct oci_host_ids){ .gathered = true, .uids = uids, .n_uids = 3, .gids = gids, .n_gids = 2,
+                                             .subids_read = true, .sub_uids = sub, .n_sub_uids = 1,
+                                             .sub_gids = sub, .n_sub_gids = 1 };
         tap_ok(bw043_count(c, d, sizeof(d)) == 1 && strstr(d, "host uid 2000123, a user of the host's /etc/passwd"),
                "BW043: a mapping onto a /etc/passwd user's uid fires (%s)", d);
         uids[2] = 1;
@@ -361,6 +513,8 @@ static void mapping_facts(void)
                "BW043: a mapping overlapping a live container's range fires (%s)", d);
         c->host_ids = (struct oci_host_ids){ 0 };
         oci_config_free(c);
+
+        subid_facts();
 
         c = config_with("{\"mounts\": [{\"destination\": \"/m\", \"type\": \"bind\", \"source\": \"/srv/m\","
                         " \"options\": [\"rbind\", \"idmap\"],"
@@ -380,6 +534,43 @@ static void mapping_facts(void)
         c = config_with("{\"linux\": {\"uidMappings\": [{\"containerID\": 0, \"hostID\": 0, \"size\": 1}],"
                         " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 100000, \"size\": 65536}]}}");
         tap_ok(c && bw043_count(c, d, sizeof(d)) == 0, "BW043: host 0 alone is left to BW041");
+        oci_config_free(c);
+
+        /* A rootless caller's subordinate range below 65,536 is its own to
+         * map; one id past it is not. */
+        c = config_with("{\"linux\": {\"uidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1},"
+                        " {\"containerID\": 1, \"hostID\": 10000, \"size\": 5000}],"
+                        " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 1000, \"size\": 1},"
+                        " {\"containerID\": 1, \"hostID\": 10000, \"size\": 5001}]}}");
+        static struct oci_own_ids own[] = { { 1000, 1000, 1 }, { 10000, 10000, 5000 } };
+        tap_ok(c && bw043_count(c, d, sizeof(d)) == 4, "BW043: ids below 65536 mapped by root fire");
+        c->host_ids = (struct oci_host_ids){ .gathered = true, .rootless = true, .self_uid = 1000, .self_gid = 1000,
+                                             .own_uids = own, .n_own_uids = 2, .own_gids = own, .n_own_gids = 2 };
+        tap_ok(bw043_count(c, d, sizeof(d)) == 1 && strstr(d, "gidMappings[1]"),
+               "BW043: rootless, its own id and subordinate range pass, one gid past the range fires (%s)", d);
+        c->host_ids = (struct oci_host_ids){ 0 };
+        oci_config_free(c);
+
+        /* Under rootless Podman: bulwark is uid 0 of the user's namespace,
+         * whose id 0 is the user (1000) and 1..65536 its subordinate ids. */
+        c = config_with("{\"process\": {\"user\": {\"uid\": 0, \"gid\": 0}}, \"linux\": {"
+                        " \"uidMappings\": [{\"containerID\": 0, \"hostID\": 0, \"size\": 65537}],"
+                        " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 0, \"size\": 65537}]}}");
+        static struct oci_own_ids ns[] = { { 0, 1000, 1 }, { 1, 100000, 65536 } };
+        tap_ok(c && bw041_count(c) == 2, "BW041: host 0 mapped by root fires for uid and gid");
+        tap_is_int(rule_count(c, "BW042"), 1, "BW042: its process, uid 0, is host 0 when root maps it");
+        c->host_ids = (struct oci_host_ids){ .gathered = true, .rootless = true,
+                                             .own_uids = ns, .n_own_uids = 2, .own_gids = ns, .n_own_gids = 2 };
+        tap_ok(bw041_count(c) == 2, "BW041: rootless, a mapping spanning two of the namespace's ranges is not judged its own");
+        c->linux->uid_mappings.v[0].size = 1;
+        c->linux->gid_mappings.v[0].size = 1;
+        tap_ok(bw041_count(c) == 0, "BW041: rootless Podman's id 0 (the user, host 1000) is not host root");
+        tap_ok(rule_count(c, "BW042") == 0, "BW042: rootless Podman's id 0 running the process is not host root");
+        static struct oci_own_ids hostroot[] = { { 0, 0, 1 } };
+        c->host_ids.own_uids = hostroot;
+        tap_ok(bw041_count(c) == 1, "BW041: a namespace whose id 0 is host 0 is host root still");
+        tap_is_int(rule_count(c, "BW042"), 1, "BW042: a process that is host 0 through that namespace fires");
+        c->host_ids = (struct oci_host_ids){ 0 };
         oci_config_free(c);
 }
 
@@ -461,6 +652,79 @@ static void breakout_conditions(void)
         }
 }
 
+/* The pod-spec rules: facts the manifest reader fills, on the clean
+ * config. A clean pod runs as non-root with a CPU limit and no token. */
+static const struct oci_pod_facts clean_pod = { .present = true, .run_as_non_root = true, .cpu_limit = true };
+
+static struct oci_pod_facts pod_with(void (*edit)(struct oci_pod_facts *))
+{
+        struct oci_pod_facts f = clean_pod;
+        edit(&f);
+        return f;
+}
+
+static void f_host_path(struct oci_pod_facts *f) { strcpy(f->host_path, "/var/log"); }
+static void f_no_host_path(struct oci_pod_facts *f) { f->host_path[0] = 0; }
+static void f_port_8080(struct oci_pod_facts *f) { f->host_ports[0] = 8080, f->n_host_ports = 1; }
+static void f_port_80(struct oci_pod_facts *f) { f->host_ports[0] = 80, f->n_host_ports = 1; }
+static void f_proc(struct oci_pod_facts *f) { f->proc_unmasked = true; }
+static void f_seccomp(struct oci_pod_facts *f) { f->seccomp_unconfined = true; }
+static void f_apparmor(struct oci_pod_facts *f) { f->apparmor_unconfined = true; }
+static void f_selinux(struct oci_pod_facts *f) { strcpy(f->selinux, "type spc_t"); }
+static void f_root_group(struct oci_pod_facts *f) { f->root_group = true; }
+static void f_root_user(struct oci_pod_facts *f) { f->run_as_non_root = false; }
+static void f_root_user_userns(struct oci_pod_facts *f) { f->run_as_non_root = false, f->host_users_false = true; }
+static void f_no_cpu(struct oci_pod_facts *f) { f->cpu_limit = false; }
+static void f_bidi(struct oci_pod_facts *f) { f->bidirectional = true; }
+static void f_token(struct oci_pod_facts *f) { f->sa_token = true; }
+static void f_same(struct oci_pod_facts *f) { (void)f; }
+
+static const struct {
+        const char *id;
+        void (*fire)(struct oci_pod_facts *), (*nofire)(struct oci_pod_facts *);
+} pod_cases[] = {
+        { "BW120", f_host_path, f_no_host_path },
+        { "BW121", f_port_8080, f_port_80 },
+        { "BW122", f_port_80, f_port_8080 },
+        { "BW123", f_proc, f_same },
+        { "BW124", f_seccomp, f_same },
+        { "BW125", f_apparmor, f_same },
+        { "BW126", f_selinux, f_same },
+        { "BW127", f_root_group, f_same },
+        { "BW128", f_root_user, f_root_user_userns },
+        { "BW129", f_no_cpu, f_same },
+        { "BW130", f_bidi, f_same },
+        { "BW131", f_token, f_same },
+};
+
+static bool pod_case(const char *id)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(pod_cases); i++)
+                if (strcmp(pod_cases[i].id, id) == 0)
+                        return true;
+        return false;
+}
+
+static void pod_rules(void)
+{
+        for (size_t i = 0; i < ARRAY_SIZE(pod_cases); i++) {
+                struct oci_config *c = config_with(NULL);
+                if (c)
+                        c->pod = pod_with(pod_cases[i].fire);
+                tap_ok(c && fires(c, pod_cases[i].id), "%s fires on its pod fact", pod_cases[i].id);
+                if (c)
+                        c->pod = pod_with(pod_cases[i].nofire);
+                tap_ok(c && !fires(c, pod_cases[i].id), "%s does not fire on the near miss", pod_cases[i].id);
+                /* the same facts in a config that did not come from a pod: silent */
+                if (c) {
+                        c->pod = pod_with(pod_cases[i].fire);
+                        c->pod.present = false;
+                }
+                tap_ok(c && !fires(c, pod_cases[i].id), "%s is silent without a pod", pod_cases[i].id);
+                oci_config_free(c);
+        }
+}
+
 int main(void)
 {
         struct oci_config *c = config_with(NULL);
@@ -478,17 +742,20 @@ int main(void)
         privileged();
         sysctl_rule();
         host_ns_by_path();
+        unowned_join();
         breakout_matches_allows();
         breakout_conditions();
         mapping_facts();
         for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
                 check_case(cases[i].id, cases[i].fire, cases[i].nofire);
+        pod_rules();
 
         /* Every rule has a test. */
         for (size_t i = 0; i < bw_n_rules; i++) {
                 const struct bw_rule *r = &bw_rules[i];
-                bool tested = r->check == bw_check_cap || find_case(r->id) || strcmp(r->id, "BW001") == 0 ||
-                              strcmp(r->id, "BW094") == 0 || strcmp(r->id, "BW074") == 0 /* test_profile */;
+                bool tested = r->check == bw_check_cap || find_case(r->id) || pod_case(r->id) || strcmp(r->id, "BW001") == 0 ||
+                              strcmp(r->id, "BW094") == 0 || strcmp(r->id, "BW067") == 0 /* unowned_join */ ||
+                              strcmp(r->id, "BW074") == 0 /* test_profile */;
                 tap_ok(tested, "%s has a fire and a no-fire test", r->id);
                 tap_ok(r->why && r->fix && r->title && strlen(r->why) > 20 && strlen(r->fix) > 20,
                        "%s has a title, why and fix", r->id);
