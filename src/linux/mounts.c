@@ -12,6 +12,7 @@
 #include <sys/statfs.h>
 #include <unistd.h>
 
+#include "linux/cgroup_mount.h"
 #include "linux/safe_path.h"
 #include "util/cleanup.h"
 
@@ -214,12 +215,8 @@ int bw_mount_one(int root_fd, const char *bundle, const struct oci_mount *m, str
                 if (ro_deferred(m))
                         flags &= ~(unsigned long)MS_RDONLY;
                 if (strcmp(type, "cgroup") == 0 || strcmp(type, "cgroup2") == 0) {
-                        /* cgroup namespacing and v1/v2 layout belong to the
-                         * cgroup issue: until then show the host's cgroupfs. */
-                        struct bw_mount_opts b = o;
-                        b.bind = true;
-                        b.recursive = true;
-                        r = mount_bind("/sys/fs/cgroup", NULL, target, &b, err);
+                        /* The container's own cgroups, never the host's tree. */
+                        r = bw_cgmount_own(target, flags, err);
                         if (r < 0)
                                 return bw_error_wrap(err, "mount %s", m->destination);
                 } else if (mount(src ? src : type, p, type, flags, o.data) < 0) {

@@ -386,7 +386,7 @@ none_root_owned() {
   local pid
   pid=$(host_pid lim)
   [ "$(cat "$(cgroup_dir_of "$pid" pids)/pids.max")" = 20 ]
-  [ "$(cat "$(cgroup_dir_of "$pid" memory)/memory.limit_in_bytes")" = 67108864 ]
+  [ "$(cat "$(cgroup_file_of "$pid" memory memory.limit_in_bytes memory.max)")" = 67108864 ]
   # 40 sleepers cannot all start under a limit of 20
   run docker exec lim sh -c 'for i in $(seq 40); do sleep 30 & done; wait'
   echo "$output"
@@ -410,12 +410,12 @@ none_root_owned() {
   docker pause pz
   [ "$(docker inspect -f '{{.State.Paused}}' pz)" = true ]
   [ "$("$BULWARK" --root "$(bw_root_of "$id")" state "$id" | jq -r .status)" = paused ]
-  [ "$(cat "$(cgroup_dir_of "$pid" freezer)/freezer.state")" = FROZEN ]
+  [ "$(freezer_state_of "$pid")" = FROZEN ]
   a=$(cat "$tick"); sleep 0.5; b=$(cat "$tick")
   [ "$a" = "$b" ]
   docker unpause pz
   [ "$(docker inspect -f '{{.State.Paused}}' pz)" = false ]
-  [ "$(cat "$(cgroup_dir_of "$pid" freezer)/freezer.state")" = THAWED ]
+  [ "$(freezer_state_of "$pid")" = THAWED ]
   a=$(cat "$tick"); sleep 0.5; b=$(cat "$tick")
   [ "$a" != "$b" ]
   docker rm -f pz
@@ -429,7 +429,7 @@ none_root_owned() {
   [ "$(cat "$(cgroup_dir_of "$pid" pids)/pids.max")" = 100 ]
   docker update --pids-limit 50 --memory 128m --memory-swap 256m up
   [ "$(cat "$(cgroup_dir_of "$pid" pids)/pids.max")" = 50 ]
-  [ "$(cat "$(cgroup_dir_of "$pid" memory)/memory.limit_in_bytes")" = 134217728 ]
+  [ "$(cat "$(cgroup_file_of "$pid" memory memory.limit_in_bytes memory.max)")" = 134217728 ]
   docker rm -f up
 }
 

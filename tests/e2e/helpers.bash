@@ -76,8 +76,12 @@ umount_under() {
 start_dockerd() {
   need dockerd docker || return 1
   export DOCKER_HOST=unix://$E2E/docker.sock
+  # BW_E2E_CGROUP_DRIVER (cgroupfs or systemd) picks Docker's cgroup driver;
+  # unset, Docker's own default (systemd on a cgroup v2 host with systemd)
+  local driver=()
+  [[ -n ${BW_E2E_CGROUP_DRIVER:-} ]] && driver=(--exec-opt "native.cgroupdriver=$BW_E2E_CGROUP_DRIVER")
   dockerd --iptables=false --bridge=none --data-root "$E2E/data" --exec-root "$E2E/exec" \
-    --host "$DOCKER_HOST" --pidfile "$E2E/dockerd.pid" "$@" >"$E2E/dockerd.log" 2>&1 &
+    --host "$DOCKER_HOST" --pidfile "$E2E/dockerd.pid" "${driver[@]}" "$@" >"$E2E/dockerd.log" 2>&1 &
   echo $! >"$E2E/dockerd.bg"
   if ! wait_for 120 docker version; then
     show_log "$E2E/dockerd.log" >&3
@@ -141,11 +145,34 @@ host_uid_of() {
   awk '/^Uid:/ {print $2}' "/proc/$1/status"
 }
 
-# The host cgroup v1 directory of a pid for one controller.
+cgroup_v2_host() { [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; }
+
+# The host cgroup directory of a pid for one controller (v1), or its one
+# cgroup2 directory on a pure v2 host.
 cgroup_dir_of() {
   local pid=$1 ctrl=$2 path
+  if cgroup_v2_host; then
+    echo "/sys/fs/cgroup$(sed -n 's/^0:://p' "/proc/$pid/cgroup")"
+    return
+  fi
   path=$(awk -F: -v c="$ctrl" '{ n = split($2, a, ","); for (i = 1; i <= n; i++) if (a[i] == c) print $3 }' "/proc/$pid/cgroup")
   echo "/sys/fs/cgroup/$ctrl$path"
+}
+
+# cgroup_file_of PID CONTROLLER V1FILE V2FILE: a limit's file, v1 or v2
+cgroup_file_of() {
+  if cgroup_v2_host; then echo "$(cgroup_dir_of "$1" "$2")/$4"; else echo "$(cgroup_dir_of "$1" "$2")/$3"; fi
+}
+
+# FROZEN or THAWED, from v1's freezer.state or v2's cgroup.freeze
+freezer_state_of() {
+  local d
+  d=$(cgroup_dir_of "$1" freezer)
+  if cgroup_v2_host; then
+    if [ "$(cat "$d/cgroup.freeze")" = 1 ]; then echo FROZEN; else echo THAWED; fi
+  else
+    cat "$d/freezer.state"
+  fi
 }
 
 # An OCI image layout tarball, made by hand, of rootfs $1 as image $3

@@ -46,7 +46,7 @@ PM_FLAGS=()
 # (podman writes the runtime's errors to stderr) goes to $E2E/podman.log.
 pm_cmd() {
   echo podman --root "$E2E/storage" --runroot "$E2E/run" --tmpdir "$E2E/tmp" \
-    --runtime "$BULWARK" "${PM_FLAGS[@]}" --cgroup-manager cgroupfs --events-backend file
+    --runtime "$BULWARK" "${PM_FLAGS[@]}" --cgroup-manager "${BW_E2E_CGROUP_DRIVER:-cgroupfs}" --events-backend file
 }
 pm() {
   $(pm_cmd) "$@" 2> >(tee -a "$E2E/podman.log" >&2)

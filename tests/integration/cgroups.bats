@@ -1,7 +1,9 @@
 #!/usr/bin/env bats
 # Cgroups inside real containers: limits the kernel enforces, pause and
-# resume, update, and cleanup (also after a crash). This machine has v1
-# controllers; the container's cgroup is /bulwark/ID in each.
+# resume, update, and cleanup (also after a crash), and the container's own
+# cgroupfs. The container's cgroup is /bulwark/ID in each hierarchy: v1
+# controllers (this machine, hybrid) or the cgroup2 root (the systemd guest,
+# scripts/guest/run --systemd).
 
 load helpers
 
@@ -13,20 +15,32 @@ teardown() {
   teardown_bundle
 }
 
+v2_host() { [ "$(stat -fc %T /sys/fs/cgroup)" = cgroup2fs ]; }
+
 cg() { # cg CONTROLLER ID: the container's directory in that hierarchy
-  echo "/sys/fs/cgroup/$1/bulwark/$2"
+  if v2_host; then echo "/sys/fs/cgroup/bulwark/$2"; else echo "/sys/fs/cgroup/$1/bulwark/$2"; fi
+}
+
+cgf() { # cgf CONTROLLER ID V1FILE V2FILE: a limit's file, v1 or v2
+  if v2_host; then echo "$(cg "$1" "$2")/$4"; else echo "$(cg "$1" "$2")/$3"; fi
 }
 
 @test "init is in the container's cgroup before it runs, with the limits applied" {
-  config_edit '.linux.resources.pids = {"limit": 33} | .linux.resources.memory = {"limit": 67108864}'
+  # without a cgroup namespace (runc spec adds one on a v2 host) the path shows
+  config_edit '.linux.resources.pids = {"limit": 33} | .linux.resources.memory = {"limit": 67108864}
+    | .linux.namespaces -= [{"type": "cgroup"}]'
   run run_in sh -c 'cat /proc/self/cgroup'
   [ "$status" -eq 0 ]
-  [[ $output == *"pids:/bulwark/t$$-$BATS_TEST_NUMBER"* ]]
-  [[ $output == *"memory:/bulwark/t$$-$BATS_TEST_NUMBER"* ]]
+  if v2_host; then
+    [[ $output == *"0::/bulwark/t$$-$BATS_TEST_NUMBER"* ]]
+  else
+    [[ $output == *"pids:/bulwark/t$$-$BATS_TEST_NUMBER"* ]]
+    [[ $output == *"memory:/bulwark/t$$-$BATS_TEST_NUMBER"* ]]
+  fi
   config_edit '.process.args = ["sleep", "100"]'
   bw create --bundle "$BUNDLE" lim
   [ "$(cat "$(cg pids lim)/pids.max")" = 33 ]
-  [ "$(cat "$(cg memory lim)/memory.limit_in_bytes")" = 67108864 ]
+  [ "$(cat "$(cgf memory lim memory.limit_in_bytes memory.max)")" = 67108864 ]
   grep -qx "$(bw state lim | jq .pid)" "$(cg pids lim)/cgroup.procs"
 }
 
@@ -95,8 +109,9 @@ cg() { # cg CONTROLLER ID: the container's directory in that hierarchy
   [ "$(cat "$(cg pids up)/pids.max")" = 50 ]
   bw update --pids-limit 20 --memory 64m --cpu-shares 512 up
   [ "$(cat "$(cg pids up)/pids.max")" = 20 ]
-  [ "$(cat "$(cg memory up)/memory.limit_in_bytes")" = 67108864 ]
-  [ "$(cat "$(cg cpu up)/cpu.shares")" = 512 ]
+  [ "$(cat "$(cgf memory up memory.limit_in_bytes memory.max)")" = 67108864 ]
+  # cpu.weight is shares converted as runc does (512 -> 20)
+  [ "$(cat "$(cgf cpu up cpu.shares cpu.weight)")" = "$(v2_host && echo 20 || echo 512)" ]
   echo '{"pids": {"limit": 7}}' | bw update --resources - up
   [ "$(cat "$(cg pids up)/pids.max")" = 7 ]
   # the limit holds inside: the 8th process cannot be forked
@@ -135,8 +150,8 @@ cg() { # cg CONTROLLER ID: the container's directory in that hierarchy
   # every v1 hierarchy still gets the pid by cgroup.procs, the cgroup2 one does not
   local pid=${clone##*= }
   ! grep -q "$u/bulwark/born/cgroup.procs" "$BATS_TEST_TMPDIR/trace"
-  grep -q "/sys/fs/cgroup/pids/bulwark/born/cgroup.procs" "$BATS_TEST_TMPDIR/trace"
-  grep -q "write([0-9]*, \"$pid\"" "$BATS_TEST_TMPDIR/trace"
+  v2_host || grep -q "/sys/fs/cgroup/pids/bulwark/born/cgroup.procs" "$BATS_TEST_TMPDIR/trace"
+  v2_host || grep -q "write([0-9]*, \"$pid\"" "$BATS_TEST_TMPDIR/trace"
 }
 
 @test "cgroups are gone after delete" {
@@ -147,6 +162,7 @@ cg() { # cg CONTROLLER ID: the container's directory in that hierarchy
   for c in cpu cpuacct cpuset memory devices freezer blkio pids hugetlb unified; do
     [ ! -e "/sys/fs/cgroup/$c/bulwark/gone" ]
   done
+  [ ! -e /sys/fs/cgroup/bulwark/gone ]
   # and after run without --keep
   run run_in true
   [ ! -e "$(cg memory "t$$-$BATS_TEST_NUMBER")" ]
@@ -168,6 +184,7 @@ cg() { # cg CONTROLLER ID: the container's directory in that hierarchy
   for c in memory pids devices freezer cpu; do
     [ ! -e "/sys/fs/cgroup/$c/bulwark/crash" ]
   done
+  [ ! -e /sys/fs/cgroup/bulwark/crash ]
 }
 
 @test "a refused config leaves no cgroup and no state" {
@@ -187,9 +204,9 @@ cg() { # cg CONTROLLER ID: the container's directory in that hierarchy
   [ ! -e "$BW_ROOT/second" ]
   # the first container and its cgroup are untouched
   [ "$(bw state first | jq -r .status)" = running ]
-  [ -d "/sys/fs/cgroup/pids/bulwark/shared-$$" ]
+  [ -d "$(cg pids "shared-$$")" ]
   bw delete --force first
-  [ ! -e "/sys/fs/cgroup/pids/bulwark/shared-$$" ]
+  [ ! -e "$(cg pids "shared-$$")" ]
 }
 
 @test "memory.kernelTCP is applied on cgroup v1 where the kernel has it" {
@@ -245,4 +262,103 @@ cg() { # cg CONTROLLER ID: the container's directory in that hierarchy
   [ "$st2" -eq 1 ]
   [[ $out2 == *"is frozen"* ]]
   [[ $out2 != *ran* ]]
+}
+
+# What the container sees of its cgroups: its limits, and per hierarchy the
+# directories at depth 1 (v1: the hierarchies) and 2 (none: no subgroups),
+# then the roots its cgroup mounts show.
+own_cgroupfs_script='cat /proc/self/cgroup; echo ---
+if [ -e /sys/fs/cgroup/pids.max ]; then cat /sys/fs/cgroup/pids.max /sys/fs/cgroup/memory.max
+else cat /sys/fs/cgroup/pids/pids.max /sys/fs/cgroup/memory/memory.limit_in_bytes; fi; echo ---
+find /sys/fs/cgroup -mindepth 1 -maxdepth 2 -type d; echo ---
+grep -E " - cgroup2? " /proc/self/mountinfo | cut -d" " -f4 | sort -u'
+
+# section N of the output above
+section() { awk -v n="$1" '/^---$/ {s++; next} s == n' <<<"$output"; }
+
+@test "inside, /sys/fs/cgroup is the container's own cgroup with its limits, in its cgroup namespace (same with the policy off and under the default policy)" {
+  config_edit '.linux.resources.pids = {"limit": 42} | .linux.resources.memory = {"limit": 67108864}
+    | .linux.namespaces = [.linux.namespaces[] | select(.type != "cgroup")] + [{"type": "cgroup"}]'
+  for policy in --policy-mode=off ""; do
+    BW_POLICY=$policy run run_in sh -c "$own_cgroupfs_script"
+    echo "policy '$policy': $output"
+    [ "$status" -eq 0 ]
+    # the container's cgroup is the root of every hierarchy it is in
+    section 0 | grep -qx '0::/'
+    [ -z "$(section 0 | grep -v ':/$')" ]
+    [ "$(section 1 | tr '\n' ' ')" = "42 67108864 " ]
+    # no subgroup, nothing of the host's tree (no bulwark/, system.slice ...)
+    [ -z "$(section 2 | grep -E '^/sys/fs/cgroup/[^/]+/')" ]
+    if v2_host; then [ -z "$(section 2)" ]; else section 2 | grep -qx /sys/fs/cgroup/pids; fi
+    # every cgroup mount shows its hierarchy's root: the container's cgroup
+    [ "$(section 3)" = / ]
+  done
+}
+
+@test "inside without a cgroup namespace, /sys/fs/cgroup holds only the container's own directories (same with the policy off and under the default policy)" {
+  config_edit '.linux.resources.pids = {"limit": 42} | .linux.resources.memory = {"limit": 67108864}
+    | .linux.namespaces -= [{"type": "cgroup"}]'
+  for policy in --policy-mode=off ""; do
+    BW_POLICY=$policy run run_in sh -c "$own_cgroupfs_script"
+    echo "policy '$policy': $output"
+    [ "$status" -eq 0 ]
+    section 0 | grep -qx "0::/bulwark/t$$-$BATS_TEST_NUMBER"
+    [ "$(section 1 | tr '\n' ' ')" = "42 67108864 " ]
+    [ -z "$(section 2 | grep -E '^/sys/fs/cgroup/[^/]+/')" ]
+    # the container's directory of each hierarchy is bound, not the host's root
+    [ "$(section 3)" = "/bulwark/t$$-$BATS_TEST_NUMBER" ]
+  done
+}
+
+@test "a container cannot write its cgroup limits through a read-only cgroup mount" {
+  config_edit '.linux.resources.pids = {"limit": 42} | .linux.namespaces = [.linux.namespaces[] | select(.type != "cgroup")] + [{"type": "cgroup"}]'
+  run run_in sh -c 'f=/sys/fs/cgroup/pids.max; [ -e $f ] || f=/sys/fs/cgroup/pids/pids.max; echo 1000 >$f; cat $f'
+  [[ $output == *"Read-only file system"* ]]
+  [ "$(tail -1 <<<"$output")" = 42 ]
+}
+
+@test "cgroup v2: each resource of the config lands in its file of the real hierarchy" {
+  v2_host || skip "not a cgroup v2 host (the systemd guest is: scripts/guest/run --systemd)"
+  local dev hp=()
+  dev=$(cat /sys/block/"$(lsblk -ndo PKNAME "$(findmnt -no SOURCE /)" 2>/dev/null || echo vda)"/dev 2>/dev/null || cat /sys/block/vda/dev)
+  config_edit --arg maj "${dev%:*}" --arg min "${dev#*:}" '.process.args = ["sleep", "100"]
+    | .linux.resources.memory = {"limit": 134217728, "reservation": 33554432, "swap": 201326592}
+    | .linux.resources.unified = {"memory.high": "100663296"}
+    | .linux.resources.cpu = {"shares": 1024, "quota": 50000, "period": 100000, "cpus": "0", "mems": "0"}
+    | .linux.resources.pids = {"limit": 64}
+    | .linux.resources.blockIO = {"weight": 500,
+        "throttleReadBpsDevice": [{"major": ($maj | tonumber), "minor": ($min | tonumber), "rate": 1048576}]}'
+  if grep -qw hugetlb /sys/fs/cgroup/cgroup.controllers && [ -d /sys/kernel/mm/hugepages/hugepages-2048kB ]; then
+    config_edit '.linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 4194304}]'
+    hp=(hugetlb.2MB.max 4194304)
+  fi
+  bw create --bundle "$BUNDLE" v2all
+  local d=/sys/fs/cgroup/bulwark/v2all
+  [ "$(cat $d/memory.max)" = 134217728 ]
+  [ "$(cat $d/memory.low)" = 33554432 ]
+  [ "$(cat $d/memory.high)" = 100663296 ]
+  [ ! -e $d/memory.swap.max ] || [ "$(cat $d/memory.swap.max)" = 67108864 ] # swap alone: 192M - 128M
+  [ "$(cat $d/cpu.weight)" = 39 ]                                          # shares 1024, as runc converts
+  [ "$(cat $d/cpu.max)" = "50000 100000" ]
+  [ "$(cat $d/cpuset.cpus)" = 0 ] && [ "$(cat $d/cpuset.mems)" = 0 ]
+  [ "$(cat $d/pids.max)" = 64 ]
+  if [ -e $d/io.bfq.weight ]; then grep -q 500 $d/io.bfq.weight; else grep -qx "default 4950" $d/io.weight; fi
+  grep -qx "$dev rbps=1048576 wbps=max riops=max wiops=max" $d/io.max
+  [ ${#hp[@]} -eq 0 ] || [ "$(cat "$d/${hp[0]}")" = "${hp[1]}" ]
+  # update through the same files; cgroup.kill ends it
+  bw update --memory 256m --pids-limit 20 --cpu-quota 20000 v2all
+  [ "$(cat $d/memory.max)" = 268435456 ] && [ "$(cat $d/pids.max)" = 20 ] && [ "$(cat $d/cpu.max)" = "20000 100000" ]
+  bw start v2all
+  bw kill --all v2all KILL
+  for _ in $(seq 50); do [ -z "$(cat $d/cgroup.procs)" ] && break; sleep 0.1; done
+  [ -z "$(cat $d/cgroup.procs)" ]
+}
+
+@test "events reports an OOM kill inside the container's memory limit" {
+  config_edit '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}'
+  create_bg oomev sh -c 'sleep 2; dd if=/dev/zero of=/dev/null bs=128M count=1; sleep 30'
+  bw start oomev
+  run timeout 8 "$BULWARK" --root "$BW_ROOT" events --interval 200ms oomev
+  grep -q '"type":"oom"' <<<"$output"
+  bw delete --force oomev
 }

@@ -3,19 +3,35 @@
 
 BULWARK=${BULWARK:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/bulwark}
 
-# A rootfs made of Debian's busybox-static, linked as every applet.
+# A rootfs made of Debian's busybox-static, linked as every applet: built
+# once per busybox binary into a template (one process per applet costs
+# seconds under emulation) and copied per test.
+rootfs_template() {
+  local t tmp applet
+  t=${TMPDIR:-/tmp}/bulwark-rootfs-template.$(cksum </bin/busybox | cut -d' ' -f1)
+  if [[ ! -f $t/bin/busybox ]]; then
+    tmp=$(mktemp -d "$t.XXXXXX")
+    mkdir -p "$tmp"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,root}
+    cp /bin/busybox "$tmp/bin/busybox"
+    # Relative links: they resolve the same inside the container and on the host.
+    for applet in $(/bin/busybox --list); do
+      [[ $applet == busybox ]] || ln -sf busybox "$tmp/bin/$applet"
+    done
+    echo "root:x:0:0:root:/root:/bin/sh" >"$tmp/etc/passwd"
+    echo "root:x:0:" >"$tmp/etc/group"
+    chmod 1777 "$tmp/tmp"
+    chmod 755 "$tmp"
+    # another test run may have made it meanwhile: theirs is the same
+    mv -T "$tmp" "$t" 2>/dev/null || rm -rf "$tmp"
+  fi
+  echo "$t"
+}
+
 make_rootfs() {
-  local root=$1
-  mkdir -p "$root"/{bin,sbin,usr/bin,usr/sbin,etc,proc,sys,dev,tmp,root}
-  cp /bin/busybox "$root/bin/busybox"
-  # Relative links: they resolve the same inside the container and on the host.
-  local applet
-  for applet in $(/bin/busybox --list); do
-    [[ $applet == busybox ]] || ln -sf busybox "$root/bin/$applet"
-  done
-  echo "root:x:0:0:root:/root:/bin/sh" >"$root/etc/passwd"
-  echo "root:x:0:" >"$root/etc/group"
-  chmod 1777 "$root/tmp"
+  local root=$1 t
+  t=$(rootfs_template)
+  mkdir -p "$root"
+  cp -a "$t/." "$root/"
 }
 
 # The config runc spec writes, made non-interactive, running "$@".
