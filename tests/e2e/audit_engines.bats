@@ -20,7 +20,10 @@ pm() {
 
 start_podman_service() {
   mkdir -p "$E2E/pm-tmp"
-  pm system service --time=0 "unix://$E2E/podman.sock" >"$E2E/podman.log" 2>&1 &
+  # exec: $! is podman itself; 3>&-: bats waits for whoever holds its fd 3
+  (exec podman --root "$E2E/pm-storage" --runroot "$E2E/pm-run" --tmpdir "$E2E/pm-tmp" --runtime runc \
+    --cgroup-manager cgroupfs --events-backend file system service --time=0 "unix://$E2E/podman.sock") \
+    >"$E2E/podman.log" 2>&1 3>&- &
   echo $! >"$E2E/podman.bg"
   wait_for 60 test -S "$E2E/podman.sock"
 }
@@ -181,7 +184,7 @@ per_target() {
   chmod 700 "$E2E/rl-xdg"
   tar -C "$E2E/rootfs" -cf "$E2E/rootfs.tar" . && chmod 644 "$E2E/rootfs.tar"
   rl_pm import "$E2E/rootfs.tar" localhost/bw-busybox:rl >/dev/null 2>&1
-  rl_pm system service --time=0 "unix://$E2E/rl-xdg/podman.sock" >"$E2E/rl.log" 2>&1 &
+  rl_pm system service --time=0 "unix://$E2E/rl-xdg/podman.sock" >"$E2E/rl.log" 2>&1 3>&- &
   echo $! >"$E2E/rl.bg"
   wait_for 60 test -S "$E2E/rl-xdg/podman.sock"
   # the service itself (su's shell does not pass a signal on)
