@@ -521,6 +521,7 @@ rl_setup() {
     note "rootless: using the existing user $RL_USER (uid $(id -u "$RL_USER")) as it is"
   fi
   RL_UID=$(id -u "$RL_USER") RL_GID=$(id -g "$RL_USER")
+  ((RL_UID != 0)) || { note "rootless: RL_USER=$RL_USER is root"; return 1; }
   RL_SUB=$(awk -F: -v u="$RL_USER" '$1 == u {print $2; exit}' /etc/subuid)
   RL_SUBN=$(awk -F: -v u="$RL_USER" '$1 == u {print ($3 > 65535 ? 65535 : $3); exit}' /etc/subuid)
   [[ -n $RL_SUB ]] || { note "rootless: $RL_USER has no /etc/subuid range (bulwark's defaults map it alone)"; RL_SUB=none RL_SUBN=0; }
@@ -886,7 +887,7 @@ md_table() {
         if (order[i] ~ /defaults$/) defaults = 1
       }
       if (like) print ""
-      if (like) print "Every row except restricted defaults and the docker rows runs bulwark with `--policy-mode off`: it applies the row'\''s config as written, as crun and runc do (its default policy would add a user namespace, seccomp and a pids limit)."
+      if (like) print "Every row except restricted defaults, bulwark'\''s rootless defaults and the docker rows runs bulwark with `--policy-mode off`: it applies the row'\''s config as written, as crun and runc do (its default policy would add a user namespace, seccomp and a pids limit)."
       if (defaults) {
         print ""
         print "Restricted defaults: bulwark allocates the container'\''s id range itself and mounts the rootfs idmapped (the image'\''s root-owned files belong to the container'\''s root); crun and runc get fixed mappings (0 to host " maphost ") and a plain rootfs, whose host-root files the container sees as unmapped (probes.txt: rootfs_owner)."
