@@ -275,7 +275,7 @@ expected() {
     rootless) echo "uid_map=0:$RL_UID:1 uid_map2=- seccomp=0"; return ;;
     # bulwark's rootless defaults: the user, then its whole subordinate
     # range (newuidmap); its default policy adds seccomp and no_new_privs
-    rootless-defaults) echo "uid_map=0:$RL_UID:1 uid_map2=1:$RL_SUB:$RL_SUBN seccomp=2 nnp=1"; return ;;
+    rootless-defaults) echo "uid_map=0:$RL_UID:1 uid_map2=$RL_MAP2 seccomp=2 nnp=1"; return ;;
     userns) uid="0:$MAP_HOST:65536" ;;
     seccomp) sc=2 ;;
     limits) pids=1024 mem=268435456 ;;
@@ -502,11 +502,16 @@ bench_rss() {
 # The unprivileged user the rootless variant runs as. Made here when it does
 # not exist (no home, no login shell, 65,536 subordinate uids and gids past
 # every range in /etc/subuid and /etc/subgid) and then removed with its
-# lines by rl_cleanup; an existing user is used as it is and never changed.
-RL_MADE=0 RL_UID="" RL_GID="" RL_SUB="" RL_SUBN="" RL_XDG="" RL_AS=""
+# lines by rl_cleanup; an existing user is used as it is and never changed,
+# unless its comment says a run of the bench killed before its end made it.
+RL_MADE=0 RL_UID="" RL_GID="" RL_MAP2="" RL_XDG="" RL_AS=""
+RL_COMMENT="bulwark bench, rootless row"
 rl_setup() {
-  if ! id -u "$RL_USER" >/dev/null 2>&1; then
-    useradd --no-create-home --shell /usr/sbin/nologin --comment "bulwark bench, rootless row" "$RL_USER" ||
+  if id -u "$RL_USER" >/dev/null 2>&1 && [[ $(getent passwd "$RL_USER" | cut -d: -f5) == "$RL_COMMENT" ]]; then
+    RL_MADE=1
+    note "rootless: the user $RL_USER is left from an earlier run of the bench; used, then removed"
+  elif ! id -u "$RL_USER" >/dev/null 2>&1; then
+    useradd --no-create-home --shell /usr/sbin/nologin --comment "$RL_COMMENT" "$RL_USER" ||
       { note "rootless: useradd $RL_USER failed"; return 1; }
     RL_MADE=1
     # useradd may have given it subordinate ids itself: the bench sets its own
@@ -522,9 +527,9 @@ rl_setup() {
   fi
   RL_UID=$(id -u "$RL_USER") RL_GID=$(id -g "$RL_USER")
   ((RL_UID != 0)) || { note "rootless: RL_USER=$RL_USER is root"; return 1; }
-  RL_SUB=$(awk -F: -v u="$RL_USER" '$1 == u {print $2; exit}' /etc/subuid)
-  RL_SUBN=$(awk -F: -v u="$RL_USER" '$1 == u {print ($3 > 65535 ? 65535 : $3); exit}' /etc/subuid)
-  [[ -n $RL_SUB ]] || { note "rootless: $RL_USER has no /etc/subuid range (bulwark's defaults map it alone)"; RL_SUB=none RL_SUBN=0; }
+  # what bulwark maps to ids 1.. (the second line of the uid_map)
+  RL_MAP2=$(awk -F: -v u="$RL_USER" '$1 == u {print "1:" $2 ":" ($3 > 65535 ? 65535 : $3); exit}' /etc/subuid)
+  [[ -n $RL_MAP2 ]] || { note "rootless: $RL_USER has no /etc/subuid range (bulwark's defaults map it alone)"; RL_MAP2=-; }
   # its XDG_RUNTIME_DIR, as a login session gives one (on the state tmpfs)
   RL_XDG=$STATE/rl-$RL_UID
   rm -rf "$RL_XDG" && mkdir -p "$RL_XDG" && chown "$RL_UID:$RL_GID" "$RL_XDG" && chmod 700 "$RL_XDG" || return 1
