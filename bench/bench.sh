@@ -202,6 +202,7 @@ rt() { # rt LABEL [STATE_DIR]: the command line of a runtime, with its own state
     rl-bulwark) echo "$RL_AS $BULWARK --policy-mode off --root $RL_XDG/bulwark" ;;
     rl-bulwark-policy) echo "$RL_AS $BULWARK --root $RL_XDG/bulwark" ;;
     rl-crun) echo "$RL_AS crun --root $RL_XDG/crun" ;;
+    rl-crun-nocg) echo "$RL_AS crun --cgroup-manager=disabled --root $RL_XDG/crun" ;;
     rl-runc) echo "$RL_AS runc --root $RL_XDG/runc" ;;
   esac
 }
@@ -573,7 +574,7 @@ rl_cleanup() {
 
 # `run /bin/true` of `runc spec --rootless`'s bundle, each runtime run as
 # the user: bulwark with the policy off, bulwark with its rootless
-# defaults, crun and runc. Every command goes through setpriv and env (the
+# defaults, crun (with and without its cgroup manager) and runc. Every command goes through setpriv and env (the
 # same two execs for each runtime).
 bench_rootless() {
   rl_setup || { printf 'rootless\t(all)\tfailed: the rootless user could not be set up\n' >>"$OUT/flags.tsv"; rl_cleanup; return 0; }
@@ -582,7 +583,9 @@ bench_rootless() {
   add bulwark "$(rt rl-bulwark) run --bundle $b hf-rl-bulwark"
   check_applied rootless bulwark-defaults "$WORK/b-rootless-defaults" rootless-defaults rl-bulwark-policy
   add bulwark-defaults "$(rt rl-bulwark-policy) run --bundle $WORK/b-rootless-defaults hf-rl-bulwark-d"
-  for label in crun runc; do
+  # crun-nocg: crun told to leave cgroups alone (it may still refuse the
+  # host's layout)
+  for label in crun crun-nocg runc; do
     check_applied rootless "$label" "$b" rootless "rl-$label"
     add "$label" "$(rt "rl-$label") run --bundle $b hf-rl-$label"
   done
