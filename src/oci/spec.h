@@ -120,9 +120,9 @@ struct oci_process {
 };
 
 /* trusted: never read from JSON; set by the runtime's policy gate when the
- * hook's executable, resolved on the host, is one the operator trusts (the
- * policy file's trustedHooks) or Docker's own libnetwork-setkey hook. */
-/* trusted_path, trusted_dev, trusted_ino: never read from JSON either; for
+ * hook's executable, opened on the host, is one the operator trusts (the
+ * policy file's trustedHooks) or Docker's own libnetwork-setkey hook.
+ * trusted_path, trusted_dev, trusted_ino: never read from JSON either; for
  * a trusted hook, the file judged at create (opened without magic links)
  * and its identity. The hook runner opens trusted_path again, checks the
  * identity and executes that fd; the record is kept in the container's
