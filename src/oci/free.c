@@ -67,6 +67,7 @@ static void free_hooks(struct oci_hook_list *l)
                 free(l->v[i].path);
                 bw_strv_free(l->v[i].args);
                 bw_strv_free(l->v[i].env);
+                free(l->v[i].trusted_path);
         }
         free(l->v);
 }

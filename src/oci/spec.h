@@ -120,9 +120,15 @@ struct oci_process {
 };
 
 /* trusted: never read from JSON; set by the runtime's policy gate when the
- * hook's executable, resolved on the host, is one the operator trusts (the
- * policy file's trustedHooks) or Docker's own libnetwork-setkey hook. */
-struct oci_hook { char *path; char **args; char **env; oci_opt_i32 timeout; bool trusted; };
+ * hook's executable, opened on the host, is one the operator trusts (the
+ * policy file's trustedHooks) or Docker's own libnetwork-setkey hook.
+ * trusted_path, trusted_dev, trusted_ino: never read from JSON either; for
+ * a trusted hook, the file judged at create (opened without magic links)
+ * and its identity. The hook runner opens trusted_path again, checks the
+ * identity and executes that fd; the record is kept in the container's
+ * state directory for start and delete (runtime/hooks.c). */
+struct oci_hook { char *path; char **args; char **env; oci_opt_i32 timeout; bool trusted;
+                  char *trusted_path; uint64_t trusted_dev, trusted_ino; };
 struct oci_hook_list { struct oci_hook *v; size_t n; };
 struct oci_hooks {
         struct oci_hook_list prestart, create_runtime, create_container,

@@ -1670,6 +1670,54 @@ int bw_check_memory_limit(const struct bw_rule *r, const struct oci_config *c, s
 
 /* --- hooks and annotations ---------------------------------------------- */
 
+/* Variables that make a program load or run other code than its own: the
+ * dynamic loader's and glibc's (those it drops for setuid programs), and
+ * the interpreters' a trusted script or its children may start. */
+static const char *const hook_code_prefixes[] = { "LD_", "BASH_FUNC_", "PYTHON", "PERL", "RUBY", "NODE_", NULL };
+static const char *const hook_code_vars[] = {
+        "GCONV_PATH", "GETCONF_DIR", "GLIBC_TUNABLES", "HOSTALIASES", "LOCALDOMAIN", "LOCPATH", "MALLOC_TRACE",
+        "NIS_PATH", "NLSPATH", "RESOLV_HOST_CONF", "RES_OPTIONS", "TMPDIR", "TZDIR", "BASH_ENV", "ENV",
+        "SHELLOPTS", "BASHOPTS", "PS4", "IFS", "CDPATH", "GLOBIGNORE", "JAVA_TOOL_OPTIONS", "_JAVA_OPTIONS",
+        "JDK_JAVA_OPTIONS", "CLASSPATH", "LUA_PATH", "LUA_CPATH", "TCLLIBPATH", "GEM_PATH", "GEM_HOME",
+        NULL,
+};
+/* The directories a PATH of a trusted hook may list: the host's own. */
+static const char *const hook_path_dirs[] = { "/usr/local/sbin", "/usr/local/bin", "/usr/sbin", "/usr/bin",
+                                              "/sbin", "/bin", NULL };
+
+static bool hook_path_ok(const char *value)
+{
+        _cleanup_free_ char *copy = strdup(value);
+        if (!copy)
+                return false;
+        char *save = NULL;
+        for (char *d = strtok_r(copy, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+                bool known = false;
+                for (size_t i = 0; hook_path_dirs[i] && !known; i++)
+                        known = strcmp(d, hook_path_dirs[i]) == 0;
+                if (!known)
+                        return false;
+        }
+        /* an empty entry means the working directory */
+        return value[0] && value[0] != ':' && value[strlen(value) - 1] != ':' && !strstr(value, "::");
+}
+
+/* Whether an env entry (NAME=value) of a trusted hook would make it run
+ * code the config chooses. */
+static bool hook_env_runs_code(const char *kv)
+{
+        size_t len = strcspn(kv, "=");
+        for (size_t i = 0; hook_code_prefixes[i]; i++)
+                if (strncmp(kv, hook_code_prefixes[i], strlen(hook_code_prefixes[i])) == 0)
+                        return true;
+        for (size_t i = 0; hook_code_vars[i]; i++)
+                if (strlen(hook_code_vars[i]) == len && strncmp(kv, hook_code_vars[i], len) == 0)
+                        return true;
+        if (len == 4 && strncmp(kv, "PATH", 4) == 0)
+                return !kv[len] || !hook_path_ok(kv + len + 1);
+        return false;
+}
+
 int bw_check_hooks(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         const struct { const char *name; const struct oci_hook_list *l; } lists[] = {
@@ -1679,12 +1727,26 @@ int bw_check_hooks(const struct bw_rule *r, const struct oci_config *c, struct b
         };
         for (size_t i = 0; i < ARRAY_SIZE(lists); i++)
                 for (size_t j = 0; j < lists[i].l->n; j++) {
-                        if (lists[i].l->v[j].trusted)
-                                continue;
-                        const char *p = lists[i].l->v[j].path;
-                        char ptr[64];
-                        snprintf(ptr, sizeof(ptr), "/hooks/%s/%zu", lists[i].name, j);
-                        int ret = bw_findings_add_at(out, r, ptr, NULL, "%s hook %s", lists[i].name, p ? p : "?");
+                        const struct oci_hook *h = &lists[i].l->v[j];
+                        const char *p = h->path;
+                        char ptr[96];
+                        int ret = 0;
+                        if (!h->trusted) {
+                                snprintf(ptr, sizeof(ptr), "/hooks/%s/%zu", lists[i].name, j);
+                                ret = bw_findings_add_at(out, r, ptr, NULL, "%s hook %s", lists[i].name, p ? p : "?");
+                        }
+                        /* A trusted program is trusted to run as itself: not
+                         * with the config's loader or interpreter settings. */
+                        for (size_t k = 0; ret >= 0 && h->trusted && h->env && h->env[k]; k++) {
+                                if (!hook_env_runs_code(h->env[k]))
+                                        continue;
+                                snprintf(ptr, sizeof(ptr), "/hooks/%s/%zu/env/%zu", lists[i].name, j, k);
+                                ret = bw_findings_add_at(out, r, ptr, NULL,
+                                                         "%s hook %s (trusted) with env %.*s, which makes it run "
+                                                         "other code (remove it from the hook's env)",
+                                                         lists[i].name, p ? p : "?", (int)strcspn(h->env[k], "="),
+                                                         h->env[k]);
+                        }
                         if (ret < 0)
                                 return ret;
                 }

@@ -84,7 +84,8 @@ static int load_saved_config(const struct bw_store_entry *e, struct oci_config *
         _cleanup_free_ char *path = bw_saved_config_path(e->path);
         if (!path)
                 return -ENOMEM;
-        return oci_config_load_file(path, c, err);
+        int r = oci_config_load_file(path, c, err);
+        return r < 0 ? r : bw_hooks_load_trusted(e->path, &(*c)->hooks, err);
 }
 
 static char *now_rfc3339(void)

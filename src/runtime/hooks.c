@@ -2,17 +2,25 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
+#include <jansson.h>
+#include <linux/magic.h>
+#include <linux/openat2.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/statfs.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "linux/process.h"
+#include "runtime/store.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -23,7 +31,23 @@ static long now_ms(void)
         return ts.tv_sec * 1000L + ts.tv_nsec / 1000000L;
 }
 
-static _Noreturn void exec_hook(const struct oci_hook *h, const char *dir, int in, int errfd)
+int bw_hook_open_program(const char *path, struct stat *st)
+{
+        struct open_how how = { .flags = O_PATH | O_CLOEXEC, .resolve = RESOLVE_NO_MAGICLINKS };
+        _cleanup_close_ int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+        if (fd < 0)
+                return -errno;
+        struct statfs sf;
+        if (fstat(fd, st) < 0 || fstatfs(fd, &sf) < 0)
+                return -errno;
+        /* Nothing under /proc is a program of the host's: its files stand
+         * for other processes' objects. */
+        if (!S_ISREG(st->st_mode) || sf.f_type == PROC_SUPER_MAGIC)
+                return -EACCES;
+        return take_fd(fd);
+}
+
+static _Noreturn void exec_hook(const struct oci_hook *h, int prog, const char *dir, int in, int errfd)
 {
         bw_process_reset_signals();
         if (dup2(in, 0) < 0 || dup2(errfd, 2) < 0)
@@ -43,9 +67,45 @@ static _Noreturn void exec_hook(const struct oci_hook *h, const char *dir, int i
         bw_process_cloexec_from(3, NULL);
         char *def_args[] = { h->path, NULL };
         char *empty_env[] = { NULL };
-        execve(h->path, h->args ? h->args : def_args, h->env ? h->env : empty_env);
+        char **argv = h->args ? h->args : def_args, **envp = h->env ? h->env : empty_env;
+        if (prog >= 0) {
+                /* The file checked by the parent, not whatever the path
+                 * names now. A script's interpreter opens it as
+                 * /dev/fd/N: that copy stays open across the exec. */
+                int keep = fcntl(prog, F_DUPFD, 3);
+                if (keep >= 0)
+                        syscall(SYS_execveat, keep, "", argv, envp, AT_EMPTY_PATH);
+        } else {
+                execve(h->path, argv, envp);
+        }
         fprintf(stderr, "cannot execute %s: %s\n", h->path, strerror(errno));
         _exit(127);
+}
+
+/* A trusted hook: the file recorded at create, opened again without magic
+ * links; anything else there is refused, not run. */
+static int open_trusted(const struct oci_hook *h, const char *phase, size_t idx, struct bw_error **err)
+{
+        const char *p = h->trusted_path ? h->trusted_path : h->path;
+        struct stat st;
+        int fd = bw_hook_open_program(p, &st);
+        if (fd < 0)
+                return bw_error_msg(err, fd == -EACCES ? -EPERM : fd,
+                                    "%s hook #%zu (%s) not run: it was trusted at create (trustedHooks) as %s, which "
+                                    "cannot be opened as a regular file without /proc magic links now (%s); make %s the "
+                                    "trusted program again, or recreate the container",
+                                    phase, idx, h->path, p, strerror(-fd), p);
+        if ((uint64_t)st.st_dev != h->trusted_dev || (uint64_t)st.st_ino != h->trusted_ino) {
+                close(fd);
+                return bw_error_msg(err, -EPERM,
+                                    "%s hook #%zu (%s) not run: %s was trusted at create (trustedHooks) as the file "
+                                    "with device %" PRIu64 " inode %" PRIu64 ", but names device %" PRIu64
+                                    " inode %" PRIu64 " now (it was replaced or a link in its path was swapped); put "
+                                    "the trusted program back, or recreate the container to judge the new one",
+                                    phase, idx, h->path, p, h->trusted_dev, h->trusted_ino, (uint64_t)st.st_dev,
+                                    (uint64_t)st.st_ino);
+        }
+        return fd;
 }
 
 static int run_one(const struct oci_hook *h, const char *phase, size_t idx, const char *state_json,
@@ -61,11 +121,15 @@ static int run_one(const struct oci_hook *h, const char *phase, size_t idx, cons
                 return bw_error_set(err, r, "%s hook %s: creating its stderr pipe", phase, h->path);
         }
         _cleanup_close_ int in_w = in[0], in_r = in[1], er_r = er[0], er_w = er[1];
+        _cleanup_close_ int prog = -1;
+        if (h->trusted && (prog = open_trusted(h, phase, idx, err)) < 0)
+                return prog;
         pid_t pid = fork();
         if (pid < 0)
                 return bw_error_set(err, -errno, "%s hook %s: fork", phase, h->path);
         if (pid == 0)
-                exec_hook(h, dir, in_r, er_w);
+                exec_hook(h, prog, dir, in_r, er_w);
+        close(take_fd(prog));
         close(take_fd(in_r));
         close(take_fd(er_w));
         /* A hook need not read its stdin: a failed send is not its failure. */
@@ -145,4 +209,85 @@ int bw_hooks_run_all(const struct oci_hook_list *l, const char *phase, const cha
                 }
         }
         return failed;
+}
+
+/* The record of trusted hooks, beside the effective config in the
+ * container's directory (root's): written at create from what the policy
+ * gate judged, read back by start and delete. Never from config.json. */
+#define BW_HOOKS_TRUSTED "hooks.trusted.json"
+
+static const char *const list_names[] = { "prestart", "createRuntime", "createContainer",
+                                          "startContainer", "poststart", "poststop" };
+
+static struct oci_hook_list *list_at(struct oci_hooks *h, size_t i)
+{
+        struct oci_hook_list *l[] = { &h->prestart, &h->create_runtime, &h->create_container,
+                                      &h->start_container, &h->poststart, &h->poststop };
+        return l[i];
+}
+
+int bw_hooks_save_trusted(const char *dir, const struct oci_hooks *hooks, struct bw_error **err)
+{
+        _cleanup_json_ json_t *o = json_object();
+        for (size_t i = 0; o && i < ARRAY_SIZE(list_names); i++) {
+                const struct oci_hook_list *l = list_at((struct oci_hooks *)hooks, i);
+                json_t *a = NULL;
+                for (size_t j = 0; j < l->n; j++) {
+                        const struct oci_hook *h = &l->v[j];
+                        if (!h->trusted)
+                                continue;
+                        if (!a && (!(a = json_array()) || json_object_set_new(o, list_names[i], a) < 0))
+                                return bw_error_set(err, -ENOMEM, "recording the trusted hooks");
+                        json_t *e = json_pack("{s:I, s:s, s:I, s:I}", "index", (json_int_t)j, "path",
+                                              h->trusted_path ? h->trusted_path : h->path, "dev",
+                                              (json_int_t)h->trusted_dev, "ino", (json_int_t)h->trusted_ino);
+                        if (!e || json_array_append_new(a, e) < 0)
+                                return bw_error_set(err, -ENOMEM, "recording the trusted hooks");
+                }
+        }
+        if (o && json_object_size(o) == 0)
+                return 0; /* none trusted: no record, as for an older bulwark's container */
+        _cleanup_free_ char *text = o ? json_dumps(o, JSON_INDENT(2)) : NULL;
+        _cleanup_free_ char *path = NULL;
+        if (!text || asprintf(&path, "%s/" BW_HOOKS_TRUSTED, dir) < 0)
+                return bw_error_set(err, -ENOMEM, "recording the trusted hooks");
+        return bw_write_file_atomic(path, text, err);
+}
+
+int bw_hooks_load_trusted(const char *dir, struct oci_hooks *hooks, struct bw_error **err)
+{
+        _cleanup_free_ char *path = NULL;
+        if (asprintf(&path, "%s/" BW_HOOKS_TRUSTED, dir) < 0)
+                return -ENOMEM;
+        json_error_t je;
+        _cleanup_json_ json_t *o = json_load_file(path, 0, &je);
+        if (!o) {
+                if (access(path, F_OK) < 0 && errno == ENOENT)
+                        return 0; /* a container from an older bulwark: none recorded */
+                return bw_error_msg(err, -EINVAL, "%s: %s (delete the container and create it again)", path, je.text);
+        }
+        for (size_t i = 0; i < ARRAY_SIZE(list_names); i++) {
+                struct oci_hook_list *l = list_at(hooks, i);
+                json_t *a = json_object_get(o, list_names[i]), *e;
+                size_t k;
+                json_array_foreach(a, k, e) {
+                        json_int_t idx = -1, dev = -1, ino = -1;
+                        const char *p = NULL;
+                        if (json_unpack(e, "{s:I, s:s, s:I, s:I}", "index", &idx, "path", &p, "dev", &dev, "ino",
+                                        &ino) < 0 ||
+                            idx < 0 || (size_t)idx >= l->n)
+                                return bw_error_msg(err, -EINVAL,
+                                                    "%s: %s[%zu] does not match the saved config (delete the "
+                                                    "container and create it again)",
+                                                    path, list_names[i], k);
+                        struct oci_hook *h = &l->v[idx];
+                        free(h->trusted_path);
+                        if (!(h->trusted_path = strdup(p)))
+                                return -ENOMEM;
+                        h->trusted = true;
+                        h->trusted_dev = (uint64_t)dev;
+                        h->trusted_ino = (uint64_t)ino;
+                }
+        }
+        return 0;
 }

@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <jansson.h>
+#include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,6 +12,7 @@
 #include <unistd.h>
 
 #include "linux/namespaces.h"
+#include "runtime/hooks.h"
 #include "runtime/idrange.h"
 #include "runtime/rootless.h"
 #include "oci/load.h"
@@ -102,9 +105,48 @@ static void mark_identity_mapped(struct oci_config *c, const struct bw_policy *p
 static const char *const dockerd_paths[] = { "/usr/bin/dockerd", "/usr/sbin/dockerd", "/usr/local/bin/dockerd",
                                              "/bin/dockerd", NULL };
 
-/* Which hooks run an executable the operator trusts: the hook's path
- * resolved on the host (symlinks, /proc/PID/exe) against the policy file's
- * trustedHooks, resolved too. BW110 judges the rest. */
+/* Docker's hook path /proc/PID/exe: trusted only when PID runs dockerd
+ * from one of the fixed paths and sees our mount namespace (so that path
+ * names here what it names there), and the file at that path is the one
+ * it runs. Returns that path; the hook then runs that file. */
+static const char *docker_exe_path(const char *path)
+{
+        int pid = 0, end = 0;
+        if (sscanf(path, "/proc/%d/exe%n", &pid, &end) != 1 || pid <= 0 || path[end])
+                return NULL;
+        char proc[64], exe[PATH_MAX];
+        struct stat mine, theirs, running, fixed;
+        snprintf(proc, sizeof(proc), "/proc/%d/ns/mnt", pid);
+        if (stat("/proc/self/ns/mnt", &mine) < 0 || stat(proc, &theirs) < 0 || mine.st_dev != theirs.st_dev ||
+            mine.st_ino != theirs.st_ino)
+                return NULL;
+        snprintf(proc, sizeof(proc), "/proc/%d/exe", pid);
+        ssize_t n = readlink(proc, exe, sizeof(exe) - 1);
+        if (n <= 0 || stat(proc, &running) < 0)
+                return NULL;
+        exe[n] = '\0';
+        for (size_t k = 0; dockerd_paths[k]; k++) {
+                if (strcmp(exe, dockerd_paths[k]) != 0)
+                        continue;
+                _cleanup_close_ int fd = bw_hook_open_program(dockerd_paths[k], &fixed);
+                return fd >= 0 && fixed.st_dev == running.st_dev && fixed.st_ino == running.st_ino ? dockerd_paths[k]
+                                                                                                   : NULL;
+        }
+        return NULL;
+}
+
+static bool same_file(const struct stat *a, const char *path)
+{
+        struct stat b;
+        _cleanup_close_ int fd = bw_hook_open_program(path, &b);
+        return fd >= 0 && a->st_dev == b.st_dev && a->st_ino == b.st_ino;
+}
+
+/* Which hooks run an executable the operator trusts: the file the hook's
+ * path names on the host, opened without /proc magic links, is one of the
+ * policy file's trustedHooks (opened the same way), or dockerd for its
+ * libnetwork-setkey hook. Its identity is recorded: the hook runner
+ * executes that file or nothing (runtime/hooks.c). BW110 judges the rest. */
 static void mark_trusted_hooks(struct oci_config *c, const struct bw_policy *p)
 {
         struct oci_hook_list *lists[] = { &c->hooks.prestart, &c->hooks.create_runtime, &c->hooks.create_container,
@@ -113,21 +155,30 @@ static void mark_trusted_hooks(struct oci_config *c, const struct bw_policy *p)
                 for (size_t j = 0; j < lists[i]->n; j++) {
                         struct oci_hook *h = &lists[i]->v[j];
                         h->trusted = false;
+                        free(h->trusted_path);
+                        h->trusted_path = NULL;
                         if (!h->path || h->path[0] != '/')
-                                continue;
-                        _cleanup_free_ char *exe = realpath(h->path, NULL);
-                        if (!exe)
                                 continue;
                         /* dockerd's re-exec dispatches on argv[0] */
                         bool setkey = h->args && h->args[0] && strcmp(h->args[0], "libnetwork-setkey") == 0;
-                        for (size_t k = 0; setkey && dockerd_paths[k] && !h->trusted; k++)
-                                h->trusted = strcmp(exe, dockerd_paths[k]) == 0;
-                        for (char **t = p->trusted_hooks; t && *t && !h->trusted; t++) {
-                                _cleanup_free_ char *rt = realpath(*t, NULL);
-                                h->trusted = rt && strcmp(rt, exe) == 0;
-                        }
-                        if (h->trusted)
-                                bw_debug("policy: hook %s (%s) is trusted", h->path, exe);
+                        const char *prog = setkey && strncmp(h->path, "/proc/", 6) == 0 ? docker_exe_path(h->path)
+                                                                                          : h->path;
+                        struct stat st;
+                        _cleanup_close_ int fd = prog ? bw_hook_open_program(prog, &st) : -ENOENT;
+                        if (fd < 0)
+                                continue; /* /proc, magic links, not a regular file: never trusted */
+                        bool trusted = false;
+                        for (size_t k = 0; setkey && dockerd_paths[k] && !trusted; k++)
+                                trusted = same_file(&st, dockerd_paths[k]);
+                        for (char **t = p->trusted_hooks; t && *t && !trusted; t++)
+                                trusted = same_file(&st, *t);
+                        if (!trusted || !(h->trusted_path = strdup(prog)))
+                                continue;
+                        h->trusted = true;
+                        h->trusted_dev = (uint64_t)st.st_dev;
+                        h->trusted_ino = (uint64_t)st.st_ino;
+                        bw_debug("policy: hook %s (%s, device %ju inode %ju) is trusted", h->path, prog,
+                                 (uintmax_t)st.st_dev, (uintmax_t)st.st_ino);
                 }
 }
 
@@ -314,7 +365,8 @@ int bw_policy_save_effective(const struct bw_store_entry *e, const struct oci_co
         _cleanup_free_ char *path = NULL;
         if (!text || asprintf(&path, "%s/" BW_EFFECTIVE_CONFIG, e->path) < 0)
                 return bw_error_set(err, -ENOMEM, "writing the effective config");
-        return bw_write_file_atomic(path, text, err);
+        int r = bw_write_file_atomic(path, text, err);
+        return r < 0 ? r : bw_hooks_save_trusted(e->path, &c->hooks, err);
 }
 
 char *bw_saved_config_path(const char *dir)

@@ -101,6 +101,8 @@ host_pid() {
   [ -f "$log" ]
   # --debug: debug lines in the log the shim gave bulwark with --log
   grep -q '"level":"debug"' "$log"
+  # Docker's libnetwork-setkey hook, /proc/PID/exe of this dockerd, runs dockerd's own file
+  grep -q '/exe (/usr/.*bin/dockerd, device' "$log"
   [ "$(docker exec dbg echo reached)" = reached ]
   docker rm -f dbg
 }

@@ -386,6 +386,40 @@ static size_t rule_count(struct oci_config *c, const char *id)
 }
 #define bw041_count(c) rule_count(c, "BW041")
 
+/* BW110 on a hook the policy gate marked trusted: silent, unless its env
+ * makes the trusted program run other code. */
+static void trusted_hook_env(void)
+{
+        static const struct { const char *env; bool fires; } v[] = {
+                { "HOME=/", false },
+                { "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", false },
+                { "PYTHONUNBUFFERED_NOT=1", true }, /* the PYTHON* family as a whole */
+                { "LD_PRELOAD=/tmp/x.so", true }, { "LD_AUDIT=/tmp/x.so", true }, { "GCONV_PATH=/tmp", true },
+                { "GLIBC_TUNABLES=x", true }, { "BASH_ENV=/tmp/x", true }, { "ENV=/tmp/x", true },
+                { "BASH_FUNC_id%%=() { :; }", true }, { "PERL5OPT=-d", true }, { "NODE_OPTIONS=-r x", true },
+                { "JAVA_TOOL_OPTIONS=-javaagent:x", true }, { "PATH=/tmp:/usr/bin", true }, { "PATH=/usr/bin:", true },
+                { "PATH=", true }, { "PATH", true }, { "ENVIRONMENT=x", false }, { "IFSX=1", false },
+        };
+        for (size_t i = 0; i < ARRAY_SIZE(v); i++) {
+                struct oci_config *c = config_with("{\"hooks\": {\"poststop\": [{\"path\": \"/usr/local/bin/gpu-hook\"}]}}");
+                if (!c || c->hooks.poststop.n != 1) {
+                        tap_ok(0, "hook config loads");
+                        oci_config_free(c);
+                        return;
+                }
+                struct oci_hook *h = &c->hooks.poststop.v[0];
+                tap_ok(rule_count(c, "BW110") == 1, "an untrusted hook is BW110");
+                h->trusted = true;
+                tap_ok(rule_count(c, "BW110") == 0, "a trusted hook without env is not");
+                char *env[] = { (char *)v[i].env, NULL };
+                h->env = env;
+                tap_ok((rule_count(c, "BW110") == 1) == v[i].fires, "a trusted hook with env %s %s", v[i].env,
+                       v[i].fires ? "is BW110" : "is not BW110");
+                h->env = NULL;
+                oci_config_free(c);
+        }
+}
+
 /* As root, explicit mappings must lie in some user's subordinate range:
  * ids nobody was given may be an LDAP or NFS user's. */
 static void subid_facts(void)
@@ -739,6 +773,7 @@ int main(void)
         pseudofs_mounts();
         joined_userns();
         pids_above_pid_max();
+        trusted_hook_env();
         privileged();
         sysctl_rule();
         host_ns_by_path();
