@@ -1720,6 +1720,8 @@ static bool hook_env_runs_code(const char *kv)
 
 int bw_check_hooks(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
+        if (c->host_ids.rootless)
+                return 0; /* an unprivileged runtime's hooks run as its caller, never as host root */
         const struct { const char *name; const struct oci_hook_list *l; } lists[] = {
                 { "prestart", &c->hooks.prestart }, { "createRuntime", &c->hooks.create_runtime },
                 { "createContainer", &c->hooks.create_container }, { "startContainer", &c->hooks.start_container },

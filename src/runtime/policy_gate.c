@@ -343,6 +343,10 @@ int bw_policy_gate(struct oci_config *c, const struct bw_policy_choice *pc, stru
                 return r;
         bw_debug("policy: profile %s (%s), mode %s", bw_profile_name(p.profile), p.source ? p.source : "default",
                  bw_mode_name(p.mode));
+        /* Hooks of an unprivileged runtime run as the caller, with
+         * nothing the caller does not already hold (BW110 judges hooks
+         * that would run as host root). */
+        c->host_ids.rootless = c->host_ids.rootless || bw_rootless();
         mark_trusted_hooks(c, &p);
         r = bw_policy_apply(c, &p, err);
         if (r >= 0)
