@@ -350,8 +350,10 @@ int bw_check_joined_userns_unread(const struct bw_rule *r, const struct oci_conf
                                   ns->path);
 }
 
-/* [lo, hi) lies inside the union of every user's subordinate ranges. */
-static bool in_subids(const struct oci_host_ids *h, bool gid, uint64_t lo, uint64_t hi)
+/* [lo, hi) lies inside the union of the subordinate ranges (mappable
+ * only: those of the users engines take ranges from, or that the policy
+ * file names; all: every user's). */
+static bool in_subids(const struct oci_host_ids *h, bool gid, uint64_t lo, uint64_t hi, bool mappable)
 {
         const struct oci_subid_span *v = gid ? h->sub_gids : h->sub_uids;
         size_t n = gid ? h->n_sub_gids : h->n_sub_uids;
@@ -359,13 +361,26 @@ static bool in_subids(const struct oci_host_ids *h, bool gid, uint64_t lo, uint6
                 grew = false;
                 for (size_t i = 0; i < n; i++) {
                         uint64_t s = v[i].start, e = s + v[i].count;
-                        if (s <= lo && lo < e) {
+                        if ((v[i].mappable || !mappable) && s <= lo && lo < e) {
                                 lo = e;
                                 grew = true;
                         }
                 }
         }
         return lo >= hi;
+}
+
+/* The first user not mappable whose range [lo, hi) overlaps, for the message. */
+static const char *other_owner(const struct oci_host_ids *h, bool gid, uint64_t lo, uint64_t hi)
+{
+        const struct oci_subid_span *v = gid ? h->sub_gids : h->sub_uids;
+        size_t n = gid ? h->n_sub_gids : h->n_sub_uids;
+        for (size_t i = 0; i < n; i++) {
+                uint64_t s = v[i].start, e = s + v[i].count;
+                if (!v[i].mappable && lo < e && s < hi)
+                        return v[i].owner[0] ? v[i].owner : "?";
+        }
+        return "?";
 }
 
 /* [lo, hi) lies inside the range of one live container. */
@@ -436,10 +451,15 @@ static int onto_host_ids(const struct bw_rule *r, const struct oci_config *c, co
                 if (!detail[0] && h->gathered && !h->rootless && !h->subids_read)
                         snprintf(detail, sizeof(detail), "host %ss %" PRIu64 "-%" PRIu64 ", which cannot be told to lie in "
                                  "a subordinate range: /etc/sub%s could not be read", what, lo, hi - 1, what);
-                else if (!detail[0] && h->gathered && !h->rootless && !in_subids(h, gid, lo, hi))
+                else if (!detail[0] && h->gathered && !h->rootless && !in_subids(h, gid, lo, hi, false))
                         snprintf(detail, sizeof(detail), "host %ss %" PRIu64 "-%" PRIu64 ", outside every subordinate "
                                  "range of /etc/sub%s (ids given to no user may be anyone's: an LDAP or NFS user's, "
                                  "another runtime's files)", what, lo, hi - 1, what);
+                else if (!detail[0] && h->gathered && !h->rootless && !in_subids(h, gid, lo, hi, true))
+                        snprintf(detail, sizeof(detail), "host %ss %" PRIu64 "-%" PRIu64 ", user %s's subordinate ids "
+                                 "in /etc/sub%s (its own containers' files and processes; only the ranges of root, "
+                                 "dockremap, containers, kubelet and the policy file's mappableSubidUsers may be mapped)",
+                                 what, lo, hi - 1, other_owner(h, gid, lo, hi), what);
                 if (!detail[0])
                         continue;
                 int ret;
