@@ -152,7 +152,8 @@ struct oci_namespace {
         enum oci_ns_owner {
                 OCI_NS_OWNER_UNKNOWN,   /* not looked at, or could not be opened */
                 OCI_NS_OWNER_HOST,      /* the host's (initial) user namespace */
-                OCI_NS_OWNER_CONTAINER, /* the user namespace of a live bulwark container (linux.owner_userns) */
+                OCI_NS_OWNER_CONTAINER, /* the user namespace of a live bulwark container (linux.owner_userns);
+                                           for a user namespace joined by path: it is that container's */
                 OCI_NS_OWNER_OTHER,     /* another user namespace */
         } owner;
         char *owner_container;  /* OCI_NS_OWNER_CONTAINER: that container's id */

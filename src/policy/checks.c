@@ -860,6 +860,46 @@ int bw_check_unowned_join(const struct bw_rule *r, const struct oci_config *c, s
         return 0;
 }
 
+/* The pod sandbox the engine says this container belongs to: containerd's
+ * CRI plugin writes the sandbox's container id here. A bundle's author can
+ * write it too: it is believed as far as the engine that wrote the bundle is. */
+#define BW_CRI_SANDBOX_ID "io.kubernetes.cri.sandbox-id"
+
+static const char *annotation(const struct oci_config *c, const char *key)
+{
+        for (size_t i = 0; i < c->annotations.n; i++)
+                if (strcmp(c->annotations.v[i].key, key) == 0)
+                        return c->annotations.v[i].value;
+        return NULL;
+}
+
+/* A namespace joined by path that belongs to another live bulwark
+ * container (its user namespace owns it, or it is that user namespace):
+ * the container is put among that container's processes and ids. Judged
+ * on the owner the runtime found (ns->owner); audit does not look. Not
+ * when the config declares that container as its pod's sandbox. */
+int bw_check_joins_other_container(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
+{
+        const char *sandbox = annotation(c, BW_CRI_SANDBOX_ID);
+        for (size_t i = 0; c->linux && i < c->linux->n_namespaces; i++) {
+                const struct oci_namespace *ns = &c->linux->namespaces[i];
+                if (!ns->path || ns->owner != OCI_NS_OWNER_CONTAINER || !ns->owner_container)
+                        continue;
+                if (sandbox && strcmp(sandbox, ns->owner_container) == 0)
+                        continue;
+                char ptr[64];
+                snprintf(ptr, sizeof(ptr), "/linux/namespaces/%zu/path", i);
+                int ret = bw_findings_add_at(out, r, ptr, ns->path,
+                                             "the %s namespace %s belongs to container %s, and the config does not "
+                                             "declare that container as its pod's sandbox (annotation %s)",
+                                             oci_ns_type_name(ns->type), ns->path, ns->owner_container,
+                                             BW_CRI_SANDBOX_ID);
+                if (ret < 0)
+                        return ret;
+        }
+        return 0;
+}
+
 /* --- host mounts -------------------------------------------------------- */
 
 /* Where engines listen (rootful and rootless). A bind of one of these, or

@@ -323,6 +323,20 @@ const struct bw_rule bw_rules[] = {
           "give the container its own namespace of that type, or remove what needs it (the proc or mqueue mount, "
           "hostname, net.* sysctls).",
           NULL, bw_check_unowned_join, -1 },
+        { "BW068", "joins-other-container", BW_SEV_HIGH, "Joins another container's namespaces",
+          "The config joins, by path, a pid, network, IPC, UTS or user namespace of another live bulwark "
+          "container. It is then put in that container's user namespace: its root is root among the other "
+          "container's processes (it may signal or ptrace them) and, with the pid namespace, reads the other "
+          "container's files through /proc/1/root. That is right for the containers of one pod or Docker's "
+          "--pid/--ipc container:NAME, and wrong for a config that merely names another container's process. "
+          "The restricted profile accepts it only when the config declares the container as its pod's sandbox "
+          "with the annotation io.kubernetes.cri.sandbox-id: containerd's CRI plugin writes it, and whoever "
+          "writes the bundle directly can write it too, so it is trusted as far as the engine that made the "
+          "bundle is.",
+          "config.json: give the container namespaces of its own (remove the path), or, for the containers of "
+          "one pod, set the annotation io.kubernetes.cri.sandbox-id to the id of the container whose namespaces "
+          "it joins (the engine does), or run it under the baseline profile (the default).",
+          NULL, bw_check_joins_other_container, -1 },
 
         { "BW070", "engine-socket-mount", BW_SEV_CRITICAL, "Container engine socket mounted",
           "Whoever can connect to the Docker/containerd/CRI-O/Podman socket can start a privileged container "
