@@ -212,14 +212,17 @@ const struct bw_rule bw_rules[] = {
           "An explicit uidMappings/gidMappings (of the container or of a mount), or the real uid_map/gid_map "
           "of a user namespace joined by path, that lands on host ids below 65536, on a user or group of the "
           "host's /etc/passwd or /etc/group, on a live container's range or bulwark's own subordinate ids, or "
-          "(as root) outside every subordinate range of /etc/subuid and /etc/subgid, makes container root own "
-          "those users' files (/etc/shadow's group, home directories, an LDAP or NFS user's files) or that "
-          "container's files and processes.",
+          "(as root) outside the subordinate ranges of /etc/subuid and /etc/subgid given to the users engines "
+          "take ranges from (root, dockremap, containers, kubelet, and those the policy file's "
+          "mappableSubidUsers names), makes container root own those users' files (/etc/shadow's group, home "
+          "directories, an LDAP or NFS user's files, a rootless user's containers' files) or that container's "
+          "files and processes.",
           "config.json: remove linux.uidMappings/gidMappings (bulwark then allocates an unused range of its "
-          "own) or map onto a range set aside for user namespaces in /etc/subuid and /etc/subgid (as Docker's "
-          "userns-remap or Podman use) that no host user or live container has; the same for the "
-          "uidMappings/gidMappings of mounts; join only a user namespace that maps such a range (or another "
-          "container's, a pod sharing it).",
+          "own) or map onto a range /etc/subuid and /etc/subgid give to root, dockremap (Docker's "
+          "userns-remap), containers (Podman's --userns=auto) or kubelet that no host user or live container "
+          "has; the same for the uidMappings/gidMappings of mounts; join only a user namespace that maps such a "
+          "range (or another container's, a pod sharing it). An operator whose engine takes its ranges from "
+          "another user lists that user in mappableSubidUsers of /etc/bulwark/policy.json.",
           NULL, bw_check_mapping_onto_host_ids, -1 },
         { "BW044", "joined-userns-unread", BW_SEV_HIGH, "Joined user namespace could not be examined",
           "A user namespace joined by path decides what the container's ids are on the host by its own "
