@@ -172,6 +172,19 @@ expected_from_sandbox() {
   [ "$status" -eq 0 ]
   [[ $output == *"debug: runtime: the pid namespace /proc/$SB_PID/ns/pid belongs to the user namespace of container sb-$$"* ]]
   [ "${lines[-1]}" = "$(readlink "/proc/$SB_PID/ns/pid")" ]
+  # its user namespace alone, joined by path: the same
+  spec_config "$BUNDLE" readlink /proc/self/ns/user
+  edit "$BUNDLE" --arg p "/proc/$SB_PID/ns/user" '.linux.namespaces |= map(if .type == "user" then .path = $p else . end)
+    | del(.linux.uidMappings, .linux.gidMappings)'
+  run "$BULWARK" --root "$BW_ROOT" --profile restricted run --bundle "$BUNDLE" r5
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ $output == *"BW068"*"the user namespace /proc/$SB_PID/ns/user belongs to container sb-$$"* ]]
+  edit "$BUNDLE" --arg s "sb-$$" '.annotations["io.kubernetes.cri.sandbox-id"] = $s'
+  run "$BULWARK" --root "$BW_ROOT" --profile restricted run --bundle "$BUNDLE" r6
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(readlink "/proc/$SB_PID/ns/user")" ]
   run bw list -q
   [ "$output" = "sb-$$" ]
 }
