@@ -286,7 +286,9 @@ static int audit_file(struct audit *a, const char *arg, bool in_dir, struct bw_e
                 return bad_input(err, r);
         /* a namespace path on this machine may be the host's own */
         bw_policy_mark_host_namespaces(c);
-        if (!bw_policy_gather_host_ids(c))
+        bool gathered = bw_policy_gather_host_ids(c);
+        bw_policy_mark_mappable_subids(c, &a->policy);
+        if (!gathered)
                 bw_warn("%s: its id mappings were not checked against live containers' ranges (reading them "
                         "needs root)", name);
         r = add_target(a, c, strdup(name), strdup(path), take_ptr(data), err);
@@ -452,6 +454,7 @@ static int audit_containerd(struct audit *a, const char *state, char **nss, int 
                         /* its namespace paths and id maps are live on this machine */
                         bw_policy_mark_host_namespaces(c);
                         bw_policy_gather_host_ids(c);
+                        bw_policy_mark_mappable_subids(c, &a->policy);
                         r = add_target(a, c, take_ptr(t->name), take_ptr(t->path), take_ptr(t->data), err);
                         oci_config_free(c);
                 }

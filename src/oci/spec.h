@@ -158,7 +158,8 @@ struct oci_namespace {
         enum oci_ns_owner {
                 OCI_NS_OWNER_UNKNOWN,   /* not looked at, or could not be opened */
                 OCI_NS_OWNER_HOST,      /* the host's (initial) user namespace */
-                OCI_NS_OWNER_CONTAINER, /* the user namespace of a live bulwark container (linux.owner_userns) */
+                OCI_NS_OWNER_CONTAINER, /* the user namespace of a live bulwark container (linux.owner_userns);
+                                           for a user namespace joined by path: it is that container's */
                 OCI_NS_OWNER_OTHER,     /* another user namespace */
         } owner;
         char *owner_container;  /* OCI_NS_OWNER_CONTAINER: that container's id */
@@ -305,8 +306,11 @@ struct oci_host_range { uint32_t uid, gid, size; char *owner; bool bulwark; };
 /* An id range an unprivileged caller may map: ids id.. as the config names
  * them (in the caller's user namespace), landing on real host ids host.. */
 struct oci_own_ids { uint32_t id, host, count; };
-/* One line of /etc/subuid or /etc/subgid: host ids start.. given to a user. */
-struct oci_subid_span { uint32_t start, count; };
+/* One line of /etc/subuid or /etc/subgid: host ids start.. given to the
+ * user owner (the line's first field). mappable: owner is a user engines
+ * take ranges from (root, dockremap, containers, kubelet) or one the policy
+ * file's mappableSubidUsers names; explicit maps may land only there. */
+struct oci_subid_span { uint32_t start, count; bool mappable; char owner[33]; };
 struct oci_host_ids {
         bool gathered;                        /* users and groups were read */
         bool ranges_read;                     /* the id-range store was read (root only) */

@@ -350,8 +350,10 @@ int bw_check_joined_userns_unread(const struct bw_rule *r, const struct oci_conf
                                   ns->path);
 }
 
-/* [lo, hi) lies inside the union of every user's subordinate ranges. */
-static bool in_subids(const struct oci_host_ids *h, bool gid, uint64_t lo, uint64_t hi)
+/* [lo, hi) lies inside the union of the subordinate ranges (mappable
+ * only: those of the users engines take ranges from, or that the policy
+ * file names; all: every user's). */
+static bool in_subids(const struct oci_host_ids *h, bool gid, uint64_t lo, uint64_t hi, bool mappable)
 {
         const struct oci_subid_span *v = gid ? h->sub_gids : h->sub_uids;
         size_t n = gid ? h->n_sub_gids : h->n_sub_uids;
@@ -359,13 +361,26 @@ static bool in_subids(const struct oci_host_ids *h, bool gid, uint64_t lo, uint6
                 grew = false;
                 for (size_t i = 0; i < n; i++) {
                         uint64_t s = v[i].start, e = s + v[i].count;
-                        if (s <= lo && lo < e) {
+                        if ((v[i].mappable || !mappable) && s <= lo && lo < e) {
                                 lo = e;
                                 grew = true;
                         }
                 }
         }
         return lo >= hi;
+}
+
+/* The first user not mappable whose range [lo, hi) overlaps, for the message. */
+static const char *other_owner(const struct oci_host_ids *h, bool gid, uint64_t lo, uint64_t hi)
+{
+        const struct oci_subid_span *v = gid ? h->sub_gids : h->sub_uids;
+        size_t n = gid ? h->n_sub_gids : h->n_sub_uids;
+        for (size_t i = 0; i < n; i++) {
+                uint64_t s = v[i].start, e = s + v[i].count;
+                if (!v[i].mappable && lo < e && s < hi)
+                        return v[i].owner[0] ? v[i].owner : "?";
+        }
+        return "?";
 }
 
 /* [lo, hi) lies inside the range of one live container. */
@@ -436,10 +451,15 @@ static int onto_host_ids(const struct bw_rule *r, const struct oci_config *c, co
                 if (!detail[0] && h->gathered && !h->rootless && !h->subids_read)
                         snprintf(detail, sizeof(detail), "host %ss %" PRIu64 "-%" PRIu64 ", which cannot be told to lie in "
                                  "a subordinate range: /etc/sub%s could not be read", what, lo, hi - 1, what);
-                else if (!detail[0] && h->gathered && !h->rootless && !in_subids(h, gid, lo, hi))
+                else if (!detail[0] && h->gathered && !h->rootless && !in_subids(h, gid, lo, hi, false))
                         snprintf(detail, sizeof(detail), "host %ss %" PRIu64 "-%" PRIu64 ", outside every subordinate "
                                  "range of /etc/sub%s (ids given to no user may be anyone's: an LDAP or NFS user's, "
                                  "another runtime's files)", what, lo, hi - 1, what);
+                else if (!detail[0] && h->gathered && !h->rootless && !in_subids(h, gid, lo, hi, true))
+                        snprintf(detail, sizeof(detail), "host %ss %" PRIu64 "-%" PRIu64 ", user %s's subordinate ids "
+                                 "in /etc/sub%s (its own containers' files and processes; only the ranges of root, "
+                                 "dockremap, containers, kubelet and the policy file's mappableSubidUsers may be mapped)",
+                                 what, lo, hi - 1, other_owner(h, gid, lo, hi), what);
                 if (!detail[0])
                         continue;
                 int ret;
@@ -834,6 +854,46 @@ int bw_check_unowned_join(const struct bw_rule *r, const struct oci_config *c, s
                                              "the %s namespace %s belongs to %s; the container's new user namespace "
                                              "has no privilege over it, so %s would fail",
                                              oci_ns_type_name(ns->type), ns->path, owner, need);
+                if (ret < 0)
+                        return ret;
+        }
+        return 0;
+}
+
+/* The pod sandbox the engine says this container belongs to: containerd's
+ * CRI plugin writes the sandbox's container id here. A bundle's author can
+ * write it too: it is believed as far as the engine that wrote the bundle is. */
+#define BW_CRI_SANDBOX_ID "io.kubernetes.cri.sandbox-id"
+
+static const char *annotation(const struct oci_config *c, const char *key)
+{
+        for (size_t i = 0; i < c->annotations.n; i++)
+                if (strcmp(c->annotations.v[i].key, key) == 0)
+                        return c->annotations.v[i].value;
+        return NULL;
+}
+
+/* A namespace joined by path that belongs to another live bulwark
+ * container (its user namespace owns it, or it is that user namespace):
+ * the container is put among that container's processes and ids. Judged
+ * on the owner the runtime found (ns->owner); audit does not look. Not
+ * when the config declares that container as its pod's sandbox. */
+int bw_check_joins_other_container(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
+{
+        const char *sandbox = annotation(c, BW_CRI_SANDBOX_ID);
+        for (size_t i = 0; c->linux && i < c->linux->n_namespaces; i++) {
+                const struct oci_namespace *ns = &c->linux->namespaces[i];
+                if (!ns->path || ns->owner != OCI_NS_OWNER_CONTAINER || !ns->owner_container)
+                        continue;
+                if (sandbox && strcmp(sandbox, ns->owner_container) == 0)
+                        continue;
+                char ptr[64];
+                snprintf(ptr, sizeof(ptr), "/linux/namespaces/%zu/path", i);
+                int ret = bw_findings_add_at(out, r, ptr, ns->path,
+                                             "the %s namespace %s belongs to container %s, and the config does not "
+                                             "declare that container as its pod's sandbox (annotation %s)",
+                                             oci_ns_type_name(ns->type), ns->path, ns->owner_container,
+                                             BW_CRI_SANDBOX_ID);
                 if (ret < 0)
                         return ret;
         }

@@ -46,6 +46,7 @@ BW_CHECK(host_ns);
 BW_CHECK(mapping_onto_host_ids);
 BW_CHECK(mount_ns_path);
 BW_CHECK(unowned_join);
+BW_CHECK(joins_other_container);
 /* What in the config needs privileges over the namespace ns joined by
  * path (a new /proc over a pid namespace, an mqueue over an IPC one, a
  * hostname in a UTS one, net.* sysctls in a network one), or NULL. */

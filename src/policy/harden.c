@@ -36,6 +36,7 @@ static const struct { const char *id; const char *why; } refused[] = {
         { "BW065", "the workload runs in the host's mount namespace" },
         { "BW066", "the workload asked for that mount namespace" },
         { "BW067", "the workload asked for these namespaces and for this user namespace" },
+        { "BW068", "the workload asked to join that container's namespaces" },
         { "BW070", "removing the mount would break the workload, keeping it gives it the host" },
         { "BW071", "removing or re-mounting it would break the workload" },
         { "BW072", "removing the mount would break the workload" },

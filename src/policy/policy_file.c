@@ -27,6 +27,7 @@ void bw_policy_free(struct bw_policy *p)
         free(p->source);
         bw_strv_free(p->identity_volumes);
         bw_strv_free(p->trusted_hooks);
+        bw_strv_free(p->mappable_subid_users);
         *p = (struct bw_policy){ 0 };
 }
 
@@ -190,6 +191,31 @@ static int parse_trusted_hooks(const struct pf *f, json_t *a, struct bw_policy *
         return 0;
 }
 
+/* "mappableSubidUsers": ["podman-svc", ...]: user names as the first
+ * field of /etc/subuid and /etc/subgid lines (what useradd accepts). */
+static int parse_mappable_users(const struct pf *f, json_t *a, struct bw_policy *p)
+{
+        if (!json_is_array(a))
+                return perr(f, "/mappableSubidUsers", "mappableSubidUsers: expected a list of user names");
+        size_t i;
+        json_t *v;
+        json_array_foreach(a, i, v) {
+                const char *s = json_string_value(v);
+                char ptr[64];
+                snprintf(ptr, sizeof(ptr), "/mappableSubidUsers/%zu", i);
+                bool ok = s && s[0] && strlen(s) <= 32 && s[0] != '-';
+                for (const char *q = s; ok && *q; q++)
+                        ok = (*q >= 'a' && *q <= 'z') || (*q >= 'A' && *q <= 'Z') || (*q >= '0' && *q <= '9') ||
+                             *q == '_' || *q == '-' || *q == '.' || (*q == '$' && !q[1]);
+                if (!ok)
+                        return perr(f, ptr, "mappableSubidUsers[%zu]: expected a user name (letters, digits, _ - ., "
+                                    "at most 32 characters)", i);
+                if (bw_strv_push(&p->mappable_subid_users, s) < 0)
+                        return bw_error_set(f->err, -ENOMEM, "%s", f->name);
+        }
+        return 0;
+}
+
 int bw_policy_parse(const char *data, size_t len, const char *name, struct bw_policy *p, struct bw_error **err)
 {
         json_error_t je;
@@ -200,7 +226,7 @@ int bw_policy_parse(const char *data, size_t len, const char *name, struct bw_po
         if (!json_is_object(root))
                 return perr(&f, "", "expected a JSON object");
         static const char *const keys[] = { "profile", "mode", "exceptions", "annotation", "identityMappedVolumes",
-                                            "trustedHooks", "$comment", NULL };
+                                            "trustedHooks", "mappableSubidUsers", "$comment", NULL };
         const char *profile, *mode;
         int r;
         if ((r = only_keys(&f, root, keys, "", "")) < 0 || (r = get_string(&f, root, "profile", "", "", &profile)) < 0 ||
@@ -243,6 +269,9 @@ int bw_policy_parse(const char *data, size_t len, const char *name, struct bw_po
                 return r;
         json_t *th = json_object_get(root, "trustedHooks");
         if (th && (r = parse_trusted_hooks(&f, th, p)) < 0)
+                return r;
+        json_t *mu = json_object_get(root, "mappableSubidUsers");
+        if (mu && (r = parse_mappable_users(&f, mu, p)) < 0)
                 return r;
         json_t *an = json_object_get(root, "annotation");
         if (an && (r = parse_annotation(&f, an, p)) < 0)

@@ -48,13 +48,14 @@ static const char *const restricted_allows[] = { "BW028", "BW074", "BW076", "BW1
 /* Baseline allows that too, plus the file capabilities ordinary images'
  * entrypoints use (postgres and redis chown their data dirs; the user
  * namespace confines them to the container's own ids), read-only
- * sensitive mounts, the host's UTS and cgroup namespaces, and tmpfs mounts
- * without a size (engines write them; restricted bounds them); and a
- * pod's hostPath volumes (the mount rules judge which path), host ports
- * from 1024 up, a root group, and runAsNonRoot left out (the user
- * namespace confines root). */
-static const char *const baseline_also_allows[] = { "BW015", "BW016", "BW017", "BW063", "BW064", "BW072", "BW104",
-                                                    "BW120", "BW121", "BW127", "BW128", NULL };
+ * sensitive mounts, the host's UTS and cgroup namespaces, another
+ * container's namespaces joined by path (a pod's, Docker's --pid/--ipc
+ * container:NAME), and tmpfs mounts without a size (engines write them;
+ * restricted bounds them); and a pod's hostPath volumes (the mount rules
+ * judge which path), host ports from 1024 up, a root group, and
+ * runAsNonRoot left out (the user namespace confines root). */
+static const char *const baseline_also_allows[] = { "BW015", "BW016", "BW017", "BW063", "BW064", "BW068", "BW072",
+                                                    "BW104", "BW120", "BW121", "BW127", "BW128", NULL };
 
 static bool listed(const char *const *list, const char *id)
 {

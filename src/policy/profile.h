@@ -53,6 +53,11 @@ struct bw_policy {
          * "trustedHooks", absolute paths compared resolved); any other
          * hook is BW110. NULL-terminated, or NULL. */
         char **trusted_hooks;
+        /* Users of /etc/subuid and /etc/subgid whose ranges explicit maps
+         * may land on, beyond the engines' (root, dockremap, containers,
+         * kubelet): the policy file's "mappableSubidUsers". Any other
+         * user's range is BW043. NULL-terminated, or NULL. */
+        char **mappable_subid_users;
 };
 
 /* Is a bind source (an absolute path; the runtime passes it resolved)

@@ -212,14 +212,17 @@ const struct bw_rule bw_rules[] = {
           "An explicit uidMappings/gidMappings (of the container or of a mount), or the real uid_map/gid_map "
           "of a user namespace joined by path, that lands on host ids below 65536, on a user or group of the "
           "host's /etc/passwd or /etc/group, on a live container's range or bulwark's own subordinate ids, or "
-          "(as root) outside every subordinate range of /etc/subuid and /etc/subgid, makes container root own "
-          "those users' files (/etc/shadow's group, home directories, an LDAP or NFS user's files) or that "
-          "container's files and processes.",
+          "(as root) outside the subordinate ranges of /etc/subuid and /etc/subgid given to the users engines "
+          "take ranges from (root, dockremap, containers, kubelet, and those the policy file's "
+          "mappableSubidUsers names), makes container root own those users' files (/etc/shadow's group, home "
+          "directories, an LDAP or NFS user's files, a rootless user's containers' files) or that container's "
+          "files and processes.",
           "config.json: remove linux.uidMappings/gidMappings (bulwark then allocates an unused range of its "
-          "own) or map onto a range set aside for user namespaces in /etc/subuid and /etc/subgid (as Docker's "
-          "userns-remap or Podman use) that no host user or live container has; the same for the "
-          "uidMappings/gidMappings of mounts; join only a user namespace that maps such a range (or another "
-          "container's, a pod sharing it).",
+          "own) or map onto a range /etc/subuid and /etc/subgid give to root, dockremap (Docker's "
+          "userns-remap), containers (Podman's --userns=auto) or kubelet that no host user or live container "
+          "has; the same for the uidMappings/gidMappings of mounts; join only a user namespace that maps such a "
+          "range (or another container's, a pod sharing it). An operator whose engine takes its ranges from "
+          "another user lists that user in mappableSubidUsers of /etc/bulwark/policy.json.",
           NULL, bw_check_mapping_onto_host_ids, -1 },
         { "BW044", "joined-userns-unread", BW_SEV_HIGH, "Joined user namespace could not be examined",
           "A user namespace joined by path decides what the container's ids are on the host by its own "
@@ -323,6 +326,20 @@ const struct bw_rule bw_rules[] = {
           "give the container its own namespace of that type, or remove what needs it (the proc or mqueue mount, "
           "hostname, net.* sysctls).",
           NULL, bw_check_unowned_join, -1 },
+        { "BW068", "joins-other-container", BW_SEV_HIGH, "Joins another container's namespaces",
+          "The config joins, by path, a pid, network, IPC, UTS or user namespace of another live bulwark "
+          "container. It is then put in that container's user namespace: its root is root among the other "
+          "container's processes (it may signal or ptrace them) and, with the pid namespace, reads the other "
+          "container's files through /proc/1/root. That is right for the containers of one pod or Docker's "
+          "--pid/--ipc container:NAME, and wrong for a config that merely names another container's process. "
+          "The restricted profile accepts it only when the config declares the container as its pod's sandbox "
+          "with the annotation io.kubernetes.cri.sandbox-id: containerd's CRI plugin writes it, and whoever "
+          "writes the bundle directly can write it too, so it is trusted as far as the engine that made the "
+          "bundle is.",
+          "config.json: give the container namespaces of its own (remove the path), or, for the containers of "
+          "one pod, set the annotation io.kubernetes.cri.sandbox-id to the id of the container whose namespaces "
+          "it joins (the engine does), or run it under the baseline profile (the default).",
+          NULL, bw_check_joins_other_container, -1 },
 
         { "BW070", "engine-socket-mount", BW_SEV_CRITICAL, "Container engine socket mounted",
           "Whoever can connect to the Docker/containerd/CRI-O/Podman socket can start a privileged container "

@@ -68,6 +68,20 @@ static enum oci_ns_owner owner_of(struct oci_namespace *ns, const char *root, in
         return OCI_NS_OWNER_CONTAINER;
 }
 
+/* A user namespace joined by path that is a live container's own: the
+ * policy names that container (BW068). */
+static void userns_owner(struct oci_namespace *ns, const char *root)
+{
+        _cleanup_close_ int fd = open(ns->path, O_RDONLY | O_CLOEXEC);
+        pid_t pid = 0;
+        char *id = fd >= 0 ? container_of_userns(root, fd, &pid) : NULL;
+        if (!id)
+                return;
+        ns->owner = OCI_NS_OWNER_CONTAINER;
+        ns->owner_container = id;
+        bw_debug("runtime: the user namespace %s is container %s's", ns->path, id);
+}
+
 void bw_ns_owners_read(struct oci_config *c, const char *root)
 {
         if (!c->linux)
@@ -78,6 +92,8 @@ void bw_ns_owners_read(struct oci_config *c, const char *root)
         bool several = false;
         for (size_t i = 0; i < c->linux->n_namespaces; i++) {
                 struct oci_namespace *ns = &c->linux->namespaces[i];
+                if (ns->path && ns->type == OCI_NS_USER)
+                        userns_owner(ns, root);
                 if (!ns->path || ns->type == OCI_NS_USER)
                         continue;
                 _cleanup_close_ int owner = -1;

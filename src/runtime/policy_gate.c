@@ -22,6 +22,7 @@
 #include "util/cleanup.h"
 #include "util/log.h"
 #include "util/strv.h"
+#include "util/users.h"
 
 /* A user namespace joined by path is judged by what it is: its real maps,
  * read from the namespace (linux/namespaces.c says how), go through the
@@ -282,6 +283,26 @@ static void read_bulwark_ids(struct oci_host_ids *h)
         bw_subids_free(&g);
 }
 
+/* The owner (first field) of each span, in file order: the parser keeps
+ * every well-formed line whose count is not zero, so the k-th such line
+ * is the k-th span. */
+static void name_spans(const char *path, struct oci_subid_span *v, size_t n)
+{
+        _cleanup_fclose_ FILE *f = fopen(path, "re");
+        char *line = NULL;
+        size_t cap = 0, k = 0;
+        while (f && k < n && getline(&line, &cap, f) > 0) {
+                char *l = line + strspn(line, " \t");
+                char *c1 = strchr(l, ':'), *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+                if (!*l || *l == '#' || !c2 || strtoul(c2 + 1, NULL, 10) == 0)
+                        continue;
+                *c1 = '\0';
+                snprintf(v[k].owner, sizeof(v[k].owner), "%s", l);
+                k++;
+        }
+        free(line);
+}
+
 static int subids_to_spans(const char *path, struct oci_subid_span **v, size_t *n)
 {
         struct bw_subids s = { 0 };
@@ -299,17 +320,59 @@ static int subids_to_spans(const char *path, struct oci_subid_span **v, size_t *
         if (r == 0)
                 *n = s.n;
         bw_subids_free(&s);
+        if (r == 0)
+                name_spans(path, *v, *n);
         return r;
 }
 
 /* Every user's subordinate ranges: the ids the host's administrator set
- * aside for user namespaces (Docker's userns-remap, Podman, kubelet take
- * theirs there). Ids outside them may be anyone's: an LDAP or NFS user's,
- * another runtime's containers'. */
+ * aside for user namespaces. Ids outside them may be anyone's: an LDAP or
+ * NFS user's, another runtime's containers'. */
 static void read_all_subids(struct oci_host_ids *h)
 {
         h->subids_read = subids_to_spans("/etc/subuid", &h->sub_uids, &h->n_sub_uids) == 0 &&
                          subids_to_spans("/etc/subgid", &h->sub_gids, &h->n_sub_gids) == 0;
+}
+
+/* The users whose subordinate ranges engines take for the containers they
+ * create as root: root, Docker's userns-remap (dockremap), Podman's
+ * --userns=auto (containers) and Kubernetes user namespaces (kubelet). Any
+ * other user's range is given to that user (a rootless engine's
+ * containers' files), not to root's containers. */
+static const char *const engine_subid_users[] = { "root", "dockremap", "containers", "kubelet", NULL };
+
+/* Mark the spans of /etc/sub{uid,gid} lines naming user (by name, or by
+ * its uid) as mappable. */
+static void mark_user_spans(const char *path, const char *user, struct oci_subid_span *v, size_t n)
+{
+        uid_t uid = (uid_t)-1;
+        if (bw_user_uid(user, &uid) < 0)
+                uid = (uid_t)-1;
+        struct bw_subids s = { 0 };
+        _cleanup_error_ struct bw_error *e = NULL;
+        if (bw_subids_read(path, user, uid, &s, &e) < 0)
+                return;
+        for (size_t i = 0; i < s.n; i++)
+                for (size_t k = 0; k < n; k++)
+                        if (v[k].start == s.v[i].start && v[k].count == s.v[i].count && !v[k].mappable) {
+                                v[k].mappable = true;
+                                break;
+                        }
+        bw_subids_free(&s);
+}
+
+static void mark_users_spans(struct oci_host_ids *h, const char *const *users)
+{
+        for (size_t i = 0; users && users[i]; i++) {
+                mark_user_spans("/etc/subuid", users[i], h->sub_uids, h->n_sub_uids);
+                mark_user_spans("/etc/subgid", users[i], h->sub_gids, h->n_sub_gids);
+        }
+}
+
+void bw_policy_mark_mappable_subids(struct oci_config *c, const struct bw_policy *p)
+{
+        if (c->host_ids.subids_read && p)
+                mark_users_spans(&c->host_ids, (const char *const *)p->mappable_subid_users);
 }
 
 bool bw_policy_gather_host_ids(struct oci_config *c)
@@ -326,6 +389,8 @@ bool bw_policy_gather_host_ids(struct oci_config *c)
         read_live_ranges(h);
         read_bulwark_ids(h);
         read_all_subids(h);
+        if (h->subids_read)
+                mark_users_spans(h, engine_subid_users);
         return h->ranges_read;
 }
 
@@ -348,6 +413,7 @@ int bw_policy_gate(struct oci_config *c, const struct bw_policy_choice *pc, stru
          * that would run as host root). */
         c->host_ids.rootless = c->host_ids.rootless || bw_rootless();
         mark_trusted_hooks(c, &p);
+        bw_policy_mark_mappable_subids(c, &p);
         r = bw_policy_apply(c, &p, err);
         if (r >= 0)
                 mark_identity_mapped(c, &p);

@@ -35,6 +35,11 @@ void bw_policy_read_limits(struct oci_config *c);
  * live containers hold (the id-range store) into c->host_ids, for BW043. False when the live
  * ranges could not be read (not root). */
 bool bw_policy_gather_host_ids(struct oci_config *c);
+/* Mark the subordinate ranges of the users the policy file's
+ * mappableSubidUsers names as ranges explicit maps may use (BW043); the
+ * engines' users (root, dockremap, containers, kubelet) are marked when
+ * the ranges are gathered. */
+void bw_policy_mark_mappable_subids(struct oci_config *c, const struct bw_policy *p);
 /* Enforce, harden, warn or pass c (host namespaces marked first). A refusal returns -EPERM with *err
  * listing each violated rule and its fix (exit status 1). */
 int bw_policy_gate(struct oci_config *c, const struct bw_policy_choice *pc, struct bw_error **err);

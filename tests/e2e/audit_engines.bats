@@ -53,11 +53,18 @@ setup_file() {
     "$CIMG" sock sleep 600
   "${crun[@]}" --net-host "$CIMG" hostnet sleep 600
   # ctr's defaults are containerd's 14 capabilities; a subordinate range
-  # of /etc/subuid that is not bulwark's (BW043 names bulwark's own, and
-  # ids given to no user)
-  local drop=() c SAFE_RANGE
-  SAFE_RANGE=$(awk -F: '$1 != "bulwark" && $3 >= 65536 {print $2; exit}' /etc/subuid)
-  [[ -n $SAFE_RANGE ]] || { echo "/etc/subuid has no range of 65536 ids for a user other than bulwark" >&3; return 1; }
+  # of a user engines take ranges from (BW043 names bulwark's own, another
+  # user's, and ids given to no user): Podman's "containers", added for
+  # this file (and removed by teardown_file) when the host has none
+  local drop=() c SAFE_RANGE f
+  SAFE_RANGE=$(awk -F: '$1 == "containers" && $3 >= 65536 {print $2; exit}' /etc/subuid)
+  if [[ -z $SAFE_RANGE ]] || ! grep -q "^containers:$SAFE_RANGE:" /etc/subgid; then
+    SAFE_RANGE=3300000000
+    for f in subuid subgid; do
+      cp -p "/etc/$f" "$E2E/$f.saved"
+      echo "containers:$SAFE_RANGE:65536" >>"/etc/$f"
+    done
+  fi
   for c in CHOWN DAC_OVERRIDE FSETID FOWNER MKNOD NET_RAW SETGID SETUID SETFCAP SETPCAP NET_BIND_SERVICE \
     SYS_CHROOT KILL AUDIT_WRITE; do drop+=(--cap-drop "CAP_$c"); done
   "${crun[@]}" --uidmap "0:$SAFE_RANGE:65536" --gidmap "0:$SAFE_RANGE:65536" "${drop[@]}" --seccomp --read-only \
@@ -87,6 +94,10 @@ teardown_file() {
     done
   fi
   stop_containerd
+  local f
+  for f in subuid subgid; do
+    [[ ! -f $E2E/$f.saved ]] || cp -p "$E2E/$f.saved" "/etc/$f"
+  done
   umount_under "$E2E"
   rm -rf "$E2E"
 }

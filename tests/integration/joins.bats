@@ -144,6 +144,51 @@ expected_from_sandbox() {
   [ "$output" = "sb-$$" ]
 }
 
+@test "joining another container's pid namespace by path is BW068, naming it: restricted refuses it unless io.kubernetes.cri.sandbox-id names that container; the default policy runs it and --debug names the container" {
+  spec_config "$SANDBOX" sleep 1000
+  BW_POLICY= start_sandbox sb-$$
+  spec_config "$BUNDLE" readlink /proc/self/ns/pid
+  edit "$BUNDLE" --arg p "/proc/$SB_PID/ns/pid" '.linux.namespaces |= map(if .type == "pid" then .path = $p else . end)'
+  run "$BULWARK" --root "$BW_ROOT" --profile restricted run --bundle "$BUNDLE" r1
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ $output == *"BW068"*"the pid namespace /proc/$SB_PID/ns/pid belongs to container sb-$$, and the config does not declare that container as its pod's sandbox (annotation io.kubernetes.cri.sandbox-id)"* ]]
+  # the annotation naming another container changes nothing
+  edit "$BUNDLE" '.annotations["io.kubernetes.cri.sandbox-id"] = "someone-else"'
+  run "$BULWARK" --root "$BW_ROOT" --profile restricted run --bundle "$BUNDLE" r2
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ $output == *"BW068"*"belongs to container sb-$$"* ]]
+  # naming that container declares the pod
+  edit "$BUNDLE" --arg s "sb-$$" '.annotations["io.kubernetes.cri.sandbox-id"] = $s'
+  run "$BULWARK" --root "$BW_ROOT" --profile restricted run --bundle "$BUNDLE" r3
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(readlink "/proc/$SB_PID/ns/pid")" ]
+  # the default policy (baseline) runs it and --debug says whose it is
+  edit "$BUNDLE" 'del(.annotations["io.kubernetes.cri.sandbox-id"])'
+  run "$BULWARK" --root "$BW_ROOT" --debug run --bundle "$BUNDLE" r4
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [[ $output == *"debug: runtime: the pid namespace /proc/$SB_PID/ns/pid belongs to the user namespace of container sb-$$"* ]]
+  [ "${lines[-1]}" = "$(readlink "/proc/$SB_PID/ns/pid")" ]
+  # its user namespace alone, joined by path: the same
+  spec_config "$BUNDLE" readlink /proc/self/ns/user
+  edit "$BUNDLE" --arg p "/proc/$SB_PID/ns/user" '.linux.namespaces |= map(if .type == "user" then .path = $p else . end)
+    | del(.linux.uidMappings, .linux.gidMappings)'
+  run "$BULWARK" --root "$BW_ROOT" --profile restricted run --bundle "$BUNDLE" r5
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ $output == *"BW068"*"the user namespace /proc/$SB_PID/ns/user belongs to container sb-$$"* ]]
+  edit "$BUNDLE" --arg s "sb-$$" '.annotations["io.kubernetes.cri.sandbox-id"] = $s'
+  run "$BULWARK" --root "$BW_ROOT" --profile restricted run --bundle "$BUNDLE" r6
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$output" = "$(readlink "/proc/$SB_PID/ns/user")" ]
+  run bw list -q
+  [ "$output" = "sb-$$" ]
+}
+
 @test "exec into a pod container whose network namespace the engine made: joined before its user namespace, as at create" {
   engine_netns
   spec_config "$SANDBOX" sleep 1000

@@ -4,12 +4,13 @@
 load helpers
 
 # BW043 takes explicit mappings from ranges /etc/subuid and /etc/subgid give
-# out: the file lists one for a test user, removed afterwards.
+# to the users engines take ranges from: the file lists one for "containers"
+# (Podman's --userns=auto), removed afterwards.
 setup_file() {
   local f
   for f in /etc/subuid /etc/subgid; do
     cp -p "$f" "$BATS_FILE_TMPDIR/$(basename "$f")" 2>/dev/null || : >"$BATS_FILE_TMPDIR/$(basename "$f").absent"
-    echo "bwtest-profile:100000:65536" >>"$f"
+    echo "containers:3200000000:65536" >>"$f"
   done
 }
 
@@ -31,8 +32,8 @@ teardown() {
 
 with_userns() {
   config_edit '.linux.namespaces += [{"type": "user"}]
-    | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-    | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 3200000000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 3200000000, "size": 65536}]'
 }
 
 sys_admin_in_capbnd() { # from run's output: "CapBnd:	HEX"

@@ -204,7 +204,7 @@ EOF
   [ "$(cat "$HOSTFILE")" = "host's own" ]
 }
 
-@test "BW043: explicit mappings onto host uid 1.., a /etc/passwd user, ids outside /etc/subuid or a live container's range are refused, and audit says the same" {
+@test "BW043: explicit mappings onto host uid 1.., a /etc/passwd user, ids outside /etc/subuid, another user's range or a live container's range are refused, and audit says the same" {
   BW_POLICY=
   config_edit '.linux.uidMappings = [{"containerID": 0, "hostID": 1, "size": 65536}] | .linux.gidMappings = [{"containerID": 0, "hostID": 1, "size": 65536}]'
   run fails_to_create m1
@@ -227,8 +227,8 @@ EOF
   # /etc/passwd inside it (private files, in a mount namespace of the test's own)
   FAKE=$(mktemp -d /tmp/bulwark-test-etc.XXXXXX)
   { cat /etc/passwd; echo "far:x:3000000123:3000000123::/home/far:/bin/sh"; } >"$FAKE/passwd"
-  { cat /etc/subuid; echo "remap:3000000000:65536"; } >"$FAKE/subuid"
-  { cat /etc/subgid; echo "remap:3000000000:65536"; } >"$FAKE/subgid"
+  { cat /etc/subuid; echo "dockremap:3000000000:65536"; echo "alice:3000100000:65536"; } >"$FAKE/subuid"
+  { cat /etc/subgid; echo "dockremap:3000000000:65536"; echo "alice:3000100000:65536"; } >"$FAKE/subgid"
   run unshare -m sh -c 'mount --make-rprivate / && mount --bind "$1/subuid" /etc/subuid && mount --bind "$1/subgid" /etc/subgid &&
     mount --bind "$1/passwd" /etc/passwd && shift && "$@"' sh "$FAKE" "$BULWARK" --root "$BW_ROOT" create --bundle "$BUNDLE" m3
   echo "$output"
@@ -247,6 +247,26 @@ EOF
   echo "$output"
   [ "$status" -ne 0 ]
   [[ $output == *"BW043"*"host gids 3000000000-3000065536, outside every subordinate range of /etc/subgid"* ]]
+  # the range of a user engines do not take ranges from (a rootless
+  # user's containers' files): refused, and audit says so
+  config_edit '.linux.uidMappings[0].hostID = 3000100000 | .linux.gidMappings = [{"containerID": 0, "hostID": 3000100000, "size": 65536}]'
+  run in_fake_subids "$BULWARK" --root "$BW_ROOT" create --bundle "$BUNDLE" m5b
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ $output == *"BW043"*"uidMappings[0] maps container 0-65535 onto host uids 3000100000-3000165535, user alice's subordinate ids in /etc/subuid"* ]]
+  [[ $output == *"BW043"*"gidMappings[0] maps container 0-65535 onto host gids 3000100000-3000165535, user alice's subordinate ids in /etc/subgid"* ]]
+  run in_fake_subids "$BULWARK" audit "$BUNDLE/config.json"
+  echo "$output"
+  [[ $output == *"BW043"*"user alice's subordinate ids in /etc/subuid"* ]]
+  # unless the policy file lists alice in mappableSubidUsers
+  echo '{"mappableSubidUsers": ["alice"]}' >"$FAKE/policy.json"
+  run in_fake_subids "$BULWARK" --root "$BW_ROOT" --policy "$FAKE/policy.json" run --bundle "$BUNDLE" m5c
+  echo "$output"
+  [ "$status" -eq 0 ]
+  [ "$(echo "$output" | tr -s ' ' | sed 's/^ //')" = "0 3000100000 65536" ]
+  run in_fake_subids "$BULWARK" --policy "$FAKE/policy.json" audit "$BUNDLE/config.json"
+  echo "$output"
+  [[ $output != *"BW043"* ]]
   # a live container's range
   config_edit 'del(.linux.uidMappings, .linux.gidMappings)'
   create_bg live sleep 100

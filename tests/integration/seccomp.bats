@@ -5,9 +5,25 @@
 
 load helpers
 
+# BW043 takes explicit mappings from ranges /etc/subuid and /etc/subgid give
+# to the users engines take ranges from: the files list one for
+# "containers" (Podman's --userns=auto), removed afterwards.
 setup_file() {
   export ATTACK=$BATS_FILE_TMPDIR/attack
   gcc -static -O1 -o "$ATTACK" "$BATS_TEST_DIRNAME/helpers/attack.c"
+  local f
+  for f in /etc/subuid /etc/subgid; do
+    cp -p "$f" "$BATS_FILE_TMPDIR/$(basename "$f")" 2>/dev/null || : >"$BATS_FILE_TMPDIR/$(basename "$f").absent"
+    echo "containers:3210000000:65536" >>"$f"
+  done
+}
+
+teardown_file() {
+  local f b
+  for f in /etc/subuid /etc/subgid; do
+    b=$BATS_FILE_TMPDIR/$(basename "$f")
+    if [ -f "$b" ]; then cp -p "$b" "$f"; else rm -f "$f"; fi
+  done
 }
 
 setup() {
@@ -24,8 +40,8 @@ teardown() {
 # ranges are their own work) and adds the default seccomp profile.
 with_userns() {
   config_edit '.linux.namespaces += [{"type": "user"}]
-    | .linux.uidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]
-    | .linux.gidMappings = [{"containerID": 0, "hostID": 100000, "size": 65536}]'
+    | .linux.uidMappings = [{"containerID": 0, "hostID": 3210000000, "size": 65536}]
+    | .linux.gidMappings = [{"containerID": 0, "hostID": 3210000000, "size": 65536}]'
 }
 
 @test "harden installs the default seccomp profile and it is loaded" {

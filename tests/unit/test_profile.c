@@ -421,8 +421,34 @@ static void identity_volumes(void)
         bw_policy_free(&p);
 }
 
+/* mappableSubidUsers: user names, as the first field of /etc/subuid lines. */
+static void mappable_users(void)
+{
+        struct bw_policy p;
+        char *msg;
+        int r = parse("{\"mappableSubidUsers\": [\"podman-svc\", \"remap_2\"]}", &p, &msg);
+        tap_ok(r == 0 && bw_strv_len(p.mappable_subid_users) == 2 && strcmp(p.mappable_subid_users[0], "podman-svc") == 0,
+               "mappableSubidUsers parses%s%s", msg ? ": " : "", msg ? msg : "");
+        free(msg);
+        bw_policy_free(&p);
+        tap_ok(parse("{\"mappableSubidUsers\": [\"a:b\"]}", &p, &msg) == -EINVAL && msg &&
+                       strstr(msg, "mappableSubidUsers[0]: expected a user name"),
+               "a name with a colon is refused: %s", msg ? msg : "");
+        free(msg);
+        bw_policy_free(&p);
+        tap_ok(parse("{\"mappableSubidUsers\": \"containers\"}", &p, &msg) == -EINVAL && msg &&
+                       strstr(msg, "mappableSubidUsers: expected a list of user names"),
+               "a string instead of a list is refused: %s", msg ? msg : "");
+        free(msg);
+        bw_policy_free(&p);
+        tap_ok(parse("{\"mappableSubidUsers\": [\"\"]}", &p, &msg) == -EINVAL, "so is an empty name");
+        free(msg);
+        bw_policy_free(&p);
+}
+
 int main(void)
 {
+        mappable_users();
         identity_volumes();
         modes();
         defaults_agree();

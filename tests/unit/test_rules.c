@@ -245,6 +245,48 @@ static void unowned_join(void)
         oci_config_free(c);
 }
 
+/* BW068 judges the owner the runtime found too: a namespace joined by
+ * path that a live bulwark container owns fires, naming it, unless the
+ * CRI sandbox annotation names that very container. */
+static void joins_other_container(void)
+{
+        static const char *const patch =
+                "{\"linux\": {\"namespaces\": [{\"type\": \"pid\", \"path\": \"/proc/4242/ns/pid\"}, {\"type\": \"ipc\"},"
+                " {\"type\": \"network\"}, {\"type\": \"uts\"}, {\"type\": \"mount\"}, {\"type\": \"cgroup\"}, {\"type\": \"user\"}]}}";
+        struct oci_config *c = config_with(patch);
+        tap_ok(c && !fires(c, "BW068"), "BW068 does not fire when the joined namespace's owner was not read");
+        if (!c)
+                return;
+        struct oci_namespace *pid = &c->linux->namespaces[0];
+        pid->owner = OCI_NS_OWNER_OTHER;
+        tap_ok(!fires(c, "BW068"), "BW068 does not fire on a namespace no bulwark container owns");
+        pid->owner = OCI_NS_OWNER_CONTAINER;
+        pid->owner_container = strdup("victim");
+        struct bw_findings f = { 0 };
+        bool named = false;
+        if (bw_rules_check(c, &f) == 0)
+                for (size_t i = 0; i < f.n; i++)
+                        named = named || (strcmp(f.v[i].rule->id, "BW068") == 0 && f.v[i].detail &&
+                                          strstr(f.v[i].detail, "the pid namespace /proc/4242/ns/pid belongs to "
+                                                                "container victim"));
+        bw_findings_clear(&f);
+        tap_ok(named, "BW068 fires on a pid namespace of container victim, naming it");
+        /* the engine's sandbox annotation names another container: still fires */
+        c->annotations.v = c->annotations.n ? c->annotations.v : calloc(1, sizeof(*c->annotations.v));
+        if (c->annotations.v && !c->annotations.n) {
+                c->annotations.n = 1;
+                c->annotations.v[0].key = strdup("io.kubernetes.cri.sandbox-id");
+                c->annotations.v[0].value = strdup("other");
+        }
+        tap_ok(fires(c, "BW068"), "BW068 fires when io.kubernetes.cri.sandbox-id names another container");
+        if (c->annotations.n) {
+                free(c->annotations.v[0].value);
+                c->annotations.v[0].value = strdup("victim");
+        }
+        tap_ok(!fires(c, "BW068"), "BW068 does not fire when io.kubernetes.cri.sandbox-id names that container");
+        oci_config_free(c);
+}
+
 /* BW052's one-pass check says exactly what bw_seccomp_allows says, name
  * by name: later rules win, rules with arguments do not decide, and the
  * default action decides the rest. */
@@ -428,17 +470,32 @@ static void subid_facts(void)
         struct oci_config *c = config_with("{\"linux\": {\"uidMappings\": [{\"containerID\": 0, \"hostID\": 1999999999, \"size\": 65536}],"
                                            " \"gidMappings\": [{\"containerID\": 0, \"hostID\": 1999999999, \"size\": 65536}]}}");
         static uint32_t uids[] = { 0, 1000 }, gids[] = { 0, 100 };
-        static struct oci_subid_span sub[] = { { 100000, 65536 } };
+        static struct oci_subid_span sub[] = { { 100000, 65536, true, "root" } };
         c->host_ids = (struct oci_host_ids){ .gathered = true, .uids = uids, .n_uids = 2, .gids = gids, .n_gids = 2,
                                              .subids_read = true, .sub_uids = sub, .n_sub_uids = 1,
                                              .sub_gids = sub, .n_sub_gids = 1 };
         tap_ok(bw043_count(c, d, sizeof(d)) == 2 &&
                        strstr(d, "onto host uids 1999999999-2000065534, outside every subordinate range of /etc/subuid"),
                "BW043: root mapping onto ids in no subordinate range fires for uid and gid (%s)", d);
-        /* the same ids given to some user in /etc/subuid and /etc/subgid */
-        static struct oci_subid_span given[] = { { 100000, 65536 }, { 1999999999, 65536 } };
+        /* the same ids given to a user engines take ranges from in
+         * /etc/subuid and /etc/subgid */
+        static struct oci_subid_span given[] = { { 100000, 65536, true, "root" }, { 1999999999, 65536, true, "dockremap" } };
         c->host_ids.sub_uids = c->host_ids.sub_gids = given;
         c->host_ids.n_sub_uids = c->host_ids.n_sub_gids = 2;
+        tap_is_int(bw043_count(c, d, sizeof(d)), 0, "BW043: a mapping inside an engine user's subordinate range passes");
+        /* the same ids given to another user (a rootless engine's) */
+        static struct oci_subid_span others[] = { { 100000, 65536, true, "root" }, { 1999999999, 65536, false, "alice" } };
+        c->host_ids.sub_uids = c->host_ids.sub_gids = others;
+        tap_ok(bw043_count(c, d, sizeof(d)) == 2 &&
+                       strstr(d, "onto host uids 1999999999-2000065534, user alice's subordinate ids in /etc/subuid"),
+               "BW043: a mapping inside another user's subordinate range fires for uid and gid (%s)", d);
+        /* covered partly by an engine user's range and partly by alice's */
+        static struct oci_subid_span half[] = { { 1999999999, 100, true, "containers" },
+                                                { 2000000099, 65436, false, "alice" } };
+        c->host_ids.sub_uids = c->host_ids.sub_gids = half;
+        tap_ok(bw043_count(c, d, sizeof(d)) == 2 && strstr(d, "user alice's subordinate ids"),
+               "BW043: a mapping reaching from an engine user's range into another user's fires (%s)", d);
+        c->host_ids.sub_uids = c->host_ids.sub_gids = given;
         tap_is_int(bw043_count(c, d, sizeof(d)), 0, "BW043: a mapping inside a subordinate range passes");
         /* one id past the range */
         c->linux->gid_mappings.v[0].size = 65537;
@@ -446,7 +503,8 @@ static void subid_facts(void)
                        strstr(d, "host gids 1999999999-2000065535, outside every subordinate range of /etc/subgid"),
                "BW043: one gid past the subordinate range fires (%s)", d);
         /* two adjacent ranges (two users' lines) cover it */
-        static struct oci_subid_span adjacent[] = { { 2000065535, 10 }, { 1999999999, 65536 } };
+        static struct oci_subid_span adjacent[] = { { 2000065535, 10, true, "kubelet" },
+                                                    { 1999999999, 65536, true, "containers" } };
         c->host_ids.sub_gids = adjacent;
         tap_is_int(bw043_count(c, d, sizeof(d)), 0, "BW043: a mapping across two adjacent subordinate ranges passes");
         /* the files could not be read: nothing is known to be set aside */
@@ -533,7 +591,7 @@ static void mapping_facts(void)
         tap_ok(c && bw043_count(c, d, sizeof(d)) == 0, "BW043: a range no user or container has passes");
         static uint32_t uids[] = { 0, 1000, 2000123 }, gids[] = { 0, 100 };
         /* a subordinate range of /etc/subuid and /etc/subgid holds the ids */
-        static struct oci_subid_span sub[] = { { 1000000, 4000000 } };
+        static struct oci_subid_span sub[] = { { 1000000, 4000000, true, "containers" } };
         c->host_ids = (struct oci_host_ids){ .gathered = true, .uids = uids, .n_uids = 3, .gids = gids, .n_gids = 2,
                                              .subids_read = true, .sub_uids = sub, .n_sub_uids = 1,
                                              .sub_gids = sub, .n_sub_gids = 1 };
@@ -778,6 +836,7 @@ int main(void)
         sysctl_rule();
         host_ns_by_path();
         unowned_join();
+        joins_other_container();
         breakout_matches_allows();
         breakout_conditions();
         mapping_facts();
@@ -790,6 +849,7 @@ int main(void)
                 const struct bw_rule *r = &bw_rules[i];
                 bool tested = r->check == bw_check_cap || find_case(r->id) || pod_case(r->id) || strcmp(r->id, "BW001") == 0 ||
                               strcmp(r->id, "BW094") == 0 || strcmp(r->id, "BW067") == 0 /* unowned_join */ ||
+                              strcmp(r->id, "BW068") == 0 /* joins_other_container */ ||
                               strcmp(r->id, "BW074") == 0 /* test_profile */;
                 tap_ok(tested, "%s has a fire and a no-fire test", r->id);
                 tap_ok(r->why && r->fix && r->title && strlen(r->why) > 20 && strlen(r->fix) > 20,
