@@ -9,9 +9,10 @@ export BULWARK=/usr/local/bin/bulwark
 suites=${BW_GUEST_SUITES:-integration/lifecycle integration/userns integration/cgroups integration/seccomp integration/systemd e2e/docker e2e/podman e2e/containerd e2e/systemd_engines}
 bulwark setup >/dev/null 2>&1 || echo "# bulwark setup failed: $(bulwark setup 2>&1 | tail -1)"
 # The tests' explicit mappings (hostID 100000) must lie in a subordinate
-# range as root (BW043), as on the development VM: the guest is thrown away.
+# range of an engine user as root (BW043: root, dockremap, containers,
+# kubelet): the guest is thrown away.
 for f in /etc/subuid /etc/subgid; do
-  grep -q ':100000:65536$' "$f" || echo "bwtests:100000:65536" >>"$f"
+  grep -q '^containers:100000:65536$' "$f" || echo "containers:100000:65536" >>"$f"
 done
 rc=0
 for s in $suites; do
