@@ -3,7 +3,7 @@ PREFIX ?= /usr/local
 DESTDIR ?=
 BUILD ?= build
 
-.PHONY: all check check-guest demo install deps bench clean
+.PHONY: all check check-guest demo install deps bench soak clean
 
 all: $(BUILD)/build.ninja
 	ninja -C $(BUILD)
@@ -43,6 +43,11 @@ install:
 # a number; not part of check). bench/bench.sh documents its knobs.
 bench: all
 	BUILD_DIR=$(abspath $(BUILD)) bench/bench.sh
+
+# The long reliability run (root; not part of check): the kill-point sweep,
+# 1,000 sequential and 100 parallel containers, one line of figures.
+soak: all
+	BULWARK=$(abspath $(BUILD))/bulwark scripts/soak
 
 clean:
 	rm -rf build build-asan build-fuzz

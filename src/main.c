@@ -18,6 +18,8 @@ static const struct bw_command commands[] = {
         { "state", cmd_state, "print a container's OCI state as JSON", "state ID", true },
         { "kill", cmd_kill, "send a signal to a container's init (or --all its processes)", "kill [--all] ID [SIGNAL]", true },
         { "delete", cmd_delete, "delete a stopped (or with --force any) container", "delete [--force] ID", true },
+        { "gc", cmd_gc, "remove what dead containers left (state, id ranges, mounts, cgroups); never a live one",
+          "gc [--dry-run]", true },
         { "list", cmd_list, "list containers", "list [--format table|json] [--quiet]", true },
         { "exec", cmd_exec, "run a new process inside a running container",
           "exec [--process FILE] [--detach] [--pid-file FILE] [--tty] [--console-socket SOCK] [--cwd DIR] [--env K=V]... [--user UID[:GID]] [--cap CAP]... [--additional-gids GID]... [--cgroup [CTRL[,CTRL]:]PATH]... [--ignore-paused] [--no-new-privs] [--preserve-fds N] ID [COMMAND [ARG...]]", true },

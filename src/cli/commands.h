@@ -8,6 +8,7 @@ BW_COMMAND(share);
 BW_COMMAND(spec);
 BW_COMMAND(create);
 BW_COMMAND(delete);
+BW_COMMAND(gc);
 BW_COMMAND(exec);
 BW_COMMAND(kill);
 BW_COMMAND(list);

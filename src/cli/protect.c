@@ -11,10 +11,12 @@
 
 static enum bw_selfclone_route route_for(const char *path)
 {
-        _cleanup_close_ int fd = path ? open(path, O_RDONLY | O_CLOEXEC) : -1;
+        /* O_NONBLOCK: a FIFO must not hang the look; only a regular file
+         * is read. */
+        _cleanup_close_ int fd = path ? open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK) : -1;
         struct stat st;
         /* Unreadable: the load reports it, after a cheap re-exec. */
-        if (fd < 0 || fstat(fd, &st) < 0 || st.st_size <= 0 || st.st_size > (16 << 20))
+        if (fd < 0 || fstat(fd, &st) < 0 || !S_ISREG(st.st_mode) || st.st_size <= 0 || st.st_size > (16 << 20))
                 return BW_SELFCLONE_VIEW;
         _cleanup_free_ char *text = malloc((size_t)st.st_size);
         ssize_t n = text ? read(fd, text, (size_t)st.st_size) : -1;

@@ -20,8 +20,6 @@
 #include "util/cleanup.h"
 #include "util/strv.h"
 
-int bw_overlay_route;
-
 void bw_overlay_layers_free(struct bw_overlay_layers *l)
 {
         bw_strv_free(l->lower);
@@ -696,7 +694,7 @@ int bw_overlay_idmapped(const struct bw_overlay_layers *l, int userns_fd, uid_t 
                 return bw_error_set(err, -errno, "fsopen(overlay): is the overlay module loaded?");
         if (fsconfig(fs, FSCONFIG_SET_STRING, "source", "bulwark-overlay", 0) < 0)
                 return config_fail(fs, -errno, "source", err);
-        __attribute__((cleanup(route_free))) struct route rt = { .how = bw_overlay_route };
+        __attribute__((cleanup(route_free))) struct route rt = { .how = BW_OVL_ROUTE_FD };
         __attribute__((cleanup(views_close))) struct views views = { .n = 0 };
         if ((r = add_layers(fs, l->lower, "lowerdir+", userns_fd, &views, &rt, err)) < 0 ||
             (r = add_layers(fs, l->data, "datadir+", userns_fd, &views, &rt, err)) < 0 ||

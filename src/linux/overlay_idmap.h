@@ -60,12 +60,10 @@ int bw_overlay_shift_tree(int dfd, uid_t uid, gid_t gid, unsigned size, dev_t de
  * nor entering another filesystem (-EXDEV). 0 or -errno. */
 int bw_overlay_clear_dir(int dfd, int depth);
 
-/* How layers are handed to overlayfs; the rebuild starts with
- * bw_overlay_route and falls back in this order. Tests set it to take the
- * routes of older kernels. */
+/* How layers are handed to overlayfs; the rebuild starts with the fd
+ * route and falls back in this order, as the kernel refuses each. */
 enum {
         BW_OVL_ROUTE_FD,     /* lowerdir+ with FSCONFIG_SET_FD (6.13+) */
         BW_OVL_ROUTE_PATH,   /* lowerdir+ with /proc/self/fd paths (6.8+) */
         BW_OVL_ROUTE_LEGACY, /* one lowerdir list of those paths */
 };
-extern int bw_overlay_route;

@@ -137,12 +137,7 @@ static int walk_in_root(int root_fd, const char *path, int flags, int resolve)
 
 int bw_open_in_root(int root_fd, const char *path, int flags, int resolve)
 {
-        /* The test suite runs the hostile-image tests a second time with
-         * the fallback forced, as on a kernel without openat2. */
-        static int env = -1;
-        if (env < 0)
-                env = getenv("BULWARK_TEST_NO_OPENAT2") != NULL;
-        if (!force_fallback && !env) {
+        if (!force_fallback) {
                 struct open_how how = {
                         .flags = (uint64_t)(flags | O_CLOEXEC),
                         .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS |

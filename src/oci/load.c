@@ -207,7 +207,8 @@ static int read_all(int fd, const char *path, char **buf, size_t *len, struct bw
 static int read_file(const char *path, const char *what, const char *hint, char **buf, size_t *len,
                      struct bw_error **err)
 {
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        /* O_NONBLOCK: opening a FIFO nobody writes to must not hang. */
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
         if (fd < 0)
                 return bw_error_set(err, -errno, "opening %s %s", what, path);
         struct stat st;
@@ -215,6 +216,17 @@ static int read_file(const char *path, const char *what, const char *hint, char 
                 return bw_error_set(err, -errno, "checking %s %s", what, path);
         if (S_ISDIR(st.st_mode))
                 return bw_error_msg(err, -EISDIR, "%s: expected a JSON file, found a directory%s", path, hint);
+        /* A bundle's config is a file; a process file may come down a
+         * pipe the caller made. */
+        bool pipe_ok = S_ISFIFO(st.st_mode) && strcmp(what, "config") != 0;
+        if (!S_ISREG(st.st_mode) && !pipe_ok)
+                return bw_error_msg(err, -EINVAL, "%s: expected a regular JSON file, found a %s; write the %s to a file",
+                                    path, S_ISFIFO(st.st_mode) ? "FIFO" : S_ISCHR(st.st_mode) ? "character device"
+                                                                      : S_ISBLK(st.st_mode) ? "block device"
+                                                                      : S_ISSOCK(st.st_mode) ? "socket" : "special file",
+                                    what);
+        if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
+                return bw_error_set(err, -errno, "reading %s %s", what, path);
         return read_all(fd, path, buf, len, err);
 }
 

@@ -370,8 +370,15 @@ static void created_cleanup(struct created *c)
                 while (waitpid(c->pid, NULL, 0) < 0 && errno == EINTR)
                         ;
         }
-        if (c->cgroup_record)
-                bw_ctr_cgroup_remove(&c->entry, c->id, NULL);
+        _cleanup_error_ struct bw_error *cerr = NULL;
+        if (c->cgroup_record && bw_ctr_cgroup_remove(&c->entry, c->id, &cerr) < 0) {
+                /* Without its state dir, nothing would find the cgroup
+                 * again: keep it for delete --force (or gc). */
+                bw_warn("%s; container %s is kept so that `bulwark delete --force %s` can remove it", cerr->msg,
+                        c->id, c->id);
+                bw_store_entry_close(&c->entry);
+                return;
+        }
         if (c->entry.dir_fd >= 0)
                 bw_store_remove(&c->entry, NULL);
         bw_store_entry_close(&c->entry);

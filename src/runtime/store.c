@@ -222,7 +222,9 @@ int bw_state_read(const struct bw_store_entry *e, struct bw_state *s, struct bw_
                 return bw_error_set(err, r, "reading %s/" BW_STATE_FILE, e->path);
         _cleanup_json_ json_t *j = json_loadb(text, len, 0, &je);
         if (!j || !json_is_object(j))
-                return bw_error_msg(err, -EINVAL, "reading %s/" BW_STATE_FILE ": %s", e->path, j ? "not an object" : je.text);
+                return bw_error_msg(err, -EINVAL,
+                                    "reading %s/" BW_STATE_FILE ": %s (the state is corrupt: `bulwark delete --force` removes the container, `bulwark gc` every dead one)",
+                                    e->path, j ? "not an object" : je.text);
         s->oci_version = get_str(j, "ociVersion");
         s->id = get_str(j, "id");
         s->bundle = get_str(j, "bundle");
