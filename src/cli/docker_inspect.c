@@ -16,6 +16,7 @@
 #include <sys/sysmacros.h>
 
 #include "cli/docker.h"
+#include "input/engine_defaults.h"
 #include "util/cleanup.h"
 
 bool bw_docker_is_inspect(json_t *o)
@@ -41,20 +42,6 @@ char *bw_docker_target_name(json_t *inspect)
         return s;
 }
 
-/* moby's oci/caps/defaults.go */
-static const char *const default_caps[] = {
-        "CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD", "NET_RAW", "SETGID", "SETUID",
-        "SETFCAP", "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL", "AUDIT_WRITE", NULL,
-};
-/* Every capability this build knows, for --privileged and --cap-add ALL. */
-static const char *const all_caps[] = {
-        "CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID",
-        "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST", "NET_ADMIN", "NET_RAW",
-        "IPC_LOCK", "IPC_OWNER", "SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT",
-        "SYS_ADMIN", "SYS_BOOT", "SYS_NICE", "SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG", "MKNOD",
-        "LEASE", "AUDIT_WRITE", "AUDIT_CONTROL", "SETFCAP", "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG",
-        "WAKE_ALARM", "BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF", "CHECKPOINT_RESTORE", NULL,
-};
 
 static const char *bare(const char *cap)
 {
@@ -79,11 +66,11 @@ static json_t *capabilities(json_t *hc, bool privileged)
         json_t *caps = json_array();
         bool all = privileged || in_list(add, "ALL");
         bool none = !all && in_list(drop, "ALL");
-        for (size_t i = 0; all_caps[i]; i++) {
-                const char *c = all_caps[i];
+        for (size_t i = 0; bw_engine_all_caps[i]; i++) {
+                const char *c = bw_engine_all_caps[i];
                 bool on = false;
-                for (size_t j = 0; default_caps[j]; j++)
-                        on |= strcmp(default_caps[j], c) == 0;
+                for (size_t j = 0; bw_engine_default_caps[j]; j++)
+                        on |= strcmp(bw_engine_default_caps[j], c) == 0;
                 if (none || in_list(drop, c))
                         on = false;
                 if (all || in_list(add, c))
@@ -97,57 +84,12 @@ static json_t *capabilities(json_t *hc, bool privileged)
         return caps;
 }
 
-static bool has_cap(json_t *caps, const char *cap)
-{
-        char name[40];
-        snprintf(name, sizeof(name), "CAP_%s", cap);
-        size_t i;
-        json_t *v;
-        json_array_foreach(caps, i, v)
-                if (strcmp(json_string_value(v), name) == 0)
-                        return true;
-        return false;
-}
-
-/* The part of moby's default seccomp profile that capabilities open up. */
-static const struct { const char *cap; const char *names[24]; } cap_syscalls[] = {
-        { "DAC_READ_SEARCH", { "open_by_handle_at" } },
-        { "SYS_ADMIN", { "bpf", "clone3", "fanotify_init", "fsconfig", "fsmount", "fsopen", "fspick",
-                         "lookup_dcookie", "mount", "mount_setattr", "move_mount", "open_tree",
-                         "perf_event_open", "quotactl", "quotactl_fd", "setdomainname", "sethostname",
-                         "setns", "syslog", "umount", "umount2", "unshare" } },
-        { "SYS_BOOT", { "reboot" } },
-        { "SYS_CHROOT", { "chroot" } },
-        { "SYS_MODULE", { "delete_module", "init_module", "finit_module" } },
-        { "SYS_PACCT", { "acct" } },
-        { "SYS_PTRACE", { "kcmp", "pidfd_getfd", "process_madvise", "process_vm_readv", "process_vm_writev", "ptrace" } },
-        { "SYS_RAWIO", { "iopl", "ioperm" } },
-        { "SYS_TIME", { "settimeofday", "stime", "clock_settime", "clock_settime64" } },
-        { "SYS_TTY_CONFIG", { "vhangup" } },
-        { "SYS_NICE", { "get_mempolicy", "mbind", "set_mempolicy" } },
-        { "SYSLOG", { "syslog" } },
-        { "BPF", { "bpf" } },
-        { "PERFMON", { "perf_event_open" } },
-};
-
+/* moby's default allows io_uring from 20.10 (Debian 12's docker.io) until
+ * 25.0; inspect does not say which engine wrote it, so the older, laxer
+ * profile is assumed (an audit errs on the side of a finding). */
 static json_t *default_seccomp(json_t *caps)
 {
-        /* moby's default allows io_uring from 20.10 (Debian 12's docker.io)
-         * until 25.0; inspect does not say which engine wrote it, so the
-         * older, laxer profile is assumed (an audit errs on the side of a
-         * finding). */
-        json_t *rules = json_pack("[{s:[s, s, s], s:s}]", "names", "io_uring_setup", "io_uring_enter",
-                                  "io_uring_register", "action", "SCMP_ACT_ALLOW");
-        for (size_t i = 0; i < sizeof(cap_syscalls) / sizeof(cap_syscalls[0]); i++) {
-                if (!has_cap(caps, cap_syscalls[i].cap))
-                        continue;
-                json_t *names = json_array();
-                for (size_t j = 0; cap_syscalls[i].names[j]; j++)
-                        json_array_append_new(names, json_string(cap_syscalls[i].names[j]));
-                json_array_append_new(rules, json_pack("{s:o, s:s}", "names", names, "action", "SCMP_ACT_ALLOW"));
-        }
-        return json_pack("{s:s, s:i, s:[s, s, s], s:o}", "defaultAction", "SCMP_ACT_ERRNO", "defaultErrnoRet", 1,
-                         "architectures", "SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32", "syscalls", rules);
+        return bw_engine_default_seccomp(caps, true);
 }
 
 /* A custom profile passed with --security-opt seccomp=FILE shows in
@@ -169,8 +111,8 @@ static int custom_seccomp(const char *text, json_t *caps, const char *where, jso
                 bool applies = true;
                 size_t k;
                 json_t *c;
-                json_array_foreach(inc, k, c) applies &= json_is_string(c) && has_cap(caps, bare(json_string_value(c)));
-                json_array_foreach(exc, k, c) applies &= !(json_is_string(c) && has_cap(caps, bare(json_string_value(c))));
+                json_array_foreach(inc, k, c) applies &= json_is_string(c) && bw_engine_caps_have(caps, bare(json_string_value(c)));
+                json_array_foreach(exc, k, c) applies &= !(json_is_string(c) && bw_engine_caps_have(caps, bare(json_string_value(c))));
                 json_t *names = json_object_get(s, "names");
                 if (!names && json_is_string(json_object_get(s, "name")))
                         names = json_pack("[s]", str(s, "name"));
@@ -453,13 +395,6 @@ static void user(const char *u, json_int_t *uid, json_int_t *gid)
         }
 }
 
-static const char *const masked_default[] = {
-        "/proc/asound", "/proc/acpi", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
-        "/proc/timer_stats", "/proc/sched_debug", "/proc/scsi", "/sys/firmware", "/sys/devices/virtual/powercap", NULL,
-};
-static const char *const readonly_default[] = {
-        "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
-};
 
 static json_t *path_list(json_t *hc, const char *key, const char *const *def, bool unconfined)
 {
@@ -521,8 +456,8 @@ int bw_docker_to_oci(json_t *inspect, const char *where, json_t **out, struct bw
                 json_decref(devices);
         const char *sp = security_opt(hc, "systempaths");
         bool unconfined_paths = privileged || (sp && strcmp(sp, "unconfined") == 0);
-        json_t *masked = path_list(hc, "MaskedPaths", masked_default, unconfined_paths);
-        json_t *ro = path_list(hc, "ReadonlyPaths", readonly_default, unconfined_paths);
+        json_t *masked = path_list(hc, "MaskedPaths", bw_engine_masked_paths, unconfined_paths);
+        json_t *ro = path_list(hc, "ReadonlyPaths", bw_engine_readonly_paths, unconfined_paths);
         if (masked)
                 json_object_set_new(lnx, "maskedPaths", masked);
         if (ro)

@@ -24,49 +24,10 @@
 #include <string.h>
 #include <strings.h>
 
+#include "input/engine_defaults.h"
 #include "input/k8s.h"
 #include "util/cleanup.h"
 
-static const char *const default_caps[] = {
-        "CHOWN", "DAC_OVERRIDE", "FSETID", "FOWNER", "MKNOD", "NET_RAW", "SETGID", "SETUID",
-        "SETFCAP", "SETPCAP", "NET_BIND_SERVICE", "SYS_CHROOT", "KILL", "AUDIT_WRITE", NULL,
-};
-static const char *const all_caps[] = {
-        "CHOWN", "DAC_OVERRIDE", "DAC_READ_SEARCH", "FOWNER", "FSETID", "KILL", "SETGID", "SETUID",
-        "SETPCAP", "LINUX_IMMUTABLE", "NET_BIND_SERVICE", "NET_BROADCAST", "NET_ADMIN", "NET_RAW",
-        "IPC_LOCK", "IPC_OWNER", "SYS_MODULE", "SYS_RAWIO", "SYS_CHROOT", "SYS_PTRACE", "SYS_PACCT",
-        "SYS_ADMIN", "SYS_BOOT", "SYS_NICE", "SYS_RESOURCE", "SYS_TIME", "SYS_TTY_CONFIG", "MKNOD",
-        "LEASE", "AUDIT_WRITE", "AUDIT_CONTROL", "SETFCAP", "MAC_OVERRIDE", "MAC_ADMIN", "SYSLOG",
-        "WAKE_ALARM", "BLOCK_SUSPEND", "AUDIT_READ", "PERFMON", "BPF", "CHECKPOINT_RESTORE", NULL,
-};
-static const char *const masked_default[] = {
-        "/proc/acpi", "/proc/asound", "/proc/kcore", "/proc/keys", "/proc/latency_stats", "/proc/timer_list",
-        "/proc/timer_stats", "/proc/sched_debug", "/sys/firmware", "/sys/devices/virtual/powercap", "/proc/scsi", NULL,
-};
-static const char *const readonly_default[] = {
-        "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
-};
-/* The part of containerd's default seccomp profile that capabilities open
- * up (the same gating as Docker's), which is what the rules look at. */
-static const struct { const char *cap; const char *names[24]; } cap_syscalls[] = {
-        { "DAC_READ_SEARCH", { "open_by_handle_at" } },
-        { "SYS_ADMIN", { "bpf", "clone3", "fanotify_init", "fsconfig", "fsmount", "fsopen", "fspick",
-                         "lookup_dcookie", "mount", "mount_setattr", "move_mount", "open_tree",
-                         "perf_event_open", "quotactl", "quotactl_fd", "setdomainname", "sethostname",
-                         "setns", "syslog", "umount", "umount2", "unshare" } },
-        { "SYS_BOOT", { "reboot" } },
-        { "SYS_CHROOT", { "chroot" } },
-        { "SYS_MODULE", { "delete_module", "init_module", "finit_module" } },
-        { "SYS_PACCT", { "acct" } },
-        { "SYS_PTRACE", { "kcmp", "pidfd_getfd", "process_madvise", "process_vm_readv", "process_vm_writev", "ptrace" } },
-        { "SYS_RAWIO", { "iopl", "ioperm" } },
-        { "SYS_TIME", { "settimeofday", "stime", "clock_settime", "clock_settime64" } },
-        { "SYS_TTY_CONFIG", { "vhangup" } },
-        { "SYS_NICE", { "get_mempolicy", "mbind", "set_mempolicy" } },
-        { "SYSLOG", { "syslog" } },
-        { "BPF", { "bpf" } },
-        { "PERFMON", { "perf_event_open" } },
-};
 
 /* The workload's pod as the kubelet sees it. */
 struct pod {
@@ -122,11 +83,11 @@ static json_t *capabilities(const struct bw_ynode *caps, bool privileged)
 {
         const struct bw_ynode *add = bw_ymap_get(caps, "add"), *drop = bw_ymap_get(caps, "drop");
         json_t *out = json_array();
-        for (size_t i = 0; all_caps[i]; i++) {
-                const char *c = all_caps[i];
+        for (size_t i = 0; bw_engine_all_caps[i]; i++) {
+                const char *c = bw_engine_all_caps[i];
                 bool on = privileged;
-                for (size_t j = 0; !privileged && default_caps[j]; j++)
-                        on |= strcmp(default_caps[j], c) == 0;
+                for (size_t j = 0; !privileged && bw_engine_default_caps[j]; j++)
+                        on |= strcmp(bw_engine_default_caps[j], c) == 0;
                 if (!privileged) {
                         if (seq_has(add, "ALL"))
                                 on = true;
@@ -146,30 +107,6 @@ static json_t *capabilities(const struct bw_ynode *caps, bool privileged)
         return out;
 }
 
-static bool has_cap(json_t *caps, const char *cap)
-{
-        size_t i;
-        json_t *v;
-        json_array_foreach(caps, i, v)
-                if (strcmp(json_string_value(v) + 4, cap) == 0)
-                        return true;
-        return false;
-}
-
-static json_t *default_seccomp(json_t *caps)
-{
-        json_t *rules = json_array();
-        for (size_t i = 0; i < ARRAY_SIZE(cap_syscalls); i++) {
-                if (!has_cap(caps, cap_syscalls[i].cap))
-                        continue;
-                json_t *names = json_array();
-                for (size_t j = 0; cap_syscalls[i].names[j]; j++)
-                        json_array_append_new(names, json_string(cap_syscalls[i].names[j]));
-                json_array_append_new(rules, json_pack("{s:o, s:s}", "names", names, "action", "SCMP_ACT_ALLOW"));
-        }
-        return json_pack("{s:s, s:i, s:[s, s, s], s:o}", "defaultAction", "SCMP_ACT_ERRNO", "defaultErrnoRet", 1,
-                         "architectures", "SCMP_ARCH_X86_64", "SCMP_ARCH_X86", "SCMP_ARCH_X32", "syscalls", rules);
-}
 
 static json_t *strings(const char *const *v)
 {
@@ -574,8 +511,8 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
         const char *pm = bw_ystr(bw_ymap_get(csc, "procMount"));
         bool unmasked = privileged || (pm && strcmp(pm, "Unmasked") == 0);
         if (!unmasked) {
-                json_object_set_new(lnx, "maskedPaths", strings(masked_default));
-                json_object_set_new(lnx, "readonlyPaths", strings(readonly_default));
+                json_object_set_new(lnx, "maskedPaths", strings(bw_engine_masked_paths));
+                json_object_set_new(lnx, "readonlyPaths", strings(bw_engine_readonly_paths));
         } else if (!privileged) {
                 loc(o, "/linux/maskedPaths", bw_ymap_get(csc, "procMount"));
                 loc(o, "/linux/readonlyPaths", bw_ymap_get(csc, "procMount"));
@@ -596,7 +533,7 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
         const struct bw_ynode *sp = sc_field(p, csc, "seccompProfile");
         const char *sp_type = bw_ystr(bw_ymap_get(sp, "type"));
         if (!privileged && sp_type && (strcmp(sp_type, "RuntimeDefault") == 0 || strcmp(sp_type, "Localhost") == 0))
-                json_object_set_new(lnx, "seccomp", default_seccomp(caps));
+                json_object_set_new(lnx, "seccomp", bw_engine_default_seccomp(caps, false));
         if (!privileged)
                 loc(o, "/linux/seccomp", sp);
 

@@ -3,23 +3,14 @@
 
 load helpers
 
-# BW043 takes explicit mappings from ranges /etc/subuid and /etc/subgid give
-# to the users engines take ranges from: the file lists one for "containers"
-# (Podman's --userns=auto), removed afterwards.
+# BW043 takes explicit mappings only from engine users' subordinate ranges
+# (helpers.bash: subids_add_containers).
 setup_file() {
-  local f
-  for f in /etc/subuid /etc/subgid; do
-    cp -p "$f" "$BATS_FILE_TMPDIR/$(basename "$f")" 2>/dev/null || : >"$BATS_FILE_TMPDIR/$(basename "$f").absent"
-    echo "containers:3200000000:65536" >>"$f"
-  done
+  subids_add_containers 3200000000
 }
 
 teardown_file() {
-  local f b
-  for f in /etc/subuid /etc/subgid; do
-    b=$BATS_FILE_TMPDIR/$(basename "$f")
-    if [ -f "$b" ]; then cp -p "$b" "$f"; else rm -f "$f"; fi
-  done
+  subids_restore
 }
 
 setup() {

@@ -5,25 +5,16 @@
 
 load helpers
 
-# BW043 takes explicit mappings from ranges /etc/subuid and /etc/subgid give
-# to the users engines take ranges from: the files list one for
-# "containers" (Podman's --userns=auto), removed afterwards.
+# BW043 takes explicit mappings only from engine users' subordinate ranges
+# (helpers.bash: subids_add_containers).
 setup_file() {
   export ATTACK=$BATS_FILE_TMPDIR/attack
   gcc -static -O1 -o "$ATTACK" "$BATS_TEST_DIRNAME/helpers/attack.c"
-  local f
-  for f in /etc/subuid /etc/subgid; do
-    cp -p "$f" "$BATS_FILE_TMPDIR/$(basename "$f")" 2>/dev/null || : >"$BATS_FILE_TMPDIR/$(basename "$f").absent"
-    echo "containers:3210000000:65536" >>"$f"
-  done
+  subids_add_containers 3210000000
 }
 
 teardown_file() {
-  local f b
-  for f in /etc/subuid /etc/subgid; do
-    b=$BATS_FILE_TMPDIR/$(basename "$f")
-    if [ -f "$b" ]; then cp -p "$b" "$f"; else rm -f "$f"; fi
-  done
+  subids_restore
 }
 
 setup() {
