@@ -883,12 +883,27 @@ int bw_check_joins_other_container(const struct bw_rule *r, const struct oci_con
         const char *sandbox = annotation(c, BW_CRI_SANDBOX_ID);
         for (size_t i = 0; c->linux && i < c->linux->n_namespaces; i++) {
                 const struct oci_namespace *ns = &c->linux->namespaces[i];
-                if (!ns->path || ns->owner != OCI_NS_OWNER_CONTAINER || !ns->owner_container)
-                        continue;
-                if (sandbox && strcmp(sandbox, ns->owner_container) == 0)
+                if (!ns->path)
                         continue;
                 char ptr[64];
                 snprintf(ptr, sizeof(ptr), "/linux/namespaces/%zu/path", i);
+                if (ns->owner == OCI_NS_OWNER_OTHER) {
+                        /* neither the host's nor one of this state root's
+                         * containers: another root's container, another
+                         * runtime's, or any process's */
+                        int ret = bw_findings_add_at(out, r, ptr, ns->path,
+                                                     "the %s namespace %s belongs to a user namespace that is neither "
+                                                     "the host's nor one of this state root's containers' (a container "
+                                                     "of another --root or another runtime, or another process's)",
+                                                     oci_ns_type_name(ns->type), ns->path);
+                        if (ret < 0)
+                                return ret;
+                        continue;
+                }
+                if (ns->owner != OCI_NS_OWNER_CONTAINER || !ns->owner_container)
+                        continue;
+                if (sandbox && strcmp(sandbox, ns->owner_container) == 0)
+                        continue;
                 int ret = bw_findings_add_at(out, r, ptr, ns->path,
                                              "the %s namespace %s belongs to container %s, and the config does not "
                                              "declare that container as its pod's sandbox (annotation %s)",
@@ -1780,7 +1795,7 @@ static bool hook_env_runs_code(const char *kv)
 
 int bw_check_hooks(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
-        if (c->host_ids.rootless)
+        if (c->hooks_unprivileged)
                 return 0; /* an unprivileged runtime's hooks run as its caller, never as host root */
         const struct { const char *name; const struct oci_hook_list *l; } lists[] = {
                 { "prestart", &c->hooks.prestart }, { "createRuntime", &c->hooks.create_runtime },

@@ -10,6 +10,7 @@
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <stdbool.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -69,6 +70,24 @@ static _Noreturn void exec_hook(const struct oci_hook *h, int prog, const char *
         char *empty_env[] = { NULL };
         char **argv = h->args ? h->args : def_args, **envp = h->env ? h->env : empty_env;
         if (prog >= 0) {
+                /* A trusted program never searches the bundle (its cwd, the
+                 * config author's): without a PATH in its env, a shell's
+                 * built-in one ends in ".", so it gets the system one. */
+                size_t n = 0;
+                bool has_path = false;
+                for (; envp[n]; n++)
+                        has_path |= strncmp(envp[n], "PATH=", 5) == 0;
+                char **with_path = has_path ? NULL : calloc(n + 2, sizeof(*envp));
+                if (!has_path && !with_path) {
+                        fprintf(stderr, "cannot give %s its PATH: out of memory\n", h->path);
+                        _exit(126);
+                }
+                if (with_path) {
+                        memcpy(with_path, envp, n * sizeof(*envp));
+                        with_path[n] = (char *)"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+                        with_path[n + 1] = NULL;
+                        envp = with_path;
+                }
                 /* The file checked by the parent, not whatever the path
                  * names now. A script's interpreter opens it as
                  * /dev/fd/N: that copy stays open across the exec. */

@@ -75,8 +75,14 @@ static void userns_owner(struct oci_namespace *ns, const char *root)
         _cleanup_close_ int fd = open(ns->path, O_RDONLY | O_CLOEXEC);
         pid_t pid = 0;
         char *id = fd >= 0 ? container_of_userns(root, fd, &pid) : NULL;
-        if (!id)
+        if (!id) {
+                /* not one of this root's containers, and not the host's:
+                 * another root's container, or any process's */
+                if (fd >= 0 && bw_ns_fd_is(fd, "/proc/1/ns/user") == 0 &&
+                    !(geteuid() == 0 && bw_ns_fd_is(fd, "/proc/self/ns/user") == 1))
+                        ns->owner = OCI_NS_OWNER_OTHER;
                 return;
+        }
         ns->owner = OCI_NS_OWNER_CONTAINER;
         ns->owner_container = id;
         bw_debug("runtime: the user namespace %s is container %s's", ns->path, id);

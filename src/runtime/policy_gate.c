@@ -411,7 +411,7 @@ int bw_policy_gate(struct oci_config *c, const struct bw_policy_choice *pc, stru
         /* Hooks of an unprivileged runtime run as the caller, with
          * nothing the caller does not already hold (BW110 judges hooks
          * that would run as host root). */
-        c->host_ids.rootless = c->host_ids.rootless || bw_rootless();
+        c->hooks_unprivileged = bw_rootless() && bw_rootless_host_uid() != 0;
         mark_trusted_hooks(c, &p);
         bw_policy_mark_mappable_subids(c, &p);
         r = bw_policy_apply(c, &p, err);
