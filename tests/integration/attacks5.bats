@@ -33,3 +33,29 @@ teardown() {
   [ ! -e "$proof" ]
   [[ $output == *"BW110"* ]]
 }
+
+# tests/attacks/join_other_root.sh: the owner of a joined namespace is
+# looked up under bulwark's own --root only; a container of another root is
+# joined (user and pid namespaces by path) without BW068.
+@test "joining the user and pid namespaces of a container under another --root is refused under restricted" {
+  local B2 id=v$$-$BATS_TEST_NUMBER
+  B2=$(mktemp -d "$SCRATCH/b2.XXXXXX"); chmod 755 "$B2"
+  echo victim-secret >"$BUNDLE/rootfs/etc/victim-secret"; chmod 600 "$BUNDLE/rootfs/etc/victim-secret"
+  cp -a "$BUNDLE/rootfs" "$B2/rootfs"; rm -f "$B2/rootfs/etc/victim-secret"
+  config_edit '.process.args=["sleep","60"]'
+  BW_POLICY="--profile restricted"
+  bw create --bundle "$BUNDLE" "$id" </dev/null >/dev/null 2>&1 3>&-
+  bw start "$id"
+  local pid; pid=$(bw state "$id" | jq .pid)
+  jq --arg p "$pid" '.process.args=["cat","/proc/1/root/etc/victim-secret"]
+    | .linux.namespaces |= (map(select(.type != "user") | if .type=="pid" then .path="/proc/\($p)/ns/pid" else . end)
+        + [{"type":"user","path":"/proc/\($p)/ns/user"}])
+    | del(.linux.uidMappings, .linux.gidMappings)' "$BUNDLE/config.json" >"$B2/config.json"
+  mkdir "$SCRATCH/root2"
+  run "$BULWARK" --root "$SCRATCH/root2" --profile restricted run --bundle "$B2" "a$$-$BATS_TEST_NUMBER"
+  echo "$output"
+  for c in $("$BULWARK" --root "$SCRATCH/root2" list -q 2>/dev/null); do "$BULWARK" --root "$SCRATCH/root2" delete --force "$c" >/dev/null 2>&1; done
+  [[ $output != *victim-secret* ]]
+  [ "$status" -ne 0 ]
+  [[ $output == *BW068* ]]
+}
