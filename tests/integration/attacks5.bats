@@ -59,3 +59,19 @@ teardown() {
   [ "$status" -ne 0 ]
   [[ $output == *BW068* ]]
 }
+
+# tests/attacks/trusted_hook_bash_path_dot.sh: a trusted bash hook run with
+# no env takes bash's built-in PATH, which ends in "."; its working
+# directory is the bundle, the config author's.
+@test "a trusted bash hook with no env in the config does not run a command from the bundle" {
+  local proof=$SCRATCH/dot-proof
+  printf '#!/bin/bash\nif command -v bw-a5-optional-tool >/dev/null; then bw-a5-optional-tool; fi\nexit 0\n' >"$SCRATCH/trusted-hook"
+  chmod 755 "$SCRATCH/trusted-hook"
+  echo '{"trustedHooks": ["'"$SCRATCH/trusted-hook"'"]}' >"$SCRATCH/policy.json"
+  printf '#!/bin/sh\nid -u > %s\n' "$proof" >"$BUNDLE/bw-a5-optional-tool"
+  chmod 755 "$BUNDLE/bw-a5-optional-tool"
+  config_edit --arg h "$SCRATCH/trusted-hook" '.hooks = {"createRuntime":[{"path":$h,"args":["trusted-hook"]}]}'
+  BW_POLICY="--policy $SCRATCH/policy.json --profile restricted" run bw run --bundle "$BUNDLE" "d$$-$BATS_TEST_NUMBER"
+  echo "$output"
+  [ ! -e "$proof" ]
+}
