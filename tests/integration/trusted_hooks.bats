@@ -24,7 +24,7 @@ teardown() {
   rm -rf "$SCRATCH"
 }
 
-@test "an unchanged trusted hook runs at create, start and delete, through its symlink, with the env it is given" {
+@test "an unchanged trusted hook runs at create, start and delete, through its symlink, with the env it is given (and the system PATH when it has none)" {
   local proof=$SCRATCH/proof id=k$BATS_TEST_NUMBER
   config_edit --arg h "$SCRATCH/link" --arg p "$proof" '.process.args=["sleep","30"] | .hooks = {
     "createRuntime":[{"path":$h,"args":["hook",$p,"createRuntime"],"env":["PATH=/usr/bin:/bin"]}],
@@ -37,11 +37,12 @@ teardown() {
   run bw delete --force "$id"
   echo "$output"
   [ "$status" -eq 0 ]
-  # the hooks' own env only: none given, no PATH
+  # the hooks' own env only, plus the system PATH where none was given
+  # (a shell's built-in one would search the bundle)
   cat "$proof"
   [ "$(cat "$proof")" = "createRuntime 0 /usr/bin:/bin
-poststart 0 unset
-poststop 0 unset" ]
+poststart 0 /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+poststop 0 /usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin" ]
 }
 
 @test "a trusted program replaced after create does not run at delete; delete warns with both identities" {
