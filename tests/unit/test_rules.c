@@ -259,7 +259,10 @@ static void joins_other_container(void)
                 return;
         struct oci_namespace *pid = &c->linux->namespaces[0];
         pid->owner = OCI_NS_OWNER_OTHER;
-        tap_ok(!fires(c, "BW068"), "BW068 does not fire on a namespace no bulwark container owns");
+        tap_ok(fires(c, "BW068"), "BW068 fires on a namespace of another user namespace (another root's container, "
+                                  "another runtime's, a process's)");
+        pid->owner = OCI_NS_OWNER_HOST;
+        tap_ok(!fires(c, "BW068"), "BW068 does not fire on a namespace the host's user namespace owns");
         pid->owner = OCI_NS_OWNER_CONTAINER;
         pid->owner_container = strdup("victim");
         struct bw_findings f = { 0 };
