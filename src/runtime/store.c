@@ -3,6 +3,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -87,6 +88,39 @@ static int lock_dir(const char *path, const char *id, struct bw_store_entry *out
         return 0;
 }
 
+/* As root, the state root and every directory above it must be root's
+ * and closed to others (a sticky directory such as /tmp aside): anyone
+ * who may rename an entry there could put another container's state (its
+ * config, its trusted hooks) in place between two commands. */
+static int root_is_private(const char *root, struct bw_error **err)
+{
+        if (geteuid() != 0)
+                return 0; /* an unprivileged caller's root is checked where it is chosen */
+        _cleanup_free_ char *real = realpath(root, NULL);
+        if (!real && errno == ENOENT)
+                return 0; /* nothing there: no container to find (create makes it first) */
+        if (!real)
+                return bw_error_set(err, -errno, "resolving the state root %s", root);
+        for (;;) {
+                struct stat st;
+                if (lstat(real, &st) < 0)
+                        return bw_error_set(err, -errno, "checking the state root %s", real);
+                bool sticky = S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX);
+                if (st.st_uid != 0 || ((st.st_mode & 022) && !sticky))
+                        return bw_error_msg(err, -EPERM,
+                                            "the state root %s is not private to root: %s is owned by uid %u with mode "
+                                            "%04o, so another user could swap a container's state between two "
+                                            "commands; give --root a directory that root owns and only root may "
+                                            "write, all the way up (chown root, chmod go-w)",
+                                            root, real, (unsigned)st.st_uid, (unsigned)(st.st_mode & 07777));
+                char *slash = strrchr(real, '/');
+                if (!slash || slash == real)
+                        break;
+                *slash = 0;
+        }
+        return 0;
+}
+
 int bw_store_create(const char *root, const char *id, struct bw_store_entry *out, struct bw_error **err)
 {
         out->dir_fd = -1;
@@ -97,6 +131,8 @@ int bw_store_create(const char *root, const char *id, struct bw_store_entry *out
         r = mkdir_p(root, 0700);
         if (r < 0)
                 return bw_error_set(err, r, "creating the state root %s", root);
+        if ((r = root_is_private(root, err)) < 0)
+                return r;
         _cleanup_free_ char *path = NULL;
         if (asprintf(&path, "%s/%s", root, id) < 0)
                 return -ENOMEM;
@@ -115,6 +151,8 @@ int bw_store_open(const char *root, const char *id, struct bw_store_entry *out, 
         out->path = NULL;
         int r = bw_store_validate_id(id, err);
         if (r < 0)
+                return r;
+        if ((r = root_is_private(root, err)) < 0)
                 return r;
         _cleanup_free_ char *path = NULL;
         if (asprintf(&path, "%s/%s", root, id) < 0)

@@ -75,3 +75,24 @@ teardown() {
   echo "$output"
   [ ! -e "$proof" ]
 }
+
+# A lead of the third round: a --root another user may write lets that user
+# swap a container's state (its config, its trusted hooks) between create
+# and start. As root, the state root must be root's and closed to others,
+# all the way up (a sticky /tmp aside).
+@test "a state root under a directory others may write is refused, naming the directory and the fix" {
+  mkdir "$SCRATCH/open"; chmod 777 "$SCRATCH/open"
+  run "$BULWARK" --root "$SCRATCH/open/state" create --bundle "$BUNDLE" "o$$-$BATS_TEST_NUMBER" </dev/null 3>&-
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ $output == *"the state root $SCRATCH/open/state is not private to root: $SCRATCH/open is owned by uid 0 with mode 0777"*"chmod go-w"* ]]
+  [ ! -e "$SCRATCH/open/state/o$$-$BATS_TEST_NUMBER" ]
+  chown 65534 "$SCRATCH/open"; chmod 755 "$SCRATCH/open"
+  run "$BULWARK" --root "$SCRATCH/open/state" start "o$$-$BATS_TEST_NUMBER"
+  [ "$status" -ne 0 ]
+  [[ $output == *"is owned by uid 65534 with mode 0755"* ]]
+  # a private one works, under the sticky /tmp
+  chown 0 "$SCRATCH/open"
+  run "$BULWARK" --root "$SCRATCH/open/state" --policy-mode off run --bundle "$BUNDLE" "p$$-$BATS_TEST_NUMBER"
+  [ "$status" -eq 0 ]
+}
