@@ -301,7 +301,7 @@ static int host_root_in(const struct bw_rule *r, const struct oci_config *c, con
                 if (l->v[i].host_id != 0 || l->v[i].size == 0)
                         continue;
                 /* Rootless Podman's namespace: its id 0 is the user, not host root. */
-                if (!joined && own_ids(&c->host_ids, what[0] == 'g', 0, l->v[i].size))
+                if (own_ids(&c->host_ids, what[0] == 'g', 0, l->v[i].size))
                         continue;
                 char ptr[64];
                 int ret;

@@ -400,8 +400,13 @@ int bw_policy_gate(struct oci_config *c, const struct bw_policy_choice *pc, stru
         bw_policy_gather_host_ids(c);
         /* The ids this caller may map, for a container it runs itself (not
          * for audit, which judges configs meant for any runtime). */
-        if (c->host_ids.gathered && c->host_ids.rootless && !c->host_ids.n_own_uids)
-                bw_rootless_own_ids(&c->host_ids);
+        /* (also when nothing was gathered: harden may join a pod's user
+         * namespace later, whose maps are then judged against them) */
+        if (bw_rootless()) {
+                c->host_ids.rootless = true;
+                if (!c->host_ids.n_own_uids)
+                        bw_rootless_own_ids(&c->host_ids);
+        }
         struct bw_policy p;
         int r = bw_policy_resolve(pc ? pc->file : NULL, pc ? pc->profile : NULL, pc ? pc->mode : NULL, &p, err);
         if (r < 0)

@@ -1,5 +1,7 @@
 #include "runtime/store.h"
 
+#include "runtime/rootless.h"
+
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -94,8 +96,9 @@ static int lock_dir(const char *path, const char *id, struct bw_store_entry *out
  * config, its trusted hooks) in place between two commands. */
 static int root_is_private(const char *root, struct bw_error **err)
 {
-        if (geteuid() != 0)
-                return 0; /* an unprivileged caller's root is checked where it is chosen */
+        if (geteuid() != 0 || (bw_rootless() && bw_rootless_host_uid() != 0))
+                return 0; /* an unprivileged caller's root (rootless Podman's user namespace
+                           * included) is checked where it is chosen */
         _cleanup_free_ char *real = realpath(root, NULL);
         if (!real && errno == ENOENT)
                 return 0; /* nothing there: no container to find (create makes it first) */

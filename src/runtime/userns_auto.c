@@ -219,7 +219,9 @@ int bw_userns_joined_plan(const char *root, const struct oci_config *c, struct b
                           struct bw_error **err)
 {
         const struct oci_namespace *user = userns_of(c), *o = c->linux ? &c->linux->owner_userns : NULL;
-        if (geteuid() != 0 || !user || !user->path || !o || !o->path || strcmp(o->path, user->path) != 0)
+        /* an unprivileged runtime (rootless Podman's euid 0 included)
+         * cannot idmap host filesystems: its containers see its own ids */
+        if (geteuid() != 0 || bw_rootless() || !user || !user->path || !o || !o->path || strcmp(o->path, user->path) != 0)
                 return 0;
         const struct oci_idmap *u = root_line(&o->joined_uid), *g = root_line(&o->joined_gid);
         if (!u || !g)
