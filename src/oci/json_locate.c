@@ -182,7 +182,9 @@ static int skip_value(struct scan *s, int depth)
         case '[': return skip_container(s, ']', depth);
         default:
                 /* numbers, true, false, null: up to the next delimiter */
-                while (s->p < s->end && !strchr(",]} \t\r\n", *s->p))
+                /* (strchr finds the string's own NUL: a NUL byte in the
+                 * input is not a delimiter) */
+                while (s->p < s->end && (*s->p == '\0' || !strchr(",]} \t\r\n", *s->p)))
                         s->p++;
                 return 0;
         }
@@ -226,8 +228,9 @@ static int find_index(struct scan *s, size_t index)
                         return -1;
                 if (i == index)
                         return 0;
-                if (skip_value(s, 1) < 0)
-                        return -1;
+                const char *before = s->p;
+                if (skip_value(s, 1) < 0 || s->p == before)
+                        return -1; /* malformed: no element was read */
                 skip_ws(s);
                 if (s->p < s->end && *s->p == ',')
                         s->p++;
