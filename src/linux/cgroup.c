@@ -567,12 +567,14 @@ int bw_cgroup_kill(struct bw_cgroup *cg, int sig, struct bw_error **err)
                 size_t count = 0;
                 r = signal_each(cg, sig, &count, err);
         }
-        /* Thaw what we froze; and a paused container being killed must be
-         * thawed too, or a v1-frozen task never gets to die. Other signals
-         * to a paused container wait for resume, as with runc. */
-        if (froze || (was_frozen && sig == SIGKILL)) {
+        /* Thaw what we froze; and a container being killed must be thawed
+         * whatever its freezer says (paused, or left half-frozen by a pause
+         * that was itself killed, or a freeze of ours that timed out), or a
+         * v1-frozen task never gets to die. Other signals to a paused
+         * container wait for resume, as with runc. */
+        if (froze || sig == SIGKILL) {
                 _cleanup_error_ struct bw_error *terr = NULL;
-                if (bw_cgroup_freeze(cg, false, &terr) < 0)
+                if (bw_cgroup_freeze(cg, false, &terr) < 0 && (froze || was_frozen))
                         bw_warn("%s", terr->msg);
         }
         return r < 0 ? r : 0;
