@@ -382,7 +382,8 @@ static int add_covers(const struct views *targets, int userns, struct views *out
         }
         /* outermost first: a cover's own blocking dirs below it need a
          * cover only where they are on another mount */
-        qsort(blocked, bw_strv_len(blocked), sizeof(char *), by_length);
+        if (blocked) /* qsort wants an array even for none */
+                qsort(blocked, bw_strv_len(blocked), sizeof(char *), by_length);
         for (char **b = blocked; b && *b; b++) {
                 const char *top = NULL;
                 for (char **d = dirs; d && *d && !top; d++)
