@@ -405,7 +405,8 @@ static int add_covers(const struct views *targets, int userns, struct views *out
         }
         /* attached outermost first: a cover holds the host's mounts below
          * it as they are, so an inner cover must go on top of it */
-        qsort(dirs, bw_strv_len(dirs), sizeof(char *), by_length);
+        if (dirs)
+                qsort(dirs, bw_strv_len(dirs), sizeof(char *), by_length);
         for (char **d = dirs; d && *d; d++) {
                 _cleanup_close_ int fd = open_tree(AT_FDCWD, *d, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
                 if (fd < 0)
