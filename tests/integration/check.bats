@@ -208,6 +208,7 @@ while True:
 }
 
 @test "breakout-test: every config in the data file, bulwark's baseline and restricted: refused or contained, never escaped or failed" {
+  bulwark_is_static || skip "breakout-test copies the binary alone into its rootfs: needs a static build, $BULWARK is dynamic"
   run --separate-stderr "$BULWARK" breakout-test --runtime "$BULWARK" --format json
   [ "$status" -eq 0 ]
   local n
