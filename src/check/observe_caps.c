@@ -48,7 +48,7 @@ int bw_check_observe_caps(struct bw_findings *out)
         /* privileged: (nearly) every capability, and no filter */
         int missing = __builtin_popcountll(all) - __builtin_popcountll(bnd & all);
         if (missing <= 2 && strcmp(seccomp, "0") == 0) {
-                if ((r = bw_check_add(out, "BW001", "%d of %d capabilities in the bounding set (%016" PRIx64
+                if ((r = bw_check_add(out, BW_RULE_PRIVILEGED, "%d of %d capabilities in the bounding set (%016" PRIx64
                                       ") and no seccomp filter", __builtin_popcountll(bnd & all),
                                       __builtin_popcountll(all), bnd)) < 0)
                         return r;
@@ -72,10 +72,10 @@ int bw_check_observe_caps(struct bw_findings *out)
                 if ((r = bw_findings_add(out, rule, NULL, "%s in %s", bw_cap_name(rule->cap), sets)) < 0)
                         return r;
         }
-        if (strcmp(nnp, "1") != 0 && (r = bw_check_add(out, "BW053", "NoNewPrivs: %s in /proc/self/status",
+        if (strcmp(nnp, "1") != 0 && (r = bw_check_add(out, BW_RULE_NO_NEW_PRIVILEGES_OFF, "NoNewPrivs: %s in /proc/self/status",
                                                      nnp[0] ? nnp : "unknown")) < 0)
                 return r;
-        if (strcmp(seccomp, "0") == 0 && (r = bw_check_add(out, "BW050", "Seccomp: 0 in /proc/self/status (no filter)")) < 0)
+        if (strcmp(seccomp, "0") == 0 && (r = bw_check_add(out, BW_RULE_SECCOMP_ABSENT, "Seccomp: 0 in /proc/self/status (no filter)")) < 0)
                 return r;
         return 0;
 }

@@ -1434,6 +1434,14 @@ const char *const bw_required_readonly[] = {
         "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sysrq-trigger", NULL,
 };
 
+/* The finding just added (ret 0) is of kind k. */
+static int of_kind(struct bw_findings *out, int ret, enum bw_finding_kind k)
+{
+        if (ret == 0)
+                out->v[out->n - 1].kind = k;
+        return ret;
+}
+
 static int missing_paths(const struct bw_rule *r, char **have,
                          const char *const *need, const char *field, struct bw_findings *out)
 {
@@ -1449,7 +1457,9 @@ static int missing_paths(const struct bw_rule *r, char **have,
                 return 0;
         char ptr[64];
         snprintf(ptr, sizeof(ptr), "/linux/%s", field);
-        return bw_findings_add_at(out, r, ptr, field[0] == 'm' ? "MaskedPaths" : "ReadonlyPaths", "%s lacks %s", field, list);
+        int ret = bw_findings_add_at(out, r, ptr, field[0] == 'm' ? "MaskedPaths" : "ReadonlyPaths", "%s lacks %s",
+                                     field, list);
+        return field[0] == 'm' ? ret : of_kind(out, ret, BW_FINDING_READONLY_PATHS);
 }
 
 int bw_check_masked(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
@@ -1467,7 +1477,10 @@ int bw_check_readonly(const struct bw_rule *r, const struct oci_config *c, struc
 int bw_check_proc_sys(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         if (!c->linux || !bw_strv_contains(c->linux->readonly_paths, "/proc/sys"))
-                return bw_findings_add_at(out, r, "/linux/readonlyPaths", "ReadonlyPaths", "/proc/sys is not in readonlyPaths");
+                return of_kind(out,
+                               bw_findings_add_at(out, r, "/linux/readonlyPaths", "ReadonlyPaths",
+                                                  "/proc/sys is not in readonlyPaths"),
+                               BW_FINDING_READONLY_PATHS);
         for (size_t i = 0; i < c->n_mounts; i++) {
                 const struct oci_mount *m = &c->mounts[i];
                 if (bw_path_under(m->destination, "/proc/sys") && !bw_mount_is_ro(m)) {

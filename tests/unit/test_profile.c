@@ -255,6 +255,24 @@ static void harden(void)
         bw_harden_result_free(&res);
         oci_config_free(c);
 
+        /* BW092 has two cases: /proc/sys missing from readonlyPaths is
+         * fixed, a writable mount over it is not (the finding's kind, not
+         * its words, tells them apart). */
+        c = config_with("{\"mounts\": [{\"destination\": \"/proc/sys/fs/binfmt_misc\", \"type\": \"tmpfs\","
+                        " \"source\": \"tmpfs\", \"options\": [\"size=1m\"]}]}");
+        n = bw_harden(c, &p, &res, &err);
+        tap_ok(n == 1 && listed(res.remaining, "BW092 ") && !listed(res.changes, "BW092 "),
+               "a writable mount under /proc/sys is left, and said");
+        bw_harden_result_free(&res);
+        oci_config_free(c);
+        c = config_with("{\"linux\": {\"readonlyPaths\": [\"/proc/bus\", \"/proc/fs\", \"/proc/irq\","
+                        " \"/proc/sysrq-trigger\"]}}");
+        n = bw_harden(c, &p, &res, &err);
+        tap_ok(n == 0 && listed(res.changes, "BW092 ") && bw_strv_contains(c->linux->readonly_paths, "/proc/sys"),
+               "/proc/sys missing from readonlyPaths alone is restored");
+        bw_harden_result_free(&res);
+        oci_config_free(c);
+
         c = config_with("{\"linux\": {\"devices\": [{\"path\": \"/dev/null\", \"type\": \"c\", \"major\": 1, \"minor\": 3}],"
                         " \"resources\": {\"devices\": [{\"allow\": true, \"access\": \"rwm\"}]}}}");
         n = bw_harden(c, &p, &res, &err);

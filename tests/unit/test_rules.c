@@ -847,6 +847,21 @@ int main(void)
                 check_case(cases[i].id, cases[i].fire, cases[i].nofire);
         pod_rules();
 
+        /* The table has a row for every key, in id order, with no gap. */
+        bool ordered = true;
+        for (size_t i = 0; i < bw_n_rules; i++)
+                if (!bw_rules[i].id || (i && strcmp(bw_rules[i - 1].id, bw_rules[i].id) >= 0))
+                        ordered = false, printf("# row %zu: %s\n", i, bw_rules[i].id ? bw_rules[i].id : "(none)");
+        tap_ok(ordered && bw_n_rules == BW_RULE_COUNT, "every key has its row, ids ascending");
+        tap_ok(strcmp(bw_rule(BW_RULE_PRIVILEGED)->id, "BW001") == 0 &&
+                       strcmp(bw_rule(BW_RULE_CAP_SETFCAP)->id, "BW028") == 0 &&
+                       strcmp(bw_rule(BW_RULE_K8S_SERVICE_ACCOUNT_TOKEN)->id, "BW131") == 0,
+               "a key names its rule");
+        /* A rule harden refuses has no fix to apply, and the reverse. */
+        for (size_t i = 0; i < bw_n_rules; i++)
+                if (bw_rules[i].refused && bw_rules[i].harden)
+                        tap_ok(false, "%s is both refused and fixed", bw_rules[i].id);
+
         /* Every rule has a test. */
         for (size_t i = 0; i < bw_n_rules; i++) {
                 const struct bw_rule *r = &bw_rules[i];
