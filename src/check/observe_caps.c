@@ -24,7 +24,7 @@ static int cap_set(const char *key, uint64_t *v)
 static int cap_last(void)
 {
         char *s = NULL;
-        int last = BW_CAP_LAST;
+        int last = OCI_CAP_LAST;
         if (probe_read("/proc/sys/kernel/cap_last_cap", &s) == 0)
                 last = atoi(s);
         free(s);
@@ -69,7 +69,7 @@ int bw_check_observe_caps(struct bw_findings *out)
                         if (s[j].v & bit)
                                 snprintf(sets + strlen(sets), sizeof(sets) - strlen(sets), "%s%s", sets[0] ? ", " : "",
                                          s[j].n);
-                if ((r = bw_findings_add(out, rule, NULL, "%s in %s", bw_cap_name(rule->cap), sets)) < 0)
+                if ((r = bw_findings_add(out, rule, NULL, "%s in %s", oci_cap_name(rule->cap), sets)) < 0)
                         return r;
         }
         if (strcmp(nnp, "1") != 0 && (r = bw_check_add(out, BW_RULE_NO_NEW_PRIVILEGES_OFF, "NoNewPrivs: %s in /proc/self/status",

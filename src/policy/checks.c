@@ -148,7 +148,7 @@ int bw_check_cap(const struct bw_rule *r, const struct oci_config *c, struct bw_
                                 strcat(where, ", ");
                         strcat(where, sets[i].name);
                 }
-        const char *name = bw_cap_name(r->cap);
+        const char *name = oci_cap_name(r->cap);
         char ptr[64];
         cap_pointer(c, r->cap, ptr, sizeof(ptr));
         return bw_findings_add_at(out, r, ptr, name + 4, "%s in %s", name, where);
@@ -164,7 +164,7 @@ static const int restricted_caps[] = {
 int bw_check_other_caps(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         uint64_t caps = bw_config_caps(c);
-        for (int cap = 0; cap <= BW_CAP_LAST; cap++) {
+        for (int cap = 0; cap <= OCI_CAP_LAST; cap++) {
                 if (!(caps & (1ULL << cap)))
                         continue;
                 bool known = false;
@@ -174,7 +174,7 @@ int bw_check_other_caps(const struct bw_rule *r, const struct oci_config *c, str
                         known |= bw_rules[i].cap == cap;
                 if (known)
                         continue;
-                const char *name = bw_cap_name(cap);
+                const char *name = oci_cap_name(cap);
                 char ptr[64];
                 cap_pointer(c, cap, ptr, sizeof(ptr));
                 int ret = bw_findings_add_at(out, r, ptr, name + 4, "%s", name);

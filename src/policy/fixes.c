@@ -233,7 +233,7 @@ BW_FIX(drop_cap)
 /* BW030: one finding per capability, its detail the capability's name. */
 BW_FIX(drop_named_cap)
 {
-        int cap = bw_cap_from_name(f->detail);
+        int cap = oci_cap_from_name(f->detail);
         if (cap < 0)
                 return 0;
         drop_cap(c, cap);

@@ -28,32 +28,6 @@ int bw_severity_from_name(const char *name)
         return -1;
 }
 
-static const char *const cap_names[BW_CAP_LAST + 1] = {
-        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
-        "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
-        "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
-        "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
-        "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
-        "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
-        "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
-        "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
-        "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
-};
-
-const char *bw_cap_name(int cap)
-{
-        return cap >= 0 && cap <= BW_CAP_LAST ? cap_names[cap] : NULL;
-}
-
-int bw_cap_from_name(const char *name)
-{
-        const char *n = strncasecmp(name, "CAP_", 4) == 0 ? name + 4 : name;
-        for (int i = 0; i <= BW_CAP_LAST; i++)
-                if (strcasecmp(n, cap_names[i] + 4) == 0)
-                        return i;
-        return -1;
-}
-
 /* Which capabilities count. A process holds its effective set, can raise
  * anything in its permitted set, and a uid-0 execve (or a setuid-root or
  * file-capability binary) refills permitted from the bounding set, so the

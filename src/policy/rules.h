@@ -203,12 +203,6 @@ void bw_findings_clear(struct bw_findings *f);
 void bw_findings_sort(struct bw_findings *f);
 bool bw_findings_has(const struct bw_findings *f, const char *id);
 
-/* Capabilities by number: "CAP_SYS_ADMIN"; NULL past the last known. */
-#define BW_CAP_LAST 40
-const char *bw_cap_name(int cap);
-/* "SYS_ADMIN", "CAP_SYS_ADMIN", "cap_sys_admin" -> number, or -1. */
-int bw_cap_from_name(const char *name);
-
 /* The capabilities a process in this config can hold: the union of the
  * bounding, effective and permitted sets (see rules.c for why). */
 uint64_t bw_config_caps(const struct oci_config *c);

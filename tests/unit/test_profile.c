@@ -312,15 +312,15 @@ static void harden(void)
 static void defaults_agree(void)
 {
         struct bw_policy p = policy(BW_PROFILE_RESTRICTED);
-        for (int cap = 0; cap <= BW_CAP_LAST; cap++) {
+        for (int cap = 0; cap <= OCI_CAP_LAST; cap++) {
                 char patch[256];
-                snprintf(patch, sizeof(patch), "{\"process\": {\"capabilities\": {\"bounding\": [\"%s\"]}}}", bw_cap_name(cap));
+                snprintf(patch, sizeof(patch), "{\"process\": {\"capabilities\": {\"bounding\": [\"%s\"]}}}", oci_cap_name(cap));
                 struct oci_config *c = config_with(patch);
                 int n = -1;
                 _cleanup_free_ char *v = c ? violations(c, &p, &n) : NULL;
-                bool allowed = bw_strv_contains((char **)bw_restricted_capabilities, bw_cap_name(cap));
+                bool allowed = bw_strv_contains((char **)bw_restricted_capabilities, oci_cap_name(cap));
                 tap_ok(c && (n == 0) == allowed, "restricted %s %s (default.h agrees)%s%s",
-                       allowed ? "allows" : "forbids", bw_cap_name(cap), v && v[0] ? ": " : "", v ? v : "");
+                       allowed ? "allows" : "forbids", oci_cap_name(cap), v && v[0] ? ": " : "", v ? v : "");
                 oci_config_free(c);
         }
         /* spec's lists satisfy the path and device rules */

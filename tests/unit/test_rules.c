@@ -138,8 +138,8 @@ static void capability_rules(void)
                 if (r->check != bw_check_cap)
                         continue;
                 char fire[256], nofire[256];
-                snprintf(fire, sizeof(fire), "{\"process\": {\"capabilities\": {\"bounding\": [\"%s\"]}}}", bw_cap_name(r->cap));
-                snprintf(nofire, sizeof(nofire), "{\"process\": {\"capabilities\": {\"inheritable\": [\"%s\"]}}}", bw_cap_name(r->cap));
+                snprintf(fire, sizeof(fire), "{\"process\": {\"capabilities\": {\"bounding\": [\"%s\"]}}}", oci_cap_name(r->cap));
+                snprintf(nofire, sizeof(nofire), "{\"process\": {\"capabilities\": {\"inheritable\": [\"%s\"]}}}", oci_cap_name(r->cap));
                 check_case(r->id, fire, nofire);
         }
         /* With no_new_privs off a file-inheritable binary gains it. */
@@ -154,8 +154,8 @@ static void capability_rules(void)
 static void privileged(void)
 {
         char caps[2048] = "";
-        for (int i = 0; i <= BW_CAP_LAST; i++)
-                snprintf(caps + strlen(caps), sizeof(caps) - strlen(caps), "%s\"%s\"", i ? ", " : "", bw_cap_name(i));
+        for (int i = 0; i <= OCI_CAP_LAST; i++)
+                snprintf(caps + strlen(caps), sizeof(caps) - strlen(caps), "%s\"%s\"", i ? ", " : "", oci_cap_name(i));
         char fire[4096], nofire[4096];
         snprintf(fire, sizeof(fire), "{\"process\": {\"capabilities\": {\"bounding\": [%s]}}, \"linux\": {\"maskedPaths\": []}}", caps);
         snprintf(nofire, sizeof(nofire), "{\"process\": {\"capabilities\": {\"bounding\": [%s]}}}", caps);
