@@ -42,22 +42,6 @@ bool bw_has_own_ns(const struct oci_config *c, enum oci_ns_type t)
         return ns && !ns->host;
 }
 
-bool bw_mount_is_bind(const struct oci_mount *m)
-{
-        struct bw_mount_opts o;
-        bw_mount_options_effect(m->options, &o);
-        return o.bind || (m->type && strcmp(m->type, "bind") == 0);
-}
-
-/* Read-only as the mounter will leave it: the options applied in order
- * (["ro","rw"] is writable), by the parser the mount code uses. */
-bool bw_mount_is_ro(const struct oci_mount *m)
-{
-        struct bw_mount_opts o;
-        bw_mount_options_effect(m->options, &o);
-        return bw_mount_opts_readonly(&o);
-}
-
 /* Is path equal to or below prefix, comparing whole components? "/" only
  * matches itself: everything is below it. */
 bool bw_path_under(const char *path, const char *prefix)
