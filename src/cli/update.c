@@ -82,7 +82,7 @@ static int load_resources(const char *file, struct oci_config **holder, struct b
                 return bw_error_set(err, -errno, "update --resources %s", file);
         _cleanup_free_ char *text = slurp(f ? f : stdin);
         if (!text)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "update --resources %s: reading it", file);
         json_error_t jerr;
         _cleanup_json_ json_t *res = json_loads(text, 0, &jerr);
         if (!json_is_object(res))
@@ -91,7 +91,7 @@ static int load_resources(const char *file, struct oci_config **holder, struct b
         _cleanup_json_ json_t *wrap = json_pack("{s:s, s:{s:O}}", "ociVersion", "1.0.2", "linux", "resources", res);
         _cleanup_free_ char *wtext = wrap ? json_dumps(wrap, 0) : NULL;
         if (!wtext)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "update --resources %s: rewriting it as a config", file);
         int r = oci_config_load_data(wtext, strlen(wtext), file, holder, err);
         return r < 0 ? bw_error_wrap(err, "update --resources %s", file) : 0;
 }

@@ -69,7 +69,7 @@ static int write_record(const struct bw_store_entry *e, const char *path, bool s
         _cleanup_free_ char *text = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
         _cleanup_free_ char *file = NULL;
         if (!text || asprintf(&file, "%s/" BW_CGROUP_RECORD, e->path) < 0)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "recording the cgroups of %s", e->path);
         return bw_write_file_atomic(file, text, err);
 }
 
@@ -96,7 +96,7 @@ static int handle_from(const char *id, const char *cgroups_path, bool systemd, c
                         char *dup = strdup(sd_cgroup);
                         if (!dup) {
                                 bw_ctr_cgroup_close(out);
-                                return -ENOMEM;
+                                return bw_error_set(err, -ENOMEM, "the systemd cgroup %s", sd_cgroup);
                         }
                         free(out->unit.cgroup);
                         out->unit.cgroup = dup;
@@ -261,7 +261,7 @@ int bw_ctr_cgroup_open(const struct bw_store_entry *e, const char *id, struct bw
         *out = (struct bw_ctr_cgroup){ 0 };
         _cleanup_free_ char *file = NULL, *text = NULL;
         if (asprintf(&file, "%s/" BW_CGROUP_RECORD, e->path) < 0)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "the cgroup record of %s", e->path);
         int r = read_all(file, &text);
         if (r == -ENOENT)
                 return r;
@@ -286,7 +286,7 @@ static int mark_started(const struct bw_store_entry *e, const char *cgroup, int 
         _cleanup_json_ json_t *j = NULL;
         _cleanup_free_ char *file = NULL, *text = NULL;
         if (asprintf(&file, "%s/" BW_CGROUP_RECORD, e->path) < 0)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "the cgroup record of %s", e->path);
         int q = read_all(file, &text);
         if (q < 0)
                 return r < 0 ? r : bw_error_set(err, q, "reading %s", file);

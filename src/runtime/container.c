@@ -71,7 +71,7 @@ int bw_bundle_load(const char *bundle, char **abs_bundle, struct oci_config **co
                 return bw_error_set(err, -errno, "bundle %s", bundle ? bundle : ".");
         _cleanup_free_ char *path = NULL;
         if (asprintf(&path, "%s/config.json", buf) < 0)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "bundle %s", buf);
         int r = oci_config_load_file(path, config, err);
         if (r < 0)
                 return r;
@@ -83,7 +83,7 @@ static int load_saved_config(const struct bw_store_entry *e, struct oci_config *
 {
         _cleanup_free_ char *path = bw_saved_config_path(e->path);
         if (!path)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "the saved config in %s", e->path);
         int r = oci_config_load_file(path, c, err);
         return r < 0 ? r : bw_hooks_load_trusted(e->path, &(*c)->hooks, err);
 }
@@ -482,7 +482,7 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
         char rootfs[PATH_MAX];
         _cleanup_free_ char *rp = NULL;
         if (c->root.path[0] == '/' ? !(rp = strdup(c->root.path)) : asprintf(&rp, "%s/%s", bundle, c->root.path) < 0)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "root.path %s", c->root.path);
         if (!realpath(rp, rootfs))
                 return bw_error_set(err, -errno, "rootfs %s (root.path in config.json)", rp);
         /* The directory the policy judged, not one swapped in since (the
@@ -666,7 +666,7 @@ int bw_container_pids(const struct bw_state *s, pid_t **pids, size_t *n, struct 
                 return 0;
         pid_t *v = malloc(sizeof(pid_t));
         if (!v)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "listing the processes of container %s", s->id);
         v[(*n)++] = s->pid;
         if (s->own_pid_ns) {
                 /* Every process in init's pid namespace is the container's. */

@@ -69,7 +69,7 @@ static int override(struct oci_process *p, const struct bw_exec_opts *o, struct 
         if (o->args && o->args[0]) {
                 char **a = bw_strv_copy(o->args);
                 if (!a)
-                        return -ENOMEM;
+                        return bw_error_set(err, -ENOMEM, "exec: the process's arguments");
                 bw_strv_free(p->args);
                 p->args = a;
         }
@@ -77,12 +77,12 @@ static int override(struct oci_process *p, const struct bw_exec_opts *o, struct 
                 if (!strchr(o->env[i], '='))
                         return bw_error_usage(err, "exec --env wants NAME=VALUE, not '%s'", o->env[i]);
                 if (bw_strv_push(&p->env, o->env[i]) < 0)
-                        return -ENOMEM;
+                        return bw_error_set(err, -ENOMEM, "exec --env %s", o->env[i]);
         }
         if (o->cwd) {
                 char *c = strdup(o->cwd);
                 if (!c)
-                        return -ENOMEM;
+                        return bw_error_set(err, -ENOMEM, "exec --cwd %s", o->cwd);
                 free(p->cwd);
                 p->cwd = c;
         }
@@ -98,7 +98,7 @@ static int override(struct oci_process *p, const struct bw_exec_opts *o, struct 
         if (o->n_gids) {
                 uint32_t *g = reallocarray(p->user.additional_gids, p->user.n_additional_gids + o->n_gids, sizeof(*g));
                 if (!g)
-                        return -ENOMEM;
+                        return bw_error_set(err, -ENOMEM, "exec --additional-gids");
                 memcpy(g + p->user.n_additional_gids, o->gids, o->n_gids * sizeof(*g));
                 p->user.additional_gids = g;
                 p->user.n_additional_gids += o->n_gids;
@@ -360,7 +360,7 @@ static int start(const struct bw_exec_opts *o, pid_t *pid_out, bool *refused, st
                         return bw_error_msg(err, -ESRCH, "container %s is %s; exec needs a running container", o->id, bw_status_name(st));
                 _cleanup_free_ char *cfg = bw_saved_config_path(e.path);
                 if (!cfg)
-                        return -ENOMEM;
+                        return bw_error_set(err, -ENOMEM, "container %s's saved config", o->id);
                 if ((r = oci_config_load_file(cfg, &c, err)) < 0)
                         return bw_error_wrap(err, "container %s's saved config", o->id);
                 if ((r = bw_policy_load_saved(e.path, &pol, err)) < 0)
@@ -381,7 +381,7 @@ static int start(const struct bw_exec_opts *o, pid_t *pid_out, bool *refused, st
                 _cleanup_json_ json_t *j = oci_config_dump(c);
                 _cleanup_free_ char *text = j ? json_dumps(json_object_get(j, "process"), 0) : NULL;
                 if (!text)
-                        return -ENOMEM;
+                        return bw_error_set(err, -ENOMEM, "container %s's process", o->id);
                 int r = oci_process_load_data(text, strlen(text), "the container's process", &pf, err);
                 if (r < 0)
                         return r;

@@ -277,7 +277,7 @@ int bw_hooks_load_trusted(const char *dir, struct oci_hooks *hooks, struct bw_er
 {
         _cleanup_free_ char *path = NULL;
         if (asprintf(&path, "%s/" BW_HOOKS_TRUSTED, dir) < 0)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "the trusted hooks of %s", dir);
         json_error_t je;
         _cleanup_json_ json_t *o = json_load_file(path, 0, &je);
         if (!o) {
@@ -302,7 +302,7 @@ int bw_hooks_load_trusted(const char *dir, struct oci_hooks *hooks, struct bw_er
                         struct oci_hook *h = &l->v[idx];
                         free(h->trusted_path);
                         if (!(h->trusted_path = strdup(p)))
-                                return -ENOMEM;
+                                return bw_error_set(err, -ENOMEM, "%s: %s[%zu]", path, list_names[i], k);
                         h->trusted = true;
                         h->trusted_dev = (uint64_t)dev;
                         h->trusted_ino = (uint64_t)ino;

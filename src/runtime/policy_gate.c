@@ -477,7 +477,7 @@ int bw_policy_load_saved(const char *dir, struct bw_policy *out, struct bw_error
 {
         _cleanup_free_ char *path = NULL;
         if (asprintf(&path, "%s/" BW_POLICY_SAVED, dir) < 0)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "the saved policy of %s", dir);
         json_error_t je;
         _cleanup_json_ json_t *j = json_load_file(path, 0, &je);
         if (!j && access(path, F_OK) == 0)
@@ -576,7 +576,7 @@ int bw_policy_gate_update(const char *root, const char *id, const struct oci_res
                         return r;
                 _cleanup_free_ char *cfg = bw_saved_config_path(e.path);
                 if (!cfg)
-                        return -ENOMEM;
+                        return bw_error_set(err, -ENOMEM, "container %s's saved config", id);
                 if ((r = oci_config_load_file(cfg, &c, err)) < 0)
                         return bw_error_wrap(err, "container %s's saved config", id);
                 if ((r = bw_policy_load_saved(e.path, &pol, err)) < 0)
