@@ -54,7 +54,7 @@ int bw_sd_slice_path(const char *slice, char **out, struct bw_error **err)
 {
         static const char fix[] = "give a slice unit name such as system.slice or kubepods-burstable.slice";
         if (strcmp(slice, "-.slice") == 0)
-                return (*out = strdup("/")) ? 0 : -ENOMEM;
+                return (*out = strdup("/")) ? 0 : bw_error_set(err, -ENOMEM, "slice %s", slice);
         if (!ends_with(slice, ".slice") || strlen(slice) > 255)
                 return bw_error_msg(err, -EINVAL, "slice \"%s\" is not a slice unit name: %s", slice, fix);
         size_t n = strlen(slice) - strlen(".slice");
@@ -656,7 +656,7 @@ static int control_group(struct bw_sd *sd, const char *name, char **cgroup, stru
                 return bw_error_msg(err, -EBADMSG, "ControlGroup of %s: the reply is not a string", name);
         if (cg[0] != '/')
                 return bw_error_msg(err, -ENOENT, "%s has no cgroup (ControlGroup \"%s\")", name, cg);
-        return (*cgroup = strdup(cg)) ? 0 : -ENOMEM;
+        return (*cgroup = strdup(cg)) ? 0 : bw_error_set(err, -ENOMEM, "ControlGroup of %s", name);
 }
 
 static bool error_is(const struct bw_dbus_msg *m, const char *name)

@@ -295,7 +295,7 @@ static int mark_started(const struct bw_store_entry *e, const char *cgroup, int 
                 return r < 0 ? r : bw_error_msg(err, -EINVAL, "%s is corrupt", file);
         _cleanup_free_ char *out = json_dumps(j, JSON_INDENT(2));
         if (!out)
-                return r < 0 ? r : -ENOMEM;
+                return r < 0 ? r : bw_error_set(err, -ENOMEM, "updating %s", file);
         if (r < 0) {
                 bw_write_file_atomic(file, out, NULL);
                 return r;

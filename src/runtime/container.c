@@ -76,7 +76,7 @@ int bw_bundle_load(const char *bundle, char **abs_bundle, struct oci_config **co
         if (r < 0)
                 return r;
         *abs_bundle = strdup(buf);
-        return *abs_bundle ? 0 : -ENOMEM;
+        return *abs_bundle ? 0 : bw_error_set(err, -ENOMEM, "bundle %s", buf);
 }
 
 static int load_saved_config(const struct bw_store_entry *e, struct oci_config **c, struct bw_error **err)
@@ -165,7 +165,7 @@ static int join_for_children(const struct oci_config *c, struct bw_error **err)
         for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
                 const struct oci_namespace *ns = oci_config_namespace(c, types[i]);
                 if (ns && ns->path && bw_ns_join_path(types[i], ns->path, err) < 0)
-                        return -EPERM;
+                        return bw_error_code(*err, -EPERM);
         }
         return 0;
 }
@@ -205,7 +205,7 @@ static int join_before_userns(const struct oci_config *c, int user_fd, int saved
                 if ((saved[t] = open(self, O_RDONLY | O_CLOEXEC)) < 0)
                         return bw_error_set(err, -errno, "opening %s", self);
                 if (bw_ns_join_fd((enum oci_ns_type)t, fd, ns->path, err) < 0)
-                        return -EPERM;
+                        return bw_error_code(*err, -EPERM);
                 *mask |= 1u << t;
         }
         return 0;
@@ -417,7 +417,7 @@ static int parent_steps(const struct bw_create_opts *o, const struct oci_config 
                         return r;
         }
         if (bw_sync_send(sync_fd, BW_SYNC_GO, (int)pid, NULL, err) < 0)
-                return -EPIPE;
+                return bw_error_wrap(err, "creating container %s", o->id);
         /* The config as it was at create (after the policy, with the
          * automatic range): exec reads it, and hooks run from it even when
          * the bundle is gone. Written while init builds its mounts, so the
@@ -439,7 +439,7 @@ static int parent_steps(const struct bw_create_opts *o, const struct oci_config 
                         return r;
                 }
                 if (bw_sync_send(sync_fd, BW_SYNC_HOOKS_DONE, 0, NULL, err) < 0)
-                        return -EPIPE;
+                        return bw_error_wrap(err, "creating container %s", o->id);
         }
         if (bw_sync_expect(sync_fd, BW_SYNC_PARKED, NULL, err) < 0)
                 return bw_error_wrap(err, "creating container %s", o->id);

@@ -413,9 +413,9 @@ static int start(const struct bw_exec_opts *o, pid_t *pid_out, bool *refused, st
         ns.late = ns.fd[OCI_NS_USER] >= 0 && bw_rootless();
         ns.report_fd = -1;
         if (!ns.late && ns.fd[OCI_NS_PID] >= 0 && bw_ns_join_fd(OCI_NS_PID, ns.fd[OCI_NS_PID], "of the container", err) < 0)
-                return -EPERM;
+                return bw_error_code(*err, -EPERM);
         if (!ns.late && ns.fd[OCI_NS_TIME] >= 0 && bw_ns_join_fd(OCI_NS_TIME, ns.fd[OCI_NS_TIME], "of the container", err) < 0)
-                return -EPERM;
+                return bw_error_code(*err, -EPERM);
         _cleanup_close_ int report_rd = -1;
         if (ns.late) {
                 int rp[2];

@@ -335,7 +335,7 @@ int bw_store_list(const char *root, char ***ids, struct bw_error **err)
         if (!d) {
                 if (errno == ENOENT) {
                         *ids = calloc(1, sizeof(char *));
-                        return *ids ? 0 : -ENOMEM;
+                        return *ids ? 0 : bw_error_set(err, -ENOMEM, "listing %s", root);
                 }
                 return bw_error_set(err, -errno, "listing %s", root);
         }
