@@ -231,8 +231,8 @@ int bw_process_cloexec_from(int first, struct bw_error **err)
         struct dirent *e;
         while ((e = readdir(d))) {
                 int fd = atoi(e->d_name);
-                if (fd >= first && fd != dirfd(d))
-                        fcntl(fd, F_SETFD, FD_CLOEXEC);
+                if (fd >= first && fd != dirfd(d) && fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 && errno != EBADF)
+                        return bw_error_set(err, -errno, "marking fd %d close-on-exec", fd);
         }
         return 0;
 }

@@ -64,8 +64,18 @@ static _Noreturn void exec_hook(const struct oci_hook *h, int prog, const char *
         }
         /* stdout goes where our stderr goes: hooks' chatter must not land
          * in `state` output or a shim's pipe meant for the container. */
-        dup2(errfd, 1);
-        bw_process_cloexec_from(3, NULL);
+        if (dup2(errfd, 1) < 0) {
+                fprintf(stderr, "cannot give hook %s its stdout: %s\n", h->path, strerror(errno));
+                _exit(126);
+        }
+        /* No fd of the runtime's (a state dir, a lock, the sync socket)
+         * may reach the hook; a sweep that failed would leak them. */
+        int r = bw_process_cloexec_from(3, NULL);
+        if (r < 0) {
+                fprintf(stderr, "cannot close the runtime's files before running hook %s: %s\n", h->path,
+                        strerror(-r));
+                _exit(126);
+        }
         char *def_args[] = { h->path, NULL };
         char *empty_env[] = { NULL };
         char **argv = h->args ? h->args : def_args, **envp = h->env ? h->env : empty_env;

@@ -292,6 +292,7 @@ static int write_alloc(int dir, const struct bw_idrange_alloc *a, bool durable, 
         if (fd < 0)
                 return bw_error_set(err, -errno, "recording id range %s", name);
         size_t len = strlen(text);
+        errno = 0; /* a short write sets none: -EIO then */
         if (write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1 || (durable && fsync(fd) < 0)) {
                 int r = errno ? -errno : -EIO;
                 unlinkat(dir, tmp, 0);
@@ -302,8 +303,11 @@ static int write_alloc(int dir, const struct bw_idrange_alloc *a, bool durable, 
                 unlinkat(dir, tmp, 0);
                 return bw_error_set(err, r, "recording id range %s", name);
         }
-        if (durable)
-                fsync(dir);
+        /* The rename is durable only once the directory is: without that,
+         * a crash could forget this range's tie to its rootfs. */
+        if (durable && fsync(dir) < 0)
+                return bw_error_set(err, -errno, "recording id range %s: syncing its directory (is the disk "
+                                    "full or failing?)", name);
         return 0;
 }
 
