@@ -27,6 +27,7 @@
 #include "policy/report.h"
 #include "runtime/policy_gate.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/strv.h"
 
 
@@ -114,26 +115,11 @@ static int add_docker(struct audit *a, json_t *inspect, const char *where, const
 
 static int read_input(const char *path, char **data, size_t *len, struct bw_error **err)
 {
-        _cleanup_fclose_ FILE *f = strcmp(path, "-") == 0 ? NULL : fopen(path, "re");
-        FILE *in = strcmp(path, "-") == 0 ? stdin : f;
-        if (!in)
-                return bad_input(err, bw_error_set(err, -errno, "opening %s", path));
-        _cleanup_free_ char *buf = NULL;
-        size_t size = 0;
-        FILE *m = open_memstream(&buf, &size);
-        if (!m)
-                return bw_error_set(err, -errno, "reading %s", path);
-        char chunk[8192];
-        size_t n;
-        while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
-                fwrite(chunk, 1, n, m);
-        bool bad = ferror(in);
-        fclose(m);
-        if (bad)
-                return bad_input(err, bw_error_set(err, -EIO, "reading %s", path));
-        *data = take_ptr(buf);
-        *len = size;
-        return 0;
+        int r = strcmp(path, "-") == 0 ? bw_read_fd(STDIN_FILENO, BW_READ_MAX, data, len)
+                                       : bw_read_file(path, BW_READ_MAX, data, len);
+        if (r == -ENOMEM)
+                return bw_error_set(err, r, "reading %s", path);
+        return r < 0 ? bad_input(err, bw_error_set(err, r, "reading %s", path)) : 0;
 }
 
 /* One container of a Kubernetes manifest or Compose file: its translated

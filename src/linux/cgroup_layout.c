@@ -8,6 +8,7 @@
 
 #include "linux/cgroup_internal.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 
 static const char *const v1_names[BW_CGC__N] = {
         [BW_CGC_CPU] = "cpu", [BW_CGC_CPUACCT] = "cpuacct", [BW_CGC_CPUSET] = "cpuset",
@@ -169,25 +170,6 @@ static void compute_where(struct bw_cg_system *s)
         s->layout = !any_v1 ? BW_CG_UNIFIED : s->v2 >= 0 ? BW_CG_HYBRID : BW_CG_LEGACY;
 }
 
-static int read_text(const char *path, char **out)
-{
-        _cleanup_fclose_ FILE *f = fopen(path, "re");
-        if (!f)
-                return -errno;
-        char *buf = NULL;
-        size_t len = 0;
-        _cleanup_fclose_ FILE *m = open_memstream(&buf, &len);
-        if (!m)
-                return -errno;
-        char chunk[4096];
-        size_t k;
-        while ((k = fread(chunk, 1, sizeof(chunk), f)) > 0)
-                fwrite(chunk, 1, k, m);
-        fclose(take_ptr(m));
-        *out = buf;
-        return 0;
-}
-
 static int parse_mount_line(struct bw_cg_system *s, char *line, const char *proc_cgroup)
 {
         /* id parent maj:min root mountpoint opts [optional...] - fstype source superopts */
@@ -259,10 +241,10 @@ int bw_cg_system_load(const char *mountinfo, const char *proc_cgroup, struct bw_
                       struct bw_error **err)
 {
         _cleanup_free_ char *mi = NULL, *pc = NULL;
-        int r = read_text(mountinfo, &mi);
+        int r = bw_read_file(mountinfo, BW_READ_MAX, &mi, NULL);
         if (r < 0)
                 return bw_error_set(err, r, "reading %s", mountinfo);
-        r = read_text(proc_cgroup, &pc);
+        r = bw_read_file(proc_cgroup, BW_READ_MAX, &pc, NULL);
         if (r < 0)
                 return bw_error_set(err, r, "reading %s", proc_cgroup);
         return bw_cg_system_parse(mi, pc, mountinfo, out, err);

@@ -13,6 +13,7 @@
 
 #include "linux/cgroup_internal.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 
 #define CG_ROOT "/sys/fs/cgroup"
 
@@ -296,36 +297,13 @@ static int mount_entry(int dir_fd, const struct bw_cgmount_entry *e, unsigned lo
         return bind_dir(dir_fd, e->bind, flags, err);
 }
 
-static int read_text(const char *path, char **out)
-{
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        char *buf = NULL;
-        size_t len = 0;
-        _cleanup_fclose_ FILE *m = open_memstream(&buf, &len);
-        if (!m)
-                return -errno;
-        char chunk[4096];
-        ssize_t k;
-        while ((k = read(fd, chunk, sizeof(chunk))) > 0)
-                fwrite(chunk, 1, (size_t)k, m);
-        fclose(take_ptr(m));
-        if (k < 0) {
-                free(buf);
-                return -errno;
-        }
-        *out = buf;
-        return 0;
-}
-
 int bw_cgmount_own(int target_fd, unsigned long flags, struct bw_error **err)
 {
         _cleanup_free_ char *mi = NULL, *pc = NULL;
-        int r = read_text("/proc/self/mountinfo", &mi);
+        int r = bw_read_file("/proc/self/mountinfo", BW_READ_MAX, &mi, NULL);
         if (r < 0)
                 return bw_error_set(err, r, "reading /proc/self/mountinfo to mount the container's cgroupfs");
-        if ((r = read_text("/proc/self/cgroup", &pc)) < 0)
+        if ((r = bw_read_file("/proc/self/cgroup", BW_READ_MAX, &pc, NULL)) < 0)
                 return bw_error_set(err, r, "reading /proc/self/cgroup to mount the container's cgroupfs");
         _cleanup_(bw_cgmount_plan_clear) struct bw_cgmount_plan plan = { 0 };
         if ((r = bw_cgmount_plan(mi, pc, &plan, err)) < 0)

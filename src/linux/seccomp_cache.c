@@ -200,7 +200,7 @@ static int open_cache_dir(const char *dir)
         return fd;
 }
 
-static int read_all(int fd, void *buf, size_t len)
+static int read_exact(int fd, void *buf, size_t len)
 {
         for (size_t off = 0; off < len;) {
                 ssize_t n = read(fd, (char *)buf + off, len - off);
@@ -233,7 +233,7 @@ static int cache_read(int dirfd, const char *name, const char *key, size_t key_l
         size_t size = (size_t)st.st_size;
         if (size < sizeof(h))
                 return -EBADMSG;
-        r = read_all(fd, &h, sizeof(h));
+        r = read_exact(fd, &h, sizeof(h));
         if (r < 0)
                 return r;
         if (memcmp(h.magic, cache_magic, sizeof(cache_magic)) != 0 || h.key_len != key_len ||
@@ -244,10 +244,10 @@ static int cache_read(int dirfd, const char *name, const char *key, size_t key_l
         _cleanup_free_ struct sock_filter *buf = malloc(h.n_insns * sizeof(*buf));
         if (!stored_key || !buf)
                 return -ENOMEM;
-        r = read_all(fd, stored_key, key_len);
+        r = read_exact(fd, stored_key, key_len);
         if (r < 0)
                 return r;
-        r = read_all(fd, buf, h.n_insns * sizeof(*buf));
+        r = read_exact(fd, buf, h.n_insns * sizeof(*buf));
         if (r < 0)
                 return r;
         if (memcmp(stored_key, key, key_len) != 0)

@@ -192,7 +192,7 @@ int oci_config_load_data(const char *data, size_t len, const char *name, struct 
         return 0;
 }
 
-static int read_all(int fd, const char *path, char **buf, size_t *len, struct bw_error **err)
+static int read_limited(int fd, const char *path, char **buf, size_t *len, struct bw_error **err)
 {
         int r = bw_read_fd(fd, OCI_MAX_CONFIG_SIZE, buf, len);
         if (r == -EFBIG)
@@ -227,7 +227,7 @@ static int read_file(const char *path, const char *what, const char *hint, char 
                                     what);
         if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
                 return bw_error_set(err, -errno, "reading %s %s", what, path);
-        return read_all(fd, path, buf, len, err);
+        return read_limited(fd, path, buf, len, err);
 }
 
 int oci_config_load_file(const char *path, struct oci_config **out, struct bw_error **err)

@@ -1,6 +1,7 @@
 #include "util/fs.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -35,4 +36,13 @@ int bw_read_fd(int fd, size_t max, char **buf, size_t *len)
         *buf = take_ptr(b);
         *len = size;
         return 0;
+}
+
+int bw_read_file(const char *path, size_t max, char **buf, size_t *len)
+{
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return -errno;
+        size_t n;
+        return bw_read_fd(fd, max, buf, len ? len : &n);
 }

@@ -6,3 +6,12 @@
  * (jansson's json_loadfd reads a byte per syscall). Returns 0, -EFBIG when
  * the data exceeds max bytes, or -errno. */
 int bw_read_fd(int fd, size_t max, char **buf, size_t *len);
+
+/* What a whole-file read takes at most unless the caller knows better:
+ * far above any mountinfo, cgroup list or config bulwark reads. */
+#define BW_READ_MAX (64u << 20)
+
+/* Read the file at path as bw_read_fd does; len may be NULL. -ENOENT
+ * (and every other open error) comes back as -errno for the caller to
+ * judge. */
+int bw_read_file(const char *path, size_t max, char **buf, size_t *len);
