@@ -53,12 +53,6 @@ static int parse_int(const char *flag, const char *s, int64_t *out, struct bw_er
         return 0;
 }
 
-static void config_freep(struct oci_config **c)
-{
-        if (*c)
-                oci_config_free(*c);
-}
-
 /* The file is a LinuxResources object: load it through the config loader so
  * it gets the same checks and messages. */
 static int load_resources(const char *file, struct oci_config **holder, struct bw_error **err)
@@ -141,7 +135,7 @@ BW_COMMAND(update)
         if (optind != argc - 1)
                 return bw_error_usage(err, "update needs exactly one container id; usage: bulwark %s",
                                       bw_command_find("update")->usage);
-        _cleanup_(config_freep) struct oci_config *holder = NULL;
+        _cleanup_config_ struct oci_config *holder = NULL;
         if (file && load_resources(file, &holder, err) < 0)
                 return -1;
         struct oci_resources *res = holder && holder->linux ? &holder->linux->resources : &flags;

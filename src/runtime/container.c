@@ -38,12 +38,6 @@
 #include "util/cleanup.h"
 #include "util/log.h"
 
-static void config_freep(struct oci_config **c)
-{
-        if (*c)
-                oci_config_free(*c);
-}
-#define _cleanup_config_ _cleanup_(config_freep)
 
 json_t *bw_annotations_json(const struct oci_kv_list *l)
 {

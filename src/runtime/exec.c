@@ -34,18 +34,6 @@
 #include "util/cleanup.h"
 #include "util/strv.h"
 
-static void config_freep(struct oci_config **c)
-{
-        if (*c)
-                oci_config_free(*c);
-}
-
-static void process_freep(struct oci_process **p)
-{
-        if (*p)
-                oci_process_free(*p);
-}
-
 static int parse_user(const char *s, struct oci_user *u, struct bw_error **err)
 {
         char *end;
@@ -340,7 +328,7 @@ int bw_exec_start(const struct bw_exec_opts *o, pid_t *pid_out, struct bw_error 
 static int start(const struct bw_exec_opts *o, pid_t *pid_out, bool *refused, struct bw_error **err)
 {
         _cleanup_(bw_state_clear) struct bw_state s = { 0 };
-        _cleanup_(config_freep) struct oci_config *c = NULL;
+        _cleanup_config_ struct oci_config *c = NULL;
         _cleanup_(bw_ctr_cgroup_close) struct bw_ctr_cgroup cg = { 0 };
         _cleanup_(bw_policy_free) struct bw_policy pol = { 0 };
         {
@@ -368,7 +356,7 @@ static int start(const struct bw_exec_opts *o, pid_t *pid_out, bool *refused, st
                 if ((r = bw_ctr_cgroup_open(&e, o->id, &cg, err)) < 0 && r != -ENOENT)
                         return r;
         }
-        _cleanup_(process_freep) struct oci_process *pf = NULL;
+        _cleanup_process_ struct oci_process *pf = NULL;
         struct oci_process *p = c->process;
         if (o->process_file) {
                 int r = oci_process_load_file(o->process_file, &pf, err);

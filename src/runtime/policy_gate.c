@@ -496,12 +496,6 @@ int bw_policy_load_saved(const char *dir, struct bw_policy *out, struct bw_error
         return 0;
 }
 
-static void config_freep(struct oci_config **c)
-{
-        if (*c)
-                oci_config_free(*c);
-}
-
 /* The highest pid the kernel hands out: a pids limit above it limits
  * nothing. */
 static int64_t pid_max(void)
@@ -567,7 +561,7 @@ static struct oci_resources merged(const struct oci_resources *res, const struct
 
 int bw_policy_gate_update(const char *root, const char *id, const struct oci_resources *u, struct bw_error **err)
 {
-        _cleanup_(config_freep) struct oci_config *c = NULL;
+        _cleanup_config_ struct oci_config *c = NULL;
         _cleanup_(bw_policy_free) struct bw_policy pol = { 0 };
         {
                 _cleanup_(bw_store_entry_close) struct bw_store_entry e = { .dir_fd = -1 };
