@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/log.h"
 #include "util/version.h"
 
@@ -166,27 +167,9 @@ static int check_private(int fd, bool want_dir)
         return 0;
 }
 
-static int mkdir_parents(const char *dir)
-{
-        _cleanup_free_ char *p = strdup(dir);
-        if (!p)
-                return -ENOMEM;
-        for (char *s = p + 1; *s; s++) {
-                if (*s != '/')
-                        continue;
-                *s = '\0';
-                if (mkdir(p, 0700) < 0 && errno != EEXIST)
-                        return -errno;
-                *s = '/';
-        }
-        if (mkdir(p, 0700) < 0 && errno != EEXIST)
-                return -errno;
-        return 0;
-}
-
 static int open_cache_dir(const char *dir)
 {
-        int r = mkdir_parents(dir);
+        int r = bw_mkdir_parents(dir, 0700, 0700);
         if (r < 0)
                 return r;
         int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);

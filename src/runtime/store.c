@@ -46,24 +46,6 @@ void bw_store_entry_close(struct bw_store_entry *e)
         e->path = NULL;
 }
 
-static int mkdir_p(const char *path, mode_t mode)
-{
-        _cleanup_free_ char *p = strdup(path);
-        if (!p)
-                return -ENOMEM;
-        for (char *s = p + 1; *s; s++) {
-                if (*s != '/')
-                        continue;
-                *s = '\0';
-                if (mkdir(p, 0755) < 0 && errno != EEXIST)
-                        return -errno;
-                *s = '/';
-        }
-        if (mkdir(p, mode) < 0 && errno != EEXIST)
-                return -errno;
-        return 0;
-}
-
 static int lock_dir(const char *path, const char *id, struct bw_store_entry *out, struct bw_error **err)
 {
         int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
@@ -131,7 +113,7 @@ int bw_store_create(const char *root, const char *id, struct bw_store_entry *out
         int r = bw_store_validate_id(id, err);
         if (r < 0)
                 return r;
-        r = mkdir_p(root, 0700);
+        r = bw_mkdir_parents(root, 0755, 0700);
         if (r < 0)
                 return bw_error_set(err, r, "creating the state root %s", root);
         if ((r = root_is_private(root, err)) < 0)

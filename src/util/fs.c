@@ -3,6 +3,8 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/cleanup.h"
@@ -45,4 +47,22 @@ int bw_read_file(const char *path, size_t max, char **buf, size_t *len)
                 return -errno;
         size_t n;
         return bw_read_fd(fd, max, buf, len ? len : &n);
+}
+
+int bw_mkdir_parents(const char *path, mode_t parents, mode_t leaf)
+{
+        _cleanup_free_ char *p = strdup(path);
+        if (!p)
+                return -ENOMEM;
+        for (char *s = p + 1; *s; s++) {
+                if (*s != '/')
+                        continue;
+                *s = '\0';
+                if (mkdir(p, parents) < 0 && errno != EEXIST)
+                        return -errno;
+                *s = '/';
+        }
+        if (mkdir(p, leaf) < 0 && errno != EEXIST)
+                return -errno;
+        return 0;
 }
