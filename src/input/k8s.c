@@ -28,7 +28,6 @@
 #include "input/k8s.h"
 #include "util/cleanup.h"
 
-
 /* The workload's pod as the kubelet sees it. */
 struct pod {
         const char *kind, *ns, *name;
@@ -105,36 +104,6 @@ static json_t *capabilities(const struct bw_ynode *caps, bool privileged)
                 }
         }
         return out;
-}
-
-
-static json_t *strings(const char *const *v)
-{
-        json_t *a = json_array();
-        for (size_t i = 0; v[i]; i++)
-                json_array_append_new(a, json_string(v[i]));
-        return a;
-}
-
-static json_t *default_mounts(bool privileged)
-{
-        json_t *sys_opts = privileged ? json_pack("[s, s, s]", "nosuid", "noexec", "nodev")
-                                      : json_pack("[s, s, s, s]", "nosuid", "noexec", "nodev", "ro");
-        json_t *cg_opts = privileged ? json_pack("[s, s, s, s]", "nosuid", "noexec", "nodev", "relatime")
-                                     : json_pack("[s, s, s, s, s]", "nosuid", "noexec", "nodev", "relatime", "ro");
-        return json_pack("[{s:s,s:s,s:s,s:[s,s,s]}, {s:s,s:s,s:s,s:[s,s,s,s]}, {s:s,s:s,s:s,s:[s,s,s,s,s,s]},"
-                         " {s:s,s:s,s:s,s:[s,s,s]}, {s:s,s:s,s:s,s:o}, {s:s,s:s,s:s,s:o}, {s:s,s:s,s:s,s:[s,s,s,s,s]}]",
-                         "destination", "/proc", "type", "proc", "source", "proc", "options", "nosuid", "noexec", "nodev",
-                         "destination", "/dev", "type", "tmpfs", "source", "tmpfs", "options", "nosuid", "strictatime",
-                         "mode=755", "size=65536k",
-                         "destination", "/dev/pts", "type", "devpts", "source", "devpts", "options", "nosuid", "noexec",
-                         "newinstance", "ptmxmode=0666", "mode=0620", "gid=5",
-                         "destination", "/dev/mqueue", "type", "mqueue", "source", "mqueue", "options", "nosuid",
-                         "noexec", "nodev",
-                         "destination", "/sys", "type", "sysfs", "source", "sysfs", "options", sys_opts,
-                         "destination", "/sys/fs/cgroup", "type", "cgroup", "source", "cgroup", "options", cg_opts,
-                         "destination", "/dev/shm", "type", "tmpfs", "source", "shm", "options", "nosuid", "noexec",
-                         "nodev", "mode=1777", "size=65536k");
 }
 
 static const struct bw_ynode *find_volume(const struct pod *p, const char *name)
@@ -511,8 +480,8 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
         const char *pm = bw_ystr(bw_ymap_get(csc, "procMount"));
         bool unmasked = privileged || (pm && strcmp(pm, "Unmasked") == 0);
         if (!unmasked) {
-                json_object_set_new(lnx, "maskedPaths", strings(bw_engine_masked_paths));
-                json_object_set_new(lnx, "readonlyPaths", strings(bw_engine_readonly_paths));
+                json_object_set_new(lnx, "maskedPaths", bw_engine_strings(bw_engine_masked_paths));
+                json_object_set_new(lnx, "readonlyPaths", bw_engine_strings(bw_engine_readonly_paths));
         } else if (!privileged) {
                 loc(o, "/linux/maskedPaths", bw_ymap_get(csc, "procMount"));
                 loc(o, "/linux/readonlyPaths", bw_ymap_get(csc, "procMount"));
@@ -538,7 +507,7 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
                 loc(o, "/linux/seccomp", sp);
 
         bool shared = false;
-        json_t *mounts = default_mounts(privileged);
+        json_t *mounts = bw_engine_default_mounts(BW_ENGINE_CONTAINERD, privileged);
         user_mounts(o, p, ctr, mounts, &shared);
         if (shared)
                 json_object_set_new(lnx, "rootfsPropagation", json_string("rshared"));
