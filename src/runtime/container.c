@@ -469,7 +469,7 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
         if ((r = bw_self_protect(procs, 1, err)) < 0)
                 return r;
         if ((r = bw_cgroup_default_devices(c)) < 0)
-                return r;
+                return bw_error_set(err, r, "adding the default device rules to linux.resources.devices");
         /* The mounts of the judged bind sources, cloned from their fds. */
         if ((r = bw_bind_clone_sources(c, err)) < 0)
                 return r;
