@@ -50,19 +50,6 @@ static const struct bw_ynode *sc_field(const struct pod *p, const struct bw_ynod
         return v ? v : bw_ymap_get(p->sc, key);
 }
 
-static bool ytrue(const struct bw_ynode *n)
-{
-        bool v = false;
-        return bw_ybool(n, &v) && v;
-}
-
-/* An explicit false: absent or not a boolean is not false. */
-static bool yfalse(const struct bw_ynode *n)
-{
-        bool v = true;
-        return bw_ybool(n, &v) && !v;
-}
-
 static const char *bare_cap(const char *s)
 {
         return strncasecmp(s, "CAP_", 4) == 0 ? s + 4 : s;
@@ -142,7 +129,7 @@ static void user_mounts(struct bw_input_target *o, const struct pod *p, const st
                         oprop = "rshared", *shared = true;
                 else if (prop && strcmp(prop, "HostToContainer") == 0)
                         oprop = "rslave";
-                bool ro = ytrue(bw_ymap_get(vm, "readOnly"));
+                bool ro = bw_ytrue(bw_ymap_get(vm, "readOnly"));
                 const struct bw_ynode *hp = bw_ymap_get(vol, "hostPath");
                 _cleanup_free_ char *src = NULL;
                 const char *vt = volume_type(vol);
@@ -317,10 +304,10 @@ static void facts(struct bw_input_target *o, const struct pod *p, const struct b
                         f->root_group = true, loc(o, "/pod/group", bw_yseq_at(sup, i));
         const struct bw_ynode *nr = sc_field(p, csc, "runAsNonRoot"), *uid = sc_field(p, csc, "runAsUser");
         int64_t u;
-        f->run_as_non_root = ytrue(nr) || (bw_yint(uid, &u) && u != 0);
+        f->run_as_non_root = bw_ytrue(nr) || (bw_yint(uid, &u) && u != 0);
         loc(o, "/pod/runAsNonRoot", nr ? nr : uid);
         const struct bw_ynode *hu = bw_ymap_get(p->spec, "hostUsers");
-        f->host_users_false = yfalse(hu);
+        f->host_users_false = bw_yfalse(hu);
         const struct bw_ynode *cpu = bw_ymap_get(bw_ymap_get(bw_ymap_get(ctr, "resources"), "limits"), "cpu");
         f->cpu_limit = bw_ystr(cpu) != NULL;
         const struct bw_ynode *vms = bw_ymap_get(ctr, "volumeMounts");
@@ -352,7 +339,7 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
 
         const struct bw_ynode *csc = bw_ymap_get(ctr, "securityContext");
         const struct bw_ynode *priv_n = bw_ymap_get(csc, "privileged");
-        bool privileged = ytrue(priv_n);
+        bool privileged = bw_ytrue(priv_n);
         const struct bw_ynode *caps_n = bw_ymap_get(csc, "capabilities");
         json_t *caps = capabilities(caps_n, privileged);
         if (privileged) {
@@ -374,7 +361,7 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
         const struct bw_ynode *nonroot_n = sc_field(p, csc, "runAsNonRoot");
         int64_t uid = 0, gid = 0;
         if (!bw_yint(uid_n, &uid))
-                uid = ytrue(nonroot_n) ? 65534 : 0;
+                uid = bw_ytrue(nonroot_n) ? 65534 : 0;
         if (!bw_yint(gid_n, &gid))
                 gid = 0;
         loc(o, "/process/user/uid", uid_n ? uid_n : nonroot_n);
@@ -392,7 +379,7 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
         loc(o, "/process/user/additionalGids", sup ? sup : bw_ymap_get(p->sc, "fsGroup"));
 
         const struct bw_ynode *ape = bw_ymap_get(csc, "allowPrivilegeEscalation");
-        bool nnp = !privileged && yfalse(ape);
+        bool nnp = !privileged && bw_yfalse(ape);
         loc(o, "/process/noNewPrivileges", ape);
 
         json_t *args = json_array();
@@ -407,7 +394,7 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
                 json_array_append_new(args, json_string("sh"));
         const char *wd = bw_ystr(bw_ymap_get(ctr, "workingDir"));
         json_t *process = json_pack("{s:b, s:{s:I, s:I, s:o}, s:o, s:[s], s:s, s:{s:O, s:O, s:O}, s:b}", "terminal",
-                                    ytrue(bw_ymap_get(ctr, "tty")), "user", "uid", (json_int_t)uid, "gid",
+                                    bw_ytrue(bw_ymap_get(ctr, "tty")), "user", "uid", (json_int_t)uid, "gid",
                                     (json_int_t)gid, "additionalGids", groups, "args", args, "env",
                                     "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "cwd",
                                     wd && wd[0] == '/' ? wd : "/", "capabilities", "bounding", caps, "effective",
@@ -448,13 +435,13 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
         const struct bw_ynode *hpid = bw_ymap_get(p->spec, "hostPID"), *hnet = bw_ymap_get(p->spec, "hostNetwork"),
                               *hipc = bw_ymap_get(p->spec, "hostIPC"), *husers = bw_ymap_get(p->spec, "hostUsers");
         json_t *ns = json_pack("[{s:s}]", "type", "mount");
-        if (!ytrue(hpid))
+        if (!bw_ytrue(hpid))
                 json_array_append_new(ns, json_pack("{s:s}", "type", "pid"));
-        if (!ytrue(hnet)) {
+        if (!bw_ytrue(hnet)) {
                 json_array_append_new(ns, json_pack("{s:s}", "type", "network"));
                 json_array_append_new(ns, json_pack("{s:s}", "type", "uts"));
         }
-        if (!ytrue(hipc))
+        if (!bw_ytrue(hipc))
                 json_array_append_new(ns, json_pack("{s:s}", "type", "ipc"));
         /* containerd gives each container its own cgroup namespace on
          * cgroup v2 nodes, the kubelet's default since 1.25 */
@@ -464,7 +451,7 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
         loc(o, "BW061", hnet);
         loc(o, "BW062", hipc);
         loc(o, "BW063", hnet);
-        bool userns = yfalse(husers);
+        bool userns = bw_yfalse(husers);
         if (userns) {
                 /* the kubelet gives each pod its own 65,536 ids above the host's */
                 json_array_append_new(ns, json_pack("{s:s}", "type", "user"));
@@ -517,8 +504,8 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
         const struct bw_ynode *rorf = bw_ymap_get(csc, "readOnlyRootFilesystem");
         loc(o, "/root/readonly", rorf);
         c.oci = json_pack("{s:s, s:{s:s, s:b}, s:o, s:o, s:s, s:o}", "ociVersion", "1.1.0", "root", "path", "rootfs",
-                          "readonly", ytrue(rorf), "process", process, "mounts", mounts, "hostname",
-                          ytrue(hnet) ? "" : p->name, "linux", lnx);
+                          "readonly", bw_ytrue(rorf), "process", process, "mounts", mounts, "hostname",
+                          bw_ytrue(hnet) ? "" : p->name, "linux", lnx);
         json_decref(caps);
         int r = 0;
         if (!c.oci || !c.name || c.oom)
