@@ -17,6 +17,7 @@
 
 #include "cli/docker.h"
 #include "input/engine_defaults.h"
+#include "oci/default.h"
 #include "util/cleanup.h"
 
 bool bw_docker_is_inspect(json_t *o)
@@ -372,7 +373,7 @@ static json_t *path_list(json_t *hc, const char *key, const char *const *def, bo
         json_t *v = json_object_get(hc, key);
         if (json_is_array(v))
                 return json_incref(v);
-        return bw_engine_strings(def);
+        return oci_json_strings(def);
 }
 
 int bw_docker_to_oci(json_t *inspect, const char *where, json_t **out, struct bw_error **err)

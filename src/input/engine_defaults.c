@@ -28,14 +28,6 @@ const char *const bw_engine_readonly_paths[] = {
         "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
 };
 
-json_t *bw_engine_strings(const char *const *v)
-{
-        json_t *a = json_array();
-        for (size_t i = 0; a && v[i]; i++)
-                json_array_append_new(a, json_string(v[i]));
-        return a;
-}
-
 /* Where an unprivileged container's "ro" goes in a mount's options: each
  * engine writes it in its own place (moby first for the cgroupfs, last for
  * /sys; containerd last). */

@@ -22,9 +22,6 @@ enum bw_engine_kind { BW_ENGINE_DOCKER, BW_ENGINE_CONTAINERD };
  * cgroupfs read-only unless privileged. */
 json_t *bw_engine_default_mounts(enum bw_engine_kind engine, bool privileged);
 
-/* A NULL-terminated list of strings as a JSON array. */
-json_t *bw_engine_strings(const char *const *v);
-
 /* Does caps (a JSON array of "CAP_X" names) hold cap (a name without CAP_)? */
 bool bw_engine_caps_have(json_t *caps, const char *cap);
 

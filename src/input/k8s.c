@@ -25,6 +25,7 @@
 #include <strings.h>
 
 #include "input/engine_defaults.h"
+#include "oci/default.h"
 #include "input/k8s.h"
 #include "util/cleanup.h"
 
@@ -467,8 +468,8 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
         const char *pm = bw_ystr(bw_ymap_get(csc, "procMount"));
         bool unmasked = privileged || (pm && strcmp(pm, "Unmasked") == 0);
         if (!unmasked) {
-                json_object_set_new(lnx, "maskedPaths", bw_engine_strings(bw_engine_masked_paths));
-                json_object_set_new(lnx, "readonlyPaths", bw_engine_strings(bw_engine_readonly_paths));
+                json_object_set_new(lnx, "maskedPaths", oci_json_strings(bw_engine_masked_paths));
+                json_object_set_new(lnx, "readonlyPaths", oci_json_strings(bw_engine_readonly_paths));
         } else if (!privileged) {
                 loc(o, "/linux/maskedPaths", bw_ymap_get(csc, "procMount"));
                 loc(o, "/linux/readonlyPaths", bw_ymap_get(csc, "procMount"));
