@@ -38,12 +38,6 @@
 #include "util/cleanup.h"
 #include "util/log.h"
 
-static void config_freep(struct oci_config **c)
-{
-        if (*c)
-                oci_config_free(*c);
-}
-#define _cleanup_config_ _cleanup_(config_freep)
 
 json_t *bw_annotations_json(const struct oci_kv_list *l)
 {
@@ -71,19 +65,19 @@ int bw_bundle_load(const char *bundle, char **abs_bundle, struct oci_config **co
                 return bw_error_set(err, -errno, "bundle %s", bundle ? bundle : ".");
         _cleanup_free_ char *path = NULL;
         if (asprintf(&path, "%s/config.json", buf) < 0)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "bundle %s", buf);
         int r = oci_config_load_file(path, config, err);
         if (r < 0)
                 return r;
         *abs_bundle = strdup(buf);
-        return *abs_bundle ? 0 : -ENOMEM;
+        return *abs_bundle ? 0 : bw_error_set(err, -ENOMEM, "bundle %s", buf);
 }
 
 static int load_saved_config(const struct bw_store_entry *e, struct oci_config **c, struct bw_error **err)
 {
         _cleanup_free_ char *path = bw_saved_config_path(e->path);
         if (!path)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "the saved config in %s", e->path);
         int r = oci_config_load_file(path, c, err);
         return r < 0 ? r : bw_hooks_load_trusted(e->path, &(*c)->hooks, err);
 }
@@ -170,7 +164,7 @@ static int join_for_children(const struct oci_config *c, struct bw_ns_for_childr
                 if (r < 0)
                         return r;
                 if (bw_ns_join_path(types[i], ns->path, err) < 0)
-                        return -EPERM;
+                        return bw_error_code(*err, -EPERM);
         }
         return 0;
 }
@@ -210,7 +204,7 @@ static int join_before_userns(const struct oci_config *c, int user_fd, int saved
                 if ((saved[t] = open(self, O_RDONLY | O_CLOEXEC)) < 0)
                         return bw_error_set(err, -errno, "opening %s", self);
                 if (bw_ns_join_fd((enum oci_ns_type)t, fd, ns->path, err) < 0)
-                        return -EPERM;
+                        return bw_error_code(*err, -EPERM);
                 *mask |= 1u << t;
         }
         return 0;
@@ -430,7 +424,7 @@ static int parent_steps(const struct bw_create_opts *o, const struct oci_config 
                         return r;
         }
         if (bw_sync_send(sync_fd, BW_SYNC_GO, (int)pid, NULL, err) < 0)
-                return -EPIPE;
+                return bw_error_wrap(err, "creating container %s", o->id);
         /* The config as it was at create (after the policy, with the
          * automatic range): exec reads it, and hooks run from it even when
          * the bundle is gone. Written while init builds its mounts, so the
@@ -452,7 +446,7 @@ static int parent_steps(const struct bw_create_opts *o, const struct oci_config 
                         return r;
                 }
                 if (bw_sync_send(sync_fd, BW_SYNC_HOOKS_DONE, 0, NULL, err) < 0)
-                        return -EPIPE;
+                        return bw_error_wrap(err, "creating container %s", o->id);
         }
         if (bw_sync_expect(sync_fd, BW_SYNC_PARKED, NULL, err) < 0)
                 return bw_error_wrap(err, "creating container %s", o->id);
@@ -488,14 +482,14 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
         if ((r = bw_self_protect(procs, 1, err)) < 0)
                 return r;
         if ((r = bw_cgroup_default_devices(c)) < 0)
-                return r;
+                return bw_error_set(err, r, "adding the default device rules to linux.resources.devices");
         /* The mounts of the judged bind sources, cloned from their fds. */
         if ((r = bw_bind_clone_sources(c, err)) < 0)
                 return r;
         char rootfs[PATH_MAX];
         _cleanup_free_ char *rp = NULL;
         if (c->root.path[0] == '/' ? !(rp = strdup(c->root.path)) : asprintf(&rp, "%s/%s", bundle, c->root.path) < 0)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "root.path %s", c->root.path);
         if (!realpath(rp, rootfs))
                 return bw_error_set(err, -errno, "rootfs %s (root.path in config.json)", rp);
         /* The directory the policy judged, not one swapped in since (the
@@ -682,7 +676,7 @@ int bw_container_pids(const struct bw_state *s, pid_t **pids, size_t *n, struct 
                 return 0;
         pid_t *v = malloc(sizeof(pid_t));
         if (!v)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "listing the processes of container %s", s->id);
         v[(*n)++] = s->pid;
         if (s->own_pid_ns) {
                 /* Every process in init's pid namespace is the container's. */

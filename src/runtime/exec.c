@@ -34,18 +34,6 @@
 #include "util/cleanup.h"
 #include "util/strv.h"
 
-static void config_freep(struct oci_config **c)
-{
-        if (*c)
-                oci_config_free(*c);
-}
-
-static void process_freep(struct oci_process **p)
-{
-        if (*p)
-                oci_process_free(*p);
-}
-
 static int parse_user(const char *s, struct oci_user *u, struct bw_error **err)
 {
         char *end;
@@ -69,7 +57,7 @@ static int override(struct oci_process *p, const struct bw_exec_opts *o, struct 
         if (o->args && o->args[0]) {
                 char **a = bw_strv_copy(o->args);
                 if (!a)
-                        return -ENOMEM;
+                        return bw_error_set(err, -ENOMEM, "exec: the process's arguments");
                 bw_strv_free(p->args);
                 p->args = a;
         }
@@ -77,12 +65,12 @@ static int override(struct oci_process *p, const struct bw_exec_opts *o, struct 
                 if (!strchr(o->env[i], '='))
                         return bw_error_usage(err, "exec --env wants NAME=VALUE, not '%s'", o->env[i]);
                 if (bw_strv_push(&p->env, o->env[i]) < 0)
-                        return -ENOMEM;
+                        return bw_error_set(err, -ENOMEM, "exec --env %s", o->env[i]);
         }
         if (o->cwd) {
                 char *c = strdup(o->cwd);
                 if (!c)
-                        return -ENOMEM;
+                        return bw_error_set(err, -ENOMEM, "exec --cwd %s", o->cwd);
                 free(p->cwd);
                 p->cwd = c;
         }
@@ -98,7 +86,7 @@ static int override(struct oci_process *p, const struct bw_exec_opts *o, struct 
         if (o->n_gids) {
                 uint32_t *g = reallocarray(p->user.additional_gids, p->user.n_additional_gids + o->n_gids, sizeof(*g));
                 if (!g)
-                        return -ENOMEM;
+                        return bw_error_set(err, -ENOMEM, "exec --additional-gids");
                 memcpy(g + p->user.n_additional_gids, o->gids, o->n_gids * sizeof(*g));
                 p->user.additional_gids = g;
                 p->user.n_additional_gids += o->n_gids;
@@ -345,7 +333,7 @@ int bw_exec_start(const struct bw_exec_opts *o, pid_t *pid_out, struct bw_error 
 static int start(const struct bw_exec_opts *o, pid_t *pid_out, bool *refused, struct bw_error **err)
 {
         _cleanup_(bw_state_clear) struct bw_state s = { 0 };
-        _cleanup_(config_freep) struct oci_config *c = NULL;
+        _cleanup_config_ struct oci_config *c = NULL;
         _cleanup_(bw_ctr_cgroup_close) struct bw_ctr_cgroup cg = { 0 };
         _cleanup_(bw_policy_free) struct bw_policy pol = { 0 };
         {
@@ -365,7 +353,7 @@ static int start(const struct bw_exec_opts *o, pid_t *pid_out, bool *refused, st
                         return bw_error_msg(err, -ESRCH, "container %s is %s; exec needs a running container", o->id, bw_status_name(st));
                 _cleanup_free_ char *cfg = bw_saved_config_path(e.path);
                 if (!cfg)
-                        return -ENOMEM;
+                        return bw_error_set(err, -ENOMEM, "container %s's saved config", o->id);
                 if ((r = oci_config_load_file(cfg, &c, err)) < 0)
                         return bw_error_wrap(err, "container %s's saved config", o->id);
                 if ((r = bw_policy_load_saved(e.path, &pol, err)) < 0)
@@ -373,7 +361,7 @@ static int start(const struct bw_exec_opts *o, pid_t *pid_out, bool *refused, st
                 if ((r = bw_ctr_cgroup_open(&e, o->id, &cg, err)) < 0 && r != -ENOENT)
                         return r;
         }
-        _cleanup_(process_freep) struct oci_process *pf = NULL;
+        _cleanup_process_ struct oci_process *pf = NULL;
         struct oci_process *p = c->process;
         if (o->process_file) {
                 int r = oci_process_load_file(o->process_file, &pf, err);
@@ -386,7 +374,7 @@ static int start(const struct bw_exec_opts *o, pid_t *pid_out, bool *refused, st
                 _cleanup_json_ json_t *j = oci_config_dump(c);
                 _cleanup_free_ char *text = j ? json_dumps(json_object_get(j, "process"), 0) : NULL;
                 if (!text)
-                        return -ENOMEM;
+                        return bw_error_set(err, -ENOMEM, "container %s's process", o->id);
                 int r = oci_process_load_data(text, strlen(text), "the container's process", &pf, err);
                 if (r < 0)
                         return r;

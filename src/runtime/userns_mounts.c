@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "linux/idmap.h"
 #include "linux/idmap_mount.h"
 #include "linux/mount_options.h"
 #include "linux/mountinfo.h"
@@ -21,7 +22,6 @@
 #include "util/cleanup.h"
 #include "util/log.h"
 #include "util/strv.h"
-
 
 struct view {
         char *path;   /* where it goes (same path in init's mount namespace) */
@@ -69,22 +69,6 @@ static bool any_mount_idmap(const struct oci_config *c)
         return false;
 }
 
-static char *map_text(const struct oci_idmap_list *l)
-{
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&buf, &len);
-        if (!f)
-                return NULL;
-        for (size_t i = 0; i < l->n; i++)
-                fprintf(f, "%u %u %u\n", l->v[i].container_id, l->v[i].host_id, l->v[i].size);
-        if (fclose(f) != 0) {
-                free(buf);
-                return NULL;
-        }
-        return buf;
-}
-
 /* A mount's own mappings, as a user namespace to idmap with. */
 static int mount_userns(const struct oci_mount *m, struct bw_error **err)
 {
@@ -93,7 +77,7 @@ static int mount_userns(const struct oci_mount *m, struct bw_error **err)
                                     m->destination ? m->destination : "?",
                                     m->uid_mappings.n ? "uidMappings" : "gidMappings",
                                     m->uid_mappings.n ? "gidMappings" : "uidMappings");
-        _cleanup_free_ char *u = map_text(&m->uid_mappings), *g = map_text(&m->gid_mappings);
+        _cleanup_free_ char *u = bw_idmap_format(&m->uid_mappings), *g = bw_idmap_format(&m->gid_mappings);
         if (!u || !g)
                 return bw_error_set(err, -ENOMEM, "formatting the mappings of mount %s", m->destination);
         int fd = bw_userns_fd_new(u, g, err);
