@@ -81,6 +81,7 @@ jq '.process.terminal = false | .process.args = ["/bin/true"] | .root.path = "ro
 bundle bare '.' <"$W/base.json"
 (cd "$W" && rm config.json && bulwark spec)
 bundle bwdefaults '.process.args = ["/bin/true"] | .root.path = "rootfs"' <"$W/config.json"
+# shellcheck disable=SC2016 # jq variables
 bundle written '.linux.uidMappings = [{containerID: 0, hostID: $h, size: 65536}]
     | .linux.gidMappings = [{containerID: 0, hostID: $h, size: 65536}]
     | .linux.seccomp = $s[0] | .ociVersion = $v' --argjson h "$MAP_HOST" \
