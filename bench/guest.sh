@@ -52,7 +52,7 @@ fi
 [[ -f /guest/benchfiles/knobs ]] && . /guest/benchfiles/knobs
 out=${BW_GUEST_RESULTS:-/tmp/results}
 mkdir -p "$out"
-W=/run/bench
+W=/var/tmp/bench # on the disk (ext4): 6.1 cannot idmap a rootfs on tmpfs
 rm -rf "$W" && mkdir -p "$W"
 bulwark setup >/dev/null 2>&1 || echo "# bench: bulwark setup failed: $(bulwark setup 2>&1 | tail -1)"
 MAP_HOST=100000
@@ -137,8 +137,8 @@ for row in cgroupfs systemd defaults; do
     echo "# bench: $row $label: $p"
     case $row:$p in
       *failed:*) ok=0 ;;
-      systemd:*) [[ $p == *".scope "* ]] || { echo "# bench: $row $label is not in a scope"; ok=0; } ;;
-      cgroupfs:*) [[ $p != *".scope "* && $p == *"uid_map=0:0:"* ]] || { echo "# bench: $row $label is not what the row asks"; ok=0; } ;;
+      systemd:*) [[ $p == *".scope "* || $p == *".scope/"* ]] || { echo "# bench: $row $label is not in a scope"; ok=0; } ;;
+      cgroupfs:*) [[ $p != *".scope"* && $p == *"uid_map=0:0:"* ]] || { echo "# bench: $row $label is not what the row asks"; ok=0; } ;;
       defaults:*) [[ $p != *"uid_map=0:0:"* && $p == *"seccomp=2" ]] || { echo "# bench: $row $label lacks a user namespace or seccomp"; ok=0; } ;;
     esac
   done

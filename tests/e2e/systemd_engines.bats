@@ -11,6 +11,10 @@ load helpers
 
 setup_file() {
   e2e_dir sdengines
+  # One busybox rootfs and its tar for the three engines (a rootfs costs a
+  # fork per applet: seconds under emulation).
+  busybox_rootfs "$E2E/rootfs"
+  tar -C "$E2E/rootfs" -cf "$E2E/rootfs.tar" .
 }
 
 teardown_file() {
@@ -47,9 +51,11 @@ prop() {
   # set exec-opts or a "bulwark" runtime of its own).
   jq -n --arg p "$BULWARK" '{"exec-opts": ["native.cgroupdriver=systemd"], runtimes: {bulwark: {path: $p}}}' \
     >"$E2E/daemon.json"
-  start_dockerd --config-file "$E2E/daemon.json"
+  # The driver is this file's, not the run's (the guest's --driver sets
+  # BW_E2E_CGROUP_DRIVER, which start_dockerd would pass as a flag too).
+  BW_E2E_CGROUP_DRIVER="" start_dockerd --config-file "$E2E/daemon.json"
   [ "$(docker info --format '{{.CgroupDriver}}')" = systemd ]
-  docker_import_busybox bw-busybox:sd
+  docker import - bw-busybox:sd <"$E2E/rootfs.tar" >/dev/null
   run docker run --rm --runtime bulwark --network none bw-busybox:sd sh -c 'echo hello; exit 3'
   echo "$output"
   [ "$status" -eq 3 ]
@@ -83,8 +89,7 @@ prop() {
   # unprivileged host uid all the same), and idmaps it from 6.3.
   local pm=(podman --root "$E2E/storage" --runroot "$E2E/run" --runtime "$BULWARK" --cgroup-manager systemd
     --events-backend file)
-  busybox_rootfs "$E2E/pmroot"
-  tar -C "$E2E/pmroot" -c . | "${pm[@]}" import - localhost/bw-busybox:sd >/dev/null 2>>"$E2E/podman.log"
+  "${pm[@]}" import - localhost/bw-busybox:sd <"$E2E/rootfs.tar" >/dev/null 2>>"$E2E/podman.log"
   run "${pm[@]}" run --rm --network none localhost/bw-busybox:sd sh -c 'echo hello; exit 3'
   echo "$output"
   [ "$status" -eq 3 ]
@@ -114,8 +119,7 @@ prop() {
   need_systemd
   need containerd ctr
   start_containerd
-  busybox_rootfs "$E2E/ctrroot"
-  oci_image_tar "$E2E/ctrroot" "$E2E/image.tar" docker.io/library/bw-busybox:sd
+  oci_image_tar "$E2E/rootfs" "$E2E/image.tar" docker.io/library/bw-busybox:sd
   ctr image import "$E2E/image.tar" >/dev/null
   local id=sd$$
   # What the CRI plugin passes with SystemdCgroup = true: the runc shim's
