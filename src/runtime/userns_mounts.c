@@ -401,7 +401,8 @@ static int add_covers(const struct views *targets, int userns, struct views *out
         }
         /* outermost first: a cover's own blocking dirs below it need a
          * cover only where they are on another mount */
-        qsort(blocked, bw_strv_len(blocked), sizeof(char *), by_length);
+        if (blocked) /* qsort wants an array even for none */
+                qsort(blocked, bw_strv_len(blocked), sizeof(char *), by_length);
         for (char **b = blocked; b && *b; b++) {
                 const char *top = NULL;
                 for (char **d = dirs; d && *d && !top; d++)
@@ -423,7 +424,8 @@ static int add_covers(const struct views *targets, int userns, struct views *out
         }
         /* attached outermost first: a cover holds the host's mounts below
          * it as they are, so an inner cover must go on top of it */
-        qsort(dirs, bw_strv_len(dirs), sizeof(char *), by_length);
+        if (dirs)
+                qsort(dirs, bw_strv_len(dirs), sizeof(char *), by_length);
         for (char **d = dirs; d && *d; d++) {
                 _cleanup_close_ int fd = open_tree(AT_FDCWD, *d, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
                 if (fd < 0)
