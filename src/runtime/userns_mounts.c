@@ -234,6 +234,12 @@ static int rootfs_view(const struct bw_userns_plan *p, const struct oci_config *
         return views_add(vs, rootfs, fd) < 0 ? bw_error_set(err, -ENOMEM, "idmapping the rootfs") : 0;
 }
 
+/* What the kernel says when a filesystem cannot be idmapped. */
+static bool kernel_refused(int code)
+{
+        return code == -EINVAL || code == -EOPNOTSUPP || code == -ENOSYS;
+}
+
 /* Bind sources get an idmapped view: with the mount's own mappings when it
  * has some (honoured as given); with an automatic range, from the volume
  * range (volumes.h: on-disk V+n is container id n, host ids are nobody),
@@ -266,6 +272,7 @@ static int bind_views(const struct bw_userns_plan *p, const struct oci_config *c
                 if (dup)
                         continue;
                 int with = own >= 0 ? own : userns;
+                bool volume_view = own < 0 && p->idmap_mounts && !m->identity_mapped && !bw_userns_mount_wants_idmap(m);
                 if (own < 0 && p->idmap_mounts && !m->identity_mapped) {
                         int r = bw_volume_prepare(&p->volume, m, src, err);
                         if (r < 0)
@@ -283,6 +290,18 @@ static int bind_views(const struct bw_userns_plan *p, const struct oci_config *c
                 bool recursive = mo.recursive || mo.ridmap;
                 int fd = cloned ? bw_idmap_mount_set(m->src.tree, with, recursive, m->src.path, &e)
                                 : bw_idmap_mount_clone(AT_FDCWD, src, with, recursive, &e);
+                if (fd < 0 && volume_view && kernel_refused(bw_error_code(e, fd)) && bw_volume_engine_tmpfs(m)) {
+                        /* Before 6.3 no tmpfs can be idmapped. One the
+                         * engine made for the container (its /dev/shm) is
+                         * bound as it is: container root is an
+                         * unprivileged host uid of its range, so it acts
+                         * there as that uid, never as host root. */
+                        bw_warn("bind mount %s: %s is a tmpfs the engine made for the container and this kernel "
+                                "cannot idmap tmpfs (Linux 6.3 can): bound without an idmapped view, where the "
+                                "container's ids are their host ids (root is host uid %u)",
+                                m->destination ? m->destination : "?", m->src.path, p->range.uid);
+                        continue;
+                }
                 if (fd < 0 && !bw_userns_mount_wants_idmap(m) && unmapped_allowed(c, m->destination ? m->destination : "")) {
                         bw_warn("bind mount %s stays unmapped (annotation " BW_ANNOTATION_UNMAPPED "): %s",
                                 m->destination, e->msg);

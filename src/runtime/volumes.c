@@ -10,7 +10,9 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
+#include <linux/magic.h>
 
 #include "linux/id_shift.h"
 #include "linux/idmap.h"
@@ -239,4 +241,19 @@ int bw_volume_userns(const struct bw_idrange *volume, const struct bw_idrange *r
         if (fd < 0)
                 bw_error_wrap(err, "the user namespace that maps the volume range to the container's");
         return fd;
+}
+
+bool bw_volume_engine_tmpfs(const struct oci_mount *m)
+{
+        const struct oci_mount_source *s = &m->src;
+        struct statfs sfs;
+        if (!s->resolved || s->fd < 0 || !s->path || fstatfs(s->fd, &sfs) < 0 || sfs.f_type != TMPFS_MAGIC)
+                return false;
+        _cleanup_free_ char *root = bw_volume_engine_root(s->path);
+        if (!root)
+                return false;
+        /* the same test bw_volume_prepare passes before it shifts: reached
+         * from the judged fd, held by host root above */
+        _cleanup_close_ int rfd = engine_root_fd(s, root);
+        return rfd >= 0;
 }
