@@ -24,7 +24,6 @@
 #include "oci/load.h"
 #include "policy/enforce.h"
 #include "runtime/cgroups.h"
-#include "runtime/container.h"
 #include "runtime/policy_gate.h"
 #include "runtime/rootless.h"
 #include "runtime/seccomp_setup.h"

@@ -23,7 +23,7 @@
 #include "linux/procfs_handle.h"
 #include "linux/rootfs.h"
 #include "linux/terminal.h"
-#include "runtime/container.h"
+#include "runtime/state_json.h"
 #include "runtime/hooks.h"
 #include "runtime/sync.h"
 #include "util/cleanup.h"
