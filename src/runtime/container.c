@@ -420,93 +420,176 @@ static int parent_steps(const struct bw_create_opts *o, const struct oci_config 
         return 0;
 }
 
-int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct bw_error **err)
+/* A create in progress: what its steps share, and what a failure undoes
+ * (creation_clear, in the reverse order of making). */
+struct creation {
+        const struct bw_create_opts *o;
+        char *bundle;
+        struct oci_config *c;
+        struct bw_policy_choice pc;
+        char rootfs[PATH_MAX];
+        struct created cr;
+        struct bw_seccomp_setup sc;
+        struct bw_ctr_cgroup cg;
+        struct bw_userns_plan plan;
+        int fifo;     /* the exec fifo, read-write */
+        int console;  /* the connected console socket, or -1 */
+        int sync_fd;  /* our end of the socket to init */
+};
+
+static void creation_clear(struct creation *k)
 {
+        if (k->sync_fd >= 0)
+                close(k->sync_fd);
+        if (k->console >= 0)
+                close(k->console);
+        if (k->fifo >= 0)
+                close(k->fifo);
+        bw_userns_plan_done(&k->plan);
+        bw_ctr_cgroup_close(&k->cg);
+        bw_seccomp_setup_clear(&k->sc);
+        created_cleanup(&k->cr);
+        config_freep(&k->c);
+        free(k->bundle);
+}
+
+/* The bundle loaded and judged: bind sources as this host has them, so
+ * the policy and the mounts act on one object; then the policy, which may
+ * rewrite what the checks after it see. */
+static int load_and_judge(struct creation *k, struct bw_error **err)
+{
+        const struct bw_create_opts *o = k->o;
         int r = bw_store_validate_id(o->id, err);
-        if (r < 0)
+        if (r < 0 || (r = bw_bundle_load(o->bundle, &k->bundle, &k->c, err)) < 0)
                 return r;
-        _cleanup_free_ char *bundle = NULL;
-        _cleanup_config_ struct oci_config *c = NULL;
-        r = bw_bundle_load(o->bundle, &bundle, &c, err);
-        if (r < 0)
-                return r;
-        /* Bind sources as this host has them, so the policy and the mounts
-         * act on one object; then the policy: it may rewrite what the
-         * checks below see. */
-        if ((r = bw_bind_resolve(c, bundle, err)) < 0)
+        struct oci_config *c = k->c;
+        if ((r = bw_bind_resolve(c, k->bundle, err)) < 0)
                 return r;
         /* Whose namespaces it joins: a fact for the policy, and a new user
          * namespace without mappings becomes a join of the owner's when
          * that is one of our containers' (a pod's sandbox). */
         bw_ns_owners_read(c, o->root);
-        struct bw_policy_choice pc = { o->policy_file, o->profile, o->policy_mode };
-        if ((r = bw_policy_gate(c, &pc, err)) < 0)
-                return r;
-        if ((r = check_config(c, err)) < 0)
+        k->pc = (struct bw_policy_choice){ o->policy_file, o->profile, o->policy_mode };
+        if ((r = bw_policy_gate(c, &k->pc, err)) < 0 || (r = check_config(c, err)) < 0)
                 return r;
         /* Normally a no-op: the caller chose from the config's text. */
         const struct oci_process *procs[] = { c->process };
-        if ((r = bw_self_protect(procs, 1, err)) < 0)
-                return r;
-        if ((r = bw_cgroup_default_devices(c)) < 0)
+        if ((r = bw_self_protect(procs, 1, err)) < 0 || (r = bw_cgroup_default_devices(c)) < 0)
                 return r;
         /* The mounts of the judged bind sources, cloned from their fds. */
-        if ((r = bw_bind_clone_sources(c, err)) < 0)
-                return r;
-        char rootfs[PATH_MAX];
-        _cleanup_free_ char *rp = NULL;
-        if (c->root.path[0] == '/' ? !(rp = strdup(c->root.path)) : asprintf(&rp, "%s/%s", bundle, c->root.path) < 0)
-                return -ENOMEM;
-        if (!realpath(rp, rootfs))
-                return bw_error_set(err, -errno, "rootfs %s (root.path in config.json)", rp);
-        /* The directory the policy judged, not one swapped in since (the
-         * idmapped view is checked again when it is made from an fd). */
-        struct stat rst;
-        if (c->root.src.resolved &&
-            (stat(rootfs, &rst) < 0 || (uint64_t)rst.st_dev != c->root.src.dev || (uint64_t)rst.st_ino != c->root.src.ino))
-                return bw_error_msg(err, -EBUSY, "rootfs %s is not the directory the policy judged (%s): it changed in "
-                                    "between; refusing", rootfs, c->root.src.path);
+        return bw_bind_clone_sources(c, err);
+}
 
-        _cleanup_(created_cleanup) struct created cr = { .entry = { .dir_fd = -1 }, .id = o->id };
-        r = bw_store_create(o->root, o->id, &cr.entry, err);
-        if (r < 0)
+/* root.path made absolute, and still the directory the policy judged, not
+ * one swapped in since (the idmapped view is checked again when it is
+ * made from an fd). */
+static int resolve_rootfs(struct creation *k, struct bw_error **err)
+{
+        const struct oci_root *root = &k->c->root;
+        _cleanup_free_ char *rp = NULL;
+        if (root->path[0] == '/' ? !(rp = strdup(root->path)) : asprintf(&rp, "%s/%s", k->bundle, root->path) < 0)
+                return -ENOMEM;
+        if (!realpath(rp, k->rootfs))
+                return bw_error_set(err, -errno, "rootfs %s (root.path in config.json)", rp);
+        struct stat rst;
+        if (root->src.resolved &&
+            (stat(k->rootfs, &rst) < 0 || (uint64_t)rst.st_dev != root->src.dev || (uint64_t)rst.st_ino != root->src.ino))
+                return bw_error_msg(err, -EBUSY, "rootfs %s is not the directory the policy judged (%s): it changed in "
+                                    "between; refusing", k->rootfs, root->src.path);
+        return 0;
+}
+
+/* What init needs made before it is cloned: the state directory (locked),
+ * the policy choice, the seccomp filter, the cgroup, the id range, the
+ * exec fifo and the console socket. */
+static int prepare(struct creation *k, struct bw_error **err)
+{
+        const struct bw_create_opts *o = k->o;
+        int r = load_and_judge(k, err);
+        if (r < 0 || (r = resolve_rootfs(k, err)) < 0)
+                return r;
+        struct bw_store_entry *e = &k->cr.entry;
+        if ((r = bw_store_create(o->root, o->id, e, err)) < 0)
                 return r;
         /* exec and update are judged by the policy this create was. */
-        if ((r = bw_policy_save_choice(&cr.entry, &pc, err)) < 0)
+        if ((r = bw_policy_save_choice(e, &k->pc, err)) < 0 ||
+            (r = bw_seccomp_setup_prepare(k->c, o->root, &k->sc, err)) < 0)
                 return r;
-        _cleanup_(bw_seccomp_setup_clear) struct bw_seccomp_setup sc = { .agent_fd = -1 };
-        if ((r = bw_seccomp_setup_prepare(c, o->root, &sc, err)) < 0)
-                return r;
-        cr.cgroup_record = true;
-        _cleanup_(bw_ctr_cgroup_close) struct bw_ctr_cgroup cg = { 0 };
-        if ((r = bw_ctr_cgroup_prepare(&cr.entry, o->id, c, o->systemd_cgroup, &cg, err)) < 0)
+        k->cr.cgroup_record = true;
+        if ((r = bw_ctr_cgroup_prepare(e, o->id, k->c, o->systemd_cgroup, &k->cg, err)) < 0)
                 return r;
         /* A user namespace without mappings gets a range of its own (after
          * the state directory exists: it is what marks the range in use). */
-        _cleanup_(bw_userns_plan_done) struct bw_userns_plan plan = { 0 };
-        if ((r = bw_userns_auto_assign(o->root, o->id, c, bundle, rootfs, &plan, err)) < 0 ||
-            (r = bw_userns_joined_plan(o->root, c, &plan, err)) < 0)
+        if ((r = bw_userns_auto_assign(o->root, o->id, k->c, k->bundle, k->rootfs, &k->plan, err)) < 0 ||
+            (r = bw_userns_joined_plan(o->root, k->c, &k->plan, err)) < 0)
                 return r;
-        if (mkfifoat(cr.entry.dir_fd, BW_EXEC_FIFO, 0600) < 0)
-                return bw_error_set(err, -errno, "creating %s/" BW_EXEC_FIFO, cr.entry.path);
+        if (mkfifoat(e->dir_fd, BW_EXEC_FIFO, 0600) < 0)
+                return bw_error_set(err, -errno, "creating %s/" BW_EXEC_FIFO, e->path);
         /* Read-write, so opening never blocks and init can wait in read(). */
-        _cleanup_close_ int fifo = openat(cr.entry.dir_fd, BW_EXEC_FIFO, O_RDWR | O_CLOEXEC);
-        if (fifo < 0)
-                return bw_error_set(err, -errno, "opening %s/" BW_EXEC_FIFO, cr.entry.path);
-        _cleanup_close_ int console = -1;
-        if (o->console_socket && (console = bw_unix_connect(o->console_socket, err)) < 0)
-                return console;
-        if (!o->console_socket && o->console_fd >= 0 && (console = fcntl(o->console_fd, F_DUPFD_CLOEXEC, 3)) < 0)
+        if ((k->fifo = openat(e->dir_fd, BW_EXEC_FIFO, O_RDWR | O_CLOEXEC)) < 0)
+                return bw_error_set(err, -errno, "opening %s/" BW_EXEC_FIFO, e->path);
+        if (o->console_socket && (k->console = bw_unix_connect(o->console_socket, err)) < 0)
+                return k->console;
+        if (!o->console_socket && o->console_fd >= 0 && (k->console = fcntl(o->console_fd, F_DUPFD_CLOEXEC, 3)) < 0)
                 return bw_error_set(err, -errno, "duplicating the console socket");
+        return 0;
+}
+
+/* In the clone: init (after stage one, for a user namespace joined by
+ * path). Never returns. */
+static _Noreturn void be_init(struct creation *k, bool two_stage, int user_fd, unsigned parent_joined, int theirs)
+{
+        const struct oci_namespace *userns = oci_config_namespace(k->c, OCI_NS_USER);
+        close(k->cr.entry.dir_fd); /* the lock stays with the parent */
+        close(k->sync_fd);
+        if (two_stage)
+                stage_one(k->c, user_fd, theirs);
+        struct bw_init_ctx ctx = {
+                .config = k->c, .id = k->o->id, .bundle = k->bundle, .rootfs = k->rootfs,
+                .sync_fd = theirs, .fifo_fd = k->fifo, .console_fd = k->console,
+                .new_userns = userns && !userns->path, .user_joined = two_stage,
+                .user_fd = user_fd, .parent_joined = parent_joined,
+                .no_pivot = k->o->no_pivot,
+                .no_new_keyring = k->o->no_new_keyring, .preserve_fds = k->o->preserve_fds,
+                .seccomp = &k->sc,
+        };
+        bw_init_run(&ctx);
+}
+
+/* Stage one reports init's pid (as a pidfd) and exits. */
+static int stage_one_pid(struct creation *k, pid_t stage, pid_t *pid, struct bw_error **err)
+{
+        struct bw_sync_msg m;
+        int r = bw_sync_expect(k->sync_fd, BW_SYNC_PID, &m, err);
+        _cleanup_close_ int pidfd = r < 0 ? -1 : bw_recv_fd(k->sync_fd, err);
+        while (waitpid(stage, NULL, 0) < 0 && errno == EINTR)
+                ;
+        k->cr.pid = 0;
+        if (r < 0 || pidfd < 0)
+                return bw_error_wrap(err, "creating container %s", k->o->id);
+        *pid = pid_of_pidfd(pidfd);
+        if (*pid <= 0)
+                return bw_error_msg(err, -ESRCH, "creating container %s: its init exited at once", k->o->id);
+        k->cr.pid = *pid;
+        return 0;
+}
+
+/* Clone init into its namespaces (and cgroup2 directory where it can be
+ * born there); returns its pid, with k->sync_fd our end of its socket. */
+static int spawn(struct creation *k, pid_t *pid_out, struct bw_error **err)
+{
+        const struct oci_config *c = k->c;
         int sp[2];
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
                 return bw_error_set(err, -errno, "creating the init socket");
-        _cleanup_close_ int mine = sp[0], theirs = sp[1];
-        if ((r = join_for_children(c, err)) < 0 || (r = new_time_ns(c, err)) < 0)
+        k->sync_fd = sp[0];
+        _cleanup_close_ int theirs = sp[1];
+        int r = join_for_children(c, err);
+        if (r < 0 || (r = new_time_ns(c, err)) < 0)
                 return r;
         const struct oci_namespace *userns = oci_config_namespace(c, OCI_NS_USER);
         /* Joining a user namespace by path: the new namespaces must belong
-         * to it, so they are made after joining it (two stages, below). */
+         * to it, so they are made after joining it (two stages). */
         bool two_stage = userns && userns->path && clone_flags(c);
         _cleanup_close_ int user_fd = open_joined_userns(c, err);
         if (user_fd < -1)
@@ -518,82 +601,65 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
                 return r;
         }
         /* Born in its cgroup2 directory where there is one; a failure to
-         * open it only means the move by cgroup.procs below. */
+         * open it only means the move by cgroup.procs later. */
         int cgfd = -1;
-        if (cg.cg && !two_stage && !cg.systemd) {
+        if (k->cg.cg && !two_stage && !k->cg.systemd) {
                 _cleanup_error_ struct bw_error *ignored = NULL;
-                cgfd = bw_cgroup_clone_fd(cg.cg, &ignored);
+                cgfd = bw_cgroup_clone_fd(k->cg.cg, &ignored);
         }
         bool born_in = false;
         pid_t pid = bw_clone_ns(two_stage ? 0 : clone_flags(c), cgfd, &born_in, err);
         restore_ns(saved_ns, pid == 0);
         if (pid < 0)
                 return pid;
-        if (pid > 0 && born_in)
-                bw_cgroup_born_in(cg.cg, pid);
-        if (pid == 0) {
-                close(cr.entry.dir_fd); /* the lock stays with the parent */
-                close(mine);
-                if (two_stage)
-                        stage_one(c, user_fd, theirs);
-                struct bw_init_ctx ctx = {
-                        .config = c, .id = o->id, .bundle = bundle, .rootfs = rootfs,
-                        .sync_fd = theirs, .fifo_fd = fifo, .console_fd = console,
-                        .new_userns = userns && !userns->path, .user_joined = two_stage,
-                        .user_fd = user_fd, .parent_joined = parent_joined,
-                        .no_pivot = o->no_pivot,
-                        .no_new_keyring = o->no_new_keyring, .preserve_fds = o->preserve_fds,
-                        .seccomp = &sc,
-                };
-                bw_init_run(&ctx);
-        }
-        cr.pid = pid;
+        if (pid == 0)
+                be_init(k, two_stage, user_fd, parent_joined, theirs);
+        if (born_in)
+                bw_cgroup_born_in(k->cg.cg, pid);
+        k->cr.pid = pid;
         close(take_fd(theirs));
-        if (two_stage) {
-                /* Stage one reports init's pid and exits. */
-                struct bw_sync_msg m;
-                r = bw_sync_expect(mine, BW_SYNC_PID, &m, err);
-                _cleanup_close_ int pidfd = r < 0 ? -1 : bw_recv_fd(mine, err);
-                while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-                        ;
-                cr.pid = 0;
-                if (r < 0 || pidfd < 0)
-                        return bw_error_wrap(err, "creating container %s", o->id);
-                pid = pid_of_pidfd(pidfd);
-                if (pid <= 0)
-                        return bw_error_msg(err, -ESRCH, "creating container %s: its init exited at once", o->id);
-                cr.pid = pid;
-        }
-        if ((r = parent_steps(o, c, bundle, rootfs, &plan, pid, mine, &cg, &cr.entry, err)) < 0)
+        if (two_stage && (r = stage_one_pid(k, pid, &pid, err)) < 0)
                 return r;
-
-        struct bw_state s = {
-                .oci_version = c->oci_version, .id = (char *)o->id, .bundle = bundle, .rootfs = rootfs,
-                .pid = pid, .start_time = bw_proc_start_time(pid), .created = now_rfc3339(),
-                .annotations = bw_annotations_json(&c->annotations),
-                .own_pid_ns = oci_config_namespace(c, OCI_NS_PID) && !oci_config_namespace(c, OCI_NS_PID)->path,
-                .hooks = (c->hooks.poststart.n ? BW_HOOKS_POSTSTART : 0) | (c->hooks.poststop.n ? BW_HOOKS_POSTSTOP : 0),
-        };
-        r = bw_state_write(&cr.entry, &s, err);
-        free(s.created);
-        json_decref(s.annotations);
-        if (r < 0)
-                return r;
-        if (o->pid_file) {
-                char text[32];
-                snprintf(text, sizeof(text), "%d", (int)pid);
-                if ((r = bw_write_file_atomic(o->pid_file, text, err)) < 0)
-                        return r;
-        }
-        cr.keep = true;
-        plan.keep = true;
         *pid_out = pid;
         return 0;
 }
 
+/* The state that makes it a container others can find, and --pid-file. */
+static int record(struct creation *k, pid_t pid, struct bw_error **err)
+{
+        const struct oci_config *c = k->c;
+        const struct oci_namespace *pidns = oci_config_namespace(c, OCI_NS_PID);
+        struct bw_state s = {
+                .oci_version = c->oci_version, .id = (char *)k->o->id, .bundle = k->bundle, .rootfs = k->rootfs,
+                .pid = pid, .start_time = bw_proc_start_time(pid), .created = now_rfc3339(),
+                .annotations = bw_annotations_json(&c->annotations),
+                .own_pid_ns = pidns && !pidns->path,
+                .hooks = (c->hooks.poststart.n ? BW_HOOKS_POSTSTART : 0) | (c->hooks.poststop.n ? BW_HOOKS_POSTSTOP : 0),
+        };
+        int r = bw_state_write(&k->cr.entry, &s, err);
+        free(s.created);
+        json_decref(s.annotations);
+        if (r < 0 || !k->o->pid_file)
+                return r;
+        char text[32];
+        snprintf(text, sizeof(text), "%d", (int)pid);
+        return bw_write_file_atomic(k->o->pid_file, text, err);
+}
 
-
-
-
-
-
+int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct bw_error **err)
+{
+        _cleanup_(creation_clear) struct creation k = {
+                .o = o, .cr = { .entry = { .dir_fd = -1 }, .id = o->id }, .sc = { .agent_fd = -1 },
+                .fifo = -1, .console = -1, .sync_fd = -1,
+        };
+        pid_t pid = -1;
+        int r = prepare(&k, err);
+        if (r < 0 || (r = spawn(&k, &pid, err)) < 0 ||
+            (r = parent_steps(o, k.c, k.bundle, k.rootfs, &k.plan, pid, k.sync_fd, &k.cg, &k.cr.entry, err)) < 0 ||
+            (r = record(&k, pid, err)) < 0)
+                return r;
+        k.cr.keep = true;
+        k.plan.keep = true;
+        *pid_out = pid;
+        return 0;
+}
