@@ -358,6 +358,26 @@ static void created_cleanup(struct created *c)
         bw_store_entry_close(&c->entry);
 }
 
+/* prestart and createRuntime, in the runtime's namespaces, once init
+ * has its namespaces and mounts; init waits for HOOKS_DONE. */
+static int runtime_hooks(const char *id, const struct oci_config *c, const char *bundle, pid_t pid, int sync_fd,
+                         struct bw_error **err)
+{
+        if (!c->hooks.prestart.n && !c->hooks.create_runtime.n)
+                return 0;
+        if (bw_sync_expect(sync_fd, BW_SYNC_HOOKS, NULL, err) < 0)
+                return bw_error_wrap(err, "creating container %s", id);
+        _cleanup_free_ char *st = bw_state_json_text(id, bundle, &c->annotations, pid, BW_STATUS_CREATING);
+        int r = bw_hooks_run(&c->hooks.prestart, "prestart", st ? st : "{}", bundle, err);
+        if (r >= 0)
+                r = bw_hooks_run(&c->hooks.create_runtime, "createRuntime", st ? st : "{}", bundle, err);
+        if (r < 0) {
+                bw_sync_send(sync_fd, BW_SYNC_ERROR, r, "hook failed", NULL);
+                return r;
+        }
+        return bw_sync_send(sync_fd, BW_SYNC_HOOKS_DONE, 0, NULL, err) < 0 ? -EPIPE : 0;
+}
+
 static int parent_steps(const struct bw_create_opts *o, const struct oci_config *c, const char *bundle,
                         const char *rootfs, const struct bw_userns_plan *plan, pid_t pid, int sync_fd,
                         struct bw_ctr_cgroup *cg, const struct bw_store_entry *entry, struct bw_error **err)
@@ -401,20 +421,8 @@ static int parent_steps(const struct bw_create_opts *o, const struct oci_config 
                 bw_sync_send(sync_fd, BW_SYNC_ERROR, r, "saving the config", NULL);
                 return r;
         }
-        if (c->hooks.prestart.n || c->hooks.create_runtime.n) {
-                if (bw_sync_expect(sync_fd, BW_SYNC_HOOKS, NULL, err) < 0)
-                        return bw_error_wrap(err, "creating container %s", o->id);
-                _cleanup_free_ char *st = bw_state_json_text(o->id, bundle, &c->annotations, pid, BW_STATUS_CREATING);
-                r = bw_hooks_run(&c->hooks.prestart, "prestart", st ? st : "{}", bundle, err);
-                if (r >= 0)
-                        r = bw_hooks_run(&c->hooks.create_runtime, "createRuntime", st ? st : "{}", bundle, err);
-                if (r < 0) {
-                        bw_sync_send(sync_fd, BW_SYNC_ERROR, r, "hook failed", NULL);
-                        return r;
-                }
-                if (bw_sync_send(sync_fd, BW_SYNC_HOOKS_DONE, 0, NULL, err) < 0)
-                        return -EPIPE;
-        }
+        if ((r = runtime_hooks(o->id, c, bundle, pid, sync_fd, err)) < 0)
+                return r;
         if (bw_sync_expect(sync_fd, BW_SYNC_PARKED, NULL, err) < 0)
                 return bw_error_wrap(err, "creating container %s", o->id);
         return 0;
