@@ -2,7 +2,6 @@
 
 #include <errno.h>
 #include <fcntl.h>
-#include <grp.h>
 #include <poll.h>
 #include <sched.h>
 #include <signal.h>
@@ -19,8 +18,6 @@
 #include "linux/namespaces.h"
 #include "linux/proc.h"
 #include "linux/process.h"
-#include "linux/procfs_handle.h"
-#include "linux/terminal.h"
 #include "oci/load.h"
 #include "policy/enforce.h"
 #include "runtime/cgroups.h"

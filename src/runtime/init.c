@@ -8,11 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "linux/caps.h"
 #include "linux/devices.h"
 #include "linux/lsm.h"
 #include "linux/masks.h"
@@ -22,7 +20,6 @@
 #include "linux/process.h"
 #include "linux/procfs_handle.h"
 #include "linux/rootfs.h"
-#include "linux/terminal.h"
 #include "runtime/state_json.h"
 #include "runtime/hooks.h"
 #include "runtime/process_exec.h"
@@ -31,7 +28,6 @@
 #include "util/log.h"
 #include "util/strv.h"
 
-extern char **environ;
 
 static bool has_new_ns(const struct oci_config *c, enum oci_ns_type t)
 {
