@@ -2,7 +2,7 @@
 #include <getopt.h>
 
 #include "cli/commands.h"
-#include "runtime/container.h"
+#include "runtime/lifecycle.h"
 
 BW_COMMAND(delete)
 {

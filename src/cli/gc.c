@@ -18,7 +18,7 @@
 
 #include "cli/commands.h"
 #include "linux/cgroup.h"
-#include "runtime/container.h"
+#include "runtime/lifecycle.h"
 #include "runtime/idrange.h"
 #include "runtime/store.h"
 #include "util/cleanup.h"

@@ -2,7 +2,7 @@
 #include <signal.h>
 
 #include "cli/commands.h"
-#include "runtime/container.h"
+#include "runtime/lifecycle.h"
 #include "util/signals.h"
 
 BW_COMMAND(kill)

@@ -10,7 +10,7 @@
 
 #include "cli/commands.h"
 #include "runtime/cgroups.h"
-#include "runtime/container.h"
+#include "runtime/lifecycle.h"
 #include "util/cleanup.h"
 #include "util/strv.h"
 

@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "cli/create_opts.h"
 #include "cli/supervise.h"
+#include "runtime/lifecycle.h"
 #include "util/log.h"
 #include "linux/terminal.h"
 #include "util/cleanup.h"

@@ -1,5 +1,5 @@
 #include "cli/commands.h"
-#include "runtime/container.h"
+#include "runtime/lifecycle.h"
 
 BW_COMMAND(start)
 {

@@ -154,6 +154,44 @@ static void bw_sd_closep(struct bw_sd **sd)
         bw_sd_close(*sd);
 }
 
+/* The recorded cgroupfs cgroup made, checked not frozen and limited. An
+ * unprivileged caller without a delegated cgroup runs the container in
+ * its own (out closed, the record removed) when the profile allows. */
+static int make_cgroup(const struct bw_store_entry *e, const struct oci_config *c, bool rootless, const char *why,
+                       struct bw_ctr_cgroup *out, struct bw_error **err)
+{
+        int r;
+        _cleanup_error_ struct bw_error *cerr = NULL;
+        if ((r = bw_cgroup_create(out->cg, &cerr)) < 0) {
+                /* As crun rootless: an unprivileged caller without a
+                 * delegated cgroup runs the container in its own, with one
+                 * warning, unless the profile promised the limits. */
+                if (rootless && (r == -EACCES || r == -EPERM || r == -EROFS)) {
+                        if ((r = rootless_without_cgroup(c, why, cerr->msg, err)) < 0) {
+                                bw_ctr_cgroup_close(out);
+                                unlinkat(e->dir_fd, BW_CGROUP_RECORD, 0);
+                                return r;
+                        }
+                        bw_ctr_cgroup_close(out);
+                        unlinkat(e->dir_fd, BW_CGROUP_RECORD, 0);
+                        return 0;
+                }
+                *err = take_ptr(cerr);
+                return r;
+        }
+        /* A process put in a frozen cgroup never runs: create would wait
+         * for an init that cannot start. Refuse, as runc. */
+        bool frozen = false;
+        if (bw_cgroup_frozen(out->cg, &frozen, &cerr) == 0 && frozen)
+                return bw_error_msg(err, -EBUSY,
+                                    "cgroup %s is frozen (it or a parent cgroup is paused); thaw it or give the container another linux.cgroupsPath",
+                                    bw_cgroup_path(out->cg));
+        if (c->linux && (r = bw_cgroup_set(out->cg, &c->linux->resources, err)) < 0)
+                return bw_error_wrap(err, "applying linux.resources to cgroup %s", bw_cgroup_path(out->cg));
+        bw_debug("cgroup %s made and limited", bw_cgroup_path(out->cg));
+        return 0;
+}
+
 int bw_ctr_cgroup_prepare(const struct bw_store_entry *e, const char *id, const struct oci_config *c,
                           bool systemd, struct bw_ctr_cgroup *out, struct bw_error **err)
 {
@@ -206,35 +244,7 @@ int bw_ctr_cgroup_prepare(const struct bw_store_entry *e, const char *id, const 
         }
         if ((r = write_record(e, path, systemd, caller, NULL, err)) < 0)
                 return r;
-        _cleanup_error_ struct bw_error *cerr = NULL;
-        if ((r = bw_cgroup_create(out->cg, &cerr)) < 0) {
-                /* As crun rootless: an unprivileged caller without a
-                 * delegated cgroup runs the container in its own, with one
-                 * warning, unless the profile promised the limits. */
-                if (rootless && (r == -EACCES || r == -EPERM || r == -EROFS)) {
-                        if ((r = rootless_without_cgroup(c, why, cerr->msg, err)) < 0) {
-                                bw_ctr_cgroup_close(out);
-                                unlinkat(e->dir_fd, BW_CGROUP_RECORD, 0);
-                                return r;
-                        }
-                        bw_ctr_cgroup_close(out);
-                        unlinkat(e->dir_fd, BW_CGROUP_RECORD, 0);
-                        return 0;
-                }
-                *err = take_ptr(cerr);
-                return r;
-        }
-        /* A process put in a frozen cgroup never runs: create would wait
-         * for an init that cannot start. Refuse, as runc. */
-        bool frozen = false;
-        if (bw_cgroup_frozen(out->cg, &frozen, &cerr) == 0 && frozen)
-                return bw_error_msg(err, -EBUSY,
-                                    "cgroup %s is frozen (it or a parent cgroup is paused); thaw it or give the container another linux.cgroupsPath",
-                                    bw_cgroup_path(out->cg));
-        if (c->linux && (r = bw_cgroup_set(out->cg, &c->linux->resources, err)) < 0)
-                return bw_error_wrap(err, "applying linux.resources to cgroup %s", bw_cgroup_path(out->cg));
-        bw_debug("cgroup %s made and limited", bw_cgroup_path(out->cg));
-        return 0;
+        return make_cgroup(e, c, rootless, why, out, err);
 }
 
 int bw_ctr_cgroup_open(const struct bw_store_entry *e, const char *id, struct bw_ctr_cgroup *out,

@@ -1,10 +1,8 @@
 #include "runtime/container.h"
 
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <poll.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdio.h>
@@ -33,30 +31,14 @@
 #include "runtime/self_protect.h"
 #include "runtime/hooks.h"
 #include "runtime/init.h"
+#include "runtime/state_json.h"
 #include "runtime/sync.h"
 #include "runtime/userns_auto.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
 
-json_t *bw_annotations_json(const struct oci_kv_list *l)
-{
-        json_t *o = json_object();
-        for (size_t i = 0; o && l && i < l->n; i++)
-                json_object_set_new(o, l->v[i].key, json_string(l->v[i].value ? l->v[i].value : ""));
-        return o;
-}
 
-char *bw_state_json_text(const char *id, const char *bundle, const struct oci_kv_list *annotations,
-                         pid_t pid, enum bw_status status)
-{
-        struct bw_state s = { .id = (char *)id, .bundle = (char *)bundle, .pid = pid,
-                              .annotations = bw_annotations_json(annotations) };
-        _cleanup_json_ json_t *j = bw_state_oci_json(&s, status);
-        if (s.annotations)
-                json_decref(s.annotations);
-        return j ? json_dumps(j, JSON_COMPACT) : NULL;
-}
 
 int bw_bundle_load(const char *bundle, char **abs_bundle, struct oci_config **config, struct bw_error **err)
 {
@@ -73,14 +55,6 @@ int bw_bundle_load(const char *bundle, char **abs_bundle, struct oci_config **co
         return *abs_bundle ? 0 : bw_error_set(err, -ENOMEM, "bundle %s", buf);
 }
 
-static int load_saved_config(const struct bw_store_entry *e, struct oci_config **c, struct bw_error **err)
-{
-        _cleanup_free_ char *path = bw_saved_config_path(e->path);
-        if (!path)
-                return bw_error_set(err, -ENOMEM, "the saved config in %s", e->path);
-        int r = oci_config_load_file(path, c, err);
-        return r < 0 ? r : bw_hooks_load_trusted(e->path, &(*c)->hooks, err);
-}
 
 static char *now_rfc3339(void)
 {
@@ -391,6 +365,26 @@ static void created_cleanup(struct created *c)
         bw_store_entry_close(&c->entry);
 }
 
+/* prestart and createRuntime, in the runtime's namespaces, once init
+ * has its namespaces and mounts; init waits for HOOKS_DONE. */
+static int runtime_hooks(const char *id, const struct oci_config *c, const char *bundle, pid_t pid, int sync_fd,
+                         struct bw_error **err)
+{
+        if (!c->hooks.prestart.n && !c->hooks.create_runtime.n)
+                return 0;
+        if (bw_sync_expect(sync_fd, BW_SYNC_HOOKS, NULL, err) < 0)
+                return bw_error_wrap(err, "creating container %s", id);
+        _cleanup_free_ char *st = bw_state_json_text(id, bundle, &c->annotations, pid, BW_STATUS_CREATING);
+        int r = bw_hooks_run(&c->hooks.prestart, "prestart", st ? st : "{}", bundle, err);
+        if (r >= 0)
+                r = bw_hooks_run(&c->hooks.create_runtime, "createRuntime", st ? st : "{}", bundle, err);
+        if (r < 0) {
+                bw_sync_send(sync_fd, BW_SYNC_ERROR, r, "hook failed", NULL);
+                return r;
+        }
+        return bw_sync_send(sync_fd, BW_SYNC_HOOKS_DONE, 0, NULL, err) < 0 ? -EPIPE : 0;
+}
+
 static int parent_steps(const struct bw_create_opts *o, const struct oci_config *c, const char *bundle,
                         const char *rootfs, const struct bw_userns_plan *plan, pid_t pid, int sync_fd,
                         struct bw_ctr_cgroup *cg, const struct bw_store_entry *entry, struct bw_error **err)
@@ -434,48 +428,64 @@ static int parent_steps(const struct bw_create_opts *o, const struct oci_config 
                 bw_sync_send(sync_fd, BW_SYNC_ERROR, r, "saving the config", NULL);
                 return r;
         }
-        if (c->hooks.prestart.n || c->hooks.create_runtime.n) {
-                if (bw_sync_expect(sync_fd, BW_SYNC_HOOKS, NULL, err) < 0)
-                        return bw_error_wrap(err, "creating container %s", o->id);
-                _cleanup_free_ char *st = bw_state_json_text(o->id, bundle, &c->annotations, pid, BW_STATUS_CREATING);
-                r = bw_hooks_run(&c->hooks.prestart, "prestart", st ? st : "{}", bundle, err);
-                if (r >= 0)
-                        r = bw_hooks_run(&c->hooks.create_runtime, "createRuntime", st ? st : "{}", bundle, err);
-                if (r < 0) {
-                        bw_sync_send(sync_fd, BW_SYNC_ERROR, r, "hook failed", NULL);
-                        return r;
-                }
-                if (bw_sync_send(sync_fd, BW_SYNC_HOOKS_DONE, 0, NULL, err) < 0)
-                        return bw_error_wrap(err, "creating container %s", o->id);
-        }
+        if ((r = runtime_hooks(o->id, c, bundle, pid, sync_fd, err)) < 0)
+                return r;
         if (bw_sync_expect(sync_fd, BW_SYNC_PARKED, NULL, err) < 0)
                 return bw_error_wrap(err, "creating container %s", o->id);
         return 0;
 }
 
-int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct bw_error **err)
+/* A create in progress: what its steps share, and what a failure undoes
+ * (creation_clear, in the reverse order of making). */
+struct creation {
+        const struct bw_create_opts *o;
+        char *bundle;
+        struct oci_config *c;
+        struct bw_policy_choice pc;
+        char rootfs[PATH_MAX];
+        struct created cr;
+        struct bw_seccomp_setup sc;
+        struct bw_ctr_cgroup cg;
+        struct bw_userns_plan plan;
+        int fifo;     /* the exec fifo, read-write */
+        int console;  /* the connected console socket, or -1 */
+        int sync_fd;  /* our end of the socket to init */
+};
+
+static void creation_clear(struct creation *k)
 {
+        if (k->sync_fd >= 0)
+                close(k->sync_fd);
+        if (k->console >= 0)
+                close(k->console);
+        if (k->fifo >= 0)
+                close(k->fifo);
+        bw_userns_plan_done(&k->plan);
+        bw_ctr_cgroup_close(&k->cg);
+        bw_seccomp_setup_clear(&k->sc);
+        created_cleanup(&k->cr);
+        oci_config_freep(&k->c);
+        free(k->bundle);
+}
+
+/* The bundle loaded and judged: bind sources as this host has them, so
+ * the policy and the mounts act on one object; then the policy, which may
+ * rewrite what the checks after it see. */
+static int load_and_judge(struct creation *k, struct bw_error **err)
+{
+        const struct bw_create_opts *o = k->o;
         int r = bw_store_validate_id(o->id, err);
-        if (r < 0)
+        if (r < 0 || (r = bw_bundle_load(o->bundle, &k->bundle, &k->c, err)) < 0)
                 return r;
-        _cleanup_free_ char *bundle = NULL;
-        _cleanup_config_ struct oci_config *c = NULL;
-        r = bw_bundle_load(o->bundle, &bundle, &c, err);
-        if (r < 0)
-                return r;
-        /* Bind sources as this host has them, so the policy and the mounts
-         * act on one object; then the policy: it may rewrite what the
-         * checks below see. */
-        if ((r = bw_bind_resolve(c, bundle, err)) < 0)
+        struct oci_config *c = k->c;
+        if ((r = bw_bind_resolve(c, k->bundle, err)) < 0)
                 return r;
         /* Whose namespaces it joins: a fact for the policy, and a new user
          * namespace without mappings becomes a join of the owner's when
          * that is one of our containers' (a pod's sandbox). */
         bw_ns_owners_read(c, o->root);
-        struct bw_policy_choice pc = { o->policy_file, o->profile, o->policy_mode };
-        if ((r = bw_policy_gate(c, &pc, err)) < 0)
-                return r;
-        if ((r = check_config(c, err)) < 0)
+        k->pc = (struct bw_policy_choice){ o->policy_file, o->profile, o->policy_mode };
+        if ((r = bw_policy_gate(c, &k->pc, err)) < 0 || (r = check_config(c, err)) < 0)
                 return r;
         /* Normally a no-op: the caller chose from the config's text. */
         const struct oci_process *procs[] = { c->process };
@@ -484,64 +494,122 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
         if ((r = bw_cgroup_default_devices(c)) < 0)
                 return bw_error_set(err, r, "adding the default device rules to linux.resources.devices");
         /* The mounts of the judged bind sources, cloned from their fds. */
-        if ((r = bw_bind_clone_sources(c, err)) < 0)
-                return r;
-        char rootfs[PATH_MAX];
-        _cleanup_free_ char *rp = NULL;
-        if (c->root.path[0] == '/' ? !(rp = strdup(c->root.path)) : asprintf(&rp, "%s/%s", bundle, c->root.path) < 0)
-                return bw_error_set(err, -ENOMEM, "root.path %s", c->root.path);
-        if (!realpath(rp, rootfs))
-                return bw_error_set(err, -errno, "rootfs %s (root.path in config.json)", rp);
-        /* The directory the policy judged, not one swapped in since (the
-         * idmapped view is checked again when it is made from an fd). */
-        struct stat rst;
-        if (c->root.src.resolved &&
-            (stat(rootfs, &rst) < 0 || (uint64_t)rst.st_dev != c->root.src.dev || (uint64_t)rst.st_ino != c->root.src.ino))
-                return bw_error_msg(err, -EBUSY, "rootfs %s is not the directory the policy judged (%s): it changed in "
-                                    "between; refusing", rootfs, c->root.src.path);
+        return bw_bind_clone_sources(c, err);
+}
 
-        _cleanup_(created_cleanup) struct created cr = { .entry = { .dir_fd = -1 }, .id = o->id };
-        r = bw_store_create(o->root, o->id, &cr.entry, err);
-        if (r < 0)
+/* root.path made absolute, and still the directory the policy judged, not
+ * one swapped in since (the idmapped view is checked again when it is
+ * made from an fd). */
+static int resolve_rootfs(struct creation *k, struct bw_error **err)
+{
+        const struct oci_root *root = &k->c->root;
+        _cleanup_free_ char *rp = NULL;
+        if (root->path[0] == '/' ? !(rp = strdup(root->path)) : asprintf(&rp, "%s/%s", k->bundle, root->path) < 0)
+                return bw_error_set(err, -ENOMEM, "root.path %s", root->path);
+        if (!realpath(rp, k->rootfs))
+                return bw_error_set(err, -errno, "rootfs %s (root.path in config.json)", rp);
+        struct stat rst;
+        if (root->src.resolved &&
+            (stat(k->rootfs, &rst) < 0 || (uint64_t)rst.st_dev != root->src.dev || (uint64_t)rst.st_ino != root->src.ino))
+                return bw_error_msg(err, -EBUSY, "rootfs %s is not the directory the policy judged (%s): it changed in "
+                                    "between; refusing", k->rootfs, root->src.path);
+        return 0;
+}
+
+/* What init needs made before it is cloned: the state directory (locked),
+ * the policy choice, the seccomp filter, the cgroup, the id range, the
+ * exec fifo and the console socket. */
+static int prepare(struct creation *k, struct bw_error **err)
+{
+        const struct bw_create_opts *o = k->o;
+        int r = load_and_judge(k, err);
+        if (r < 0 || (r = resolve_rootfs(k, err)) < 0)
+                return r;
+        struct bw_store_entry *e = &k->cr.entry;
+        if ((r = bw_store_create(o->root, o->id, e, err)) < 0)
                 return r;
         /* exec and update are judged by the policy this create was. */
-        if ((r = bw_policy_save_choice(&cr.entry, &pc, err)) < 0)
+        if ((r = bw_policy_save_choice(e, &k->pc, err)) < 0 ||
+            (r = bw_seccomp_setup_prepare(k->c, o->root, &k->sc, err)) < 0)
                 return r;
-        _cleanup_(bw_seccomp_setup_clear) struct bw_seccomp_setup sc = { .agent_fd = -1 };
-        if ((r = bw_seccomp_setup_prepare(c, o->root, &sc, err)) < 0)
-                return r;
-        cr.cgroup_record = true;
-        _cleanup_(bw_ctr_cgroup_close) struct bw_ctr_cgroup cg = { 0 };
-        if ((r = bw_ctr_cgroup_prepare(&cr.entry, o->id, c, o->systemd_cgroup, &cg, err)) < 0)
+        k->cr.cgroup_record = true;
+        if ((r = bw_ctr_cgroup_prepare(e, o->id, k->c, o->systemd_cgroup, &k->cg, err)) < 0)
                 return r;
         /* A user namespace without mappings gets a range of its own (after
          * the state directory exists: it is what marks the range in use). */
-        _cleanup_(bw_userns_plan_done) struct bw_userns_plan plan = { 0 };
-        if ((r = bw_userns_auto_assign(o->root, o->id, c, bundle, rootfs, &plan, err)) < 0 ||
-            (r = bw_userns_joined_plan(o->root, c, &plan, err)) < 0)
+        if ((r = bw_userns_auto_assign(o->root, o->id, k->c, k->bundle, k->rootfs, &k->plan, err)) < 0 ||
+            (r = bw_userns_joined_plan(o->root, k->c, &k->plan, err)) < 0)
                 return r;
-        if (mkfifoat(cr.entry.dir_fd, BW_EXEC_FIFO, 0600) < 0)
-                return bw_error_set(err, -errno, "creating %s/" BW_EXEC_FIFO, cr.entry.path);
+        if (mkfifoat(e->dir_fd, BW_EXEC_FIFO, 0600) < 0)
+                return bw_error_set(err, -errno, "creating %s/" BW_EXEC_FIFO, e->path);
         /* Read-write, so opening never blocks and init can wait in read(). */
-        _cleanup_close_ int fifo = openat(cr.entry.dir_fd, BW_EXEC_FIFO, O_RDWR | O_CLOEXEC);
-        if (fifo < 0)
-                return bw_error_set(err, -errno, "opening %s/" BW_EXEC_FIFO, cr.entry.path);
-        _cleanup_close_ int console = -1;
-        if (o->console_socket && (console = bw_unix_connect(o->console_socket, err)) < 0)
-                return console;
-        if (!o->console_socket && o->console_fd >= 0 && (console = fcntl(o->console_fd, F_DUPFD_CLOEXEC, 3)) < 0)
+        if ((k->fifo = openat(e->dir_fd, BW_EXEC_FIFO, O_RDWR | O_CLOEXEC)) < 0)
+                return bw_error_set(err, -errno, "opening %s/" BW_EXEC_FIFO, e->path);
+        if (o->console_socket && (k->console = bw_unix_connect(o->console_socket, err)) < 0)
+                return k->console;
+        if (!o->console_socket && o->console_fd >= 0 && (k->console = fcntl(o->console_fd, F_DUPFD_CLOEXEC, 3)) < 0)
                 return bw_error_set(err, -errno, "duplicating the console socket");
+        return 0;
+}
+
+/* In the clone: init (after stage one, for a user namespace joined by
+ * path). Never returns. */
+static _Noreturn void be_init(struct creation *k, bool two_stage, int user_fd, unsigned parent_joined, int theirs)
+{
+        const struct oci_namespace *userns = oci_config_namespace(k->c, OCI_NS_USER);
+        close(k->cr.entry.dir_fd); /* the lock stays with the parent */
+        close(k->sync_fd);
+        if (two_stage)
+                stage_one(k->c, user_fd, theirs);
+        struct bw_init_ctx ctx = {
+                .config = k->c, .id = k->o->id, .bundle = k->bundle, .rootfs = k->rootfs,
+                .sync_fd = theirs, .fifo_fd = k->fifo, .console_fd = k->console,
+                .new_userns = userns && !userns->path, .user_joined = two_stage,
+                .user_fd = user_fd, .parent_joined = parent_joined,
+                .no_pivot = k->o->no_pivot,
+                .no_new_keyring = k->o->no_new_keyring, .preserve_fds = k->o->preserve_fds,
+                .seccomp = &k->sc,
+        };
+        bw_init_run(&ctx);
+}
+
+/* Stage one reports init's pid (as a pidfd) and exits. */
+static int stage_one_pid(struct creation *k, pid_t stage, pid_t *pid, struct bw_error **err)
+{
+        struct bw_sync_msg m;
+        int r = bw_sync_expect(k->sync_fd, BW_SYNC_PID, &m, err);
+        _cleanup_close_ int pidfd = r < 0 ? -1 : bw_recv_fd(k->sync_fd, err);
+        while (waitpid(stage, NULL, 0) < 0 && errno == EINTR)
+                ;
+        k->cr.pid = 0;
+        if (r < 0 || pidfd < 0)
+                return bw_error_wrap(err, "creating container %s", k->o->id);
+        *pid = pid_of_pidfd(pidfd);
+        if (*pid <= 0)
+                return bw_error_msg(err, -ESRCH, "creating container %s: its init exited at once", k->o->id);
+        k->cr.pid = *pid;
+        return 0;
+}
+
+/* Clone init into its namespaces (and cgroup2 directory where it can be
+ * born there); returns its pid, with k->sync_fd our end of its socket. */
+static int spawn(struct creation *k, pid_t *pid_out, struct bw_error **err)
+{
+        const struct oci_config *c = k->c;
         int sp[2];
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
                 return bw_error_set(err, -errno, "creating the init socket");
-        _cleanup_close_ int mine = sp[0], theirs = sp[1];
-        /* Ours come back after the clone, or when we fail before it. */
+        k->sync_fd = sp[0];
+        _cleanup_close_ int theirs = sp[1];
+        /* Ours come back right after the clone, so no later child of ours
+         * (a hook) is born in a joined or new pid or time namespace. */
         _cleanup_(own_ns_back) struct bw_ns_for_children own_ns = BW_NS_FOR_CHILDREN_INIT;
-        if ((r = join_for_children(c, &own_ns, err)) < 0 || (r = new_time_ns(c, &own_ns, err)) < 0)
+        int r = join_for_children(c, &own_ns, err);
+        if (r < 0 || (r = new_time_ns(c, &own_ns, err)) < 0)
                 return r;
         const struct oci_namespace *userns = oci_config_namespace(c, OCI_NS_USER);
         /* Joining a user namespace by path: the new namespaces must belong
-         * to it, so they are made after joining it (two stages, below). */
+         * to it, so they are made after joining it (two stages). */
         bool two_stage = userns && userns->path && clone_flags(c);
         _cleanup_close_ int user_fd = open_joined_userns(c, err);
         if (user_fd < -1)
@@ -553,11 +621,11 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
                 return r;
         }
         /* Born in its cgroup2 directory where there is one; a failure to
-         * open it only means the move by cgroup.procs below. */
+         * open it only means the move by cgroup.procs later. */
         int cgfd = -1;
-        if (cg.cg && !two_stage && !cg.systemd) {
+        if (k->cg.cg && !two_stage && !k->cg.systemd) {
                 _cleanup_error_ struct bw_error *ignored = NULL;
-                cgfd = bw_cgroup_clone_fd(cg.cg, &ignored);
+                cgfd = bw_cgroup_clone_fd(k->cg.cg, &ignored);
         }
         bool born_in = false;
         pid_t pid = bw_clone_ns(two_stage ? 0 : clone_flags(c), cgfd, &born_in, err);
@@ -565,260 +633,54 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
         bw_ns_for_children_restore(&own_ns, pid == 0);
         if (pid < 0)
                 return pid;
-        if (pid > 0 && born_in)
-                bw_cgroup_born_in(cg.cg, pid);
-        if (pid == 0) {
-                close(cr.entry.dir_fd); /* the lock stays with the parent */
-                close(mine);
-                if (two_stage)
-                        stage_one(c, user_fd, theirs);
-                struct bw_init_ctx ctx = {
-                        .config = c, .id = o->id, .bundle = bundle, .rootfs = rootfs,
-                        .sync_fd = theirs, .fifo_fd = fifo, .console_fd = console,
-                        .new_userns = userns && !userns->path, .user_joined = two_stage,
-                        .user_fd = user_fd, .parent_joined = parent_joined,
-                        .no_pivot = o->no_pivot,
-                        .no_new_keyring = o->no_new_keyring, .preserve_fds = o->preserve_fds,
-                        .seccomp = &sc,
-                };
-                bw_init_run(&ctx);
-        }
-        cr.pid = pid;
+        if (pid == 0)
+                be_init(k, two_stage, user_fd, parent_joined, theirs);
+        if (born_in)
+                bw_cgroup_born_in(k->cg.cg, pid);
+        k->cr.pid = pid;
         close(take_fd(theirs));
-        if (two_stage) {
-                /* Stage one reports init's pid and exits. */
-                struct bw_sync_msg m;
-                r = bw_sync_expect(mine, BW_SYNC_PID, &m, err);
-                _cleanup_close_ int pidfd = r < 0 ? -1 : bw_recv_fd(mine, err);
-                while (waitpid(pid, NULL, 0) < 0 && errno == EINTR)
-                        ;
-                cr.pid = 0;
-                if (r < 0 || pidfd < 0)
-                        return bw_error_wrap(err, "creating container %s", o->id);
-                pid = pid_of_pidfd(pidfd);
-                if (pid <= 0)
-                        return bw_error_msg(err, -ESRCH, "creating container %s: its init exited at once", o->id);
-                cr.pid = pid;
-        }
-        if ((r = parent_steps(o, c, bundle, rootfs, &plan, pid, mine, &cg, &cr.entry, err)) < 0)
+        if (two_stage && (r = stage_one_pid(k, pid, &pid, err)) < 0)
                 return r;
-
-        struct bw_state s = {
-                .oci_version = c->oci_version, .id = (char *)o->id, .bundle = bundle, .rootfs = rootfs,
-                .pid = pid, .start_time = bw_proc_start_time(pid), .created = now_rfc3339(),
-                .annotations = bw_annotations_json(&c->annotations),
-                .own_pid_ns = oci_config_namespace(c, OCI_NS_PID) && !oci_config_namespace(c, OCI_NS_PID)->path,
-                .hooks = (c->hooks.poststart.n ? BW_HOOKS_POSTSTART : 0) | (c->hooks.poststop.n ? BW_HOOKS_POSTSTOP : 0),
-        };
-        r = bw_state_write(&cr.entry, &s, err);
-        free(s.created);
-        json_decref(s.annotations);
-        if (r < 0)
-                return r;
-        if (o->pid_file) {
-                char text[32];
-                snprintf(text, sizeof(text), "%d", (int)pid);
-                if ((r = bw_write_file_atomic(o->pid_file, text, err)) < 0)
-                        return r;
-        }
-        cr.keep = true;
-        plan.keep = true;
         *pid_out = pid;
         return 0;
 }
 
-int bw_container_start(const char *root, const char *id, struct bw_error **err)
+/* The state that makes it a container others can find, and --pid-file. */
+static int record(struct creation *k, pid_t pid, struct bw_error **err)
 {
-        _cleanup_(bw_store_entry_close) struct bw_store_entry e = { .dir_fd = -1 };
-        int r = bw_store_open(root, id, &e, err);
-        if (r < 0)
+        const struct oci_config *c = k->c;
+        const struct oci_namespace *pidns = oci_config_namespace(c, OCI_NS_PID);
+        struct bw_state s = {
+                .oci_version = c->oci_version, .id = (char *)k->o->id, .bundle = k->bundle, .rootfs = k->rootfs,
+                .pid = pid, .start_time = bw_proc_start_time(pid), .created = now_rfc3339(),
+                .annotations = bw_annotations_json(&c->annotations),
+                .own_pid_ns = pidns && !pidns->path,
+                .hooks = (c->hooks.poststart.n ? BW_HOOKS_POSTSTART : 0) | (c->hooks.poststop.n ? BW_HOOKS_POSTSTOP : 0),
+        };
+        int r = bw_state_write(&k->cr.entry, &s, err);
+        free(s.created);
+        json_decref(s.annotations);
+        if (r < 0 || !k->o->pid_file)
                 return r;
-        _cleanup_(bw_state_clear) struct bw_state s = { 0 };
-        if ((r = bw_state_read(&e, &s, err)) < 0)
+        char text[32];
+        snprintf(text, sizeof(text), "%d", (int)pid);
+        return bw_write_file_atomic(k->o->pid_file, text, err);
+}
+
+int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct bw_error **err)
+{
+        _cleanup_(creation_clear) struct creation k = {
+                .o = o, .cr = { .entry = { .dir_fd = -1 }, .id = o->id }, .sc = { .agent_fd = -1 },
+                .fifo = -1, .console = -1, .sync_fd = -1,
+        };
+        pid_t pid = -1;
+        int r = prepare(&k, err);
+        if (r < 0 || (r = spawn(&k, &pid, err)) < 0 ||
+            (r = parent_steps(o, k.c, k.bundle, k.rootfs, &k.plan, pid, k.sync_fd, &k.cg, &k.cr.entry, err)) < 0 ||
+            (r = record(&k, pid, err)) < 0)
                 return r;
-        /* A paused created container's init cannot run: start would wait
-         * for ever for it to execute the process. Refuse, as runc. */
-        enum bw_status st = bw_container_status(&e, &s);
-        if (st != BW_STATUS_CREATED)
-                return bw_error_msg(err, -EINVAL, "container %s is %s; only a created container can be started%s", id,
-                                    bw_status_name(st), st == BW_STATUS_PAUSED ? " (resume it first)" : "");
-        _cleanup_close_ int fifo = openat(e.dir_fd, BW_EXEC_FIFO, O_WRONLY | O_NONBLOCK | O_CLOEXEC);
-        if (fifo < 0)
-                return bw_error_set(err, -errno, "opening %s/" BW_EXEC_FIFO, e.path);
-        if (write(fifo, "0", 1) != 1)
-                return bw_error_set(err, -errno, "releasing container %s", id);
-        unlinkat(e.dir_fd, BW_EXEC_FIFO, 0);
-        /* Only for poststart hooks (the state says whether there are any). */
-        _cleanup_config_ struct oci_config *c = NULL;
-        if ((s.hooks & BW_HOOKS_POSTSTART) && load_saved_config(&e, &c, err) < 0)
-                return bw_error_wrap(err, "container %s started, but its saved config", id);
-        /* The container is running now: let state, kill and startContainer
-         * hooks that ask for its state in while we wait. */
-        bw_store_entry_close(&e);
-        /* init keeps its (close-on-exec) end open until execve: when the
-         * fifo has no reader left, the process has started, or init died.
-         * Only then do poststart hooks run. */
-        struct pollfd pf = { .fd = fifo, .events = 0 };
-        while (poll(&pf, 1, -1) < 0 && errno == EINTR)
-                ;
-        if (c && c->hooks.poststart.n) {
-                _cleanup_free_ char *text = bw_state_json_text(id, s.bundle, &c->annotations, s.pid, BW_STATUS_RUNNING);
-                bw_hooks_run_all(&c->hooks.poststart, "poststart", text ? text : "{}", s.bundle);
-        }
+        k.cr.keep = true;
+        k.plan.keep = true;
+        *pid_out = pid;
         return 0;
-}
-
-int bw_container_pids(const struct bw_state *s, pid_t **pids, size_t *n, struct bw_error **err)
-{
-        *pids = NULL;
-        *n = 0;
-        if (!bw_proc_is(s->pid, s->start_time))
-                return 0;
-        pid_t *v = malloc(sizeof(pid_t));
-        if (!v)
-                return bw_error_set(err, -ENOMEM, "listing the processes of container %s", s->id);
-        v[(*n)++] = s->pid;
-        if (s->own_pid_ns) {
-                /* Every process in init's pid namespace is the container's. */
-                char p[64];
-                struct stat ns;
-                snprintf(p, sizeof(p), "/proc/%d/ns/pid", (int)s->pid);
-                if (stat(p, &ns) == 0) {
-                        _cleanup_closedir_ DIR *d = opendir("/proc");
-                        struct dirent *de;
-                        while (d && (de = readdir(d))) {
-                                pid_t q = (pid_t)atoi(de->d_name);
-                                if (q <= 0 || q == s->pid)
-                                        continue;
-                                struct stat st;
-                                snprintf(p, sizeof(p), "/proc/%d/ns/pid", (int)q);
-                                if (stat(p, &st) < 0 || st.st_ino != ns.st_ino || st.st_dev != ns.st_dev)
-                                        continue;
-                                pid_t *nv = realloc(v, (*n + 1) * sizeof(pid_t));
-                                if (!nv) {
-                                        free(v);
-                                        return bw_error_set(err, -ENOMEM, "listing the container's processes");
-                                }
-                                v = nv;
-                                v[(*n)++] = q;
-                        }
-                }
-        }
-        *pids = v;
-        return 0;
-}
-
-bool bw_wait_gone(pid_t pid, uint64_t start_time, int timeout_ms)
-{
-        int fd = (int)syscall(SYS_pidfd_open, pid, 0);
-        if (fd < 0)
-                return !bw_proc_is(pid, start_time);
-        if (!bw_proc_is(pid, start_time)) {
-                close(fd);
-                return true;
-        }
-        struct pollfd p = { .fd = fd, .events = POLLIN };
-        int n;
-        do
-                n = poll(&p, 1, timeout_ms);
-        while (n < 0 && errno == EINTR);
-        close(fd);
-        return n > 0;
-}
-
-static int signal_pid(pid_t pid, uint64_t start_time, int sig)
-{
-        /* pidfd: the signal reaches the process we checked, not one that
-         * took its pid in between. */
-        int fd = (int)syscall(SYS_pidfd_open, pid, 0);
-        if (fd < 0)
-                return -errno;
-        int r = 0;
-        if (!bw_proc_is(pid, start_time))
-                r = -ESRCH;
-        else if (syscall(SYS_pidfd_send_signal, fd, sig, NULL, 0) < 0)
-                r = -errno;
-        close(fd);
-        return r;
-}
-
-static int kill_locked(const struct bw_state *s, int sig, bool all, struct bw_error **err)
-{
-        if (all) {
-                _cleanup_free_ pid_t *pids = NULL;
-                size_t n;
-                int r = bw_container_pids(s, &pids, &n, err);
-                if (r < 0)
-                        return r;
-                for (size_t i = n; i-- > 0;) /* children first, init last */
-                        kill(pids[i], sig);
-                return 0;
-        }
-        int r = signal_pid(s->pid, s->start_time, sig);
-        if (r < 0)
-                return bw_error_set(err, r, "sending signal %d to container %s (pid %d)", sig, s->id, (int)s->pid);
-        return 0;
-}
-
-int bw_container_kill(const char *root, const char *id, int sig, bool all, struct bw_error **err)
-{
-        _cleanup_(bw_store_entry_close) struct bw_store_entry e = { .dir_fd = -1 };
-        int r = bw_store_open(root, id, &e, err);
-        if (r < 0)
-                return r;
-        _cleanup_(bw_state_clear) struct bw_state s = { 0 };
-        if ((r = bw_state_read(&e, &s, err)) < 0)
-                return r;
-        if (bw_state_status(&e, &s) == BW_STATUS_STOPPED)
-                return bw_error_msg(err, -ESRCH, "container %s is not running", id);
-        if (all && (r = bw_ctr_cgroup_signal(&e, id, sig, err)) != -ENOENT)
-                return r < 0 ? r : 0;
-        return kill_locked(&s, sig, all, err);
-}
-
-/* The state directory goes, and the id range lets go of the container
- * (freed when its rootfs is gone too). */
-/* Everything a container owns outside its state dir goes first (its cgroup,
- * its id range), so a failed delete can be retried with the state intact. */
-static int remove_container(const char *root, const char *id, struct bw_store_entry *e, struct bw_error **err)
-{
-        if (bw_ctr_cgroup_remove(e, id, err) < 0)
-                return -1;
-        _cleanup_error_ struct bw_error *re = NULL;
-        if (bw_userns_auto_release(root, id, &re) < 0)
-                bw_warn("%s", re->msg);
-        return bw_store_remove(e, err);
-}
-
-int bw_container_delete(const char *root, const char *id, bool force, struct bw_error **err)
-{
-        _cleanup_(bw_store_entry_close) struct bw_store_entry e = { .dir_fd = -1 };
-        int r = bw_store_open(root, id, &e, err);
-        if (r < 0)
-                return r;
-        _cleanup_(bw_state_clear) struct bw_state s = { 0 };
-        _cleanup_error_ struct bw_error *read_err = NULL;
-        if (bw_state_read(&e, &s, force ? &read_err : err) < 0) {
-                /* A create that died half-way: nothing runs that we know of. */
-                if (!force)
-                        return bw_error_wrap(err, "deleting %s", id);
-                return remove_container(root, id, &e, err);
-        }
-        enum bw_status st = bw_state_status(&e, &s);
-        if (st == BW_STATUS_RUNNING && !force)
-                return bw_error_msg(err, -EBUSY, "container %s is running; stop it first (bulwark kill) or use delete --force", id);
-        if (st != BW_STATUS_STOPPED) {
-                /* Through the cgroup first: it also thaws a paused one. */
-                bw_ctr_cgroup_signal(&e, id, SIGKILL, NULL);
-                kill_locked(&s, SIGKILL, true, NULL);
-                if (!bw_wait_gone(s.pid, s.start_time, 10000))
-                        return bw_error_msg(err, -EBUSY, "container %s: init %d did not die after SIGKILL", id, (int)s.pid);
-        }
-        _cleanup_config_ struct oci_config *c = NULL;
-        _cleanup_error_ struct bw_error *cerr = NULL;
-        if ((s.hooks & BW_HOOKS_POSTSTOP) && load_saved_config(&e, &c, &cerr) == 0 && c->hooks.poststop.n) {
-                _cleanup_free_ char *text = bw_state_json_text(id, s.bundle, &c->annotations, 0, BW_STATUS_STOPPED);
-                bw_hooks_run_all(&c->hooks.poststop, "poststop", text ? text : "{}", s.bundle);
-        }
-        return remove_container(root, id, &e, err);
 }

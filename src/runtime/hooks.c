@@ -137,6 +137,43 @@ static int open_trusted(const struct oci_hook *h, const char *phase, size_t idx,
         return fd;
 }
 
+/* The hook's stderr, up to its end or the deadline (ms, -1: none), into
+ * out (trailing blanks cut). Returns whether the deadline passed. */
+static bool collect_stderr(int fd, long deadline, char *out, size_t size)
+{
+        size_t used = 0;
+        bool timed_out = false;
+        for (;;) {
+                int wait_ms = -1;
+                if (deadline >= 0) {
+                        wait_ms = (int)(deadline - now_ms());
+                        if (wait_ms <= 0) {
+                                timed_out = true;
+                                break;
+                        }
+                }
+                struct pollfd p = { .fd = fd, .events = POLLIN };
+                int n = poll(&p, 1, wait_ms);
+                if (n < 0 && errno == EINTR)
+                        continue;
+                if (n == 0) {
+                        timed_out = true;
+                        break;
+                }
+                char buf[1024];
+                ssize_t got = read(fd, buf, sizeof(buf));
+                if (got <= 0)
+                        break;
+                size_t take = (size_t)got < size - 1 - used ? (size_t)got : size - 1 - used;
+                memcpy(out + used, buf, take);
+                used += take;
+        }
+        out[used] = '\0';
+        while (used && (out[used - 1] == '\n' || out[used - 1] == ' '))
+                out[--used] = '\0';
+        return timed_out;
+}
+
 static int run_one(const struct oci_hook *h, const char *phase, size_t idx, const char *state_json,
                    const char *dir, struct bw_error **err)
 {
@@ -167,37 +204,9 @@ static int run_one(const struct oci_hook *h, const char *phase, size_t idx, cons
         close(take_fd(in_w));
 
         char out[4096];
-        size_t used = 0;
         long deadline = h->timeout.set && h->timeout.v > 0 ? now_ms() + h->timeout.v * 1000L : -1;
-        bool timed_out = false;
-        for (;;) {
-                int wait_ms = -1;
-                if (deadline >= 0) {
-                        wait_ms = (int)(deadline - now_ms());
-                        if (wait_ms <= 0) {
-                                timed_out = true;
-                                break;
-                        }
-                }
-                struct pollfd p = { .fd = er_r, .events = POLLIN };
-                int n = poll(&p, 1, wait_ms);
-                if (n < 0 && errno == EINTR)
-                        continue;
-                if (n == 0) {
-                        timed_out = true;
-                        break;
-                }
-                char buf[1024];
-                ssize_t got = read(er_r, buf, sizeof(buf));
-                if (got <= 0)
-                        break;
-                size_t take = (size_t)got < sizeof(out) - 1 - used ? (size_t)got : sizeof(out) - 1 - used;
-                memcpy(out + used, buf, take);
-                used += take;
-        }
-        out[used] = '\0';
-        while (used && (out[used - 1] == '\n' || out[used - 1] == ' '))
-                out[--used] = '\0';
+        bool timed_out = collect_stderr(er_r, deadline, out, sizeof(out));
+        size_t used = strlen(out);
         if (timed_out)
                 kill(pid, SIGKILL);
         int status;

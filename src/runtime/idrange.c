@@ -499,19 +499,14 @@ static int take(const struct bw_idrange_config *c, int dir, struct bw_idrange_al
         return 0;
 }
 
-static int acquire_locked(const struct bw_idrange_config *c, int dir, struct bw_idrange_allocs *all,
-                          const struct bw_subids *su, const struct bw_subids *sg, const char *owner,
-                          const struct bw_rootfs_key *key, struct bw_idrange *out, struct bw_error **err)
+/* Before choosing: one range per container (an old allocation of this
+ * owner on another rootfs, from a create that died or an id reused, lets
+ * go of it), and an overlay's upper layer, rebuilt by re-owning what is in
+ * it, never while another live container writes there. */
+static int settle_owner(const struct bw_idrange_config *c, int dir, struct bw_idrange_allocs *all,
+                        const char *owner, const struct bw_rootfs_key *key, struct bw_error **err)
 {
         int r;
-        _cleanup_free_ bool *dropped = calloc(all->n + 1, sizeof(bool));
-        if (!dropped)
-                return bw_error_set(err, -ENOMEM, "allocating an id range");
-        const struct bw_idrange vol = volume_of(su, sg);
-        if ((r = retire_volume_slot(c, dir, all, &vol, dropped, err)) < 0)
-                return r;
-        /* One range per container: an old allocation of this id on another
-         * rootfs (a create that died, an id reused) lets go of it. */
         for (size_t i = 0; i < all->n; i++) {
                 struct bw_idrange_alloc *a = &all->v[i];
                 if (!a->corrupt && is_mine(c, a, owner) && !key_same(&a->key, key)) {
@@ -531,6 +526,39 @@ static int acquire_locked(const struct bw_idrange_config *c, int dir, struct bw_
                                             "first, or give this one a rootfs of its own",
                                             key->path, a->owner, a->owner_root);
         }
+        return 0;
+}
+
+/* What belongs to no container and no rootfs is removed (dropped[i]). */
+static int reclaim(const struct bw_idrange_config *c, int dir, struct bw_idrange_allocs *all, bool *dropped,
+                   struct bw_error **err)
+{
+        for (size_t i = 0; i < all->n; i++) {
+                struct bw_idrange_alloc *a = &all->v[i];
+                if (!dropped[i] && !a->corrupt && !alive(c, a) && rootfs_gone(&a->key)) {
+                        int r = remove_alloc(dir, a, err);
+                        if (r < 0)
+                                return r;
+                        remove_writes(c, a);
+                        dropped[i] = true;
+                }
+        }
+        return 0;
+}
+
+static int acquire_locked(const struct bw_idrange_config *c, int dir, struct bw_idrange_allocs *all,
+                          const struct bw_subids *su, const struct bw_subids *sg, const char *owner,
+                          const struct bw_rootfs_key *key, struct bw_idrange *out, struct bw_error **err)
+{
+        int r;
+        _cleanup_free_ bool *dropped = calloc(all->n + 1, sizeof(bool));
+        if (!dropped)
+                return bw_error_set(err, -ENOMEM, "allocating an id range");
+        const struct bw_idrange vol = volume_of(su, sg);
+        if ((r = retire_volume_slot(c, dir, all, &vol, dropped, err)) < 0)
+                return r;
+        if ((r = settle_owner(c, dir, all, owner, key, err)) < 0)
+                return r;
         /* 1. This rootfs's own range, unless another live container holds it. */
         for (size_t i = 0; i < all->n; i++) {
                 struct bw_idrange_alloc *a = &all->v[i];
@@ -539,15 +567,8 @@ static int acquire_locked(const struct bw_idrange_config *c, int dir, struct bw_
                         return take(c, dir, a, owner, key, out, err);
         }
         /* 2. Reclaim what belongs to no container and no rootfs. */
-        for (size_t i = 0; i < all->n; i++) {
-                struct bw_idrange_alloc *a = &all->v[i];
-                if (!dropped[i] && !a->corrupt && !alive(c, a) && rootfs_gone(&a->key)) {
-                        if ((r = remove_alloc(dir, a, err)) < 0)
-                                return r;
-                        remove_writes(c, a);
-                        dropped[i] = true;
-                }
-        }
+        if ((r = reclaim(c, dir, all, dropped, err)) < 0)
+                return r;
         sweep_writes(c, all, dropped);
         /* 3. A free slot; slot 0 is the volume range. */
         size_t n = n_slots(su) < n_slots(sg) ? n_slots(su) : n_slots(sg);

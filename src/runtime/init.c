@@ -8,11 +8,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "linux/caps.h"
 #include "linux/devices.h"
 #include "linux/lsm.h"
 #include "linux/masks.h"
@@ -22,27 +20,14 @@
 #include "linux/process.h"
 #include "linux/procfs_handle.h"
 #include "linux/rootfs.h"
-#include "linux/terminal.h"
-#include "runtime/container.h"
+#include "runtime/state_json.h"
 #include "runtime/hooks.h"
+#include "runtime/process_exec.h"
 #include "runtime/sync.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 #include "util/strv.h"
 
-extern char **environ;
-
-/* Before parking, errors go to the parent, which reports them and cleans
- * up. After, nobody waits on the socket: they go to the container's stderr. */
-static _Noreturn void fail(const struct bw_init_ctx *ctx, struct bw_error *err, bool parked)
-{
-        const char *msg = err && err->msg ? err->msg : "unknown error";
-        if (parked)
-                dprintf(2, "bulwark: container %s: %s\n", ctx->id, msg);
-        else
-                bw_sync_send(ctx->sync_fd, BW_SYNC_ERROR, err ? err->code : -EIO, msg, NULL);
-        _exit(err && err->code == -ENOENT ? 127 : 126);
-}
 
 static bool has_new_ns(const struct oci_config *c, enum oci_ns_type t)
 {
@@ -191,30 +176,6 @@ static int inside_settings(const struct bw_init_ctx *ctx, int proc_fd, struct bw
         return 0;
 }
 
-static int setup_terminal(const struct bw_init_ctx *ctx, struct bw_error **err)
-{
-        const struct oci_process *p = ctx->config->process;
-        if (!p || !p->terminal)
-                return 0;
-        if (ctx->console_fd < 0)
-                return bw_error_msg(err, -EINVAL, "process.terminal is true but no --console-socket was given");
-        int slave = -1;
-        _cleanup_close_ int master = bw_pty_open(&slave, err);
-        if (master < 0)
-                return master;
-        _cleanup_close_ int s = slave;
-        /* The process's own terminal, as under runc: owned by its user
-         * (the group stays devpts' tty group). */
-        if (fchown(s, p->user.uid, (gid_t)-1) < 0)
-                return bw_error_set(err, -errno, "giving the terminal to uid %u (is it mapped in the user namespace?)",
-                                    p->user.uid);
-        int r = bw_pty_become_stdio(s, p->console_size.present ? p->console_size.height : 0,
-                                    p->console_size.present ? p->console_size.width : 0, err);
-        if (r < 0)
-                return r;
-        return bw_send_fd(ctx->console_fd, master, "/dev/ptmx", err);
-}
-
 /* Before parking, as container root from /: an absolute or PATH name
  * that names no executable file in the rootfs fails create. A relative
  * name with a slash is left for after chdir to process.cwd. */
@@ -242,141 +203,96 @@ static char *hook_state(const struct bw_init_ctx *ctx, pid_t pid, enum bw_status
         return bw_state_json_text(ctx->id, ctx->bundle, &ctx->config->annotations, pid, st);
 }
 
-/* Everything between start and execve, in the order that keeps each step
- * possible: limits and ids while we are still root, capabilities after the
- * uid change, fds and signals last. */
-int bw_process_final_steps(const struct oci_process *p, const struct oci_personality *persona,
-                           int preserve_fds, struct bw_seccomp_setup *sc, struct bw_error **err)
+static _Noreturn void fail(const struct bw_init_ctx *ctx, struct bw_error *err)
 {
-        int r = bw_process_set_rlimits(p->rlimits, p->n_rlimits, err);
-        if (r < 0)
-                return r;
-        if (persona && (r = bw_process_set_personality(persona, err)) < 0)
-                return r;
-        /* While still privileged: a realtime policy or class needs it. */
-        if ((r = bw_process_set_scheduler(&p->scheduler, err)) < 0 ||
-            (r = bw_process_set_io_priority(&p->io_priority, err)) < 0)
-                return r;
-        r = bw_process_chdir(p->cwd, err);
-        if (r < 0)
-                return r;
-        if (p->user.umask.set)
-                umask(p->user.umask.v);
-        else
-                umask(022);
-        if (p->capabilities.present) {
-                if ((r = bw_caps_set_bounding(p->capabilities.bounding.mask, err)) < 0)
-                        return r;
-                if ((r = bw_caps_keep_across_setuid(err)) < 0)
-                        return r;
+        char who[128];
+        snprintf(who, sizeof(who), "container %s", ctx->id);
+        bw_process_fail(ctx->sync_fd, who, err);
+}
+
+/* Root of a new user namespace (the maps are written), then into the
+ * namespaces the config joins, then a new cgroup namespace. */
+static int enter_namespaces(const struct bw_init_ctx *ctx, struct bw_error **err)
+{
+        if (ctx->new_userns) {
+                /* Until now we held host root's ids; the maps are written. */
+                if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
+                        return bw_error_set(err, -errno, "becoming root of the user namespace (map container id 0 in uidMappings/gidMappings)");
+                if (setgroups(0, NULL) < 0 && errno != EPERM)
+                        return bw_error_set(err, -errno, "clearing groups in the user namespace");
         }
-        /* Without no_new_privs, loading the filter needs CAP_SYS_ADMIN:
-         * load it while we still have it. */
-        if ((r = bw_seccomp_setup_install(sc, p->no_new_privileges, true, err)) < 0)
+        int r = join_namespaces(ctx, err);
+        if (r < 0)
                 return r;
-        if ((r = bw_process_set_user(&p->user, err)) < 0)
-                return r;
-        if (p->capabilities.present && (r = bw_caps_apply(&p->capabilities, err)) < 0)
-                return r;
-        if (p->no_new_privileges && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-                return bw_error_set(err, -errno, "setting no_new_privs");
-        /* CVE-2024-21626: nothing of ours beyond stdio and --preserve-fds
-         * survives the execve. */
-        if ((r = bw_process_cloexec_from(3 + preserve_fds, err)) < 0)
-                return r;
-        /* With no_new_privs the caller loads seccomp, last before execve. */
+        /* Only now, inside the container's cgroup (the parent put us there
+         * before GO): a new cgroup namespace is rooted where it is made. */
+        if (has_new_ns(ctx->config, OCI_NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0)
+                return bw_error_set(err, -errno, "creating the cgroup namespace");
         return 0;
 }
 
-_Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
+/* The rootfs built, the parent's hooks and createContainer run, then
+ * inside it. Without a mount namespace the container shares the
+ * runtime's: nothing is mounted (check_config refused what would need
+ * it), init only chroots into the rootfs. */
+static int build_rootfs(const struct bw_init_ctx *ctx, pid_t host_pid, struct bw_error **err)
 {
-        _cleanup_error_ struct bw_error *err = NULL;
         const struct oci_config *c = ctx->config;
-        /* Nothing in the container may ptrace or read /proc/1/mem of the
-         * runtime before it becomes the user's process. */
-        prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
-        struct bw_sync_msg go;
-        if (bw_sync_expect(ctx->sync_fd, BW_SYNC_GO, &go, &err) < 0)
-                _exit(1);
-        pid_t host_pid = go.value;
-        if (ctx->new_userns) {
-                /* Until now we held host root's ids; the maps are written. */
-                if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0) {
-                        bw_error_set(&err, -errno, "becoming root of the user namespace (map container id 0 in uidMappings/gidMappings)");
-                        fail(ctx, err, false);
-                }
-                if (setgroups(0, NULL) < 0 && errno != EPERM) {
-                        bw_error_set(&err, -errno, "clearing groups in the user namespace");
-                        fail(ctx, err, false);
-                }
-        }
-        if (join_namespaces(ctx, &err) < 0)
-                fail(ctx, err, false);
-        /* Only now, inside the container's cgroup (the parent put us there
-         * before GO): a new cgroup namespace is rooted where it is made. */
-        if (has_new_ns(c, OCI_NS_CGROUP) && unshare(CLONE_NEWCGROUP) < 0) {
-                bw_error_set(&err, -errno, "creating the cgroup namespace");
-                fail(ctx, err, false);
-        }
-        /* Without a mount namespace the container shares the runtime's:
-         * nothing is mounted (check_config refused what would need it),
-         * init only chroots into the rootfs. */
         bool own_mounts = oci_config_namespace(c, OCI_NS_MOUNT) != NULL;
-        /* Which LSMs the host runs, read while its /sys is still ours to see. */
-        struct bw_lsm_plan lsm;
-        if (bw_lsm_plan_for(c->process, &lsm, &err) < 0)
-                fail(ctx, err, false);
         int root_fd = -1;
-        if (own_mounts && setup_rootfs(ctx, &root_fd, &err) < 0) {
-                bw_error_wrap(&err, "preparing the rootfs %s", ctx->rootfs);
-                fail(ctx, err, false);
-        }
+        if (own_mounts && setup_rootfs(ctx, &root_fd, err) < 0)
+                return bw_error_wrap(err, "preparing the rootfs %s", ctx->rootfs);
         close(root_fd);
-        bool hooks = c->hooks.prestart.n || c->hooks.create_runtime.n;
-        if (hooks) {
-                if (bw_sync_send(ctx->sync_fd, BW_SYNC_HOOKS, 0, NULL, &err) < 0 ||
-                    bw_sync_expect(ctx->sync_fd, BW_SYNC_HOOKS_DONE, NULL, &err) < 0)
+        if (c->hooks.prestart.n || c->hooks.create_runtime.n) {
+                /* On a failure here the parent has the reason already. */
+                if (bw_sync_send(ctx->sync_fd, BW_SYNC_HOOKS, 0, NULL, err) < 0 ||
+                    bw_sync_expect(ctx->sync_fd, BW_SYNC_HOOKS_DONE, NULL, err) < 0)
                         _exit(1);
         }
         if (c->hooks.create_container.n) {
                 _cleanup_free_ char *st = hook_state(ctx, host_pid, BW_STATUS_CREATING);
-                if (bw_hooks_run(&c->hooks.create_container, "createContainer", st ? st : "{}", ctx->rootfs, &err) < 0)
-                        fail(ctx, err, false);
+                int r = bw_hooks_run(&c->hooks.create_container, "createContainer", st ? st : "{}", ctx->rootfs, err);
+                if (r < 0)
+                        return r;
         }
-        if ((own_mounts ? bw_rootfs_enter(ctx->rootfs, ctx->no_pivot, &err) : bw_rootfs_chroot_only(ctx->rootfs, &err)) < 0)
-                fail(ctx, err, false);
-        /* Our own procfs, mounted in the container's namespaces before the
-         * masks cover /proc (the kernel refuses a new one after): every
-         * write to /proc from here on goes through it. */
-        bool need_proc = (c->linux && c->linux->sysctl.n) || has_new_ns(c, OCI_NS_NETWORK) || lsm.apparmor_profile ||
-                         lsm.selinux_label;
-        _cleanup_close_ int proc_fd = need_proc ? bw_procfs_open(&err) : -1;
-        if ((need_proc && proc_fd < 0) || inside_settings(ctx, proc_fd, &err) < 0)
-                fail(ctx, err, false);
+        return own_mounts ? bw_rootfs_enter(ctx->rootfs, ctx->no_pivot, err) : bw_rootfs_chroot_only(ctx->rootfs, err);
+}
+
+/* Inside the rootfs: our own procfs (mounted in the container's
+ * namespaces before the masks cover /proc, which then refuses a new one;
+ * every write to /proc from here on goes through it, *proc_fd), the
+ * settings, the keyring and the terminal. */
+static int settle_inside(const struct bw_init_ctx *ctx, const struct bw_lsm_plan *lsm, int *proc_fd,
+                         struct bw_error **err)
+{
+        const struct oci_config *c = ctx->config;
+        bool need_proc = (c->linux && c->linux->sysctl.n) || has_new_ns(c, OCI_NS_NETWORK) || lsm->apparmor_profile ||
+                         lsm->selinux_label;
+        if (need_proc && (*proc_fd = bw_procfs_open(err)) < 0)
+                return *proc_fd;
+        int r = inside_settings(ctx, *proc_fd, err);
+        if (r < 0)
+                return r;
         if (!ctx->no_new_keyring) {
                 char name[64];
                 snprintf(name, sizeof(name), "_ses.%.50s", ctx->id);
-                if (bw_process_new_keyring(name, &err) < 0)
-                        fail(ctx, err, false);
+                if ((r = bw_process_new_keyring(name, err)) < 0)
+                        return r;
         }
-        if (setup_terminal(ctx, &err) < 0)
-                fail(ctx, err, false);
-        /* A process that cannot be found must fail create, not a start
-         * that the caller is told succeeded (runc looks it up here too).
-         * Looked up again after start, as the process's user and cwd. */
-        if (check_exec(c->process, &err) < 0) {
-                if (err->code != -ENOENT)
-                        fail(ctx, err, false);
-                bw_sync_send(ctx->sync_fd, BW_SYNC_NOT_FOUND, err->code, err->msg, NULL);
-                _exit(127);
-        }
+        return bw_process_terminal(c->process, ctx->console_fd, err);
+}
+
+/* Tell the parent we are ready and wait for start's byte in the fifo.
+ * The fifo stays open (close-on-exec): start watches it to know when the
+ * process has been executed. */
+static void park(const struct bw_init_ctx *ctx)
+{
+        _cleanup_error_ struct bw_error *err = NULL;
         if (ctx->console_fd >= 0)
                 close(ctx->console_fd);
         if (bw_sync_send(ctx->sync_fd, BW_SYNC_PARKED, 0, NULL, &err) < 0)
                 _exit(1);
         close(ctx->sync_fd);
-
-        /* Parked: start writes one byte into the fifo. */
         char b;
         ssize_t n;
         do
@@ -384,40 +300,58 @@ _Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
         while (n < 0 && errno == EINTR);
         if (n != 1)
                 _exit(1);
-        /* The fifo stays open (close-on-exec): start watches it to know
-         * when the process has been executed. */
+}
 
-        struct oci_process *p = c->process;
-        if (bw_process_default_home(&p->env, p->user.uid) < 0) {
-                bw_error_set(&err, -ENOMEM, "setting HOME");
-                fail(ctx, err, true);
+/* After start: the process itself. Nobody waits on the sync socket any
+ * more: a failure goes to the container's stderr. */
+static _Noreturn void run_process(const struct bw_init_ctx *ctx, pid_t host_pid, const struct bw_lsm_plan *lsm,
+                                  int proc_fd)
+{
+        _cleanup_error_ struct bw_error *err = NULL;
+        const struct oci_config *c = ctx->config;
+        struct bw_init_ctx after = *ctx;
+        after.sync_fd = -1;
+        if (bw_seccomp_setup_state(ctx->seccomp, ctx->id, ctx->bundle, &c->annotations, host_pid, &err) < 0)
+                fail(&after, err);
+        _cleanup_free_ char *st = c->hooks.start_container.n ? hook_state(ctx, host_pid, BW_STATUS_CREATED) : NULL;
+        struct bw_proc_exec x = {
+                .p = c->process, .persona = c->linux ? c->linux->personality : NULL,
+                .preserve_fds = ctx->preserve_fds, .sc = ctx->seccomp, .lsm = lsm, .proc_fd = proc_fd,
+                .start_hooks = &c->hooks.start_container, .hook_state = st,
+        };
+        bw_process_exec(&x, &err);
+        fail(&after, err);
+}
+
+_Noreturn void bw_init_run(const struct bw_init_ctx *ctx)
+{
+        _cleanup_error_ struct bw_error *err = NULL;
+        /* Nothing in the container may ptrace or read /proc/1/mem of the
+         * runtime before it becomes the user's process. A failure is told
+         * after GO, when the parent listens. */
+        int undumpable = bw_process_undumpable(&err);
+        struct bw_sync_msg go;
+        _cleanup_error_ struct bw_error *gerr = NULL;
+        if (bw_sync_expect(ctx->sync_fd, BW_SYNC_GO, &go, &gerr) < 0)
+                _exit(1);
+        pid_t host_pid = go.value;
+        if (undumpable < 0 || enter_namespaces(ctx, &err) < 0)
+                fail(ctx, err);
+        /* Which LSMs the host runs, read while its /sys is still ours to see. */
+        struct bw_lsm_plan lsm;
+        _cleanup_close_ int proc_fd = -1;
+        if (bw_lsm_plan_for(ctx->config->process, &lsm, &err) < 0 || build_rootfs(ctx, host_pid, &err) < 0 ||
+            settle_inside(ctx, &lsm, &proc_fd, &err) < 0)
+                fail(ctx, err);
+        /* A process that cannot be found must fail create, not a start
+         * that the caller is told succeeded (runc looks it up here too).
+         * Looked up again after start, as the process's user and cwd. */
+        if (check_exec(ctx->config->process, &err) < 0) {
+                if (err->code != -ENOENT)
+                        fail(ctx, err);
+                bw_sync_send(ctx->sync_fd, BW_SYNC_NOT_FOUND, err->code, err->msg, NULL);
+                _exit(127);
         }
-        if (bw_seccomp_setup_state(ctx->seccomp, ctx->id, ctx->bundle, &c->annotations, host_pid, &err) < 0 ||
-            bw_lsm_apply_self(proc_fd, &lsm, &err) < 0 ||
-            bw_process_final_steps(p, c->linux ? c->linux->personality : NULL, ctx->preserve_fds, ctx->seccomp,
-                                   &err) < 0)
-                fail(ctx, err, true);
-        /* Looked up after chdir and the uid change: relative names resolve
-         * from process.cwd, and only what the user may run is found. */
-        _cleanup_free_ char *path = bw_process_find_exec(p->args[0], p->env);
-        if (!path) {
-                bw_error_set(&err, -errno, "executable %s not found in the container's PATH", p->args[0]);
-                fail(ctx, err, true);
-        }
-        bw_process_reset_signals();
-        /* The filter need not allow anything we did above. */
-        if (bw_seccomp_setup_install(ctx->seccomp, p->no_new_privileges, false, &err) < 0)
-                fail(ctx, err, true);
-        /* startContainer hooks are the image's programs run in the
-         * container: as runc, they run last, as the process's user with its
-         * capabilities, no_new_privs and seccomp filter, from its cwd. */
-        if (c->hooks.start_container.n) {
-                _cleanup_free_ char *st = hook_state(ctx, host_pid, BW_STATUS_CREATED);
-                if (bw_hooks_run(&c->hooks.start_container, "startContainer", st ? st : "{}", NULL, &err) < 0)
-                        fail(ctx, err, true);
-        }
-        char *empty[] = { NULL };
-        execve(path, p->args, p->env ? p->env : empty);
-        bw_error_set(&err, -errno, "executing %s", path);
-        fail(ctx, err, true);
+        park(ctx);
+        run_process(ctx, host_pid, &lsm, proc_fd);
 }

@@ -33,8 +33,3 @@ static inline bool bw_init_joined_by_parent(enum oci_ns_type t)
 {
         return t == OCI_NS_NETWORK || t == OCI_NS_IPC || t == OCI_NS_UTS || t == OCI_NS_CGROUP;
 }
-
-/* From rlimits to close-on-exec of our fds: what every process entering
- * the container does last before execve (init and exec). */
-int bw_process_final_steps(const struct oci_process *p, const struct oci_personality *persona,
-                           int preserve_fds, struct bw_seccomp_setup *sc, struct bw_error **err);

@@ -8,7 +8,7 @@
 
 #include "linux/seccomp_cache.h"
 #include "linux/seccomp_notify.h"
-#include "runtime/container.h"
+#include "runtime/state_json.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 

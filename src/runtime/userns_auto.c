@@ -120,6 +120,67 @@ static bool any_idmap(const struct oci_config *c)
         return false;
 }
 
+/* Rootless: a pod's user namespace joined, or the ids of the namespace
+ * we are root of, or the caller's and its subordinate ids. */
+static int assign_rootless(const char *id, struct oci_config *c, struct bw_userns_plan *plan, struct bw_error **err)
+{
+        struct oci_idmap_list u, g;
+        int r;
+        _cleanup_free_ char *owner = NULL;
+        if ((r = bw_rootless_pod_userns(c, &owner)) < 0)
+                return bw_error_set(err, r, "finding the user namespace of the joined namespaces");
+        if (r > 0) {
+                /* A rootless pod: share the infra's user namespace. */
+                for (size_t i = 0; i < c->linux->n_namespaces; i++)
+                        if (c->linux->namespaces[i].type == OCI_NS_USER)
+                                c->linux->namespaces[i].path = take_ptr(owner);
+                plan->automatic = false;
+                bw_debug("container %s: joins the user namespace that owns its joined namespaces", id);
+                return 0;
+        }
+        /* uid 0 of a user namespace not the host's (rootless
+         * Podman's): the container gets every id of that namespace,
+         * as they are there; else the caller and its subordinate ids. */
+        r = geteuid() == 0 ? bw_rootless_namespace_ids(&u, &g, err)
+                           : bw_idrange_rootless(NULL, NULL, getuid(), getgid(), &u, &g, err);
+        if (r < 0)
+                return bw_error_wrap(err, "choosing the container's id mappings");
+        set_lists(c, &u, &g);
+        return 0;
+}
+
+/* As root: a range of its own from the id-range store, for the rootfs,
+ * and the volume range for bind mounts. */
+static int assign_range(const char *root, const char *id, struct oci_config *c, const char *rootfs,
+                        struct bw_userns_plan *plan, struct bw_error **err)
+{
+        struct oci_idmap_list u, g;
+        int r;
+        char abs_root[PATH_MAX];
+        if (!realpath(root, abs_root))
+                return bw_error_set(err, -errno, "resolving the state root %s", root);
+        struct bw_rootfs_key key;
+        r = bw_rootfs_key_of(rootfs, &key, err);
+        if (r < 0)
+                return bw_error_wrap(err, "identifying the rootfs for its id range");
+        struct bw_idrange_config cfg = { .root = abs_root };
+        r = bw_idrange_acquire(&cfg, id, &key, &plan->range, err);
+        bw_rootfs_key_clear(&key);
+        if (r < 0)
+                return bw_error_wrap(err, "allocating an id range for container %s", id);
+        plan->acquired = true;
+        if ((r = bw_idrange_volume(&cfg, &plan->volume, err)) < 0)
+                return bw_error_wrap(err, "reading the volume range");
+        if (bw_idrange_mappings(&plan->range, &u, &g) < 0)
+                return bw_error_set(err, -ENOMEM, "building the id mappings");
+        set_lists(c, &u, &g);
+        plan->idmap_mounts = true;
+        bw_debug("container %s: uids %u-%u, gids %u-%u; bind mounts from the volume range %u.., %u..", id,
+                 plan->range.uid, plan->range.uid + plan->range.size - 1, plan->range.gid,
+                 plan->range.gid + plan->range.size - 1, plan->volume.uid, plan->volume.gid);
+        return 0;
+}
+
 int bw_userns_auto_assign(const char *root, const char *id, struct oci_config *c, const char *bundle,
                           const char *rootfs, struct bw_userns_plan *plan, struct bw_error **err)
 {
@@ -148,53 +209,7 @@ int bw_userns_auto_assign(const char *root, const char *id, struct oci_config *c
         int r = check_bind_classes(c, bundle, !rootless, err);
         if (r < 0)
                 return r;
-        struct oci_idmap_list u, g;
-        if (rootless) {
-                _cleanup_free_ char *owner = NULL;
-                if ((r = bw_rootless_pod_userns(c, &owner)) < 0)
-                        return bw_error_set(err, r, "finding the user namespace of the joined namespaces");
-                if (r > 0) {
-                        /* A rootless pod: share the infra's user namespace. */
-                        for (size_t i = 0; i < c->linux->n_namespaces; i++)
-                                if (c->linux->namespaces[i].type == OCI_NS_USER)
-                                        c->linux->namespaces[i].path = take_ptr(owner);
-                        plan->automatic = false;
-                        bw_debug("container %s: joins the user namespace that owns its joined namespaces", id);
-                        return 0;
-                }
-                /* uid 0 of a user namespace not the host's (rootless
-                 * Podman's): the container gets every id of that namespace,
-                 * as they are there; else the caller and its subordinate ids. */
-                r = geteuid() == 0 ? bw_rootless_namespace_ids(&u, &g, err)
-                                   : bw_idrange_rootless(NULL, NULL, getuid(), getgid(), &u, &g, err);
-                if (r < 0)
-                        return bw_error_wrap(err, "choosing the container's id mappings");
-                set_lists(c, &u, &g);
-                return 0;
-        }
-        char abs_root[PATH_MAX];
-        if (!realpath(root, abs_root))
-                return bw_error_set(err, -errno, "resolving the state root %s", root);
-        struct bw_rootfs_key key;
-        r = bw_rootfs_key_of(rootfs, &key, err);
-        if (r < 0)
-                return bw_error_wrap(err, "identifying the rootfs for its id range");
-        struct bw_idrange_config cfg = { .root = abs_root };
-        r = bw_idrange_acquire(&cfg, id, &key, &plan->range, err);
-        bw_rootfs_key_clear(&key);
-        if (r < 0)
-                return bw_error_wrap(err, "allocating an id range for container %s", id);
-        plan->acquired = true;
-        if ((r = bw_idrange_volume(&cfg, &plan->volume, err)) < 0)
-                return bw_error_wrap(err, "reading the volume range");
-        if (bw_idrange_mappings(&plan->range, &u, &g) < 0)
-                return bw_error_set(err, -ENOMEM, "building the id mappings");
-        set_lists(c, &u, &g);
-        plan->idmap_mounts = true;
-        bw_debug("container %s: uids %u-%u, gids %u-%u; bind mounts from the volume range %u.., %u..", id,
-                 plan->range.uid, plan->range.uid + plan->range.size - 1, plan->range.gid,
-                 plan->range.gid + plan->range.size - 1, plan->volume.uid, plan->volume.gid);
-        return 0;
+        return rootless ? assign_rootless(id, c, plan, err) : assign_range(root, id, c, rootfs, plan, err);
 }
 
 static const struct oci_idmap *root_line(const struct oci_idmap_list *l)

@@ -123,6 +123,19 @@ JSON
   grep -q exec-tty "$BUNDLE/console.out"
 }
 
+@test "exec --tty: the terminal belongs to the process's user, as create's does" {
+  local sock=$BUNDLE/exec.sock
+  python3 "$BATS_TEST_DIRNAME/console_recv.py" "$sock" >"$BUNDLE/console.out" 2>&1 3>&- &
+  local recv=$!
+  for _ in $(seq 50); do [ -e "$sock.ready" ] && break; sleep 0.1; done
+  bw exec --tty --console-socket "$sock" --user 1000:1000 --detach ex sh -c 'stat -c "own %u %g" $(tty)' \
+    </dev/null >/dev/null 2>&1
+  for _ in $(seq 50); do grep -q "own " "$BUNDLE/console.out" && break; sleep 0.1; done
+  kill $recv 2>/dev/null || true
+  cat "$BUNDLE/console.out"
+  grep -q "^own 1000 5" "$BUNDLE/console.out"
+}
+
 @test "the terminal belongs to the process's user, as under runc" {
   config_edit '.process.terminal = true | .process.user = {"uid": 1000, "gid": 1000} | .process.args = ["sh", "-c", "stat -c \"%u %g\" $(tty)"]'
   run bw run --bundle "$BUNDLE" ttyown </dev/null

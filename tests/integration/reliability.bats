@@ -61,6 +61,21 @@ with_fault() {
   output=$(cat "$BUNDLE/fault.out")
 }
 
+@test "reliability: prctl(PR_SET_DUMPABLE) failing in init or in exec's child fails create or exec with its reason; nothing is left" {
+  # when=1: every process's first prctl; in init and in exec's child that
+  # is PR_SET_DUMPABLE (bulwark's own first one is a capability read)
+  with_fault prctl EPERM 1 create --bundle "$BUNDLE" "nd$$"
+  echo "$output"
+  [ "$status" -ne 0 ]
+  [[ $output == *"creating container nd$$: making the runtime's child undumpable (prctl PR_SET_DUMPABLE): Operation not permitted"* ]]
+  [ -z "$(leftovers "nd$$")" ]
+  bw run --detach --bundle "$BUNDLE" "ex$$" </dev/null >/dev/null 2>&1
+  with_fault prctl EPERM 1 exec "ex$$" true
+  echo "$output"
+  [ "$status" -eq 255 ]
+  [[ $output == *"exec in container ex$$: making the runtime's child undumpable (prctl PR_SET_DUMPABLE): Operation not permitted"* ]]
+}
+
 @test "reliability: bulwark or its child killed at a sample of kill points: delete --force leaves the host as it was" {
   run timeout 900 "$BATS_TEST_DIRNAME/../../scripts/killsweep" --commands create,delete,pause \
     --syscalls mount,move_mount,clone3,mkdir,rename,write --every 12
