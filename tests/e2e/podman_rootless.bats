@@ -74,6 +74,12 @@ fuse_ready() {
   touch "$E2E/fstorage.ok"
 }
 
+# No fuse-overlayfs mount of this file's storage left in Podman's mount
+# namespace.
+no_fuse_mount() {
+  [ -z "$(pmf unshare awk -v d="$E2E/" '$9 == "fuse-overlayfs" && index($5, d) == 1' /proc/self/mountinfo)" ]
+}
+
 ULIMITS=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
 
 setup_file() {
@@ -210,7 +216,7 @@ host_uid() { awk '/^Uid:/ {print $2}' "/proc/$1/status"; }
   # container id 100 is the user's subordinate id 100 (its namespace's 100)
   [ "$(stat -c %u:%g "$d/d")" = "$((RL_START + 99)):$((RL_START + 99))" ]
   [ -z "$(find "$d" \( -uid 0 -o -gid 0 \) -print)" ]
-  run pm run --rm --network none "${ULIMITS[@]}" -v rlvol:/data "$IMG" stat -c %u:%g /data/f
+  run --separate-stderr pm run --rm --network none "${ULIMITS[@]}" -v rlvol:/data "$IMG" stat -c %u:%g /data/f
   [ "$output" = 0:0 ]
   pm volume rm rlvol >/dev/null
 }
@@ -295,15 +301,14 @@ host_uid() { awk '/^Uid:/ {print $2}' "/proc/$1/status"; }
   [ -n "$e" ]
   [ "$(awk '{print $1, $2, $3}' "/proc/$e/uid_map" | paste -sd,)" = "0 $RL_UID 1,1 $RL_START 65536" ]
   # its rootfs is a FUSE mount in Podman's mount namespace, until rm
-  run pmf unshare awk '$9 == "fuse-overlayfs" {print $5}' /proc/self/mountinfo
+  run pmf unshare awk -v d="$E2E/" '$9 == "fuse-overlayfs" && index($5, d) == 1 {print $5}' /proc/self/mountinfo
   [[ $output == *"$(pmf inspect -f '{{.GraphDriver.Data.MergedDir}}' f2)"* ]]
   pmf stop -t 20 f2
   [ "$(pmf inspect -f '{{.State.ExitCode}}' f2)" = 9 ]
   pmf rm f2
   # the FUSE mount (in Podman's mount namespace) is gone with the container
-  run pmf unshare awk '$9 == "fuse-overlayfs"' /proc/self/mountinfo
-  [ "$status" -eq 0 ]
-  [ -z "$output" ]
+  # (Podman's cleanup unmounts it, after rm returns)
+  wait_for 40 no_fuse_mount
 }
 
 @test "rootless podman on fuse-overlayfs: a named volume, and run --rm's rootfs writable, the image untouched" {

@@ -132,17 +132,16 @@ cgroup_of() { echo "/sys/fs/cgroup$(sed -n 's/^0:://p' "/proc/$1/cgroup")"; }
   [ "$(cat "$cg/cgroup.procs")" = "$pid" ]
   [ "$(cat "$cg/pids.max")" = 42 ]
   [ "$(cat "$cg/memory.max")" = 67108864 ]
-  # in force: the container's process tries 60 tasks and gets at most 42
+  # in force: the container's process tries 60 tasks, and a fork fails
   as_user "$BUNDLE/bulwark" start rl-dg
   local i
   for ((i = 0; i < 120; i++)); do
     [ "$(awk '$1 == "max" {print $2}' "$cg/pids.events")" -gt 0 ] && break
     sleep 0.5
   done
-  cat "$cg/pids.events" "$cg/pids.current"
+  cat "$cg/pids.events"
+  # the kernel refused a fork at the limit (busybox sh then gives up)
   [ "$(awk '$1 == "max" {print $2}' "$cg/pids.events")" -gt 0 ]
-  [ "$(cat "$cg/pids.current")" -le 42 ]
-  as_user "$BUNDLE/bulwark" kill rl-dg KILL
   as_user "$BUNDLE/bulwark" delete --force rl-dg
   [ ! -e "$cg" ]
   [ -z "$(as_user "$BUNDLE/bulwark" list -q)" ]
