@@ -100,8 +100,10 @@ BW_COMMAND(exec)
         bool detach = false;
         const char *pid_file = NULL, *console = NULL;
         int r = parse(argc, argv, &o, &detach, &pid_file, &console, err);
-        _cleanup_strv_ char **env = o.env, **caps = o.caps, **cgroups = o.cgroups;
-        _cleanup_free_ uint32_t *gids = o.gids;
+        /* env, cgroups and gids are only freed here (clang: "unused") */
+        _cleanup_strv_ __attribute__((unused)) char **env = o.env, **cgroups = o.cgroups;
+        _cleanup_strv_ char **caps = o.caps;
+        _cleanup_free_ __attribute__((unused)) uint32_t *gids = o.gids;
         if (r < 0)
                 return r;
         bool from_start = false;

@@ -136,9 +136,9 @@ static int check_no_mount_ns(const struct oci_config *c, struct bw_error **err)
  * not say why. */
 static int check_joined_owners(const struct oci_config *c, struct bw_error **err)
 {
-        const struct bw_rule *rule = bw_rule_find("BW067");
+        const struct bw_rule *rule = bw_rule(BW_RULE_JOINED_NAMESPACE_NOT_OWNED);
         _cleanup_(bw_findings_clear) struct bw_findings f = { 0 };
-        if (!rule || rule->check(rule, c, &f) < 0 || !f.n)
+        if (rule->check(rule, c, &f) < 0 || !f.n)
                 return 0;
         return bw_error_msg(err, -EPERM, "config.json: %s (%s %s); fix: %s", f.v[0].detail, rule->id, rule->title,
                             rule->fix);
@@ -158,13 +158,18 @@ static int check_config(const struct oci_config *c, struct bw_error **err)
 }
 
 /* Namespaces that act on children (pid, time) are joined by this process
- * before the clone; it exits soon after, so nothing else is affected. */
-static int join_for_children(const struct oci_config *c, struct bw_error **err)
+ * before the clone, and ours (saved in *own) are put back after it. */
+static int join_for_children(const struct oci_config *c, struct bw_ns_for_children *own, struct bw_error **err)
 {
         static const enum oci_ns_type types[] = { OCI_NS_PID, OCI_NS_TIME };
         for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
                 const struct oci_namespace *ns = oci_config_namespace(c, types[i]);
-                if (ns && ns->path && bw_ns_join_path(types[i], ns->path, err) < 0)
+                if (!ns || !ns->path)
+                        continue;
+                int r = bw_ns_for_children_save(own, types[i], err);
+                if (r < 0)
+                        return r;
+                if (bw_ns_join_path(types[i], ns->path, err) < 0)
                         return -EPERM;
         }
         return 0;
@@ -241,6 +246,11 @@ static int open_joined_userns(const struct oci_config *c, struct bw_error **err)
                             c->linux->owner_userns_of ? c->linux->owner_userns_of : "?", user->path);
 }
 
+static void own_ns_back(struct bw_ns_for_children *s)
+{
+        bw_ns_for_children_restore(s, false);
+}
+
 static void restore_ns(int saved[OCI_NS_COUNT], bool in_init)
 {
         for (int t = 0; t < OCI_NS_COUNT; t++) {
@@ -257,11 +267,14 @@ static void restore_ns(int saved[OCI_NS_COUNT], bool in_init)
 /* A new time namespace gets its offsets before any process enters it:
  * unshare it for our children, write the offsets, and let the clone put
  * init into it. */
-static int new_time_ns(const struct oci_config *c, struct bw_error **err)
+static int new_time_ns(const struct oci_config *c, struct bw_ns_for_children *own, struct bw_error **err)
 {
         const struct oci_namespace *ns = oci_config_namespace(c, OCI_NS_TIME);
         if (!ns || ns->path)
                 return 0;
+        int r = bw_ns_for_children_save(own, OCI_NS_TIME, err);
+        if (r < 0)
+                return r;
         if (unshare((int)bw_ns_clone_flag(OCI_NS_TIME)) < 0)
                 return bw_error_set(err, -errno, "creating a time namespace");
         const struct oci_time_offset *mono = &c->linux->time_monotonic, *boot = &c->linux->time_boottime;
@@ -528,7 +541,9 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
                 return bw_error_set(err, -errno, "creating the init socket");
         _cleanup_close_ int mine = sp[0], theirs = sp[1];
-        if ((r = join_for_children(c, err)) < 0 || (r = new_time_ns(c, err)) < 0)
+        /* Ours come back after the clone, or when we fail before it. */
+        _cleanup_(own_ns_back) struct bw_ns_for_children own_ns = BW_NS_FOR_CHILDREN_INIT;
+        if ((r = join_for_children(c, &own_ns, err)) < 0 || (r = new_time_ns(c, &own_ns, err)) < 0)
                 return r;
         const struct oci_namespace *userns = oci_config_namespace(c, OCI_NS_USER);
         /* Joining a user namespace by path: the new namespaces must belong
@@ -553,6 +568,7 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
         bool born_in = false;
         pid_t pid = bw_clone_ns(two_stage ? 0 : clone_flags(c), cgfd, &born_in, err);
         restore_ns(saved_ns, pid == 0);
+        bw_ns_for_children_restore(&own_ns, pid == 0);
         if (pid < 0)
                 return pid;
         if (pid > 0 && born_in)

@@ -324,6 +324,11 @@ static int wait_started(const struct bw_exec_opts *o, struct bw_ctr_cgroup *cg, 
 
 static int start(const struct bw_exec_opts *o, pid_t *pid_out, bool *refused, struct bw_error **err);
 
+static void own_ns_back(struct bw_ns_for_children *s)
+{
+        bw_ns_for_children_restore(s, false);
+}
+
 int bw_exec_start(const struct bw_exec_opts *o, pid_t *pid_out, struct bw_error **err)
 {
         bool refused = false;
@@ -412,10 +417,15 @@ static int start(const struct bw_exec_opts *o, pid_t *pid_out, bool *refused, st
          * container's user namespace (which owns them). */
         ns.late = ns.fd[OCI_NS_USER] >= 0 && bw_rootless();
         ns.report_fd = -1;
-        if (!ns.late && ns.fd[OCI_NS_PID] >= 0 && bw_ns_join_fd(OCI_NS_PID, ns.fd[OCI_NS_PID], "of the container", err) < 0)
-                return -EPERM;
-        if (!ns.late && ns.fd[OCI_NS_TIME] >= 0 && bw_ns_join_fd(OCI_NS_TIME, ns.fd[OCI_NS_TIME], "of the container", err) < 0)
-                return -EPERM;
+        /* Ours come back once the process is forked (or we fail before). */
+        _cleanup_(own_ns_back) struct bw_ns_for_children own = BW_NS_FOR_CHILDREN_INIT;
+        static const enum oci_ns_type for_children[] = { OCI_NS_PID, OCI_NS_TIME };
+        for (size_t i = 0; !ns.late && i < ARRAY_SIZE(for_children); i++) {
+                enum oci_ns_type t = for_children[i];
+                if (ns.fd[t] >= 0 && ((r = bw_ns_for_children_save(&own, t, err)) < 0 ||
+                                      (r = bw_ns_join_fd(t, ns.fd[t], "of the container", err)) < 0))
+                        return r;
+        }
         _cleanup_close_ int report_rd = -1;
         if (ns.late) {
                 int rp[2];
@@ -451,6 +461,7 @@ static int start(const struct bw_exec_opts *o, pid_t *pid_out, bool *refused, st
                         close(report_rd);
                 child(o, c, p, &ns, ep[1], gp[0], &sc);
         }
+        bw_ns_for_children_restore(&own, false);
         close(ep[1]);
         close(gp[0]);
         if (ns.report_fd >= 0) {

@@ -280,9 +280,9 @@ static int bind_views(const struct bw_userns_plan *p, const struct oci_config *c
         _cleanup_close_ int volns = -1;
         for (size_t i = 0; i < c->n_mounts; i++) {
                 const struct oci_mount *m = &c->mounts[i];
-                if (!bw_userns_mount_wants_idmap(m) && !(p->idmap_mounts && bw_userns_mount_is_bind(m)))
+                if (!bw_userns_mount_wants_idmap(m) && !(p->idmap_mounts && bw_mount_is_bind(m)))
                         continue;
-                if (!bw_userns_mount_is_bind(m) || !m->source)
+                if (!bw_mount_is_bind(m) || !m->source)
                         return bw_error_msg(err, -EOPNOTSUPP, "mount %s: idmap and ridmap are supported on bind mounts only",
                                             m->destination ? m->destination : "?");
                 _cleanup_close_ int own = -1;
@@ -400,7 +400,8 @@ static int add_covers(const struct views *targets, int userns, struct views *out
         }
         /* outermost first: a cover's own blocking dirs below it need a
          * cover only where they are on another mount */
-        qsort(blocked, bw_strv_len(blocked), sizeof(char *), by_length);
+        if (blocked) /* qsort wants an array even for none */
+                qsort(blocked, bw_strv_len(blocked), sizeof(char *), by_length);
         for (char **b = blocked; b && *b; b++) {
                 const char *top = NULL;
                 for (char **d = dirs; d && *d && !top; d++)
@@ -422,7 +423,8 @@ static int add_covers(const struct views *targets, int userns, struct views *out
         }
         /* attached outermost first: a cover holds the host's mounts below
          * it as they are, so an inner cover must go on top of it */
-        qsort(dirs, bw_strv_len(dirs), sizeof(char *), by_length);
+        if (dirs)
+                qsort(dirs, bw_strv_len(dirs), sizeof(char *), by_length);
         for (char **d = dirs; d && *d; d++) {
                 _cleanup_close_ int fd = open_tree(AT_FDCWD, *d, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
                 if (fd < 0)

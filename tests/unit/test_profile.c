@@ -74,7 +74,7 @@ static void profiles(void)
         c = config_with(NULL);
         p = policy(BW_PROFILE_RESTRICTED);
         _cleanup_free_ char *clean = violations(c, &p, &n);
-        tap_ok(c && n == 0, "the clean config satisfies restricted");
+        tap_ok(c && n == 0, "the clean config satisfies restricted%s%s", n ? ": " : "", n && clean ? clean : "");
         oci_config_free(c);
 }
 
@@ -114,7 +114,7 @@ static void exceptions_and_annotations(void)
                "an annotation naming a profile the policy does not list is refused: %s", err ? err->msg : "");
         p.annotation_profiles |= 1u << BW_PROFILE_PRIVILEGED;
         _cleanup_free_ char *chosen = violations(c, &p, &n);
-        tap_ok(n == 0, "an allowed annotation chooses the profile");
+        tap_ok(n == 0, "an allowed annotation chooses the profile%s%s", n ? ": " : "", n && chosen ? chosen : "");
         oci_config_free(c);
 }
 
@@ -232,7 +232,7 @@ static void harden(void)
         tap_ok(r == 0, "the hardened config dumps and loads again%s%s", err ? ": " : "", err ? err->msg : "");
         int left = 0;
         _cleanup_free_ char *v = back ? violations(back, &p, &left) : NULL;
-        tap_ok(back && left == 0, "and, reloaded, satisfies baseline");
+        tap_ok(back && left == 0, "and, reloaded, satisfies baseline%s%s", left ? ": " : "", left && v ? v : "");
         oci_config_free(back);
         bw_harden_result_free(&res);
         oci_config_free(c);
@@ -252,6 +252,24 @@ static void harden(void)
         tap_ok(n == 0 && bw_strv_contains(c->linux->masked_paths, "/proc/kcore") &&
                bw_strv_contains(c->linux->readonly_paths, "/proc/sys") && bw_strv_contains(c->mounts[0].options, "ro"),
                "masks, read-only paths and a read-only sysfs are restored");
+        bw_harden_result_free(&res);
+        oci_config_free(c);
+
+        /* BW092 has two cases: /proc/sys missing from readonlyPaths is
+         * fixed, a writable mount over it is not (the finding's kind, not
+         * its words, tells them apart). */
+        c = config_with("{\"mounts\": [{\"destination\": \"/proc/sys/fs/binfmt_misc\", \"type\": \"tmpfs\","
+                        " \"source\": \"tmpfs\", \"options\": [\"size=1m\"]}]}");
+        n = bw_harden(c, &p, &res, &err);
+        tap_ok(n == 1 && listed(res.remaining, "BW092 ") && !listed(res.changes, "BW092 "),
+               "a writable mount under /proc/sys is left, and said");
+        bw_harden_result_free(&res);
+        oci_config_free(c);
+        c = config_with("{\"linux\": {\"readonlyPaths\": [\"/proc/bus\", \"/proc/fs\", \"/proc/irq\","
+                        " \"/proc/sysrq-trigger\"]}}");
+        n = bw_harden(c, &p, &res, &err);
+        tap_ok(n == 0 && listed(res.changes, "BW092 ") && bw_strv_contains(c->linux->readonly_paths, "/proc/sys"),
+               "/proc/sys missing from readonlyPaths alone is restored");
         bw_harden_result_free(&res);
         oci_config_free(c);
 
@@ -294,15 +312,15 @@ static void harden(void)
 static void defaults_agree(void)
 {
         struct bw_policy p = policy(BW_PROFILE_RESTRICTED);
-        for (int cap = 0; cap <= BW_CAP_LAST; cap++) {
+        for (int cap = 0; cap <= OCI_CAP_LAST; cap++) {
                 char patch[256];
-                snprintf(patch, sizeof(patch), "{\"process\": {\"capabilities\": {\"bounding\": [\"%s\"]}}}", bw_cap_name(cap));
+                snprintf(patch, sizeof(patch), "{\"process\": {\"capabilities\": {\"bounding\": [\"%s\"]}}}", oci_cap_name(cap));
                 struct oci_config *c = config_with(patch);
                 int n = -1;
                 _cleanup_free_ char *v = c ? violations(c, &p, &n) : NULL;
-                bool allowed = bw_strv_contains((char **)bw_restricted_capabilities, bw_cap_name(cap));
+                bool allowed = bw_strv_contains((char **)bw_restricted_capabilities, oci_cap_name(cap));
                 tap_ok(c && (n == 0) == allowed, "restricted %s %s (default.h agrees)%s%s",
-                       allowed ? "allows" : "forbids", bw_cap_name(cap), v && v[0] ? ": " : "", v ? v : "");
+                       allowed ? "allows" : "forbids", oci_cap_name(cap), v && v[0] ? ": " : "", v ? v : "");
                 oci_config_free(c);
         }
         /* spec's lists satisfy the path and device rules */
