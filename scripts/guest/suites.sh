@@ -6,7 +6,7 @@
 # BW_GUEST_SUITES (the runner passes it on) picks files under tests/, e.g.
 # "integration/cgroups e2e/docker"; default: the list below. TAP out.
 export BULWARK=/usr/local/bin/bulwark
-suites=${BW_GUEST_SUITES:-integration/lifecycle integration/userns integration/cgroups integration/seccomp integration/systemd e2e/docker e2e/podman e2e/containerd e2e/systemd_engines}
+suites=${BW_GUEST_SUITES:-integration/lifecycle integration/userns integration/cgroups integration/seccomp integration/systemd integration/rootless_cgroup e2e/docker e2e/podman e2e/containerd e2e/systemd_engines}
 bulwark setup >/dev/null 2>&1 || echo "# bulwark setup failed: $(bulwark setup 2>&1 | tail -1)"
 # The tests' explicit mappings (hostID 100000) must lie in a subordinate
 # range of an engine user as root (BW043: root, dockremap, containers,

@@ -201,11 +201,44 @@ static bool engine_rootfs_layout(const char *path)
         return false;
 }
 
-/* A rootfs belongs inside its bundle, at the root of an overlay mount, or
- * at one of the rootfs layouts an engine makes. Anywhere else (a host
- * tree, an engine's state around its rootfs, bulwark's own state, /srv,
- * /opt ...) the idmapped rootfs view would make host root's files there
- * container root's. Judged on the fd opened at resolve time. */
+/* One comma-separated option of mountinfo's superblock options, whole. */
+static bool has_option(const char *opts, const char *want)
+{
+        size_t n = strlen(want);
+        for (const char *p = opts; p && *p;) {
+                const char *end = strchrnul(p, ',');
+                if ((size_t)(end - p) == n && strncmp(p, want, n) == 0)
+                        return true;
+                p = *end ? end + 1 : end;
+        }
+        return false;
+}
+
+/* A fuse-overlayfs mount (Podman's overlay with mount_program, Docker's
+ * fuse-overlayfs driver) that the caller made itself: FUSE records the
+ * mounter as user_id=, and any user may mount a FUSE filesystem of its
+ * own (fusermount3) and name it anything, so a mount of another uid is
+ * not an engine's. */
+static bool fuse_overlay_of_caller(int fd)
+{
+        struct bw_mountinfo mi = { 0 };
+        _cleanup_error_ struct bw_error *ignored = NULL;
+        if (bw_mountinfo_of_fd(fd, &mi, &ignored) < 0)
+                return false;
+        char own[32];
+        snprintf(own, sizeof(own), "user_id=%u", (unsigned)geteuid());
+        bool ok = mi.fstype && strcmp(mi.fstype, "fuse.fuse-overlayfs") == 0 && mi.root && strcmp(mi.root, "/") == 0 &&
+                  mi.superopts && has_option(mi.superopts, own);
+        bw_mountinfo_clear(&mi);
+        return ok;
+}
+
+/* A rootfs belongs inside its bundle, at the root of an overlay mount (the
+ * kernel's, or fuse-overlayfs mounted by the caller), or at one of the
+ * rootfs layouts an engine makes. Anywhere else (a host tree, an engine's
+ * state around its rootfs, bulwark's own state, /srv, /opt ...) the
+ * idmapped rootfs view would make host root's files there container
+ * root's. Judged on the fd opened at resolve time. */
 static bool rootfs_placed(const struct oci_mount_source *src, const char *bundle)
 {
         if (bw_rootless())
@@ -218,9 +251,12 @@ static bool rootfs_placed(const struct oci_mount_source *src, const char *bundle
                 return true;
         struct statfs sfs;
         struct statx stx;
-        return fstatfs(src->fd, &sfs) == 0 && sfs.f_type == OVERLAYFS_SUPER_MAGIC &&
-               statx(src->fd, "", AT_EMPTY_PATH, 0, &stx) == 0 && (stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) &&
-               (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+        if (fstatfs(src->fd, &sfs) < 0 || statx(src->fd, "", AT_EMPTY_PATH, 0, &stx) < 0 ||
+            !(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT) || !(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT))
+                return false;
+        if (sfs.f_type == OVERLAYFS_SUPER_MAGIC)
+                return true;
+        return sfs.f_type == FUSE_SUPER_MAGIC && fuse_overlay_of_caller(src->fd);
 }
 
 int bw_bind_resolve(struct oci_config *c, const char *bundle, struct bw_error **err)

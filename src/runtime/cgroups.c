@@ -186,8 +186,23 @@ static int make_cgroup(const struct bw_store_entry *e, const struct oci_config *
                 return bw_error_msg(err, -EBUSY,
                                     "cgroup %s is frozen (it or a parent cgroup is paused); thaw it or give the container another linux.cgroupsPath",
                                     bw_cgroup_path(out->cg));
-        if (c->linux && (r = bw_cgroup_set(out->cg, &c->linux->resources, err)) < 0)
-                return bw_error_wrap(err, "applying linux.resources to cgroup %s", bw_cgroup_path(out->cg));
+        if (c->linux) {
+                /* An unprivileged caller cannot load the cgroup v2 device
+                 * program (BPF_PROG_TYPE_CGROUP_DEVICE needs CAP_SYS_ADMIN
+                 * on the host), as runc and crun find rootless: its
+                 * container's device access is the caller's own (no
+                 * mknod of a device in a user namespace, nodev on what
+                 * that namespace mounts, host nodes by their modes). */
+                struct oci_resources res = c->linux->resources;
+                if (rootless && res.n_devices) {
+                        bw_debug("cgroup %s: linux.resources.devices not applied (rootless: no device program "
+                                 "without privilege)", bw_cgroup_path(out->cg));
+                        res.devices = NULL;
+                        res.n_devices = 0;
+                }
+                if ((r = bw_cgroup_set(out->cg, &res, err)) < 0)
+                        return bw_error_wrap(err, "applying linux.resources to cgroup %s", bw_cgroup_path(out->cg));
+        }
         bw_debug("cgroup %s made and limited", bw_cgroup_path(out->cg));
         return 0;
 }

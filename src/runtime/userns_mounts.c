@@ -10,7 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
 
 #include "linux/idmap.h"
@@ -226,6 +228,22 @@ static int rootfs_view(const struct bw_userns_plan *p, const struct oci_config *
                  * in bulwark's upper, and init makes / read-only all the same. */
                 fd = c->root.readonly && c->root.placed ? ro_view(rfd, userns, err)
                                                         : dir_overlay(p, rootfs, rfd, userns, err);
+                /* A FUSE rootfs (fuse-overlayfs) cannot be idmapped, and
+                 * unmapped it would be host root's files under container
+                 * root: refused, saying what works instead. */
+                struct statfs sfs;
+                if (fd < 0 && fstatfs(rfd, &sfs) == 0 && sfs.f_type == FUSE_SUPER_MAGIC) {
+                        int code = bw_error_code(*err, fd);
+                        bw_error_free(*err);
+                        *err = NULL;
+                        return bw_error_msg(err, code,
+                                            "the rootfs %s is a FUSE mount (fuse-overlayfs?), which the kernel "
+                                            "cannot idmap, and bulwark as root does not use a rootfs unmapped; use "
+                                            "the kernel's overlay (Podman: remove mount_program from "
+                                            "storage.conf; Docker: the overlay2 driver), or run the engine "
+                                            "rootless, where no idmapped view is needed",
+                                            rootfs);
+                }
         }
         if (fd < 0) {
                 bw_error_wrap(err, "the rootfs %s", rootfs);

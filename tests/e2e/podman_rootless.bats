@@ -6,7 +6,10 @@
 # runtime inside the user's namespace (it is uid 0 there). Skips, saying
 # why, when rootless Podman cannot run here.
 #   BULWARK=build/bulwark bats tests/e2e/podman_rootless.bats
-# Needs: podman, uidmap, setpriv, busybox-static, python3.
+# The fuse-overlayfs tests use a second storage whose overlay is mounted by
+# fuse-overlayfs (Podman's mount_program), as Podman chooses where the
+# kernel's overlay is not usable in a user namespace.
+# Needs: podman, uidmap, setpriv, busybox-static, python3, fuse-overlayfs.
 
 load helpers
 
@@ -39,6 +42,42 @@ pm_cmd() {
 pm() {
   # shellcheck disable=SC2046 # pm_cmd is a command line
   as_user $(pm_cmd) "$@" 2> >(tee -a "$E2E/podman.log" >&2)
+}
+
+# Podman on a storage of its own whose overlay is fuse-overlayfs.
+FUSE_OPTS=(--storage-opt overlay.mount_program=/usr/bin/fuse-overlayfs)
+pmf_cmd() {
+  echo podman --root "$E2E/fstorage" --runroot "$E2E/frun" --tmpdir "$E2E/tmp" --storage-driver overlay \
+    "${FUSE_OPTS[@]}" --runtime "$E2E/bulwark" --cgroup-manager cgroupfs --events-backend file
+}
+pmf() {
+  # shellcheck disable=SC2046 # pmf_cmd is a command line
+  as_user $(pmf_cmd) "$@" 2> >(tee -a "$E2E/podman.log" >&2)
+}
+
+# fuse-overlayfs needs /dev/fuse, which udev makes 0666 on a Debian host;
+# a host without udev (this VM) leaves it 0600 root's: the test user's
+# group is given it until teardown_file puts the old owner and mode back.
+# Then the image is imported into the FUSE storage (once).
+fuse_ready() {
+  [ -x /usr/bin/fuse-overlayfs ] || skip "fuse-overlayfs is not installed (scripts/deps)"
+  [ -c /dev/fuse ] || skip "no /dev/fuse on this host"
+  if ! as_user sh -c 'exec 9<>/dev/fuse' 2>/dev/null; then
+    [[ -s $E2E/fuse.was ]] || stat -c '%a %u:%g' /dev/fuse >"$E2E/fuse.was"
+    chgrp "$RL_GID" /dev/fuse && chmod g+rw /dev/fuse
+  fi
+  [[ -f $E2E/fstorage.ok ]] && return 0
+  # shellcheck disable=SC2046 # pmf_cmd is a command line
+  if ! as_user sh -c "tar -C rootfs -c . | $(pmf_cmd) import - $IMG" >>"$E2E/import.log" 2>&1; then
+    skip "rootless podman cannot import an image onto fuse-overlayfs here: $(tail -1 "$E2E/import.log")"
+  fi
+  touch "$E2E/fstorage.ok"
+}
+
+# No fuse-overlayfs mount of this file's storage left in Podman's mount
+# namespace.
+no_fuse_mount() {
+  [ -z "$(pmf unshare awk -v d="$E2E/" '$9 == "fuse-overlayfs" && index($5, d) == 1' /proc/self/mountinfo)" ]
 }
 
 ULIMITS=(--ulimit nofile=1024:1024 --ulimit nproc=1024:1024)
@@ -78,6 +117,12 @@ teardown_file() {
   [[ -n ${E2E:-} ]] || { remove_user; return 0; }
   pm rm -af -t 0 >/dev/null 2>&1 || true
   pm pod rm -af -t 0 >/dev/null 2>&1 || true
+  [[ -d $E2E/fstorage ]] && { pmf rm -af -t 0 >/dev/null 2>&1 || true; }
+  # /dev/fuse's owner and mode as they were before fuse_ready
+  if [[ -s $E2E/fuse.was ]]; then
+    read -r mode owner <"$E2E/fuse.was"
+    chown "$owner" /dev/fuse && chmod "$mode" /dev/fuse
+  fi
   remove_user
   umount_under "$E2E"
   rm -rf "$E2E"
@@ -125,7 +170,8 @@ host_uid() { awk '/^Uid:/ {print $2}' "/proc/$1/status"; }
   [ "$(pm inspect -f '{{.State.ExitCode}}' p1)" = 9 ]
   [[ $(pm logs p1) == *got-term* ]]
   pm rm p1
-  ! pm inspect p1 >/dev/null 2>&1
+  run pm inspect p1
+  [ "$status" -ne 0 ]
   # nothing of it left in bulwark's state
   [ -z "$(find "/run/user/$RL_UID" -name "$cid")" ]
 }
@@ -137,7 +183,8 @@ host_uid() { awk '/^Uid:/ {print $2}' "/proc/$1/status"; }
   [ "$pid" -gt 0 ]
   kill -0 "$pid"
   pm rm -f -t 0 p2
-  ! pm inspect p2 >/dev/null 2>&1
+  run pm inspect p2
+  [ "$status" -ne 0 ]
   wait_for 20 sh -c "! kill -0 $pid 2>/dev/null"
 }
 
@@ -169,7 +216,7 @@ host_uid() { awk '/^Uid:/ {print $2}' "/proc/$1/status"; }
   # container id 100 is the user's subordinate id 100 (its namespace's 100)
   [ "$(stat -c %u:%g "$d/d")" = "$((RL_START + 99)):$((RL_START + 99))" ]
   [ -z "$(find "$d" \( -uid 0 -o -gid 0 \) -print)" ]
-  run pm run --rm --network none "${ULIMITS[@]}" -v rlvol:/data "$IMG" stat -c %u:%g /data/f
+  run --separate-stderr pm run --rm --network none "${ULIMITS[@]}" -v rlvol:/data "$IMG" stat -c %u:%g /data/f
   [ "$output" = 0:0 ]
   pm volume rm rlvol >/dev/null
 }
@@ -202,4 +249,85 @@ host_uid() { awk '/^Uid:/ {print $2}' "/proc/$1/status"; }
   [ "$(host_uid "$m1")" = "$RL_UID" ]
   [ "$(readlink "/proc/$m1/ns/user")" != "$(pm unshare readlink /proc/self/ns/user)" ]
   pm pod rm -f -t 0 pod1 >/dev/null
+}
+
+# fuse-overlayfs: the rootfs is a FUSE mount the user's Podman made in its
+# own user namespace. The kernel cannot idmap a FUSE mount, and a rootless
+# bulwark needs no idmapped view: Podman's namespace already maps its root
+# to the user. bulwark must use the mount as it is, in a user namespace of
+# its own whose root is the user (never host root, never Podman's root).
+
+@test "rootless podman on fuse-overlayfs: run; owners inside and on the host, uid_map, the user namespace" {
+  fuse_ready
+  pmf run -d --name f1 --network none "${ULIMITS[@]}" "$IMG" \
+    sh -c 'echo new >/etc/new; mkdir /d; chown 100:100 /d; echo ready >/tmp/ready; sleep 600'
+  wait_for 20 pmf exec f1 cat /tmp/ready
+  run --separate-stderr pmf exec f1 sh -c 'awk "\$5 == \"/\" {for (i = 7; \$i != \"-\"; i++); print \$(i + 1)}" /proc/self/mountinfo; id -u; stat -c %u:%g /bin/busybox /etc/new /d'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = fuse.fuse-overlayfs ] # the rootfs is the FUSE mount
+  [ "${lines[1]}" = 0 ]
+  [ "${lines[2]}" = 0:0 ] # the image's root files are container root's
+  [ "${lines[3]}" = 0:0 ]
+  [ "${lines[4]}" = 100:100 ]
+  local pid
+  pid=$(pmf inspect -f '{{.State.Pid}}' f1)
+  # on the host: the user, through the user's own and subordinate ids
+  [ "$(host_uid "$pid")" = "$RL_UID" ]
+  [ "$(awk '{print $1, $2, $3}' "/proc/$pid/uid_map" | paste -sd,)" = "0 $RL_UID 1,1 $RL_START 65536" ]
+  [ "$(awk '{print $1, $2, $3}' "/proc/$pid/gid_map" | paste -sd,)" = "0 $RL_GID 1,1 $RL_START 65536" ]
+  # a user namespace bulwark made inside Podman's, not Podman's own
+  [ "$(readlink "/proc/$pid/ns/user")" != "$(pmf unshare readlink /proc/self/ns/user)" ]
+  # what container root wrote is the user's on the host; id 100 a subordinate id
+  local up
+  up=$(pmf inspect -f '{{.GraphDriver.Data.UpperDir}}' f1)
+  [ -d "$up" ]
+  [ "$(stat -c %u:%g "$up/etc/new")" = "$RL_UID:$RL_GID" ]
+  [ "$(stat -c %u:%g "$up/d")" = "$((RL_START + 99)):$((RL_START + 99))" ]
+  [ -z "$(find "$up" \( -uid 0 -o -gid 0 \) -print)" ]
+  pmf rm -f -t 0 f1
+}
+
+@test "rootless podman on fuse-overlayfs: exec (status, output, the container's ids), stop, rm leaves no mount" {
+  fuse_ready
+  pmf run -d --name f2 --network none "${ULIMITS[@]}" "$IMG" sh -c 'trap "exit 9" TERM; while :; do sleep 0.1; done'
+  run pmf exec f2 sh -c 'echo in; id -u; exit 4'
+  [ "$status" -eq 4 ]
+  [ "${lines[0]}" = in ]
+  [ "${lines[1]}" = 0 ]
+  pmf exec -d f2 sleep 301
+  local e
+  wait_for 20 pgrep -u "$RL_UID" -f '^sleep 301$'
+  e=$(pgrep -u "$RL_UID" -f '^sleep 301$') # the exec'd process: the user on the host
+  [ -n "$e" ]
+  [ "$(awk '{print $1, $2, $3}' "/proc/$e/uid_map" | paste -sd,)" = "0 $RL_UID 1,1 $RL_START 65536" ]
+  # its rootfs is a FUSE mount in Podman's mount namespace, until rm
+  run pmf unshare awk -v d="$E2E/" '$9 == "fuse-overlayfs" && index($5, d) == 1 {print $5}' /proc/self/mountinfo
+  [[ $output == *"$(pmf inspect -f '{{.GraphDriver.Data.MergedDir}}' f2)"* ]]
+  pmf stop -t 20 f2
+  [ "$(pmf inspect -f '{{.State.ExitCode}}' f2)" = 9 ]
+  pmf rm f2
+  # the FUSE mount (in Podman's mount namespace) is gone with the container
+  # (Podman's cleanup unmounts it, after rm returns)
+  wait_for 40 no_fuse_mount
+}
+
+@test "rootless podman on fuse-overlayfs: a named volume, and run --rm's rootfs writable, the image untouched" {
+  fuse_ready
+  run --separate-stderr pmf run --rm --network none "${ULIMITS[@]}" -v fvol:/data "$IMG" \
+    sh -c 'echo x >/data/f; mkdir /data/d; chown 100:100 /data/d; echo new >/etc/new; cat /etc/new; awk "\$5 == \"/\" {for (i = 7; \$i != \"-\"; i++); print \$(i + 1)}" /proc/self/mountinfo'
+  [ "$status" -eq 0 ]
+  [ "${lines[0]}" = new ]
+  [ "${lines[1]}" = fuse.fuse-overlayfs ]
+  local d
+  d=$(pmf volume inspect -f '{{.Mountpoint}}' fvol)
+  [ "$(stat -c %u:%g "$d/f")" = "$RL_UID:$RL_GID" ]
+  [ "$(stat -c %u:%g "$d/d")" = "$((RL_START + 99)):$((RL_START + 99))" ]
+  [ -z "$(find "$d" \( -uid 0 -o -gid 0 \) -print)" ]
+  run --separate-stderr pmf run --rm --network none "${ULIMITS[@]}" -v fvol:/data "$IMG" stat -c %u:%g /data/f
+  [ "$output" = 0:0 ]
+  # --rm removed it: a new container starts from the image, nothing is left
+  run --separate-stderr pmf run --rm --network none "${ULIMITS[@]}" "$IMG" cat /etc/new
+  [ "$status" -ne 0 ]
+  [ -z "$(pmf ps -aq)" ]
+  pmf volume rm fvol >/dev/null
 }

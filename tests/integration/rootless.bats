@@ -370,3 +370,29 @@ bwu() {
   [ "$(jq -c '.annotations | with_entries(select(.key | startswith("io.bulwark.rootless.")))' <<<"$output")" = \
     '{"io.bulwark.rootless.enabled":"true","io.bulwark.rootless.idmap":"newuidmap+newgidmap","io.bulwark.rootless.cgroup":"v2-delegation","io.bulwark.rootless.selfclone":"memfd-sealed"}' ]
 }
+
+@test "fuse-overlayfs rootfs, bulwark as root: taken for the caller's overlay (not BW073), then refused since FUSE cannot be idmapped; never used unmapped" {
+  command -v fuse-overlayfs >/dev/null || skip "fuse-overlayfs is not installed (scripts/deps)"
+  [ -c /dev/fuse ] || skip "no /dev/fuse on this host"
+  local f
+  f=$(mktemp -d /tmp/bulwark-test-fuse.XXXXXX)
+  mkdir "$f/upper" "$f/work" "$f/merged" "$f/state" "$f/b"
+  if ! fuse-overlayfs -o "lowerdir=$BUNDLE/rootfs,upperdir=$f/upper,workdir=$f/work" "$f/merged"; then
+    rm -rf "$f"
+    skip "fuse-overlayfs cannot mount here"
+  fi
+  # root's own config (bulwark spec), its rootfs the FUSE mount
+  "$BULWARK" spec --bundle "$f/b"
+  jq --arg p "$f/merged" '.root.path = $p | .process.args = ["true"] | .process.terminal = false' "$f/b/config.json" >"$f/c.json"
+  mv "$f/c.json" "$f/b/config.json"
+  run --separate-stderr "$BULWARK" --root "$f/state" run --bundle "$f/b" rl-fuse
+  local left
+  left=$(ls -A "$f/state")
+  umount "$f/merged"
+  rm -rf "$f"
+  echo "$stderr"
+  [ "$status" -eq 1 ]
+  [ "$stderr" = "bulwark: idmapping the container's mounts: the rootfs $f/merged is a FUSE mount (fuse-overlayfs?), which the kernel cannot idmap, and bulwark as root does not use a rootfs unmapped; use the kernel's overlay (Podman: remove mount_program from storage.conf; Docker: the overlay2 driver), or run the engine rootless, where no idmapped view is needed" ]
+  # no container left: the state root holds the seccomp cache at most
+  [ -z "$(grep -v '^seccomp-cache$' <<<"$left")" ]
+}
