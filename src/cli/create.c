@@ -13,5 +13,6 @@ BW_COMMAND(create)
         c.opts.root = g->root;
         bw_cli_policy_opts(g, &c.opts);
         pid_t pid;
-        return bw_container_create(&c.opts, &pid, err) < 0 ? -1 : 0;
+        int rc = bw_container_create(&c.opts, &pid, err);
+        return rc < 0 ? rc : 0;
 }

@@ -6,6 +6,7 @@
 
 bats_require_minimum_version 1.5.0
 load helpers
+load ../faults/host_state
 
 setup() {
   command -v strace >/dev/null || skip "needs strace"
@@ -15,22 +16,6 @@ setup() {
   config_edit '.process.args = ["sleep", "1000"]'
 }
 teardown() { teardown_bundle; }
-
-# What a container of this test left on the host: its state, cgroup
-# directories in every hierarchy, id ranges held for it, its processes.
-leftovers() {
-  local id=$1
-  [ -e "$BW_ROOT/$id" ] && echo "state dir $BW_ROOT/$id"
-  find /sys/fs/cgroup -mindepth 1 -maxdepth 4 -type d -name "$id" 2>/dev/null | sed 's/^/cgroup /'
-  grep -lF "\"owner\": \"$id\"" /var/lib/bulwark/idranges/range-*.json 2>/dev/null |
-    xargs -r grep -lF "\"root\": \"$BW_ROOT\"" | sed 's/^/range /'
-  grep -F "$BUNDLE" /proc/self/mountinfo | awk '{print "mount " $5}'
-  local p
-  for p in /proc/[0-9]*; do
-    tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -qF "$BW_ROOT " && echo "process ${p#/proc/}"
-  done
-  return 0
-}
 
 # The number of the first call of SYSCALL bulwark itself makes (counted as
 # strace counts, per process) whose traced line matches PATTERN.
