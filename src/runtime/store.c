@@ -289,8 +289,12 @@ int bw_state_read(const struct bw_store_entry *e, struct bw_state *s, struct bw_
                 else if (name && !strcmp(name, "poststop"))
                         s->hooks |= BW_HOOKS_POSTSTOP;
         }
-        if (!s->id || !s->bundle)
-                return bw_error_msg(err, -EINVAL, "%s/" BW_STATE_FILE " lacks id or bundle", e->path);
+        if (!s->id || !s->bundle) {
+                bw_state_clear(s); /* a failed read holds nothing */
+                return bw_error_msg(err, -EINVAL,
+                                    "%s/" BW_STATE_FILE " lacks id or bundle (the state is corrupt: `bulwark delete --force` removes the container)",
+                                    e->path);
+        }
         return 0;
 }
 
