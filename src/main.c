@@ -1,4 +1,5 @@
 /* bulwark: the command table and the global flags. Nothing else. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -165,6 +166,7 @@ int main(int argc, char **argv)
         struct bw_globals g = { .root = BW_DEFAULT_ROOT, .log_format = BW_LOG_TEXT };
         _cleanup_error_ struct bw_error *err = NULL;
         _cleanup_free_ char *rootless_root = NULL; /* the caller's default state root */
+        const char *what = "bulwark"; /* the command, once known: errors name it */
         int r = parse_globals(&g, argc, argv, &err);
         if (r < 0)
                 goto fail;
@@ -188,6 +190,8 @@ int main(int argc, char **argv)
                 return 0;
         }
         const struct bw_command *cmd = bw_command_find(name);
+        if (cmd)
+                what = name;
         if (!cmd) {
                 bw_error_usage(&err, "unknown command '%s'; see bulwark --help for the list", name);
                 goto fail;
@@ -215,8 +219,15 @@ int main(int argc, char **argv)
                 return r;
         }
 fail:
+        /* An error returned without a message (most often a failed
+         * allocation) is named by the command that met it. */
         if (!err)
-                bw_error_set(&err, r, "%s", argc > 0 ? argv[0] : "bulwark");
+                bw_error_set(&err, r, "%s", what);
+        if (!err || !err->msg) { /* even that message could not be allocated */
+                fprintf(stderr, "bulwark: %s: %s\n", what, strerror(r < 0 ? -r : ENOMEM));
+                bw_log_close();
+                return BW_EXIT_FAILURE;
+        }
         /* Errors go to stderr for the user, and to the log file when one is
          * set, since engines show the log to their users. */
         if (g.log_path)

@@ -9,5 +9,6 @@ BW_COMMAND(create)
         if (r < 0)
                 return r;
         pid_t pid;
-        return bw_container_create(&c.opts, &pid, err) < 0 ? -1 : 0;
+        int rc = bw_container_create(&c.opts, &pid, err);
+        return rc < 0 ? rc : 0;
 }

@@ -25,5 +25,5 @@ BW_COMMAND(delete)
                 *err = NULL;
                 return 0;
         }
-        return r < 0 ? -1 : 0;
+        return r < 0 ? r : 0;
 }

@@ -22,5 +22,6 @@ BW_COMMAND(kill)
         int sig = SIGTERM;
         if (left == 2 && (sig = bw_signal_parse(argv[optind + 1])) < 0)
                 return bw_error_usage(err, "kill: unknown signal '%s'; give a name (TERM, SIGKILL) or a number", argv[optind + 1]);
-        return bw_container_kill(g->root, argv[optind], sig, all, err) < 0 ? -1 : 0;
+        int rc = bw_container_kill(g->root, argv[optind], sig, all, err);
+        return rc < 0 ? rc : 0;
 }

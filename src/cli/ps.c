@@ -110,5 +110,6 @@ BW_COMMAND(ps)
         char **ps_args = argv + optind + 1;
         if (ps_args[0] && strcmp(ps_args[0], "--") == 0)
                 ps_args++;
-        return ps_table(pids, n, ps_args, err) < 0 ? -1 : 0;
+        int rc = ps_table(pids, n, ps_args, err);
+        return rc < 0 ? rc : 0;
 }

@@ -5,5 +5,6 @@ BW_COMMAND(start)
 {
         if (argc != 2 || argv[1][0] == '-')
                 return bw_error_usage(err, "start needs exactly one container id; usage: bulwark %s", bw_command_find("start")->usage);
-        return bw_container_start(g->root, argv[1], err) < 0 ? -1 : 0;
+        int rc = bw_container_start(g->root, argv[1], err);
+        return rc < 0 ? rc : 0;
 }

@@ -173,5 +173,5 @@ BW_COMMAND(update)
                 res->cpu.cpus = old_cpus;
         if (mems)
                 res->cpu.mems = old_mems;
-        return r < 0 ? -1 : 0;
+        return r < 0 ? r : 0;
 }

@@ -154,6 +154,7 @@ static int parse(struct oci_reader *r, json_t **out)
 {
         json_error_t jerr;
         size_t flags = JSON_DECODE_ANY | JSON_REJECT_DUPLICATES;
+        errno = 0;
         json_t *top = json_loadb(r->data, r->len, flags, &jerr);
         if (!top && json_error_code(&jerr) == json_error_numeric_overflow) {
                 /* An integer beyond 64 bits signed, such as RLIM_INFINITY
@@ -161,6 +162,10 @@ static int parse(struct oci_reader *r, json_t **out)
                  * let the typed readers take the exact value from the text. */
                 top = json_loadb(r->data, r->len, flags | JSON_DECODE_INT_AS_REAL, &jerr);
         }
+        /* jansson reports a failed allocation as whatever token it was
+         * reading; malloc's errno tells. */
+        if (!top && errno == ENOMEM)
+                return bw_error_set(r->err, -ENOMEM, "reading %s", r->name);
         if (!top)
                 return bw_error_msg(r->err, -EINVAL, "%s:%d:%d: invalid JSON: %s", r->name,
                                     jerr.line > 0 ? jerr.line : 1, jerr.column > 0 ? jerr.column : 1, jerr.text);

@@ -22,6 +22,7 @@
 #include "linux/procfs_handle.h"
 #include "linux/terminal.h"
 #include "oci/load.h"
+#include "runtime/bundle_trust.h"
 #include "runtime/cgroups.h"
 #include "runtime/bind_resolve.h"
 #include "runtime/ns_owner.h"
@@ -48,7 +49,10 @@ int bw_bundle_load(const char *bundle, char **abs_bundle, struct oci_config **co
         _cleanup_free_ char *path = NULL;
         if (asprintf(&path, "%s/config.json", buf) < 0)
                 return bw_error_set(err, -ENOMEM, "bundle %s", buf);
-        int r = oci_config_load_file(path, config, err);
+        int r = bw_bundle_check_trust(buf, path, err);
+        if (r < 0)
+                return r;
+        r = oci_config_load_file(path, config, err);
         if (r < 0)
                 return r;
         *abs_bundle = strdup(buf);

@@ -170,21 +170,28 @@ static uint64_t json_u64(json_t *o, const char *k)
         return json_is_integer(v) ? (uint64_t)json_integer_value(v) : 0;
 }
 
-static void read_alloc(int dir, struct bw_idrange_alloc *a)
+/* Returns -ENOMEM when memory ran out while reading: a record read in
+ * part (its owner lost) would look free and its live range could be
+ * handed to another rootfs. */
+static int read_alloc(int dir, struct bw_idrange_alloc *a)
 {
         _cleanup_close_ int fd = openat(dir, a->file, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
         _cleanup_free_ char *text = NULL;
         size_t len = 0;
         json_error_t je;
         /* One read, not jansson's byte-at-a-time json_loadfd. */
-        _cleanup_json_ json_t *j = fd >= 0 && bw_read_fd(fd, 64 * 1024, &text, &len) >= 0
-                                           ? json_loadb(text, len, 0, &je)
-                                           : NULL;
+        int rr = fd >= 0 ? bw_read_fd(fd, 64 * 1024, &text, &len) : -errno;
+        if (rr == -ENOMEM)
+                return -ENOMEM;
+        errno = 0;
+        _cleanup_json_ json_t *j = rr >= 0 ? json_loadb(text, len, 0, &je) : NULL;
+        if (!j && rr >= 0 && errno == ENOMEM)
+                return -ENOMEM;
         struct bw_idrange r = { 0 };
         if (!j || json_u32(j, "uid", &r.uid) < 0 || json_u32(j, "gid", &r.gid) < 0 || json_u32(j, "size", &r.size) < 0 ||
             r.uid != a->range.uid || r.gid != a->range.gid) {
                 a->corrupt = true;
-                return;
+                return 0;
         }
         a->range = r;
         const char *owner = json_string_value(json_object_get(j, "owner"));
@@ -197,6 +204,9 @@ static void read_alloc(int dir, struct bw_idrange_alloc *a)
         a->key.ino = json_u64(j, "ino");
         a->key.btime = json_u64(j, "btime");
         a->used = (int64_t)json_u64(j, "used");
+        if ((oroot && !a->owner_root) || (owner && !a->owner) || (path && !a->key.path))
+                return -ENOMEM;
+        return 0;
 }
 
 static int scan(int dir, struct bw_idrange_allocs *out, struct bw_error **err)
@@ -234,7 +244,10 @@ static int scan(int dir, struct bw_idrange_allocs *out, struct bw_error **err)
                         bw_idrange_allocs_free(out);
                         return bw_error_set(err, -ENOMEM, "reading the id range store");
                 }
-                read_alloc(dir, a);
+                if (read_alloc(dir, a) < 0) {
+                        bw_idrange_allocs_free(out);
+                        return bw_error_set(err, -ENOMEM, "reading the id range store");
+                }
                 if (a->corrupt)
                         bw_warn("id range store: %s is unreadable; its range stays taken until it is removed", a->file);
         }

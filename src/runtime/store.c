@@ -243,7 +243,10 @@ int bw_state_read(const struct bw_store_entry *e, struct bw_state *s, struct bw_
         int r = bw_read_fd(fd, 1 << 20, &text, &len);
         if (r < 0)
                 return bw_error_set(err, r, "reading %s/" BW_STATE_FILE, e->path);
+        errno = 0;
         _cleanup_json_ json_t *j = json_loadb(text, len, 0, &je);
+        if (!j && errno == ENOMEM)
+                return bw_error_set(err, -ENOMEM, "reading %s/" BW_STATE_FILE, e->path);
         if (!j || !json_is_object(j))
                 return bw_error_msg(err, -EINVAL,
                                     "reading %s/" BW_STATE_FILE ": %s (the state is corrupt: `bulwark delete --force` removes the container, `bulwark gc` every dead one)",
@@ -268,8 +271,12 @@ int bw_state_read(const struct bw_store_entry *e, struct bw_state *s, struct bw_
                 else if (name && !strcmp(name, "poststop"))
                         s->hooks |= BW_HOOKS_POSTSTOP;
         }
-        if (!s->id || !s->bundle)
-                return bw_error_msg(err, -EINVAL, "%s/" BW_STATE_FILE " lacks id or bundle", e->path);
+        if (!s->id || !s->bundle) {
+                bw_state_clear(s); /* a failed read holds nothing */
+                return bw_error_msg(err, -EINVAL,
+                                    "%s/" BW_STATE_FILE " lacks id or bundle (the state is corrupt: `bulwark delete --force` removes the container)",
+                                    e->path);
+        }
         return 0;
 }
 

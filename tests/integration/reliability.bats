@@ -6,6 +6,7 @@
 
 bats_require_minimum_version 1.5.0
 load helpers
+load ../faults/host_state
 
 setup() {
   command -v strace >/dev/null || skip "needs strace"
@@ -15,22 +16,6 @@ setup() {
   config_edit '.process.args = ["sleep", "1000"]'
 }
 teardown() { teardown_bundle; }
-
-# What a container of this test left on the host: its state, cgroup
-# directories in every hierarchy, id ranges held for it, its processes.
-leftovers() {
-  local id=$1
-  [ -e "$BW_ROOT/$id" ] && echo "state dir $BW_ROOT/$id"
-  find /sys/fs/cgroup -mindepth 1 -maxdepth 4 -type d -name "$id" 2>/dev/null | sed 's/^/cgroup /'
-  grep -lF "\"owner\": \"$id\"" /var/lib/bulwark/idranges/range-*.json 2>/dev/null |
-    xargs -r grep -lF "\"root\": \"$BW_ROOT\"" | sed 's/^/range /'
-  grep -F "$BUNDLE" /proc/self/mountinfo | awk '{print "mount " $5}'
-  local p
-  for p in /proc/[0-9]*; do
-    tr '\0' ' ' 2>/dev/null <"$p/cmdline" | grep -qF "$BW_ROOT " && echo "process ${p#/proc/}"
-  done
-  return 0
-}
 
 # The number of the first call of SYSCALL bulwark itself makes (counted as
 # strace counts, per process) whose traced line matches PATTERN.
@@ -291,4 +276,44 @@ hostile_config() {
   echo "$output"
   [[ $output == *"kept id range record"*"$(basename "$rec")"*"unreadable"* ]]
   rm -f "$rec"
+}
+
+@test "hostile bundle: as root, a config.json or bundle others can write is refused naming the fix; one another user owns runs with a warning" {
+  [ "$(id -u)" -eq 0 ] || skip "needs root"
+  local u
+  u=$(awk -F: '$3 >= 1000 && $3 < 60000 { print $3; exit }' /etc/passwd)
+  [ -n "$u" ] || u=4242
+  # others can write config.json: any user could pick what root runs
+  chmod 666 "$BUNDLE/config.json"
+  run fails_to_create "w$$"
+  [ "$status" -eq 1 ]
+  [[ $output == *"$BUNDLE/config.json is writable by a group other than root's or by others (mode 0666)"*"chmod go-w $BUNDLE/config.json"* ]]
+  [ -z "$(leftovers "w$$")" ]
+  # a group other than root's can write it
+  chmod 664 "$BUNDLE/config.json"
+  chgrp "$u" "$BUNDLE/config.json"
+  run fails_to_create "g$$"
+  [ "$status" -eq 1 ]
+  [[ $output == *"mode 0664"* ]]
+  chgrp 0 "$BUNDLE/config.json"
+  # group root's members are root already
+  bw create --bundle "$BUNDLE" "r$$" </dev/null >/dev/null 2>&1
+  bw delete --force "r$$"
+  chmod 644 "$BUNDLE/config.json"
+  # the bundle directory: others could replace config.json
+  chmod 777 "$BUNDLE"
+  run fails_to_create "d$$"
+  [ "$status" -eq 1 ]
+  [[ $output == *"bundle $BUNDLE is writable"*"chmod go-w $BUNDLE"* ]]
+  [ -z "$(leftovers "d$$")" ]
+  chmod 755 "$BUNDLE"
+  # owned by another user, writable by that user only: runs (as runc
+  # allows), with a warning naming the owner and the fix
+  chown "$u" "$BUNDLE/config.json"
+  bw create --bundle "$BUNDLE" "o$$" </dev/null >"$BUNDLE/o.log" 2>&1
+  grep -q "config.json belongs to uid $u, who can change what root runs" "$BUNDLE/o.log"
+  grep -q "chown root $BUNDLE/config.json" "$BUNDLE/o.log"
+  [ "$(state_of "o$$")" = created ]
+  bw delete --force "o$$"
+  [ -z "$(leftovers "o$$")" ]
 }
