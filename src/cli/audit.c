@@ -14,7 +14,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
-#include "cli/docker.h"
+#include "input/docker.h"
 #include "input/compose.h"
 #include "input/containerd.h"
 #include "input/engine.h"

@@ -12,7 +12,7 @@
 #include "linux/lsm.h"
 #include "linux/mount_options.h"
 #include "linux/seccomp_probe.h"
-#include "oci/features.h"
+#include "runtime/features.h"
 #include "oci/spec.h"
 #include "util/cleanup.h"
 #include "util/log.h"
