@@ -39,7 +39,7 @@ int bw_mode_from_name(const char *name)
 }
 
 /* What restricted allows to fire: BW074 (an identity-mapped volume, which
- * only the operator's policy file can ask for), SETFCAP (in DESIGN.md's allowed set,
+ * only the operator's policy file can ask for), SETFCAP (in docs/security-model.md's allowed set,
  * harmless inside a user namespace), a writable rootfs, no memory limit,
  * hooks and annotations, and a pod's missing CPU limit and mounted
  * service-account token: reported by audit, not enforced. */
