@@ -455,25 +455,25 @@ static enum bw_outcome engine_api(const struct bw_attack_opts *o, char *why, siz
 
 static const struct {
         const char *name;
-        const char *rule;
+        enum bw_rule_key rule;
         technique_fn fn;
 } techniques[] = {
-        { "mknod-block-device", "BW018", mknod_block },
-        { "mount", "BW010", mount_tmpfs },
-        { "raw-socket", "BW019", raw_socket },
-        { "packet-socket", "BW019", packet_socket },
-        { "read-foreign-file", "BW015", read_foreign },
-        { "chown-foreign-file", "BW017", chown_foreign },
-        { "open-by-handle", "BW014", by_handle },
-        { "nested-userns-mount", "BW052", nested_userns },
-        { "keyctl", "BW052", keyring },
-        { "bpf", "BW021", bpf_map },
-        { "io-uring", "BW052", io_uring },
-        { "userfaultfd", "BW052", uffd },
-        { "ptrace-outside", "BW029", ptrace_outside },
-        { "core-pattern", "BW092", core_pattern },
-        { "release-agent", "BW071", release_agent },
-        { "engine-socket-api", "BW070", engine_api },
+        { "mknod-block-device", BW_RULE_CAP_MKNOD, mknod_block },
+        { "mount", BW_RULE_CAP_SYS_ADMIN, mount_tmpfs },
+        { "raw-socket", BW_RULE_CAP_NET_RAW, raw_socket },
+        { "packet-socket", BW_RULE_CAP_NET_RAW, packet_socket },
+        { "read-foreign-file", BW_RULE_CAP_DAC_OVERRIDE, read_foreign },
+        { "chown-foreign-file", BW_RULE_CAP_CHOWN, chown_foreign },
+        { "open-by-handle", BW_RULE_CAP_DAC_READ_SEARCH, by_handle },
+        { "nested-userns-mount", BW_RULE_SECCOMP_BREAKOUT_SYSCALLS, nested_userns },
+        { "keyctl", BW_RULE_SECCOMP_BREAKOUT_SYSCALLS, keyring },
+        { "bpf", BW_RULE_CAP_BPF, bpf_map },
+        { "io-uring", BW_RULE_SECCOMP_BREAKOUT_SYSCALLS, io_uring },
+        { "userfaultfd", BW_RULE_SECCOMP_BREAKOUT_SYSCALLS, uffd },
+        { "ptrace-outside", BW_RULE_PTRACE_HOST_PID, ptrace_outside },
+        { "core-pattern", BW_RULE_PROC_SYS_WRITABLE, core_pattern },
+        { "release-agent", BW_RULE_SENSITIVE_MOUNT_WRITABLE, release_agent },
+        { "engine-socket-api", BW_RULE_ENGINE_SOCKET_MOUNT, engine_api },
 };
 
 int bw_check_attack(const struct bw_attack_opts *o, struct bw_attempt **out, size_t *n)

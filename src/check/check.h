@@ -18,10 +18,8 @@ int bw_check_observe_devices(struct bw_findings *out);   /* device nodes that op
 int bw_check_observe_limits(struct bw_findings *out);    /* pids and memory limits */
 int bw_check_observe_namespaces(struct bw_findings *out);/* namespaces shared with the host */
 
-/* The finding for a rule id of the table (looked up with bw_rule_find);
- * an id the table lacks is -EINVAL, which fails check as a whole rather
- * than dropping evidence. 0, -EINVAL or -ENOMEM. */
-int bw_check_add(struct bw_findings *out, const char *id, const char *fmt, ...)
+/* A finding of the rule k of the table. 0 or -ENOMEM. */
+int bw_check_add(struct bw_findings *out, enum bw_rule_key k, const char *fmt, ...)
         __attribute__((format(printf, 3, 4)));
 
 /* --attack: one harmless attempt per technique. */
@@ -30,7 +28,7 @@ const char *bw_outcome_name(enum bw_outcome o);   /* "blocked", "escaped", "skip
 
 struct bw_attempt {
         const char *technique;   /* "mknod-block-device" */
-        const char *rule;        /* the rule id an escape falls under */
+        enum bw_rule_key rule;   /* the rule an escape falls under */
         enum bw_outcome outcome;
         char reason[256];        /* the evidence: the call and its result */
 };

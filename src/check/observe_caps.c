@@ -24,7 +24,7 @@ static int cap_set(const char *key, uint64_t *v)
 static int cap_last(void)
 {
         char *s = NULL;
-        int last = BW_CAP_LAST;
+        int last = OCI_CAP_LAST;
         if (probe_read("/proc/sys/kernel/cap_last_cap", &s) == 0)
                 last = atoi(s);
         free(s);
@@ -48,7 +48,7 @@ int bw_check_observe_caps(struct bw_findings *out)
         /* privileged: (nearly) every capability, and no filter */
         int missing = __builtin_popcountll(all) - __builtin_popcountll(bnd & all);
         if (missing <= 2 && strcmp(seccomp, "0") == 0) {
-                if ((r = bw_check_add(out, "BW001", "%d of %d capabilities in the bounding set (%016" PRIx64
+                if ((r = bw_check_add(out, BW_RULE_PRIVILEGED, "%d of %d capabilities in the bounding set (%016" PRIx64
                                       ") and no seccomp filter", __builtin_popcountll(bnd & all),
                                       __builtin_popcountll(all), bnd)) < 0)
                         return r;
@@ -69,13 +69,13 @@ int bw_check_observe_caps(struct bw_findings *out)
                         if (s[j].v & bit)
                                 snprintf(sets + strlen(sets), sizeof(sets) - strlen(sets), "%s%s", sets[0] ? ", " : "",
                                          s[j].n);
-                if ((r = bw_findings_add(out, rule, NULL, "%s in %s", bw_cap_name(rule->cap), sets)) < 0)
+                if ((r = bw_findings_add(out, rule, NULL, "%s in %s", oci_cap_name(rule->cap), sets)) < 0)
                         return r;
         }
-        if (strcmp(nnp, "1") != 0 && (r = bw_check_add(out, "BW053", "NoNewPrivs: %s in /proc/self/status",
+        if (strcmp(nnp, "1") != 0 && (r = bw_check_add(out, BW_RULE_NO_NEW_PRIVILEGES_OFF, "NoNewPrivs: %s in /proc/self/status",
                                                      nnp[0] ? nnp : "unknown")) < 0)
                 return r;
-        if (strcmp(seccomp, "0") == 0 && (r = bw_check_add(out, "BW050", "Seccomp: 0 in /proc/self/status (no filter)")) < 0)
+        if (strcmp(seccomp, "0") == 0 && (r = bw_check_add(out, BW_RULE_SECCOMP_ABSENT, "Seccomp: 0 in /proc/self/status (no filter)")) < 0)
                 return r;
         return 0;
 }

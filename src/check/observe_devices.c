@@ -50,7 +50,7 @@ static int device_cgroup(struct bw_findings *out)
                 return 0;
         for (char *line = strtok(list, "\n"); line; line = strtok(NULL, "\n"))
                 if (strcmp(line, "a *:* rwm") == 0)
-                        return bw_check_add(out, "BW082", "%s is \"a *:* rwm\"", where);
+                        return bw_check_add(out, BW_RULE_DEVICE_CGROUP_ALLOW_ALL, "%s is \"a *:* rwm\"", where);
         return 0;
 }
 
@@ -80,9 +80,9 @@ int bw_check_observe_devices(struct bw_findings *out)
                 else
                         append(chr, sizeof(chr), e->d_name, &st);
         }
-        if (blk[0] && (r = bw_check_add(out, "BW080", "block devices that open: %s", blk)) < 0)
+        if (blk[0] && (r = bw_check_add(out, BW_RULE_HOST_BLOCK_DEVICE, "block devices that open: %s", blk)) < 0)
                 return r;
-        if (chr[0] && (r = bw_check_add(out, "BW081", "character devices that open: %s", chr)) < 0)
+        if (chr[0] && (r = bw_check_add(out, BW_RULE_HOST_CHAR_DEVICE, "character devices that open: %s", chr)) < 0)
                 return r;
         return 0;
 }

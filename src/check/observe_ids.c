@@ -49,15 +49,15 @@ int bw_check_observe_ids(struct bw_findings *out)
                 return 0;
         int r;
         if (u.identity) {
-                if ((r = bw_check_add(out, "BW040", "/proc/self/uid_map is \"%s\": the host's user namespace",
+                if ((r = bw_check_add(out, BW_RULE_NO_USER_NAMESPACE, "/proc/self/uid_map is \"%s\": the host's user namespace",
                                       u.first)) < 0)
                         return r;
         } else if (u.maps_root || g.maps_root) {
-                if ((r = bw_check_add(out, "BW041", "%s maps an id to host id 0 (uid_map \"%s\", gid_map \"%s\")",
+                if ((r = bw_check_add(out, BW_RULE_HOST_ROOT_MAPPED, "%s maps an id to host id 0 (uid_map \"%s\", gid_map \"%s\")",
                                       u.maps_root ? "uid_map" : "gid_map", u.first, g.first)) < 0)
                         return r;
         }
-        if (u.outside == 0 && (r = bw_check_add(out, "BW042", "uid %u is host uid 0 (uid_map \"%s\")", geteuid(),
+        if (u.outside == 0 && (r = bw_check_add(out, BW_RULE_HOST_ROOT_PROCESS, "uid %u is host uid 0 (uid_map \"%s\")", geteuid(),
                                                 u.first)) < 0)
                 return r;
         return 0;

@@ -26,11 +26,11 @@ int bw_check_observe_limits(struct bw_findings *out)
         char where[4200];
         int r;
         _cleanup_free_ char *p = limit("pids", "pids.max", "pids.max", where, sizeof(where));
-        if (p && strcmp(p, "max") == 0 && (r = bw_check_add(out, "BW102", "%s is max", where)) < 0)
+        if (p && strcmp(p, "max") == 0 && (r = bw_check_add(out, BW_RULE_NO_PIDS_LIMIT, "%s is max", where)) < 0)
                 return r;
         _cleanup_free_ char *m = limit("memory", "memory.max", "memory.limit_in_bytes", where, sizeof(where));
         if (m && (strcmp(m, "max") == 0 || strtoull(m, NULL, 10) >= (1ULL << 62)) &&
-            (r = bw_check_add(out, "BW103", "%s is %s", where, m)) < 0)
+            (r = bw_check_add(out, BW_RULE_NO_MEMORY_LIMIT, "%s is %s", where, m)) < 0)
                 return r;
         return 0;
 }

@@ -118,14 +118,14 @@ static int host_paths(struct bw_findings *out, const char *line, const struct bw
         char opts[256];
         mount_opts(line, opts, sizeof(opts));
         if (!opt_rw(opts))
-                return bw_check_add(out, "BW072", "host %s %s (%s) mounted read-only at %s", m->fstype, m->root, tree,
+                return bw_check_add(out, BW_RULE_SENSITIVE_MOUNT_READONLY, "host %s %s (%s) mounted read-only at %s", m->fstype, m->root, tree,
                                     m->mountpoint);
         /* mounted rw: can this process's ids and capabilities write there?
          * (in a user namespace, host root's files are not writable) */
         if (faccessat(AT_FDCWD, m->mountpoint, W_OK, AT_EACCESS) == 0)
-                return bw_check_add(out, "BW071", "host %s %s (%s) mounted writable at %s", m->fstype, m->root, tree,
+                return bw_check_add(out, BW_RULE_SENSITIVE_MOUNT_WRITABLE, "host %s %s (%s) mounted writable at %s", m->fstype, m->root, tree,
                                     m->mountpoint);
-        return bw_check_add(out, "BW072", "host %s %s (%s) mounted rw at %s, not writable by this process (%s)",
+        return bw_check_add(out, BW_RULE_SENSITIVE_MOUNT_READONLY, "host %s %s (%s) mounted rw at %s, not writable by this process (%s)",
                             m->fstype, m->root, tree, m->mountpoint, probe_errno_name(errno));
 }
 
@@ -138,7 +138,7 @@ static int cgroupfs(struct bw_findings *out, const char *line, const struct bw_m
         snprintf(ra, sizeof(ra), "%s/release_agent", m->mountpoint);
         if (!opt_rw(opts) || access(ra, F_OK) < 0)
                 return 0;
-        return bw_check_add(out, "BW071", "cgroupfs (%s) mounted writable at %s, with its release_agent", m->source,
+        return bw_check_add(out, BW_RULE_SENSITIVE_MOUNT_WRITABLE, "cgroupfs (%s) mounted writable at %s, with its release_agent", m->source,
                             m->mountpoint);
 }
 
@@ -149,12 +149,12 @@ int bw_check_observe_mounts(struct bw_findings *out)
         if ((r = bw_check_engine_sockets(&socks)) < 0)
                 return r;
         for (size_t i = 0; socks && socks[i]; i++)
-                if ((r = bw_check_add(out, "BW070", "%s accepts connect()", socks[i])) < 0)
+                if ((r = bw_check_add(out, BW_RULE_ENGINE_SOCKET_MOUNT, "%s accepts connect()", socks[i])) < 0)
                         return r;
 
         /* /proc/sys: opening for writing is the test (nothing is written). */
         _cleanup_close_ int ps = open("/proc/sys/kernel/core_pattern", O_WRONLY | O_CLOEXEC | O_NOFOLLOW);
-        if (ps >= 0 && (r = bw_check_add(out, "BW092", "/proc/sys/kernel/core_pattern opens for writing")) < 0)
+        if (ps >= 0 && (r = bw_check_add(out, BW_RULE_PROC_SYS_WRITABLE, "/proc/sys/kernel/core_pattern opens for writing")) < 0)
                 return r;
 
         _cleanup_free_ char *mi = NULL;
@@ -168,7 +168,7 @@ int bw_check_observe_mounts(struct bw_findings *out)
                 mount_opts(line, opts, sizeof(opts));
                 r = 0;
                 if (m.fstype && strcmp(m.fstype, "sysfs") == 0 && opt_rw(opts))
-                        r = bw_check_add(out, "BW093", "sysfs mounted writable at %s", m.mountpoint);
+                        r = bw_check_add(out, BW_RULE_SYSFS_WRITABLE, "sysfs mounted writable at %s", m.mountpoint);
                 if (r >= 0)
                         r = host_paths(out, line, &m);
                 if (r >= 0)

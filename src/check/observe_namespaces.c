@@ -15,12 +15,12 @@ int bw_check_observe_namespaces(struct bw_findings *out)
         _cleanup_free_ char *comm = NULL;
         if (probe_read("/proc/2/comm", &comm) < 0 || strcmp(comm, "kthreadd\n") != 0)
                 return 0;
-        int r = bw_check_add(out, "BW060", "/proc/2 is kthreadd: the host's pid namespace");
+        int r = bw_check_add(out, BW_RULE_HOST_PID_NAMESPACE, "/proc/2 is kthreadd: the host's pid namespace");
         if (r < 0)
                 return r;
         char eff[64] = "";
         probe_status_field("CapEff", eff, sizeof(eff));
         if (strtoull(eff, NULL, 16) & (1ULL << 19 /* CAP_SYS_PTRACE */))
-                r = bw_check_add(out, "BW029", "CAP_SYS_PTRACE effective and the host's processes visible");
+                r = bw_check_add(out, BW_RULE_PTRACE_HOST_PID, "CAP_SYS_PTRACE effective and the host's processes visible");
         return r;
 }

@@ -45,7 +45,7 @@ int bw_check_observe_proc(struct bw_findings *out)
                         snprintf(list + strlen(list), sizeof(list) - strlen(list), "%s%s", list[0] ? ", " : "",
                                  bw_required_masked[i]);
         int r;
-        if (list[0] && (r = bw_check_add(out, "BW090", "readable and not masked: %s", list)) < 0)
+        if (list[0] && (r = bw_check_add(out, BW_RULE_MASKED_PATHS_REMOVED, "readable and not masked: %s", list)) < 0)
                 return r;
         /* the read-only paths: on a mount that is not read-only */
         char rw[1024] = "";
@@ -55,7 +55,7 @@ int bw_check_observe_proc(struct bw_findings *out)
                         snprintf(rw + strlen(rw), sizeof(rw) - strlen(rw), "%s%s", rw[0] ? ", " : "",
                                  bw_required_readonly[i]);
         }
-        if (rw[0] && (r = bw_check_add(out, "BW091", "on a writable mount: %s", rw)) < 0)
+        if (rw[0] && (r = bw_check_add(out, BW_RULE_READONLY_PATHS_REMOVED, "on a writable mount: %s", rw)) < 0)
                 return r;
         return 0;
 }

@@ -96,5 +96,5 @@ int bw_check_observe_syscalls(struct bw_findings *out)
         }
         if (!through[0])
                 return 0;
-        return bw_check_add(out, "BW052", "the seccomp filter lets through %s", through);
+        return bw_check_add(out, BW_RULE_SECCOMP_BREAKOUT_SYSCALLS, "the seccomp filter lets through %s", through);
 }

@@ -1,4 +1,4 @@
-/* What the probes share: adding a finding by rule id, reading small files
+/* What the probes share: adding a finding of a rule, reading small files
  * of /proc. */
 #include <errno.h>
 #include <fcntl.h>
@@ -14,11 +14,8 @@
 #include "util/cleanup.h"
 #include "util/fs.h"
 
-int bw_check_add(struct bw_findings *out, const char *id, const char *fmt, ...)
+int bw_check_add(struct bw_findings *out, enum bw_rule_key k, const char *fmt, ...)
 {
-        const struct bw_rule *r = bw_rule_find(id);
-        if (!r)
-                return -EINVAL;
         _cleanup_free_ char *detail = NULL;
         va_list ap;
         va_start(ap, fmt);
@@ -26,7 +23,7 @@ int bw_check_add(struct bw_findings *out, const char *id, const char *fmt, ...)
         va_end(ap);
         if (n < 0)
                 return -ENOMEM;
-        return bw_findings_add(out, r, NULL, "%s", detail);
+        return bw_findings_add(out, bw_rule(k), NULL, "%s", detail);
 }
 
 int probe_read(const char *path, char **out)

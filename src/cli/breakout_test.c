@@ -213,9 +213,9 @@ static void set_caps(json_t *cfg, json_t *caps)
                 while (f && fgets(line, sizeof(line), f))
                         if (strncmp(line, "CapBnd:", 7) == 0)
                                 bnd = strtoull(line + 7, NULL, 16);
-                for (int c = 0; c <= BW_CAP_LAST; c++)
-                        if (bw_cap_name(c) && (bnd & (1ULL << c)))
-                                json_array_append_new(list, json_string(bw_cap_name(c)));
+                for (int c = 0; c <= OCI_CAP_LAST; c++)
+                        if (oci_cap_name(c) && (bnd & (1ULL << c)))
+                                json_array_append_new(list, json_string(oci_cap_name(c)));
         } else {
                 size_t i;
                 json_t *v;

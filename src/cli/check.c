@@ -60,7 +60,7 @@ static json_t *attempts_json(const struct bw_attempt *a, size_t n)
         json_t *v = json_array();
         for (size_t i = 0; i < n; i++)
                 json_array_append_new(v, json_pack("{s:s, s:s, s:s, s:s}", "technique", a[i].technique, "rule",
-                                                   a[i].rule, "result", bw_outcome_name(a[i].outcome), "reason",
+                                                   bw_rule(a[i].rule)->id, "result", bw_outcome_name(a[i].outcome), "reason",
                                                    a[i].reason));
         return v;
 }
@@ -70,8 +70,8 @@ static void attempts_text(FILE *out, const struct bw_attempt *a, size_t n)
         size_t count[3] = { 0 };
         fprintf(out, "attacks\n");
         for (size_t i = 0; i < n; i++) {
-                fprintf(out, "  %-8s %-20s %s  %s\n", bw_outcome_name(a[i].outcome), a[i].technique, a[i].rule,
-                        a[i].reason);
+                fprintf(out, "  %-8s %-20s %s  %s\n", bw_outcome_name(a[i].outcome), a[i].technique,
+                        bw_rule(a[i].rule)->id, a[i].reason);
                 count[a[i].outcome]++;
         }
         fprintf(out, "  %zu blocked, %zu escaped, %zu skipped\n\n", count[BW_OUTCOME_BLOCKED],

@@ -210,9 +210,10 @@ static void locations(struct bw_input_target *t, const struct bw_ynode *svc)
         if (bw_ybool(priv, &p) && p) {
                 static const char *const keys[] = { "/process/capabilities", "/linux/resources/devices",
                                                     "/linux/maskedPaths", "/linux/readonlyPaths", "/linux/seccomp",
-                                                    "/mounts", "BW001", NULL };
+                                                    "/mounts", NULL };
                 for (size_t i = 0; keys[i]; i++)
                         bw_input_loc(t, keys[i], priv);
+                bw_input_loc_rule(t, BW_RULE_PRIVILEGED, priv);
         } else {
                 bw_input_loc(t, "/process/capabilities", bw_ymap_get(svc, "cap_add"));
         }
@@ -222,13 +223,13 @@ static void locations(struct bw_input_target *t, const struct bw_ynode *svc)
         bw_input_loc(t, "/process/apparmorProfile", security_opt(so, "apparmor"));
         bw_input_loc(t, "/linux/maskedPaths", security_opt(so, "systempaths"));
         bw_input_loc(t, "/linux/readonlyPaths", security_opt(so, "systempaths"));
-        bw_input_loc(t, "BW060", bw_ymap_get(svc, "pid"));
-        bw_input_loc(t, "BW029", bw_ymap_get(svc, "pid"));
-        bw_input_loc(t, "BW061", bw_ymap_get(svc, "network_mode"));
-        bw_input_loc(t, "BW062", bw_ymap_get(svc, "ipc"));
-        bw_input_loc(t, "BW063", bw_ymap_get(svc, "uts"));
-        bw_input_loc(t, "BW064", bw_ymap_get(svc, "cgroup"));
-        bw_input_loc(t, "BW040", bw_ymap_get(svc, "userns_mode"));
+        bw_input_loc_rule(t, BW_RULE_HOST_PID_NAMESPACE, bw_ymap_get(svc, "pid"));
+        bw_input_loc_rule(t, BW_RULE_PTRACE_HOST_PID, bw_ymap_get(svc, "pid"));
+        bw_input_loc_rule(t, BW_RULE_HOST_NETWORK_NAMESPACE, bw_ymap_get(svc, "network_mode"));
+        bw_input_loc_rule(t, BW_RULE_HOST_IPC_NAMESPACE, bw_ymap_get(svc, "ipc"));
+        bw_input_loc_rule(t, BW_RULE_HOST_UTS_NAMESPACE, bw_ymap_get(svc, "uts"));
+        bw_input_loc_rule(t, BW_RULE_HOST_CGROUP_NAMESPACE, bw_ymap_get(svc, "cgroup"));
+        bw_input_loc_rule(t, BW_RULE_NO_USER_NAMESPACE, bw_ymap_get(svc, "userns_mode"));
         bw_input_loc(t, "/linux/sysctl", bw_ymap_get(svc, "sysctls"));
         bw_input_loc(t, "/root/readonly", bw_ymap_get(svc, "read_only"));
         bw_input_loc(t, "/process/user", bw_ymap_get(svc, "user"));

@@ -393,7 +393,7 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
                 loc(o, "/linux/readonlyPaths", priv_n);
                 loc(o, "/linux/seccomp", priv_n);
                 loc(o, "/mounts", priv_n);
-                loc(o, "BW001", priv_n);
+                bw_input_loc_rule(o, BW_RULE_PRIVILEGED, priv_n);
         } else if (caps_n) {
                 const struct bw_ynode *add = bw_ymap_get(caps_n, "add");
                 loc(o, "/process/capabilities", add ? add : caps_n);
@@ -490,11 +490,11 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
         /* containerd gives each container its own cgroup namespace on
          * cgroup v2 nodes, the kubelet's default since 1.25 */
         json_array_append_new(ns, json_pack("{s:s}", "type", "cgroup"));
-        loc(o, "BW060", hpid);
-        loc(o, "BW029", hpid);
-        loc(o, "BW061", hnet);
-        loc(o, "BW062", hipc);
-        loc(o, "BW063", hnet);
+        bw_input_loc_rule(o, BW_RULE_HOST_PID_NAMESPACE, hpid);
+        bw_input_loc_rule(o, BW_RULE_PTRACE_HOST_PID, hpid);
+        bw_input_loc_rule(o, BW_RULE_HOST_NETWORK_NAMESPACE, hnet);
+        bw_input_loc_rule(o, BW_RULE_HOST_IPC_NAMESPACE, hipc);
+        bw_input_loc_rule(o, BW_RULE_HOST_UTS_NAMESPACE, hnet);
         bool userns = yfalse(husers);
         if (userns) {
                 /* the kubelet gives each pod its own 65,536 ids above the host's */
@@ -504,7 +504,7 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
                 json_object_set_new(lnx, "gidMappings", json_pack("[{s:i, s:I, s:i}]", "containerID", 0, "hostID",
                                                                   (json_int_t)65536 * 16, "size", 65536));
         }
-        loc(o, "BW040", husers);
+        bw_input_loc_rule(o, BW_RULE_NO_USER_NAMESPACE, husers);
         loc(o, "/linux/uidMappings", husers);
         json_object_set_new(lnx, "namespaces", ns);
 

@@ -24,6 +24,11 @@ void bw_input_loc(struct bw_input_target *t, const char *key, const struct bw_yn
         l->col = n->col;
 }
 
+void bw_input_loc_rule(struct bw_input_target *t, enum bw_rule_key k, const struct bw_ynode *n)
+{
+        bw_input_loc(t, bw_rule(k)->id, n);
+}
+
 bool bw_input_locate(const struct bw_input_target *t, const char *rule_id, const char *pointer, int *line, int *col)
 {
         *line = t->line, *col = t->col;

@@ -8,6 +8,7 @@
 #include "input/pss.h"
 #include "input/yaml.h"
 #include "oci/spec.h"
+#include "policy/rules.h"
 #include "util/error.h"
 
 /* A JSON pointer prefix of config.json ("/mounts/3"), or a rule id
@@ -34,6 +35,9 @@ typedef int (*bw_input_fn)(void *ctx, const struct bw_input_target *t, struct bw
 /* Record that the config's key (pointer prefix or rule id) came from n
  * (nothing when n is NULL). */
 void bw_input_loc(struct bw_input_target *t, const char *key, const struct bw_ynode *n);
+
+/* Record that the findings of rule k came from n (nothing when n is NULL). */
+void bw_input_loc_rule(struct bw_input_target *t, enum bw_rule_key k, const struct bw_ynode *n);
 
 /* Where a finding is: its rule id's entry, else the longest recorded
  * prefix of its pointer, else the container's entry (false: no field of

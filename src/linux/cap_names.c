@@ -1,11 +1,10 @@
-/* Capability names through libcap, so a newer kernel's capabilities appear
- * without a table here to update. */
-#include <ctype.h>
+/* The capabilities this host's kernel has, named from the one table of
+ * capability names (oci/names.c). */
 #include <stdlib.h>
-#include <string.h>
 #include <sys/capability.h>
 
 #include "linux/cap_names.h"
+#include "oci/spec.h"
 #include "util/cleanup.h"
 #include "util/strv.h"
 
@@ -15,22 +14,8 @@ char **bw_cap_known_names(void)
         if (!names)
                 return NULL;
         cap_value_t max = cap_max_bits();
-        for (cap_value_t c = 0; c < max; c++) {
-                char *n = cap_to_name(c);
-                if (!n)
+        for (int c = 0; c < max && oci_cap_name(c); c++)
+                if (bw_strv_push(&names, oci_cap_name(c)) < 0)
                         return NULL;
-                /* libcap spells a number for a capability it cannot name. */
-                bool named = strncmp(n, "cap_", 4) == 0;
-                char *up = named ? strdup(n) : NULL;
-                cap_free(n);
-                if (!named)
-                        continue;
-                if (!up)
-                        return NULL;
-                for (char *p = up; *p; p++)
-                        *p = (char)toupper((unsigned char)*p);
-                if (bw_strv_consume(&names, up) < 0)
-                        return NULL;
-        }
         return take_ptr(names);
 }

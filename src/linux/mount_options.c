@@ -6,6 +6,7 @@
 #include <sys/mount.h>
 
 #include "linux/mount_options.h"
+#include "oci/spec.h"
 #include "util/cleanup.h"
 
 #define SET(n, f) { n, BW_MOPT_FLAG, f, 0, 0, 0, 0, false }
@@ -222,4 +223,25 @@ long bw_mount_propagation(const char *name)
                 return 0;
         const struct bw_mount_option *e = bw_mount_option_find(name);
         return e && e->kind == BW_MOPT_PROPAGATION ? (long)e->flags : -EINVAL;
+}
+
+bool bw_mount_opts_bind(const struct bw_mount_opts *o, const char *type)
+{
+        return o->bind || (type && strcmp(type, "bind") == 0);
+}
+
+bool bw_mount_is_bind(const struct oci_mount *m)
+{
+        struct bw_mount_opts o;
+        bw_mount_options_effect(m->options, &o);
+        return bw_mount_opts_bind(&o, m->type);
+}
+
+/* Read-only as the mounter will leave it: the options applied in order
+ * (["ro","rw"] is writable). */
+bool bw_mount_is_ro(const struct oci_mount *m)
+{
+        struct bw_mount_opts o;
+        bw_mount_options_effect(m->options, &o);
+        return bw_mount_opts_readonly(&o);
 }

@@ -64,6 +64,14 @@ void bw_mount_options_effect(char *const *options, struct bw_mount_opts *out);
 bool bw_mount_opts_readonly(const struct bw_mount_opts *o);
 bool bw_mount_opts_nosuid(const struct bw_mount_opts *o);
 
+/* Whether an OCI mount is a bind (its type "bind", or a bind or rbind
+ * option) and whether it ends read-only, read through this parser: what
+ * the policy, harden, the automatic user namespace and the mounter ask. */
+struct oci_mount;
+bool bw_mount_opts_bind(const struct bw_mount_opts *o, const char *type);
+bool bw_mount_is_bind(const struct oci_mount *m);
+bool bw_mount_is_ro(const struct oci_mount *m);
+
 /* Parse a propagation name ("rslave", "private", ...) into MS_* flags; 0
  * for NULL/empty, -EINVAL when unknown. */
 long bw_mount_propagation(const char *name);

@@ -79,11 +79,6 @@ static int attach_judged(const struct oci_mount *m, int target_fd, struct bw_err
         return 0;
 }
 
-static bool is_bind(const struct oci_mount *m, const struct bw_mount_opts *o)
-{
-        return o->bind || (m->type && strcmp(m->type, "bind") == 0);
-}
-
 /* Does a bind source name a directory (so the target must be one)? */
 static int source_is_dir(const char *src)
 {
@@ -137,7 +132,7 @@ int bw_mount_finish_readonly(int root_fd, const struct oci_mount *m, struct bw_e
         int r = bw_mount_parse_options(m->options, &o, err);
         if (r < 0)
                 return bw_error_wrap(err, "mount %s", m->destination);
-        if (is_bind(m, &o) || !(o.flags & MS_RDONLY))
+        if (bw_mount_opts_bind(&o, m->type) || !(o.flags & MS_RDONLY))
                 return 0;
         _cleanup_close_ int fd = bw_open_in_root(root_fd, m->destination, O_PATH | O_DIRECTORY, BW_RESOLVE_NO_SYMLINKS);
         if (fd < 0)
@@ -158,7 +153,7 @@ int bw_mount_one(int root_fd, const char *bundle, const struct oci_mount *m, str
         int r = bw_mount_parse_options(m->options, &o, err);
         if (r < 0)
                 return bw_error_wrap(err, "mount %s", m->destination);
-        bool bind = is_bind(m, &o);
+        bool bind = bw_mount_opts_bind(&o, m->type);
         _cleanup_free_ char *src = NULL;
         if (m->source && bind && m->source[0] != '/' && bundle) {
                 if (asprintf(&src, "%s/%s", bundle, m->source) < 0)

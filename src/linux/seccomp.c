@@ -41,18 +41,7 @@ static void seccomp_releasep(scmp_filter_ctx *ctx)
 
 static const char *action_name(enum oci_seccomp_action a)
 {
-        switch (a) {
-        case OCI_SECCOMP_KILL: return "SCMP_ACT_KILL";
-        case OCI_SECCOMP_KILL_PROCESS: return "SCMP_ACT_KILL_PROCESS";
-        case OCI_SECCOMP_KILL_THREAD: return "SCMP_ACT_KILL_THREAD";
-        case OCI_SECCOMP_TRAP: return "SCMP_ACT_TRAP";
-        case OCI_SECCOMP_ERRNO: return "SCMP_ACT_ERRNO";
-        case OCI_SECCOMP_TRACE: return "SCMP_ACT_TRACE";
-        case OCI_SECCOMP_ALLOW: return "SCMP_ACT_ALLOW";
-        case OCI_SECCOMP_LOG: return "SCMP_ACT_LOG";
-        case OCI_SECCOMP_NOTIFY: return "SCMP_ACT_NOTIFY";
-        }
-        return "(unknown action)";
+        return oci_seccomp_action_name(a) ?: "(unknown action)";
 }
 
 /* The libseccomp action for an OCI action. errnoRet is the errno of ERRNO

@@ -92,10 +92,9 @@ static void put_capset(json_t *o, const char *key, const struct oci_capset *s)
         for (unsigned cap = 0; a && cap < 64; cap++) {
                 if (!(s->mask & (UINT64_C(1) << cap)))
                         continue;
-                char *name = oci_cap_name(cap);
+                const char *name = oci_cap_name((int)cap);
                 if (name)
                         json_array_append_new(a, json_string(name));
-                free(name);
         }
         put(o, key, a);
 }

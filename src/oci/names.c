@@ -2,7 +2,6 @@
 #include <ctype.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/capability.h>
 #include <sys/resource.h>
 
 #include "oci/spec.h"
@@ -76,37 +75,30 @@ int oci_seccomp_op_from_name(const char *name)
         return index_of(op_names, ARRAY_SIZE(op_names), name);
 }
 
+/* The one table of capability names, by number (linux/capability.h).
+ * The static binary's libcap knows no more than this either; a capability
+ * a newer kernel adds is added here. */
+static const char *const cap_names[OCI_CAP_LAST + 1] = {
+        "CAP_CHOWN", "CAP_DAC_OVERRIDE", "CAP_DAC_READ_SEARCH", "CAP_FOWNER", "CAP_FSETID",
+        "CAP_KILL", "CAP_SETGID", "CAP_SETUID", "CAP_SETPCAP", "CAP_LINUX_IMMUTABLE",
+        "CAP_NET_BIND_SERVICE", "CAP_NET_BROADCAST", "CAP_NET_ADMIN", "CAP_NET_RAW",
+        "CAP_IPC_LOCK", "CAP_IPC_OWNER", "CAP_SYS_MODULE", "CAP_SYS_RAWIO", "CAP_SYS_CHROOT",
+        "CAP_SYS_PTRACE", "CAP_SYS_PACCT", "CAP_SYS_ADMIN", "CAP_SYS_BOOT", "CAP_SYS_NICE",
+        "CAP_SYS_RESOURCE", "CAP_SYS_TIME", "CAP_SYS_TTY_CONFIG", "CAP_MKNOD", "CAP_LEASE",
+        "CAP_AUDIT_WRITE", "CAP_AUDIT_CONTROL", "CAP_SETFCAP", "CAP_MAC_OVERRIDE",
+        "CAP_MAC_ADMIN", "CAP_SYSLOG", "CAP_WAKE_ALARM", "CAP_BLOCK_SUSPEND", "CAP_AUDIT_READ",
+        "CAP_PERFMON", "CAP_BPF", "CAP_CHECKPOINT_RESTORE",
+};
+
 int oci_cap_from_name(const char *name)
 {
-        /* The spec spells capabilities "CAP_CHOWN"; libcap also takes lower
-         * case and bare numbers, which the spec does not allow. */
-        if (!name || strncmp(name, "CAP_", 4) != 0)
-                return -1;
-        for (const char *p = name; *p; p++)
-                if (!(isupper((unsigned char)*p) || *p == '_' || isdigit((unsigned char)*p)))
-                        return -1;
-        cap_value_t v;
-        if (cap_from_name(name, &v) < 0 || v < 0 || v > 63)
-                return -1;
-        return v;
+        /* The spec spells capabilities "CAP_CHOWN", exactly. */
+        return index_of(cap_names, ARRAY_SIZE(cap_names), name);
 }
 
-char *oci_cap_name(unsigned cap)
+const char *oci_cap_name(int cap)
 {
-        char *lower = cap_to_name((cap_value_t)cap);
-        if (!lower)
-                return NULL;
-        char *s = NULL;
-        /* cap_to_name gives "cap_chown", or a number for a capability libcap
-         * does not know */
-        if (isdigit((unsigned char)lower[0]))
-                s = NULL;
-        else
-                s = strdup(lower);
-        cap_free(lower);
-        for (char *p = s; p && *p; p++)
-                *p = (char)toupper((unsigned char)*p);
-        return s;
+        return cap >= 0 && cap <= OCI_CAP_LAST ? cap_names[cap] : NULL;
 }
 
 static const struct { const char *name; int value; } rlimits[] = {

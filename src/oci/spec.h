@@ -377,10 +377,11 @@ int oci_seccomp_action_from_name(const char *name);
 const char *oci_seccomp_op_name(enum oci_seccomp_op o);         /* "SCMP_CMP_EQ" */
 int oci_seccomp_op_from_name(const char *name);
 
-/* Capabilities by name ("CAP_CHOWN"), through libcap so new kernels'
- * capabilities are known as soon as libcap knows them. */
+/* Capabilities by name ("CAP_CHOWN", as the spec spells them) and by
+ * number: the one table of their names. */
+#define OCI_CAP_LAST 40                               /* CAP_CHECKPOINT_RESTORE */
 int oci_cap_from_name(const char *name);              /* -1 when unknown */
-char *oci_cap_name(unsigned cap);                     /* malloc'd "CAP_CHOWN", NULL on failure */
+const char *oci_cap_name(int cap);                    /* "CAP_CHOWN", NULL past the last known */
 /* "RLIMIT_NOFILE" <-> RLIMIT_NOFILE. */
 int oci_rlimit_from_name(const char *name);           /* -1 when unknown */
 const char *oci_rlimit_name(int resource);            /* NULL when unknown */

@@ -42,22 +42,6 @@ bool bw_has_own_ns(const struct oci_config *c, enum oci_ns_type t)
         return ns && !ns->host;
 }
 
-bool bw_mount_is_bind(const struct oci_mount *m)
-{
-        struct bw_mount_opts o;
-        bw_mount_options_effect(m->options, &o);
-        return o.bind || (m->type && strcmp(m->type, "bind") == 0);
-}
-
-/* Read-only as the mounter will leave it: the options applied in order
- * (["ro","rw"] is writable), by the parser the mount code uses. */
-bool bw_mount_is_ro(const struct oci_mount *m)
-{
-        struct bw_mount_opts o;
-        bw_mount_options_effect(m->options, &o);
-        return bw_mount_opts_readonly(&o);
-}
-
 /* Is path equal to or below prefix, comparing whole components? "/" only
  * matches itself: everything is below it. */
 bool bw_path_under(const char *path, const char *prefix)
@@ -148,7 +132,7 @@ int bw_check_cap(const struct bw_rule *r, const struct oci_config *c, struct bw_
                                 strcat(where, ", ");
                         strcat(where, sets[i].name);
                 }
-        const char *name = bw_cap_name(r->cap);
+        const char *name = oci_cap_name(r->cap);
         char ptr[64];
         cap_pointer(c, r->cap, ptr, sizeof(ptr));
         return bw_findings_add_at(out, r, ptr, name + 4, "%s in %s", name, where);
@@ -164,7 +148,7 @@ static const int restricted_caps[] = {
 int bw_check_other_caps(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         uint64_t caps = bw_config_caps(c);
-        for (int cap = 0; cap <= BW_CAP_LAST; cap++) {
+        for (int cap = 0; cap <= OCI_CAP_LAST; cap++) {
                 if (!(caps & (1ULL << cap)))
                         continue;
                 bool known = false;
@@ -174,7 +158,7 @@ int bw_check_other_caps(const struct bw_rule *r, const struct oci_config *c, str
                         known |= bw_rules[i].cap == cap;
                 if (known)
                         continue;
-                const char *name = bw_cap_name(cap);
+                const char *name = oci_cap_name(cap);
                 char ptr[64];
                 cap_pointer(c, cap, ptr, sizeof(ptr));
                 int ret = bw_findings_add_at(out, r, ptr, name + 4, "%s", name);
@@ -1434,6 +1418,14 @@ const char *const bw_required_readonly[] = {
         "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sysrq-trigger", NULL,
 };
 
+/* The finding just added (ret 0) is of kind k. */
+static int of_kind(struct bw_findings *out, int ret, enum bw_finding_kind k)
+{
+        if (ret == 0)
+                out->v[out->n - 1].kind = k;
+        return ret;
+}
+
 static int missing_paths(const struct bw_rule *r, char **have,
                          const char *const *need, const char *field, struct bw_findings *out)
 {
@@ -1449,7 +1441,9 @@ static int missing_paths(const struct bw_rule *r, char **have,
                 return 0;
         char ptr[64];
         snprintf(ptr, sizeof(ptr), "/linux/%s", field);
-        return bw_findings_add_at(out, r, ptr, field[0] == 'm' ? "MaskedPaths" : "ReadonlyPaths", "%s lacks %s", field, list);
+        int ret = bw_findings_add_at(out, r, ptr, field[0] == 'm' ? "MaskedPaths" : "ReadonlyPaths", "%s lacks %s",
+                                     field, list);
+        return field[0] == 'm' ? ret : of_kind(out, ret, BW_FINDING_READONLY_PATHS);
 }
 
 int bw_check_masked(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
@@ -1467,7 +1461,10 @@ int bw_check_readonly(const struct bw_rule *r, const struct oci_config *c, struc
 int bw_check_proc_sys(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         if (!c->linux || !bw_strv_contains(c->linux->readonly_paths, "/proc/sys"))
-                return bw_findings_add_at(out, r, "/linux/readonlyPaths", "ReadonlyPaths", "/proc/sys is not in readonlyPaths");
+                return of_kind(out,
+                               bw_findings_add_at(out, r, "/linux/readonlyPaths", "ReadonlyPaths",
+                                                  "/proc/sys is not in readonlyPaths"),
+                               BW_FINDING_READONLY_PATHS);
         for (size_t i = 0; i < c->n_mounts; i++) {
                 const struct oci_mount *m = &c->mounts[i];
                 if (bw_path_under(m->destination, "/proc/sys") && !bw_mount_is_ro(m)) {

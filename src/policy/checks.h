@@ -4,14 +4,13 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "linux/mount_options.h" /* bw_mount_is_bind, bw_mount_is_ro */
 #include "oci/spec.h"
 #include "policy/rules.h"
 
 bool bw_has_ns(const struct oci_config *c, enum oci_ns_type t);
 /* Same, but false for a namespace joined by a path that is the host's. */
 bool bw_has_own_ns(const struct oci_config *c, enum oci_ns_type t);
-bool bw_mount_is_bind(const struct oci_mount *m);
-bool bw_mount_is_ro(const struct oci_mount *m);
 bool bw_path_under(const char *path, const char *prefix);
 int64_t bw_host_uid(const struct oci_config *c, uint32_t uid);
 /* The uid (gid) map the container's ids get: a user namespace joined by

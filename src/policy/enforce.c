@@ -155,7 +155,7 @@ static void log_cap_drop(const char *set, uint64_t dropped)
         for (unsigned cap = 0; cap < 64; cap++) {
                 if (!(dropped & (1ULL << cap)))
                         continue;
-                _cleanup_free_ char *name = oci_cap_name(cap);
+                const char *name = oci_cap_name((int)cap);
                 bw_debug("policy: exec hardened: dropped %s from the %s set (the container does not have it)",
                          name ? name : "a capability", set);
         }

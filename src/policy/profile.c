@@ -38,40 +38,14 @@ int bw_mode_from_name(const char *name)
         return -1;
 }
 
-/* What restricted allows to fire: BW074 (an identity-mapped volume, which
- * only the operator's policy file can ask for), SETFCAP (in docs/security-model.md's allowed set,
- * harmless inside a user namespace), a writable rootfs, no memory limit,
- * hooks and annotations, and a pod's missing CPU limit and mounted
- * service-account token: reported by audit, not enforced. */
-static const char *const restricted_allows[] = { "BW028", "BW074", "BW076", "BW101", "BW103", "BW111",
-                                                 "BW129", "BW131", NULL };
-/* Baseline allows that too, plus the file capabilities ordinary images'
- * entrypoints use (postgres and redis chown their data dirs; the user
- * namespace confines them to the container's own ids), read-only
- * sensitive mounts, the host's UTS and cgroup namespaces, another
- * container's namespaces joined by path (a pod's, Docker's --pid/--ipc
- * container:NAME), and tmpfs mounts without a size (engines write them;
- * restricted bounds them); and a pod's hostPath volumes (the mount rules
- * judge which path), host ports from 1024 up, a root group, and
- * runAsNonRoot left out (the user namespace confines root). */
-static const char *const baseline_also_allows[] = { "BW015", "BW016", "BW017", "BW063", "BW064", "BW068", "BW072",
-                                                    "BW104", "BW120", "BW121", "BW127", "BW128", NULL };
-
-static bool listed(const char *const *list, const char *id)
-{
-        for (size_t i = 0; list[i]; i++)
-                if (strcmp(list[i], id) == 0)
-                        return true;
-        return false;
-}
-
+/* Each rule's row says which profiles forbid it (rules.c, its .forbid). */
 bool bw_profile_forbids(enum bw_profile p, const struct bw_rule *r)
 {
         switch (p) {
         case BW_PROFILE_RESTRICTED:
-                return !listed(restricted_allows, r->id);
+                return r->forbid != BW_FORBID_NONE;
         case BW_PROFILE_BASELINE:
-                return !listed(restricted_allows, r->id) && !listed(baseline_also_allows, r->id);
+                return r->forbid == BW_FORBID_BASELINE;
         default:
                 return false;
         }
@@ -134,8 +108,8 @@ bool bw_policy_identity_mapped(const struct bw_policy *p, const char *source)
  * compares resolved paths), so it is not reported either. */
 static int identity_findings(const struct oci_config *c, const struct bw_policy *p, struct bw_findings *out)
 {
-        const struct bw_rule *r = bw_rule_find("BW074");
-        for (size_t i = 0; r && i < c->n_mounts; i++) {
+        const struct bw_rule *r = bw_rule(BW_RULE_VOLUME_IDENTITY_MAPPED);
+        for (size_t i = 0; i < c->n_mounts; i++) {
                 const struct oci_mount *m = &c->mounts[i];
                 if (!bw_mount_is_bind(m) || !m->source || strstr(m->source, "/..") ||
                     !bw_policy_identity_mapped(p, m->source))

@@ -136,9 +136,9 @@ static int check_no_mount_ns(const struct oci_config *c, struct bw_error **err)
  * not say why. */
 static int check_joined_owners(const struct oci_config *c, struct bw_error **err)
 {
-        const struct bw_rule *rule = bw_rule_find("BW067");
+        const struct bw_rule *rule = bw_rule(BW_RULE_JOINED_NAMESPACE_NOT_OWNED);
         _cleanup_(bw_findings_clear) struct bw_findings f = { 0 };
-        if (!rule || rule->check(rule, c, &f) < 0 || !f.n)
+        if (rule->check(rule, c, &f) < 0 || !f.n)
                 return 0;
         return bw_error_msg(err, -EPERM, "config.json: %s (%s %s); fix: %s", f.v[0].detail, rule->id, rule->title,
                             rule->fix);

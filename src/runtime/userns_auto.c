@@ -9,10 +9,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "linux/mount_options.h"
 #include "runtime/rootless.h"
 #include "util/cleanup.h"
 #include "util/log.h"
-#include "util/strv.h"
 
 static const struct oci_namespace *userns_of(const struct oci_config *c)
 {
@@ -22,21 +22,11 @@ static const struct oci_namespace *userns_of(const struct oci_config *c)
         return NULL;
 }
 
-bool bw_userns_mount_has_option(const struct oci_mount *m, const char *o)
-{
-        return bw_strv_contains(m->options, o);
-}
-
-bool bw_userns_mount_is_bind(const struct oci_mount *m)
-{
-        return (m->type && strcmp(m->type, "bind") == 0) || bw_userns_mount_has_option(m, "bind") ||
-               bw_userns_mount_has_option(m, "rbind");
-}
-
 bool bw_userns_mount_wants_idmap(const struct oci_mount *m)
 {
-        return m->uid_mappings.n || m->gid_mappings.n || bw_userns_mount_has_option(m, "idmap") ||
-               bw_userns_mount_has_option(m, "ridmap");
+        struct bw_mount_opts o;
+        bw_mount_options_effect(m->options, &o);
+        return m->uid_mappings.n || m->gid_mappings.n || o.idmap || o.ridmap;
 }
 
 bool bw_userns_auto_wanted(const struct oci_config *c)
@@ -100,11 +90,11 @@ static bool nested(const char *a, const char *b)
 static int check_bind_classes(const struct oci_config *c, const char *bundle, bool automatic, struct bw_error **err)
 {
         for (size_t i = 0; i < c->n_mounts; i++) {
-                if (!bw_userns_mount_is_bind(&c->mounts[i]) || !c->mounts[i].source)
+                if (!bw_mount_is_bind(&c->mounts[i]) || !c->mounts[i].source)
                         continue;
                 _cleanup_free_ char *a = bind_source(bundle, c->mounts[i].source);
                 for (size_t k = i + 1; a && k < c->n_mounts; k++) {
-                        if (!bw_userns_mount_is_bind(&c->mounts[k]) || !c->mounts[k].source)
+                        if (!bw_mount_is_bind(&c->mounts[k]) || !c->mounts[k].source)
                                 continue;
                         int ca = bind_class(c, i, automatic), cb = bind_class(c, k, automatic);
                         if (ca == cb)

@@ -26,10 +26,8 @@ struct bw_userns_plan {
         struct bw_idrange volume; /* what bind mounts are idmapped from (idmap_mounts) */
 };
 
-/* Mount kinds, shared by the assignment and the mounts. */
-bool bw_userns_mount_has_option(const struct oci_mount *m, const char *o);
-bool bw_userns_mount_is_bind(const struct oci_mount *m);
-/* idmap or ridmap, or mappings of its own. */
+/* Shared by the assignment and the mounts: a mount asks for an idmap
+ * (idmap or ridmap, or mappings of its own). A bind is bw_mount_is_bind. */
 bool bw_userns_mount_wants_idmap(const struct oci_mount *m);
 
 /* A new user namespace with no uidMappings and no gidMappings. */

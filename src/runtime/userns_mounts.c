@@ -262,9 +262,9 @@ static int bind_views(const struct bw_userns_plan *p, const struct oci_config *c
         _cleanup_close_ int volns = -1;
         for (size_t i = 0; i < c->n_mounts; i++) {
                 const struct oci_mount *m = &c->mounts[i];
-                if (!bw_userns_mount_wants_idmap(m) && !(p->idmap_mounts && bw_userns_mount_is_bind(m)))
+                if (!bw_userns_mount_wants_idmap(m) && !(p->idmap_mounts && bw_mount_is_bind(m)))
                         continue;
-                if (!bw_userns_mount_is_bind(m) || !m->source)
+                if (!bw_mount_is_bind(m) || !m->source)
                         return bw_error_msg(err, -EOPNOTSUPP, "mount %s: idmap and ridmap are supported on bind mounts only",
                                             m->destination ? m->destination : "?");
                 _cleanup_close_ int own = -1;

@@ -1,5 +1,6 @@
 /* The config loader: every field lands in its place, dump(load(x)) is x,
  * and every class of bad input gives its precise message. */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/capability.h>
@@ -7,6 +8,7 @@
 #include <stdint.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/capability.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -714,8 +716,22 @@ static void test_names(void)
 {
         tap_is_int(oci_cap_from_name("CAP_SYS_ADMIN"), CAP_SYS_ADMIN, "CAP_SYS_ADMIN by name");
         tap_is_int(oci_cap_from_name("21"), -1, "numbers are not capability names");
-        _cleanup_free_ char *n = oci_cap_name(CAP_NET_RAW);
-        tap_is_str(n, "CAP_NET_RAW", "capability name from number");
+        tap_is_str(oci_cap_name(CAP_NET_RAW), "CAP_NET_RAW", "capability name from number");
+        tap_is_int(oci_cap_from_name("cap_sys_admin"), -1, "the spec's spelling only: CAP_ and upper case");
+        tap_ok(oci_cap_name(OCI_CAP_LAST + 1) == NULL && oci_cap_name(-1) == NULL, "no name past the table");
+        /* The table agrees with libcap (and so with the kernel headers) on
+         * every number it names. */
+        bool same = true;
+        for (int i = 0; i <= OCI_CAP_LAST; i++) {
+                char *l = cap_to_name((cap_value_t)i);
+                char up[64] = "";
+                for (size_t k = 0; l && l[k] && k < sizeof(up) - 1; k++)
+                        up[k] = (char)toupper((unsigned char)l[k]);
+                if (!oci_cap_name(i) || strcmp(up, oci_cap_name(i)) != 0 || oci_cap_from_name(up) != i)
+                        same = false, printf("# %d: libcap %s, table %s\n", i, up, oci_cap_name(i) ?: "(none)");
+                cap_free(l);
+        }
+        tap_ok(same, "capability names 0..%d are libcap's", OCI_CAP_LAST);
         tap_is_int(oci_rlimit_from_name("RLIMIT_NPROC"), RLIMIT_NPROC, "RLIMIT_NPROC");
         tap_is_str(oci_rlimit_name(RLIMIT_RTTIME), "RLIMIT_RTTIME", "RLIMIT_RTTIME by number");
         tap_is_int(oci_ns_type_from_name("cgroup"), OCI_NS_CGROUP, "namespace by name");

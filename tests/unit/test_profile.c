@@ -255,6 +255,24 @@ static void harden(void)
         bw_harden_result_free(&res);
         oci_config_free(c);
 
+        /* BW092 has two cases: /proc/sys missing from readonlyPaths is
+         * fixed, a writable mount over it is not (the finding's kind, not
+         * its words, tells them apart). */
+        c = config_with("{\"mounts\": [{\"destination\": \"/proc/sys/fs/binfmt_misc\", \"type\": \"tmpfs\","
+                        " \"source\": \"tmpfs\", \"options\": [\"size=1m\"]}]}");
+        n = bw_harden(c, &p, &res, &err);
+        tap_ok(n == 1 && listed(res.remaining, "BW092 ") && !listed(res.changes, "BW092 "),
+               "a writable mount under /proc/sys is left, and said");
+        bw_harden_result_free(&res);
+        oci_config_free(c);
+        c = config_with("{\"linux\": {\"readonlyPaths\": [\"/proc/bus\", \"/proc/fs\", \"/proc/irq\","
+                        " \"/proc/sysrq-trigger\"]}}");
+        n = bw_harden(c, &p, &res, &err);
+        tap_ok(n == 0 && listed(res.changes, "BW092 ") && bw_strv_contains(c->linux->readonly_paths, "/proc/sys"),
+               "/proc/sys missing from readonlyPaths alone is restored");
+        bw_harden_result_free(&res);
+        oci_config_free(c);
+
         c = config_with("{\"linux\": {\"devices\": [{\"path\": \"/dev/null\", \"type\": \"c\", \"major\": 1, \"minor\": 3}],"
                         " \"resources\": {\"devices\": [{\"allow\": true, \"access\": \"rwm\"}]}}}");
         n = bw_harden(c, &p, &res, &err);
@@ -294,15 +312,15 @@ static void harden(void)
 static void defaults_agree(void)
 {
         struct bw_policy p = policy(BW_PROFILE_RESTRICTED);
-        for (int cap = 0; cap <= BW_CAP_LAST; cap++) {
+        for (int cap = 0; cap <= OCI_CAP_LAST; cap++) {
                 char patch[256];
-                snprintf(patch, sizeof(patch), "{\"process\": {\"capabilities\": {\"bounding\": [\"%s\"]}}}", bw_cap_name(cap));
+                snprintf(patch, sizeof(patch), "{\"process\": {\"capabilities\": {\"bounding\": [\"%s\"]}}}", oci_cap_name(cap));
                 struct oci_config *c = config_with(patch);
                 int n = -1;
                 _cleanup_free_ char *v = c ? violations(c, &p, &n) : NULL;
-                bool allowed = bw_strv_contains((char **)bw_restricted_capabilities, bw_cap_name(cap));
+                bool allowed = bw_strv_contains((char **)bw_restricted_capabilities, oci_cap_name(cap));
                 tap_ok(c && (n == 0) == allowed, "restricted %s %s (default.h agrees)%s%s",
-                       allowed ? "allows" : "forbids", bw_cap_name(cap), v && v[0] ? ": " : "", v ? v : "");
+                       allowed ? "allows" : "forbids", oci_cap_name(cap), v && v[0] ? ": " : "", v ? v : "");
                 oci_config_free(c);
         }
         /* spec's lists satisfy the path and device rules */

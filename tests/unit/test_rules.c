@@ -138,8 +138,8 @@ static void capability_rules(void)
                 if (r->check != bw_check_cap)
                         continue;
                 char fire[256], nofire[256];
-                snprintf(fire, sizeof(fire), "{\"process\": {\"capabilities\": {\"bounding\": [\"%s\"]}}}", bw_cap_name(r->cap));
-                snprintf(nofire, sizeof(nofire), "{\"process\": {\"capabilities\": {\"inheritable\": [\"%s\"]}}}", bw_cap_name(r->cap));
+                snprintf(fire, sizeof(fire), "{\"process\": {\"capabilities\": {\"bounding\": [\"%s\"]}}}", oci_cap_name(r->cap));
+                snprintf(nofire, sizeof(nofire), "{\"process\": {\"capabilities\": {\"inheritable\": [\"%s\"]}}}", oci_cap_name(r->cap));
                 check_case(r->id, fire, nofire);
         }
         /* With no_new_privs off a file-inheritable binary gains it. */
@@ -154,8 +154,8 @@ static void capability_rules(void)
 static void privileged(void)
 {
         char caps[2048] = "";
-        for (int i = 0; i <= BW_CAP_LAST; i++)
-                snprintf(caps + strlen(caps), sizeof(caps) - strlen(caps), "%s\"%s\"", i ? ", " : "", bw_cap_name(i));
+        for (int i = 0; i <= OCI_CAP_LAST; i++)
+                snprintf(caps + strlen(caps), sizeof(caps) - strlen(caps), "%s\"%s\"", i ? ", " : "", oci_cap_name(i));
         char fire[4096], nofire[4096];
         snprintf(fire, sizeof(fire), "{\"process\": {\"capabilities\": {\"bounding\": [%s]}}, \"linux\": {\"maskedPaths\": []}}", caps);
         snprintf(nofire, sizeof(nofire), "{\"process\": {\"capabilities\": {\"bounding\": [%s]}}}", caps);
@@ -846,6 +846,21 @@ int main(void)
         for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
                 check_case(cases[i].id, cases[i].fire, cases[i].nofire);
         pod_rules();
+
+        /* The table has a row for every key, in id order, with no gap. */
+        bool ordered = true;
+        for (size_t i = 0; i < bw_n_rules; i++)
+                if (!bw_rules[i].id || (i && strcmp(bw_rules[i - 1].id, bw_rules[i].id) >= 0))
+                        ordered = false, printf("# row %zu: %s\n", i, bw_rules[i].id ? bw_rules[i].id : "(none)");
+        tap_ok(ordered && bw_n_rules == BW_RULE_COUNT, "every key has its row, ids ascending");
+        tap_ok(strcmp(bw_rule(BW_RULE_PRIVILEGED)->id, "BW001") == 0 &&
+                       strcmp(bw_rule(BW_RULE_CAP_SETFCAP)->id, "BW028") == 0 &&
+                       strcmp(bw_rule(BW_RULE_K8S_SERVICE_ACCOUNT_TOKEN)->id, "BW131") == 0,
+               "a key names its rule");
+        /* A rule harden refuses has no fix to apply, and the reverse. */
+        for (size_t i = 0; i < bw_n_rules; i++)
+                if (bw_rules[i].refused && bw_rules[i].harden)
+                        tap_ok(false, "%s is both refused and fixed", bw_rules[i].id);
 
         /* Every rule has a test. */
         for (size_t i = 0; i < bw_n_rules; i++) {
