@@ -153,4 +153,36 @@ else
   not_ok "rootfs on tmpfs under the default policy"
 fi
 
+# 13-14: /dev/shm bound from a tmpfs under the default policy. Before 6.3
+# no tmpfs can be idmapped: one the engine made for the container (Podman's
+# userdata/shm) is bound without an idmapped view, where container root is
+# its unprivileged host uid; an operator's tmpfs is still refused.
+shm=/var/lib/containers/storage/overlay-containers/0123abcd/userdata/shm
+mkdir -p $shm /tmp/ownshm && mount -t tmpfs -o mode=1777,size=8m shm $shm && mount -t tmpfs -o mode=1777 own /tmp/ownshm
+if [ "$ver" -lt 6003 ]; then
+  host=$(bw_run shm1 engineshm && tail -1 $out | awk '{ print $2 }')
+  if [ -n "$host" ] && [ "$host" != 0 ] && [ "$(stat -c %u $shm/made 2>/dev/null)" = "$host" ] &&
+     grep -q ' 0 *0 .* /dev/shm/made$' $out && grep -q 'this kernel cannot idmap tmpfs' $out; then
+    ok "engine-made tmpfs at /dev/shm before 6.3: bound without an idmapped view, container root writes as host uid $host"
+  else
+    not_ok "engine-made tmpfs at /dev/shm before 6.3: bound without an idmapped view" "$(ls -ln $shm 2>&1)"
+  fi
+  if ! bw_run shm2 ownshm && grep -q 'on tmpfs.*does not support idmapped mounts' $out && [ ! -e /tmp/ownshm/made ]; then
+    ok "operator's tmpfs at /dev/shm before 6.3: refused with the reason"
+  else
+    not_ok "operator's tmpfs at /dev/shm before 6.3: refused with the reason"
+  fi
+else
+  if bw_run shm1 engineshm && grep -q ' 0 *0 .* /dev/shm/made$' $out && [ "$(stat -c %u $shm/made)" != 0 ]; then
+    ok "engine-made tmpfs at /dev/shm: idmapped ($(stat -c %u $shm/made) on the host)"
+  else
+    not_ok "engine-made tmpfs at /dev/shm: idmapped"
+  fi
+  if bw_run shm2 ownshm && [ "$(held /tmp/ownshm/made)" = made ]; then
+    ok "operator's tmpfs at /dev/shm: idmapped"
+  else
+    not_ok "operator's tmpfs at /dev/shm: idmapped"
+  fi
+fi
+
 echo "1..$n"

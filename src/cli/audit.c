@@ -14,6 +14,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/report_opts.h"
 #include "input/docker.h"
 #include "input/compose.h"
 #include "input/containerd.h"
@@ -27,6 +28,7 @@
 #include "policy/report.h"
 #include "runtime/policy_gate.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/strv.h"
 
 
@@ -114,26 +116,11 @@ static int add_docker(struct audit *a, json_t *inspect, const char *where, const
 
 static int read_input(const char *path, char **data, size_t *len, struct bw_error **err)
 {
-        _cleanup_fclose_ FILE *f = strcmp(path, "-") == 0 ? NULL : fopen(path, "re");
-        FILE *in = strcmp(path, "-") == 0 ? stdin : f;
-        if (!in)
-                return bad_input(err, bw_error_set(err, -errno, "opening %s", path));
-        _cleanup_free_ char *buf = NULL;
-        size_t size = 0;
-        FILE *m = open_memstream(&buf, &size);
-        if (!m)
-                return bw_error_set(err, -errno, "reading %s", path);
-        char chunk[8192];
-        size_t n;
-        while ((n = fread(chunk, 1, sizeof(chunk), in)) > 0)
-                fwrite(chunk, 1, n, m);
-        bool bad = ferror(in);
-        fclose(m);
-        if (bad)
-                return bad_input(err, bw_error_set(err, -EIO, "reading %s", path));
-        *data = take_ptr(buf);
-        *len = size;
-        return 0;
+        int r = strcmp(path, "-") == 0 ? bw_read_fd(STDIN_FILENO, BW_READ_MAX, data, len)
+                                       : bw_read_file(path, BW_READ_MAX, data, len);
+        if (r == -ENOMEM)
+                return bw_error_set(err, r, "reading %s", path);
+        return r < 0 ? bad_input(err, bw_error_set(err, r, "reading %s", path)) : 0;
 }
 
 /* One container of a Kubernetes manifest or Compose file: its translated
@@ -496,9 +483,7 @@ static bool fails(const struct audit *a, enum bw_severity sev, int pss)
 BW_COMMAND(audit)
 {
         static const struct option opts[] = {
-                { "format", required_argument, NULL, 'f' },
-                { "profile", required_argument, NULL, 'p' },
-                { "fail-on", required_argument, NULL, 'F' },
+                BW_REPORT_OPTIONS,
                 { "docker", no_argument, NULL, 'd' },
                 { "podman", no_argument, NULL, 'P' },
                 { "containerd", no_argument, NULL, 'C' },
@@ -506,28 +491,18 @@ BW_COMMAND(audit)
                 { "pss", required_argument, NULL, 'S' },
                 {},
         };
-        enum bw_report_format fmt = BW_REPORT_TEXT;
-        const char *profile = g->profile;
-        int fail_on = BW_SEV_HIGH;
+        struct bw_report_opts ro = { .format = BW_REPORT_TEXT, .profile = g->profile, .fail_on = BW_SEV_HIGH };
         bool docker = false, podman = false, containerd = false;
         const char *state = BW_CONTAINERD_STATE;
         int pss = -1;
         int c;
         while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+                int taken = bw_report_option(c, optarg, "audit", &ro, err);
+                if (taken < 0)
+                        return taken;
+                if (taken)
+                        continue;
                 switch (c) {
-                case 'f': {
-                        int f = bw_report_format_from_name(optarg);
-                        if (f < 0)
-                                return bw_error_usage(err, "audit --format: unknown format '%s'; use text, json, sarif or junit", optarg);
-                        fmt = (enum bw_report_format)f;
-                        break;
-                }
-                case 'p': profile = optarg; break;
-                case 'F':
-                        if ((fail_on = bw_severity_from_name(optarg)) < 0)
-                                return bw_error_usage(err, "audit --fail-on: unknown severity '%s'; use critical, high, "
-                                                      "medium, low or info", optarg);
-                        break;
                 case 'd': docker = true; break;
                 case 'P': podman = true; break;
                 case 'C': containerd = true; break;
@@ -549,7 +524,7 @@ BW_COMMAND(audit)
                                       "docker inspect output, Kubernetes manifests, Compose files or directories of "
                                       "them, - for stdin, or --docker, --podman or --containerd");
         struct audit a = { 0 };
-        int r = bw_policy_resolve(g->policy_file, profile, g->policy_mode, &a.policy, err);
+        int r = bw_policy_resolve(g->policy_file, ro.profile, g->policy_mode, &a.policy, err);
         if (r < 0)
                 return r;
         if (docker)
@@ -561,9 +536,9 @@ BW_COMMAND(audit)
         for (int i = optind; r >= 0 && !live && i < argc; i++)
                 r = audit_input(&a, argv[i], err);
         if (r >= 0)
-                r = emit(&a, fmt, err);
+                r = emit(&a, ro.format, err);
         if (r >= 0)
-                r = fails(&a, (enum bw_severity)fail_on, pss) ? 1 : 0;
+                r = fails(&a, (enum bw_severity)ro.fail_on, pss) ? 1 : 0;
         audit_free(&a);
         return r;
 }

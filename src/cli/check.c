@@ -15,6 +15,7 @@
 #include "check/check.h"
 #include "cli/cli.h"
 #include "cli/commands.h"
+#include "cli/report_opts.h"
 #include "policy/profile.h"
 #include "policy/report.h"
 #include "util/cleanup.h"
@@ -81,33 +82,22 @@ static void attempts_text(FILE *out, const struct bw_attempt *a, size_t n)
 BW_COMMAND(check)
 {
         static const struct option opts[] = {
-                { "format", required_argument, NULL, 'f' },
-                { "profile", required_argument, NULL, 'p' },
-                { "fail-on", required_argument, NULL, 'F' },
+                BW_REPORT_OPTIONS,
                 { "attack", no_argument, NULL, 'a' },
                 { "fixture", required_argument, NULL, 'x' },
                 {},
         };
-        enum bw_report_format fmt = BW_REPORT_TEXT;
-        const char *profile = g->profile, *fixture = NULL;
-        int fail_on = BW_SEV_HIGH;
+        struct bw_report_opts ro = { .format = BW_REPORT_TEXT, .profile = g->profile, .fail_on = BW_SEV_HIGH };
+        const char *fixture = NULL;
         bool attack = false;
         int c;
         while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
+                int taken = bw_report_option(c, optarg, "check", &ro, err);
+                if (taken < 0)
+                        return taken;
+                if (taken)
+                        continue;
                 switch (c) {
-                case 'f': {
-                        int f = bw_report_format_from_name(optarg);
-                        if (f < 0)
-                                return bw_error_usage(err, "check --format: unknown format '%s'; use text, json, sarif or junit", optarg);
-                        fmt = (enum bw_report_format)f;
-                        break;
-                }
-                case 'p': profile = optarg; break;
-                case 'F':
-                        if ((fail_on = bw_severity_from_name(optarg)) < 0)
-                                return bw_error_usage(err, "check --fail-on: unknown severity '%s'; use critical, high, "
-                                                      "medium, low or info", optarg);
-                        break;
                 case 'a': attack = true; break;
                 case 'x': fixture = optarg; break;
                 default: return bw_error_bad_option(err, bw_command_find("check"), argc, argv);
@@ -121,7 +111,7 @@ BW_COMMAND(check)
                 fixture = DEFAULT_FIXTURE;
 
         struct bw_policy policy = { 0 };
-        int r = bw_policy_resolve(g->policy_file, profile, g->policy_mode, &policy, err);
+        int r = bw_policy_resolve(g->policy_file, ro.profile, g->policy_mode, &policy, err);
         if (r < 0)
                 return r;
         char host[256] = "container";
@@ -152,18 +142,18 @@ BW_COMMAND(check)
         judge(&t.findings, &policy);
         bw_policy_free(&policy);
 
-        if (fmt == BW_REPORT_TEXT) {
+        if (ro.format == BW_REPORT_TEXT) {
                 bool color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
                 r = bw_report_text(stdout, &t, 1, color);
                 if (r >= 0 && attack)
                         attempts_text(stdout, att, n_att);
-        } else if (fmt == BW_REPORT_JUNIT) {
+        } else if (ro.format == BW_REPORT_JUNIT) {
                 r = bw_report_junit(stdout, &t, 1) < 0 ? -EIO : 0;
         } else {
-                _cleanup_json_ json_t *j = fmt == BW_REPORT_JSON ? bw_report_json(&t, 1) : bw_report_sarif(&t, 1);
+                _cleanup_json_ json_t *j = ro.format == BW_REPORT_JSON ? bw_report_json(&t, 1) : bw_report_sarif(&t, 1);
                 if (j && attack) {
                         json_t *a = attempts_json(att, n_att);
-                        if (fmt == BW_REPORT_JSON)
+                        if (ro.format == BW_REPORT_JSON)
                                 json_object_set_new(j, "attacks", a);
                         else /* SARIF: the run's properties bag */
                                 json_object_set_new(json_array_get(json_object_get(j, "runs"), 0), "properties",
@@ -173,7 +163,7 @@ BW_COMMAND(check)
                 fputc('\n', stdout);
         }
         fflush(stdout);
-        bool fails = bw_report_fails(&t, 1, (enum bw_severity)fail_on);
+        bool fails = bw_report_fails(&t, 1, (enum bw_severity)ro.fail_on);
         bw_findings_clear(&t.findings);
         if (r < 0)
                 return bw_error_set(err, -EIO, "writing the report");

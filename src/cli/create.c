@@ -5,13 +5,9 @@
 BW_COMMAND(create)
 {
         struct bw_cli_create c = { 0 };
-        int r = bw_cli_parse_create("create", false, argc, argv, &c, err);
+        int r = bw_cli_create_prepare("create", false, g, argc, argv, &c, err);
         if (r < 0)
                 return r;
-        if ((r = bw_cli_create_protect(&c, err)) < 0)
-                return r;
-        c.opts.root = g->root;
-        bw_cli_policy_opts(g, &c.opts);
         pid_t pid;
         return bw_container_create(&c.opts, &pid, err) < 0 ? -1 : 0;
 }

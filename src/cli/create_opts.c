@@ -71,3 +71,16 @@ int bw_cli_create_protect(const struct bw_cli_create *c, struct bw_error **err)
         snprintf(path, sizeof(path), "%s/config.json", c->opts.bundle ? c->opts.bundle : ".");
         return bw_cli_protect_self(path, false, err);
 }
+
+int bw_cli_create_prepare(const char *cmd, bool is_run, const struct bw_globals *g, int argc, char **argv,
+                          struct bw_cli_create *out, struct bw_error **err)
+{
+        int r = bw_cli_parse_create(cmd, is_run, argc, argv, out, err);
+        if (r < 0)
+                return r;
+        if ((r = bw_cli_create_protect(out, err)) < 0)
+                return r;
+        out->opts.root = g->root;
+        bw_cli_policy_opts(g, &out->opts);
+        return 0;
+}

@@ -28,3 +28,8 @@ static inline void bw_cli_policy_opts(const struct bw_globals *g, struct bw_crea
  * protected image of bulwark, chosen from the bundle's config
  * (CVE-2019-5736, cli/protect.h). */
 int bw_cli_create_protect(const struct bw_cli_create *c, struct bw_error **err);
+
+/* create's and run's first steps: parse the arguments, protect the
+ * runtime's image, take the global flags. */
+int bw_cli_create_prepare(const char *cmd, bool is_run, const struct bw_globals *g, int argc, char **argv,
+                          struct bw_cli_create *out, struct bw_error **err);

@@ -52,12 +52,12 @@ static int parse(int argc, char **argv, struct bw_exec_opts *o, bool *detach, co
                 case OPT_CWD: o->cwd = optarg; break;
                 case 'e':
                         if (bw_strv_push(&o->env, optarg) < 0)
-                                return -ENOMEM;
+                                return bw_error_set(err, -ENOMEM, "exec --env %s", optarg);
                         break;
                 case 'u': o->user = optarg; break;
                 case 'c':
                         if (bw_strv_push(&o->caps, optarg) < 0)
-                                return -ENOMEM;
+                                return bw_error_set(err, -ENOMEM, "exec --cap %s", optarg);
                         break;
                 case OPT_NNP: o->no_new_privs = true; break;
                 case OPT_PRESERVE: o->preserve_fds = atoi(optarg); break;
@@ -69,14 +69,14 @@ static int parse(int argc, char **argv, struct bw_exec_opts *o, bool *detach, co
                                 return bw_error_usage(err, "exec --additional-gids wants a numeric gid, not '%s'", optarg);
                         uint32_t *n = reallocarray(o->gids, o->n_gids + 1, sizeof(*n));
                         if (!n)
-                                return -ENOMEM;
+                                return bw_error_set(err, -ENOMEM, "exec --additional-gids %s", optarg);
                         n[o->n_gids++] = (uint32_t)gid;
                         o->gids = n;
                         break;
                 }
                 case OPT_CGROUP:
                         if (bw_strv_push(&o->cgroups, optarg) < 0)
-                                return -ENOMEM;
+                                return bw_error_set(err, -ENOMEM, "exec --cgroup %s", optarg);
                         break;
                 case OPT_IGNORE_PAUSED: o->ignore_paused = true; break;
                 default: return bw_error_bad_option(err, bw_command_find("exec"), argc, argv);
@@ -100,8 +100,10 @@ BW_COMMAND(exec)
         bool detach = false;
         const char *pid_file = NULL, *console = NULL;
         int r = parse(argc, argv, &o, &detach, &pid_file, &console, err);
-        _cleanup_strv_ char **env = o.env, **caps = o.caps, **cgroups = o.cgroups;
-        _cleanup_free_ uint32_t *gids = o.gids;
+        /* env, cgroups and gids are only freed here (clang: "unused") */
+        _cleanup_strv_ __attribute__((unused)) char **env = o.env, **cgroups = o.cgroups;
+        _cleanup_strv_ char **caps = o.caps;
+        _cleanup_free_ __attribute__((unused)) uint32_t *gids = o.gids;
         if (r < 0)
                 return r;
         bool from_start = false;

@@ -20,13 +20,9 @@
 BW_COMMAND(run)
 {
         struct bw_cli_create c = { 0 };
-        int r = bw_cli_parse_create("run", true, argc, argv, &c, err);
+        int r = bw_cli_create_prepare("run", true, g, argc, argv, &c, err);
         if (r < 0)
                 return r;
-        if ((r = bw_cli_create_protect(&c, err)) < 0)
-                return r;
-        c.opts.root = g->root;
-        bw_cli_policy_opts(g, &c.opts);
         /* When init is forked by an intermediate process (a user namespace
          * joined by path), it must still become our child to be waited for. */
         prctl(PR_SET_CHILD_SUBREAPER, 1, 0, 0, 0);

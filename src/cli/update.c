@@ -14,6 +14,7 @@
 #include "runtime/cgroups.h"
 #include "runtime/policy_gate.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 
 enum { OPT_MEM = 256, OPT_SWAP, OPT_RESERV, OPT_PIDS, OPT_SHARES, OPT_QUOTA, OPT_PERIOD, OPT_CPUS, OPT_MEMS,
        OPT_BLKIO, OPT_KMEM, OPT_KMEM_TCP, OPT_RT_PERIOD, OPT_RT_RUNTIME };
@@ -52,37 +53,16 @@ static int parse_int(const char *flag, const char *s, int64_t *out, struct bw_er
         return 0;
 }
 
-static char *slurp(FILE *f)
-{
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *m = open_memstream(&buf, &len);
-        if (!m)
-                return NULL;
-        char chunk[4096];
-        size_t n;
-        while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-                fwrite(chunk, 1, n, m);
-        fclose(m);
-        return buf;
-}
-
-static void config_freep(struct oci_config **c)
-{
-        if (*c)
-                oci_config_free(*c);
-}
-
 /* The file is a LinuxResources object: load it through the config loader so
  * it gets the same checks and messages. */
 static int load_resources(const char *file, struct oci_config **holder, struct bw_error **err)
 {
-        _cleanup_fclose_ FILE *f = strcmp(file, "-") == 0 ? NULL : fopen(file, "re");
-        if (strcmp(file, "-") != 0 && !f)
-                return bw_error_set(err, -errno, "update --resources %s", file);
-        _cleanup_free_ char *text = slurp(f ? f : stdin);
-        if (!text)
-                return -ENOMEM;
+        _cleanup_free_ char *text = NULL;
+        size_t len = 0;
+        int r = strcmp(file, "-") == 0 ? bw_read_fd(STDIN_FILENO, BW_READ_MAX, &text, &len)
+                                       : bw_read_file(file, BW_READ_MAX, &text, &len);
+        if (r < 0)
+                return bw_error_set(err, r, "update --resources %s", file);
         json_error_t jerr;
         _cleanup_json_ json_t *res = json_loads(text, 0, &jerr);
         if (!json_is_object(res))
@@ -91,8 +71,8 @@ static int load_resources(const char *file, struct oci_config **holder, struct b
         _cleanup_json_ json_t *wrap = json_pack("{s:s, s:{s:O}}", "ociVersion", "1.0.2", "linux", "resources", res);
         _cleanup_free_ char *wtext = wrap ? json_dumps(wrap, 0) : NULL;
         if (!wtext)
-                return -ENOMEM;
-        int r = oci_config_load_data(wtext, strlen(wtext), file, holder, err);
+                return bw_error_set(err, -ENOMEM, "update --resources %s: rewriting it as a config", file);
+        r = oci_config_load_data(wtext, strlen(wtext), file, holder, err);
         return r < 0 ? bw_error_wrap(err, "update --resources %s", file) : 0;
 }
 
@@ -155,7 +135,7 @@ BW_COMMAND(update)
         if (optind != argc - 1)
                 return bw_error_usage(err, "update needs exactly one container id; usage: bulwark %s",
                                       bw_command_find("update")->usage);
-        _cleanup_(config_freep) struct oci_config *holder = NULL;
+        _cleanup_config_ struct oci_config *holder = NULL;
         if (file && load_resources(file, &holder, err) < 0)
                 return -1;
         struct oci_resources *res = holder && holder->linux ? &holder->linux->resources : &flags;

@@ -39,7 +39,7 @@ static int unreachable(struct bw_error **err, int code, const char *sock)
         return r;
 }
 
-static int read_all(int fd, char **out, size_t *len, const char *sock, struct bw_error **err)
+static int read_response(int fd, char **out, size_t *len, const char *sock, struct bw_error **err)
 {
         _cleanup_free_ char *buf = NULL;
         size_t n = 0, cap = 0;
@@ -130,7 +130,7 @@ int bw_docker_get(const char *sock, const char *path, char **body, size_t *len, 
         }
         _cleanup_free_ char *resp = NULL;
         size_t n = 0;
-        int r = read_all(fd, &resp, &n, sock, err);
+        int r = read_response(fd, &resp, &n, sock, err);
         if (r < 0)
                 return r;
         int status = 0;

@@ -17,6 +17,7 @@
 
 #include "input/docker.h"
 #include "input/engine_defaults.h"
+#include "oci/default.h"
 #include "util/cleanup.h"
 
 bool bw_docker_is_inspect(json_t *o)
@@ -41,7 +42,6 @@ char *bw_docker_target_name(json_t *inspect)
                 return NULL;
         return s;
 }
-
 
 static const char *bare(const char *cap)
 {
@@ -146,35 +146,6 @@ static const char *security_opt(json_t *hc, const char *key)
                         return "";
         }
         return NULL;
-}
-
-static json_t *strings(const char *const *v)
-{
-        json_t *a = json_array();
-        for (size_t i = 0; v[i]; i++)
-                json_array_append_new(a, json_string(v[i]));
-        return a;
-}
-
-static json_t *default_mounts(bool privileged)
-{
-        json_t *sys_opts = privileged ? json_pack("[s, s, s]", "nosuid", "noexec", "nodev")
-                                      : json_pack("[s, s, s, s]", "nosuid", "noexec", "nodev", "ro");
-        json_t *cg_opts = privileged ? json_pack("[s, s, s]", "nosuid", "noexec", "nodev")
-                                     : json_pack("[s, s, s, s]", "ro", "nosuid", "noexec", "nodev");
-        return json_pack("[{s:s,s:s,s:s,s:[s,s,s]}, {s:s,s:s,s:s,s:[s,s,s,s]}, {s:s,s:s,s:s,s:[s,s,s,s,s,s]},"
-                         " {s:s,s:s,s:s,s:o}, {s:s,s:s,s:s,s:o}, {s:s,s:s,s:s,s:[s,s,s]}, {s:s,s:s,s:s,s:[s,s,s,s,s]}]",
-                         "destination", "/proc", "type", "proc", "source", "proc", "options", "nosuid", "noexec", "nodev",
-                         "destination", "/dev", "type", "tmpfs", "source", "tmpfs", "options", "nosuid", "strictatime",
-                         "mode=755", "size=65536k",
-                         "destination", "/dev/pts", "type", "devpts", "source", "devpts", "options", "nosuid", "noexec",
-                         "newinstance", "ptmxmode=0666", "mode=0620", "gid=5",
-                         "destination", "/sys", "type", "sysfs", "source", "sysfs", "options", sys_opts,
-                         "destination", "/sys/fs/cgroup", "type", "cgroup", "source", "cgroup", "options", cg_opts,
-                         "destination", "/dev/mqueue", "type", "mqueue", "source", "mqueue", "options", "nosuid",
-                         "noexec", "nodev",
-                         "destination", "/dev/shm", "type", "tmpfs", "source", "shm", "options", "nosuid", "noexec",
-                         "nodev", "mode=1777", "size=67108864");
 }
 
 static bool is_shared(const char *p)
@@ -395,7 +366,6 @@ static void user(const char *u, json_int_t *uid, json_int_t *gid)
         }
 }
 
-
 static json_t *path_list(json_t *hc, const char *key, const char *const *def, bool unconfined)
 {
         if (unconfined)
@@ -403,7 +373,7 @@ static json_t *path_list(json_t *hc, const char *key, const char *const *def, bo
         json_t *v = json_object_get(hc, key);
         if (json_is_array(v))
                 return json_incref(v);
-        return strings(def);
+        return oci_json_strings(def);
 }
 
 int bw_docker_to_oci(json_t *inspect, const char *where, json_t **out, struct bw_error **err)
@@ -484,7 +454,7 @@ int bw_docker_to_oci(json_t *inspect, const char *where, json_t **out, struct bw
         }
 
         bool shared = false;
-        json_t *mounts = default_mounts(privileged);
+        json_t *mounts = bw_engine_default_mounts(BW_ENGINE_DOCKER, privileged);
         json_t *um = user_mounts(inspect, hc, &shared);
         json_array_extend(mounts, um);
         json_decref(um);

@@ -28,6 +28,56 @@ const char *const bw_engine_readonly_paths[] = {
         "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys", "/proc/sysrq-trigger", NULL,
 };
 
+/* Where an unprivileged container's "ro" goes in a mount's options: each
+ * engine writes it in its own place (moby first for the cgroupfs, last for
+ * /sys; containerd last). */
+enum ro_place { RO_NEVER, RO_FIRST, RO_LAST };
+
+#define DOCKER (1u << BW_ENGINE_DOCKER)
+#define CONTAINERD (1u << BW_ENGINE_CONTAINERD)
+
+/* moby's oci/defaults.go and containerd's pkg/oci/spec.go, in their order:
+ * a row per mount and engine where the two differ. */
+static const struct engine_mount {
+        unsigned engines;
+        const char *destination, *type, *source;
+        const char *options[7];
+        enum ro_place ro;
+} engine_mounts[] = {
+        { DOCKER | CONTAINERD, "/proc", "proc", "proc", { "nosuid", "noexec", "nodev" }, RO_NEVER },
+        { DOCKER | CONTAINERD, "/dev", "tmpfs", "tmpfs", { "nosuid", "strictatime", "mode=755", "size=65536k" }, RO_NEVER },
+        { DOCKER | CONTAINERD, "/dev/pts", "devpts", "devpts",
+          { "nosuid", "noexec", "newinstance", "ptmxmode=0666", "mode=0620", "gid=5" }, RO_NEVER },
+        { CONTAINERD, "/dev/mqueue", "mqueue", "mqueue", { "nosuid", "noexec", "nodev" }, RO_NEVER },
+        { DOCKER | CONTAINERD, "/sys", "sysfs", "sysfs", { "nosuid", "noexec", "nodev" }, RO_LAST },
+        { DOCKER, "/sys/fs/cgroup", "cgroup", "cgroup", { "nosuid", "noexec", "nodev" }, RO_FIRST },
+        { CONTAINERD, "/sys/fs/cgroup", "cgroup", "cgroup", { "nosuid", "noexec", "nodev", "relatime" }, RO_LAST },
+        { DOCKER, "/dev/mqueue", "mqueue", "mqueue", { "nosuid", "noexec", "nodev" }, RO_NEVER },
+        { DOCKER, "/dev/shm", "tmpfs", "shm", { "nosuid", "noexec", "nodev", "mode=1777", "size=67108864" }, RO_NEVER },
+        { CONTAINERD, "/dev/shm", "tmpfs", "shm", { "nosuid", "noexec", "nodev", "mode=1777", "size=65536k" }, RO_NEVER },
+};
+
+json_t *bw_engine_default_mounts(enum bw_engine_kind engine, bool privileged)
+{
+        json_t *out = json_array();
+        for (size_t i = 0; out && i < ARRAY_SIZE(engine_mounts); i++) {
+                const struct engine_mount *m = &engine_mounts[i];
+                if (!(m->engines & 1u << engine))
+                        continue;
+                enum ro_place ro = privileged ? RO_NEVER : m->ro;
+                json_t *opts = json_array();
+                if (ro == RO_FIRST)
+                        json_array_append_new(opts, json_string("ro"));
+                for (size_t k = 0; k < ARRAY_SIZE(m->options) && m->options[k]; k++)
+                        json_array_append_new(opts, json_string(m->options[k]));
+                if (ro == RO_LAST)
+                        json_array_append_new(opts, json_string("ro"));
+                json_array_append_new(out, json_pack("{s:s, s:s, s:s, s:o}", "destination", m->destination, "type",
+                                                     m->type, "source", m->source, "options", opts));
+        }
+        return out;
+}
+
 /* The part of the default seccomp profile that capabilities open up. */
 static const struct { const char *cap; const char *names[24]; } cap_syscalls[] = {
         { "DAC_READ_SEARCH", { "open_by_handle_at" } },

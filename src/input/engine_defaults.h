@@ -13,6 +13,15 @@ extern const char *const bw_engine_all_caps[];
 extern const char *const bw_engine_masked_paths[];
 extern const char *const bw_engine_readonly_paths[];
 
+/* The engines whose defaults differ: Docker (moby) and containerd's CRI
+ * plugin (what Kubernetes runs). */
+enum bw_engine_kind { BW_ENGINE_DOCKER, BW_ENGINE_CONTAINERD };
+
+/* The mounts the engine gives every container, in its order (a finding's
+ * mounts[N] must name what the engine would write), with /sys and the
+ * cgroupfs read-only unless privileged. */
+json_t *bw_engine_default_mounts(enum bw_engine_kind engine, bool privileged);
+
 /* Does caps (a JSON array of "CAP_X" names) hold cap (a name without CAP_)? */
 bool bw_engine_caps_have(json_t *caps, const char *cap);
 

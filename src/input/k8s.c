@@ -25,9 +25,9 @@
 #include <strings.h>
 
 #include "input/engine_defaults.h"
+#include "oci/default.h"
 #include "input/k8s.h"
 #include "util/cleanup.h"
-
 
 /* The workload's pod as the kubelet sees it. */
 struct pod {
@@ -49,19 +49,6 @@ static const struct bw_ynode *sc_field(const struct pod *p, const struct bw_ynod
 {
         const struct bw_ynode *v = bw_ymap_get(csc, key);
         return v ? v : bw_ymap_get(p->sc, key);
-}
-
-static bool ytrue(const struct bw_ynode *n)
-{
-        bool v = false;
-        return bw_ybool(n, &v) && v;
-}
-
-/* An explicit false: absent or not a boolean is not false. */
-static bool yfalse(const struct bw_ynode *n)
-{
-        bool v = true;
-        return bw_ybool(n, &v) && !v;
 }
 
 static const char *bare_cap(const char *s)
@@ -107,36 +94,6 @@ static json_t *capabilities(const struct bw_ynode *caps, bool privileged)
         return out;
 }
 
-
-static json_t *strings(const char *const *v)
-{
-        json_t *a = json_array();
-        for (size_t i = 0; v[i]; i++)
-                json_array_append_new(a, json_string(v[i]));
-        return a;
-}
-
-static json_t *default_mounts(bool privileged)
-{
-        json_t *sys_opts = privileged ? json_pack("[s, s, s]", "nosuid", "noexec", "nodev")
-                                      : json_pack("[s, s, s, s]", "nosuid", "noexec", "nodev", "ro");
-        json_t *cg_opts = privileged ? json_pack("[s, s, s, s]", "nosuid", "noexec", "nodev", "relatime")
-                                     : json_pack("[s, s, s, s, s]", "nosuid", "noexec", "nodev", "relatime", "ro");
-        return json_pack("[{s:s,s:s,s:s,s:[s,s,s]}, {s:s,s:s,s:s,s:[s,s,s,s]}, {s:s,s:s,s:s,s:[s,s,s,s,s,s]},"
-                         " {s:s,s:s,s:s,s:[s,s,s]}, {s:s,s:s,s:s,s:o}, {s:s,s:s,s:s,s:o}, {s:s,s:s,s:s,s:[s,s,s,s,s]}]",
-                         "destination", "/proc", "type", "proc", "source", "proc", "options", "nosuid", "noexec", "nodev",
-                         "destination", "/dev", "type", "tmpfs", "source", "tmpfs", "options", "nosuid", "strictatime",
-                         "mode=755", "size=65536k",
-                         "destination", "/dev/pts", "type", "devpts", "source", "devpts", "options", "nosuid", "noexec",
-                         "newinstance", "ptmxmode=0666", "mode=0620", "gid=5",
-                         "destination", "/dev/mqueue", "type", "mqueue", "source", "mqueue", "options", "nosuid",
-                         "noexec", "nodev",
-                         "destination", "/sys", "type", "sysfs", "source", "sysfs", "options", sys_opts,
-                         "destination", "/sys/fs/cgroup", "type", "cgroup", "source", "cgroup", "options", cg_opts,
-                         "destination", "/dev/shm", "type", "tmpfs", "source", "shm", "options", "nosuid", "noexec",
-                         "nodev", "mode=1777", "size=65536k");
-}
-
 static const struct bw_ynode *find_volume(const struct pod *p, const char *name)
 {
         const struct bw_ynode *vols = bw_ymap_get(p->spec, "volumes");
@@ -173,7 +130,7 @@ static void user_mounts(struct bw_input_target *o, const struct pod *p, const st
                         oprop = "rshared", *shared = true;
                 else if (prop && strcmp(prop, "HostToContainer") == 0)
                         oprop = "rslave";
-                bool ro = ytrue(bw_ymap_get(vm, "readOnly"));
+                bool ro = bw_ytrue(bw_ymap_get(vm, "readOnly"));
                 const struct bw_ynode *hp = bw_ymap_get(vol, "hostPath");
                 _cleanup_free_ char *src = NULL;
                 const char *vt = volume_type(vol);
@@ -348,10 +305,10 @@ static void facts(struct bw_input_target *o, const struct pod *p, const struct b
                         f->root_group = true, loc(o, "/pod/group", bw_yseq_at(sup, i));
         const struct bw_ynode *nr = sc_field(p, csc, "runAsNonRoot"), *uid = sc_field(p, csc, "runAsUser");
         int64_t u;
-        f->run_as_non_root = ytrue(nr) || (bw_yint(uid, &u) && u != 0);
+        f->run_as_non_root = bw_ytrue(nr) || (bw_yint(uid, &u) && u != 0);
         loc(o, "/pod/runAsNonRoot", nr ? nr : uid);
         const struct bw_ynode *hu = bw_ymap_get(p->spec, "hostUsers");
-        f->host_users_false = yfalse(hu);
+        f->host_users_false = bw_yfalse(hu);
         const struct bw_ynode *cpu = bw_ymap_get(bw_ymap_get(bw_ymap_get(ctr, "resources"), "limits"), "cpu");
         f->cpu_limit = bw_ystr(cpu) != NULL;
         const struct bw_ynode *vms = bw_ymap_get(ctr, "volumeMounts");
@@ -383,7 +340,7 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
 
         const struct bw_ynode *csc = bw_ymap_get(ctr, "securityContext");
         const struct bw_ynode *priv_n = bw_ymap_get(csc, "privileged");
-        bool privileged = ytrue(priv_n);
+        bool privileged = bw_ytrue(priv_n);
         const struct bw_ynode *caps_n = bw_ymap_get(csc, "capabilities");
         json_t *caps = capabilities(caps_n, privileged);
         if (privileged) {
@@ -405,7 +362,7 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
         const struct bw_ynode *nonroot_n = sc_field(p, csc, "runAsNonRoot");
         int64_t uid = 0, gid = 0;
         if (!bw_yint(uid_n, &uid))
-                uid = ytrue(nonroot_n) ? 65534 : 0;
+                uid = bw_ytrue(nonroot_n) ? 65534 : 0;
         if (!bw_yint(gid_n, &gid))
                 gid = 0;
         loc(o, "/process/user/uid", uid_n ? uid_n : nonroot_n);
@@ -423,7 +380,7 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
         loc(o, "/process/user/additionalGids", sup ? sup : bw_ymap_get(p->sc, "fsGroup"));
 
         const struct bw_ynode *ape = bw_ymap_get(csc, "allowPrivilegeEscalation");
-        bool nnp = !privileged && yfalse(ape);
+        bool nnp = !privileged && bw_yfalse(ape);
         loc(o, "/process/noNewPrivileges", ape);
 
         json_t *args = json_array();
@@ -438,7 +395,7 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
                 json_array_append_new(args, json_string("sh"));
         const char *wd = bw_ystr(bw_ymap_get(ctr, "workingDir"));
         json_t *process = json_pack("{s:b, s:{s:I, s:I, s:o}, s:o, s:[s], s:s, s:{s:O, s:O, s:O}, s:b}", "terminal",
-                                    ytrue(bw_ymap_get(ctr, "tty")), "user", "uid", (json_int_t)uid, "gid",
+                                    bw_ytrue(bw_ymap_get(ctr, "tty")), "user", "uid", (json_int_t)uid, "gid",
                                     (json_int_t)gid, "additionalGids", groups, "args", args, "env",
                                     "PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin", "cwd",
                                     wd && wd[0] == '/' ? wd : "/", "capabilities", "bounding", caps, "effective",
@@ -479,13 +436,13 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
         const struct bw_ynode *hpid = bw_ymap_get(p->spec, "hostPID"), *hnet = bw_ymap_get(p->spec, "hostNetwork"),
                               *hipc = bw_ymap_get(p->spec, "hostIPC"), *husers = bw_ymap_get(p->spec, "hostUsers");
         json_t *ns = json_pack("[{s:s}]", "type", "mount");
-        if (!ytrue(hpid))
+        if (!bw_ytrue(hpid))
                 json_array_append_new(ns, json_pack("{s:s}", "type", "pid"));
-        if (!ytrue(hnet)) {
+        if (!bw_ytrue(hnet)) {
                 json_array_append_new(ns, json_pack("{s:s}", "type", "network"));
                 json_array_append_new(ns, json_pack("{s:s}", "type", "uts"));
         }
-        if (!ytrue(hipc))
+        if (!bw_ytrue(hipc))
                 json_array_append_new(ns, json_pack("{s:s}", "type", "ipc"));
         /* containerd gives each container its own cgroup namespace on
          * cgroup v2 nodes, the kubelet's default since 1.25 */
@@ -495,7 +452,7 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
         bw_input_loc_rule(o, BW_RULE_HOST_NETWORK_NAMESPACE, hnet);
         bw_input_loc_rule(o, BW_RULE_HOST_IPC_NAMESPACE, hipc);
         bw_input_loc_rule(o, BW_RULE_HOST_UTS_NAMESPACE, hnet);
-        bool userns = yfalse(husers);
+        bool userns = bw_yfalse(husers);
         if (userns) {
                 /* the kubelet gives each pod its own 65,536 ids above the host's */
                 json_array_append_new(ns, json_pack("{s:s}", "type", "user"));
@@ -511,8 +468,8 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
         const char *pm = bw_ystr(bw_ymap_get(csc, "procMount"));
         bool unmasked = privileged || (pm && strcmp(pm, "Unmasked") == 0);
         if (!unmasked) {
-                json_object_set_new(lnx, "maskedPaths", strings(bw_engine_masked_paths));
-                json_object_set_new(lnx, "readonlyPaths", strings(bw_engine_readonly_paths));
+                json_object_set_new(lnx, "maskedPaths", oci_json_strings(bw_engine_masked_paths));
+                json_object_set_new(lnx, "readonlyPaths", oci_json_strings(bw_engine_readonly_paths));
         } else if (!privileged) {
                 loc(o, "/linux/maskedPaths", bw_ymap_get(csc, "procMount"));
                 loc(o, "/linux/readonlyPaths", bw_ymap_get(csc, "procMount"));
@@ -538,7 +495,7 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
                 loc(o, "/linux/seccomp", sp);
 
         bool shared = false;
-        json_t *mounts = default_mounts(privileged);
+        json_t *mounts = bw_engine_default_mounts(BW_ENGINE_CONTAINERD, privileged);
         user_mounts(o, p, ctr, mounts, &shared);
         if (shared)
                 json_object_set_new(lnx, "rootfsPropagation", json_string("rshared"));
@@ -548,8 +505,8 @@ static int container(const struct pod *p, const struct bw_ynode *ctr, const char
         const struct bw_ynode *rorf = bw_ymap_get(csc, "readOnlyRootFilesystem");
         loc(o, "/root/readonly", rorf);
         c.oci = json_pack("{s:s, s:{s:s, s:b}, s:o, s:o, s:s, s:o}", "ociVersion", "1.1.0", "root", "path", "rootfs",
-                          "readonly", ytrue(rorf), "process", process, "mounts", mounts, "hostname",
-                          ytrue(hnet) ? "" : p->name, "linux", lnx);
+                          "readonly", bw_ytrue(rorf), "process", process, "mounts", mounts, "hostname",
+                          bw_ytrue(hnet) ? "" : p->name, "linux", lnx);
         json_decref(caps);
         int r = 0;
         if (!c.oci || !c.name || c.oom)

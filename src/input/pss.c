@@ -51,18 +51,6 @@ static void fail(struct judge *j, enum bw_pss level, const char *fmt, ...)
         va_end(ap);
 }
 
-static bool ytrue(const struct bw_ynode *n)
-{
-        bool v = false;
-        return bw_ybool(n, &v) && v;
-}
-
-static bool yfalse(const struct bw_ynode *n)
-{
-        bool v = true;
-        return bw_ybool(n, &v) && !v;
-}
-
 static bool in(const char *s, const char *const *list)
 {
         for (size_t i = 0; s && list[i]; i++)
@@ -104,9 +92,9 @@ static void container(struct judge *j, const struct bw_ynode *c)
         char where[160];
         snprintf(where, sizeof(where), "container %s", name);
         const struct bw_ynode *sc = bw_ymap_get(c, "securityContext");
-        if (ytrue(bw_ymap_get(bw_ymap_get(sc, "windowsOptions"), "hostProcess")))
+        if (bw_ytrue(bw_ymap_get(bw_ymap_get(sc, "windowsOptions"), "hostProcess")))
                 fail(j, BW_PSS_BASELINE, "HostProcess: windowsOptions.hostProcess (%s)", where);
-        if (ytrue(bw_ymap_get(sc, "privileged")))
+        if (bw_ytrue(bw_ymap_get(sc, "privileged")))
                 fail(j, BW_PSS_BASELINE, "Privileged Containers: privileged: true (%s)", where);
         const struct bw_ynode *caps = bw_ymap_get(sc, "capabilities");
         const struct bw_ynode *add = bw_ymap_get(caps, "add"), *drop = bw_ymap_get(caps, "drop");
@@ -143,10 +131,10 @@ static void container(struct judge *j, const struct bw_ynode *c)
                         fail(j, BW_PSS_BASELINE, "Host Ports: hostPort %lld (%s)", (long long)hp, where);
         }
         /* restricted */
-        if (!yfalse(bw_ymap_get(sc, "allowPrivilegeEscalation")))
+        if (!bw_yfalse(bw_ymap_get(sc, "allowPrivilegeEscalation")))
                 fail(j, BW_PSS_RESTRICTED, "Privilege Escalation: allowPrivilegeEscalation is not false (%s)", where);
         const struct bw_ynode *nr = bw_ymap_get(sc, "runAsNonRoot");
-        if (yfalse(nr) || (!nr && !ytrue(bw_ymap_get(j->psc, "runAsNonRoot"))))
+        if (bw_yfalse(nr) || (!nr && !bw_ytrue(bw_ymap_get(j->psc, "runAsNonRoot"))))
                 fail(j, BW_PSS_RESTRICTED, "Running as Non-root: runAsNonRoot is not true (%s)", where);
         int64_t uid;
         if (bw_yint(bw_ymap_get(sc, "runAsUser"), &uid) && uid == 0)
@@ -165,9 +153,9 @@ enum bw_pss bw_pss_level(const struct bw_ynode *meta, const struct bw_ynode *spe
                 why[0] = 0;
         static const char *const host_ns[] = { "hostNetwork", "hostPID", "hostIPC", NULL };
         for (size_t i = 0; host_ns[i]; i++)
-                if (ytrue(bw_ymap_get(spec, host_ns[i])))
+                if (bw_ytrue(bw_ymap_get(spec, host_ns[i])))
                         fail(&j, BW_PSS_BASELINE, "Host Namespaces: %s: true", host_ns[i]);
-        if (ytrue(bw_ymap_get(bw_ymap_get(j.psc, "windowsOptions"), "hostProcess")))
+        if (bw_ytrue(bw_ymap_get(bw_ymap_get(j.psc, "windowsOptions"), "hostProcess")))
                 fail(&j, BW_PSS_BASELINE, "HostProcess: windowsOptions.hostProcess (pod)");
         const struct bw_ynode *vols = bw_ymap_get(spec, "volumes");
         for (size_t i = 0; i < bw_yseq_len(vols); i++) {
@@ -219,7 +207,7 @@ enum bw_pss bw_pss_compose(const struct bw_ynode *svc, char *why, size_t n)
         struct judge j = { .baseline_ok = true, .restricted_ok = true, .why = why, .n = n };
         if (n)
                 why[0] = 0;
-        if (ytrue(bw_ymap_get(svc, "privileged")))
+        if (bw_ytrue(bw_ymap_get(svc, "privileged")))
                 fail(&j, BW_PSS_BASELINE, "Privileged Containers: privileged: true");
         static const char *const host_ns[] = { "network_mode", "pid", "ipc", NULL };
         for (size_t i = 0; host_ns[i]; i++) {

@@ -313,6 +313,18 @@ bool bw_ybool(const struct bw_ynode *n, bool *v)
         return false;
 }
 
+bool bw_ytrue(const struct bw_ynode *n)
+{
+        bool v = false;
+        return bw_ybool(n, &v) && v;
+}
+
+bool bw_yfalse(const struct bw_ynode *n)
+{
+        bool v = true;
+        return bw_ybool(n, &v) && !v;
+}
+
 bool bw_yint(const struct bw_ynode *n, int64_t *v)
 {
         const char *s = bw_ystr(n);

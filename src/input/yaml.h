@@ -46,6 +46,10 @@ const char *bw_ystr(const struct bw_ynode *n);
 /* A boolean scalar as Kubernetes reads YAML (true/false, and YAML 1.1's
  * yes/no/on/off when unquoted); false when absent or not a boolean. */
 bool bw_ybool(const struct bw_ynode *n, bool *v);
+/* An explicit true, or an explicit false: absent or not a boolean is
+ * neither. */
+bool bw_ytrue(const struct bw_ynode *n);
+bool bw_yfalse(const struct bw_ynode *n);
 /* An integer scalar; false when absent or not an integer. */
 bool bw_yint(const struct bw_ynode *n, int64_t *v);
 /* Node kinds, NULL-safe. */

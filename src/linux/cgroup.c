@@ -244,7 +244,7 @@ static int check_sub(char *const *subs, struct bw_error **err)
                         return bw_error_usage(err, "--cgroup %s: empty sub-cgroup path", subs[i]);
                 _cleanup_free_ char *copy = strdup(path);
                 if (!copy)
-                        return -ENOMEM;
+                        return bw_error_set(err, -ENOMEM, "--cgroup %s", subs[i]);
                 char *save = NULL;
                 for (char *t = strtok_r(copy, "/", &save); t; t = strtok_r(NULL, "/", &save))
                         if (strcmp(t, "..") == 0)
@@ -303,7 +303,7 @@ int bw_cgroup_add_pid_sub(struct bw_cgroup *cg, pid_t pid, char *const *subs, st
                         while (*sub == '/')
                                 sub++;
                         if (asprintf(&dir, "%s/%s", cg->dirs[i], sub) < 0)
-                                return -ENOMEM;
+                                return bw_error_set(err, -ENOMEM, "--cgroup %s: the path under %s", sub, cg->dirs[i]);
                         struct stat st;
                         if (stat(dir, &st) < 0 || !S_ISDIR(st.st_mode))
                                 return bw_error_msg(err, -ENOENT,

@@ -54,6 +54,26 @@ bool cg_has_dot_component(const char *path);
 /* Collapse repeated slashes and drop a trailing one, in place. */
 void cg_squash_slashes(char *path);
 
+/* A cgroup or cgroup2 mount of mountinfo: its fields point into the line. */
+struct cg_mount_line {
+        char *root;      /* the mount's root in the hierarchy, unescaped */
+        char *point;     /* the mount point: unescaped, absolute, no . or .., single slashes */
+        char *superopts; /* v1: the controllers and name=, among flags */
+        bool v2;
+};
+/* Split one mountinfo line in place: true for a cgroup or cgroup2 mount
+ * whose mount point is a canonical absolute path (as the kernel prints
+ * it), false for any other line. Both the hierarchy survey
+ * (cgroup_layout.c) and the container's cgroupfs (cgroup_mount.c) read
+ * mountinfo through this. */
+bool cg_mount_line(char *line, struct cg_mount_line *out);
+
+/* The caller's cgroup in a hierarchy, from /proc/self/cgroup text: the line
+ * whose controller field is key or lists it ("cpu" or "cpu,cpuacct" for
+ * "cpu,cpuacct"; NULL for the v2 line "0::"). *out is NULL when no line
+ * matches. Returns 0 or -ENOMEM. */
+int cg_own_cgroup(const char *proc_cgroup, const char *key, char **out);
+
 /* Polling waits (freezer states, EBUSY on rmdir). */
 void cg_nap_ms(long ms);
 

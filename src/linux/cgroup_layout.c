@@ -7,7 +7,9 @@
 #include <string.h>
 
 #include "linux/cgroup_internal.h"
+#include "linux/mountinfo.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 
 static const char *const v1_names[BW_CGC__N] = {
         [BW_CGC_CPU] = "cpu", [BW_CGC_CPUACCT] = "cpuacct", [BW_CGC_CPUSET] = "cpuset",
@@ -52,22 +54,6 @@ void bw_cg_system_free(struct bw_cg_system *s)
         free(s);
 }
 
-/* mountinfo escapes space, tab, newline and backslash as \ooo. */
-static void unescape(char *s)
-{
-        char *w = s;
-        for (char *r = s; *r; r++) {
-                if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' &&
-                    r[3] >= '0' && r[3] <= '7') {
-                        *w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-                        r += 3;
-                } else {
-                        *w++ = *r;
-                }
-        }
-        *w = '\0';
-}
-
 static bool list_has(const char *commalist, const char *word)
 {
         size_t len = strlen(word);
@@ -102,27 +88,6 @@ static unsigned v2_ctrls(const char *mount)
                                 m |= 1u << c;
         /* Core v2 features every cgroup2 directory has. */
         return m | 1u << BW_CGC_DEVICES | 1u << BW_CGC_FREEZER | 1u << BW_CGC_CPUACCT;
-}
-
-/* The caller's cgroup for a hierarchy: the /proc/self/cgroup line whose
- * controller list names key ("" for the v2 line). */
-static char *own_cgroup(const char *proc_cgroup, const char *key, bool v2)
-{
-        _cleanup_free_ char *copy = strdup(proc_cgroup);
-        if (!copy)
-                return NULL;
-        for (char *save = NULL, *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-                char *c1 = strchr(line, ':');
-                char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-                if (!c2)
-                        continue;
-                *c2 = '\0';
-                const char *ctrls = c1 + 1;
-                bool match = v2 ? (strncmp(line, "0:", 2) == 0 && *ctrls == '\0') : list_has(ctrls, key);
-                if (match)
-                        return strdup(c2 + 1);
-        }
-        return strdup("/");
 }
 
 static int add_hierarchy(struct bw_cg_system *s, const char *mount, const char *root, const char *own,
@@ -169,26 +134,8 @@ static void compute_where(struct bw_cg_system *s)
         s->layout = !any_v1 ? BW_CG_UNIFIED : s->v2 >= 0 ? BW_CG_HYBRID : BW_CG_LEGACY;
 }
 
-static int read_text(const char *path, char **out)
-{
-        _cleanup_fclose_ FILE *f = fopen(path, "re");
-        if (!f)
-                return -errno;
-        char *buf = NULL;
-        size_t len = 0;
-        _cleanup_fclose_ FILE *m = open_memstream(&buf, &len);
-        if (!m)
-                return -errno;
-        char chunk[4096];
-        size_t k;
-        while ((k = fread(chunk, 1, sizeof(chunk), f)) > 0)
-                fwrite(chunk, 1, k, m);
-        fclose(take_ptr(m));
-        *out = buf;
-        return 0;
-}
-
-static int parse_mount_line(struct bw_cg_system *s, char *line, const char *proc_cgroup)
+/* Fields are split on spaces: mountinfo escapes the spaces inside them. */
+bool cg_mount_line(char *line, struct cg_mount_line *out)
 {
         /* id parent maj:min root mountpoint opts [optional...] - fstype source superopts */
         char *f[6] = { 0 }, *save = NULL;
@@ -201,30 +148,59 @@ static int parse_mount_line(struct bw_cg_system *s, char *line, const char *proc
         char *source = fstype ? strtok_r(NULL, " ", &save) : NULL;
         char *superopts = source ? strtok_r(NULL, " ", &save) : NULL;
         if (!f[5] || !superopts)
-                return 0;
+                return false;
         bool v2 = strcmp(fstype, "cgroup2") == 0;
         if (!v2 && strcmp(fstype, "cgroup") != 0)
-                return 0;
-        unescape(f[3]);
-        unescape(f[4]);
+                return false;
+        bw_mountinfo_unescape(f[3]);
+        bw_mountinfo_unescape(f[4]);
         /* The kernel prints canonical absolute paths; anything else is not
          * a mount we could use. */
         if (f[4][0] != '/' || cg_has_dot_component(f[4]))
-                return 0;
+                return false;
         cg_squash_slashes(f[4]);
-        if (strcmp(f[4], "/") == 0)
+        *out = (struct cg_mount_line){ .root = f[3], .point = f[4], .superopts = superopts, .v2 = v2 };
+        return true;
+}
+
+int cg_own_cgroup(const char *proc_cgroup, const char *key, char **out)
+{
+        *out = NULL;
+        _cleanup_free_ char *copy = strdup(proc_cgroup);
+        if (!copy)
+                return -ENOMEM;
+        for (char *save = NULL, *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+                char *c1 = strchr(line, ':');
+                char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
+                if (!c2)
+                        continue;
+                *c2 = '\0';
+                const char *ctrls = c1 + 1;
+                bool match = key ? strcmp(ctrls, key) == 0 || list_has(ctrls, key)
+                                 : strncmp(line, "0:", 2) == 0 && *ctrls == '\0';
+                if (match)
+                        return (*out = strdup(c2 + 1)) ? 0 : -ENOMEM;
+        }
+        return 0;
+}
+
+static int parse_mount_line(struct bw_cg_system *s, char *line, const char *proc_cgroup)
+{
+        struct cg_mount_line m;
+        if (!cg_mount_line(line, &m) || strcmp(m.point, "/") == 0)
                 return 0;
-        unsigned ctrls = v2 ? v2_ctrls(f[4]) : v1_ctrls(superopts);
-        if (!v2 && !ctrls)
+        unsigned ctrls = m.v2 ? v2_ctrls(m.point) : v1_ctrls(m.superopts);
+        if (!m.v2 && !ctrls)
                 return 0; /* a named hierarchy (name=systemd): nothing to limit there */
         const char *key = NULL;
-        for (int c = 0; !v2 && c < BW_CGC__N && !key; c++)
+        for (int c = 0; !m.v2 && c < BW_CGC__N && !key; c++)
                 if (ctrls & 1u << c)
                         key = v1_names[c];
-        _cleanup_free_ char *own = own_cgroup(proc_cgroup, key, v2);
-        if (!own)
-                return -ENOMEM;
-        return add_hierarchy(s, f[4], f[3], own, v2, ctrls);
+        _cleanup_free_ char *own = NULL;
+        int r = cg_own_cgroup(proc_cgroup, key, &own);
+        if (r < 0)
+                return r;
+        return add_hierarchy(s, m.point, m.root, own ? own : "/", m.v2, ctrls);
 }
 
 int bw_cg_system_parse(const char *mountinfo, const char *proc_cgroup, const char *name,
@@ -259,10 +235,10 @@ int bw_cg_system_load(const char *mountinfo, const char *proc_cgroup, struct bw_
                       struct bw_error **err)
 {
         _cleanup_free_ char *mi = NULL, *pc = NULL;
-        int r = read_text(mountinfo, &mi);
+        int r = bw_read_file(mountinfo, BW_READ_MAX, &mi, NULL);
         if (r < 0)
                 return bw_error_set(err, r, "reading %s", mountinfo);
-        r = read_text(proc_cgroup, &pc);
+        r = bw_read_file(proc_cgroup, BW_READ_MAX, &pc, NULL);
         if (r < 0)
                 return bw_error_set(err, r, "reading %s", proc_cgroup);
         return bw_cg_system_parse(mi, pc, mountinfo, out, err);

@@ -13,6 +13,7 @@
 
 #include "linux/cgroup_internal.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 
 #define CG_ROOT "/sys/fs/cgroup"
 
@@ -69,48 +70,6 @@ static char *v1_data(const char *key)
         return d;
 }
 
-/* The caller's cgroup in a hierarchy: the /proc/self/cgroup line whose
- * controller field is key (NULL: the v2 line "0::"). NULL when absent. */
-static char *own_cgroup(const char *proc_cgroup, const char *key)
-{
-        _cleanup_free_ char *copy = strdup(proc_cgroup);
-        if (!copy)
-                return NULL;
-        for (char *save = NULL, *line = strtok_r(copy, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
-                char *c1 = strchr(line, ':');
-                char *c2 = c1 ? strchr(c1 + 1, ':') : NULL;
-                if (!c2)
-                        continue;
-                *c2 = '\0';
-                const char *ctrls = c1 + 1;
-                bool match = key ? strcmp(ctrls, key) == 0 : (strncmp(line, "0:", 2) == 0 && *ctrls == '\0');
-                if (match)
-                        return strdup(c2 + 1);
-        }
-        return NULL;
-}
-
-/* mountinfo escapes space, tab, newline and backslash as \ooo. */
-static void unescape(char *s)
-{
-        char *w = s;
-        for (char *r = s; *r; r++) {
-                if (r[0] == '\\' && r[1] >= '0' && r[1] <= '3' && r[2] >= '0' && r[2] <= '7' && r[3] >= '0' &&
-                    r[3] <= '7') {
-                        *w++ = (char)((r[1] - '0') * 64 + (r[2] - '0') * 8 + (r[3] - '0'));
-                        r += 3;
-                } else {
-                        *w++ = *r;
-                }
-        }
-        *w = '\0';
-}
-
-struct cg_mnt {
-        char *point, *root, *superopts;
-        bool v2;
-};
-
 /* A mount shows a root above the caller's cgroup namespace ("/.." ...):
  * the caller is in a cgroup namespace and sees the mount from outside. */
 static bool root_outside_ns(const char *root)
@@ -133,13 +92,15 @@ void bw_cgmount_plan_clear(struct bw_cgmount_plan *p)
  * caller's cgroup (it is the root of what the caller sees, which is so in
  * the container's cgroup namespace), else a bind of the caller's directory
  * in the host's mount of it. */
-static int plan_one(struct bw_cgmount_plan *p, const struct cg_mnt *mt, const char *name, const char *proc_cgroup,
+static int plan_one(struct bw_cgmount_plan *p, const struct cg_mount_line *mt, const char *name, const char *proc_cgroup,
                     struct bw_error **err)
 {
         _cleanup_free_ char *key = mt->v2 ? NULL : v1_key(mt->superopts);
         if (!mt->v2 && !key)
                 return 0; /* no controller and no name: nothing a mount could select */
-        _cleanup_free_ char *own = own_cgroup(proc_cgroup, key);
+        _cleanup_free_ char *own = NULL;
+        if (cg_own_cgroup(proc_cgroup, key, &own) < 0)
+                return bw_error_set(err, -ENOMEM, "planning the cgroup mounts");
         if (!own)
                 return bw_error_msg(err, -ENOENT, "the container's init is in no cgroup of the %s hierarchy at %s "
                                     "(/proc/self/cgroup has no line for it)", mt->v2 ? "cgroup2" : key, mt->point);
@@ -184,44 +145,27 @@ int bw_cgmount_plan(const char *mountinfo, const char *proc_cgroup, struct bw_cg
         _cleanup_free_ char *mi = strdup(mountinfo);
         if (!mi)
                 return bw_error_set(err, -ENOMEM, "planning the cgroup mounts");
-        struct cg_mnt all[64];
+        struct cg_mount_line all[64];
         size_t n = 0;
         bool v1 = false, v2_at_root = false;
         for (char *save = NULL, *line = strtok_r(mi, "\n", &save); line && n < 64;
              line = strtok_r(NULL, "\n", &save)) {
-                /* id parent maj:min root mountpoint opts [optional...] - fstype source superopts */
-                char *f[6] = { 0 }, *s2 = NULL;
-                char *tok = strtok_r(line, " ", &s2);
-                for (int i = 0; i < 6 && tok; i++, tok = strtok_r(NULL, " ", &s2))
-                        f[i] = tok;
-                while (tok && strcmp(tok, "-") != 0)
-                        tok = strtok_r(NULL, " ", &s2);
-                char *fstype = tok ? strtok_r(NULL, " ", &s2) : NULL;
-                char *source = fstype ? strtok_r(NULL, " ", &s2) : NULL;
-                char *superopts = source ? strtok_r(NULL, " ", &s2) : NULL;
-                if (!f[5] || !superopts)
+                struct cg_mount_line m;
+                if (!cg_mount_line(line, &m))
                         continue;
-                bool v2 = strcmp(fstype, "cgroup2") == 0;
-                if (!v2 && strcmp(fstype, "cgroup") != 0)
-                        continue;
-                unescape(f[3]);
-                unescape(f[4]);
-                if (f[4][0] != '/' || cg_has_dot_component(f[4]))
-                        continue;
-                cg_squash_slashes(f[4]);
                 /* Only the hierarchies at /sys/fs/cgroup (unified) or one
                  * level below it (v1, hybrid): what a container expects. */
-                const char *slash = strrchr(f[4], '/');
-                bool at_root = strcmp(f[4], CG_ROOT) == 0;
-                bool below = (size_t)(slash - f[4]) == strlen(CG_ROOT) && strncmp(f[4], CG_ROOT, strlen(CG_ROOT)) == 0 &&
-                             slash[1];
+                const char *slash = strrchr(m.point, '/');
+                bool at_root = strcmp(m.point, CG_ROOT) == 0;
+                bool below = (size_t)(slash - m.point) == strlen(CG_ROOT) &&
+                             strncmp(m.point, CG_ROOT, strlen(CG_ROOT)) == 0 && slash[1];
                 if (!at_root && !below)
                         continue;
                 /* a later mount on the same point hides the earlier one */
                 size_t k = 0;
-                while (k < n && strcmp(all[k].point, f[4]) != 0)
+                while (k < n && strcmp(all[k].point, m.point) != 0)
                         k++;
-                all[k] = (struct cg_mnt){ .point = f[4], .root = f[3], .superopts = superopts, .v2 = v2 };
+                all[k] = m;
                 if (k == n)
                         n++;
         }
@@ -296,36 +240,13 @@ static int mount_entry(int dir_fd, const struct bw_cgmount_entry *e, unsigned lo
         return bind_dir(dir_fd, e->bind, flags, err);
 }
 
-static int read_text(const char *path, char **out)
-{
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        char *buf = NULL;
-        size_t len = 0;
-        _cleanup_fclose_ FILE *m = open_memstream(&buf, &len);
-        if (!m)
-                return -errno;
-        char chunk[4096];
-        ssize_t k;
-        while ((k = read(fd, chunk, sizeof(chunk))) > 0)
-                fwrite(chunk, 1, (size_t)k, m);
-        fclose(take_ptr(m));
-        if (k < 0) {
-                free(buf);
-                return -errno;
-        }
-        *out = buf;
-        return 0;
-}
-
 int bw_cgmount_own(int target_fd, unsigned long flags, struct bw_error **err)
 {
         _cleanup_free_ char *mi = NULL, *pc = NULL;
-        int r = read_text("/proc/self/mountinfo", &mi);
+        int r = bw_read_file("/proc/self/mountinfo", BW_READ_MAX, &mi, NULL);
         if (r < 0)
                 return bw_error_set(err, r, "reading /proc/self/mountinfo to mount the container's cgroupfs");
-        if ((r = read_text("/proc/self/cgroup", &pc)) < 0)
+        if ((r = bw_read_file("/proc/self/cgroup", BW_READ_MAX, &pc, NULL)) < 0)
                 return bw_error_set(err, r, "reading /proc/self/cgroup to mount the container's cgroupfs");
         _cleanup_(bw_cgmount_plan_clear) struct bw_cgmount_plan plan = { 0 };
         if ((r = bw_cgmount_plan(mi, pc, &plan, err)) < 0)

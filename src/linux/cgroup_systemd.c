@@ -54,7 +54,7 @@ int bw_sd_slice_path(const char *slice, char **out, struct bw_error **err)
 {
         static const char fix[] = "give a slice unit name such as system.slice or kubepods-burstable.slice";
         if (strcmp(slice, "-.slice") == 0)
-                return (*out = strdup("/")) ? 0 : -ENOMEM;
+                return (*out = strdup("/")) ? 0 : bw_error_set(err, -ENOMEM, "slice %s", slice);
         if (!ends_with(slice, ".slice") || strlen(slice) > 255)
                 return bw_error_msg(err, -EINVAL, "slice \"%s\" is not a slice unit name: %s", slice, fix);
         size_t n = strlen(slice) - strlen(".slice");
@@ -66,7 +66,7 @@ int bw_sd_slice_path(const char *slice, char **out, struct bw_error **err)
         /* a-b-c.slice is in a-b.slice, in a.slice. */
         _cleanup_free_ char *path = malloc(n * (n + 8) + 2);
         if (!path)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "slice \"%s\": its cgroup path", slice);
         size_t len = 0;
         for (size_t i = 0; i <= n; i++) {
                 if (i < n && slice[i] != '-')
@@ -92,13 +92,13 @@ int bw_sd_unit_parse(const char *cgroups_path, const char *id, bool user, struct
         _cleanup_free_ char *prefix = c1 ? strndup(c1 + 1, (size_t)(c2 - c1 - 1)) : strdup("bulwark");
         const char *name = c2 ? c2 + 1 : id;
         if (!slice || !prefix)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "cgroupsPath \"%s\"", p);
         if (!*name)
                 name = id;
         if (!*slice) {
                 free(slice);
                 if (!(slice = strdup(user ? "user.slice" : "system.slice")))
-                        return -ENOMEM;
+                        return bw_error_set(err, -ENOMEM, "cgroupsPath \"%s\": the default slice", p);
         }
         if (!name || !*name || !unit_chars(name, strlen(name)) || !unit_chars(prefix, strlen(prefix)))
                 return bw_error_msg(err, -EINVAL,
@@ -114,7 +114,7 @@ int bw_sd_unit_parse(const char *cgroups_path, const char *id, bool user, struct
         int r = *prefix ? asprintf(&u.name, "%s-%s.scope", prefix, name) : asprintf(&u.name, "%s.scope", name);
         if (r < 0) {
                 u.name = NULL;
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "cgroupsPath \"%s\": the unit name", p);
         }
         if (strlen(u.name) > 255)
                 return bw_error_msg(err, -EINVAL, "unit name %s is longer than systemd's 255 characters", u.name);
@@ -123,7 +123,7 @@ int bw_sd_unit_parse(const char *cgroups_path, const char *id, bool user, struct
                 return bw_error_wrap(err, "cgroupsPath \"%s\"", p);
         if (asprintf(&u.cgroup, "%s/%s", strcmp(dir, "/") == 0 ? "" : dir, u.name) < 0) {
                 u.cgroup = NULL;
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "cgroupsPath \"%s\": the unit's cgroup", p);
         }
         u.slice = take_ptr(slice);
         *out = u;
@@ -137,7 +137,7 @@ int bw_sd_cpuset_mask(const char *list, uint8_t **mask, size_t *len, struct bw_e
         enum { MAX_BIT = 8192 };
         uint8_t *m = calloc(MAX_BIT / 8, 1);
         if (!m)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "cpuset \"%s\"", list);
         size_t used = 0;
         const char *s = list;
         while (*s) {
@@ -307,12 +307,12 @@ int bw_sd_device_props(const struct oci_device_rule *rules, size_t n_rules, cons
                                 break;
                         if (!these) {
                                 cg_dev_set_clear(&set);
-                                return -ENOMEM;
+                                return bw_error_set(err, -ENOMEM, "the device rules for systemd's DeviceAllow");
                         }
                         for (size_t j = 0; these[j]; j++)
                                 if (bw_strv_push(&nodes, these[j]) < 0 || bw_strv_push(&access, acc) < 0) {
                                         cg_dev_set_clear(&set);
-                                        return -ENOMEM;
+                                        return bw_error_set(err, -ENOMEM, "the device rules for systemd's DeviceAllow");
                                 }
                 }
         }
@@ -395,7 +395,7 @@ static int annotation_prop(const char *name, const char *v, struct bw_dbus_buf *
         bool sec = nl > 3 && strcmp(name + nl - 3, "Sec") == 0 && !(nl > 4 && name[nl - 4] == 'U');
         _cleanup_free_ char *usec = NULL;
         if (sec && asprintf(&usec, "%.*sUSec", (int)(nl - 3), name) < 0)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "unit property %s", name);
         if (usec)
                 for (size_t i = 0; own_props[i]; i++)
                         if (strcmp(own_props[i], usec) == 0)
@@ -412,7 +412,7 @@ static int annotation_prop(const char *name, const char *v, struct bw_dbus_buf *
                         goto bad;
                 _cleanup_free_ char *s = strndup(v + 1, n);
                 if (!s)
-                        return -ENOMEM;
+                        return bw_error_set(err, -ENOMEM, "unit property %s", name);
                 bw_dbus_prop_str(b, name, s);
         } else if ((num = typed(v, "uint64", 't')) && parse_int(num, false, 0, UINT64_MAX, &u)) {
                 if (sec && u > UINT64_MAX / 1000000)
@@ -553,7 +553,7 @@ int bw_sd_connect(struct bw_sd **out, struct bw_error **err)
         struct bw_sd *sd = calloc(1, sizeof(*sd));
         if (!sd) {
                 bw_dbus_close(c);
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "connecting to systemd");
         }
         sd->bus = c;
         *out = sd;
@@ -656,7 +656,7 @@ static int control_group(struct bw_sd *sd, const char *name, char **cgroup, stru
                 return bw_error_msg(err, -EBADMSG, "ControlGroup of %s: the reply is not a string", name);
         if (cg[0] != '/')
                 return bw_error_msg(err, -ENOENT, "%s has no cgroup (ControlGroup \"%s\")", name, cg);
-        return (*cgroup = strdup(cg)) ? 0 : -ENOMEM;
+        return (*cgroup = strdup(cg)) ? 0 : bw_error_set(err, -ENOMEM, "ControlGroup of %s", name);
 }
 
 static bool error_is(const struct bw_dbus_msg *m, const char *name)
@@ -674,7 +674,7 @@ int bw_sd_start(struct bw_sd *sd, const struct bw_sd_unit *u, const char *id, pi
         _cleanup_(bw_dbus_buf_free) struct bw_dbus_buf b = { 0 };
         _cleanup_free_ char *desc = NULL;
         if (asprintf(&desc, "bulwark container %s", id) < 0)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "starting %s", u->name);
         bw_dbus_put_str(&b, u->name);
         bw_dbus_put_str(&b, "replace");
         struct bw_dbus_array props = bw_dbus_array_begin(&b, 8);

@@ -854,7 +854,7 @@ int bw_dbus_open(const char *socket_path, bool bus, int timeout_ms, struct bw_db
         strcpy(sa.sun_path, socket_path);
         struct bw_dbus *c = calloc(1, sizeof(*c));
         if (!c)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "connecting to D-Bus at %s", socket_path);
         _cleanup_(closep) struct bw_dbus *conn = c;
         c->bus = bus;
         c->fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);

@@ -193,8 +193,10 @@ int bw_devices_links(int root_fd, struct bw_error **err)
         _cleanup_close_ int dev = bw_open_in_root(root_fd, "/dev", O_PATH | O_DIRECTORY, BW_RESOLVE_NO_SYMLINKS);
         if (dev < 0)
                 return bw_error_set(err, dev, "opening /dev in the rootfs: the image's /dev is not a plain directory (a symlink?)");
-        for (size_t i = 0; i < ARRAY_SIZE(links); i++)
-                if (replace_link(dev, links[i][0], links[i][1], err) < 0)
-                        return -EPERM;
+        for (size_t i = 0; i < ARRAY_SIZE(links); i++) {
+                int r = replace_link(dev, links[i][0], links[i][1], err);
+                if (r < 0)
+                        return r;
+        }
         return 0;
 }

@@ -35,23 +35,23 @@ static int write_proc(int proc_fd, pid_t pid, const char *file, const char *text
         return bw_procfs_write(proc_fd, path, text, err);
 }
 
-/* newuidmap PID cid hid size ... : the setuid helpers check /etc/subuid for us. */
+/* newuidmap PID cid hid size ... : the setuid helpers check /etc/subuid for us.
+ * Every word is checked: a list that lost one would shift the mapping. */
 static int run_helper(const char *helper, pid_t pid, const struct oci_idmap_list *l, struct bw_error **err)
 {
         _cleanup_strv_ char **argv = NULL;
         char buf[32];
-        bw_strv_push(&argv, helper);
         snprintf(buf, sizeof(buf), "%d", (int)pid);
-        bw_strv_push(&argv, buf);
-        for (size_t i = 0; i < l->n; i++) {
-                snprintf(buf, sizeof(buf), "%u", l->v[i].container_id);
-                bw_strv_push(&argv, buf);
-                snprintf(buf, sizeof(buf), "%u", l->v[i].host_id);
-                bw_strv_push(&argv, buf);
-                snprintf(buf, sizeof(buf), "%u", l->v[i].size);
-                if (bw_strv_push(&argv, buf) < 0)
-                        return bw_error_set(err, -ENOMEM, "building %s arguments", helper);
+        int r = bw_strv_push(&argv, helper) < 0 || bw_strv_push(&argv, buf) < 0 ? -ENOMEM : 0;
+        for (size_t i = 0; r == 0 && i < l->n; i++) {
+                const unsigned words[] = { l->v[i].container_id, l->v[i].host_id, l->v[i].size };
+                for (size_t k = 0; r == 0 && k < ARRAY_SIZE(words); k++) {
+                        snprintf(buf, sizeof(buf), "%u", words[k]);
+                        r = bw_strv_push(&argv, buf) < 0 ? -ENOMEM : 0;
+                }
         }
+        if (r < 0)
+                return bw_error_set(err, r, "building the arguments of %s", helper);
         pid_t child = fork();
         if (child < 0)
                 return bw_error_set(err, -errno, "forking for %s", helper);

@@ -107,17 +107,16 @@ static int write_file(const char *path, const char *text, struct bw_error **err)
 static int map_child(pid_t pid, const char *uid_map, const char *gid_map, struct bw_error **err)
 {
         char path[64];
+        int r = 0;
         if (gid_map && *gid_map) {
                 snprintf(path, sizeof(path), "/proc/%d/gid_map", (int)pid);
-                if (write_file(path, gid_map, err) < 0)
-                        return -EPERM;
+                r = write_file(path, gid_map, err);
         }
-        if (uid_map && *uid_map) {
+        if (r >= 0 && uid_map && *uid_map) {
                 snprintf(path, sizeof(path), "/proc/%d/uid_map", (int)pid);
-                if (write_file(path, uid_map, err) < 0)
-                        return -EPERM;
+                r = write_file(path, uid_map, err);
         }
-        return 0;
+        return r < 0 ? r : 0;
 }
 
 int bw_userns_fd_new(const char *uid_map, const char *gid_map, struct bw_error **err)

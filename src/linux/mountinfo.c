@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/fs.h"
 
 void bw_mountinfo_clear(struct bw_mountinfo *m)
 {
@@ -133,45 +134,13 @@ int bw_mount_id_of_fd(int fd, int *id)
         return 0;
 }
 
-static int read_all(const char *path, char **out)
-{
-        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-        if (fd < 0)
-                return -errno;
-        size_t cap = 65536, len = 0;
-        _cleanup_free_ char *buf = malloc(cap);
-        if (!buf)
-                return -ENOMEM;
-        for (;;) {
-                if (cap - len < 4096) {
-                        char *nb = realloc(buf, cap * 2);
-                        if (!nb)
-                                return -ENOMEM;
-                        buf = nb;
-                        cap *= 2;
-                }
-                ssize_t n = read(fd, buf + len, cap - len - 1);
-                if (n < 0) {
-                        if (errno == EINTR)
-                                continue;
-                        return -errno;
-                }
-                if (n == 0)
-                        break;
-                len += (size_t)n;
-        }
-        buf[len] = '\0';
-        *out = take_ptr(buf);
-        return 0;
-}
-
 int bw_mountinfo_of_fd(int fd, struct bw_mountinfo *out, struct bw_error **err)
 {
         int id, r = bw_mount_id_of_fd(fd, &id);
         if (r < 0)
                 return bw_error_set(err, r, "finding the mount id (statx STATX_MNT_ID)");
         _cleanup_free_ char *text = NULL;
-        if ((r = read_all("/proc/self/mountinfo", &text)) < 0)
+        if ((r = bw_read_file("/proc/self/mountinfo", BW_READ_MAX, &text, NULL)) < 0)
                 return bw_error_set(err, r, "reading /proc/self/mountinfo");
         if ((r = bw_mountinfo_find(text, id, out)) < 0)
                 return bw_error_msg(err, r, "mount %d is not in /proc/self/mountinfo (is it in another mount namespace?)", id);

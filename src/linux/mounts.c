@@ -158,8 +158,8 @@ int bw_mount_one(int root_fd, const char *bundle, const struct oci_mount *m, str
         if (m->source && bind && m->source[0] != '/' && bundle) {
                 if (asprintf(&src, "%s/%s", bundle, m->source) < 0)
                         return bw_error_set(err, -ENOMEM, "mount %s", m->destination);
-        } else if (m->source) {
-                src = strdup(m->source);
+        } else if (m->source && !(src = strdup(m->source))) {
+                return bw_error_set(err, -ENOMEM, "mount %s", m->destination);
         }
         bool as_file = false;
         if (bind) {

@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/log.h"
 
 #ifndef CLONE_NEWTIME
 #define CLONE_NEWTIME 0x00000080
@@ -60,6 +61,43 @@ int bw_ns_join_path(enum oci_ns_type t, const char *path, struct bw_error **err)
                 return bw_error_set(err, -errno, "opening %s namespace %s (check that linux.namespaces[].path names a live namespace)",
                                     bw_ns_proc_name(t), path);
         return bw_ns_join_fd(t, fd, path, err);
+}
+
+static int for_children_slot(enum oci_ns_type t)
+{
+        return t == OCI_NS_PID ? 0 : t == OCI_NS_TIME ? 1 : -1;
+}
+
+int bw_ns_for_children_save(struct bw_ns_for_children *s, enum oci_ns_type t, struct bw_error **err)
+{
+        int i = for_children_slot(t);
+        if (i < 0)
+                return bw_error_msg(err, -EINVAL, "%s namespaces apply to the process itself, not to its children",
+                                    bw_ns_proc_name(t));
+        if (s->fd[i] >= 0)
+                return 0; /* the first save holds our own */
+        char path[32];
+        /* /proc/self/ns/pid is the namespace we are in, whatever our
+         * children's is. */
+        snprintf(path, sizeof(path), "/proc/self/ns/%s", bw_ns_proc_name(t));
+        s->fd[i] = open(path, O_RDONLY | O_CLOEXEC);
+        if (s->fd[i] < 0)
+                return bw_error_set(err, -errno, "opening %s", path);
+        return 0;
+}
+
+void bw_ns_for_children_restore(struct bw_ns_for_children *s, bool in_child)
+{
+        static const enum oci_ns_type types[] = { OCI_NS_PID, OCI_NS_TIME };
+        for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
+                if (s->fd[i] < 0)
+                        continue;
+                if (!in_child && setns(s->fd[i], (int)bw_ns_clone_flag(types[i])) < 0)
+                        bw_warn("returning our children to our own %s namespace: %s", bw_ns_proc_name(types[i]),
+                                strerror(errno));
+                close(s->fd[i]);
+                s->fd[i] = -1;
+        }
 }
 
 int bw_ns_same_as_self(pid_t pid, enum oci_ns_type t)

@@ -16,6 +16,21 @@ const char *bw_ns_proc_name(enum oci_ns_type t);
 int bw_ns_join_path(enum oci_ns_type t, const char *path, struct bw_error **err);
 /* Same with an open namespace fd. */
 int bw_ns_join_fd(enum oci_ns_type t, int fd, const char *what, struct bw_error **err);
+/* pid and time namespaces act on the children a process makes, not on
+ * itself. A runtime process that joins a container's to clone into it
+ * goes back to its own afterwards, so that nothing it starts later lands
+ * in the container: a hook, or LeakSanitizer's tracer at exit (which,
+ * born inside, cannot see its parent, and the parent spins for ever). */
+struct bw_ns_for_children {
+        int fd[2]; /* our own pid and time namespaces while joined, or -1 */
+};
+#define BW_NS_FOR_CHILDREN_INIT { { -1, -1 } }
+/* Remember our own namespace of type t (OCI_NS_PID or OCI_NS_TIME), before
+ * joining or unsharing one for our children. */
+int bw_ns_for_children_save(struct bw_ns_for_children *s, enum oci_ns_type t, struct bw_error **err);
+/* Go back to what was saved and forget it (in_child: only forget it, for
+ * the child that was meant to be there); warns when the kernel refuses. */
+void bw_ns_for_children_restore(struct bw_ns_for_children *s, bool in_child);
 /* True when /proc/PID/ns/NAME is the same namespace as ours. */
 int bw_ns_same_as_self(pid_t pid, enum oci_ns_type t);
 /* Is the namespace at path the host's: the one of pid 1 or our own?

@@ -127,9 +127,10 @@ static int parse_layers(const char *superopts, struct bw_overlay_layers *out, st
          * always separates options. */
         char *save = NULL;
         for (char *opt = strtok_r(copy, ",", &save); opt; opt = strtok_r(NULL, ",", &save)) {
-                if (parse_one(opt, out, err) < 0) {
+                int r = parse_one(opt, out, err);
+                if (r < 0) {
                         bw_overlay_layers_free(out);
-                        return -EINVAL;
+                        return r;
                 }
         }
         if (!out->lower) {

@@ -186,7 +186,7 @@ int bw_process_set_sysctl(int proc_fd, const char *key, const char *value, struc
                 return bw_error_msg(err, -EINVAL, "sysctl %s: not a valid name", key);
         _cleanup_free_ char *path = NULL;
         if (asprintf(&path, "sys/%s", key) < 0)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "sysctl %s", key);
         for (char *c = path + strlen("sys/"); *c; c++)
                 if (*c == '.')
                         *c = '/';
@@ -231,8 +231,8 @@ int bw_process_cloexec_from(int first, struct bw_error **err)
         struct dirent *e;
         while ((e = readdir(d))) {
                 int fd = atoi(e->d_name);
-                if (fd >= first && fd != dirfd(d))
-                        fcntl(fd, F_SETFD, FD_CLOEXEC);
+                if (fd >= first && fd != dirfd(d) && fcntl(fd, F_SETFD, FD_CLOEXEC) < 0 && errno != EBADF)
+                        return bw_error_set(err, -errno, "marking fd %d close-on-exec", fd);
         }
         return 0;
 }

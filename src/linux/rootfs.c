@@ -25,7 +25,7 @@ int bw_rootfs_prepare(const char *rootfs, unsigned long propagation, struct bw_e
         /* pivot_root refuses a new root whose parent mount is shared. */
         _cleanup_free_ char *parent = strdup(rootfs);
         if (!parent)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "preparing the rootfs %s", rootfs);
         char *slash = strrchr(parent, '/');
         if (slash && slash != parent)
                 *slash = '\0';

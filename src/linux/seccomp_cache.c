@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/log.h"
 #include "util/version.h"
 
@@ -166,27 +167,9 @@ static int check_private(int fd, bool want_dir)
         return 0;
 }
 
-static int mkdir_parents(const char *dir)
-{
-        _cleanup_free_ char *p = strdup(dir);
-        if (!p)
-                return -ENOMEM;
-        for (char *s = p + 1; *s; s++) {
-                if (*s != '/')
-                        continue;
-                *s = '\0';
-                if (mkdir(p, 0700) < 0 && errno != EEXIST)
-                        return -errno;
-                *s = '/';
-        }
-        if (mkdir(p, 0700) < 0 && errno != EEXIST)
-                return -errno;
-        return 0;
-}
-
 static int open_cache_dir(const char *dir)
 {
-        int r = mkdir_parents(dir);
+        int r = bw_mkdir_parents(dir, 0700, 0700);
         if (r < 0)
                 return r;
         int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
@@ -200,7 +183,7 @@ static int open_cache_dir(const char *dir)
         return fd;
 }
 
-static int read_all(int fd, void *buf, size_t len)
+static int read_exact(int fd, void *buf, size_t len)
 {
         for (size_t off = 0; off < len;) {
                 ssize_t n = read(fd, (char *)buf + off, len - off);
@@ -233,7 +216,7 @@ static int cache_read(int dirfd, const char *name, const char *key, size_t key_l
         size_t size = (size_t)st.st_size;
         if (size < sizeof(h))
                 return -EBADMSG;
-        r = read_all(fd, &h, sizeof(h));
+        r = read_exact(fd, &h, sizeof(h));
         if (r < 0)
                 return r;
         if (memcmp(h.magic, cache_magic, sizeof(cache_magic)) != 0 || h.key_len != key_len ||
@@ -244,10 +227,10 @@ static int cache_read(int dirfd, const char *name, const char *key, size_t key_l
         _cleanup_free_ struct sock_filter *buf = malloc(h.n_insns * sizeof(*buf));
         if (!stored_key || !buf)
                 return -ENOMEM;
-        r = read_all(fd, stored_key, key_len);
+        r = read_exact(fd, stored_key, key_len);
         if (r < 0)
                 return r;
-        r = read_all(fd, buf, h.n_insns * sizeof(*buf));
+        r = read_exact(fd, buf, h.n_insns * sizeof(*buf));
         if (r < 0)
                 return r;
         if (memcmp(stored_key, key, key_len) != 0)

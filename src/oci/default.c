@@ -70,11 +70,10 @@ const struct bw_device_allow bw_default_device_allows[] = {
         { 0, 0, 0, NULL },
 };
 
-/* A JSON array of strings from a NULL-terminated list. */
-static json_t *strings(const char *const *v)
+json_t *oci_json_strings(const char *const *v)
 {
         json_t *a = json_array();
-        for (; a && *v; v++)
+        for (; a && v && *v; v++)
                 if (json_array_append_new(a, json_string(*v)) < 0) {
                         json_decref(a);
                         return NULL;
@@ -87,9 +86,9 @@ static json_t *capabilities(void)
         /* Nothing inheritable or ambient: an exec'd program gets only what
          * its file capabilities grant, bounded by the three above. */
         return json_pack("{s:o, s:o, s:o, s:[], s:[]}",
-                         "bounding", strings(bw_spec_capabilities),
-                         "effective", strings(bw_spec_capabilities),
-                         "permitted", strings(bw_spec_capabilities),
+                         "bounding", oci_json_strings(bw_spec_capabilities),
+                         "effective", oci_json_strings(bw_spec_capabilities),
+                         "permitted", oci_json_strings(bw_spec_capabilities),
                          "inheritable", "ambient");
 }
 
@@ -112,7 +111,7 @@ static json_t *process(void)
 static json_t *mount(const char *dest, const char *type, const char *source, const char *const *options)
 {
         return json_pack("{s:s, s:s, s:s, s:o}", "destination", dest, "type", type,
-                         "source", source, "options", strings(options));
+                         "source", source, "options", oci_json_strings(options));
 }
 
 static json_t *mounts(void)
@@ -201,8 +200,8 @@ static json_t *linux_section(const struct bw_spec_options *o)
 {
         _cleanup_json_ json_t *l = json_pack("{s:o, s:o, s:o, s:o}",
                                              "namespaces", namespaces(),
-                                             "maskedPaths", strings(bw_default_masked_paths),
-                                             "readonlyPaths", strings(bw_default_readonly_paths),
+                                             "maskedPaths", oci_json_strings(bw_default_masked_paths),
+                                             "readonlyPaths", oci_json_strings(bw_default_readonly_paths),
                                              "seccomp", seccomp());
         if (!l)
                 return NULL;

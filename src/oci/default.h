@@ -56,3 +56,7 @@ struct bw_spec_options {
 /* The hardened default config.json as a JSON object, or NULL when out of
  * memory. Pure: reads no global state; the caller supplies the ids. */
 json_t *bw_default_spec(const struct bw_spec_options *o);
+
+/* A NULL-terminated list of strings (NULL: none) as a JSON array, or NULL
+ * when out of memory. */
+json_t *oci_json_strings(const char *const *v);

@@ -21,8 +21,6 @@
  * enough that a wrong file (an image, a log) is refused quickly. */
 #define OCI_MAX_CONFIG_SIZE (16u << 20)
 
-static void config_freep(struct oci_config **c) { oci_config_free(*c); }
-
 /* SemVer with major version 1, the only one there is: "1.2.0", "1.0.2-dev". */
 static bool semver_1(const char *s)
 {
@@ -183,7 +181,7 @@ int oci_config_load_data(const char *data, size_t len, const char *name, struct 
         int k = oci_prescan(&r);
         if (k < 0 || (k = parse(&r, &top)) < 0)
                 return k;
-        _cleanup_(config_freep) struct oci_config *c = calloc(1, sizeof(*c));
+        _cleanup_config_ struct oci_config *c = calloc(1, sizeof(*c));
         if (!c)
                 return bw_error_set(err, -ENOMEM, "loading %s", r.name);
         if ((k = load_config(&r, top, c)) < 0 || (k = oci_validate(&r, c)) < 0)
@@ -192,7 +190,7 @@ int oci_config_load_data(const char *data, size_t len, const char *name, struct 
         return 0;
 }
 
-static int read_all(int fd, const char *path, char **buf, size_t *len, struct bw_error **err)
+static int read_limited(int fd, const char *path, char **buf, size_t *len, struct bw_error **err)
 {
         int r = bw_read_fd(fd, OCI_MAX_CONFIG_SIZE, buf, len);
         if (r == -EFBIG)
@@ -227,7 +225,7 @@ static int read_file(const char *path, const char *what, const char *hint, char 
                                     what);
         if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
                 return bw_error_set(err, -errno, "reading %s %s", what, path);
-        return read_all(fd, path, buf, len, err);
+        return read_limited(fd, path, buf, len, err);
 }
 
 int oci_config_load_file(const char *path, struct oci_config **out, struct bw_error **err)
@@ -243,8 +241,6 @@ int oci_config_load_file(const char *path, struct oci_config **out, struct bw_er
         return oci_config_load_data(buf, len, path, out, err);
 }
 
-static void process_freep(struct oci_process **p) { oci_process_free(*p); }
-
 int oci_process_load_data(const char *data, size_t len, const char *name, struct oci_process **out,
                           struct bw_error **err)
 {
@@ -253,7 +249,7 @@ int oci_process_load_data(const char *data, size_t len, const char *name, struct
         int k = oci_prescan(&r);
         if (k < 0 || (k = parse(&r, &top)) < 0)
                 return k;
-        _cleanup_(process_freep) struct oci_process *p = calloc(1, sizeof(*p));
+        _cleanup_process_ struct oci_process *p = calloc(1, sizeof(*p));
         if (!p)
                 return bw_error_set(err, -ENOMEM, "loading %s", r.name);
         if ((k = oci_load_process(&r, top, p)) < 0 || (k = oci_validate_process(&r, p)) < 0)

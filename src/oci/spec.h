@@ -403,3 +403,8 @@ void oci_mount_source_close(struct oci_mount_source *s);
 /* A lone seccomp profile (one inside a config goes with oci_config_free). */
 void oci_seccomp_free(struct oci_seccomp *s);
 void oci_process_free(struct oci_process *p);
+/* Scope-bound frees: `_cleanup_config_ struct oci_config *c = NULL;`. */
+static inline void oci_config_freep(struct oci_config **c) { oci_config_free(*c); }
+static inline void oci_process_freep(struct oci_process **p) { oci_process_free(*p); }
+#define _cleanup_config_ __attribute__((cleanup(oci_config_freep)))
+#define _cleanup_process_ __attribute__((cleanup(oci_process_freep)))

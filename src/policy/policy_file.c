@@ -13,6 +13,7 @@
 #include "policy/locate.h"
 #include "policy/profile.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/strv.h"
 
 void bw_policy_free(struct bw_policy *p)
@@ -279,28 +280,6 @@ int bw_policy_parse(const char *data, size_t len, const char *name, struct bw_po
         return 0;
 }
 
-static int read_file(const char *path, char **out, size_t *len, struct bw_error **err)
-{
-        _cleanup_fclose_ FILE *f = fopen(path, "re");
-        if (!f)
-                return -errno;
-        _cleanup_free_ char *buf = NULL;
-        size_t size = 0;
-        _cleanup_fclose_ FILE *m = open_memstream(&buf, &size);
-        if (!m)
-                return bw_error_set(err, -errno, "reading %s", path);
-        char chunk[4096];
-        size_t n;
-        while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-                fwrite(chunk, 1, n, m);
-        if (ferror(f))
-                return bw_error_set(err, -EIO, "reading %s", path);
-        fclose(take_ptr(m));
-        *len = size;
-        *out = take_ptr(buf);
-        return 0;
-}
-
 int bw_policy_resolve(const char *file, const char *profile, const char *mode, struct bw_policy *out,
                       struct bw_error **err)
 {
@@ -309,13 +288,11 @@ int bw_policy_resolve(const char *file, const char *profile, const char *mode, s
         const char *path = file ? file : BW_POLICY_FILE;
         _cleanup_free_ char *data = NULL;
         size_t len = 0;
-        int r = read_file(path, &data, &len, err);
+        int r = bw_read_file(path, BW_READ_MAX, &data, &len);
         if (r == -ENOENT && !file) {
                 r = 0; /* no policy file: defaults */
         } else if (r < 0) {
                 bw_policy_free(out);
-                if (*err)
-                        return r;
                 return bw_error_set(err, r, "reading policy file %s (--policy)", path);
         } else if ((r = bw_policy_parse(data, len, path, out, err)) < 0) {
                 bw_policy_free(out);

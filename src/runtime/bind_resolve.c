@@ -118,7 +118,7 @@ static int resolve_into(const char *source, const char *bundle, const char *what
         const char *path = source;
         if (path[0] != '/') {
                 if (asprintf(&joined, "%s/%s", bundle, source) < 0)
-                        return -ENOMEM;
+                        return bw_error_set(err, -ENOMEM, "%s: source %s", what, source);
                 path = joined;
         }
         /* Followed to the end, as mount(2) and open_tree do. This fd is
@@ -143,7 +143,7 @@ static int resolve_into(const char *source, const char *bundle, const char *what
         canon[l] = 0;
         _cleanup_free_ char *canonical = strdup(canon), *written = strdup(source);
         if (!canonical || !written)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "%s: source %s", what, path);
         free(src->path);
         free(src->written);
         free(src->engine_socket);
@@ -155,7 +155,7 @@ static int resolve_into(const char *source, const char *bundle, const char *what
                 bool is = S_ISSOCK(st.st_mode) && st.st_dev == socks[i].dev && st.st_ino == socks[i].ino;
                 bool holds = S_ISDIR(st.st_mode) && bw_path_under(socks[i].path, src->path);
                 if ((is || holds) && !(src->engine_socket = strdup(socks[i].path)))
-                        return -ENOMEM;
+                        return bw_error_set(err, -ENOMEM, "%s: source %s", what, path);
         }
         if (strcmp(src->written, src->path) != 0)
                 bw_debug("%s: %s is %s on this host", what, src->written, src->path);
@@ -171,7 +171,7 @@ static int resolve_one(struct oci_mount *m, const char *bundle, const struct hos
                 return r;
         char *copy = strdup(m->src.path);
         if (!copy)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "%s", what);
         free(m->source);
         m->source = copy;
         return 0;

@@ -13,6 +13,7 @@
 #include "runtime/rootless.h"
 #include "runtime/rootless_cgroup.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/log.h"
 
 void bw_ctr_cgroup_close(struct bw_ctr_cgroup *c)
@@ -39,25 +40,6 @@ int bw_cgroup_default_devices(struct oci_config *c)
         return bw_device_allows_append(c->linux, "m");
 }
 
-static int read_all(const char *path, char **out)
-{
-        _cleanup_fclose_ FILE *f = fopen(path, "re");
-        if (!f)
-                return -errno;
-        _cleanup_free_ char *buf = NULL;
-        size_t len = 0;
-        _cleanup_fclose_ FILE *m = open_memstream(&buf, &len);
-        if (!m)
-                return -ENOMEM;
-        char chunk[4096];
-        size_t n;
-        while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0)
-                fwrite(chunk, 1, n, m);
-        fclose(take_ptr(m));
-        *out = take_ptr(buf);
-        return 0;
-}
-
 /* systemd: the scope's name and, once it started, its cgroup as systemd
  * reported it. */
 static int write_record(const struct bw_store_entry *e, const char *path, bool systemd, const char *caller,
@@ -69,7 +51,7 @@ static int write_record(const struct bw_store_entry *e, const char *path, bool s
         _cleanup_free_ char *text = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
         _cleanup_free_ char *file = NULL;
         if (!text || asprintf(&file, "%s/" BW_CGROUP_RECORD, e->path) < 0)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "recording the cgroups of %s", e->path);
         return bw_write_file_atomic(file, text, err);
 }
 
@@ -80,7 +62,7 @@ static int handle_from(const char *id, const char *cgroups_path, bool systemd, c
                        const char *sd_cgroup, struct bw_ctr_cgroup *out, struct bw_error **err)
 {
         _cleanup_free_ char *mountinfo = NULL;
-        int r = read_all("/proc/self/mountinfo", &mountinfo);
+        int r = bw_read_file("/proc/self/mountinfo", BW_READ_MAX, &mountinfo, NULL);
         if (r < 0)
                 return bw_error_set(err, r, "reading /proc/self/mountinfo");
         r = bw_cg_system_parse(mountinfo, caller, "/proc/self/mountinfo", &out->sys, err);
@@ -96,7 +78,7 @@ static int handle_from(const char *id, const char *cgroups_path, bool systemd, c
                         char *dup = strdup(sd_cgroup);
                         if (!dup) {
                                 bw_ctr_cgroup_close(out);
-                                return -ENOMEM;
+                                return bw_error_set(err, -ENOMEM, "the systemd cgroup %s", sd_cgroup);
                         }
                         free(out->unit.cgroup);
                         out->unit.cgroup = dup;
@@ -128,7 +110,7 @@ static int handle_from(const char *id, const char *cgroups_path, bool systemd, c
 static int rootless_path(const char *caller, const char *id, char **path, char **why, struct bw_error **err)
 {
         _cleanup_free_ char *mountinfo = NULL, *parent = NULL;
-        int r = read_all("/proc/self/mountinfo", &mountinfo);
+        int r = bw_read_file("/proc/self/mountinfo", BW_READ_MAX, &mountinfo, NULL);
         if (r < 0)
                 return bw_error_set(err, r, "reading /proc/self/mountinfo");
         struct bw_cg_system *sys = NULL;
@@ -177,7 +159,7 @@ int bw_ctr_cgroup_prepare(const struct bw_store_entry *e, const char *id, const 
 {
         *out = (struct bw_ctr_cgroup){ 0 };
         _cleanup_free_ char *caller = NULL;
-        int r = read_all("/proc/self/cgroup", &caller);
+        int r = bw_read_file("/proc/self/cgroup", BW_READ_MAX, &caller, NULL);
         if (r < 0)
                 return bw_error_set(err, r, "reading /proc/self/cgroup");
         const char *path = c->linux ? c->linux->cgroups_path : NULL;
@@ -261,8 +243,8 @@ int bw_ctr_cgroup_open(const struct bw_store_entry *e, const char *id, struct bw
         *out = (struct bw_ctr_cgroup){ 0 };
         _cleanup_free_ char *file = NULL, *text = NULL;
         if (asprintf(&file, "%s/" BW_CGROUP_RECORD, e->path) < 0)
-                return -ENOMEM;
-        int r = read_all(file, &text);
+                return bw_error_set(err, -ENOMEM, "the cgroup record of %s", e->path);
+        int r = bw_read_file(file, BW_READ_MAX, &text, NULL);
         if (r == -ENOENT)
                 return r;
         if (r < 0)
@@ -286,8 +268,8 @@ static int mark_started(const struct bw_store_entry *e, const char *cgroup, int 
         _cleanup_json_ json_t *j = NULL;
         _cleanup_free_ char *file = NULL, *text = NULL;
         if (asprintf(&file, "%s/" BW_CGROUP_RECORD, e->path) < 0)
-                return -ENOMEM;
-        int q = read_all(file, &text);
+                return bw_error_set(err, -ENOMEM, "the cgroup record of %s", e->path);
+        int q = bw_read_file(file, BW_READ_MAX, &text, NULL);
         if (q < 0)
                 return r < 0 ? r : bw_error_set(err, q, "reading %s", file);
         if (!(j = json_loads(text, 0, NULL)) || json_object_set_new(j, "systemdCgroup", json_string(cgroup)) < 0 ||
@@ -295,7 +277,7 @@ static int mark_started(const struct bw_store_entry *e, const char *cgroup, int 
                 return r < 0 ? r : bw_error_msg(err, -EINVAL, "%s is corrupt", file);
         _cleanup_free_ char *out = json_dumps(j, JSON_INDENT(2));
         if (!out)
-                return r < 0 ? r : -ENOMEM;
+                return r < 0 ? r : bw_error_set(err, -ENOMEM, "updating %s", file);
         if (r < 0) {
                 bw_write_file_atomic(file, out, NULL);
                 return r;

@@ -38,12 +38,6 @@
 #include "util/cleanup.h"
 #include "util/log.h"
 
-static void config_freep(struct oci_config **c)
-{
-        if (*c)
-                oci_config_free(*c);
-}
-#define _cleanup_config_ _cleanup_(config_freep)
 
 json_t *bw_annotations_json(const struct oci_kv_list *l)
 {
@@ -71,19 +65,19 @@ int bw_bundle_load(const char *bundle, char **abs_bundle, struct oci_config **co
                 return bw_error_set(err, -errno, "bundle %s", bundle ? bundle : ".");
         _cleanup_free_ char *path = NULL;
         if (asprintf(&path, "%s/config.json", buf) < 0)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "bundle %s", buf);
         int r = oci_config_load_file(path, config, err);
         if (r < 0)
                 return r;
         *abs_bundle = strdup(buf);
-        return *abs_bundle ? 0 : -ENOMEM;
+        return *abs_bundle ? 0 : bw_error_set(err, -ENOMEM, "bundle %s", buf);
 }
 
 static int load_saved_config(const struct bw_store_entry *e, struct oci_config **c, struct bw_error **err)
 {
         _cleanup_free_ char *path = bw_saved_config_path(e->path);
         if (!path)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "the saved config in %s", e->path);
         int r = oci_config_load_file(path, c, err);
         return r < 0 ? r : bw_hooks_load_trusted(e->path, &(*c)->hooks, err);
 }
@@ -158,14 +152,19 @@ static int check_config(const struct oci_config *c, struct bw_error **err)
 }
 
 /* Namespaces that act on children (pid, time) are joined by this process
- * before the clone; it exits soon after, so nothing else is affected. */
-static int join_for_children(const struct oci_config *c, struct bw_error **err)
+ * before the clone, and ours (saved in *own) are put back after it. */
+static int join_for_children(const struct oci_config *c, struct bw_ns_for_children *own, struct bw_error **err)
 {
         static const enum oci_ns_type types[] = { OCI_NS_PID, OCI_NS_TIME };
         for (size_t i = 0; i < ARRAY_SIZE(types); i++) {
                 const struct oci_namespace *ns = oci_config_namespace(c, types[i]);
-                if (ns && ns->path && bw_ns_join_path(types[i], ns->path, err) < 0)
-                        return -EPERM;
+                if (!ns || !ns->path)
+                        continue;
+                int r = bw_ns_for_children_save(own, types[i], err);
+                if (r < 0)
+                        return r;
+                if (bw_ns_join_path(types[i], ns->path, err) < 0)
+                        return bw_error_code(*err, -EPERM);
         }
         return 0;
 }
@@ -205,7 +204,7 @@ static int join_before_userns(const struct oci_config *c, int user_fd, int saved
                 if ((saved[t] = open(self, O_RDONLY | O_CLOEXEC)) < 0)
                         return bw_error_set(err, -errno, "opening %s", self);
                 if (bw_ns_join_fd((enum oci_ns_type)t, fd, ns->path, err) < 0)
-                        return -EPERM;
+                        return bw_error_code(*err, -EPERM);
                 *mask |= 1u << t;
         }
         return 0;
@@ -241,6 +240,11 @@ static int open_joined_userns(const struct oci_config *c, struct bw_error **err)
                             c->linux->owner_userns_of ? c->linux->owner_userns_of : "?", user->path);
 }
 
+static void own_ns_back(struct bw_ns_for_children *s)
+{
+        bw_ns_for_children_restore(s, false);
+}
+
 static void restore_ns(int saved[OCI_NS_COUNT], bool in_init)
 {
         for (int t = 0; t < OCI_NS_COUNT; t++) {
@@ -257,11 +261,14 @@ static void restore_ns(int saved[OCI_NS_COUNT], bool in_init)
 /* A new time namespace gets its offsets before any process enters it:
  * unshare it for our children, write the offsets, and let the clone put
  * init into it. */
-static int new_time_ns(const struct oci_config *c, struct bw_error **err)
+static int new_time_ns(const struct oci_config *c, struct bw_ns_for_children *own, struct bw_error **err)
 {
         const struct oci_namespace *ns = oci_config_namespace(c, OCI_NS_TIME);
         if (!ns || ns->path)
                 return 0;
+        int r = bw_ns_for_children_save(own, OCI_NS_TIME, err);
+        if (r < 0)
+                return r;
         if (unshare((int)bw_ns_clone_flag(OCI_NS_TIME)) < 0)
                 return bw_error_set(err, -errno, "creating a time namespace");
         const struct oci_time_offset *mono = &c->linux->time_monotonic, *boot = &c->linux->time_boottime;
@@ -417,7 +424,7 @@ static int parent_steps(const struct bw_create_opts *o, const struct oci_config 
                         return r;
         }
         if (bw_sync_send(sync_fd, BW_SYNC_GO, (int)pid, NULL, err) < 0)
-                return -EPIPE;
+                return bw_error_wrap(err, "creating container %s", o->id);
         /* The config as it was at create (after the policy, with the
          * automatic range): exec reads it, and hooks run from it even when
          * the bundle is gone. Written while init builds its mounts, so the
@@ -439,7 +446,7 @@ static int parent_steps(const struct bw_create_opts *o, const struct oci_config 
                         return r;
                 }
                 if (bw_sync_send(sync_fd, BW_SYNC_HOOKS_DONE, 0, NULL, err) < 0)
-                        return -EPIPE;
+                        return bw_error_wrap(err, "creating container %s", o->id);
         }
         if (bw_sync_expect(sync_fd, BW_SYNC_PARKED, NULL, err) < 0)
                 return bw_error_wrap(err, "creating container %s", o->id);
@@ -475,14 +482,14 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
         if ((r = bw_self_protect(procs, 1, err)) < 0)
                 return r;
         if ((r = bw_cgroup_default_devices(c)) < 0)
-                return r;
+                return bw_error_set(err, r, "adding the default device rules to linux.resources.devices");
         /* The mounts of the judged bind sources, cloned from their fds. */
         if ((r = bw_bind_clone_sources(c, err)) < 0)
                 return r;
         char rootfs[PATH_MAX];
         _cleanup_free_ char *rp = NULL;
         if (c->root.path[0] == '/' ? !(rp = strdup(c->root.path)) : asprintf(&rp, "%s/%s", bundle, c->root.path) < 0)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "root.path %s", c->root.path);
         if (!realpath(rp, rootfs))
                 return bw_error_set(err, -errno, "rootfs %s (root.path in config.json)", rp);
         /* The directory the policy judged, not one swapped in since (the
@@ -528,7 +535,9 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
         if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sp) < 0)
                 return bw_error_set(err, -errno, "creating the init socket");
         _cleanup_close_ int mine = sp[0], theirs = sp[1];
-        if ((r = join_for_children(c, err)) < 0 || (r = new_time_ns(c, err)) < 0)
+        /* Ours come back after the clone, or when we fail before it. */
+        _cleanup_(own_ns_back) struct bw_ns_for_children own_ns = BW_NS_FOR_CHILDREN_INIT;
+        if ((r = join_for_children(c, &own_ns, err)) < 0 || (r = new_time_ns(c, &own_ns, err)) < 0)
                 return r;
         const struct oci_namespace *userns = oci_config_namespace(c, OCI_NS_USER);
         /* Joining a user namespace by path: the new namespaces must belong
@@ -553,6 +562,7 @@ int bw_container_create(const struct bw_create_opts *o, pid_t *pid_out, struct b
         bool born_in = false;
         pid_t pid = bw_clone_ns(two_stage ? 0 : clone_flags(c), cgfd, &born_in, err);
         restore_ns(saved_ns, pid == 0);
+        bw_ns_for_children_restore(&own_ns, pid == 0);
         if (pid < 0)
                 return pid;
         if (pid > 0 && born_in)
@@ -666,7 +676,7 @@ int bw_container_pids(const struct bw_state *s, pid_t **pids, size_t *n, struct 
                 return 0;
         pid_t *v = malloc(sizeof(pid_t));
         if (!v)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "listing the processes of container %s", s->id);
         v[(*n)++] = s->pid;
         if (s->own_pid_ns) {
                 /* Every process in init's pid namespace is the container's. */

@@ -34,18 +34,6 @@
 #include "util/cleanup.h"
 #include "util/strv.h"
 
-static void config_freep(struct oci_config **c)
-{
-        if (*c)
-                oci_config_free(*c);
-}
-
-static void process_freep(struct oci_process **p)
-{
-        if (*p)
-                oci_process_free(*p);
-}
-
 static int parse_user(const char *s, struct oci_user *u, struct bw_error **err)
 {
         char *end;
@@ -69,7 +57,7 @@ static int override(struct oci_process *p, const struct bw_exec_opts *o, struct 
         if (o->args && o->args[0]) {
                 char **a = bw_strv_copy(o->args);
                 if (!a)
-                        return -ENOMEM;
+                        return bw_error_set(err, -ENOMEM, "exec: the process's arguments");
                 bw_strv_free(p->args);
                 p->args = a;
         }
@@ -77,12 +65,12 @@ static int override(struct oci_process *p, const struct bw_exec_opts *o, struct 
                 if (!strchr(o->env[i], '='))
                         return bw_error_usage(err, "exec --env wants NAME=VALUE, not '%s'", o->env[i]);
                 if (bw_strv_push(&p->env, o->env[i]) < 0)
-                        return -ENOMEM;
+                        return bw_error_set(err, -ENOMEM, "exec --env %s", o->env[i]);
         }
         if (o->cwd) {
                 char *c = strdup(o->cwd);
                 if (!c)
-                        return -ENOMEM;
+                        return bw_error_set(err, -ENOMEM, "exec --cwd %s", o->cwd);
                 free(p->cwd);
                 p->cwd = c;
         }
@@ -98,7 +86,7 @@ static int override(struct oci_process *p, const struct bw_exec_opts *o, struct 
         if (o->n_gids) {
                 uint32_t *g = reallocarray(p->user.additional_gids, p->user.n_additional_gids + o->n_gids, sizeof(*g));
                 if (!g)
-                        return -ENOMEM;
+                        return bw_error_set(err, -ENOMEM, "exec --additional-gids");
                 memcpy(g + p->user.n_additional_gids, o->gids, o->n_gids * sizeof(*g));
                 p->user.additional_gids = g;
                 p->user.n_additional_gids += o->n_gids;
@@ -324,6 +312,11 @@ static int wait_started(const struct bw_exec_opts *o, struct bw_ctr_cgroup *cg, 
 
 static int start(const struct bw_exec_opts *o, pid_t *pid_out, bool *refused, struct bw_error **err);
 
+static void own_ns_back(struct bw_ns_for_children *s)
+{
+        bw_ns_for_children_restore(s, false);
+}
+
 int bw_exec_start(const struct bw_exec_opts *o, pid_t *pid_out, struct bw_error **err)
 {
         bool refused = false;
@@ -340,7 +333,7 @@ int bw_exec_start(const struct bw_exec_opts *o, pid_t *pid_out, struct bw_error 
 static int start(const struct bw_exec_opts *o, pid_t *pid_out, bool *refused, struct bw_error **err)
 {
         _cleanup_(bw_state_clear) struct bw_state s = { 0 };
-        _cleanup_(config_freep) struct oci_config *c = NULL;
+        _cleanup_config_ struct oci_config *c = NULL;
         _cleanup_(bw_ctr_cgroup_close) struct bw_ctr_cgroup cg = { 0 };
         _cleanup_(bw_policy_free) struct bw_policy pol = { 0 };
         {
@@ -360,7 +353,7 @@ static int start(const struct bw_exec_opts *o, pid_t *pid_out, bool *refused, st
                         return bw_error_msg(err, -ESRCH, "container %s is %s; exec needs a running container", o->id, bw_status_name(st));
                 _cleanup_free_ char *cfg = bw_saved_config_path(e.path);
                 if (!cfg)
-                        return -ENOMEM;
+                        return bw_error_set(err, -ENOMEM, "container %s's saved config", o->id);
                 if ((r = oci_config_load_file(cfg, &c, err)) < 0)
                         return bw_error_wrap(err, "container %s's saved config", o->id);
                 if ((r = bw_policy_load_saved(e.path, &pol, err)) < 0)
@@ -368,7 +361,7 @@ static int start(const struct bw_exec_opts *o, pid_t *pid_out, bool *refused, st
                 if ((r = bw_ctr_cgroup_open(&e, o->id, &cg, err)) < 0 && r != -ENOENT)
                         return r;
         }
-        _cleanup_(process_freep) struct oci_process *pf = NULL;
+        _cleanup_process_ struct oci_process *pf = NULL;
         struct oci_process *p = c->process;
         if (o->process_file) {
                 int r = oci_process_load_file(o->process_file, &pf, err);
@@ -381,7 +374,7 @@ static int start(const struct bw_exec_opts *o, pid_t *pid_out, bool *refused, st
                 _cleanup_json_ json_t *j = oci_config_dump(c);
                 _cleanup_free_ char *text = j ? json_dumps(json_object_get(j, "process"), 0) : NULL;
                 if (!text)
-                        return -ENOMEM;
+                        return bw_error_set(err, -ENOMEM, "container %s's process", o->id);
                 int r = oci_process_load_data(text, strlen(text), "the container's process", &pf, err);
                 if (r < 0)
                         return r;
@@ -412,10 +405,15 @@ static int start(const struct bw_exec_opts *o, pid_t *pid_out, bool *refused, st
          * container's user namespace (which owns them). */
         ns.late = ns.fd[OCI_NS_USER] >= 0 && bw_rootless();
         ns.report_fd = -1;
-        if (!ns.late && ns.fd[OCI_NS_PID] >= 0 && bw_ns_join_fd(OCI_NS_PID, ns.fd[OCI_NS_PID], "of the container", err) < 0)
-                return -EPERM;
-        if (!ns.late && ns.fd[OCI_NS_TIME] >= 0 && bw_ns_join_fd(OCI_NS_TIME, ns.fd[OCI_NS_TIME], "of the container", err) < 0)
-                return -EPERM;
+        /* Ours come back once the process is forked (or we fail before). */
+        _cleanup_(own_ns_back) struct bw_ns_for_children own = BW_NS_FOR_CHILDREN_INIT;
+        static const enum oci_ns_type for_children[] = { OCI_NS_PID, OCI_NS_TIME };
+        for (size_t i = 0; !ns.late && i < ARRAY_SIZE(for_children); i++) {
+                enum oci_ns_type t = for_children[i];
+                if (ns.fd[t] >= 0 && ((r = bw_ns_for_children_save(&own, t, err)) < 0 ||
+                                      (r = bw_ns_join_fd(t, ns.fd[t], "of the container", err)) < 0))
+                        return r;
+        }
         _cleanup_close_ int report_rd = -1;
         if (ns.late) {
                 int rp[2];
@@ -451,6 +449,7 @@ static int start(const struct bw_exec_opts *o, pid_t *pid_out, bool *refused, st
                         close(report_rd);
                 child(o, c, p, &ns, ep[1], gp[0], &sc);
         }
+        bw_ns_for_children_restore(&own, false);
         close(ep[1]);
         close(gp[0]);
         if (ns.report_fd >= 0) {

@@ -12,6 +12,7 @@
 #include "linux/lsm.h"
 #include "linux/mount_options.h"
 #include "linux/seccomp_probe.h"
+#include "oci/default.h"
 #include "runtime/features.h"
 #include "oci/spec.h"
 #include "util/cleanup.h"
@@ -24,17 +25,6 @@
 static const char *const hooks[] = {
         "prestart", "createRuntime", "createContainer", "startContainer", "poststart", "poststop", NULL,
 };
-
-static json_t *strings(const char *const *v)
-{
-        json_t *a = json_array();
-        for (; a && v && *v; v++)
-                if (json_array_append_new(a, json_string(*v)) < 0) {
-                        json_decref(a);
-                        return NULL;
-                }
-        return a;
-}
 
 /* A JSON array of the names name(0), name(1), ... until name() has none. */
 static json_t *enum_names(const char *(*name)(int))
@@ -173,7 +163,7 @@ int bw_features_document(json_t **out, struct bw_error **err)
         json_t *doc = json_pack("{s:s, s:s, s:o, s:o, s:o, s:o, s:[]}",
                                 "ociVersionMin", BW_OCI_VERSION_MIN,
                                 "ociVersionMax", BW_OCI_VERSION,
-                                "hooks", strings(hooks),
+                                "hooks", oci_json_strings(hooks),
                                 "mountOptions", mount_options(),
                                 "linux", linux_section(idmap == 1),
                                 "annotations", annotations(),

@@ -64,8 +64,18 @@ static _Noreturn void exec_hook(const struct oci_hook *h, int prog, const char *
         }
         /* stdout goes where our stderr goes: hooks' chatter must not land
          * in `state` output or a shim's pipe meant for the container. */
-        dup2(errfd, 1);
-        bw_process_cloexec_from(3, NULL);
+        if (dup2(errfd, 1) < 0) {
+                fprintf(stderr, "cannot give hook %s its stdout: %s\n", h->path, strerror(errno));
+                _exit(126);
+        }
+        /* No fd of the runtime's (a state dir, a lock, the sync socket)
+         * may reach the hook; a sweep that failed would leak them. */
+        int r = bw_process_cloexec_from(3, NULL);
+        if (r < 0) {
+                fprintf(stderr, "cannot close the runtime's files before running hook %s: %s\n", h->path,
+                        strerror(-r));
+                _exit(126);
+        }
         char *def_args[] = { h->path, NULL };
         char *empty_env[] = { NULL };
         char **argv = h->args ? h->args : def_args, **envp = h->env ? h->env : empty_env;
@@ -277,7 +287,7 @@ int bw_hooks_load_trusted(const char *dir, struct oci_hooks *hooks, struct bw_er
 {
         _cleanup_free_ char *path = NULL;
         if (asprintf(&path, "%s/" BW_HOOKS_TRUSTED, dir) < 0)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "the trusted hooks of %s", dir);
         json_error_t je;
         _cleanup_json_ json_t *o = json_load_file(path, 0, &je);
         if (!o) {
@@ -302,7 +312,7 @@ int bw_hooks_load_trusted(const char *dir, struct oci_hooks *hooks, struct bw_er
                         struct oci_hook *h = &l->v[idx];
                         free(h->trusted_path);
                         if (!(h->trusted_path = strdup(p)))
-                                return -ENOMEM;
+                                return bw_error_set(err, -ENOMEM, "%s: %s[%zu]", path, list_names[i], k);
                         h->trusted = true;
                         h->trusted_dev = (uint64_t)dev;
                         h->trusted_ino = (uint64_t)ino;

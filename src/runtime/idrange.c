@@ -122,24 +122,6 @@ void bw_idrange_allocs_free(struct bw_idrange_allocs *a)
         *a = (struct bw_idrange_allocs){ 0 };
 }
 
-static int mkdir_parents(const char *path)
-{
-        _cleanup_free_ char *p = strdup(path);
-        if (!p)
-                return -ENOMEM;
-        for (char *s = p + 1;; s++) {
-                if (*s && *s != '/')
-                        continue;
-                char c = *s;
-                *s = '\0';
-                if (mkdir(p, c ? 0755 : 0700) < 0 && errno != EEXIST)
-                        return -errno;
-                if (!c)
-                        return 0;
-                *s = c;
-        }
-}
-
 /* A locked store: the directory fd and the lock's fd. */
 struct store {
         int dir;
@@ -158,7 +140,7 @@ static int store_open(const struct bw_idrange_config *c, struct store *s, struct
 {
         *s = (struct store){ -1, -1 };
         const char *path = c->store ? c->store : BW_IDRANGE_STORE;
-        int r = mkdir_parents(path);
+        int r = bw_mkdir_parents(path, 0755, 0700);
         if (r < 0)
                 return bw_error_set(err, r, "creating the id range store %s", path);
         s->dir = open(path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -292,6 +274,7 @@ static int write_alloc(int dir, const struct bw_idrange_alloc *a, bool durable, 
         if (fd < 0)
                 return bw_error_set(err, -errno, "recording id range %s", name);
         size_t len = strlen(text);
+        errno = 0; /* a short write sets none: -EIO then */
         if (write(fd, text, len) != (ssize_t)len || write(fd, "\n", 1) != 1 || (durable && fsync(fd) < 0)) {
                 int r = errno ? -errno : -EIO;
                 unlinkat(dir, tmp, 0);
@@ -302,8 +285,11 @@ static int write_alloc(int dir, const struct bw_idrange_alloc *a, bool durable, 
                 unlinkat(dir, tmp, 0);
                 return bw_error_set(err, r, "recording id range %s", name);
         }
-        if (durable)
-                fsync(dir);
+        /* The rename is durable only once the directory is: without that,
+         * a crash could forget this range's tie to its rootfs. */
+        if (durable && fsync(dir) < 0)
+                return bw_error_set(err, -errno, "recording id range %s: syncing its directory (is the disk "
+                                    "full or failing?)", name);
         return 0;
 }
 

@@ -59,7 +59,7 @@ static int join_namespaces(const struct bw_init_ctx *ctx, struct bw_error **err)
         const struct oci_namespace *user = oci_config_namespace(c, OCI_NS_USER);
         if (user && user->path && !ctx->user_joined) {
                 if (bw_ns_join_fd(OCI_NS_USER, ctx->user_fd, user->path, err) < 0)
-                        return -EPERM;
+                        return bw_error_code(*err, -EPERM);
                 /* Our host ids mean nothing in there: become its root. */
                 if (setresgid(0, 0, 0) < 0 || setresuid(0, 0, 0) < 0)
                         return bw_error_set(err, -errno, "becoming root of the user namespace %s (is container id 0 mapped?)", user->path);
@@ -120,7 +120,7 @@ static int setup_rootfs(const struct bw_init_ctx *ctx, int *root_fd, struct bw_e
         *root_fd = fd;
         /* init's own copy of the config (a clone of the parent's memory) */
         if (label_mounts((struct oci_config *)c, err) < 0)
-                return -ENOMEM;
+                return bw_error_code(*err, -ENOMEM);
         for (size_t i = 0; i < c->n_mounts; i++) {
                 int r = bw_mount_one(fd, ctx->bundle, &c->mounts[i], err);
                 if (r < 0)

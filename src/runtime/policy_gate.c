@@ -466,7 +466,7 @@ int bw_policy_load_saved(const char *dir, struct bw_policy *out, struct bw_error
 {
         _cleanup_free_ char *path = NULL;
         if (asprintf(&path, "%s/" BW_POLICY_SAVED, dir) < 0)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "the saved policy of %s", dir);
         json_error_t je;
         _cleanup_json_ json_t *j = json_load_file(path, 0, &je);
         if (!j && access(path, F_OK) == 0)
@@ -483,12 +483,6 @@ int bw_policy_load_saved(const char *dir, struct bw_policy *out, struct bw_error
         if (r < 0)
                 return bw_error_wrap(err, "the policy of the container (%s)", path);
         return 0;
-}
-
-static void config_freep(struct oci_config **c)
-{
-        if (*c)
-                oci_config_free(*c);
 }
 
 /* The highest pid the kernel hands out: a pids limit above it limits
@@ -556,7 +550,7 @@ static struct oci_resources merged(const struct oci_resources *res, const struct
 
 int bw_policy_gate_update(const char *root, const char *id, const struct oci_resources *u, struct bw_error **err)
 {
-        _cleanup_(config_freep) struct oci_config *c = NULL;
+        _cleanup_config_ struct oci_config *c = NULL;
         _cleanup_(bw_policy_free) struct bw_policy pol = { 0 };
         {
                 _cleanup_(bw_store_entry_close) struct bw_store_entry e = { .dir_fd = -1 };
@@ -565,7 +559,7 @@ int bw_policy_gate_update(const char *root, const char *id, const struct oci_res
                         return r;
                 _cleanup_free_ char *cfg = bw_saved_config_path(e.path);
                 if (!cfg)
-                        return -ENOMEM;
+                        return bw_error_set(err, -ENOMEM, "container %s's saved config", id);
                 if ((r = oci_config_load_file(cfg, &c, err)) < 0)
                         return bw_error_wrap(err, "container %s's saved config", id);
                 if ((r = bw_policy_load_saved(e.path, &pol, err)) < 0)

@@ -21,7 +21,7 @@ int bw_seccomp_setup_prepare(const struct oci_config *c, const char *root, struc
                 return 0;
         _cleanup_free_ char *dir = NULL;
         if (root && asprintf(&dir, "%s/seccomp-cache", root) < 0)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "the seccomp cache under %s", root);
         int r = bw_seccomp_compile_cached(s, dir, &out->filter, err);
         if (r < 0)
                 return bw_error_wrap(err, "compiling linux.seccomp");
@@ -50,7 +50,7 @@ int bw_seccomp_setup_prepare(const struct oci_config *c, const char *root, struc
                 }
                 if (s->listener_metadata && !(out->metadata = strdup(s->listener_metadata))) {
                         bw_seccomp_setup_clear(out);
-                        return -ENOMEM;
+                        return bw_error_set(err, -ENOMEM, "linux.seccomp.listenerMetadata");
                 }
         }
         return 0;

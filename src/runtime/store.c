@@ -46,24 +46,6 @@ void bw_store_entry_close(struct bw_store_entry *e)
         e->path = NULL;
 }
 
-static int mkdir_p(const char *path, mode_t mode)
-{
-        _cleanup_free_ char *p = strdup(path);
-        if (!p)
-                return -ENOMEM;
-        for (char *s = p + 1; *s; s++) {
-                if (*s != '/')
-                        continue;
-                *s = '\0';
-                if (mkdir(p, 0755) < 0 && errno != EEXIST)
-                        return -errno;
-                *s = '/';
-        }
-        if (mkdir(p, mode) < 0 && errno != EEXIST)
-                return -errno;
-        return 0;
-}
-
 static int lock_dir(const char *path, const char *id, struct bw_store_entry *out, struct bw_error **err)
 {
         int fd = open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC | O_NOFOLLOW);
@@ -131,14 +113,14 @@ int bw_store_create(const char *root, const char *id, struct bw_store_entry *out
         int r = bw_store_validate_id(id, err);
         if (r < 0)
                 return r;
-        r = mkdir_p(root, 0700);
+        r = bw_mkdir_parents(root, 0755, 0700);
         if (r < 0)
                 return bw_error_set(err, r, "creating the state root %s", root);
         if ((r = root_is_private(root, err)) < 0)
                 return r;
         _cleanup_free_ char *path = NULL;
         if (asprintf(&path, "%s/%s", root, id) < 0)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "the state directory of %s", id);
         /* mkdir is the atomic claim on the id: of two creates, one wins. */
         if (mkdir(path, 0700) < 0) {
                 if (errno == EEXIST)
@@ -159,7 +141,7 @@ int bw_store_open(const char *root, const char *id, struct bw_store_entry *out, 
                 return r;
         _cleanup_free_ char *path = NULL;
         if (asprintf(&path, "%s/%s", root, id) < 0)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "the state directory of %s", id);
         return lock_dir(path, id, out, err);
 }
 
@@ -184,7 +166,7 @@ int bw_write_file_atomic(const char *path, const char *text, struct bw_error **e
 {
         _cleanup_free_ char *tmp = NULL;
         if (asprintf(&tmp, "%s.tmp.%d", path, (int)getpid()) < 0)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "writing %s", path);
         _cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC | O_NOFOLLOW, 0644);
         if (fd < 0)
                 return bw_error_set(err, -errno, "creating %s", tmp);
@@ -223,7 +205,7 @@ int bw_state_write(const struct bw_store_entry *e, const struct bw_state *s, str
         _cleanup_free_ char *text = json_dumps(j, JSON_COMPACT);
         _cleanup_free_ char *path = NULL;
         if (!text || asprintf(&path, "%s/" BW_STATE_FILE, e->path) < 0)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "writing state.json for %s", s->id);
         return bw_write_file_atomic(path, text, err);
 }
 
@@ -335,13 +317,13 @@ int bw_store_list(const char *root, char ***ids, struct bw_error **err)
         if (!d) {
                 if (errno == ENOENT) {
                         *ids = calloc(1, sizeof(char *));
-                        return *ids ? 0 : -ENOMEM;
+                        return *ids ? 0 : bw_error_set(err, -ENOMEM, "listing %s", root);
                 }
                 return bw_error_set(err, -errno, "listing %s", root);
         }
         _cleanup_strv_ char **v = calloc(1, sizeof(char *));
         if (!v)
-                return -ENOMEM;
+                return bw_error_set(err, -ENOMEM, "listing %s", root);
         struct dirent *de;
         while ((de = readdir(d))) {
                 if (de->d_name[0] == '.' || bw_store_validate_id(de->d_name, NULL) < 0)
@@ -349,7 +331,7 @@ int bw_store_list(const char *root, char ***ids, struct bw_error **err)
                 if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN)
                         continue;
                 if (bw_strv_push(&v, de->d_name) < 0)
-                        return -ENOMEM;
+                        return bw_error_set(err, -ENOMEM, "listing %s", root);
         }
         qsort(v, bw_strv_len(v), sizeof(char *), cmp_str);
         *ids = take_ptr(v);

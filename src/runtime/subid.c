@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/users.h"
 
 void bw_subids_free(struct bw_subids *s)
@@ -108,23 +109,13 @@ int bw_subids_parse(const char *text, const char *what, const char *user, uid_t 
 int bw_subids_read(const char *path, const char *user, uid_t uid, struct bw_subids *out, struct bw_error **err)
 {
         *out = (struct bw_subids){ 0 };
-        _cleanup_fclose_ FILE *f = fopen(path, "re");
-        if (!f)
-                return errno == ENOENT ? 0 : bw_error_set(err, -errno, "opening %s", path);
         _cleanup_free_ char *text = NULL;
-        size_t len = 0;
-        FILE *m = open_memstream(&text, &len);
-        if (!m)
-                return bw_error_set(err, -ENOMEM, "reading %s", path);
-        char buf[4096];
-        size_t n;
-        while ((n = fread(buf, 1, sizeof(buf), f)) > 0)
-                fwrite(buf, 1, n, m);
-        bool bad = ferror(f);
-        fclose(m);
-        if (bad)
-                return bw_error_set(err, -EIO, "reading %s", path);
-        return bw_subids_parse(text ? text : "", path, user, uid, out, err);
+        int r = bw_read_file(path, BW_READ_MAX, &text, NULL);
+        if (r == -ENOENT)
+                return 0;
+        if (r < 0)
+                return bw_error_set(err, r, "reading %s", path);
+        return bw_subids_parse(text, path, user, uid, out, err);
 }
 
 static int list_push(struct oci_idmap_list *l, uint32_t cid, uint32_t hid, uint32_t size)

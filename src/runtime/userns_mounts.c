@@ -13,6 +13,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "linux/idmap.h"
 #include "linux/idmap_mount.h"
 #include "linux/mount_options.h"
 #include "linux/mountinfo.h"
@@ -21,7 +22,6 @@
 #include "util/cleanup.h"
 #include "util/log.h"
 #include "util/strv.h"
-
 
 struct view {
         char *path;   /* where it goes (same path in init's mount namespace) */
@@ -69,22 +69,6 @@ static bool any_mount_idmap(const struct oci_config *c)
         return false;
 }
 
-static char *map_text(const struct oci_idmap_list *l)
-{
-        char *buf = NULL;
-        size_t len = 0;
-        FILE *f = open_memstream(&buf, &len);
-        if (!f)
-                return NULL;
-        for (size_t i = 0; i < l->n; i++)
-                fprintf(f, "%u %u %u\n", l->v[i].container_id, l->v[i].host_id, l->v[i].size);
-        if (fclose(f) != 0) {
-                free(buf);
-                return NULL;
-        }
-        return buf;
-}
-
 /* A mount's own mappings, as a user namespace to idmap with. */
 static int mount_userns(const struct oci_mount *m, struct bw_error **err)
 {
@@ -93,7 +77,7 @@ static int mount_userns(const struct oci_mount *m, struct bw_error **err)
                                     m->destination ? m->destination : "?",
                                     m->uid_mappings.n ? "uidMappings" : "gidMappings",
                                     m->uid_mappings.n ? "gidMappings" : "uidMappings");
-        _cleanup_free_ char *u = map_text(&m->uid_mappings), *g = map_text(&m->gid_mappings);
+        _cleanup_free_ char *u = bw_idmap_format(&m->uid_mappings), *g = bw_idmap_format(&m->gid_mappings);
         if (!u || !g)
                 return bw_error_set(err, -ENOMEM, "formatting the mappings of mount %s", m->destination);
         int fd = bw_userns_fd_new(u, g, err);
@@ -250,6 +234,12 @@ static int rootfs_view(const struct bw_userns_plan *p, const struct oci_config *
         return views_add(vs, rootfs, fd) < 0 ? bw_error_set(err, -ENOMEM, "idmapping the rootfs") : 0;
 }
 
+/* What the kernel says when a filesystem cannot be idmapped. */
+static bool kernel_refused(int code)
+{
+        return code == -EINVAL || code == -EOPNOTSUPP || code == -ENOSYS;
+}
+
 /* Bind sources get an idmapped view: with the mount's own mappings when it
  * has some (honoured as given); with an automatic range, from the volume
  * range (volumes.h: on-disk V+n is container id n, host ids are nobody),
@@ -282,6 +272,7 @@ static int bind_views(const struct bw_userns_plan *p, const struct oci_config *c
                 if (dup)
                         continue;
                 int with = own >= 0 ? own : userns;
+                bool volume_view = own < 0 && p->idmap_mounts && !m->identity_mapped && !bw_userns_mount_wants_idmap(m);
                 if (own < 0 && p->idmap_mounts && !m->identity_mapped) {
                         int r = bw_volume_prepare(&p->volume, m, src, err);
                         if (r < 0)
@@ -299,6 +290,18 @@ static int bind_views(const struct bw_userns_plan *p, const struct oci_config *c
                 bool recursive = mo.recursive || mo.ridmap;
                 int fd = cloned ? bw_idmap_mount_set(m->src.tree, with, recursive, m->src.path, &e)
                                 : bw_idmap_mount_clone(AT_FDCWD, src, with, recursive, &e);
+                if (fd < 0 && volume_view && kernel_refused(bw_error_code(e, fd)) && bw_volume_engine_tmpfs(m)) {
+                        /* Before 6.3 no tmpfs can be idmapped. One the
+                         * engine made for the container (its /dev/shm) is
+                         * bound as it is: container root is an
+                         * unprivileged host uid of its range, so it acts
+                         * there as that uid, never as host root. */
+                        bw_warn("bind mount %s: %s is a tmpfs the engine made for the container and this kernel "
+                                "cannot idmap tmpfs (Linux 6.3 can): bound without an idmapped view, where the "
+                                "container's ids are their host ids (root is host uid %u)",
+                                m->destination ? m->destination : "?", m->src.path, p->range.uid);
+                        continue;
+                }
                 if (fd < 0 && !bw_userns_mount_wants_idmap(m) && unmapped_allowed(c, m->destination ? m->destination : "")) {
                         bw_warn("bind mount %s stays unmapped (annotation " BW_ANNOTATION_UNMAPPED "): %s",
                                 m->destination, e->msg);
@@ -382,7 +385,8 @@ static int add_covers(const struct views *targets, int userns, struct views *out
         }
         /* outermost first: a cover's own blocking dirs below it need a
          * cover only where they are on another mount */
-        qsort(blocked, bw_strv_len(blocked), sizeof(char *), by_length);
+        if (blocked) /* qsort wants an array even for none */
+                qsort(blocked, bw_strv_len(blocked), sizeof(char *), by_length);
         for (char **b = blocked; b && *b; b++) {
                 const char *top = NULL;
                 for (char **d = dirs; d && *d && !top; d++)
@@ -404,7 +408,8 @@ static int add_covers(const struct views *targets, int userns, struct views *out
         }
         /* attached outermost first: a cover holds the host's mounts below
          * it as they are, so an inner cover must go on top of it */
-        qsort(dirs, bw_strv_len(dirs), sizeof(char *), by_length);
+        if (dirs)
+                qsort(dirs, bw_strv_len(dirs), sizeof(char *), by_length);
         for (char **d = dirs; d && *d; d++) {
                 _cleanup_close_ int fd = open_tree(AT_FDCWD, *d, OPEN_TREE_CLONE | OPEN_TREE_CLOEXEC | AT_RECURSIVE);
                 if (fd < 0)

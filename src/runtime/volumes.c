@@ -10,9 +10,12 @@
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
+#include <sys/statfs.h>
 #include <unistd.h>
+#include <linux/magic.h>
 
 #include "linux/id_shift.h"
+#include "linux/idmap.h"
 #include "linux/idmap_mount.h"
 #include "linux/mount_options.h"
 #include "util/cleanup.h"
@@ -229,11 +232,28 @@ int bw_volume_prepare(const struct bw_idrange *volume, const struct oci_mount *m
 
 int bw_volume_userns(const struct bw_idrange *volume, const struct bw_idrange *range, struct bw_error **err)
 {
-        char u[64], g[64];
-        snprintf(u, sizeof(u), "%u %u %u\n", volume->uid, range->uid, range->size);
-        snprintf(g, sizeof(g), "%u %u %u\n", volume->gid, range->gid, range->size);
+        struct oci_idmap um = { volume->uid, range->uid, range->size }, gm = { volume->gid, range->gid, range->size };
+        _cleanup_free_ char *u = bw_idmap_format(&(struct oci_idmap_list){ &um, 1, true });
+        _cleanup_free_ char *g = bw_idmap_format(&(struct oci_idmap_list){ &gm, 1, true });
+        if (!u || !g)
+                return bw_error_set(err, -ENOMEM, "formatting the volume range's id maps");
         int fd = bw_userns_fd_new(u, g, err);
         if (fd < 0)
                 bw_error_wrap(err, "the user namespace that maps the volume range to the container's");
         return fd;
+}
+
+bool bw_volume_engine_tmpfs(const struct oci_mount *m)
+{
+        const struct oci_mount_source *s = &m->src;
+        struct statfs sfs;
+        if (!s->resolved || s->fd < 0 || !s->path || fstatfs(s->fd, &sfs) < 0 || sfs.f_type != TMPFS_MAGIC)
+                return false;
+        _cleanup_free_ char *root = bw_volume_engine_root(s->path);
+        if (!root)
+                return false;
+        /* the same test bw_volume_prepare passes before it shifts: reached
+         * from the judged fd, held by host root above */
+        _cleanup_close_ int rfd = engine_root_fd(s, root);
+        return rfd >= 0;
 }

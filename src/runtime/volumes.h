@@ -46,5 +46,12 @@ char *bw_volume_engine_root(const char *real);
 int bw_volume_prepare(const struct bw_idrange *volume, const struct oci_mount *m, const char *src,
                       struct bw_error **err);
 
+/* The judged bind source is on tmpfs and is (or lies under) an engine-made
+ * root that bw_volume_prepare would shift: Docker's mounts/shm, Podman's
+ * userdata/shm, CRI's sandbox shm, a kubelet emptyDir of medium Memory.
+ * Kernels before 6.3 cannot idmap tmpfs: such a source is then bound
+ * without an idmapped view (userns_mounts.c; docs/userns.md). */
+bool bw_volume_engine_tmpfs(const struct oci_mount *m);
+
 /* "V R SIZE\n" maps of the user namespace volumes are idmapped with. */
 int bw_volume_userns(const struct bw_idrange *volume, const struct bw_idrange *range, struct bw_error **err);

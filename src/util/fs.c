@@ -1,7 +1,10 @@
 #include "util/fs.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "util/cleanup.h"
@@ -34,5 +37,32 @@ int bw_read_fd(int fd, size_t max, char **buf, size_t *len)
         b[size] = '\0';
         *buf = take_ptr(b);
         *len = size;
+        return 0;
+}
+
+int bw_read_file(const char *path, size_t max, char **buf, size_t *len)
+{
+        _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
+        if (fd < 0)
+                return -errno;
+        size_t n;
+        return bw_read_fd(fd, max, buf, len ? len : &n);
+}
+
+int bw_mkdir_parents(const char *path, mode_t parents, mode_t leaf)
+{
+        _cleanup_free_ char *p = strdup(path);
+        if (!p)
+                return -ENOMEM;
+        for (char *s = p + 1; *s; s++) {
+                if (*s != '/')
+                        continue;
+                *s = '\0';
+                if (mkdir(p, parents) < 0 && errno != EEXIST)
+                        return -errno;
+                *s = '/';
+        }
+        if (mkdir(p, leaf) < 0 && errno != EEXIST)
+                return -errno;
         return 0;
 }

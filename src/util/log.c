@@ -11,7 +11,8 @@
 #include <time.h>
 #include <unistd.h>
 
-/* The one piece of process-wide state: where this invocation logs. */
+/* Where this invocation logs: set once by main from --log, --log-format and
+ * --debug, read by every message. */
 static struct {
         int fd;
         enum bw_log_format format;

@@ -354,6 +354,31 @@ section() { awk -v n="$1" '/^---$/ {s++; next} s == n' <<<"$output"; }
   [ -z "$(cat $d/cgroup.procs)" ]
 }
 
+@test "cgroup v2: hugepageLimits land in hugetlb.<size>.max, seen inside too; a size the kernel lacks is refused" {
+  v2_host || skip "not a cgroup v2 host (the systemd guest is: scripts/guest/run --systemd)"
+  grep -qw hugetlb /sys/fs/cgroup/cgroup.controllers || skip "this kernel has no hugetlb controller (CONFIG_CGROUP_HUGETLB)"
+  [ -d /sys/kernel/mm/hugepages/hugepages-2048kB ] || skip "no 2 MiB huge pages on this machine"
+  config_edit '.process.args = ["cat", "/sys/fs/cgroup/hugetlb.2MB.max"]
+    | .linux.resources.hugepageLimits = [{"pageSize": "2MB", "limit": 6291456}]'
+  bw create --bundle "$BUNDLE" hp1 </dev/null >"$BATS_TEST_TMPDIR/out" 3>&-
+  local d=/sys/fs/cgroup/bulwark/hp1
+  [ "$(cat $d/hugetlb.2MB.max)" = 6291456 ]
+  # the container reads its own limit through its cgroupfs
+  bw start hp1
+  for _ in $(seq 50); do grep -q 6291456 "$BATS_TEST_TMPDIR/out" && break; sleep 0.1; done
+  grep -qx 6291456 "$BATS_TEST_TMPDIR/out"
+  bw delete --force hp1
+  [ ! -e $d ]
+  # a page size with no hugetlb.<size>.max: refused, naming it, nothing left
+  config_edit '.linux.resources.hugepageLimits = [{"pageSize": "3MB", "limit": 6291456}]'
+  run bw create --bundle "$BUNDLE" hp2 </dev/null 3>&-
+  [ "$status" -ne 0 ]
+  [[ $output == *'page size "3MB" is not supported here'* ]]
+  [ ! -e /sys/fs/cgroup/bulwark/hp2 ]
+  run bw state hp2
+  [ "$status" -ne 0 ]
+}
+
 @test "events reports an OOM kill inside the container's memory limit" {
   config_edit '.linux.resources.memory = {"limit": 33554432, "swap": 33554432}'
   create_bg oomev sh -c 'sleep 2; dd if=/dev/zero of=/dev/null bs=128M count=1; sleep 30'

@@ -134,3 +134,38 @@ subids_restore() {
     if [ -f "$b" ]; then cp -p "$b" "$f"; else rm -f "$f"; fi
   done
 }
+
+# A sanitized bulwark (scripts/check --asan sets ASAN_OPTIONS):
+# LeakSanitizer stops the world with ptrace at exit, which fails in a
+# process strace already traces ("LeakSanitizer has encountered a fatal
+# error", exit 1), so what runs under strace runs without the leak check
+# (ASan's and UBSan's other checks stay on). A strace on PATH does it, for
+# `timeout strace ...` too.
+if [[ -n ${ASAN_OPTIONS:-} && -n ${BATS_RUN_TMPDIR:-} ]] && command -v strace >/dev/null; then
+  if [[ ! -x $BATS_RUN_TMPDIR/asan-bin/strace ]]; then
+    mkdir -p "$BATS_RUN_TMPDIR/asan-bin"
+    printf '#!/bin/sh\nASAN_OPTIONS="$ASAN_OPTIONS:detect_leaks=0" exec %s "$@"\n' "$(command -v strace)" \
+      >"$BATS_RUN_TMPDIR/asan-bin/strace.new"
+    chmod 755 "$BATS_RUN_TMPDIR/asan-bin/strace.new"
+    mv "$BATS_RUN_TMPDIR/asan-bin/strace.new" "$BATS_RUN_TMPDIR/asan-bin/strace"
+  fi
+  PATH=$BATS_RUN_TMPDIR/asan-bin:$PATH
+fi
+
+# Is the binary under test static? A dynamic one (the ASan build) cannot
+# run in a rootfs without its shared libraries.
+bulwark_is_static() {
+  ! ldd "$BULWARK" 2>/dev/null | grep -q '/'
+}
+
+# Copy the binary under test into a rootfs as /bulwark, with the shared
+# libraries and loader of a dynamic build at their own paths.
+copy_bulwark_into() {
+  local root=$1 lib
+  cp "$BULWARK" "$root/bulwark"
+  bulwark_is_static && return 0
+  for lib in $(ldd "$BULWARK" | grep -o '/[^ ]*'); do
+    mkdir -p "$root$(dirname "$lib")"
+    cp -L "$lib" "$root$lib"
+  done
+}

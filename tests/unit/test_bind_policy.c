@@ -13,12 +13,6 @@
 #include "util/cleanup.h"
 #include "util/lexpath.h"
 
-static void config_freep(struct oci_config **c)
-{
-        oci_config_free(*c);
-}
-#define _cleanup_config_ _cleanup_(config_freep)
-
 static void lexical(const char *in, const char *want)
 {
         _cleanup_free_ char *got = bw_path_lexical(in);

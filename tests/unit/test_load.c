@@ -24,9 +24,6 @@
 #error "BW_TEST_DATA must name tests/unit/data"
 #endif
 
-static void config_freep(struct oci_config **c) { oci_config_free(*c); }
-#define _cleanup_config_ _cleanup_(config_freep)
-
 #define BIT(c) (UINT64_C(1) << (c))
 
 static char *read_file(const char *path, size_t *len)

@@ -74,7 +74,7 @@ static void profiles(void)
         c = config_with(NULL);
         p = policy(BW_PROFILE_RESTRICTED);
         _cleanup_free_ char *clean = violations(c, &p, &n);
-        tap_ok(c && n == 0, "the clean config satisfies restricted");
+        tap_ok(c && n == 0, "the clean config satisfies restricted%s%s", n ? ": " : "", n && clean ? clean : "");
         oci_config_free(c);
 }
 
@@ -114,7 +114,7 @@ static void exceptions_and_annotations(void)
                "an annotation naming a profile the policy does not list is refused: %s", err ? err->msg : "");
         p.annotation_profiles |= 1u << BW_PROFILE_PRIVILEGED;
         _cleanup_free_ char *chosen = violations(c, &p, &n);
-        tap_ok(n == 0, "an allowed annotation chooses the profile");
+        tap_ok(n == 0, "an allowed annotation chooses the profile%s%s", n ? ": " : "", n && chosen ? chosen : "");
         oci_config_free(c);
 }
 
@@ -232,7 +232,7 @@ static void harden(void)
         tap_ok(r == 0, "the hardened config dumps and loads again%s%s", err ? ": " : "", err ? err->msg : "");
         int left = 0;
         _cleanup_free_ char *v = back ? violations(back, &p, &left) : NULL;
-        tap_ok(back && left == 0, "and, reloaded, satisfies baseline");
+        tap_ok(back && left == 0, "and, reloaded, satisfies baseline%s%s", left ? ": " : "", left && v ? v : "");
         oci_config_free(back);
         bw_harden_result_free(&res);
         oci_config_free(c);

@@ -296,16 +296,16 @@ static void joins_other_container(void)
 static void breakout_matches_allows(void)
 {
         static const char *const profiles[] = {
-                "{\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": ["
+                ("{\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": ["
                 "{\"names\": [\"mount\", \"bpf\", \"read\"], \"action\": \"SCMP_ACT_ALLOW\"},"
                 "{\"names\": [\"bpf\"], \"action\": \"SCMP_ACT_ERRNO\"},"
-                "{\"names\": [\"keyctl\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 0, \"value\": 1, \"op\": \"SCMP_CMP_EQ\"}]}]}}}",
-                "{\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": ["
+                "{\"names\": [\"keyctl\"], \"action\": \"SCMP_ACT_ALLOW\", \"args\": [{\"index\": 0, \"value\": 1, \"op\": \"SCMP_CMP_EQ\"}]}]}}}"),
+                ("{\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_ERRNO\", \"syscalls\": ["
                 "{\"names\": [\"unshare\", \"setns\", \"quotactl\"], \"action\": \"SCMP_ACT_KILL\"},"
                 "{\"names\": [\"setns\"], \"action\": \"SCMP_ACT_ALLOW\"},"
-                "{\"names\": [\"quotactl\"], \"action\": \"SCMP_ACT_LOG\"}]}}}",
-                "{\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_KILL_PROCESS\", \"defaultErrnoRet\": null, \"syscalls\": ["
-                "{\"names\": [\"reboot\", \"swapoff\", \"lookup_dcookie\", \"getpid\"], \"action\": \"SCMP_ACT_ALLOW\"}]}}}",
+                "{\"names\": [\"quotactl\"], \"action\": \"SCMP_ACT_LOG\"}]}}}"),
+                ("{\"linux\": {\"seccomp\": {\"defaultAction\": \"SCMP_ACT_KILL_PROCESS\", \"defaultErrnoRet\": null, \"syscalls\": ["
+                "{\"names\": [\"reboot\", \"swapoff\", \"lookup_dcookie\", \"getpid\"], \"action\": \"SCMP_ACT_ALLOW\"}]}}}"),
         };
         for (size_t p = 0; p < ARRAY_SIZE(profiles); p++) {
                 struct oci_config *c = config_with(profiles[p]);
