@@ -163,10 +163,12 @@ make_bundles() {
 
 build_helpers() {
   [[ -x $BULWARK ]] || { note "no bulwark binary at $BULWARK (run make first)"; return 1; }
-  local lib=$BUILD_DIR/libbulwark.a
-  [[ -f $lib ]] || { note "no $lib (run make first)"; return 1; }
+  # One static library per src/ folder (docs/architecture.md); a group, so
+  # their order does not matter.
+  local libs=("$BUILD_DIR"/libbw_*.a)
+  [[ -f ${libs[0]} ]] || { note "no $BUILD_DIR/libbw_*.a (run make first)"; return 1; }
   # shellcheck disable=SC2046
-  gcc -O2 -D_GNU_SOURCE -I"$top/src" -o "$WORK/seccomp-dump" "$here/seccomp-dump.c" "$lib" \
+  gcc -O2 -D_GNU_SOURCE -I"$top/src" -o "$WORK/seccomp-dump" "$here/seccomp-dump.c" -Wl,--start-group "${libs[@]}" -Wl,--end-group \
     $(pkg-config --libs jansson libseccomp libcap) || { note "building seccomp-dump failed"; return 1; }
   "$WORK/seccomp-dump" CAP_AUDIT_WRITE CAP_KILL CAP_NET_BIND_SERVICE >"$WORK/seccomp.json"
 }

@@ -149,9 +149,11 @@ instructions() {
 seccomp() {
   echo
   echo "== 5. seccomp: bulwark's built-in profile (bench/seccomp-cost.c)"
-  local lib=$BUILD_DIR/libbulwark.a
+  # One static library per src/ folder (docs/architecture.md); a group, so
+  # their order does not matter.
+  local libs=("$BUILD_DIR"/libbw_*.a)
   # shellcheck disable=SC2046
-  gcc -O2 -D_GNU_SOURCE -I"$top/src" -o "$WORK/seccomp-cost" "$here/seccomp-cost.c" "$lib" \
+  gcc -O2 -D_GNU_SOURCE -I"$top/src" -o "$WORK/seccomp-cost" "$here/seccomp-cost.c" -Wl,--start-group "${libs[@]}" -Wl,--end-group \
     $(pkg-config --libs jansson libseccomp libcap) || return
   rm -rf "$WORK/seccomp-cache"
   "$WORK/seccomp-cost" "$WORK/b-seccomp/config.json" "$WORK/seccomp-cache" 20 | sed 's/^/  /'

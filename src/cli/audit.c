@@ -14,8 +14,8 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
-#include "cli/docker.h"
 #include "cli/report_opts.h"
+#include "input/docker.h"
 #include "input/compose.h"
 #include "input/containerd.h"
 #include "input/engine.h"

@@ -6,7 +6,7 @@
 
 #include "cli/cli.h"
 #include "cli/commands.h"
-#include "oci/features.h"
+#include "runtime/features.h"
 #include "util/cleanup.h"
 
 BW_COMMAND(features)

@@ -17,7 +17,7 @@
 #include <strings.h>
 #include <unistd.h>
 
-#include "cli/docker.h"
+#include "input/docker.h"
 #include "input/compose.h"
 #include "util/cleanup.h"
 

@@ -1,4 +1,4 @@
-/* The hardened default config of the restricted profile (DESIGN.md), built
+/* The hardened default config of the restricted profile (docs/security-model.md), built
  * in code so that the lists in default.h are the only copy. */
 #include <jansson.h>
 

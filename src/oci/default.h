@@ -9,7 +9,7 @@
 
 /* Capabilities `bulwark spec` grants (bounding, effective, permitted). */
 extern const char *const bw_spec_capabilities[];            /* NULL-terminated */
-/* The most the restricted profile allows a config to keep (DESIGN.md). */
+/* The most the restricted profile allows a config to keep (docs/security-model.md). */
 extern const char *const bw_restricted_capabilities[];      /* NULL-terminated */
 /* Paths hidden from the container: /dev/null over a file, an empty
  * read-only tmpfs over a directory. The union of runc's and Docker's lists. */

@@ -138,7 +138,7 @@ int bw_check_cap(const struct bw_rule *r, const struct oci_config *c, struct bw_
         return bw_findings_add_at(out, r, ptr, name + 4, "%s in %s", name, where);
 }
 
-/* Restricted allows only these (DESIGN.md); the others either have their
+/* Restricted allows only these (docs/security-model.md); the others either have their
  * own rule or are reported by BW030. */
 static const int restricted_caps[] = {
         CAP_AUDIT_WRITE, CAP_KILL, CAP_NET_BIND_SERVICE, CAP_SETUID, CAP_SETGID,

@@ -444,17 +444,6 @@ int bw_policy_save_effective(const struct bw_store_entry *e, const struct oci_co
         return r < 0 ? r : bw_hooks_save_trusted(e->path, &c->hooks, err);
 }
 
-char *bw_saved_config_path(const char *dir)
-{
-        char *p = NULL;
-        if (asprintf(&p, "%s/" BW_EFFECTIVE_CONFIG, dir) < 0)
-                return NULL;
-        if (access(p, F_OK) == 0)
-                return p;
-        free(p);
-        return asprintf(&p, "%s/config.json", dir) < 0 ? NULL : p;
-}
-
 int bw_policy_save_choice(const struct bw_store_entry *e, const struct bw_policy_choice *pc, struct bw_error **err)
 {
         struct bw_policy p;

@@ -7,9 +7,6 @@
 #include "policy/profile.h"
 #include "util/error.h"
 
-/* The effective config, as written to the state directory after the policy
- * (and what exec uses). */
-#define BW_EFFECTIVE_CONFIG "config.hardened.json"
 /* The profile and mode the container was created under (exec and update
  * are judged by them). */
 #define BW_POLICY_SAVED "policy.effective.json"
@@ -45,9 +42,6 @@ void bw_policy_mark_mappable_subids(struct oci_config *c, const struct bw_policy
 int bw_policy_gate(struct oci_config *c, const struct bw_policy_choice *pc, struct bw_error **err);
 /* Write c into the container's directory as BW_EFFECTIVE_CONFIG. */
 int bw_policy_save_effective(const struct bw_store_entry *e, const struct oci_config *c, struct bw_error **err);
-/* The saved config a command should read: the effective one when it is
- * there, else the bundle's copy (malloc'd path). */
-char *bw_saved_config_path(const char *dir);
 /* Write the profile and mode pc resolves to into the container's
  * directory as BW_POLICY_SAVED. */
 int bw_policy_save_choice(const struct bw_store_entry *e, const struct bw_policy_choice *pc, struct bw_error **err);

@@ -344,3 +344,14 @@ int bw_store_list(const char *root, char ***ids, struct bw_error **err)
         *ids = take_ptr(v);
         return 0;
 }
+
+char *bw_saved_config_path(const char *dir)
+{
+        char *p = NULL;
+        if (asprintf(&p, "%s/" BW_EFFECTIVE_CONFIG, dir) < 0)
+                return NULL;
+        if (access(p, F_OK) == 0)
+                return p;
+        free(p);
+        return asprintf(&p, "%s/config.json", dir) < 0 ? NULL : p;
+}

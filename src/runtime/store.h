@@ -66,3 +66,10 @@ int bw_store_list(const char *root, char ***ids, struct bw_error **err);
 
 /* Write text to path atomically (temp file + rename). */
 int bw_write_file_atomic(const char *path, const char *text, struct bw_error **err);
+
+/* The effective config, as written to the state directory after the policy
+ * (and what exec uses). */
+#define BW_EFFECTIVE_CONFIG "config.hardened.json"
+/* The saved config a command should read: the effective one when it is
+ * there, else the bundle's copy (malloc'd path). */
+char *bw_saved_config_path(const char *dir);

@@ -7,7 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "cli/docker.h"
+#include "input/docker.h"
 #include "oci/load.h"
 #include "policy/profile.h"
 #include "util/cleanup.h"

@@ -15,7 +15,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 
-#include "cli/docker.h"
+#include "input/docker.h"
 #include "input/engine_defaults.h"
 #include "oci/default.h"
 #include "util/cleanup.h"

@@ -10,7 +10,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "cli/docker.h"
+#include "input/docker.h"
 #include "util/cleanup.h"
 
 #define MAX_RESPONSE (256u << 20)

@@ -13,7 +13,7 @@
 #include "linux/mount_options.h"
 #include "linux/seccomp_probe.h"
 #include "oci/default.h"
-#include "oci/features.h"
+#include "runtime/features.h"
 #include "oci/spec.h"
 #include "util/cleanup.h"
 #include "util/log.h"
