@@ -432,6 +432,10 @@ static int onto_host_ids(const struct bw_rule *r, const struct oci_config *c, co
                                 snprintf(detail, sizeof(detail), "host %ss %" PRIu64 "-%" PRIu64 ", the id range of live "
                                          "container %s", what, s, e - 1, hr->owner ? hr->owner : "?");
                 }
+                if (!detail[0] && h->rootless && (gid ? h->n_own_gids : h->n_own_uids))
+                        snprintf(detail, sizeof(detail), "host %ss %" PRIu64 "-%" PRIu64 ", not the caller's: an "
+                                 "unprivileged runtime may map only its own %s and its own subordinate ranges (another "
+                                 "user's ranges hold that user's containers' files)", what, lo, hi - 1, what);
                 if (!detail[0] && h->gathered && !h->rootless && !h->subids_read)
                         snprintf(detail, sizeof(detail), "host %ss %" PRIu64 "-%" PRIu64 ", which cannot be told to lie in "
                                  "a subordinate range: /etc/sub%s could not be read", what, lo, hi - 1, what);

@@ -28,9 +28,52 @@ bool bw_in_user_namespace(void)
         return !(inside == 0 && outside == 0 && count == 4294967295UL);
 }
 
+/* Whether a map file (uid_map or gid_map) gives any id of ours the
+ * parent's id 0. */
+static bool map_reaches_zero(const char *path)
+{
+        _cleanup_fclose_ FILE *f = fopen(path, "re");
+        unsigned long inside, outside, count;
+        while (f && fscanf(f, "%lu %lu %lu", &inside, &outside, &count) == 3)
+                if (outside == 0 && count > 0)
+                        return true;
+        return false;
+}
+
+/* Whether host root's uid or gid is mapped into our user namespace. The
+ * maps name ids of the parent namespace only; the kernel's own files tell
+ * for the whole chain: /proc/sys entries that are not per network
+ * namespace belong to host root, and show as the overflow id where host
+ * root is not mapped. Either sign counts. */
+static bool host_root_mapped(void)
+{
+        if (map_reaches_zero("/proc/self/uid_map") || map_reaches_zero("/proc/self/gid_map"))
+                return true;
+        struct stat st;
+        if (stat("/proc/sys/kernel/osrelease", &st) < 0)
+                return true; /* cannot tell: the privileged answer */
+        unsigned long ou = 65534, og = 65534;
+        _cleanup_fclose_ FILE *fu = fopen("/proc/sys/kernel/overflowuid", "re");
+        _cleanup_fclose_ FILE *fg = fopen("/proc/sys/kernel/overflowgid", "re");
+        if (fu && fscanf(fu, "%lu", &ou) != 1)
+                ou = 65534;
+        if (fg && fscanf(fg, "%lu", &og) != 1)
+                og = 65534;
+        return (unsigned long)st.st_uid != ou || (unsigned long)st.st_gid != og;
+}
+
+/* Unprivileged means no id of ours can reach host root: not host uid 0
+ * ourselves, and, as uid 0 of a user namespace (which may setuid and
+ * setgid to any id it maps), host root's uid and gid mapped nowhere in it.
+ * Asked afresh each time (a child that joined another namespace gets its
+ * own answer); host root outside any user namespace answers at once. */
 bool bw_rootless(void)
 {
-        return geteuid() != 0 || bw_in_user_namespace();
+        if (geteuid() != 0 && bw_rootless_host_uid() != 0)
+                return true; /* cannot setuid: no map of ours matters */
+        if (geteuid() != 0)
+                return false; /* our own uid is host root's */
+        return bw_in_user_namespace() && !host_root_mapped();
 }
 
 int bw_rootless_state_root(const char *xdg, uid_t euid, char **out, struct bw_error **err)
