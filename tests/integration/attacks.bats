@@ -142,8 +142,10 @@ plant='cp /bin/busybox /vol/s && chmod 4755 /vol/s; ls -ln /vol'
   config_edit --arg b "$BUNDLE/rootfs/bin" '.root = {"path": "race/r/", "readonly": false}
      | .process.args = ["/bin/busybox", "head", "-c", "5", "/shadow"]'
   ( while :; do ln -sfn real "$R/t1"; mv -T "$R/t1" "$R/r"; ln -sfn /etc "$R/t2"; mv -T "$R/t2" "$R/r"; done ) 3>&- &
+  # 10 s, longer (up to 60 s) until one create ran: a slow build (the
+  # sanitizers) gets too few tries in 10 s to mean anything
   local sw=$! end=$((SECONDS + 10)) n=0 won=0 ran=0 out
-  while ((SECONDS < end)); do
+  while ((SECONDS < end || (ran == 0 && SECONDS < end + 50))); do
     n=$((n + 1))
     out=$(BW_POLICY= bw run --bundle "$BUNDLE" race$n 2>&1) || true
     case $out in
@@ -172,8 +174,9 @@ plant='cp /bin/busybox /vol/s && chmod 4755 /vol/s; ls -ln /vol'
     | .mounts += [{"destination": "/mnt", "type": "bind", "source": $v, "options": ["rbind", "rw"]}]'
   ( while :; do mv -T "$VOL/safe" "$VOL/src"; mv -T "$VOL/src" "$VOL/safe"
       mv -T "$VOL/evil" "$VOL/src"; mv -T "$VOL/src" "$VOL/evil"; done ) 2>/dev/null 3>&- &
+  # 10 s, longer (up to 60 s) until both outcomes were seen (see above)
   local sw=$! end=$((SECONDS + 10)) n=0 ran=0 judged=0 missing=0 other=0 out
-  while ((SECONDS < end)); do
+  while ((SECONDS < end || ((ran == 0 || judged == 0) && SECONDS < end + 50))); do
     n=$((n + 1))
     out=$(BW_POLICY="--profile restricted" bw run --bundle "$BUNDLE" swap$n 2>&1) || true
     if [[ $out == "judged-$$" ]]; then ran=$((ran + 1))
