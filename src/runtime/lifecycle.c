@@ -31,14 +31,20 @@ static int load_saved_config(const struct bw_store_entry *e, struct oci_config *
         return r < 0 ? r : bw_hooks_load_trusted(e->path, &(*c)->hooks, err);
 }
 
+/* The container's state directory, locked, and its state. */
+static int open_state(const char *root, const char *id, struct bw_store_entry *e, struct bw_state *s,
+                      struct bw_error **err)
+{
+        int r = bw_store_open(root, id, e, err);
+        return r < 0 ? r : bw_state_read(e, s, err);
+}
+
 int bw_container_start(const char *root, const char *id, struct bw_error **err)
 {
         _cleanup_(bw_store_entry_close) struct bw_store_entry e = { .dir_fd = -1 };
-        int r = bw_store_open(root, id, &e, err);
-        if (r < 0)
-                return r;
         _cleanup_(bw_state_clear) struct bw_state s = { 0 };
-        if ((r = bw_state_read(&e, &s, err)) < 0)
+        int r = open_state(root, id, &e, &s, err);
+        if (r < 0)
                 return r;
         /* A paused created container's init cannot run: start would wait
          * for ever for it to execute the process. Refuse, as runc. */
@@ -167,11 +173,9 @@ static int kill_locked(const struct bw_state *s, int sig, bool all, struct bw_er
 int bw_container_kill(const char *root, const char *id, int sig, bool all, struct bw_error **err)
 {
         _cleanup_(bw_store_entry_close) struct bw_store_entry e = { .dir_fd = -1 };
-        int r = bw_store_open(root, id, &e, err);
-        if (r < 0)
-                return r;
         _cleanup_(bw_state_clear) struct bw_state s = { 0 };
-        if ((r = bw_state_read(&e, &s, err)) < 0)
+        int r = open_state(root, id, &e, &s, err);
+        if (r < 0)
                 return r;
         if (bw_state_status(&e, &s) == BW_STATUS_STOPPED)
                 return bw_error_msg(err, -ESRCH, "container %s is not running", id);
