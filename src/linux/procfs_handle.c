@@ -19,13 +19,6 @@
 #define PROC_ROOT_INO 1
 #endif
 
-static bool force_fallback;
-
-void bw_procfs_force_fallback(bool on)
-{
-        force_fallback = on;
-}
-
 /* The root of a procfs, and nothing else: the clone fallback must not
  * accept a bind of some procfs subdirectory (or a tmpfs) at /proc. */
 static int check_proc_root(int fd)
@@ -148,19 +141,17 @@ int bw_procfs_openat(int proc_fd, const char *path, int flags)
 {
         while (*path == '/')
                 path++;
-        if (!force_fallback) {
-                struct open_how how = {
-                        .flags = (uint64_t)(flags | O_NOFOLLOW | O_CLOEXEC),
-                        .resolve = RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
-                };
-                long fd = syscall(SYS_openat2, proc_fd, path, &how, sizeof(how));
-                if (fd >= 0)
-                        return (int)fd;
-                /* ENOSYS: before 5.6; EPERM: a seccomp filter of whoever
-                 * runs us. The walk gives the same guarantees. */
-                if (errno != ENOSYS && errno != EPERM && errno != EAGAIN)
-                        return -errno;
-        }
+        struct open_how how = {
+                .flags = (uint64_t)(flags | O_NOFOLLOW | O_CLOEXEC),
+                .resolve = RESOLVE_BENEATH | RESOLVE_NO_XDEV | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+        };
+        long fd = syscall(SYS_openat2, proc_fd, path, &how, sizeof(how));
+        if (fd >= 0)
+                return (int)fd;
+        /* ENOSYS: before 5.6; EPERM: a seccomp filter of whoever
+         * runs us. The walk gives the same guarantees. */
+        if (errno != ENOSYS && errno != EPERM && errno != EAGAIN)
+                return -errno;
         return walk(proc_fd, path, flags);
 }
 

@@ -47,6 +47,3 @@ int bw_procfs_write(int proc_fd, const char *path, const char *text, struct bw_e
 /* Read at most size-1 bytes of path beneath proc_fd, NUL-terminated.
  * Returns the length or -errno (no error filled). */
 ssize_t bw_procfs_read(int proc_fd, const char *path, char *buf, size_t size);
-
-/* Force the walk used where openat2 is missing (tests). */
-void bw_procfs_force_fallback(bool on);

@@ -14,13 +14,6 @@
 
 #include "util/cleanup.h"
 
-static bool force_fallback;
-
-void bw_safe_path_force_fallback(bool on)
-{
-        force_fallback = on;
-}
-
 static int reopen(int path_fd, int flags)
 {
         if ((flags & O_PATH) || (flags & ~(O_CLOEXEC | O_NOFOLLOW | O_DIRECTORY)) == O_PATH)
@@ -137,20 +130,18 @@ static int walk_in_root(int root_fd, const char *path, int flags, int resolve)
 
 int bw_open_in_root(int root_fd, const char *path, int flags, int resolve)
 {
-        if (!force_fallback) {
-                struct open_how how = {
-                        .flags = (uint64_t)(flags | O_CLOEXEC),
-                        .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS |
-                                   ((resolve & BW_RESOLVE_NO_SYMLINKS) ? RESOLVE_NO_SYMLINKS : 0),
-                };
-                long fd = syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
-                if (fd >= 0)
-                        return (int)fd;
-                if (errno != ENOSYS && errno != EPERM && errno != EAGAIN)
-                        return -errno;
-                /* EAGAIN: a rename raced the lookup; EPERM/ENOSYS: seccomp or
-                 * an old kernel. The walk below gives the same answer. */
-        }
+        struct open_how how = {
+                .flags = (uint64_t)(flags | O_CLOEXEC),
+                .resolve = RESOLVE_IN_ROOT | RESOLVE_NO_MAGICLINKS |
+                           ((resolve & BW_RESOLVE_NO_SYMLINKS) ? RESOLVE_NO_SYMLINKS : 0),
+        };
+        long fd = syscall(SYS_openat2, root_fd, path, &how, sizeof(how));
+        if (fd >= 0)
+                return (int)fd;
+        if (errno != ENOSYS && errno != EPERM && errno != EAGAIN)
+                return -errno;
+        /* EAGAIN: a rename raced the lookup; EPERM/ENOSYS: seccomp or
+         * an old kernel. The walk below gives the same answer. */
         return walk_in_root(root_fd, path, flags, resolve);
 }
 

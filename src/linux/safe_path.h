@@ -18,8 +18,6 @@ int bw_open_in_root(int root_fd, const char *path, int flags, int resolve);
  * the last component is created as a directory, or as an empty regular
  * file when as_file. Returns an O_PATH fd or a negative errno. */
 int bw_mkpath_in_root(int root_fd, const char *path, mode_t mode, bool as_file);
-/* Tests: force the fallback walk (as on kernels without openat2). */
-void bw_safe_path_force_fallback(bool on);
 /* Split off the parent of path: opens the parent in root (creating it when
  * create) and returns its fd; *name points into path at the last component. */
 int bw_open_parent_in_root(int root_fd, const char *path, bool create, const char **name);
