@@ -50,6 +50,7 @@
 
 #include "check/check.h"
 #include "check/probe.h"
+#include "linux/idmap.h"
 #include "util/cleanup.h"
 #include "util/strv.h"
 
@@ -292,13 +293,13 @@ static enum bw_outcome nested_userns(const struct bw_attack_opts *o, char *why, 
         gid_t gid = getegid();
         if (unshare(CLONE_NEWUSER | CLONE_NEWNS) < 0)
                 return ERR("unshare(CLONE_NEWUSER|CLONE_NEWNS)"), BW_OUTCOME_BLOCKED;
-        char map[64];
-        snprintf(map, sizeof(map), "0 %u 1", uid);
+        _cleanup_free_ char *umap = bw_idmap_format_one(0, uid, 1), *gmap = bw_idmap_format_one(0, gid, 1);
+        if (!umap || !gmap)
+                return SAY("formatting the id maps: out of memory"), BW_OUTCOME_SKIPPED;
         write_file("/proc/self/setgroups", "deny");
-        int r = write_file("/proc/self/uid_map", map);
-        snprintf(map, sizeof(map), "0 %u 1", gid);
+        int r = write_file("/proc/self/uid_map", umap);
         if (r == 0)
-                r = write_file("/proc/self/gid_map", map);
+                r = write_file("/proc/self/gid_map", gmap);
         if (r < 0)
                 return SAY("unshare worked; writing the id maps: %s", probe_errno_name(-r)), BW_OUTCOME_BLOCKED;
         /* a private mount namespace of this child only */

@@ -182,14 +182,25 @@ static json_t *device_rules(bool privileged)
         return rules;
 }
 
-/* "512Mi", "1G", "1000000": bytes; -1 when unreadable. */
-static long long quantity(const char *s)
+/* A non-negative number and what follows it in *unit; -1 when none. */
+static int number_unit(const char *s, double *v, const char **unit)
 {
         if (!s)
                 return -1;
         char *end;
-        double v = strtod(s, &end);
-        if (end == s || v < 0)
+        *v = strtod(s, &end);
+        if (end == s || *v < 0)
+                return -1;
+        *unit = end;
+        return 0;
+}
+
+/* "512Mi", "1G", "1000000": bytes; -1 when unreadable. */
+static long long quantity(const char *s)
+{
+        double v;
+        const char *end;
+        if (number_unit(s, &v, &end) < 0)
                 return -1;
         static const struct { const char *suffix; double mult; } units[] = {
                 { "", 1 }, { "k", 1e3 }, { "M", 1e6 }, { "G", 1e9 }, { "T", 1e12 }, { "Ki", 1024.0 },
@@ -204,11 +215,9 @@ static long long quantity(const char *s)
 /* "500m", "2": millicores; -1 when unreadable. */
 static long long millicores(const char *s)
 {
-        if (!s)
-                return -1;
-        char *end;
-        double v = strtod(s, &end);
-        if (end == s || v < 0)
+        double v;
+        const char *end;
+        if (number_unit(s, &v, &end) < 0)
                 return -1;
         if (strcmp(end, "m") == 0)
                 return (long long)v;

@@ -485,10 +485,32 @@ static const char *procs_dir(const struct bw_cgroup *cg)
         return cg->dirs[i >= 0 ? i : 0];
 }
 
+/* fn on each cgroup nested in dir (one level; fn recurses). A nested
+ * cgroup gone meanwhile (-ENOENT from fn) is passed over. Returns 0, fn's
+ * first other error, or -errno when dir cannot be read (-ENOENT: gone). */
+static int each_nested(const char *dir, int (*fn)(const char *sub, void *arg), void *arg)
+{
+        _cleanup_closedir_ DIR *d = opendir(dir);
+        if (!d)
+                return -errno;
+        for (struct dirent *e; (e = readdir(d));) {
+                if (e->d_type != DT_DIR || e->d_name[0] == '.')
+                        continue;
+                _cleanup_free_ char *sub = NULL;
+                if (asprintf(&sub, "%s/%s", dir, e->d_name) < 0)
+                        return -ENOMEM;
+                int r = fn(sub, arg);
+                if (r < 0 && r != -ENOENT)
+                        return r;
+        }
+        return 0;
+}
+
 struct pidv { pid_t *v; size_t n, cap; };
 
-static int collect(const char *dir, struct pidv *pv)
+static int collect(const char *dir, void *arg)
 {
+        struct pidv *pv = arg;
         _cleanup_free_ char *text = NULL;
         int r = cg_read(dir, "cgroup.procs", &text);
         if (r < 0)
@@ -505,20 +527,8 @@ static int collect(const char *dir, struct pidv *pv)
                 pv->v[pv->n++] = (pid_t)atoi(w);
         }
         /* Nested cgroups the container made for itself. */
-        _cleanup_closedir_ DIR *d = opendir(dir);
-        if (!d)
-                return 0;
-        for (struct dirent *e; (e = readdir(d));) {
-                if (e->d_type != DT_DIR || e->d_name[0] == '.')
-                        continue;
-                _cleanup_free_ char *sub = NULL;
-                if (asprintf(&sub, "%s/%s", dir, e->d_name) < 0)
-                        return -ENOMEM;
-                r = collect(sub, pv);
-                if (r < 0 && r != -ENOENT)
-                        return r;
-        }
-        return 0;
+        r = each_nested(dir, collect, pv);
+        return r == -ENOENT ? 0 : r;
 }
 
 int bw_cgroup_pids(struct bw_cgroup *cg, pid_t **pids, size_t *n, struct bw_error **err)
@@ -581,21 +591,11 @@ int bw_cgroup_kill(struct bw_cgroup *cg, int sig, struct bw_error **err)
 }
 
 /* Remove dir and the cgroups nested in it, deepest first. */
-static int remove_tree(const char *dir)
+static int remove_tree(const char *dir, void *unused)
 {
-        _cleanup_closedir_ DIR *d = opendir(dir);
-        if (!d)
-                return errno == ENOENT ? 0 : -errno;
-        for (struct dirent *e; (e = readdir(d));) {
-                if (e->d_type != DT_DIR || e->d_name[0] == '.')
-                        continue;
-                _cleanup_free_ char *sub = NULL;
-                if (asprintf(&sub, "%s/%s", dir, e->d_name) < 0)
-                        return -ENOMEM;
-                int r = remove_tree(sub);
-                if (r < 0)
-                        return r;
-        }
+        int r = each_nested(dir, remove_tree, unused);
+        if (r < 0)
+                return r == -ENOENT ? 0 : r;
         if (rmdir(dir) < 0 && errno != ENOENT)
                 return -errno;
         return 0;
@@ -608,7 +608,7 @@ int bw_cgroup_destroy(struct bw_cgroup *cg, struct bw_error **err)
                 /* A process just killed stays in its cgroup until it is
                  * reaped and its exit finishes: EBUSY for a short while. */
                 for (int tries = 0; tries < 200; tries++) {
-                        r = remove_tree(cg->dirs[i]);
+                        r = remove_tree(cg->dirs[i], NULL);
                         if (r != -EBUSY)
                                 break;
                         cg_nap_ms(10);

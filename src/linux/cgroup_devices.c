@@ -175,20 +175,25 @@ int cg_dev_set_from_list(const char *text, struct cg_dev_set *out, bool *known)
         return 0;
 }
 
+void cg_dev_access_format(unsigned access, char acc[4])
+{
+        size_t k = 0;
+        if (access & CG_DEV_R)
+                acc[k++] = 'r';
+        if (access & CG_DEV_W)
+                acc[k++] = 'w';
+        if (access & CG_DEV_M)
+                acc[k++] = 'm';
+        acc[k] = '\0';
+}
+
 void cg_dev_exc_format(const struct cg_dev_exc *e, char *buf, size_t len)
 {
-        char maj[24] = "*", min[24] = "*", acc[4] = "";
-        size_t k = 0;
+        char maj[24] = "*", min[24] = "*", acc[4];
         if (e->major >= 0)
                 snprintf(maj, sizeof(maj), "%" PRId64, e->major);
         if (e->minor >= 0)
                 snprintf(min, sizeof(min), "%" PRId64, e->minor);
-        if (e->access & CG_DEV_R)
-                acc[k++] = 'r';
-        if (e->access & CG_DEV_W)
-                acc[k++] = 'w';
-        if (e->access & CG_DEV_M)
-                acc[k++] = 'm';
-        acc[k] = '\0';
+        cg_dev_access_format(e->access, acc);
         snprintf(buf, len, "%c %s:%s %s", e->type, maj, min, acc);
 }

@@ -96,6 +96,8 @@ int cg_dev_set_from_rules(const struct oci_device_rule *rules, size_t n, struct 
  * exceptions (allow-all mode hides deny exceptions). */
 int cg_dev_set_from_list(const char *text, struct cg_dev_set *out, bool *known);
 void cg_dev_set_clear(struct cg_dev_set *s);
+/* CG_DEV_* bits as "rwm" (the letters present, in that order). */
+void cg_dev_access_format(unsigned access, char acc[4]);
 /* "c 1:3 rwm" */
 void cg_dev_exc_format(const struct cg_dev_exc *e, char *buf, size_t len);
 

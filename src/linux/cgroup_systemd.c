@@ -278,14 +278,8 @@ int bw_sd_device_props(const struct oci_device_rule *rules, size_t n_rules, cons
         bool exact = !set.default_allow;
         for (size_t i = 0; exact && i < set.n; i++) {
                 const struct cg_dev_exc *e = &set.v[i];
-                char acc[4] = "";
-                size_t k = 0;
-                if (e->access & CG_DEV_R)
-                        acc[k++] = 'r';
-                if (e->access & CG_DEV_W)
-                        acc[k++] = 'w';
-                if (e->access & CG_DEV_M)
-                        acc[k++] = 'm';
+                char acc[4];
+                cg_dev_access_format(e->access, acc);
                 const char types[2] = { 'c', 'b' };
                 for (int t = 0; t < 2 && exact; t++) {
                         if (e->type != 'a' && e->type != types[t])

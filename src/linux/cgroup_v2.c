@@ -85,15 +85,21 @@ static int memory(const char *dir, const struct oci_memory *m, struct bw_error *
         return 0;
 }
 
+/* v clamped to lo..hi, mapped linearly onto a v2 weight (1..10000). */
+static uint64_t to_v2_weight(uint64_t v, uint64_t lo, uint64_t hi)
+{
+        if (v < lo)
+                v = lo;
+        if (v > hi)
+                v = hi;
+        return 1 + ((v - lo) * 9999) / (hi - lo);
+}
+
 /* cpu.shares (2..262144, default 1024) to cpu.weight (1..10000, default
  * 100), the mapping runc and crun share. */
 uint64_t cg_shares_to_weight(uint64_t shares)
 {
-        if (shares < 2)
-                shares = 2;
-        if (shares > 262144)
-                shares = 262144;
-        return 1 + ((shares - 2) * 9999) / 262142;
+        return to_v2_weight(shares, 2, 262144);
 }
 
 static int cpu_max(const char *dir, const struct oci_cpu *c, struct bw_error **err)
@@ -142,11 +148,7 @@ static int cpu(const char *dir, const struct oci_cpu *c, struct bw_error **err)
  * the blkio scale. */
 uint64_t cg_blkio_to_io_weight(uint64_t w)
 {
-        if (w < 10)
-                w = 10;
-        if (w > 1000)
-                w = 1000;
-        return 1 + ((w - 10) * 9999) / 990;
+        return to_v2_weight(w, 10, 1000);
 }
 
 static int io(const char *dir, const struct oci_blkio *b, struct bw_error **err)

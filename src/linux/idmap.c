@@ -28,6 +28,12 @@ char *bw_idmap_format(const struct oci_idmap_list *l)
         return buf;
 }
 
+char *bw_idmap_format_one(uint32_t container_id, uint32_t host_id, uint32_t size)
+{
+        struct oci_idmap m = { container_id, host_id, size };
+        return bw_idmap_format(&(struct oci_idmap_list){ &m, 1, true });
+}
+
 static int write_proc(int proc_fd, pid_t pid, const char *file, const char *text, struct bw_error **err)
 {
         char path[64];

@@ -8,6 +8,8 @@
 
 /* Format a mapping list as the kernel reads it ("0 100000 65536\n..."). */
 char *bw_idmap_format(const struct oci_idmap_list *l);
+/* The same for a single mapping: "CONTAINER_ID HOST_ID SIZE\n". */
+char *bw_idmap_format_one(uint32_t container_id, uint32_t host_id, uint32_t size);
 /* Write both maps of pid (gid first, as newgidmap expects); as root
  * through a private procfs of the caller's pid namespace. */
 int bw_idmap_write(pid_t pid, const struct oci_idmap_list *uids, const struct oci_idmap_list *gids,

@@ -24,6 +24,7 @@
 #include <sched.h>
 #include <unistd.h>
 
+#include "linux/idmap.h"
 #include "linux/idmap_probe.h"
 #include "linux/procfs_handle.h"
 #include "util/cleanup.h"
@@ -35,20 +36,21 @@ enum { PROBE_YES = 0, PROBE_NO = 10, PROBE_FAILED = 11 };
  * is followed. Our own ids are always ours to map. */
 static int map_ids(int proc_fd, pid_t pid, uid_t uid, gid_t gid, bool deny_setgroups)
 {
-        char path[64], line[64];
+        char path[64];
         int r;
         if (deny_setgroups) {
                 snprintf(path, sizeof(path), "%d/setgroups", (int)pid);
                 if ((r = bw_procfs_write(proc_fd, path, "deny", NULL)) < 0)
                         return r;
         }
+        _cleanup_free_ char *u = bw_idmap_format_one(0, uid, 1), *g = bw_idmap_format_one(0, gid, 1);
+        if (!u || !g)
+                return -ENOMEM;
         snprintf(path, sizeof(path), "%d/uid_map", (int)pid);
-        snprintf(line, sizeof(line), "0 %u 1\n", (unsigned)uid);
-        if ((r = bw_procfs_write(proc_fd, path, line, NULL)) < 0)
+        if ((r = bw_procfs_write(proc_fd, path, u, NULL)) < 0)
                 return r;
         snprintf(path, sizeof(path), "%d/gid_map", (int)pid);
-        snprintf(line, sizeof(line), "0 %u 1\n", (unsigned)gid);
-        return bw_procfs_write(proc_fd, path, line, NULL);
+        return bw_procfs_write(proc_fd, path, g, NULL);
 }
 
 #ifndef PIDFD_GET_USER_NAMESPACE

@@ -1279,9 +1279,7 @@ int bw_check_overlay_mount(const struct bw_rule *r, const struct oci_config *c, 
                 const struct oci_mount *m = &c->mounts[i];
                 if (!m->type || strcmp(m->type, "overlay") != 0)
                         continue;
-                char ptr[64];
-                snprintf(ptr, sizeof(ptr), "/mounts/%zu/type", i);
-                int ret = bw_findings_add_at(out, r, ptr, "overlay", "overlay mount at %s (its lowerdir, upperdir "
+                int ret = bw_findings_add_mount(out, r, i, "type", "overlay", "overlay mount at %s (its lowerdir, upperdir "
                                              "and workdir are host paths)", m->destination ? m->destination : "?");
                 if (ret < 0)
                         return ret;
@@ -1302,13 +1300,11 @@ int bw_check_unresolved_source(const struct bw_rule *r, const struct oci_config 
                         return -ENOMEM;
                 if (judged[0] == '/' && strcmp(judged, m->source) == 0)
                         continue;
-                char ptr[64];
-                snprintf(ptr, sizeof(ptr), "/mounts/%zu/source", i);
-                int ret = judged[0] == '/'
-                        ? bw_findings_add_at(out, r, ptr, m->source, "%s mounted at %s: not resolved on this host; "
-                                             "judged as %s", m->source, m->destination ? m->destination : "?", judged)
-                        : bw_findings_add_at(out, r, ptr, m->source, "%s mounted at %s: not resolved on this host; "
-                                             "relative to the bundle", m->source, m->destination ? m->destination : "?");
+                bool abs = judged[0] == '/';
+                int ret = bw_findings_add_mount(out, r, i, "source", m->source,
+                                                "%s mounted at %s: not resolved on this host; %s%s", m->source,
+                                                m->destination ? m->destination : "?",
+                                                abs ? "judged as " : "relative to the bundle", abs ? judged : "");
                 if (ret < 0)
                         return ret;
         }
@@ -1472,9 +1468,7 @@ int bw_check_proc_sys(const struct bw_rule *r, const struct oci_config *c, struc
         for (size_t i = 0; i < c->n_mounts; i++) {
                 const struct oci_mount *m = &c->mounts[i];
                 if (bw_path_under(m->destination, "/proc/sys") && !bw_mount_is_ro(m)) {
-                        char ptr[64];
-                        snprintf(ptr, sizeof(ptr), "/mounts/%zu", i);
-                        return bw_findings_add_at(out, r, ptr, NULL, "writable mount at %s", m->destination);
+                        return bw_findings_add_mount(out, r, i, "", NULL, "writable mount at %s", m->destination);
                 }
         }
         return 0;
@@ -1486,9 +1480,7 @@ int bw_check_sysfs_rw(const struct bw_rule *r, const struct oci_config *c, struc
                 const struct oci_mount *m = &c->mounts[i];
                 if (!m->type || strcmp(m->type, "sysfs") != 0 || bw_mount_is_ro(m))
                         continue;
-                char ptr[64];
-                snprintf(ptr, sizeof(ptr), "/mounts/%zu", i);
-                int ret = bw_findings_add_at(out, r, ptr, NULL, "sysfs at %s without \"ro\"",
+                int ret = bw_findings_add_mount(out, r, i, "", NULL, "sysfs at %s without \"ro\"",
                                           m->destination ? m->destination : "?");
                 if (ret < 0)
                         return ret;
@@ -1546,9 +1538,7 @@ int bw_check_unmasked_pseudofs(const struct bw_rule *r, const struct oci_config 
                 normalize_dest(m->destination, dest, sizeof(dest));
                 if (strcmp(dest, home) == 0)
                         continue;
-                char ptr[64];
-                snprintf(ptr, sizeof(ptr), "/mounts/%zu/destination", i);
-                int ret = bw_findings_add_at(out, r, ptr, m->destination,
+                int ret = bw_findings_add_mount(out, r, i, "destination", m->destination,
                                              "%s mounted at %s: maskedPaths and readonlyPaths apply under %s only",
                                              m->type, m->destination ? m->destination : "?", home);
                 if (ret < 0)
@@ -1720,9 +1710,7 @@ int bw_check_tmpfs_size(const struct bw_rule *r, const struct oci_config *c, str
                 const struct oci_mount *m = &c->mounts[i];
                 if (!m->type || strcmp(m->type, "tmpfs") != 0 || bw_mount_is_bind(m) || tmpfs_bounded(m))
                         continue;
-                char ptr[64];
-                snprintf(ptr, sizeof(ptr), "/mounts/%zu/options", i);
-                int ret = bw_findings_add_at(out, r, ptr, NULL,
+                int ret = bw_findings_add_mount(out, r, i, "options", NULL,
                                              "tmpfs at %s has no size= bound: it can fill half the host's memory",
                                              m->destination ? m->destination : "?");
                 if (ret < 0)

@@ -776,6 +776,18 @@ int bw_findings_add_at(struct bw_findings *out, const struct bw_rule *r, const c
         return ret;
 }
 
+int bw_findings_add_mount(struct bw_findings *out, const struct bw_rule *r, size_t mount, const char *field,
+                          const char *needle, const char *fmt, ...)
+{
+        char ptr[64];
+        snprintf(ptr, sizeof(ptr), *field ? "/mounts/%zu/%s" : "/mounts/%zu", mount, field);
+        va_list ap;
+        va_start(ap, fmt);
+        int ret = vadd(out, r, ptr, needle, fmt, ap);
+        va_end(ap);
+        return ret;
+}
+
 void bw_findings_clear(struct bw_findings *f)
 {
         for (size_t i = 0; i < f->n; i++) {

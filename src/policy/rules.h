@@ -198,6 +198,9 @@ int bw_findings_add(struct bw_findings *out, const struct bw_rule *r, const char
 /* Same, with where it is in config.json as a JSON pointer (RFC 6901). */
 int bw_findings_add_at(struct bw_findings *out, const struct bw_rule *r, const char *pointer,
                        const char *needle, const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+/* Same, at /mounts/MOUNT/FIELD ("" for the mount itself). */
+int bw_findings_add_mount(struct bw_findings *out, const struct bw_rule *r, size_t mount, const char *field,
+                          const char *needle, const char *fmt, ...) __attribute__((format(printf, 6, 7)));
 void bw_findings_clear(struct bw_findings *f);
 /* Stable order for reports: severity (worst first), then id, then detail. */
 void bw_findings_sort(struct bw_findings *f);

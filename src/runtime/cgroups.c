@@ -364,13 +364,21 @@ static void systemd_stop(struct bw_ctr_cgroup *c)
                 bw_warn("%s; removing its cgroup directly", serr ? serr->msg : "stopping the scope");
 }
 
+/* Open the container's recorded cgroup: 1, or 0 when it has none. */
+static int open_recorded(const struct bw_store_entry *e, const char *id, struct bw_ctr_cgroup *c,
+                         struct bw_error **err)
+{
+        int r = bw_ctr_cgroup_open(e, id, c, err);
+        if (r == -ENOENT)
+                return 0;
+        return r < 0 ? r : 1;
+}
+
 int bw_ctr_cgroup_remove(const struct bw_store_entry *e, const char *id, struct bw_error **err)
 {
         _cleanup_(bw_ctr_cgroup_close) struct bw_ctr_cgroup c = { 0 };
-        int r = bw_ctr_cgroup_open(e, id, &c, err);
-        if (r == -ENOENT)
-                return 0;
-        if (r < 0)
+        int r = open_recorded(e, id, &c, err);
+        if (r <= 0)
                 return r;
         /* A scope this container never started is not its own: nothing of
          * it to stop, kill or remove. */
@@ -411,10 +419,8 @@ int bw_ctr_cgroup_pids(const struct bw_store_entry *e, const char *id, pid_t **p
 int bw_ctr_cgroup_join(const struct bw_store_entry *e, const char *id, pid_t pid, struct bw_error **err)
 {
         _cleanup_(bw_ctr_cgroup_close) struct bw_ctr_cgroup c = { 0 };
-        int r = bw_ctr_cgroup_open(e, id, &c, err);
-        if (r == -ENOENT)
-                return 0;
-        if (r < 0)
+        int r = open_recorded(e, id, &c, err);
+        if (r <= 0)
                 return r;
         return bw_cgroup_add_pid(c.cg, pid, err);
 }

@@ -232,9 +232,8 @@ int bw_volume_prepare(const struct bw_idrange *volume, const struct oci_mount *m
 
 int bw_volume_userns(const struct bw_idrange *volume, const struct bw_idrange *range, struct bw_error **err)
 {
-        struct oci_idmap um = { volume->uid, range->uid, range->size }, gm = { volume->gid, range->gid, range->size };
-        _cleanup_free_ char *u = bw_idmap_format(&(struct oci_idmap_list){ &um, 1, true });
-        _cleanup_free_ char *g = bw_idmap_format(&(struct oci_idmap_list){ &gm, 1, true });
+        _cleanup_free_ char *u = bw_idmap_format_one(volume->uid, range->uid, range->size);
+        _cleanup_free_ char *g = bw_idmap_format_one(volume->gid, range->gid, range->size);
         if (!u || !g)
                 return bw_error_set(err, -ENOMEM, "formatting the volume range's id maps");
         int fd = bw_userns_fd_new(u, g, err);
