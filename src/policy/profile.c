@@ -8,34 +8,29 @@
 #include "policy/checks.h"
 #include "policy/profile.h"
 #include "util/cleanup.h"
+#include "util/names.h"
 
 static const char *const profile_names[] = { "restricted", "baseline", "privileged" };
 static const char *const mode_names[] = { "enforce", "harden", "warn", "off" };
 
 const char *bw_profile_name(enum bw_profile p)
 {
-        return (unsigned)p < ARRAY_SIZE(profile_names) ? profile_names[p] : "?";
+        return bw_name_of(profile_names, ARRAY_SIZE(profile_names), p);
 }
 
 int bw_profile_from_name(const char *name)
 {
-        for (size_t i = 0; i < ARRAY_SIZE(profile_names); i++)
-                if (strcasecmp(name, profile_names[i]) == 0)
-                        return (int)i;
-        return -1;
+        return bw_name_index(profile_names, ARRAY_SIZE(profile_names), name);
 }
 
 const char *bw_mode_name(enum bw_mode m)
 {
-        return (unsigned)m < ARRAY_SIZE(mode_names) ? mode_names[m] : "?";
+        return bw_name_of(mode_names, ARRAY_SIZE(mode_names), m);
 }
 
 int bw_mode_from_name(const char *name)
 {
-        for (size_t i = 0; i < ARRAY_SIZE(mode_names); i++)
-                if (strcasecmp(name, mode_names[i]) == 0)
-                        return (int)i;
-        return -1;
+        return bw_name_index(mode_names, ARRAY_SIZE(mode_names), name);
 }
 
 /* Each rule's row says which profiles forbid it (rules.c, its .forbid). */

@@ -12,20 +12,18 @@
 #include "policy/fixes.h"
 #include "policy/rules.h"
 #include "util/cleanup.h"
+#include "util/names.h"
 
 static const char *const severity_names[] = { "info", "low", "medium", "high", "critical" };
 
 const char *bw_severity_name(enum bw_severity s)
 {
-        return (unsigned)s < ARRAY_SIZE(severity_names) ? severity_names[s] : "?";
+        return bw_name_of(severity_names, ARRAY_SIZE(severity_names), s);
 }
 
 int bw_severity_from_name(const char *name)
 {
-        for (size_t i = 0; i < ARRAY_SIZE(severity_names); i++)
-                if (strcasecmp(name, severity_names[i]) == 0)
-                        return (int)i;
-        return -1;
+        return bw_name_index(severity_names, ARRAY_SIZE(severity_names), name);
 }
 
 /* Which capabilities count. A process holds its effective set, can raise
