@@ -1258,12 +1258,10 @@ int bw_check_mount_idmap(const struct bw_rule *r, const struct oci_config *c, st
                 const char *opt = o.ridmap ? "ridmap" : o.idmap ? "idmap" : NULL;
                 if (!own && !opt)
                         continue;
-                char ptr[64];
-                snprintf(ptr, sizeof(ptr), own ? "/mounts/%zu/uidMappings" : "/mounts/%zu/options", i);
-                int ret = bw_findings_add_at(out, r, ptr, own ? "uidMappings" : opt,
-                                             "mount at %s asks for %s%s%s", m->destination ? m->destination : "?",
-                                             own ? "its own uidMappings/gidMappings" : "", own && opt ? " and " : "",
-                                             opt ? opt : "");
+                int ret = bw_findings_add_mount(out, r, i, own ? "uidMappings" : "options", own ? "uidMappings" : opt,
+                                                "mount at %s asks for %s%s%s", m->destination ? m->destination : "?",
+                                                own ? "its own uidMappings/gidMappings" : "", own && opt ? " and " : "",
+                                                opt ? opt : "");
                 if (ret < 0)
                         return ret;
         }
@@ -1279,8 +1277,10 @@ int bw_check_overlay_mount(const struct bw_rule *r, const struct oci_config *c, 
                 const struct oci_mount *m = &c->mounts[i];
                 if (!m->type || strcmp(m->type, "overlay") != 0)
                         continue;
-                int ret = bw_findings_add_mount(out, r, i, "type", "overlay", "overlay mount at %s (its lowerdir, upperdir "
-                                             "and workdir are host paths)", m->destination ? m->destination : "?");
+                int ret = bw_findings_add_mount(out, r, i, "type", "overlay",
+                                                "overlay mount at %s (its lowerdir, upperdir and workdir "
+                                                "are host paths)",
+                                                m->destination ? m->destination : "?");
                 if (ret < 0)
                         return ret;
         }
@@ -1481,7 +1481,7 @@ int bw_check_sysfs_rw(const struct bw_rule *r, const struct oci_config *c, struc
                 if (!m->type || strcmp(m->type, "sysfs") != 0 || bw_mount_is_ro(m))
                         continue;
                 int ret = bw_findings_add_mount(out, r, i, "", NULL, "sysfs at %s without \"ro\"",
-                                          m->destination ? m->destination : "?");
+                                                m->destination ? m->destination : "?");
                 if (ret < 0)
                         return ret;
         }
@@ -1539,8 +1539,8 @@ int bw_check_unmasked_pseudofs(const struct bw_rule *r, const struct oci_config 
                 if (strcmp(dest, home) == 0)
                         continue;
                 int ret = bw_findings_add_mount(out, r, i, "destination", m->destination,
-                                             "%s mounted at %s: maskedPaths and readonlyPaths apply under %s only",
-                                             m->type, m->destination ? m->destination : "?", home);
+                                                "%s mounted at %s: maskedPaths and readonlyPaths apply under %s only",
+                                                m->type, m->destination ? m->destination : "?", home);
                 if (ret < 0)
                         return ret;
         }
@@ -1711,8 +1711,8 @@ int bw_check_tmpfs_size(const struct bw_rule *r, const struct oci_config *c, str
                 if (!m->type || strcmp(m->type, "tmpfs") != 0 || bw_mount_is_bind(m) || tmpfs_bounded(m))
                         continue;
                 int ret = bw_findings_add_mount(out, r, i, "options", NULL,
-                                             "tmpfs at %s has no size= bound: it can fill half the host's memory",
-                                             m->destination ? m->destination : "?");
+                                                "tmpfs at %s has no size= bound: it can fill half the host's memory",
+                                                m->destination ? m->destination : "?");
                 if (ret < 0)
                         return ret;
         }

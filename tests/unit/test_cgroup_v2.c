@@ -146,6 +146,10 @@ static void test_fake(void)
         tap_is_int(cg_shares_to_weight(262144), 10000, "shares 262144 -> weight 10000");
         tap_is_int(cg_blkio_to_io_weight(10), 1, "blkio 10 -> io 1");
         tap_is_int(cg_blkio_to_io_weight(1000), 10000, "blkio 1000 -> io 10000");
+        tap_is_int(cg_shares_to_weight(1024), 39, "shares 1024 (the default) -> weight 39, as runc and crun");
+        tap_is_int(cg_shares_to_weight(1), 1, "shares below 2 clamp to weight 1");
+        tap_is_int(cg_blkio_to_io_weight(500), 4950, "blkio 500 -> io 4950");
+        tap_is_int(cg_blkio_to_io_weight(5000), 10000, "blkio above 1000 clamps to io 10000");
 
         /* An update that names only the quota keeps the period. */
         struct oci_resources upd = { .present = true, .cpu = { .present = true, .quota = SET(-1) },
