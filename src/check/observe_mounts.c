@@ -112,7 +112,7 @@ static int host_paths(struct bw_findings *out, const char *line, const struct bw
                 return 0;
         struct oci_mount om = { .source = m->root, .destination = m->mountpoint, .type = (char *)"bind",
                                 .options = (char *[]){ (char *)"rbind", NULL } };
-        const char *tree = bw_sensitive_source(&om);
+        const char *tree = bw_sensitive_source(&(struct oci_config){ 0 }, &om);
         if (!tree)
                 return 0;
         char opts[256];

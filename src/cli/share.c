@@ -28,7 +28,7 @@ static const char *const keep_out[] = {
 static const char *refused(const char *real)
 {
         struct oci_mount m = { .type = (char *)"bind", .source = (char *)real };
-        const char *s = bw_sensitive_source(&m);
+        const char *s = bw_sensitive_source(&(struct oci_config){ 0 }, &m);
         if (s)
                 return s;
         for (size_t i = 0; keep_out[i]; i++)

@@ -207,8 +207,8 @@ static int read_limited(int fd, const char *path, char **buf, size_t *len, struc
 }
 
 /* The bytes of a config or process file; directories are refused by name. */
-static int read_file(const char *path, const char *what, const char *hint, char **buf, size_t *len,
-                     struct bw_error **err)
+static int read_file(const char *path, const char *what, const char *hint, oci_file_check check, void *ctx,
+                     char **buf, size_t *len, struct bw_error **err)
 {
         /* O_NONBLOCK: opening a FIFO nobody writes to must not hang. */
         _cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NONBLOCK);
@@ -228,22 +228,31 @@ static int read_file(const char *path, const char *what, const char *hint, char 
                                                                       : S_ISBLK(st.st_mode) ? "block device"
                                                                       : S_ISSOCK(st.st_mode) ? "socket" : "special file",
                                     what);
+        int k = check ? check(path, fd, &st, ctx, err) : 0;
+        if (k < 0)
+                return k;
         if (fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) & ~O_NONBLOCK) < 0)
                 return bw_error_set(err, -errno, "reading %s %s", what, path);
         return read_limited(fd, path, buf, len, err);
 }
 
-int oci_config_load_file(const char *path, struct oci_config **out, struct bw_error **err)
+int oci_config_load_file_checked(const char *path, oci_file_check check, void *ctx, struct oci_config **out,
+                                 struct bw_error **err)
 {
         _cleanup_free_ char *buf = NULL;
         _cleanup_free_ char *hint = NULL;
         if (asprintf(&hint, " (for a bundle, pass --bundle %s)", path) < 0)
                 hint = NULL;
         size_t len = 0;
-        int k = read_file(path, "config", hint ? hint : "", &buf, &len, err);
+        int k = read_file(path, "config", hint ? hint : "", check, ctx, &buf, &len, err);
         if (k < 0)
                 return k;
         return oci_config_load_data(buf, len, path, out, err);
+}
+
+int oci_config_load_file(const char *path, struct oci_config **out, struct bw_error **err)
+{
+        return oci_config_load_file_checked(path, NULL, NULL, out, err);
 }
 
 int oci_process_load_data(const char *data, size_t len, const char *name, struct oci_process **out,
@@ -267,7 +276,7 @@ int oci_process_load_file(const char *path, struct oci_process **out, struct bw_
 {
         _cleanup_free_ char *buf = NULL;
         size_t len = 0;
-        int k = read_file(path, "process file", "", &buf, &len, err);
+        int k = read_file(path, "process file", "", NULL, NULL, &buf, &len, err);
         if (k < 0)
                 return k;
         return oci_process_load_data(buf, len, path, out, err);

@@ -10,6 +10,13 @@
 
 /* Load and validate a file. name is what messages call it (e.g. the path). */
 int oci_config_load_file(const char *path, struct oci_config **out, struct bw_error **err);
+struct stat;
+/* The same, with check called on the opened file's status before a byte
+ * is read: what check judges is what is loaded (a rename in between
+ * changes nothing). A negative return from check is returned as is. */
+typedef int (*oci_file_check)(const char *path, int fd, const struct stat *st, void *ctx, struct bw_error **err);
+int oci_config_load_file_checked(const char *path, oci_file_check check, void *ctx, struct oci_config **out,
+                                 struct bw_error **err);
 /* Load and validate bytes (the fuzzer's and the tests' entry point). */
 int oci_config_load_data(const char *data, size_t len, const char *name,
                          struct oci_config **out, struct bw_error **err);

@@ -363,6 +363,8 @@ struct oci_config {
         struct oci_linux *linux;              /* NULL: absent */
         struct oci_host_ids host_ids;         /* gathered by the runtime, see above */
         struct oci_pod_facts pod;             /* set by the manifest reader, see above */
+        const char *runtime_id;               /* set by the runtime before its policy gate: the container's
+                                                 id (not owned; NULL for audit) */
         bool hooks_unprivileged;              /* set by the runtime's policy gate: hooks run as a host uid
                                                  other than 0 (an unprivileged runtime), never host root */
         bool limits_required;                 /* set by the runtime's policy gate: the profile applied

@@ -17,6 +17,7 @@
 #include "linux/mount_options.h"
 #include "oci/default.h"
 #include "policy/checks.h"
+#include "policy/engine_paths.h"
 #include "policy/rules.h"
 #include "util/cleanup.h"
 #include "util/lexpath.h"
@@ -1127,10 +1128,13 @@ static bool is_engine_owned(const char *src)
         return false;
 }
 
-/* The sensitive tree a judged source path is at, inside or above; NULL. */
-static const char *sensitive_path(const char *p)
+/* The sensitive tree a judged source path is at, inside or above; NULL.
+ * An engine's per-container path is exempt only for the container it was
+ * made for (another container's, another pod's secrets, is host content
+ * to this one). */
+static const char *sensitive_path(const struct oci_config *c, const char *p)
 {
-        if (!p || p[0] != '/' || is_engine_owned(p))
+        if (!p || p[0] != '/' || (is_engine_owned(p) && bw_engine_path_is_mine(c, p)))
                 return NULL;
         for (size_t i = 0; sensitive_trees[i]; i++)
                 if (bw_path_under(p, sensitive_trees[i]) || bw_path_under(sensitive_trees[i], p) ||
@@ -1142,7 +1146,7 @@ static const char *sensitive_path(const char *p)
         return NULL;
 }
 
-const char *bw_sensitive_source(const struct oci_mount *m)
+const char *bw_sensitive_source(const struct oci_config *c, const struct oci_mount *m)
 {
         if (!bw_mount_is_bind(m) || !m->source)
                 return NULL;
@@ -1150,7 +1154,7 @@ const char *bw_sensitive_source(const struct oci_mount *m)
         /* A socket is BW070's: reported once, as what it is. */
         if (!judged || source_is_engine_socket(m, judged))
                 return NULL;
-        return sensitive_path(judged);
+        return sensitive_path(c, judged);
 }
 
 static int sensitive_mounts(const struct bw_rule *r, const struct oci_config *c, bool want_ro,
@@ -1158,7 +1162,7 @@ static int sensitive_mounts(const struct bw_rule *r, const struct oci_config *c,
 {
         for (size_t i = 0; i < c->n_mounts; i++) {
                 const struct oci_mount *m = &c->mounts[i];
-                const char *tree = bw_sensitive_source(m);
+                const char *tree = bw_sensitive_source(c, m);
                 if (!tree || bw_mount_is_ro(m) != want_ro)
                         continue;
                 _cleanup_free_ char *judged = judged_source(m);

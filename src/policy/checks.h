@@ -19,7 +19,7 @@ int64_t bw_host_uid(const struct oci_config *c, uint32_t uid);
 const struct oci_idmap_list *bw_user_map(const struct oci_config *c, bool gid);
 bool bw_seccomp_allows(const struct oci_seccomp *s, const char *name);
 bool bw_is_engine_socket(const char *src);
-const char *bw_sensitive_source(const struct oci_mount *m);
+const char *bw_sensitive_source(const struct oci_config *c, const struct oci_mount *m);
 bool bw_sysctl_safe(const struct oci_config *c, const char *key);
 
 extern const char *const bw_breakout_syscalls[];

@@ -49,10 +49,7 @@ int bw_bundle_load(const char *bundle, char **abs_bundle, struct oci_config **co
         _cleanup_free_ char *path = NULL;
         if (asprintf(&path, "%s/config.json", buf) < 0)
                 return bw_error_set(err, -ENOMEM, "bundle %s", buf);
-        int r = bw_bundle_check_trust(buf, path, err);
-        if (r < 0)
-                return r;
-        r = oci_config_load_file(path, config, err);
+        int r = bw_bundle_load_config(buf, path, config, err);
         if (r < 0)
                 return r;
         *abs_bundle = strdup(buf);
@@ -488,6 +485,7 @@ static int load_and_judge(struct creation *k, struct bw_error **err)
          * namespace without mappings becomes a join of the owner's when
          * that is one of our containers' (a pod's sandbox). */
         bw_ns_owners_read(c, o->root);
+        c->runtime_id = o->id;
         k->pc = (struct bw_policy_choice){ o->policy_file, o->profile, o->policy_mode };
         if ((r = bw_policy_gate(c, &k->pc, err)) < 0 || (r = check_config(c, err)) < 0)
                 return r;

@@ -34,8 +34,16 @@ int bw_process_undumpable(struct bw_error **err)
 
 int bw_process_terminal(const struct oci_process *p, int console_fd, struct bw_error **err)
 {
-        if (!p || !p->terminal)
+        if (!p || !p->terminal) {
+                /* A session of its own, as runc gives every container
+                 * process: in the caller's session it would keep the
+                 * caller's controlling terminal, and TIOCSTI on it pushes
+                 * input into the caller's (host root's) shell. */
+                if (setsid() < 0)
+                        return bw_error_set(err, -errno, "starting a session of the container process's own (setsid; "
+                                            "without one it keeps the caller's terminal)");
                 return 0;
+        }
         if (console_fd < 0)
                 return bw_error_msg(err, -EINVAL, "process.terminal is true but no --console-socket was given");
         int slave = -1;

@@ -292,7 +292,7 @@ static int bind_views(const struct bw_userns_plan *p, const struct oci_config *c
                 int with = own >= 0 ? own : userns;
                 bool volume_view = own < 0 && p->idmap_mounts && !m->identity_mapped && !bw_userns_mount_wants_idmap(m);
                 if (own < 0 && p->idmap_mounts && !m->identity_mapped) {
-                        int r = bw_volume_prepare(&p->volume, m, src, err);
+                        int r = bw_volume_prepare(c, &p->volume, m, src, err);
                         if (r < 0)
                                 return r;
                         if (volns < 0 && (volns = bw_volume_userns(&p->volume, &p->range, err)) < 0)
@@ -308,7 +308,7 @@ static int bind_views(const struct bw_userns_plan *p, const struct oci_config *c
                 bool recursive = mo.recursive || mo.ridmap;
                 int fd = cloned ? bw_idmap_mount_set(m->src.tree, with, recursive, m->src.path, &e)
                                 : bw_idmap_mount_clone(AT_FDCWD, src, with, recursive, &e);
-                if (fd < 0 && volume_view && kernel_refused(bw_error_code(e, fd)) && bw_volume_engine_tmpfs(m)) {
+                if (fd < 0 && volume_view && kernel_refused(bw_error_code(e, fd)) && bw_volume_engine_tmpfs(c, m)) {
                         /* Before 6.3 no tmpfs can be idmapped. One the
                          * engine made for the container (its /dev/shm) is
                          * bound as it is: container root is an

@@ -18,6 +18,7 @@
 #include "linux/idmap.h"
 #include "linux/idmap_mount.h"
 #include "linux/mount_options.h"
+#include "policy/engine_paths.h"
 #include "util/cleanup.h"
 #include "util/log.h"
 
@@ -179,8 +180,8 @@ static bool in_range(uint32_t id, uint32_t start, uint32_t size)
         return id >= start && (uint64_t)id < (uint64_t)start + size;
 }
 
-int bw_volume_prepare(const struct bw_idrange *volume, const struct oci_mount *m, const char *src,
-                      struct bw_error **err)
+int bw_volume_prepare(const struct oci_config *c, const struct bw_idrange *volume, const struct oci_mount *m,
+                      const char *src, struct bw_error **err)
 {
         const struct oci_mount_source *s = &m->src;
         /* Only the object that was judged and is mounted: the fd opened
@@ -191,6 +192,11 @@ int bw_volume_prepare(const struct bw_idrange *volume, const struct oci_mount *m
                 return 0;
         }
         _cleanup_free_ char *root = bw_volume_engine_root(s->path);
+        if (root && !bw_engine_path_is_mine(c, root)) {
+                bw_debug("bind %s: %s is another container's, pod's or sandbox's; not shifted", m->destination, root);
+                free(root);
+                root = NULL;
+        }
         _cleanup_close_ int rfd = -1;
         if (root && (rfd = engine_root_fd(s, root)) == -ENOMEM)
                 return bw_error_set(err, -ENOMEM, "bind mount %s: finding what the engine made", m->destination);
@@ -242,14 +248,14 @@ int bw_volume_userns(const struct bw_idrange *volume, const struct bw_idrange *r
         return fd;
 }
 
-bool bw_volume_engine_tmpfs(const struct oci_mount *m)
+bool bw_volume_engine_tmpfs(const struct oci_config *c, const struct oci_mount *m)
 {
         const struct oci_mount_source *s = &m->src;
         struct statfs sfs;
         if (!s->resolved || s->fd < 0 || !s->path || fstatfs(s->fd, &sfs) < 0 || sfs.f_type != TMPFS_MAGIC)
                 return false;
         _cleanup_free_ char *root = bw_volume_engine_root(s->path);
-        if (!root)
+        if (!root || !bw_engine_path_is_mine(c, root))
                 return false;
         /* the same test bw_volume_prepare passes before it shifts: reached
          * from the judged fd, held by host root above */

@@ -41,17 +41,18 @@ char *bw_volume_engine_root(const char *real);
  * opened and the policy judged (m->src.fd and the canonical path recorded
  * then; bind_resolve.h): the engine root is reached from that fd (".."),
  * never from a path resolved again, and walked from there. A source the
- * resolver did not open is not shifted. src: the source as configured
- * (absolute), for messages. */
-int bw_volume_prepare(const struct bw_idrange *volume, const struct oci_mount *m, const char *src,
-                      struct bw_error **err);
+ * resolver did not open is not shifted, nor another container's, pod's or
+ * sandbox's per-container path (policy/engine_paths.h). src: the source as
+ * configured (absolute), for messages. */
+int bw_volume_prepare(const struct oci_config *c, const struct bw_idrange *volume, const struct oci_mount *m,
+                      const char *src, struct bw_error **err);
 
 /* The judged bind source is on tmpfs and is (or lies under) an engine-made
  * root that bw_volume_prepare would shift: Docker's mounts/shm, Podman's
  * userdata/shm, CRI's sandbox shm, a kubelet emptyDir of medium Memory.
  * Kernels before 6.3 cannot idmap tmpfs: such a source is then bound
  * without an idmapped view (userns_mounts.c; docs/userns.md). */
-bool bw_volume_engine_tmpfs(const struct oci_mount *m);
+bool bw_volume_engine_tmpfs(const struct oci_config *c, const struct oci_mount *m);
 
 /* "V R SIZE\n" maps of the user namespace volumes are idmapped with. */
 int bw_volume_userns(const struct bw_idrange *volume, const struct bw_idrange *range, struct bw_error **err);
