@@ -10,6 +10,7 @@
 
 #include "linux/cgroup_internal.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 
 static char *join(const char *dir, const char *file)
 {
@@ -37,13 +38,7 @@ int cg_write(const char *dir, const char *file, const char *val, struct bw_error
                                             file, path);
                 return bw_error_set(err, e, "opening %s", path);
         }
-        size_t len = strlen(val);
-        ssize_t w = write(fd, val, len);
-        if (w < 0)
-                return bw_error_set(err, -errno, "writing \"%s\" to %s", val, path);
-        if ((size_t)w != len)
-                return bw_error_msg(err, -EIO, "writing \"%s\" to %s: short write", val, path);
-        return 0;
+        return bw_write_text(fd, val, path, err);
 }
 
 int cg_writef(const char *dir, const char *file, struct bw_error **err, const char *fmt, ...)

@@ -15,6 +15,7 @@
 
 #include "linux/mountinfo.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 
 static const char *fs_name(int fd)
 {
@@ -95,13 +96,7 @@ static int write_file(const char *path, const char *text, struct bw_error **err)
         _cleanup_close_ int fd = open(path, O_WRONLY | O_CLOEXEC);
         if (fd < 0)
                 return bw_error_set(err, -errno, "opening %s", path);
-        size_t len = strlen(text);
-        ssize_t n = write(fd, text, len);
-        if (n < 0)
-                return bw_error_set(err, -errno, "writing \"%.*s\" to %s", (int)strcspn(text, "\n"), text, path);
-        if ((size_t)n != len)
-                return bw_error_msg(err, -EIO, "writing %s: short write", path);
-        return 0;
+        return bw_write_text(fd, text, path, err);
 }
 
 static int map_child(pid_t pid, const char *uid_map, const char *gid_map, struct bw_error **err)

@@ -11,6 +11,7 @@
 
 #include "linux/procfs_handle.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/log.h"
 
 struct bw_lsm bw_lsm_parse(const char *list)
@@ -80,13 +81,9 @@ static int write_attr(int attr_dir, const char *name, const char *text, struct b
         _cleanup_close_ int fd = bw_procfs_openat(attr_dir, name, O_WRONLY);
         if (fd < 0)
                 return bw_error_set(err, fd, "opening attr/%s", name);
-        size_t len = strlen(text);
-        ssize_t n = write(fd, text, len);
-        if (n < 0)
-                return bw_error_set(err, -errno, "writing \"%s\" to attr/%s", text, name);
-        if ((size_t)n != len)
-                return bw_error_msg(err, -EIO, "writing \"%s\" to attr/%s: short write", text, name);
-        return 0;
+        char what[64];
+        snprintf(what, sizeof(what), "attr/%s", name);
+        return bw_write_text(fd, text, what, err);
 }
 
 int bw_lsm_apply(int attr_dir, const struct bw_lsm_plan *plan, struct bw_error **err)

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/fs.h"
 
 #ifndef PROC_ROOT_INO
 #define PROC_ROOT_INO 1
@@ -160,13 +161,10 @@ int bw_procfs_write(int proc_fd, const char *path, const char *text, struct bw_e
         _cleanup_close_ int fd = bw_procfs_openat(proc_fd, path, O_WRONLY);
         if (fd < 0)
                 return bw_error_set(err, fd, "opening /proc/%s", path);
-        size_t len = strlen(text);
-        ssize_t n = write(fd, text, len);
-        if (n < 0)
-                return bw_error_set(err, -errno, "writing /proc/%s", path);
-        if ((size_t)n != len)
-                return bw_error_msg(err, -EIO, "writing /proc/%s: short write (%zd of %zu bytes)", path, n, len);
-        return 0;
+        _cleanup_free_ char *what = NULL;
+        if (asprintf(&what, "/proc/%s", path) < 0)
+                return bw_error_set(err, -ENOMEM, "writing /proc/%s", path);
+        return bw_write_text(fd, text, what, err);
 }
 
 ssize_t bw_procfs_read(int proc_fd, const char *path, char *buf, size_t size)

@@ -66,3 +66,16 @@ int bw_mkdir_parents(const char *path, mode_t parents, mode_t leaf)
                 return -errno;
         return 0;
 }
+
+int bw_write_text(int fd, const char *text, const char *what, struct bw_error **err)
+{
+        size_t len = strlen(text);
+        int line = (int)strcspn(text, "\n"); /* a map's first line says enough */
+        ssize_t n = write(fd, text, len);
+        if (n < 0)
+                return bw_error_set(err, -errno, "writing \"%.*s\" to %s", line, text, what);
+        if ((size_t)n != len)
+                return bw_error_msg(err, -EIO, "writing \"%.*s\" to %s: short write (%zd of %zu bytes)", line, text,
+                                    what, n, len);
+        return 0;
+}

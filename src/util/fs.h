@@ -3,6 +3,8 @@
 #include <stddef.h>
 #include <sys/types.h>
 
+#include "util/error.h"
+
 /* Read an fd to its end into a NUL-terminated buffer in a few large reads
  * (jansson's json_loadfd reads a byte per syscall). Returns 0, -EFBIG when
  * the data exceeds max bytes, or -errno. */
@@ -21,3 +23,8 @@ int bw_read_file(const char *path, size_t max, char **buf, size_t *len);
  * itself with mode leaf; existing ones are left as they are. Returns 0 or
  * -errno. */
 int bw_mkdir_parents(const char *path, mode_t parents, mode_t leaf);
+
+/* Write text to fd in one write(2), as procfs, sysfs and cgroupfs files
+ * want it (a short write is an error). what names the file in the error.
+ * Returns 0 or -errno. */
+int bw_write_text(int fd, const char *text, const char *what, struct bw_error **err);
