@@ -385,7 +385,9 @@ const struct bw_rule bw_rules[] = {
         [BW_RULE_ROOTFS_ON_HOST_TREE] =
         { "BW073", "rootfs-on-host-tree", BW_SEV_CRITICAL, "Rootfs is a host directory outside the bundle",
           "root.path naming a host directory that is neither inside the bundle, nor an engine's rootfs (the root "
-          "of an overlay mount, or a rootfs layout an engine makes in its state, such as Docker's overlay2/ID/merged, "
+          "of an overlay mount, or of a fuse-overlayfs mount the caller made itself, as Podman with `mount_program` and "
+          "Docker's fuse-overlayfs driver make them; or a rootfs layout an engine makes in its state, such as Docker's "
+          "overlay2/ID/merged, "
           "vfs/dir/ID or containerd's io.containerd.runtime.v2.task/NS/ID/rootfs), makes it the container's /, seen "
           "through the idmapped rootfs view in which host root's files are container root's: with /etc, /root, /srv or "
           "bulwark's own state, read-only or not, their root-only files are readable. audit, which reads a "
