@@ -271,20 +271,23 @@ except OSError: print("none")' "$VOL/f")
   [[ $output != *BW074* ]]
 }
 
-@test "volumes: engine-made files and subpaths are shifted from the judged source up (hosts file, dir and file below _data)" {
-  local eng
+@test "volumes: engine-made files and subpaths are shifted from the judged source up (hosts file, dir and file below _data); another container's are not" {
+  local eng cid="t$$-$BATS_TEST_NUMBER" # the id run_in gives the container
   eng=$(mktemp -d /tmp/bulwark-test-engine.XXXXXX) # root-owned, 0700, in sticky /tmp
-  mkdir -p "$eng/containers/c1" "$eng/volumes/a/_data/sub" "$eng/volumes/b/_data/d"
-  echo "127.0.0.1 localhost" >"$eng/containers/c1/hosts"
+  mkdir -p "$eng/containers/$cid" "$eng/containers/other" "$eng/volumes/a/_data/sub" "$eng/volumes/b/_data/d"
+  echo "127.0.0.1 localhost" >"$eng/containers/$cid/hosts"
+  echo "another container's" >"$eng/containers/other/hosts"
   echo top >"$eng/volumes/a/_data/top" && chown 7:7 "$eng/volumes/a/_data/top"
   echo in >"$eng/volumes/b/_data/d/f" && echo other >"$eng/volumes/b/_data/o"
-  bind "$eng/containers/c1/hosts" /etc/hosts
+  bind "$eng/containers/$cid/hosts" /etc/hosts
   bind "$eng/volumes/a/_data/sub" /sub
   bind "$eng/volumes/b/_data/d/f" /f
-  run run_as "${PROFILES[0]}" sh -c 'stat -c %u:%g /etc/hosts /sub /f; echo w >/sub/w && echo WROTE'
+  bind "$eng/containers/other/hosts" /other
+  run run_as "${PROFILES[0]}" sh -c 'stat -c %u:%g /etc/hosts /sub /f; echo w >/sub/w && echo WROTE; stat -c %u:%g /other'
   echo "$output"
-  local st_hosts st_top st_a st_b st_o st_cdir
-  st_hosts=$(stat -c %u:%g "$eng/containers/c1/hosts"); st_cdir=$(stat -c %u "$eng/containers/c1")
+  local st_hosts st_top st_a st_b st_o st_cdir st_other
+  st_hosts=$(stat -c %u:%g "$eng/containers/$cid/hosts"); st_cdir=$(stat -c %u "$eng/containers/$cid")
+  st_other=$(stat -c %u:%g "$eng/containers/other/hosts")
   st_a=$(stat -c %u:%g "$eng/volumes/a/_data"); st_top=$(stat -c %u:%g "$eng/volumes/a/_data/top")
   st_b=$(stat -c %u "$eng/volumes/b/_data"); st_o=$(stat -c %u "$eng/volumes/b/_data/o")
   rm -rf "$eng"
@@ -298,4 +301,6 @@ except OSError: print("none")' "$VOL/f")
   [ "$st_top" = "$((V + 7)):$((VG + 7))" ]
   [ "$st_b" = "$V" ]
   [ "$st_o" = "$V" ]
+  [ "${lines[4]}" = 65534:65534 ]                   # another container's file: host root's, nobody's inside
+  [ "$st_other" = 0:0 ]
 }
