@@ -48,6 +48,34 @@ int bw_hook_open_program(const char *path, struct stat *st)
         return take_fd(fd);
 }
 
+/* A trusted program never searches the bundle (its cwd, the config
+ * author's): without a PATH in its env, a shell's built-in one ends in
+ * ".", so it gets the system one. It runs from the file the parent
+ * checked, not whatever the path names now; a script's interpreter opens
+ * it as /dev/fd/N, so that copy stays open across the exec. Returns only
+ * on failure. */
+static void exec_trusted(const struct oci_hook *h, int prog, char **argv, char **envp)
+{
+        size_t n = 0;
+        bool has_path = false;
+        for (; envp[n]; n++)
+                has_path |= strncmp(envp[n], "PATH=", 5) == 0;
+        char **with_path = has_path ? NULL : calloc(n + 2, sizeof(*envp));
+        if (!has_path && !with_path) {
+                fprintf(stderr, "cannot give %s its PATH: out of memory\n", h->path);
+                _exit(126);
+        }
+        if (with_path) {
+                memcpy(with_path, envp, n * sizeof(*envp));
+                with_path[n] = (char *)"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+                with_path[n + 1] = NULL;
+                envp = with_path;
+        }
+        int keep = fcntl(prog, F_DUPFD, 3);
+        if (keep >= 0)
+                syscall(SYS_execveat, keep, "", argv, envp, AT_EMPTY_PATH);
+}
+
 static _Noreturn void exec_hook(const struct oci_hook *h, int prog, const char *dir, int in, int errfd)
 {
         bw_process_reset_signals();
@@ -79,34 +107,10 @@ static _Noreturn void exec_hook(const struct oci_hook *h, int prog, const char *
         char *def_args[] = { h->path, NULL };
         char *empty_env[] = { NULL };
         char **argv = h->args ? h->args : def_args, **envp = h->env ? h->env : empty_env;
-        if (prog >= 0) {
-                /* A trusted program never searches the bundle (its cwd, the
-                 * config author's): without a PATH in its env, a shell's
-                 * built-in one ends in ".", so it gets the system one. */
-                size_t n = 0;
-                bool has_path = false;
-                for (; envp[n]; n++)
-                        has_path |= strncmp(envp[n], "PATH=", 5) == 0;
-                char **with_path = has_path ? NULL : calloc(n + 2, sizeof(*envp));
-                if (!has_path && !with_path) {
-                        fprintf(stderr, "cannot give %s its PATH: out of memory\n", h->path);
-                        _exit(126);
-                }
-                if (with_path) {
-                        memcpy(with_path, envp, n * sizeof(*envp));
-                        with_path[n] = (char *)"PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
-                        with_path[n + 1] = NULL;
-                        envp = with_path;
-                }
-                /* The file checked by the parent, not whatever the path
-                 * names now. A script's interpreter opens it as
-                 * /dev/fd/N: that copy stays open across the exec. */
-                int keep = fcntl(prog, F_DUPFD, 3);
-                if (keep >= 0)
-                        syscall(SYS_execveat, keep, "", argv, envp, AT_EMPTY_PATH);
-        } else {
+        if (prog >= 0)
+                exec_trusted(h, prog, argv, envp);
+        else
                 execve(h->path, argv, envp);
-        }
         fprintf(stderr, "cannot execute %s: %s\n", h->path, strerror(errno));
         _exit(127);
 }

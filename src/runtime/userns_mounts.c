@@ -264,6 +264,31 @@ static bool kernel_refused(int code)
  * engine-made content shifted there first, unless the policy file opted
  * the source into the container's own mapping (BW074); with explicit
  * container maps, those marked idmap/ridmap get the container's. */
+/* The kernel refused an idmapped view of m's source (fd < 0, error e):
+ * 0 when the mount is bound as it is (a tmpfs the engine made, before
+ * 6.3; or the annotation allows it), else the error. */
+static int view_refused(const struct bw_userns_plan *p, const struct oci_config *c, const struct oci_mount *m,
+                        bool volume_view, int fd, const struct bw_error *e, struct bw_error **err)
+{
+        const char *dest = m->destination ? m->destination : "?";
+        if (volume_view && kernel_refused(bw_error_code(e, fd)) && bw_volume_engine_tmpfs(c, m)) {
+                /* Before 6.3 no tmpfs can be idmapped. One the engine made
+                 * for the container (its /dev/shm) is bound as it is:
+                 * container root is an unprivileged host uid of its range,
+                 * so it acts there as that uid, never as host root. */
+                bw_warn("bind mount %s: %s is a tmpfs the engine made for the container and this kernel cannot "
+                        "idmap tmpfs (Linux 6.3 can): bound without an idmapped view, where the container's ids are "
+                        "their host ids (root is host uid %u)", dest, m->src.path, p->range.uid);
+                return 0;
+        }
+        if (!bw_userns_mount_wants_idmap(m) && unmapped_allowed(c, m->destination ? m->destination : "")) {
+                bw_warn("bind mount %s stays unmapped (annotation " BW_ANNOTATION_UNMAPPED "): %s", dest, e->msg);
+                return 0;
+        }
+        return bw_error_msg(err, bw_error_code(e, fd), "bind mount %s: %s (or list it in the annotation "
+                            BW_ANNOTATION_UNMAPPED ")", dest, e->msg);
+}
+
 static int bind_views(const struct bw_userns_plan *p, const struct oci_config *c, const char *bundle, int userns,
                       struct views *vs, struct bw_error **err)
 {
@@ -308,27 +333,11 @@ static int bind_views(const struct bw_userns_plan *p, const struct oci_config *c
                 bool recursive = mo.recursive || mo.ridmap;
                 int fd = cloned ? bw_idmap_mount_set(m->src.tree, with, recursive, m->src.path, &e)
                                 : bw_idmap_mount_clone(AT_FDCWD, src, with, recursive, &e);
-                if (fd < 0 && volume_view && kernel_refused(bw_error_code(e, fd)) && bw_volume_engine_tmpfs(c, m)) {
-                        /* Before 6.3 no tmpfs can be idmapped. One the
-                         * engine made for the container (its /dev/shm) is
-                         * bound as it is: container root is an
-                         * unprivileged host uid of its range, so it acts
-                         * there as that uid, never as host root. */
-                        bw_warn("bind mount %s: %s is a tmpfs the engine made for the container and this kernel "
-                                "cannot idmap tmpfs (Linux 6.3 can): bound without an idmapped view, where the "
-                                "container's ids are their host ids (root is host uid %u)",
-                                m->destination ? m->destination : "?", m->src.path, p->range.uid);
-                        continue;
-                }
-                if (fd < 0 && !bw_userns_mount_wants_idmap(m) && unmapped_allowed(c, m->destination ? m->destination : "")) {
-                        bw_warn("bind mount %s stays unmapped (annotation " BW_ANNOTATION_UNMAPPED "): %s",
-                                m->destination, e->msg);
-                        continue;
-                }
                 if (fd < 0) {
-                        bw_error_msg(err, bw_error_code(e, fd), "bind mount %s: %s (or list it in the annotation "
-                                     BW_ANNOTATION_UNMAPPED ")", m->destination ? m->destination : "?", e->msg);
-                        return fd;
+                        int r = view_refused(p, c, m, volume_view, fd, e, err);
+                        if (r < 0)
+                                return r;
+                        continue;
                 }
                 if (cloned)
                         continue;
