@@ -157,7 +157,8 @@ fi
 # no tmpfs can be idmapped: one the engine made for the container (Podman's
 # userdata/shm) is bound without an idmapped view, where container root is
 # its unprivileged host uid; an operator's tmpfs is still refused.
-shm=/var/lib/containers/storage/overlay-containers/0123abcd/userdata/shm
+# (the container shm1 below: the path names its own id)
+shm=/var/lib/containers/storage/overlay-containers/shm1/userdata/shm
 mkdir -p $shm /tmp/ownshm && mount -t tmpfs -o mode=1777,size=8m shm $shm && mount -t tmpfs -o mode=1777 own /tmp/ownshm
 if [ "$ver" -lt 6003 ]; then
   host=$(bw_run shm1 engineshm && tail -1 $out | awk '{ print $2 }')
