@@ -511,7 +511,8 @@ static struct oci_resources merged(const struct oci_resources *res, const struct
         if (u->unified.n) {
                 struct oci_kv *all = calloc(res->unified.n + u->unified.n, sizeof(*all));
                 if (all) {
-                        memcpy(all, res->unified.v, res->unified.n * sizeof(*all));
+                        if (res->unified.n) /* no keys yet: v may be NULL */
+                                memcpy(all, res->unified.v, res->unified.n * sizeof(*all));
                         memcpy(all + res->unified.n, u->unified.v, u->unified.n * sizeof(*all));
                         m.unified = (struct oci_kv_list){ all, res->unified.n + u->unified.n };
                 } else {
