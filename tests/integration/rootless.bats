@@ -216,8 +216,8 @@ bwu() {
 }
 
 @test "rootless: check --attack in a rootless container: root is not host root, every attack blocked or skipped" {
-  cp "$BULWARK" "$BUNDLE/rootfs/bulwark"
-  chmod a+rx "$BUNDLE/rootfs/bulwark"
+  copy_bulwark_into "$BUNDLE/rootfs" # a dynamic (sanitizer) build with its libraries
+  chmod -R a+rX "$BUNDLE/rootfs"
   # a host root's 0600 file in a folder bound into the container: what
   # container root may do to it is what the user may
   mkdir -m 755 "$BUNDLE/fixture"
