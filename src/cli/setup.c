@@ -111,6 +111,7 @@ BW_COMMAND(setup)
         (void)g;
         static const struct option opts[] = { { "ids", required_argument, NULL, 'n' }, {} };
         unsigned long ids = DEFAULT_IDS;
+        bool ids_given = false;
         int c;
         while ((c = getopt_long(argc, argv, "", opts, NULL)) != -1) {
                 char *end;
@@ -120,6 +121,9 @@ BW_COMMAND(setup)
                         if (*end || ids < MIN_IDS || ids > (1ul << 30))
                                 return bw_error_usage(err, "setup: --ids %s: give a count from %u (the volume range "
                                                       "and one container) to 2^30", optarg, MIN_IDS);
+                        /* whole containers' ranges: what a slot holds */
+                        ids = (ids + BW_IDRANGE_SIZE - 1) / BW_IDRANGE_SIZE * BW_IDRANGE_SIZE;
+                        ids_given = true;
                         break;
                 default:
                         return bw_error_bad_option(err, bw_command_find("setup"), argc, argv);
@@ -140,30 +144,44 @@ BW_COMMAND(setup)
         const char *flags[] = { "--add-subuids", "--add-subgids" };
         const char *kinds[] = { "uids", "gids" };
         /* One start for both files when both need a range: uid N and gid N
-         * then belong to the same container, which is what people expect. */
-        uint32_t start = 0;
+         * then belong to the same container, which is what people expect.
+         * A user that has ids already keeps them (the first range holds the
+         * volume range, whose owners are on disk); an explicit --ids larger
+         * than what it has adds a range for the difference, after the
+         * first. */
+        uint32_t start = 0, more = 0;
         bool have_start = false;
         for (int i = 0; i < 2; i++) {
                 struct bw_subids s = { 0 };
                 if ((r = bw_subids_read(files[i], user, uid, &s, err)) < 0)
                         return r;
-                if (total(&s) >= MIN_IDS) {
+                uint64_t has = total(&s);
+                if (has >= MIN_IDS && (!ids_given || has >= ids)) {
                         printf("%s: %s already has subordinate %s ", files[i], user, kinds[i]);
                         describe(kinds[i], &s);
                         bw_subids_free(&s);
                         continue;
                 }
                 bw_subids_free(&s);
-                if (!have_start && (r = free_start((uint32_t)ids, &start, err)) < 0)
-                        return r;
-                have_start = true;
+                uint32_t add = (uint32_t)(ids - (has >= MIN_IDS ? has : 0));
+                add = add / BW_IDRANGE_SIZE * BW_IDRANGE_SIZE;
+                if (!have_start || add != more) {
+                        if ((r = free_start(add, &start, err)) < 0)
+                                return r;
+                        have_start = true;
+                        more = add;
+                }
                 char range[64];
-                snprintf(range, sizeof(range), "%u-%u", start, start + (uint32_t)ids - 1);
+                snprintf(range, sizeof(range), "%u-%u", start, start + add - 1);
                 char *argv2[] = { "usermod", (char *)flags[i], range, (char *)user, NULL };
                 if ((r = run(argv2, err)) < 0)
                         return bw_error_wrap(err, "adding subordinate %s %s to %s", kinds[i], range, user);
-                printf("%s: added %s:%u:%lu (%lu %s, the volume range and %lu containers)\n", files[i], user, start,
-                       ids, ids, kinds[i], ids / BW_IDRANGE_SIZE - 1);
+                if ((r = bw_subids_read(files[i], user, uid, &s, err)) < 0)
+                        return r;
+                printf("%s: %s %s:%u:%u; %s now has ", files[i], has >= MIN_IDS ? "grew with" : "added", user, start,
+                       add, user);
+                describe(kinds[i], &s);
+                bw_subids_free(&s);
         }
         struct bw_idrange v;
         struct bw_idrange_config cfg = { .root = "/" };

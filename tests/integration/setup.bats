@@ -9,8 +9,8 @@
   [ "$(getent passwd bulwark | cut -d: -f7)" = /usr/sbin/nologin ]
   line_u=$(grep '^bulwark:' /etc/subuid)
   line_g=$(grep '^bulwark:' /etc/subgid)
-  [ "$(echo "$line_u" | wc -l)" -eq 1 ]
-  [ "$(echo "$line_g" | wc -l)" -eq 1 ]
+  line_u=$(head -1 <<<"$line_u")
+  line_g=$(head -1 <<<"$line_g")
   [ "$(echo "$line_u" | cut -d: -f3)" -ge 131072 ]
   [ "$(echo "$line_g" | cut -d: -f3)" -ge 131072 ]
 }
@@ -53,4 +53,47 @@
   run setpriv --reuid=65534 --regid=65534 --clear-groups "$BULWARK" setup
   [ "$status" -eq 1 ]
   [[ $output == *"run it as root"* ]]
+}
+
+# setup --ids N on a host that has fewer: a second line for the difference,
+# the first (the volume range's) untouched. Run on a private overlay of /etc
+# (usermod replaces the files by rename), so the host keeps its own.
+@test "setup: --ids larger than what the user has adds a second range and keeps the volume range" {
+  [ "$(id -u)" = 0 ] || skip "needs root"
+  "$BULWARK" setup >/dev/null
+  d=$(mktemp -d)
+  mkdir "$d/u" "$d/w"
+  run unshare -m bash -c '
+    mount -t overlay overlay -o "lowerdir=/etc,upperdir=$1/u,workdir=$1/w" /etc || exit 9
+    first_u=$(grep "^bulwark:" /etc/subuid | head -1)
+    first_g=$(grep "^bulwark:" /etc/subgid | head -1)
+    vol=$("$2" setup | grep "^volume range")
+    have=$(awk -F: "\$1 == \"bulwark\" { n += \$3 } END { print n }" /etc/subuid)
+    want=$((have + 3 * 65536 + 100))
+    "$2" setup --ids "$want" || exit 1
+    # whole slots: the difference rounded up
+    [ "$(awk -F: "\$1 == \"bulwark\" { n += \$3 } END { print n }" /etc/subuid)" -eq $((have + 4 * 65536)) ] || exit 2
+    [ "$(awk -F: "\$1 == \"bulwark\" { n += \$3 } END { print n }" /etc/subgid)" -eq $((have + 4 * 65536)) ] || exit 3
+    [ "$(grep "^bulwark:" /etc/subuid | head -1)" = "$first_u" ] || exit 4
+    [ "$(grep "^bulwark:" /etc/subgid | head -1)" = "$first_g" ] || exit 5
+    [ "$("$2" setup --ids "$want" | grep "^volume range")" = "$vol" ] || exit 6
+    # again: nothing more to add
+    before=$(md5sum /etc/subuid /etc/subgid)
+    "$2" setup --ids "$want" | grep -q "already has subordinate uids" || exit 7
+    [ "$(md5sum /etc/subuid /etc/subgid)" = "$before" ] || exit 8
+    # the new line overlaps no other line
+    for f in /etc/subuid /etc/subgid; do
+      awk -F: "NF == 3 && \$1 !~ /^#/ { print \$2, \$2 + \$3 }" "$f" | sort -n |
+        awk "NR > 1 && \$1 < end { bad = 1 } { if (\$2 > end) end = \$2 } END { exit bad }" || exit 10
+    done
+  ' _ "$d" "$BULWARK"
+  rm -rf "$d"
+  echo "$output"
+  [ "$status" -eq 0 ]
+}
+
+@test "setup: --ids below the volume range and one container is refused" {
+  run "$BULWARK" setup --ids 1000
+  [ "$status" -eq 2 ]
+  [[ $output == *"--ids 1000"* ]]
 }
