@@ -206,6 +206,11 @@ int bw_state_write(const struct bw_store_entry *e, const struct bw_state *s, str
         _cleanup_free_ char *path = NULL;
         if (!text || asprintf(&path, "%s/" BW_STATE_FILE, e->path) < 0)
                 return bw_error_set(err, -ENOMEM, "writing state.json for %s", s->id);
+        if (strlen(text) > BW_STATE_MAX_SIZE)
+                return bw_error_msg(err, -EFBIG,
+                                    "the state of container %s would take %zu bytes, over the %u bulwark reads back; "
+                                    "its annotations are too large: shorten them (Kubernetes allows 256 KiB)",
+                                    s->id, strlen(text), BW_STATE_MAX_SIZE);
         return bw_write_file_atomic(path, text, err);
 }
 
@@ -240,7 +245,7 @@ int bw_state_read(const struct bw_store_entry *e, struct bw_state *s, struct bw_
         json_error_t je = { 0 };
         _cleanup_free_ char *text = NULL;
         size_t len = 0;
-        int r = bw_read_fd(fd, 1 << 20, &text, &len);
+        int r = bw_read_fd(fd, BW_STATE_MAX_SIZE, &text, &len);
         if (r < 0)
                 return bw_error_set(err, r, "reading %s/" BW_STATE_FILE, e->path);
         errno = 0;

@@ -10,6 +10,10 @@
 #include "util/error.h"
 
 #define BW_STATE_FILE "state.json"
+/* The most state.json may hold, written or read: a state bulwark could
+ * write but not read back would hide a live container from list, state,
+ * start and gc. Its annotations take nearly all of it. */
+#define BW_STATE_MAX_SIZE (1u << 20)
 #define BW_EXEC_FIFO "exec.fifo"
 
 struct bw_state {
