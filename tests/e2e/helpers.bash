@@ -7,6 +7,11 @@ bats_require_minimum_version 1.5.0
 : "${BULWARK:=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)/build/bulwark}"
 export BULWARK
 
+# A test user with subordinate ranges, made and removed again
+# (podman_rootless.bats).
+# shellcheck source=../integration/test_user.bash
+source "$(dirname "${BASH_SOURCE[0]}")/../integration/test_user.bash"
+
 # A suite that needs an engine fails loudly when it is missing.
 need() {
   local c

@@ -2,9 +2,11 @@
 # Rootless Podman driving bulwark with --runtime, as a test user made for
 # this file (with /etc/subuid and /etc/subgid ranges, a runtime directory
 # as a login session has, storage of its own under $E2E), all removed in
-# teardown_file. bulwark runs under its default policy, as Podman's
-# runtime inside the user's namespace (it is uid 0 there). Skips, saying
-# why, when rootless Podman cannot run here.
+# teardown_file (test_user.bash; on a shared host run it under
+# `flock /run/bw-subuid.lock`, which guards edits of those files). bulwark
+# runs under its default policy, as Podman's runtime inside the user's
+# namespace (it is uid 0 there). Skips, saying why, when rootless Podman
+# cannot run here.
 #   BULWARK=build/bulwark bats tests/e2e/podman_rootless.bats
 # The fuse-overlayfs tests use a second storage whose overlay is mounted by
 # fuse-overlayfs (Podman's mount_program), as Podman chooses where the
@@ -16,17 +18,6 @@ load helpers
 RL_USER=bwrl-podman
 IMG=localhost/bw-busybox:rootless
 PAUSE=localhost/bw-pause:rootless
-
-remove_user() {
-  local uid pid
-  uid=$(id -u "$RL_USER" 2>/dev/null) || uid=
-  if [ -n "$uid" ]; then
-    for pid in $(pgrep -u "$uid" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
-    userdel "$RL_USER" 2>/dev/null || true
-    rm -rf "/run/user/$uid"
-  fi
-  sed -i "/^$RL_USER:/d" /etc/subuid /etc/subgid
-}
 
 # Run "$@" as the test user, with the environment of a login session.
 as_user() {
@@ -86,17 +77,8 @@ setup_file() {
   command -v podman >/dev/null || skip "podman is not installed"
   command -v newuidmap >/dev/null || skip "uidmap (newuidmap, newgidmap) is not installed"
   command -v setpriv >/dev/null || skip "setpriv is not installed"
-  remove_user
-  useradd --no-create-home --shell /bin/sh "$RL_USER"
-  sed -i "/^$RL_USER:/d" /etc/subuid /etc/subgid
-  local start
-  start=$(cat /etc/subuid /etc/subgid | awk -F: 'NF == 3 && $2 + $3 > m {m = $2 + $3} END {print (m < 100000 ? 100000 : m)}')
-  echo "$RL_USER:$start:65536" >>/etc/subuid
-  echo "$RL_USER:$start:65536" >>/etc/subgid
-  RL_UID=$(id -u "$RL_USER")
-  RL_GID=$(id -g "$RL_USER")
-  export RL_UID RL_GID RL_START=$start
-  mkdir -p "/run/user/$RL_UID" && chown "$RL_USER:" "/run/user/$RL_UID" && chmod 700 "/run/user/$RL_UID"
+  test_user_add "$RL_USER"
+  export RL_UID=$TEST_USER_UID RL_GID=$TEST_USER_GID RL_START=$TEST_USER_START
   e2e_dir podman-rootless
   mkdir -p "$E2E/home" "$E2E/tmp"
   chown "$RL_USER:" "$E2E" "$E2E/home" "$E2E/tmp"
@@ -114,7 +96,7 @@ setup_file() {
 }
 
 teardown_file() {
-  [[ -n ${E2E:-} ]] || { remove_user; return 0; }
+  [[ -n ${E2E:-} ]] || { test_user_del "$RL_USER"; return 0; }
   pm rm -af -t 0 >/dev/null 2>&1 || true
   pm pod rm -af -t 0 >/dev/null 2>&1 || true
   [[ -d $E2E/fstorage ]] && { pmf rm -af -t 0 >/dev/null 2>&1 || true; }
@@ -123,7 +105,7 @@ teardown_file() {
     read -r mode owner <"$E2E/fuse.was"
     chown "$owner" /dev/fuse && chmod "$mode" /dev/fuse
   fi
-  remove_user
+  test_user_del "$RL_USER"
   umount_under "$E2E"
   rm -rf "$E2E"
 }

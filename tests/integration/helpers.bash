@@ -169,3 +169,8 @@ copy_bulwark_into() {
     cp -L "$lib" "$root$lib"
   done
 }
+
+# A test user with subordinate ranges, made and removed again (the rootless
+# suites and attack scripts).
+# shellcheck source=test_user.bash
+source "$(dirname "${BASH_SOURCE[0]}")/test_user.bash"

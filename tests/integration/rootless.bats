@@ -6,7 +6,9 @@
 # from a rootless container, and a create killed half-way.
 #
 # Two users are made for the file (one with /etc/subuid and /etc/subgid
-# ranges, one without) and removed in teardown_file, whatever happened.
+# ranges, one without; test_user.bash) and removed in teardown_file,
+# whatever happened. On a shared host run it under
+# `flock /run/bw-subuid.lock`, which guards edits of those files.
 
 bats_require_minimum_version 1.5.0
 load helpers
@@ -14,55 +16,19 @@ load helpers
 RL_FULL=bwrl-full
 RL_SINGLE=bwrl-single
 
-# The first id past every range already in /etc/subuid and /etc/subgid.
-free_range_start() {
-  cat /etc/subuid /etc/subgid 2>/dev/null |
-    awk -F: 'NF == 3 && $2 + $3 > m {m = $2 + $3} END {print (m < 100000 ? 100000 : m)}'
-}
-
-remove_user() {
-  local user=$1 uid pid
-  uid=$(id -u "$user" 2>/dev/null) || uid=
-  if [ -n "$uid" ]; then
-    # every process left of the test user, by pid (a create killed half-way
-    # may leave its hook)
-    for pid in $(pgrep -u "$uid" 2>/dev/null); do kill -9 "$pid" 2>/dev/null || true; done
-    userdel "$user" 2>/dev/null || true
-    rm -rf "/run/user/$uid"
-  fi
-  sed -i "/^$user:/d" /etc/subuid /etc/subgid
-}
-
 setup_file() {
   command -v newuidmap >/dev/null || skip "uidmap (newuidmap, newgidmap) is not installed"
   command -v setpriv >/dev/null || skip "setpriv is not installed"
-  local u start
-  for u in "$RL_FULL" "$RL_SINGLE"; do
-    remove_user "$u"
-    useradd --no-create-home --shell /bin/sh "$u"
-    # useradd may have given subordinate ids itself: the test sets its own
-    sed -i "/^$u:/d" /etc/subuid /etc/subgid
-  done
-  start=$(free_range_start)
-  echo "$RL_FULL:$start:65536" >>/etc/subuid
-  echo "$RL_FULL:$start:65536" >>/etc/subgid
-  # and a small range below 65,536, as some hosts give (the user's own to map)
-  echo "$RL_FULL:30000:1000" >>/etc/subuid
-  echo "$RL_FULL:30000:1000" >>/etc/subgid
-  echo "$start" >"$BATS_FILE_TMPDIR/start"
-  for u in "$RL_FULL" "$RL_SINGLE"; do
-    local uid
-    uid=$(id -u "$u")
-    # what systemd-logind makes for a session
-    mkdir -p "/run/user/$uid"
-    chown "$u:$u" "/run/user/$uid"
-    chmod 700 "/run/user/$uid"
-  done
+  # a range of 65,536 past every other, and a small range below 65,536, as
+  # some hosts give (the user's own to map)
+  test_user_add --also-range 30000:1000 "$RL_FULL"
+  echo "$TEST_USER_START" >"$BATS_FILE_TMPDIR/start"
+  test_user_add --no-subids "$RL_SINGLE"
 }
 
 teardown_file() {
-  remove_user "$RL_FULL"
-  remove_user "$RL_SINGLE"
+  test_user_del "$RL_FULL"
+  test_user_del "$RL_SINGLE"
 }
 
 setup() {

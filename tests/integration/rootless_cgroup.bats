@@ -7,30 +7,15 @@
 # after delete. Runs in the systemd guest (scripts/guest/suites.sh);
 # elsewhere it skips, saying what is missing.
 #   BULWARK=build/bulwark bats tests/integration/rootless_cgroup.bats
-# The user (with /etc/subuid and /etc/subgid ranges) is removed in
-# teardown_file, with its linger and its user manager.
+# The user (with /etc/subuid and /etc/subgid ranges; test_user.bash) is
+# removed in teardown_file, with its linger and its user manager. No lock
+# is taken here: the guest runs one suite at a time; on a shared host, run
+# it under `flock /run/bw-subuid.lock`, as the other rootless suites.
 
 bats_require_minimum_version 1.5.0
 load helpers
 
 RL_USER=bwrl-cgroup
-
-remove_user() {
-  local uid pid pids
-  uid=$(id -u "$RL_USER" 2>/dev/null || true)
-  if [ -n "$uid" ]; then
-    loginctl disable-linger "$RL_USER" 2>/dev/null || true
-    systemctl stop "user@$uid.service" 2>/dev/null || true
-    pids=$(pgrep -u "$uid" 2>/dev/null || true)
-    for pid in $pids; do kill -9 "$pid" 2>/dev/null || true; done
-    userdel -r "$RL_USER" 2>/dev/null || true
-    if [ -d "/run/systemd/system/user@$uid.service.d" ]; then
-      rm -rf "/run/systemd/system/user@$uid.service.d"
-      systemctl daemon-reload
-    fi
-  fi
-  sed -i "/^$RL_USER:/d" /etc/subuid /etc/subgid
-}
 
 # bats 1.8 cannot skip from setup_file: the reason is kept for setup().
 not_here() { export RL_NOT_HERE=$1; }
@@ -43,33 +28,11 @@ setup_file() {
   for c in systemd-run loginctl setpriv newuidmap; do
     command -v "$c" >/dev/null || { not_here "$c is not installed"; return 0; }
   done
-  remove_user
-  useradd --create-home --shell /bin/sh "$RL_USER"
-  sed -i "/^$RL_USER:/d" /etc/subuid /etc/subgid
-  local start
-  start=$(cat /etc/subuid /etc/subgid | awk -F: 'NF == 3 && $2 + $3 > m {m = $2 + $3} END {print (m < 100000 ? 100000 : m)}')
-  echo "$RL_USER:$start:65536" >>/etc/subuid
-  echo "$RL_USER:$start:65536" >>/etc/subgid
-  RL_UID=$(id -u "$RL_USER")
-  export RL_UID RL_GID=$(id -g "$RL_USER") RL_START=$start
-  # the user's manager, as a login (or linger) starts it: it makes
-  # /run/user/UID and gets user@UID.service, delegated, as its cgroup.
-  # Without pam_systemd (libpam-systemd), which sets XDG_RUNTIME_DIR for
-  # it, the manager refuses to start: give it that variable instead.
-  if ! compgen -G '/lib/*/security/pam_systemd.so' >/dev/null && [ ! -e /lib/security/pam_systemd.so ]; then
-    mkdir -p "/run/systemd/system/user@$RL_UID.service.d"
-    printf '[Service]\nEnvironment=XDG_RUNTIME_DIR=/run/user/%s\n' "$RL_UID" \
-      >"/run/systemd/system/user@$RL_UID.service.d/xdg-runtime-dir.conf"
-    systemctl daemon-reload
-  fi
-  loginctl enable-linger "$RL_USER" || systemctl start "user@$RL_UID.service"
-  local i
-  for ((i = 0; i < 60; i++)); do
-    [ -S "/run/user/$RL_UID/systemd/private" ] && systemctl is-active -q "user@$RL_UID.service" && break
-    sleep 0.5
-  done
-  systemctl is-active -q "user@$RL_UID.service" ||
-    { not_here "no delegated subtree here: user@$RL_UID.service did not start ($(systemctl is-active "user@$RL_UID.service"))"; return 0; }
+  # a home, and the user's manager (linger) running: it makes /run/user/UID
+  # and gets user@UID.service, delegated, as its cgroup
+  test_user_add --home --manager "$RL_USER"
+  export RL_UID=$TEST_USER_UID RL_GID=$TEST_USER_GID RL_START=$TEST_USER_START
+  [ -z "$TEST_USER_WHY" ] || { not_here "no delegated subtree here: $TEST_USER_WHY"; return 0; }
   RL_SUBTREE=/sys/fs/cgroup/user.slice/user-$RL_UID.slice/user@$RL_UID.service
   export RL_SUBTREE
   [ "$(stat -c %u "$RL_SUBTREE" 2>/dev/null)" = "$RL_UID" ] ||
@@ -77,7 +40,7 @@ setup_file() {
 }
 
 teardown_file() {
-  remove_user
+  test_user_del --home --manager "$RL_USER"
 }
 
 setup() {
