@@ -54,10 +54,13 @@ static bool container_dead(const char *root, const char *id, const char **why)
                 return false;
         }
         _cleanup_(bw_state_clear) struct bw_state s = { 0 };
-        if (bw_state_read(&e, &s, NULL) < 0) {
+        int r = bw_state_read(&e, &s, NULL);
+        if (r == -ENOENT) {
                 *why = "its create died before writing its state";
                 return true;
         }
+        if (r < 0)
+                return false; /* unreadable: its init may live */
         if (bw_state_status(&e, &s) == BW_STATUS_STOPPED) {
                 *why = "its init is gone";
                 return true;
@@ -75,14 +78,18 @@ static void gc_containers(struct gc *gc)
                 /* The compiled seccomp filters live beside the containers. */
                 if (strcmp(ids[i], "seccomp-cache") == 0)
                         continue;
-                if (!container_dead(gc->root, ids[i], &why))
+                _cleanup_error_ struct bw_error *e = NULL;
+                int r = bw_container_delete_dead(gc->root, ids[i], gc->dry, &why, &e);
+                if (r == 0)
                         continue;
+                if (r < 0 && !why) {
+                        printf("%s\n", e ? e->msg : "kept a container whose state is unreadable");
+                        continue;
+                }
                 _cleanup_free_ char *what = NULL;
                 if (asprintf(&what, "container %s (%s): its state, cgroup and id range", ids[i], why) < 0)
                         continue;
-                _cleanup_error_ struct bw_error *e = NULL;
-                int r = gc->dry ? 0 : bw_container_delete(gc->root, ids[i], true, &e);
-                act(gc, r == -ENOENT ? 0 : r, what, e ? e->msg : NULL);
+                act(gc, r < 0 ? r : 0, what, e ? e->msg : NULL);
         }
 }
 
@@ -150,13 +157,19 @@ static void gc_ranges(struct gc *gc)
                 struct stat st;
                 if (stat(dir, &st) == 0)
                         continue; /* its container exists (gc_containers judged it) */
+                if (bw_idrange_held_elsewhere(x)) {
+                        printf("kept the hold of %s on id range %u..%u: made in another mount namespace (mnt:[%llu]), "
+                               "and a container there maps it; run gc there\n",
+                               dir, x->range.uid, x->range.uid + x->range.size - 1, (unsigned long long)x->mntns);
+                        continue;
+                }
                 _cleanup_free_ char *what = NULL;
                 if (asprintf(&what, "the hold of %s on id range %u..%u", dir, x->range.uid,
                              x->range.uid + x->range.size - 1) < 0)
                         continue;
                 struct bw_idrange_config c = { .root = x->owner_root };
                 _cleanup_error_ struct bw_error *e = NULL;
-                int r = gc->dry ? 0 : bw_idrange_release(&c, x->owner, &e);
+                int r = gc->dry ? 0 : bw_idrange_release_dead(&c, x->owner, &e);
                 act(gc, r, what, e ? e->msg : NULL);
         }
         bw_idrange_allocs_free(&a);

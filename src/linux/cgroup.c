@@ -193,6 +193,21 @@ int bw_cgroup_create(struct bw_cgroup *cg, struct bw_error **err)
         return 0;
 }
 
+char *bw_cgroup_first_child(struct bw_cgroup *cg)
+{
+        for (size_t i = 0; i < cg->sys->n; i++) {
+                _cleanup_closedir_ DIR *d = opendir(cg->dirs[i]);
+                struct dirent *de;
+                while (d && (de = readdir(d))) {
+                        if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
+                                continue;
+                        char *p = NULL;
+                        return asprintf(&p, "%s/%s", cg->dirs[i], de->d_name) < 0 ? NULL : p;
+                }
+        }
+        return NULL;
+}
+
 int bw_cgroup_add_pid(struct bw_cgroup *cg, pid_t pid, struct bw_error **err)
 {
         for (size_t i = 0; i < cg->sys->n; i++) {

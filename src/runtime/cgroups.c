@@ -249,6 +249,15 @@ int bw_ctr_cgroup_prepare(const struct bw_store_entry *e, const char *id, const 
                 bw_ctr_cgroup_close(out);
                 return r;
         }
+        /* Nor may it hold a tree someone else made: delete kills every
+         * process in the container's cgroup and below, and removes it all. */
+        _cleanup_free_ char *child = systemd ? NULL : bw_cgroup_first_child(out->cg);
+        if (child) {
+                r = bw_error_msg(err, -EBUSY, "cgroup %s already holds cgroup %s, which bulwark did not make (another manager's tree?); give this container its own linux.cgroupsPath",
+                                 bw_cgroup_path(out->cg), child);
+                bw_ctr_cgroup_close(out);
+                return r;
+        }
         if (systemd) {
                 if ((r = write_record(e, path, true, caller, &out->unit, err)) < 0) {
                         bw_ctr_cgroup_close(out);

@@ -93,9 +93,72 @@ static bool default_alive(const char *root, const char *owner)
         return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
 }
 
+/* This process's mount namespace and boot, which a record names. */
+static uint64_t self_mntns(void)
+{
+        static uint64_t v;
+        struct stat st;
+        if (!v && stat("/proc/self/ns/mnt", &st) == 0)
+                v = st.st_ino;
+        return v;
+}
+
+static const char *self_boot(void)
+{
+        static char v[40];
+        if (!v[0]) {
+                _cleanup_fclose_ FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
+                if (!f || !fgets(v, sizeof(v), f))
+                        v[0] = '\0';
+                v[strcspn(v, "\n")] = '\0';
+        }
+        return v;
+}
+
+/* Does a user namespace of some process map host uid r->uid (a container
+ * of that range runs)? */
+static bool range_mapped(const struct bw_idrange *r)
+{
+        _cleanup_closedir_ DIR *d = opendir("/proc");
+        struct dirent *de;
+        while (d && (de = readdir(d))) {
+                if (de->d_name[0] < '1' || de->d_name[0] > '9')
+                        continue;
+                char path[300];
+                snprintf(path, sizeof(path), "/proc/%s/uid_map", de->d_name);
+                _cleanup_fclose_ FILE *f = fopen(path, "re");
+                unsigned long in, out, n;
+                while (f && fscanf(f, "%lu %lu %lu", &in, &out, &n) == 3)
+                        if (out == r->uid)
+                                return true;
+        }
+        return false;
+}
+
+/* A record made in another mount namespace of this boot: its state root
+ * is a path there (a service's PrivateTmp, an engine's own namespace), and
+ * what this process sees under that path says nothing of its container. */
+static bool foreign(const struct bw_idrange_alloc *a)
+{
+        return a->mntns && self_mntns() && a->mntns != self_mntns() && a->boot[0] && !strcmp(a->boot, self_boot());
+}
+
+/* How recent a record may be and still belong to a create under way, whose
+ * container maps no range yet. */
+#define BW_IDRANGE_CREATE_WINDOW 120
+
+bool bw_idrange_held_elsewhere(const struct bw_idrange_alloc *a)
+{
+        /* Not seen here: held while a process maps its range or its create
+         * may be under way. */
+        return a->owner && foreign(a) && (time(NULL) - a->used < BW_IDRANGE_CREATE_WINDOW || range_mapped(&a->range));
+}
+
 static bool alive(const struct bw_idrange_config *c, const struct bw_idrange_alloc *a)
 {
-        return a->owner && a->owner_root && (c->owner_alive ? c->owner_alive : default_alive)(a->owner_root, a->owner);
+        if (!a->owner || !a->owner_root)
+                return false;
+        return (c->owner_alive ? c->owner_alive : default_alive)(a->owner_root, a->owner) || bw_idrange_held_elsewhere(a);
 }
 
 static bool is_mine(const struct bw_idrange_config *c, const struct bw_idrange_alloc *a, const char *owner)
@@ -204,6 +267,9 @@ static int read_alloc(int dir, struct bw_idrange_alloc *a)
         a->key.ino = json_u64(j, "ino");
         a->key.btime = json_u64(j, "btime");
         a->used = (int64_t)json_u64(j, "used");
+        a->mntns = json_u64(j, "mntns");
+        const char *boot = json_string_value(json_object_get(j, "boot"));
+        snprintf(a->boot, sizeof(a->boot), "%s", boot ? boot : "");
         if ((oroot && !a->owner_root) || (owner && !a->owner) || (path && !a->key.path))
                 return -ENOMEM;
         return 0;
@@ -269,14 +335,15 @@ static char *file_name(const struct bw_idrange *r)
  * a record that lost its update still names the same rootfs. */
 static int write_alloc(int dir, const struct bw_idrange_alloc *a, bool durable, struct bw_error **err)
 {
-        _cleanup_json_ json_t *j = json_pack("{s:I, s:I, s:I, s:o, s:o, s:o, s:I, s:I, s:I, s:I}",
+        _cleanup_json_ json_t *j = json_pack("{s:I, s:I, s:I, s:o, s:o, s:o, s:I, s:I, s:I, s:I, s:I, s:s}",
                                              "uid", (json_int_t)a->range.uid, "gid", (json_int_t)a->range.gid,
                                              "size", (json_int_t)a->range.size,
                                              "owner", a->owner ? json_string(a->owner) : json_null(),
                                              "root", a->owner_root ? json_string(a->owner_root) : json_null(),
                                              "rootfs", a->key.path ? json_string(a->key.path) : json_null(),
                                              "dev", (json_int_t)a->key.dev, "ino", (json_int_t)a->key.ino,
-                                             "btime", (json_int_t)a->key.btime, "used", (json_int_t)a->used);
+                                             "btime", (json_int_t)a->key.btime, "used", (json_int_t)a->used,
+                                             "mntns", (json_int_t)a->mntns, "boot", a->boot);
         _cleanup_free_ char *text = j ? json_dumps(j, JSON_SORT_KEYS) : NULL;
         _cleanup_free_ char *name = file_name(&a->range);
         char tmp[128];
@@ -499,7 +566,8 @@ static int take(const struct bw_idrange_config *c, int dir, struct bw_idrange_al
                 const struct bw_rootfs_key *key, struct bw_idrange *out, struct bw_error **err)
 {
         struct bw_idrange_alloc n = { .range = a->range, .owner = (char *)owner, .owner_root = (char *)c->root,
-                                      .used = (int64_t)time(NULL) };
+                                      .used = (int64_t)time(NULL), .mntns = self_mntns() };
+        snprintf(n.boot, sizeof(n.boot), "%s", self_boot());
         n.key = *key;
         int r = write_alloc(dir, &n, !key_same(&a->key, key), err);
         if (r < 0)
@@ -631,7 +699,7 @@ int bw_idrange_acquire(const struct bw_idrange_config *c, const char *owner, con
         return r;
 }
 
-int bw_idrange_release(const struct bw_idrange_config *c, const char *owner, struct bw_error **err)
+static int release(const struct bw_idrange_config *c, const char *owner, bool only_dead, struct bw_error **err)
 {
         __attribute__((cleanup(store_close))) struct store s = { -1, -1 };
         struct bw_idrange_allocs all = { 0 };
@@ -642,7 +710,9 @@ int bw_idrange_release(const struct bw_idrange_config *c, const char *owner, str
                 struct bw_idrange_alloc *a = &all.v[i];
                 if (a->corrupt)
                         continue;
-                bool mine = is_mine(c, a, owner);
+                /* judged under the store's lock: a container made again
+                 * under the same id since the caller looked is alive */
+                bool mine = is_mine(c, a, owner) && !(only_dead && alive(c, a));
                 if ((mine || !alive(c, a)) && rootfs_gone(&a->key)) {
                         r = remove_alloc(s.dir, a, err);
                         if (r >= 0)
@@ -654,6 +724,16 @@ int bw_idrange_release(const struct bw_idrange_config *c, const char *owner, str
         }
         bw_idrange_allocs_free(&all);
         return r < 0 ? r : 0;
+}
+
+int bw_idrange_release(const struct bw_idrange_config *c, const char *owner, struct bw_error **err)
+{
+        return release(c, owner, false, err);
+}
+
+int bw_idrange_release_dead(const struct bw_idrange_config *c, const char *owner, struct bw_error **err)
+{
+        return release(c, owner, true, err);
 }
 
 int bw_idrange_list(const struct bw_idrange_config *c, struct bw_idrange_allocs *out, struct bw_error **err)

@@ -93,6 +93,9 @@ int bw_idrange_acquire(const struct bw_idrange_config *c, const char *owner, con
 /* The container is gone: its range stays with its rootfs while that
  * exists (a restart gets it back), and is freed when the rootfs is gone. */
 int bw_idrange_release(const struct bw_idrange_config *c, const char *owner, struct bw_error **err);
+/* The same for gc, only while the owner is dead (judged under the store's
+ * lock, so a container made again under that id keeps its range). */
+int bw_idrange_release_dead(const struct bw_idrange_config *c, const char *owner, struct bw_error **err);
 
 /* What the store holds (for tests and diagnostics). */
 struct bw_idrange_alloc {
@@ -101,10 +104,16 @@ struct bw_idrange_alloc {
         char *owner_root;      /* its state root */
         struct bw_rootfs_key key;
         int64_t used;          /* when last acquired (seconds since the epoch) */
+        uint64_t mntns;        /* the mount namespace (inode) its owner_root was named in; 0: unknown */
+        char boot[40];         /* the boot (boot_id) it was acquired in; "": unknown */
         char *file;            /* its file name in the store */
         bool corrupt;          /* unreadable: its range (from the name) stays taken */
 };
 struct bw_idrange_allocs { struct bw_idrange_alloc *v; size_t n; };
+/* A record made in another mount namespace of this boot, whose state root
+ * cannot be judged from here, and whose range a process maps (or whose
+ * create may be under way): it stays held. */
+bool bw_idrange_held_elsewhere(const struct bw_idrange_alloc *a);
 void bw_idrange_allocs_free(struct bw_idrange_allocs *a);
 int bw_idrange_list(const struct bw_idrange_config *c, struct bw_idrange_allocs *out, struct bw_error **err);
 

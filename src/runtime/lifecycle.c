@@ -196,6 +196,20 @@ static int remove_container(const char *root, const char *id, struct bw_store_en
         return bw_store_remove(e, err);
 }
 
+/* A container whose init is gone, under its lock: its poststop hooks,
+ * then its cgroup, range and state. */
+static int remove_stopped(const char *root, const char *id, struct bw_store_entry *e, const struct bw_state *s,
+                          struct bw_error **err)
+{
+        _cleanup_config_ struct oci_config *c = NULL;
+        _cleanup_error_ struct bw_error *cerr = NULL;
+        if ((s->hooks & BW_HOOKS_POSTSTOP) && load_saved_config(e, &c, &cerr) == 0 && c->hooks.poststop.n) {
+                _cleanup_free_ char *text = bw_state_json_text(id, s->bundle, &c->annotations, 0, BW_STATUS_STOPPED);
+                bw_hooks_run_all(&c->hooks.poststop, "poststop", text ? text : "{}", s->bundle);
+        }
+        return remove_container(root, id, e, err);
+}
+
 int bw_container_delete(const char *root, const char *id, bool force, struct bw_error **err)
 {
         _cleanup_(bw_store_entry_close) struct bw_store_entry e = { .dir_fd = -1 };
@@ -220,11 +234,32 @@ int bw_container_delete(const char *root, const char *id, bool force, struct bw_
                 if (!bw_wait_gone(s.pid, s.start_time, 10000))
                         return bw_error_msg(err, -EBUSY, "container %s: init %d did not die after SIGKILL", id, (int)s.pid);
         }
-        _cleanup_config_ struct oci_config *c = NULL;
-        _cleanup_error_ struct bw_error *cerr = NULL;
-        if ((s.hooks & BW_HOOKS_POSTSTOP) && load_saved_config(&e, &c, &cerr) == 0 && c->hooks.poststop.n) {
-                _cleanup_free_ char *text = bw_state_json_text(id, s.bundle, &c->annotations, 0, BW_STATUS_STOPPED);
-                bw_hooks_run_all(&c->hooks.poststop, "poststop", text ? text : "{}", s.bundle);
+        return remove_stopped(root, id, &e, &s, err);
+}
+
+int bw_container_delete_dead(const char *root, const char *id, bool dry, const char **why, struct bw_error **err)
+{
+        *why = NULL;
+        _cleanup_(bw_store_entry_close) struct bw_store_entry e = { .dir_fd = -1 };
+        _cleanup_error_ struct bw_error *open_err = NULL;
+        int r = bw_store_open(root, id, &e, &open_err);
+        if (r == -ENOENT)
+                return 0; /* deleted meanwhile */
+        if (r < 0)
+                return bw_error_set(err, r, "opening container %s", id);
+        _cleanup_(bw_state_clear) struct bw_state s = { 0 };
+        _cleanup_error_ struct bw_error *read_err = NULL;
+        r = bw_state_read(&e, &s, &read_err);
+        if (r == -ENOENT) {
+                /* We hold its lock, so no create is under way: one died. */
+                *why = "its create died before writing its state";
+                return dry ? 1 : remove_container(root, id, &e, err) < 0 ? -1 : 1;
         }
-        return remove_container(root, id, &e, err);
+        if (r < 0) /* unreadable, not missing: its init may live; not ours to judge */
+                return bw_error_msg(err, r, "kept container %s: %s; `bulwark delete --force %s` removes it", id,
+                                    read_err ? read_err->msg : "its state is unreadable", id);
+        if (bw_state_status(&e, &s) != BW_STATUS_STOPPED)
+                return 0;
+        *why = "its init is gone";
+        return dry ? 1 : remove_stopped(root, id, &e, &s, err) < 0 ? -1 : 1;
 }
