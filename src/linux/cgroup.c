@@ -193,17 +193,12 @@ int bw_cgroup_create(struct bw_cgroup *cg, struct bw_error **err)
         return 0;
 }
 
-char *bw_cgroup_first_child(struct bw_cgroup *cg)
+char *bw_cgroup_first_existing(struct bw_cgroup *cg)
 {
         for (size_t i = 0; i < cg->sys->n; i++) {
-                _cleanup_closedir_ DIR *d = opendir(cg->dirs[i]);
-                struct dirent *de;
-                while (d && (de = readdir(d))) {
-                        if (de->d_type != DT_DIR || !strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-                                continue;
-                        char *p = NULL;
-                        return asprintf(&p, "%s/%s", cg->dirs[i], de->d_name) < 0 ? NULL : p;
-                }
+                struct stat st;
+                if (lstat(cg->dirs[i], &st) == 0)
+                        return strdup(cg->dirs[i]);
         }
         return NULL;
 }

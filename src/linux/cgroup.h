@@ -136,10 +136,9 @@ struct bw_cg_stats {
 #define BW_CG_UNLIMITED UINT64_MAX
 int bw_cgroup_stats(struct bw_cgroup *cg, struct bw_cg_stats *st, struct bw_error **err);
 
-/* The first cgroup nested in this one in any hierarchy (a tree that
- * exists before the container: delete would kill and remove it whole), as
- * a malloc'd path, or NULL when there is none. */
-char *bw_cgroup_first_child(struct bw_cgroup *cg);
+/* The first hierarchy in which this cgroup exists already, as a malloc'd
+ * path, or NULL when it exists in none (or memory ran out). */
+char *bw_cgroup_first_existing(struct bw_cgroup *cg);
 
 /* Every pid in the cgroup (for ps and kill). *pids is malloc'd. */
 int bw_cgroup_pids(struct bw_cgroup *cg, pid_t **pids, size_t *n, struct bw_error **err);

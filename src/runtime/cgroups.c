@@ -249,12 +249,15 @@ int bw_ctr_cgroup_prepare(const struct bw_store_entry *e, const char *id, const 
                 bw_ctr_cgroup_close(out);
                 return r;
         }
-        /* Nor may it hold a tree someone else made: delete kills every
-         * process in the container's cgroup and below, and removes it all. */
-        _cleanup_free_ char *child = systemd ? NULL : bw_cgroup_first_child(out->cg);
-        if (child) {
-                r = bw_error_msg(err, -EBUSY, "cgroup %s already holds cgroup %s, which bulwark did not make (another manager's tree?); give this container its own linux.cgroupsPath",
-                                 bw_cgroup_path(out->cg), child);
+        /* Nor may it exist already in any hierarchy: delete kills every
+         * process in the container's cgroup and below and removes it all,
+         * so it must be one that create made (an empty cgroup left by a
+         * service, a v1 cgroup holding host processes, another manager's
+         * tree). */
+        _cleanup_free_ char *existing = systemd ? NULL : bw_cgroup_first_existing(out->cg);
+        if (existing) {
+                r = bw_error_msg(err, -EEXIST, "cgroup %s exists already (%s), and bulwark did not make it: delete would kill what is in it and remove it; give this container its own linux.cgroupsPath, or remove the cgroup if it is a leftover (rmdir)",
+                                 bw_cgroup_path(out->cg), existing);
                 bw_ctr_cgroup_close(out);
                 return r;
         }

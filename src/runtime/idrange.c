@@ -115,43 +115,75 @@ static const char *self_boot(void)
         return v;
 }
 
-/* Does a user namespace of some process map host uid r->uid (a container
- * of that range runs)? */
+/* The first host uid of every mapping line of every process's user
+ * namespace, read once per process (sorted): a container of a range runs
+ * while some process's namespace maps the range's first uid. Read only
+ * when a record's owner is not seen (in steady state, none is). */
+static struct { uint32_t *v; size_t n; bool read; } mapped;
+
+static int cmp_u32(const void *a, const void *b)
+{
+        uint32_t x = *(const uint32_t *)a, y = *(const uint32_t *)b;
+        return x < y ? -1 : x > y;
+}
+
 static bool range_mapped(const struct bw_idrange *r)
 {
-        _cleanup_closedir_ DIR *d = opendir("/proc");
-        struct dirent *de;
-        while (d && (de = readdir(d))) {
-                if (de->d_name[0] < '1' || de->d_name[0] > '9')
-                        continue;
-                char path[300];
-                snprintf(path, sizeof(path), "/proc/%s/uid_map", de->d_name);
-                _cleanup_fclose_ FILE *f = fopen(path, "re");
-                unsigned long in, out, n;
-                while (f && fscanf(f, "%lu %lu %lu", &in, &out, &n) == 3)
-                        if (out == r->uid)
-                                return true;
+        if (!mapped.read) {
+                mapped.read = true;
+                size_t cap = 0;
+                _cleanup_closedir_ DIR *d = opendir("/proc");
+                struct dirent *de;
+                while (d && (de = readdir(d))) {
+                        if (de->d_name[0] < '1' || de->d_name[0] > '9')
+                                continue;
+                        char path[300];
+                        snprintf(path, sizeof(path), "/proc/%s/uid_map", de->d_name);
+                        _cleanup_fclose_ FILE *f = fopen(path, "re");
+                        unsigned long in, out, n;
+                        while (f && fscanf(f, "%lu %lu %lu", &in, &out, &n) == 3) {
+                                if (out == 0 || out > UINT32_MAX)
+                                        continue;
+                                if (mapped.n == cap) {
+                                        uint32_t *v = realloc(mapped.v, (cap = cap ? 2 * cap : 256) * sizeof(*v));
+                                        if (!v) {
+                                                /* unknown: every unseen owner counts as alive */
+                                                mapped.n = SIZE_MAX;
+                                                return true;
+                                        }
+                                        mapped.v = v;
+                                }
+                                mapped.v[mapped.n++] = (uint32_t)out;
+                        }
+                }
+                if (mapped.n)
+                        qsort(mapped.v, mapped.n, sizeof(*mapped.v), cmp_u32);
         }
-        return false;
+        if (mapped.n == SIZE_MAX)
+                return true;
+        return mapped.n && bsearch(&r->uid, mapped.v, mapped.n, sizeof(*mapped.v), cmp_u32);
 }
 
-/* A record made in another mount namespace of this boot: its state root
- * is a path there (a service's PrivateTmp, an engine's own namespace), and
- * what this process sees under that path says nothing of its container. */
-static bool foreign(const struct bw_idrange_alloc *a)
-{
-        return a->mntns && self_mntns() && a->mntns != self_mntns() && a->boot[0] && !strcmp(a->boot, self_boot());
-}
-
-/* How recent a record may be and still belong to a create under way, whose
- * container maps no range yet. */
+/* How recent a record from another mount namespace may be and still
+ * belong to a create under way there, whose container maps no range yet. */
 #define BW_IDRANGE_CREATE_WINDOW 120
 
 bool bw_idrange_held_elsewhere(const struct bw_idrange_alloc *a)
 {
-        /* Not seen here: held while a process maps its range or its create
-         * may be under way. */
-        return a->owner && foreign(a) && (time(NULL) - a->used < BW_IDRANGE_CREATE_WINDOW || range_mapped(&a->range));
+        if (!a->owner)
+                return false;
+        /* A record of an earlier boot: none of its containers runs. */
+        if (a->boot[0] && strcmp(a->boot, self_boot()) != 0)
+                return false;
+        /* Made in another mount namespace (its state root is a path there)
+         * and recent: its create may be under way. */
+        if (a->mntns && self_mntns() && a->mntns != self_mntns() && time(NULL) - a->used < BW_IDRANGE_CREATE_WINDOW)
+                return true;
+        /* Its state directory is not seen here, yet a container of this
+         * boot may run with the range: another mount namespace, one whose
+         * number the kernel gave again to a later one, or a record older
+         * than the mntns field. */
+        return range_mapped(&a->range);
 }
 
 static bool alive(const struct bw_idrange_config *c, const struct bw_idrange_alloc *a)

@@ -14,9 +14,19 @@ int bw_read_fd(int fd, size_t max, char **buf, size_t *len)
         size_t size = 0, cap = 0;
         _cleanup_free_ char *b = NULL;
         for (;;) {
-                if (size == cap) {
-                        if (cap >= max)
+                if (size == cap && cap >= max) {
+                        /* full: a file of exactly max bytes ends here */
+                        char extra;
+                        ssize_t n = read(fd, &extra, 1);
+                        if (n < 0 && errno == EINTR)
+                                continue;
+                        if (n < 0)
+                                return -errno;
+                        if (n > 0)
                                 return -EFBIG;
+                        break;
+                }
+                if (size == cap) {
                         cap = cap ? cap * 2 : 16 * 1024;
                         if (cap > max)
                                 cap = max;

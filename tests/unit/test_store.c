@@ -83,6 +83,42 @@ int main(void)
         json_decref(j);
         bw_state_clear(&back);
 
+        /* A state at the size limit round trips; one byte over is refused
+         * by the writer, so no state is written that cannot be read. */
+        size_t fixed = 0;
+        {
+                struct bw_state t = s;
+                t.annotations = json_pack("{s:s}", "x", "");
+                tap_is_int(bw_state_write(&e, &t, &err), 0, "state with an empty annotation");
+                json_decref(t.annotations);
+                char sp[4200];
+                snprintf(sp, sizeof(sp), "%s/state.json", path);
+                struct stat sst;
+                fixed = stat(sp, &sst) == 0 ? (size_t)sst.st_size : 0;
+        }
+        for (int over = 0; over <= 1; over++) {
+                size_t n = BW_STATE_MAX_SIZE - fixed + (size_t)over;
+                char *big = malloc(n + 1);
+                memset(big, 'a', n);
+                big[n] = '\0';
+                struct bw_state t = s;
+                t.annotations = json_pack("{s:s}", "x", big);
+                free(big);
+                int w = bw_state_write(&e, &t, &err);
+                json_decref(t.annotations);
+                if (!over) {
+                        tap_is_int(w, 0, "a state of exactly BW_STATE_MAX_SIZE bytes is written");
+                        struct bw_state b2;
+                        tap_is_int(bw_state_read(&e, &b2, &err), 0, "and read back");
+                        bw_state_clear(&b2);
+                } else {
+                        tap_is_int(w, -EFBIG, "one byte more is refused by the writer");
+                        tap_ok(err && strstr(err->msg, "annotations are too large"), "naming the annotations");
+                }
+                bw_error_free(err);
+                err = NULL;
+        }
+
         char **ids = NULL;
         tap_is_int(bw_store_list(sub, &ids, &err), 0, "list");
         tap_ok(ids && ids[0] && strcmp(ids[0], "c1") == 0 && !ids[1], "list finds the one container");
