@@ -29,6 +29,7 @@
 #include "runtime/policy_gate.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/json_text.h"
 #include "util/strv.h"
 
 
@@ -101,7 +102,7 @@ static int add_docker(struct audit *a, json_t *inspect, const char *where, const
                 return bad_input(err, r);
         if (e && e->confine && bw_engine_rootless_userns(oci, e->uid, e->gid) < 0)
                 return bw_error_set(err, -ENOMEM, "%s", where);
-        _cleanup_free_ char *data = json_dumps(oci, JSON_INDENT(2));
+        _cleanup_free_ char *data = bw_json_dumps(oci, JSON_INDENT(2));
         if (!data)
                 return bw_error_set(err, -ENOMEM, "%s", where);
         _cleanup_free_ char *name = bw_docker_target_name(inspect);

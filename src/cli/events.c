@@ -13,6 +13,7 @@
 #include "cli/commands.h"
 #include "runtime/cgroups.h"
 #include "util/cleanup.h"
+#include "util/json_text.h"
 
 /* Go durations as runc takes them: 5s, 100ms, 1m30s, 1h. */
 static int parse_duration(const char *s, long long *ms)
@@ -71,7 +72,7 @@ static void emit(const char *type, const char *id, json_t *data)
         _cleanup_json_ json_t *ev = json_pack("{s:s, s:s}", "type", type, "id", id);
         if (data)
                 json_object_set_new(ev, "data", data);
-        _cleanup_free_ char *line = ev ? json_dumps(ev, JSON_COMPACT) : NULL;
+        _cleanup_free_ char *line = ev ? bw_json_dumps(ev, JSON_COMPACT) : NULL;
         if (line) {
                 puts(line);
                 fflush(stdout);

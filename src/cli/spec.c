@@ -12,6 +12,7 @@
 #include "runtime/idrange.h"
 #include "oci/default.h"
 #include "util/cleanup.h"
+#include "util/json_text.h"
 
 static int write_all(int fd, const char *s, size_t n)
 {
@@ -94,7 +95,7 @@ BW_COMMAND(spec)
         free(gids.v);
         if (!config)
                 return bw_error_set(err, -ENOMEM, "building the default config");
-        _cleanup_free_ char *text = json_dumps(config, JSON_INDENT(2));
+        _cleanup_free_ char *text = bw_json_dumps(config, JSON_INDENT(2));
         if (!text)
                 return bw_error_set(err, -ENOMEM, "formatting the default config");
         /* json_dumps leaves off the final newline that text files end with. */

@@ -15,6 +15,7 @@
 #include "runtime/policy_gate.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/json_text.h"
 
 enum { OPT_MEM = 256, OPT_SWAP, OPT_RESERV, OPT_PIDS, OPT_SHARES, OPT_QUOTA, OPT_PERIOD, OPT_CPUS, OPT_MEMS,
        OPT_BLKIO, OPT_KMEM, OPT_KMEM_TCP, OPT_RT_PERIOD, OPT_RT_RUNTIME };
@@ -69,7 +70,7 @@ static int load_resources(const char *file, struct oci_config **holder, struct b
                 return bw_error_msg(err, -EINVAL, "update --resources %s:%d:%d: %s", file, jerr.line, jerr.column,
                                     res ? "expected a LinuxResources object" : jerr.text);
         _cleanup_json_ json_t *wrap = json_pack("{s:s, s:{s:O}}", "ociVersion", "1.0.2", "linux", "resources", res);
-        _cleanup_free_ char *wtext = wrap ? json_dumps(wrap, 0) : NULL;
+        _cleanup_free_ char *wtext = wrap ? bw_json_dumps(wrap, 0) : NULL;
         if (!wtext)
                 return bw_error_set(err, -ENOMEM, "update --resources %s: rewriting it as a config", file);
         r = oci_config_load_data(wtext, strlen(wtext), file, holder, err);

@@ -7,6 +7,7 @@
 #include "input/target.h"
 #include "oci/load.h"
 #include "util/cleanup.h"
+#include "util/json_text.h"
 
 void bw_input_loc(struct bw_input_target *t, const char *key, const struct bw_ynode *n)
 {
@@ -59,7 +60,7 @@ void bw_input_target_clear(struct bw_input_target *t)
 
 int bw_input_load(const struct bw_input_target *t, const char *where, struct oci_config **out, struct bw_error **err)
 {
-        _cleanup_free_ char *data = json_dumps(t->oci, JSON_INDENT(2));
+        _cleanup_free_ char *data = bw_json_dumps(t->oci, JSON_INDENT(2));
         if (!data)
                 return bw_error_set(err, -ENOMEM, "%s", t->name);
         _cleanup_error_ struct bw_error *inner = NULL;

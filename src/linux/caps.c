@@ -6,6 +6,7 @@
 #include <sys/prctl.h>
 
 #include "util/cleanup.h"
+#include "util/fs.h"
 
 static void cap_freep(cap_t *c)
 {
@@ -17,12 +18,9 @@ int bw_caps_last(void)
 {
         static int last = -1;
         if (last < 0) {
-                FILE *f = fopen("/proc/sys/kernel/cap_last_cap", "re");
-                if (f) {
-                        if (fscanf(f, "%d", &last) != 1)
-                                last = -1;
-                        fclose(f);
-                }
+                long long v;
+                if (bw_read_value_ll("/proc/sys/kernel/cap_last_cap", &v) == 0 && v >= 0 && v < 64)
+                        last = (int)v;
                 if (last < 0)
                         last = (int)cap_max_bits() - 1;
         }

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "util/cleanup.h"
+#include "util/json_text.h"
 #include "util/version.h"
 
 char *bw_seccomp_process_state(pid_t pid, const char *metadata, json_t *container_state)
@@ -29,7 +30,7 @@ char *bw_seccomp_process_state(pid_t pid, const char *metadata, json_t *containe
                                              container_state ? json_incref(container_state) : json_object());
         if (!o)
                 return NULL;
-        return json_dumps(o, JSON_COMPACT);
+        return bw_json_dumps(o, JSON_COMPACT);
 }
 
 /* The state must announce exactly the one descriptor we attach. */

@@ -12,6 +12,7 @@
 
 #include "oci/reader.h"
 #include "util/cleanup.h"
+#include "util/json_text.h"
 #include "util/strv.h"
 
 void rd_push_key(struct oci_reader *r, const char *key)
@@ -61,7 +62,7 @@ char *rd_path(const struct oci_reader *r)
                 } else {
                         /* keys such as sysctl names contain dots: quote them */
                         _cleanup_json_ json_t *k = json_string(s->key);
-                        _cleanup_free_ char *q = k ? json_dumps(k, JSON_ENCODE_ANY) : NULL;
+                        _cleanup_free_ char *q = k ? bw_json_dumps(k, JSON_ENCODE_ANY) : NULL;
                         fprintf(f, "[%s]", q ? q : "?");
                 }
         }
@@ -155,17 +156,17 @@ static char *describe(const struct oci_reader *r, const json_t *v)
                 const char *t = number_text(r, &n);
                 if (t && n <= 40 && asprintf(&s, "%.*s", (int)n, t) >= 0)
                         return s;
-                return json_dumps(v, JSON_ENCODE_ANY);
+                return bw_json_dumps(v, JSON_ENCODE_ANY);
         }
         case JSON_STRING: {
-                _cleanup_free_ char *q = json_dumps(v, JSON_ENCODE_ANY);
+                _cleanup_free_ char *q = bw_json_dumps(v, JSON_ENCODE_ANY);
                 if (!q)
                         return NULL;
                 if (strlen(q) > 60 && asprintf(&s, "%.56s...\"", q) >= 0)
                         return s;
                 return take_ptr(q);
         }
-        default: return json_dumps(v, JSON_ENCODE_ANY); /* true, false, null */
+        default: return bw_json_dumps(v, JSON_ENCODE_ANY); /* true, false, null */
         }
 }
 

@@ -14,6 +14,7 @@
 #include "runtime/rootless_cgroup.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/json_text.h"
 #include "util/log.h"
 
 void bw_ctr_cgroup_close(struct bw_ctr_cgroup *c)
@@ -48,7 +49,7 @@ static int write_record(const struct bw_store_entry *e, const char *path, bool s
         _cleanup_json_ json_t *j = json_pack("{s:s?, s:b, s:s, s:s?, s:s?}", "cgroupsPath", path, "systemd", systemd,
                                              "caller", caller, "unit", unit ? unit->name : NULL,
                                              "systemdCgroup", unit ? unit->cgroup : NULL);
-        _cleanup_free_ char *text = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
+        _cleanup_free_ char *text = j ? bw_json_dumps(j, JSON_INDENT(2)) : NULL;
         _cleanup_free_ char *file = NULL;
         if (!text || asprintf(&file, "%s/" BW_CGROUP_RECORD, e->path) < 0)
                 return bw_error_set(err, -ENOMEM, "recording the cgroups of %s", e->path);
@@ -312,7 +313,7 @@ static int mark_started(const struct bw_store_entry *e, const char *cgroup, int 
         if (!(j = json_loads(text, 0, NULL)) || json_object_set_new(j, "systemdCgroup", json_string(cgroup)) < 0 ||
             json_object_set_new(j, "systemdStarted", json_true()) < 0)
                 return r < 0 ? r : bw_error_msg(err, -EINVAL, "%s is corrupt", file);
-        _cleanup_free_ char *out = json_dumps(j, JSON_INDENT(2));
+        _cleanup_free_ char *out = bw_json_dumps(j, JSON_INDENT(2));
         if (!out)
                 return r < 0 ? r : bw_error_set(err, -ENOMEM, "updating %s", file);
         if (r < 0) {

@@ -29,6 +29,7 @@
 #include "runtime/sync.h"
 #include "runtime/store.h"
 #include "util/cleanup.h"
+#include "util/json_text.h"
 #include "util/strv.h"
 
 static int parse_user(const char *s, struct oci_user *u, struct bw_error **err)
@@ -366,7 +367,7 @@ static int build_process(const struct bw_exec_opts *o, const struct oci_config *
                         return r;
         } else if (c->process) {
                 _cleanup_json_ json_t *j = oci_config_dump(c);
-                _cleanup_free_ char *text = j ? json_dumps(json_object_get(j, "process"), 0) : NULL;
+                _cleanup_free_ char *text = j ? bw_json_dumps(json_object_get(j, "process"), 0) : NULL;
                 if (!text)
                         return bw_error_set(err, -ENOMEM, "container %s's process", o->id);
                 if ((r = oci_process_load_data(text, strlen(text), "the container's process", out, err)) < 0)

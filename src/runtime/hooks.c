@@ -23,6 +23,7 @@
 #include "linux/process.h"
 #include "runtime/store.h"
 #include "util/cleanup.h"
+#include "util/json_text.h"
 #include "util/log.h"
 
 static long now_ms(void)
@@ -289,7 +290,7 @@ int bw_hooks_save_trusted(const char *dir, const struct oci_hooks *hooks, struct
         }
         if (o && json_object_size(o) == 0)
                 return 0; /* none trusted: no record, as for an older bulwark's container */
-        _cleanup_free_ char *text = o ? json_dumps(o, JSON_INDENT(2)) : NULL;
+        _cleanup_free_ char *text = o ? bw_json_dumps(o, JSON_INDENT(2)) : NULL;
         _cleanup_free_ char *path = NULL;
         if (!text || asprintf(&path, "%s/" BW_HOOKS_TRUSTED, dir) < 0)
                 return bw_error_set(err, -ENOMEM, "recording the trusted hooks");

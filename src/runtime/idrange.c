@@ -19,6 +19,7 @@
 #include "linux/overlay_idmap.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/json_text.h"
 #include "util/log.h"
 #include "util/users.h"
 
@@ -107,9 +108,8 @@ static const char *self_boot(void)
 {
         static char v[40];
         if (!v[0]) {
-                _cleanup_fclose_ FILE *f = fopen("/proc/sys/kernel/random/boot_id", "re");
-                if (!f || !fgets(v, sizeof(v), f))
-                        v[0] = '\0';
+                if (bw_read_value("/proc/sys/kernel/random/boot_id", v, sizeof(v)) != 37)
+                        v[0] = '\0'; /* unknown: never taken for an earlier boot */
                 v[strcspn(v, "\n")] = '\0';
         }
         return v;
@@ -173,7 +173,7 @@ bool bw_idrange_held_elsewhere(const struct bw_idrange_alloc *a)
         if (!a->owner)
                 return false;
         /* A record of an earlier boot: none of its containers runs. */
-        if (a->boot[0] && strcmp(a->boot, self_boot()) != 0)
+        if (a->boot[0] && self_boot()[0] && strcmp(a->boot, self_boot()) != 0)
                 return false;
         /* Made in another mount namespace (its state root is a path there)
          * and recent: its create may be under way. */
@@ -376,7 +376,7 @@ static int write_alloc(int dir, const struct bw_idrange_alloc *a, bool durable, 
                                              "dev", (json_int_t)a->key.dev, "ino", (json_int_t)a->key.ino,
                                              "btime", (json_int_t)a->key.btime, "used", (json_int_t)a->used,
                                              "mntns", (json_int_t)a->mntns, "boot", a->boot);
-        _cleanup_free_ char *text = j ? json_dumps(j, JSON_SORT_KEYS) : NULL;
+        _cleanup_free_ char *text = j ? bw_json_dumps(j, JSON_SORT_KEYS) : NULL;
         _cleanup_free_ char *name = file_name(&a->range);
         char tmp[128];
         if (!text || !name)

@@ -188,8 +188,16 @@ int bw_container_kill(const char *root, const char *id, int sig, bool all, struc
  * its id range), so a failed delete can be retried with the state intact. */
 static int remove_container(const char *root, const char *id, struct bw_store_entry *e, struct bw_error **err)
 {
-        if (bw_ctr_cgroup_remove(e, id, err) < 0)
-                return -1;
+        _cleanup_error_ struct bw_error *cgerr = NULL;
+        int r = bw_ctr_cgroup_remove(e, id, &cgerr);
+        if (r == -EINVAL) /* a corrupt record must not keep the container for ever */
+                bw_warn("container %s: its cgroup record is corrupt, so its cgroup (if it has one) is left; "
+                        "`bulwark gc` removes empty cgroups under bulwark's parent", id);
+        else if (r < 0) {
+                if (err && !*err)
+                        *err = take_ptr(cgerr);
+                return r;
+        }
         _cleanup_error_ struct bw_error *re = NULL;
         if (bw_userns_auto_release(root, id, &re) < 0)
                 bw_warn("%s", re->msg);

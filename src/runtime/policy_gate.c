@@ -20,6 +20,8 @@
 #include "policy/enforce.h"
 #include "policy/profile.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
+#include "util/json_text.h"
 #include "util/log.h"
 #include "util/strv.h"
 #include "util/users.h"
@@ -56,9 +58,8 @@ void bw_policy_read_limits(struct oci_config *c)
 {
         if (!c->linux)
                 return;
-        _cleanup_fclose_ FILE *f = fopen("/proc/sys/kernel/pid_max", "re");
         long long v = 0;
-        if (f && fscanf(f, "%lld", &v) == 1 && v > 0)
+        if (bw_read_value_ll("/proc/sys/kernel/pid_max", &v) == 0 && v > 0)
                 c->linux->host_pid_max = v;
 }
 
@@ -436,7 +437,7 @@ int bw_policy_gate(struct oci_config *c, const struct bw_policy_choice *pc, stru
 int bw_policy_save_effective(const struct bw_store_entry *e, const struct oci_config *c, struct bw_error **err)
 {
         _cleanup_json_ json_t *j = oci_config_dump(c);
-        _cleanup_free_ char *text = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
+        _cleanup_free_ char *text = j ? bw_json_dumps(j, JSON_INDENT(2)) : NULL;
         _cleanup_free_ char *path = NULL;
         if (!text || asprintf(&path, "%s/" BW_EFFECTIVE_CONFIG, e->path) < 0)
                 return bw_error_set(err, -ENOMEM, "writing the effective config");
@@ -455,7 +456,7 @@ int bw_policy_save_choice(const struct bw_store_entry *e, const struct bw_policy
         if (j && pc && pc->file)
                 json_object_set_new(j, "policyFile", json_string(pc->file));
         bw_policy_free(&p);
-        _cleanup_free_ char *text = j ? json_dumps(j, JSON_INDENT(2)) : NULL;
+        _cleanup_free_ char *text = j ? bw_json_dumps(j, JSON_INDENT(2)) : NULL;
         _cleanup_free_ char *path = NULL;
         if (!text || asprintf(&path, "%s/" BW_POLICY_SAVED, e->path) < 0)
                 return bw_error_set(err, -ENOMEM, "writing the container's policy");
@@ -489,9 +490,8 @@ int bw_policy_load_saved(const char *dir, struct bw_policy *out, struct bw_error
  * nothing. */
 static int64_t pid_max(void)
 {
-        _cleanup_fclose_ FILE *f = fopen("/proc/sys/kernel/pid_max", "re");
         long long v = 0;
-        if (!f || fscanf(f, "%lld", &v) != 1 || v <= 0)
+        if (bw_read_value_ll("/proc/sys/kernel/pid_max", &v) < 0 || v <= 0)
                 return 4194304; /* PID_MAX_LIMIT on 64-bit */
         return v;
 }

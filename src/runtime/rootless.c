@@ -15,6 +15,7 @@
 #include "oci/spec.h"
 #include "runtime/idrange.h"
 #include "util/cleanup.h"
+#include "util/fs.h"
 #include "util/users.h"
 
 bool bw_in_user_namespace(void)
@@ -52,14 +53,12 @@ static bool host_root_mapped(void)
         struct stat st;
         if (stat("/proc/sys/kernel/osrelease", &st) < 0)
                 return true; /* cannot tell: the privileged answer */
-        unsigned long ou = 65534, og = 65534;
-        _cleanup_fclose_ FILE *fu = fopen("/proc/sys/kernel/overflowuid", "re");
-        _cleanup_fclose_ FILE *fg = fopen("/proc/sys/kernel/overflowgid", "re");
-        if (fu && fscanf(fu, "%lu", &ou) != 1)
+        long long ou = 65534, og = 65534;
+        if (bw_read_value_ll("/proc/sys/kernel/overflowuid", &ou) < 0)
                 ou = 65534;
-        if (fg && fscanf(fg, "%lu", &og) != 1)
+        if (bw_read_value_ll("/proc/sys/kernel/overflowgid", &og) < 0)
                 og = 65534;
-        return (unsigned long)st.st_uid != ou || (unsigned long)st.st_gid != og;
+        return (long long)st.st_uid != ou || (long long)st.st_gid != og;
 }
 
 /* Unprivileged means no id of ours can reach host root: not host uid 0

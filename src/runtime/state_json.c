@@ -1,6 +1,7 @@
 #include "runtime/state_json.h"
 
 #include "util/cleanup.h"
+#include "util/json_text.h"
 
 json_t *bw_annotations_json(const struct oci_kv_list *l)
 {
@@ -18,5 +19,5 @@ char *bw_state_json_text(const char *id, const char *bundle, const struct oci_kv
         _cleanup_json_ json_t *j = bw_state_oci_json(&s, status);
         if (s.annotations)
                 json_decref(s.annotations);
-        return j ? json_dumps(j, JSON_COMPACT) : NULL;
+        return j ? bw_json_dumps(j, JSON_COMPACT) : NULL;
 }

@@ -16,6 +16,7 @@
 #include "linux/proc.h"
 #include "util/cleanup.h"
 #include "util/fs.h"
+#include "util/json_text.h"
 #include "util/strv.h"
 
 int bw_store_validate_id(const char *id, struct bw_error **err)
@@ -67,8 +68,12 @@ static int lock_dir(const char *path, const char *id, struct bw_store_entry *out
                 close(fd);
                 return bw_error_msg(err, -ENOENT, "container %s does not exist (it was just deleted)", id);
         }
-        out->dir_fd = fd;
         out->path = strdup(path);
+        if (!out->path) {
+                close(fd);
+                return bw_error_set(err, -ENOMEM, "opening the state directory %s", path);
+        }
+        out->dir_fd = fd;
         return 0;
 }
 
@@ -127,7 +132,9 @@ int bw_store_create(const char *root, const char *id, struct bw_store_entry *out
                         return bw_error_msg(err, -EEXIST, "container %s already exists; delete it first or pick another id", id);
                 return bw_error_set(err, -errno, "creating the state directory %s", path);
         }
-        return lock_dir(path, id, out, err);
+        if ((r = lock_dir(path, id, out, err)) < 0)
+                rmdir(path); /* ours: made empty just now */
+        return r;
 }
 
 int bw_store_open(const char *root, const char *id, struct bw_store_entry *out, struct bw_error **err)
@@ -202,7 +209,7 @@ int bw_state_write(const struct bw_store_entry *e, const struct bw_state *s, str
                                              "hooks", hooks);
         if (!j)
                 return bw_error_msg(err, -ENOMEM, "building state.json for %s", s->id);
-        _cleanup_free_ char *text = json_dumps(j, JSON_COMPACT);
+        _cleanup_free_ char *text = bw_json_dumps(j, JSON_COMPACT);
         _cleanup_free_ char *path = NULL;
         if (!text || asprintf(&path, "%s/" BW_STATE_FILE, e->path) < 0)
                 return bw_error_set(err, -ENOMEM, "writing state.json for %s", s->id);

@@ -89,3 +89,36 @@ int bw_write_text(int fd, const char *text, const char *what, struct bw_error **
                                     what, n, len);
         return 0;
 }
+
+ssize_t bw_read_value(const char *path, char *buf, size_t size)
+{
+        if (size == 0)
+                return -EINVAL;
+        int fd = open(path, O_RDONLY | O_CLOEXEC);
+        if (fd < 0)
+                return -errno;
+        ssize_t n;
+        do
+                n = read(fd, buf, size - 1);
+        while (n < 0 && errno == EINTR);
+        int e = errno;
+        close(fd);
+        if (n < 0)
+                return -e;
+        buf[n] = '\0';
+        return n;
+}
+
+int bw_read_value_ll(const char *path, long long *out)
+{
+        char buf[64], *end;
+        ssize_t n = bw_read_value(path, buf, sizeof(buf));
+        if (n < 0)
+                return (int)n;
+        errno = 0;
+        long long v = strtoll(buf, &end, 10);
+        if (end == buf || errno || (*end && *end != '\n'))
+                return -EINVAL;
+        *out = v;
+        return 0;
+}

@@ -19,6 +19,15 @@ int bw_read_fd(int fd, size_t max, char **buf, size_t *len);
  * judge. */
 int bw_read_file(const char *path, size_t max, char **buf, size_t *len);
 
+/* A small procfs value (a sysctl) read in one read(2) into buf (size
+ * bytes, NUL-terminated). Sysctl files answer a read at a non-zero offset
+ * with end of file, so a stdio stream, which reads a byte at a time when
+ * memory runs out, would see only their first digit. Returns the length
+ * or -errno. */
+ssize_t bw_read_value(const char *path, char *buf, size_t size);
+/* The same, parsed as one decimal integer; -EINVAL when it is not one. */
+int bw_read_value_ll(const char *path, long long *out);
+
 /* mkdir -p: the missing directories above path with mode parents, path
  * itself with mode leaf; existing ones are left as they are. Returns 0 or
  * -errno. */

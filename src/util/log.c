@@ -1,3 +1,4 @@
+#include "util/json_text.h"
 #include "util/log.h"
 
 #include <errno.h>
@@ -82,7 +83,7 @@ void bw_log(enum bw_log_level level, const char *fmt, ...)
         char *line = NULL;
         if (log_target.format == BW_LOG_JSON) {
                 json_t *o = json_pack("{s:s, s:s, s:s}", "level", level_name(level), "msg", msg, "time", ts);
-                char *s = o ? json_dumps(o, JSON_COMPACT) : NULL;
+                char *s = o ? bw_json_dumps(o, JSON_COMPACT) : NULL;
                 json_decref(o);
                 if (s && asprintf(&line, "%s\n", s) < 0)
                         line = NULL;

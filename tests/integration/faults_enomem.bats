@@ -55,8 +55,10 @@ with_enomem() {
   rm -f "$BUNDLE/fm.log"
   status=0
   # output to a file: a create that wrongly leaves an init would hold a pipe
-  LD_PRELOAD=$SHIM BW_FAILMALLOC_N=$n BW_FAILMALLOC_LOG=$BUNDLE/fm.log \
-    timeout -s KILL 60 "$BULWARK" --root "$BW_ROOT" "$@" </dev/null >"$BUNDLE/fm.out" 2>&1 || status=$?
+  # timeout itself runs without the shim (env sets it for bulwark alone):
+  # a fault in timeout's own allocations ended it with status 125
+  timeout -s KILL 60 env LD_PRELOAD="$SHIM" BW_FAILMALLOC_N="$n" BW_FAILMALLOC_LOG="$BUNDLE/fm.log" \
+    "$BULWARK" --root "$BW_ROOT" "$@" </dev/null >"$BUNDLE/fm.out" 2>&1 || status=$?
   output=$(cat "$BUNDLE/fm.out")
   met=0
   [ -s "$BUNDLE/fm.log" ] && met=1
