@@ -9,6 +9,7 @@
 #include "cli/commands.h"
 #include "runtime/rootless.h"
 #include "util/cleanup.h"
+#include "util/json_text.h"
 
 static const struct bw_command commands[] = {
         { "create", cmd_create, "create a container; its init waits for start",
@@ -167,6 +168,7 @@ int main(int argc, char **argv)
         _cleanup_error_ struct bw_error *err = NULL;
         _cleanup_free_ char *rootless_root = NULL; /* the caller's default state root */
         const char *what = "bulwark"; /* the command, once known: errors name it */
+        bw_json_alloc_setup();
         int r = parse_globals(&g, argc, argv, &err);
         if (r < 0)
                 goto fail;

@@ -3,6 +3,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 struct text {
         char *s;
@@ -41,4 +42,25 @@ char *bw_json_dumps(const json_t *j, size_t flags)
                 return NULL;
         }
         return t.s;
+}
+
+static void *json_alloc(size_t n)
+{
+        void *p = malloc(n);
+        if (!p)
+                p = malloc(n);
+        if (!p) {
+                static const char msg[] = "bulwark: out of memory in the JSON library, which cannot recover from it; "
+                                          "stopped here (`bulwark delete --force ID` or `bulwark gc` removes what was "
+                                          "made)\n";
+                ssize_t w = write(STDERR_FILENO, msg, sizeof(msg) - 1);
+                (void)w;
+                _exit(1);
+        }
+        return p;
+}
+
+void bw_json_alloc_setup(void)
+{
+        json_set_alloc_funcs(json_alloc, free);
 }
