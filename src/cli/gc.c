@@ -158,9 +158,18 @@ static void gc_ranges(struct gc *gc)
                 if (stat(dir, &st) == 0)
                         continue; /* its container exists (gc_containers judged it) */
                 if (bw_idrange_held_elsewhere(x)) {
-                        printf("kept the hold of %s on id range %u..%u: made in another mount namespace (mnt:[%llu]), "
-                               "and a container there maps it; run gc there\n",
-                               dir, x->range.uid, x->range.uid + x->range.size - 1, (unsigned long long)x->mntns);
+                        struct stat me;
+                        bool other = x->mntns && stat("/proc/self/ns/mnt", &me) == 0 && me.st_ino != x->mntns;
+                        if (other)
+                                printf("kept the hold of %s on id range %u..%u: made in another mount namespace "
+                                       "(mnt:[%llu]), where it may still run; run gc there\n",
+                                       dir, x->range.uid, x->range.uid + x->range.size - 1,
+                                       (unsigned long long)x->mntns);
+                        else
+                                printf("kept the hold of %s on id range %u..%u: its state directory is gone, but a "
+                                       "process still maps the range (an init whose state was removed by hand?); "
+                                       "find it by its uid_map\n",
+                                       dir, x->range.uid, x->range.uid + x->range.size - 1);
                         continue;
                 }
                 _cleanup_free_ char *what = NULL;
