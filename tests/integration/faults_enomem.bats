@@ -8,7 +8,10 @@
 # nothing behind.
 #
 # CI runs a sample of N (1, 4, 16, 64 ... up to the command's last
-# allocation). BW_FAULTS_FULL=1 tries every N (scripts/soak).
+# allocation). BW_FAULTS_FULL=1 tries every N (scripts/soak), from
+# BW_FAULTS_FROM (1) on: run makes create's allocations first, so after a
+# full create sweep a run sweep from create's last N covers what is run's
+# own (start).
 # BULWARK_DYNAMIC names the dynamic binary (default: BULWARK when it is
 # dynamic, else build-dev/bulwark of this tree); the shim is the one built
 # next to it (tests/faults/failmalloc.so).
@@ -96,7 +99,7 @@ check_clean() {
 # Try every N of the sample for one command. PREP makes the container the
 # command starts from, CHECK judges the state after it.
 sweep() {
-  local cmd=$1 n=1 id tried=0 failed=0 errs=0
+  local cmd=$1 n=${BW_FAULTS_FROM:-1} id tried=0 failed=0 errs=0
   while :; do
     id=m$$x$n
     prep_$cmd "$id"
