@@ -48,3 +48,42 @@ attack() {
   command -v cc >/dev/null || skip "no C compiler for the swapper"
   attack bundle_trust_swap.sh
 }
+
+# The reliability round (issue 18): an attacker against gc, delete --force,
+# the state records and the id-range store, then a second one against the
+# first round's fixes. Each script printed BROKEN on the code it was
+# written against (main at f6dcf22, then a5aacc0). Each runs in a private
+# mount namespace with a tmpfs over /var/lib/bulwark, so the host's
+# id-range store is never touched.
+@test "gc judges and removes a dead container under one lock: a container made again under its id lives on" {
+  command -v strace >/dev/null || skip "strace is not installed (it widens the race)"
+  attack gc_recreate_race.sh
+}
+
+@test "a range held from a state root in another mount namespace is not handed to a second container" {
+  attack idrange_other_mountns.sh
+}
+
+@test "a state too large to read back is refused at create: no live container hides from list and gc" {
+  attack state_oversize.sh
+}
+
+@test "a cgroupsPath holding a cgroup tree bulwark did not make is refused: delete never kills or removes it" {
+  attack cgroup_path_foreign_tree.sh
+}
+
+@test "a range whose creator's mount namespace number was given again to a later one stays held while its container runs" {
+  attack idrange_mntns_reused.sh
+}
+
+@test "a cgroupsPath that exists in a v1 hierarchy with host processes in it is refused" {
+  attack cgroup_path_v1_processes.sh
+}
+
+@test "a cgroupsPath that exists already, empty, is refused: delete never kills or removes what create did not make" {
+  attack cgroup_path_existing_leaf.sh
+}
+
+@test "a state of exactly the size limit is read back: the container stays in list and state" {
+  attack state_exact_limit.sh
+}
