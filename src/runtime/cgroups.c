@@ -290,8 +290,8 @@ int bw_ctr_cgroup_open(const struct bw_store_entry *e, const char *id, struct bw
         _cleanup_json_ json_t *j = json_loads(text, 0, NULL);
         const char *path = j ? json_string_value(json_object_get(j, "cgroupsPath")) : NULL;
         const char *caller = j ? json_string_value(json_object_get(j, "caller")) : NULL;
-        if (!caller)
-                return bw_error_msg(err, -EINVAL, "%s is corrupt; delete --force removes the container", file);
+        if (!caller) /* -EBADMSG: delete goes on without it, and says so */
+                return bw_error_msg(err, -EBADMSG, "%s is corrupt; delete --force removes the container", file);
         r = handle_from(id, path, json_is_true(json_object_get(j, "systemd")), caller,
                         json_string_value(json_object_get(j, "systemdCgroup")), out, err);
         if (r >= 0)

@@ -43,7 +43,7 @@ int bw_ctr_cgroup_prepare(const struct bw_store_entry *e, const char *id, const 
 int bw_ctr_cgroup_enter(struct bw_ctr_cgroup *cg, const struct bw_store_entry *e, const char *id,
                         const struct oci_config *c, pid_t pid, struct bw_error **err);
 /* The cgroup of an existing container; -ENOENT (no *err) when none is
- * recorded. */
+ * recorded, -EBADMSG when its record is corrupt. */
 int bw_ctr_cgroup_open(const struct bw_store_entry *e, const char *id, struct bw_ctr_cgroup *out,
                        struct bw_error **err);
 /* Kill everything in the recorded cgroup (thawing it) and remove it; no

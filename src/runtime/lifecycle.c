@@ -190,7 +190,7 @@ static int remove_container(const char *root, const char *id, struct bw_store_en
 {
         _cleanup_error_ struct bw_error *cgerr = NULL;
         int r = bw_ctr_cgroup_remove(e, id, &cgerr);
-        if (r == -EINVAL) /* a corrupt record must not keep the container for ever */
+        if (r == -EBADMSG) /* a corrupt record must not keep the container for ever */
                 bw_warn("container %s: its cgroup record is corrupt, so its cgroup (if it has one) is left; "
                         "`bulwark gc` removes empty cgroups under bulwark's parent", id);
         else if (r < 0) {
