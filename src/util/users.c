@@ -8,8 +8,12 @@
 
 #include "util/cleanup.h"
 
-#ifdef BW_STATIC
-/* First entry of /etc/passwd with this uid (name NULL) or name. */
+/* First entry of /etc/passwd with this uid (name NULL) or name. The file
+ * itself, never NSS, in the static and the dynamic build alike: the two
+ * answer the same, and glibc's NSS cannot survive a failed allocation (it
+ * asserts in nss_database_reload, or crashes, found by the every-N
+ * out-of-memory run). The one user bulwark makes (setup) is a line of
+ * the file. */
 static int find(const char *name, uid_t uid, char *out, size_t size, uid_t *uid_out)
 {
         _cleanup_fclose_ FILE *f = fopen("/etc/passwd", "re");
@@ -26,19 +30,6 @@ static int find(const char *name, uid_t uid, char *out, size_t size, uid_t *uid_
         }
         return -ENOENT;
 }
-#else
-static int find(const char *name, uid_t uid, char *out, size_t size, uid_t *uid_out)
-{
-        struct passwd *pw = name ? getpwnam(name) : getpwuid(uid);
-        if (!pw)
-                return -ENOENT;
-        if (out)
-                snprintf(out, size, "%s", pw->pw_name);
-        if (uid_out)
-                *uid_out = pw->pw_uid;
-        return 0;
-}
-#endif
 
 int bw_user_name(uid_t uid, char *name, size_t size)
 {
