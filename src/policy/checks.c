@@ -196,11 +196,18 @@ static bool masks_removed(const struct oci_config *c)
  * keeps it. No rules at all leave the cgroup as it was made: the kernel
  * lets every device through. Rules that do not parse (create refuses
  * them later) are judged as the worst case. */
-static void device_set(const struct oci_config *c, struct cg_dev_set *s)
+/* The device set the rules make; rules the kernel would refuse count as
+ * allow-all (judged as the worst). -ENOMEM when memory ran out: an
+ * allocation failure is an error, never a finding. */
+static int device_set(const struct oci_config *c, struct cg_dev_set *s)
 {
         const struct oci_resources *res = c->linux ? &c->linux->resources : NULL;
-        if (!res || !res->n_devices || cg_dev_set_from_rules(res->devices, res->n_devices, s, NULL) < 0)
+        int r = res && res->n_devices ? cg_dev_set_from_rules(res->devices, res->n_devices, s, NULL) : -EINVAL;
+        if (r == -ENOMEM)
+                return r;
+        if (r < 0)
                 *s = (struct cg_dev_set){ .default_allow = true };
+        return 0;
 }
 
 /* Whether a deny-all set lets one device be read or written: some
@@ -219,24 +226,26 @@ static bool set_allows_rw(const struct cg_dev_set *s, char type, int64_t major, 
 /* BW001's "open to host devices": rules that open them on purpose (allow
  * all, a disk such as sda 8:0, /dev/mem 1:1). A config with no rules at
  * all is BW082's alone: harden can close that without refusing. */
-static const char *devices_open_to_all(const struct oci_config *c)
+static int devices_open_to_all(const struct oci_config *c, bool *open)
 {
+        *open = false;
         if (!c->linux || !c->linux->resources.n_devices)
-                return NULL;
+                return 0;
         _cleanup_(cg_dev_set_clear) struct cg_dev_set s = { 0 };
-        device_set(c, &s);
-        if (s.default_allow)
-                return "every device (the device cgroup allows all)";
-        if (set_allows_rw(&s, 'b', 8, 0))
-                return "block devices (e.g. /dev/sda, 8:0)";
-        if (set_allows_rw(&s, 'c', 1, 1))
-                return "/dev/mem (1:1) and other character devices";
-        return NULL;
+        int r = device_set(c, &s);
+        if (r < 0)
+                return r;
+        /* every device, a disk such as sda 8:0, or /dev/mem 1:1 */
+        *open = s.default_allow || set_allows_rw(&s, 'b', 8, 0) || set_allows_rw(&s, 'c', 1, 1);
+        return 0;
 }
 
 int bw_check_privileged(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
-        bool caps = has_all_caps(c), masks = masks_removed(c), devs = devices_open_to_all(c) != NULL;
+        bool caps = has_all_caps(c), masks = masks_removed(c), devs;
+        int q = devices_open_to_all(c, &devs);
+        if (q < 0)
+                return q;
         if (caps + masks + devs < 2)
                 return 0;
         const char *parts[3] = { caps ? "every capability" : NULL, masks ? "no masked paths" : NULL,
@@ -1388,7 +1397,9 @@ static bool exception_is_expected(const struct oci_config *c, const struct cg_de
 int bw_check_device_cgroup(const struct bw_rule *r, const struct oci_config *c, struct bw_findings *out)
 {
         _cleanup_(cg_dev_set_clear) struct cg_dev_set s = { 0 };
-        device_set(c, &s);
+        int q = device_set(c, &s);
+        if (q < 0)
+                return q;
         const char *ptr = "/linux/resources/devices";
         if (s.default_allow)
                 return bw_findings_add_at(out, r, ptr, "Privileged|DeviceCgroupRules",
