@@ -15,11 +15,8 @@
 # Observed (2026-12-07, cgroup v1+v2 hybrid): create exits 0; after
 #   delete --force the host process in /V/keep is SIGKILLed and /V is gone.
 set -u
-if [[ -z ${ATK_PRIVATE_NS-} ]]; then
-  exec env ATK_PRIVATE_NS=1 unshare -m --propagation private bash "$0" "$@"
-fi
 source "$(dirname "$0")/lib.sh"
-mount -t tmpfs -o mode=0755 tmpfs /var/lib/bulwark
+private_store "$@"
 setup_bundle
 R=$(mktemp -d /tmp/atk18b-cgleaf.XXXXXX)
 V=atk18b-leaf-$$

@@ -17,11 +17,8 @@
 #   pre-existing /atk18-victim/keep tree is gone from every hierarchy and
 #   the host process placed in it after create is SIGKILLed.
 set -u
-if [[ -z ${ATK_PRIVATE_NS-} ]]; then
-  exec env ATK_PRIVATE_NS=1 unshare -m --propagation private bash "$0" "$@"
-fi
 source "$(dirname "$0")/lib.sh"
-mount -t tmpfs -o mode=0755 tmpfs /var/lib/bulwark
+private_store "$@"
 setup_bundle
 R=$(mktemp -d /tmp/bw-atk-cgpath.XXXXXX)
 V=bw-atk-victim-$$

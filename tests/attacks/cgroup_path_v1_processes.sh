@@ -17,11 +17,8 @@
 #   `bulwark pause`, /V's freezer.state is FROZEN and the host process's
 #   counter stops.
 set -u
-if [[ -z ${ATK_PRIVATE_NS-} ]]; then
-  exec env ATK_PRIVATE_NS=1 unshare -m --propagation private bash "$0" "$@"
-fi
 source "$(dirname "$0")/lib.sh"
-mount -t tmpfs -o mode=0755 tmpfs /var/lib/bulwark
+private_store "$@"
 FZ=$(awk '$3 == "cgroup" && $4 ~ /(^|,)freezer(,|$)/ {print $2; exit}' /proc/self/mounts)
 [[ -n $FZ ]] || { verdict SAFE "not applicable: no v1 freezer hierarchy"; exit 0; }
 setup_bundle

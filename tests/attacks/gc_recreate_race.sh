@@ -15,11 +15,8 @@
 # Observed (2026-12-07): gc prints "removed container c1 (its init is
 #   gone)"; the new c1's init (sleep) is killed and its state is gone.
 set -u
-if [[ -z ${ATK_PRIVATE_NS-} ]]; then
-  exec env ATK_PRIVATE_NS=1 unshare -m --propagation private bash "$0" "$@"
-fi
 source "$(dirname "$0")/lib.sh"
-mount -t tmpfs -o mode=0755 tmpfs /var/lib/bulwark
+private_store "$@"
 command -v strace >/dev/null || { echo "needs strace"; exit 2; }
 setup_bundle
 R=$(mktemp -d /tmp/bw-atk-gcrace.XXXXXX)

@@ -22,11 +22,8 @@
 # Observed (2026-12-07): A's namespace and B's are both mnt:[4026532252] (no holder needed);
 #   A and B both map 0 -> the same host uid, A still running.
 set -u
-if [[ -z ${ATK_PRIVATE_NS-} ]]; then
-  exec env ATK_PRIVATE_NS=1 unshare -m --propagation private bash "$0" "$@"
-fi
 source "$(dirname "$0")/lib.sh"
-mount -t tmpfs -o mode=0755 tmpfs /var/lib/bulwark
+private_store "$@"
 setup_bundle
 AREAL=$(mktemp -d /tmp/atk18b-nsA-real.XXXXXX); BREAL=$(mktemp -d /tmp/atk18b-nsB-real.XXXXXX)
 RS=$(mktemp -d /tmp/atk18b-engine.XXXXXX)   # the engine's state root path (private per namespace)

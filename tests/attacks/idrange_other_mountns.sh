@@ -17,11 +17,8 @@
 # Observed (2026-12-07): A and B both map 0 -> 1114112 65536; gc --dry-run
 #   "would remove the hold of /tmp/.../ctrA on id range 1114112..1179647".
 set -u
-if [[ -z ${ATK_PRIVATE_NS-} ]]; then
-  exec env ATK_PRIVATE_NS=1 unshare -m --propagation private bash "$0" "$@"
-fi
 source "$(dirname "$0")/lib.sh"
-mount -t tmpfs -o mode=0755 tmpfs /var/lib/bulwark
+private_store "$@"
 setup_bundle
 RA=$(mktemp -d /tmp/bw-atk-nsA.XXXXXX); RB=$(mktemp -d /tmp/bw-atk-nsB.XXXXXX)
 SL=""

@@ -12,3 +12,14 @@ verdict() { # verdict SAFE|BROKEN text
   echo "$1${2:+: $2}"
   [[ $1 == SAFE ]]
 }
+
+# Run the calling script again in a private mount namespace with a tmpfs
+# over /var/lib/bulwark (the id-range store every --root shares), so an
+# attack on the store never touches the host's records. Call it first,
+# with the script's arguments.
+private_store() {
+  if [[ -z ${ATK_PRIVATE_NS-} ]]; then
+    exec env ATK_PRIVATE_NS=1 unshare -m --propagation private bash "$0" "$@"
+  fi
+  mount -t tmpfs -o mode=0755 tmpfs /var/lib/bulwark
+}

@@ -15,11 +15,8 @@
 # Observed (2026-12-07): state.json 1048576 bytes, create exit 0, init
 #   alive; `state` and `start` fail with "File too large"; list omits c1.
 set -u
-if [[ -z ${ATK_PRIVATE_NS-} ]]; then
-  exec env ATK_PRIVATE_NS=1 unshare -m --propagation private bash "$0" "$@"
-fi
 source "$(dirname "$0")/lib.sh"
-mount -t tmpfs -o mode=0755 tmpfs /var/lib/bulwark
+private_store "$@"
 setup_bundle
 R=$(mktemp -d /tmp/atk18b-limit.XXXXXX)
 BIG=$(mktemp /tmp/atk18b-limit-ann.XXXXXX)

@@ -14,11 +14,8 @@
 # Observed (2026-12-07): create exit 0; list empty; gc "removed container
 #   c1 (its create died before writing its state)", its init killed.
 set -u
-if [[ -z ${ATK_PRIVATE_NS-} ]]; then
-  exec env ATK_PRIVATE_NS=1 unshare -m --propagation private bash "$0" "$@"
-fi
 source "$(dirname "$0")/lib.sh"
-mount -t tmpfs -o mode=0755 tmpfs /var/lib/bulwark
+private_store "$@"
 setup_bundle
 R=$(mktemp -d /tmp/bw-atk-big.XXXXXX)
 BIG=$(mktemp /tmp/bw-atk-big-ann.XXXXXX)
