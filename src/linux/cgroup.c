@@ -615,9 +615,11 @@ int bw_cgroup_destroy(struct bw_cgroup *cg, struct bw_error **err)
 {
         for (size_t i = 0; i < cg->sys->n; i++) {
                 int r = 0;
-                /* A process just killed stays in its cgroup until it is
-                 * reaped and its exit finishes: EBUSY for a short while. */
-                for (int tries = 0; tries < 200; tries++) {
+                /* A process just killed stays in its cgroup until its
+                 * exit finishes (its memory is torn down first): EBUSY for
+                 * a while, seconds on a loaded host. Up to 10 s, as long
+                 * as delete waits for init to die. */
+                for (int tries = 0; tries < 1000; tries++) {
                         r = remove_tree(cg->dirs[i], NULL);
                         if (r != -EBUSY)
                                 break;

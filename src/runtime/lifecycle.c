@@ -198,9 +198,10 @@ static int remove_container(const char *root, const char *id, struct bw_store_en
                         *err = take_ptr(cgerr);
                 return r;
         }
-        _cleanup_error_ struct bw_error *re = NULL;
-        if (bw_userns_auto_release(root, id, &re) < 0)
-                bw_warn("%s", re->msg);
+        /* A range not let go of would stay held by a container nobody can
+         * name any more: fail, and keep the state for the delete again. */
+        if ((r = bw_userns_auto_release(root, id, err)) < 0)
+                return bw_error_wrap(err, "deleting %s (its state is kept: delete it again)", id);
         return bw_store_remove(e, err);
 }
 

@@ -260,8 +260,11 @@ int bw_userns_auto_release(const char *root, const char *id, struct bw_error **e
         char abs_root[PATH_MAX];
         /* Only host root allocates from the store (not uid 0 of a user's
          * namespace, which may see it but not open it). */
-        if (bw_rootless() || access(BW_IDRANGE_STORE, F_OK) < 0 || !realpath(root, abs_root))
+        if (bw_rootless() || access(BW_IDRANGE_STORE, F_OK) < 0)
                 return 0;
+        if (!realpath(root, abs_root))
+                return bw_error_set(err, -errno, "freeing the id range of container %s: resolving the state root %s",
+                                    id, root);
         struct bw_idrange_config cfg = { .root = abs_root };
         int r = bw_idrange_release(&cfg, id, err);
         if (r < 0)

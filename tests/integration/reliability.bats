@@ -71,7 +71,7 @@ with_fault() {
     --syscalls mount,move_mount,clone3,mkdir,rename,write --every "$every"
   echo "$output"
   [ "$status" -eq 0 ]
-  [[ ${lines[-1]} =~ ^kill\ points:\ ([0-9]+),\ leaks:\ 0$ ]]
+  [[ ${lines[-1]} =~ ^kill\ points:\ ([0-9]+),\ leaks:\ 0($|\ ) ]]
   [ "${BASH_REMATCH[1]}" -ge "$least" ]
 }
 
@@ -255,6 +255,22 @@ hostile_config() {
   [ "$status" -eq 1 ]
   [[ $output == *"$BW_ROOT"*"Read-only file system"* ]]
   [ -z "$(leftovers ro)" ]
+}
+
+@test "faults: delete that cannot free the id range fails and keeps the state; delete again frees it" {
+  bw run --detach --bundle "$BUNDLE" "r$$" </dev/null >/dev/null 2>&1
+  # the id-range store's lock fails (EIO) for this delete alone
+  run timeout -s KILL 60 strace -f -qq -o /dev/null -P /var/lib/bulwark/idranges/lock -e trace=flock \
+    -e inject=flock:error=EIO "$BULWARK" --root "$BW_ROOT" delete --force "r$$"
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ $output == *"deleting r$$ (its state is kept: delete it again)"*"id range"*"Input/output error"* ]]
+  # kept: the container is still listed, its range still names it
+  [ -d "$BW_ROOT/r$$" ]
+  [[ $(bw list) == *"r$$"* ]]
+  [[ $(leftovers "r$$") == *"range "* ]]
+  bw delete --force "r$$"
+  [ -z "$(leftovers "r$$")" ]
 }
 
 @test "faults: a corrupt state file is a clear error and delete --force is the way out" {
