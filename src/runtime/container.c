@@ -338,6 +338,7 @@ struct created {
         pid_t pid;
         bool keep;
         bool cgroup_record;  /* a cgroup may have been made: remove it */
+        bool range_held;     /* its id range could not be let go of */
         const char *id;
 };
 
@@ -358,6 +359,13 @@ static void created_cleanup(struct created *c)
                  * again: keep it for delete --force (or gc). */
                 bw_warn("%s; container %s is kept so that `bulwark delete --force %s` can remove it", cerr->msg,
                         c->id, c->id);
+                bw_store_entry_close(&c->entry);
+                return;
+        }
+        if (c->range_held) {
+                /* The record names this container: without its state dir,
+                 * delete --force could not free the range. */
+                bw_warn("container %s is kept so that `bulwark delete --force %s` can free its id range", c->id, c->id);
                 bw_store_entry_close(&c->entry);
                 return;
         }
@@ -461,7 +469,7 @@ static void creation_clear(struct creation *k)
                 close(k->console);
         if (k->fifo >= 0)
                 close(k->fifo);
-        bw_userns_plan_done(&k->plan);
+        k->cr.range_held = !bw_userns_plan_done(&k->plan);
         bw_ctr_cgroup_close(&k->cg);
         bw_seccomp_setup_clear(&k->sc);
         created_cleanup(&k->cr);

@@ -245,14 +245,18 @@ int bw_userns_joined_plan(const char *root, const struct oci_config *c, struct b
         return 0;
 }
 
-void bw_userns_plan_done(struct bw_userns_plan *plan)
+bool bw_userns_plan_done(struct bw_userns_plan *plan)
 {
+        bool ok = true;
         if (plan->acquired && !plan->keep) {
                 _cleanup_error_ struct bw_error *e = NULL;
-                if (bw_userns_auto_release(plan->root, plan->id, &e) < 0)
+                if (bw_userns_auto_release(plan->root, plan->id, &e) < 0) {
                         bw_warn("%s", e->msg);
+                        ok = false;
+                }
         }
         plan->acquired = false;
+        return ok;
 }
 
 int bw_userns_auto_release(const char *root, const char *id, struct bw_error **err)

@@ -50,8 +50,10 @@ int bw_userns_auto_assign(const char *root, const char *id, struct oci_config *c
 int bw_userns_joined_plan(const char *root, const struct oci_config *c, struct bw_userns_plan *plan,
                           struct bw_error **err);
 
-/* Cleanup for a plan: a create that failed lets its range go. */
-void bw_userns_plan_done(struct bw_userns_plan *plan);
+/* Cleanup for a plan: a create that failed lets its range go. false when
+ * a range it took could not be let go of (said as a warning): the state
+ * directory that names its owner must then stay, for delete --force. */
+bool bw_userns_plan_done(struct bw_userns_plan *plan);
 
 /* Once init's maps are written and before init touches its mounts: make
  * the idmapped rootfs (an idmapped bind, or an overlay rebuilt over

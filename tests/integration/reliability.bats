@@ -257,7 +257,7 @@ hostile_config() {
   [ -z "$(leftovers ro)" ]
 }
 
-@test "faults: delete that cannot free the id range fails and keeps the state; delete again frees it" {
+@test "faults: an id range that cannot be freed keeps the container (delete fails, a failed create is kept) until delete --force frees it" {
   bw run --detach --bundle "$BUNDLE" "r$$" </dev/null >/dev/null 2>&1
   # the id-range store's lock fails (EIO) for this delete alone
   run timeout -s KILL 60 strace -f -qq -o /dev/null -P /var/lib/bulwark/idranges/lock -e trace=flock \
@@ -271,6 +271,19 @@ hostile_config() {
   [[ $(leftovers "r$$") == *"range "* ]]
   bw delete --force "r$$"
   [ -z "$(leftovers "r$$")" ]
+
+  # a create that fails after taking its range (a sysctl the kernel does
+  # not have), and whose cleanup cannot free it: kept, for delete --force
+  config_edit '.linux.sysctl = {"net.ipv4.no_such_key": "1"}'
+  run timeout -s KILL 60 strace -f -qq -o /dev/null -P /var/lib/bulwark/idranges/lock -e trace=flock \
+    -e inject=flock:error=EIO:when=2+ "$BULWARK" --root "$BW_ROOT" create --bundle "$BUNDLE" "s$$"
+  echo "$output"
+  [ "$status" -eq 1 ]
+  [[ $output == *"container s$$ is kept so that \`bulwark delete --force s$$\` can free its id range"* ]]
+  [[ $output == *"no_such_key"* ]]
+  [[ $(leftovers "s$$") == *"range "* ]]
+  bw delete --force "s$$"
+  [ -z "$(leftovers "s$$")" ]
 }
 
 @test "faults: a corrupt state file is a clear error and delete --force is the way out" {
