@@ -94,6 +94,7 @@ teardown_file() {
     done
   fi
   stop_containerd
+  test_user_del "$RL_USER"
   local f
   for f in subuid subgid; do
     [[ ! -f $E2E/$f.saved ]] || cp -p "$E2E/$f.saved" "/etc/$f"
@@ -102,10 +103,10 @@ teardown_file() {
   rm -rf "$E2E"
 }
 
-# Rootless Podman as the bwrootless user (its /etc/subuid range), with a
-# home and runtime dir of its own under $E2E, started by the test below;
-# its service and pause process are stopped by pid.
-RL_USER=bwrootless
+# Rootless Podman as a user the test below makes (test_user.bash, with an
+# /etc/subuid range; removed by teardown_file), with a home and runtime dir
+# of its own under $E2E; its service and pause process are stopped by pid.
+RL_USER=bwrl-audit
 rl_pm() {
   su -s /bin/sh "$RL_USER" -c "cd $E2E/rl-home && HOME=$E2E/rl-home XDG_RUNTIME_DIR=$E2E/rl-xdg podman \
     --cgroup-manager cgroupfs --events-backend file --runtime runc $*"
@@ -187,7 +188,8 @@ per_target() {
 }
 
 @test "e2e audit --podman: a rootless engine's containers are judged inside its user's namespace" {
-  id "$RL_USER" >/dev/null 2>&1 && grep -q "^$RL_USER:" /etc/subuid || skip "no $RL_USER user with an /etc/subuid range"
+  command -v newuidmap >/dev/null || skip "uidmap (newuidmap, newgidmap) is not installed"
+  test_user_add "$RL_USER"
   local uid
   uid=$(id -u "$RL_USER")
   mkdir -p "$E2E/rl-home" "$E2E/rl-xdg"

@@ -5,7 +5,10 @@ bats_require_minimum_version 1.5.0
 load helpers
 
 setup() { setup_bundle; }
-teardown() { teardown_bundle; }
+teardown() {
+  [ -z "${ISO_USER:-}" ] || test_user_del "$ISO_USER"
+  teardown_bundle
+}
 
 @test "hostname and domainname are the config's, in a new uts namespace" {
   config_edit '.hostname = "box1" | .domainname = "example.org"'
@@ -281,12 +284,10 @@ teardown() { teardown_bundle; }
 
 @test "an unprivileged caller's mappings go through newuidmap/newgidmap" {
   command -v newuidmap >/dev/null || skip "uidmap is not installed"
-  local user=bwrootless
-  id "$user" >/dev/null 2>&1 || useradd --no-create-home --shell /usr/sbin/nologin "$user"
-  local range
-  range=$(awk -F: -v u="$user" '$1 == u {print $2; exit}' /etc/subuid)
-  [ -n "$range" ] || skip "no /etc/subuid range for $user"
-  grep -q "^$user:$range:" /etc/subgid || skip "no matching /etc/subgid range for $user"
+  # a user of the test's own (test_user.bash), removed in teardown
+  ISO_USER=bwrl-iso
+  test_user_add "$ISO_USER"
+  local user=$ISO_USER range=$TEST_USER_START
   (cd "$BUNDLE" && rm -f config.json && runc spec --rootless >/dev/null)
   config_edit --argjson r "$range" '.process.terminal = false | .process.args = ["sh", "-c", "id -u; cat /proc/self/uid_map"]
     | .linux.uidMappings = [{"containerID": 0, "hostID": $r, "size": 65536}]
