@@ -13,7 +13,8 @@
 #   explicit mappings (refused under restricted and baseline), or its
 #   binds are seen from the volume range.
 # Observed: `bulwark --profile restricted run` prints the user's 0600 file
-#   and leaves a file owned by the user (uid 1001, bwrootless, here).
+#   and leaves a file owned by the user (the first host user with a uid
+#   from 1000).
 set -u
 source "$(dirname "$0")/lib.sh"
 uid=$(getent passwd | awk -F: '$3>=1000 && $3<60000 {print $3; exit}')
