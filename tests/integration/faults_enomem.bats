@@ -9,7 +9,8 @@
 #
 # CI runs a sample of N (1, 4, 16, 64 ... up to the command's last
 # allocation). BW_FAULTS_FULL=1 tries every N (scripts/soak), from
-# BW_FAULTS_FROM (1) on: run makes create's allocations first, so after a
+# BW_FAULTS_FROM (1) on, up to BW_FAULTS_TO when it is set: run makes
+# create's allocations first, so after a
 # full create sweep a run sweep from create's last N covers what is run's
 # own (start).
 # BULWARK_DYNAMIC names the dynamic binary (default: BULWARK when it is
@@ -114,9 +115,10 @@ sweep() {
     [ -n "${BW_FAULTS_VERBOSE:-}" ] && echo "# $what: status $status, met $met" >&3
     [ "$met" = 1 ] || break
     n=$(next_n "$n")
+    [ -z "${BW_FAULTS_TO:-}" ] || [ "$n" -le "$BW_FAULTS_TO" ] || break
   done
   echo "# $cmd: $tried values of N up to $n (the last met no fault), $errs ended in an error, $failed failures" >&3
-  [ "$tried" -ge 4 ]
+  [ -n "${BW_FAULTS_TO:-}" ] || [ "$tried" -ge 4 ]
   [ "$failed" -eq 0 ]
 }
 
