@@ -20,6 +20,7 @@ setup() {
 
 teardown() {
   [ -z "$HOLDER" ] || { kill "$HOLDER" 2>/dev/null; wait "$HOLDER" 2>/dev/null || true; }
+  [ -z "${OTHER_USER:-}" ] || test_user_del "$OTHER_USER"
   teardown_bundle
   rm -rf "$SCRATCH"
 }
@@ -101,12 +102,12 @@ C
 # tests/attacks/explicit_map_other_subids.sh: explicit maps onto the
 # subordinate range /etc/subuid gives another user (a rootless engine's).
 @test "explicit mappings onto another user's subordinate range are BW043; its files are not read" {
-  local line owner start gstart pol
-  line=$(grep -v '^bulwark:' /etc/subuid | head -1)
-  [ -n "$line" ] || skip "no user but bulwark in /etc/subuid"
-  IFS=: read -r owner start _ <<<"$line"
-  IFS=: read -r _ gstart _ <<<"$(grep "^$owner:" /etc/subgid | head -1)"
-  [ -n "$gstart" ] || skip "$owner has no /etc/subgid range"
+  local owner start gstart pol
+  # the other user, with ranges of its own (test_user.bash), removed in
+  # teardown
+  OTHER_USER=bwrl-other
+  test_user_add "$OTHER_USER"
+  owner=$OTHER_USER start=$TEST_USER_START gstart=$TEST_USER_START
   echo "$owner's container secret" >"$SCRATCH/secret"
   chown "$start:$gstart" "$SCRATCH/secret"; chmod 600 "$SCRATCH/secret"
   mkdir -p "$BUNDLE/rootfs/data"

@@ -22,6 +22,7 @@ setup() {
 
 teardown() {
   [ "$(id -u)" = 0 ] || return 0
+  [ -z "${RL_USER:-}" ] || test_user_del "$RL_USER"
   teardown_bundle
   for m in $(findmnt -rn -o TARGET | grep -F "${OVL:-/nonexistent}" | sort -r); do umount -l "$m" || true; done
   rm -rf "$VOL" ${OVL:+"$OVL"}
@@ -372,11 +373,11 @@ EOS
 }
 
 @test "userns: not root, the caller's own subordinate ids (newuidmap) or the caller alone" {
-  user=$(awk -F: '$1 != "bulwark" && $1 !~ /^#/ { print $1; exit }' /etc/subuid)
-  [ -n "$user" ] && id "$user" >/dev/null 2>&1 || skip "no unprivileged user with subordinate ids"
   command -v newuidmap >/dev/null || skip "no newuidmap"
-  uid=$(id -u "$user")
-  read -r start < <(awk -F: -v u="$user" -v n="$uid" '($1 == u || $1 == n) { print $2; exit }' /etc/subuid)
+  # a user with ranges of its own (test_user.bash), removed in teardown
+  RL_USER=bwrl-userns
+  test_user_add "$RL_USER"
+  user=$RL_USER uid=$TEST_USER_UID start=$TEST_USER_START
   chown -R "$user" "$BUNDLE" "$VOL"
   config_edit '.process.args = ["sh", "-c", "id -u; cat /proc/self/uid_map"] | del(.linux.resources)'
   # The policy would add a pids limit this user cannot set (no cgroup of
