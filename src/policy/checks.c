@@ -195,10 +195,8 @@ static bool masks_removed(const struct oci_config *c)
  * controller (and bulwark's v2 program, built from the same reduction)
  * keeps it. No rules at all leave the cgroup as it was made: the kernel
  * lets every device through. Rules that do not parse (create refuses
- * them later) are judged as the worst case. */
-/* The device set the rules make; rules the kernel would refuse count as
- * allow-all (judged as the worst). -ENOMEM when memory ran out: an
- * allocation failure is an error, never a finding. */
+ * them later) are judged as the worst case. -ENOMEM when memory ran out:
+ * an allocation failure is an error, never a finding. */
 static int device_set(const struct oci_config *c, struct cg_dev_set *s)
 {
         const struct oci_resources *res = c->linux ? &c->linux->resources : NULL;
